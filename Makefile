@@ -1,0 +1,146 @@
+# SPDX-License-Identifier: MIT
+# onnxfix: one Makefile, no recursion.  Generated sources (protobuf-c code
+# from proto/onnx.proto, operator tables from src/opdb/*.tsv) are build
+# output under build/.
+#
+#   make                 the onnxfix binary and build/libonnxfix.a
+#   make check           every test (unit, golden, CLI, corpus, man lint)
+#   make install         PREFIX=/usr/local DESTDIR=
+#   make SANITIZE=address,undefined check
+#   make VALGRIND=1 check
+#   make WERROR=1
+
+VERSION = 0.1.0
+PREFIX ?= /usr/local
+BINDIR = $(PREFIX)/bin
+LIBDIR = $(PREFIX)/lib
+INCDIR = $(PREFIX)/include/onnxfix
+MANDIR = $(PREFIX)/share/man
+PKGDIR = $(LIBDIR)/pkgconfig
+
+CC ?= cc
+AWK ?= awk
+PROTOC_C ?= protoc-c
+PKG_CONFIG ?= pkg-config
+PKGS = libprotobuf-c libcgraph libgvc jansson libxxhash
+
+WARN = -Wall -Wextra -Wpedantic -Wstrict-prototypes -Wmissing-prototypes \
+	-Wshadow -Wvla -Wformat=2
+CFLAGS ?= -O2 -g
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) \
+	-Isrc -Ipasses -Ibuild $(shell $(PKG_CONFIG) --cflags $(PKGS)) \
+	-DONNXFIX_VERSION='"$(VERSION)"'
+LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS)) -lm
+ifdef WERROR
+ALL_CFLAGS += -Werror
+endif
+ifdef SANITIZE
+ALL_CFLAGS += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer
+LDFLAGS += -fsanitize=$(SANITIZE)
+endif
+
+GEN_C = build/onnx.pb-c.c build/opdb_tables.c
+GEN_H = build/onnx.pb-c.h
+LIB_SRC = $(filter-out src/main.c,$(wildcard src/*.c)) $(wildcard passes/*.c)
+LIB_OBJ = $(patsubst %.c,build/%.o,$(LIB_SRC)) \
+	build/onnx.pb-c.o build/opdb_tables.o
+TEST_SRC = $(wildcard tests/test_*.c)
+TEST_BIN = $(patsubst tests/%.c,build/tests/%,$(TEST_SRC))
+
+all: onnxfix build/libonnxfix.a build/onnxfix.pc
+
+# Install missing Debian packages (as root), or print the command to.
+setup:
+	sh tools/setup.sh
+
+# The main job on a bundled model: check, fix, draw.
+DEMO = testdata/corpus/nhwc_transposes.onnx
+demo: all
+	./onnxfix info $(DEMO)
+	./onnxfix check $(DEMO)
+	./onnxfix fix -o build/demo-fixed.onnx --dot build/demo-fixed.dot $(DEMO)
+	./onnxfix dot -T svg -o build/demo.svg $(DEMO)
+	@echo "wrote build/demo-fixed.onnx, build/demo-fixed.dot, build/demo.svg"
+
+build/onnx.pb-c.c build/onnx.pb-c.h: proto/onnx.proto
+	@mkdir -p build
+	$(PROTOC_C) --proto_path=proto --c_out=build proto/onnx.proto
+
+build/opdb_tables.c: src/opdbgen.awk $(wildcard src/opdb/*.tsv)
+	@mkdir -p build
+	$(AWK) -f src/opdbgen.awk src/opdb/opsets.tsv src/opdb/schemas.tsv \
+		src/opdb/schemas-ort-contrib.tsv src/opdb/attributes.tsv \
+		src/opdb/io.tsv src/opdb/type-constraints.tsv \
+		src/opdb/runtime-ort-cpu.tsv src/opdb/runtime-ort-cuda.tsv \
+		src/opdb/runtime-ort-dml.tsv src/opdb/runtime-tensorrt.tsv \
+		src/opdb/runtime-onnx2tf.tsv > $@.tmp && mv $@.tmp $@
+
+build/onnx.pb-c.o: build/onnx.pb-c.c build/onnx.pb-c.h
+	$(CC) $(ALL_CFLAGS) -w -c -o $@ $<
+
+build/opdb_tables.o: build/opdb_tables.c src/opdb.h
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+build/%.o: %.c $(GEN_H) $(wildcard src/*.h src/*.def passes/*.h passes/*.def)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+build/libonnxfix.a: $(LIB_OBJ)
+	rm -f $@
+	ar rcs $@ $(LIB_OBJ)
+
+onnxfix: build/src/main.o build/libonnxfix.a
+	$(CC) $(LDFLAGS) -o $@ build/src/main.o build/libonnxfix.a $(LIBS)
+
+build/onnxfix.pc: Makefile
+	@mkdir -p build
+	printf '%s\n' 'prefix=$(PREFIX)' 'libdir=$${prefix}/lib' \
+		'includedir=$${prefix}/include' '' 'Name: onnxfix' \
+		'Description: inspect and repair ONNX models' \
+		'Version: $(VERSION)' 'Requires.private: $(PKGS)' \
+		'Libs: -L$${libdir} -lonnxfix' 'Libs.private: -lm' \
+		'Cflags: -I$${includedir}/onnxfix' > $@
+
+build/tests/%: tests/%.c tests/builder.h build/libonnxfix.a
+	@mkdir -p build/tests
+	$(CC) $(ALL_CFLAGS) -Itests $(shell $(PKG_CONFIG) --cflags cmocka) \
+		$(LDFLAGS) -o $@ $< build/libonnxfix.a \
+		$(shell $(PKG_CONFIG) --libs cmocka) $(LIBS)
+
+ifdef VALGRIND
+RUNNER = valgrind -q --error-exitcode=99 --leak-check=full
+endif
+
+check: all $(TEST_BIN)
+	ONNXFIX_RUNNER="$(RUNNER)" sh tests/run-all.sh $(TEST_BIN)
+
+# Benchmarks (bench/run.sh): onnxfix against the onnx package.
+bench: all
+	@if [ "$$(id -u)" -eq 0 ]; then \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
+		    python3-onnx python3-numpy time >/dev/null; fi
+	sh bench/run.sh
+
+golden-update: all
+	sh tests/run-golden.sh --update
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCDIR) \
+		$(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(PKGDIR)
+	install -m 755 onnxfix $(DESTDIR)$(BINDIR)/onnxfix
+	install -m 644 build/libonnxfix.a $(DESTDIR)$(LIBDIR)/libonnxfix.a
+	install -m 644 src/onnxfix.h src/ir.h src/arena.h src/budget.h \
+		src/hmap.h src/diag.h src/diag.def $(DESTDIR)$(INCDIR)/
+	install -m 644 man/onnxfix.1 $(DESTDIR)$(MANDIR)/man1/onnxfix.1
+	install -m 644 build/onnxfix.pc $(DESTDIR)$(PKGDIR)/onnxfix.pc
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/onnxfix $(DESTDIR)$(LIBDIR)/libonnxfix.a \
+		$(DESTDIR)$(MANDIR)/man1/onnxfix.1 $(DESTDIR)$(PKGDIR)/onnxfix.pc
+	rm -rf $(DESTDIR)$(INCDIR)
+
+clean:
+	rm -rf build onnxfix
+
+.PHONY: all setup demo bench check golden-update install uninstall clean
+.DELETE_ON_ERROR:

@@ -1,0 +1,213 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * dce: remove nodes whose outputs reach no graph output, initializers no
+ * node uses, and value_info entries left describing removed values.
+ *
+ * Exporters leave dead branches and unused weights behind (shape
+ * computations whose result was folded, parameters of removed layers);
+ * they cost load time, memory and file size.  Liveness starts from each
+ * graph's outputs and follows inputs and subgraph (outer-scope) uses; a
+ * node holding subgraphs dies with everything inside them.  Initializers
+ * that are also graph inputs are part of the interface and stay.  Runs
+ * to a fixed point, deepest graphs first.
+ * Requires: nothing.  Preserves: graph inputs and outputs, live nodes and
+ * their order.
+ *
+ *	before:  A = Relu(X)   B = Neg(X)   output A   initializer W unused
+ *	after:   A = Relu(X)                output A
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "pass.h"
+
+static const char *
+esc(char *buf, const char *s)
+{
+	return diag_escape_str(buf, DIAG_ESCAPE_SIZE, s);
+}
+
+/* Kill N and every node of every subgraph inside it, without recursion. */
+static int
+kill_deep(struct pass_ctx *ctx, struct ir_node *n)
+{
+	struct ir_node **stack = NULL;
+	size_t sp = 0, cap = 0, i, k;
+
+	if (arena_grow(&ctx->scratch, (void **)&stack, &cap, 1,
+	    sizeof(*stack)) < 0)
+		return -1;
+	stack[sp++] = n;
+	while (sp > 0) {
+		struct ir_node *x = stack[--sp];
+		struct ir_graph *subs[64];
+		size_t ns = ir_node_subgraphs(x, subs, 64), j;
+
+		ir_node_kill(x);
+		for (j = 0; j < ns; j++) {
+			struct ir_graph *s;
+
+			if (j >= 64) {
+				/* More than 64 graph attributes: fetch the
+				 * rest one at a time. */
+				struct ir_graph **all = arena_array(
+				    &ctx->scratch, ns, sizeof(*all));
+
+				if (all == NULL)
+					return -1;
+				ir_node_subgraphs(x, all, ns);
+				s = all[j];
+			} else {
+				s = subs[j];
+			}
+			if (arena_grow(&ctx->scratch, (void **)&stack, &cap,
+			    sp + s->nnodes, sizeof(*stack)) < 0)
+				return -1;
+			for (k = 0; k < s->nnodes; k++)
+				if (!s->nodes[k]->dead)
+					stack[sp++] = s->nodes[k];
+		}
+		(void)i;
+	}
+	return 0;
+}
+
+static int
+sweep_nodes(struct pass_ctx *ctx, struct ir_graph *g, bool *changed)
+{
+	struct ir_value **work;
+	bool *live;
+	size_t nw = 0, i, j;
+	char path[IR_PATH_SIZE], b[DIAG_ESCAPE_SIZE];
+
+	if (g->nnodes == 0)
+		return 0;
+	live = arena_array(&ctx->scratch, g->nnodes, sizeof(*live));
+	work = arena_array(&ctx->scratch, g->nvalues + g->noutputs + 1,
+	    sizeof(*work));
+	if (live == NULL || work == NULL)
+		return -1;
+	for (i = 0; i < g->nnodes; i++)
+		g->nodes[i]->index = (unsigned)i;
+	for (i = 0; i < g->noutputs; i++)
+		if (g->outputs[i].value != NULL)
+			work[nw++] = g->outputs[i].value;
+	while (nw > 0) {
+		struct ir_value *v = work[--nw];
+		struct ir_node *p = v->producer;
+
+		if (v->graph != g || v->kind != IR_VALUE_NODE || p == NULL ||
+		    p->dead || live[p->index])
+			continue;
+		live[p->index] = true;
+		for (j = 0; j < p->ninputs + p->nimplicit; j++) {
+			struct ir_value *u = j < p->ninputs ? p->inputs[j] :
+			    p->implicit[j - p->ninputs];
+
+			if (u != NULL && u->graph == g &&
+			    u->kind == IR_VALUE_NODE && u->producer &&
+			    !live[u->producer->index])
+				work[nw++] = u;
+		}
+	}
+	for (i = 0; i < g->nnodes; i++) {
+		struct ir_node *n = g->nodes[i];
+
+		if (live[i] || n->dead)
+			continue;
+		pass_report_node(ctx, DIAG_F_DEAD_NODE, n, "'%s'",
+		    esc(b, n->outputs && n->noutputs && n->outputs[0] ?
+		    n->outputs[0]->name : ""));
+		if (kill_deep(ctx, n) < 0)
+			return -1;
+		*changed = true;
+	}
+	ir_graph_compact(g);
+	(void)path;
+	return 0;
+}
+
+static bool
+value_gone(const struct ir_value *v)
+{
+	if (v == NULL)
+		return false;
+	if (v->kind == IR_VALUE_NODE)
+		return v->producer == NULL || v->producer->dead;
+	if (v->kind == IR_VALUE_INITIALIZER)
+		return v->init != NULL && v->nuses == 0 && v->noutputs == 0;
+	return false;
+}
+
+static void
+sweep_inits(struct pass_ctx *ctx, struct ir_graph *g, bool *changed)
+{
+	char path[IR_PATH_SIZE], b[DIAG_ESCAPE_SIZE];
+	size_t i;
+
+	ir_graph_path(g, path, sizeof(path));
+	for (i = 0; i < g->ninits; i++) {
+		struct ir_tensor *t = g->inits[i];
+		struct ir_value *v;
+
+		if (t == NULL)
+			continue;
+		v = hmap_get(&g->names, t->name);
+		if (v == NULL || v->init != t || v->is_input || v->nuses ||
+		    v->noutputs)
+			continue;
+		diag_report(ctx->d, DIAG_F_DEAD_INIT, path, "'%s'",
+		    esc(b, t->name));
+		g->inits[i] = NULL;
+		v->init = NULL;
+		v->kind = IR_VALUE_UNDEFINED;
+		*changed = true;
+	}
+	for (i = 0; i < g->nvalue_info; i++) {
+		struct ir_vinfo *s = &g->value_info[i];
+
+		if (s->name == NULL || s->value == NULL)
+			continue;
+		if (!value_gone(s->value) &&
+		    !(s->value->kind == IR_VALUE_UNDEFINED &&
+		    s->value->init == NULL && s->value->nuses == 0))
+			continue;
+		diag_report(ctx->d, DIAG_F_DEAD_VALUE_INFO, path, "'%s'",
+		    esc(b, s->name));
+		s->name = NULL;
+		*changed = true;
+	}
+}
+
+static int
+run(struct pass_ctx *ctx)
+{
+	struct ir_graph **graphs;
+	bool changed = true;
+	size_t n, i;
+
+	while (changed) {
+		changed = false;
+		n = ir_model_graphs(ctx->m, &graphs);
+		for (i = n; i-- > 0;) {
+			if (graphs[i]->kind == IR_GRAPH_FUNCTION)
+				continue;	/* outputs are the signature */
+			if (sweep_nodes(ctx, graphs[i], &changed) < 0)
+				return -1;
+		}
+		if (ir_rebuild_implicit(ctx->m) < 0)
+			return -1;
+		for (i = n; i-- > 0;)
+			if (graphs[i]->kind != IR_GRAPH_FUNCTION)
+				sweep_inits(ctx, graphs[i], &changed);
+		if (changed)
+			ctx->changed = true;
+	}
+	return 0;
+}
+
+const struct pass pass_dce = {
+	"dce", PASS_REWRITE,
+	"remove dead nodes, unused initializers and stale value_info",
+	run,
+};

@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The pass interface.
+ *
+ * Adding a pass named foo-bar:
+ *  1. Write passes/foo_bar.c holding exactly that pass.  Start it with what
+ *     it fixes and why, what it requires and what it preserves, and a
+ *     three-line before/after sketch.  End it with the descriptor
+ *	const struct pass pass_foo_bar = { "foo-bar", PASS_REWRITE, ... };
+ *  2. Add PASS(foo_bar) to passes/passes.def at its place in the pipeline.
+ *  3. Document it in man/onnxfix.1 under PASSES (a .It foo-bar entry) and
+ *     any diagnostic it reports under DIAGNOSTICS.
+ *  4. Add golden cases under testdata/foo_bar/ (tests/run-golden.sh).
+ * make check fails when the table, the man page and the golden cases
+ * disagree (tests/check-passes.sh).
+ *
+ * Analysis passes only report: they must not change the IR.  Rewrite
+ * passes change it and report each change as a note; the driver verifies
+ * the IR after every rewrite pass and names the pass when it is broken.
+ */
+#ifndef ONNXFIX_PASS_H
+#define ONNXFIX_PASS_H
+
+#include "onnxfix.h"
+
+enum pass_kind {
+	PASS_ANALYSIS,
+	PASS_REWRITE,
+};
+
+struct pass_ctx {
+	struct ir_model *m;
+	struct diag_list *d;
+	const struct onnxfix_options *o;
+	struct arena scratch;	/* reset after each pass */
+	bool changed;		/* a rewrite pass sets it when it changed */
+};
+
+struct pass {
+	const char *name;	/* CLI name: file name with - for _ */
+	enum pass_kind kind;
+	const char *summary;	/* one line for `onnxfix passes` */
+	/* 0 on success, -1 when out of budget (a diagnostic says so). */
+	int (*run)(struct pass_ctx *ctx);
+};
+
+#define PASS(name) extern const struct pass pass_##name;
+#include "passes.def"
+#undef PASS
+
+/* The table, in pipeline order, NULL-terminated. */
+extern const struct pass *const pass_table[];
+const struct pass *pass_lookup(const char *name);
+
+/* Report ID at node N (escaping handled). */
+void pass_report_node(struct pass_ctx *ctx, enum diag_id id,
+    const struct ir_node *n, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+#endif

@@ -1,0 +1,215 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * schema: every node against the operator schema its domain and opset
+ * select, from the tables compiled out of src/opdb/ (ONNX's own schemas
+ * and ONNX Runtime's com.microsoft contrib schemas).
+ *
+ * Finds: empty op_type, nodes with neither inputs nor outputs, domains
+ * the model does not import, operators the imported opset does not define
+ * (in the standard domains; custom domains are the analysis issue's
+ * business), deprecated and experimental schemas, input/output arity,
+ * absent required inputs, missing required, unknown, duplicate and
+ * mistyped attributes, and attributes whose value fields disagree with
+ * their type.  Nodes in local-function domains are checked as calls.
+ * Requires: a loaded model.  Preserves: everything (analysis only).
+ *
+ *	before:  Relu(X) with attribute alpha=0.1 at opset 14
+ *	report:  node 3 (Relu): error S228: attribute is not defined for the
+ *	         operator: 'alpha'
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "opdb.h"
+#include "pass.h"
+
+static const char *
+esc(char *buf, const char *s)
+{
+	return diag_escape_str(buf, DIAG_ESCAPE_SIZE, s);
+}
+
+static bool
+is_list_type(enum ir_attr_type t)
+{
+	return t == IR_ATTR_FLOATS || t == IR_ATTR_INTS ||
+	    t == IR_ATTR_STRINGS || t == IR_ATTR_TENSORS ||
+	    t == IR_ATTR_GRAPHS || t == IR_ATTR_SPARSE_TENSORS ||
+	    t == IR_ATTR_TYPE_PROTOS;
+}
+
+static bool
+is_local_function(const struct ir_model *m, const struct ir_node *n)
+{
+	size_t i;
+
+	for (i = 0; i < m->nfunctions; i++)
+		if (strcmp(m->functions[i]->name, n->op_type) == 0 &&
+		    strcmp(m->functions[i]->domain, n->domain) == 0)
+			return true;
+	return false;
+}
+
+static bool
+domain_imported(const struct ir_node *n)
+{
+	return ir_node_opset(n) >= 0;
+}
+
+static void
+check_attrs(struct pass_ctx *ctx, const struct ir_node *n,
+    const struct opdb_schema *s)
+{
+	char b[DIAG_ESCAPE_SIZE];
+	bool in_function;
+	const struct ir_graph *top = n->graph;
+	size_t i, j;
+
+	while (top->parent != NULL)
+		top = top->parent;
+	in_function = top->kind == IR_GRAPH_FUNCTION;
+	for (i = 0; i < n->nattrs; i++) {
+		const struct ir_attr *a = &n->attrs[i];
+		const struct opdb_attr *sa;
+
+		for (j = 0; j < i; j++)
+			if (strcmp(n->attrs[j].name, a->name) == 0)
+				break;
+		if (j < i) {
+			pass_report_node(ctx, DIAG_S_ATTR_DUP, n, "'%s'",
+			    esc(b, a->name));
+			continue;
+		}
+		if (a->ref_attr_name != NULL && a->ref_attr_name[0] != '\0' &&
+		    in_function)
+			continue;
+		if (a->has_type && (a->nvalues > 1 || (a->nvalues == 0 &&
+		    !is_list_type(a->type))))
+			pass_report_node(ctx, DIAG_S_ATTR_VALUE, n,
+			    "'%s' is %s with %d value fields",
+			    esc(b, a->name), ir_attr_type_name(a->type),
+			    a->nvalues);
+		if (s == NULL || !s->io_documented)
+			continue;
+		sa = opdb_schema_attr(s, a->name);
+		if (sa == NULL) {
+			pass_report_node(ctx, DIAG_S_ATTR_UNKNOWN, n, "'%s'",
+			    esc(b, a->name));
+			continue;
+		}
+		if (sa->type != (unsigned)a->type)
+			pass_report_node(ctx, DIAG_S_ATTR_TYPE, n,
+			    "'%s' is %s, the schema says %s",
+			    esc(b, a->name), ir_attr_type_name(a->type),
+			    ir_attr_type_name((enum ir_attr_type)sa->type));
+	}
+	if (s == NULL || !s->io_documented)
+		return;
+	for (i = 0; i < s->nattrs; i++)
+		if (s->attrs[i].required &&
+		    ir_node_attr(n, s->attrs[i].name) == NULL)
+			pass_report_node(ctx, DIAG_S_ATTR_REQUIRED, n, "'%s'",
+			    s->attrs[i].name);
+}
+
+static void
+check_arity(struct pass_ctx *ctx, const struct ir_node *n,
+    const struct opdb_schema *s)
+{
+	size_t i;
+
+	if (!s->io_documented)
+		return;
+	if ((long long)n->ninputs < s->min_in ||
+	    (long long)n->ninputs > s->max_in)
+		pass_report_node(ctx, DIAG_S_INPUT_ARITY, n,
+		    "%zu given, %d to %d allowed", n->ninputs, s->min_in,
+		    s->max_in);
+	if ((long long)n->noutputs < s->min_out ||
+	    (long long)n->noutputs > s->max_out)
+		pass_report_node(ctx, DIAG_S_OUTPUT_ARITY, n,
+		    "%zu given, %d to %d allowed", n->noutputs, s->min_out,
+		    s->max_out);
+	for (i = 0; i < n->ninputs && i < s->ninputs; i++)
+		if (n->inputs[i] == NULL &&
+		    s->inputs[i].option == OPDB_SINGLE)
+			pass_report_node(ctx, DIAG_S_REQUIRED_INPUT, n,
+			    "input %zu '%s'", i, s->inputs[i].name);
+}
+
+static void
+check_node(struct pass_ctx *ctx, const struct ir_node *n)
+{
+	char b[DIAG_ESCAPE_SIZE], c[DIAG_ESCAPE_SIZE];
+	const struct opdb_schema *s;
+	int64_t opset;
+
+	if (n->op_type[0] == '\0') {
+		pass_report_node(ctx, DIAG_S_OP_EMPTY, n, NULL);
+		return;
+	}
+	if (n->ninputs == 0 && n->noutputs == 0)
+		pass_report_node(ctx, DIAG_S_NODE_EMPTY, n, NULL);
+	if (!domain_imported(n)) {
+		pass_report_node(ctx, DIAG_S_DOMAIN_NOT_IMPORTED, n, "'%s'",
+		    esc(b, n->domain));
+		return;
+	}
+	if (is_local_function(ctx->m, n)) {
+		check_attrs(ctx, n, NULL);
+		return;
+	}
+	opset = ir_node_opset(n);
+	{
+		int lo, hi, last;
+
+		/* A newer opset than the tables know: judge the node by the
+		 * newest schema (S204 reports the opset itself). */
+		if (opdb_domain_range(n->domain, &lo, &hi, &last) == 0 &&
+		    opset > hi)
+			opset = hi;
+	}
+	/* Only domains whose whole operator set is in the tables can say
+	 * "no such operator"; com.microsoft is checked when known. */
+	s = opdb_schema(n->domain, n->op_type, opset);
+	if (s == NULL) {
+		if (opdb_domain_is_onnx(n->domain))
+			pass_report_node(ctx, DIAG_S_OP_UNKNOWN, n,
+			    "'%s' in '%s' opset %" PRId64,
+			    esc(b, n->op_type),
+			    esc(c, n->domain[0] ? n->domain : "ai.onnx"),
+			    opset);
+		check_attrs(ctx, n, NULL);
+		return;
+	}
+	if (s->deprecated) {
+		pass_report_node(ctx, DIAG_S_OP_DEPRECATED, n,
+		    "'%s' since opset %d", s->op, s->since);
+		return;
+	}
+	if (s->experimental)
+		pass_report_node(ctx, DIAG_S_OP_EXPERIMENTAL, n, "'%s'",
+		    s->op);
+	check_arity(ctx, n, s);
+	check_attrs(ctx, n, s);
+}
+
+static int
+run(struct pass_ctx *ctx)
+{
+	struct ir_graph **graphs;
+	size_t n, i, j;
+
+	n = ir_model_graphs(ctx->m, &graphs);
+	for (i = 0; i < n; i++)
+		for (j = 0; j < graphs[i]->nnodes; j++)
+			check_node(ctx, graphs[i]->nodes[j]);
+	return 0;
+}
+
+const struct pass pass_schema = {
+	"schema", PASS_ANALYSIS,
+	"nodes against their operator schema: op, arity, attributes",
+	run,
+};

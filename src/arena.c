@@ -1,0 +1,144 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Bump allocation in blocks of growing size, charged to the model's
+ * budget.  Freed all at once.
+ */
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "arena.h"
+#include "budget.h"
+
+#define ALIGN (sizeof(max_align_t))
+#define MIN_BLOCK (64 * 1024)
+#define HDR ((sizeof(struct arena_block) + ALIGN - 1) / ALIGN * ALIGN)
+
+void
+arena_init(struct arena *a, struct budget *budget)
+{
+	a->head = NULL;
+	a->budget = budget;
+	a->total = 0;
+}
+
+void
+arena_release(struct arena *a)
+{
+	struct arena_block *b, *next;
+
+	for (b = a->head; b != NULL; b = next) {
+		next = b->next;
+		budget_free(a->budget, b);
+	}
+	a->head = NULL;
+	a->total = 0;
+}
+
+void *
+arena_alloc(struct arena *a, size_t n)
+{
+	struct arena_block *b = a->head;
+	size_t need, size;
+	unsigned char *p;
+
+	if (n > SIZE_MAX / 2)
+		return NULL;
+	need = (n + ALIGN - 1) / ALIGN * ALIGN;
+	if (need == 0)
+		need = ALIGN;
+	if (b == NULL || b->size - b->used < need) {
+		size = a->total / 2 > MIN_BLOCK ? a->total / 2 : MIN_BLOCK;
+		if (size < need)
+			size = need;
+		if (size > 64u << 20 && need < (64u << 20))
+			size = 64u << 20;
+		b = budget_malloc(a->budget, HDR + size);
+		if (b == NULL)
+			return NULL;
+		b->size = size;
+		b->used = 0;
+		b->next = a->head;
+		a->head = b;
+		a->total += size;
+	}
+	p = (unsigned char *)b + HDR + b->used;
+	b->used += need;
+	memset(p, 0, n);
+	return p;
+}
+
+void *
+arena_array(struct arena *a, size_t n, size_t size)
+{
+	if (size != 0 && n > SIZE_MAX / size)
+		return NULL;
+	return arena_alloc(a, n * size);
+}
+
+int
+arena_grow(struct arena *a, void **v, size_t *cap, size_t need, size_t size)
+{
+	size_t ncap;
+	void *nv;
+
+	if (need <= *cap)
+		return 0;
+	ncap = *cap ? *cap : 4;
+	while (ncap < need) {
+		if (ncap > SIZE_MAX / 2)
+			return -1;
+		ncap *= 2;
+	}
+	nv = arena_array(a, ncap, size);
+	if (nv == NULL)
+		return -1;
+	if (*cap)
+		memcpy(nv, *v, *cap * size);
+	*v = nv;
+	*cap = ncap;
+	return 0;
+}
+
+char *
+arena_strndup(struct arena *a, const char *s, size_t n)
+{
+	char *p;
+
+	if (n == SIZE_MAX)
+		return NULL;
+	p = arena_alloc(a, n + 1);
+	if (p != NULL) {
+		memcpy(p, s, n);
+		p[n] = '\0';
+	}
+	return p;
+}
+
+char *
+arena_strdup(struct arena *a, const char *s)
+{
+	return arena_strndup(a, s, strlen(s));
+}
+
+char *
+arena_printf(struct arena *a, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+	char *p;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return NULL;
+	p = arena_alloc(a, (size_t)n + 1);
+	if (p == NULL)
+		return NULL;
+	va_start(ap, fmt);
+	vsnprintf(p, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	return p;
+}

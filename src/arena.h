@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * A bump allocator.  A model owns one arena; every IR object, name and
+ * attribute copy comes from it and is released at once by arena_release().
+ * Allocation failure is reported through the arena's budget hook: the
+ * caller sees NULL, never an abort.
+ */
+#ifndef ONNXFIX_ARENA_H
+#define ONNXFIX_ARENA_H
+
+#include <stddef.h>
+
+struct budget;
+
+struct arena_block {
+	struct arena_block *next;
+	size_t size;
+	size_t used;
+	/* payload follows, aligned to max_align_t */
+};
+
+struct arena {
+	struct arena_block *head;
+	struct budget *budget;	/* may be NULL: unlimited */
+	size_t total;		/* bytes obtained from the system */
+};
+
+/* Set up an empty arena charging its blocks to BUDGET (may be NULL). */
+void arena_init(struct arena *a, struct budget *budget);
+/* Free every block; the arena is empty and reusable afterwards. */
+void arena_release(struct arena *a);
+/* N zeroed bytes aligned for any type, or NULL when out of budget. */
+void *arena_alloc(struct arena *a, size_t n);
+/* N elements of SIZE bytes, zeroed; NULL on overflow or out of budget. */
+void *arena_array(struct arena *a, size_t n, size_t size);
+/* Grow *V (an arena array of *CAP elements of SIZE) to hold at least NEED. */
+int arena_grow(struct arena *a, void **v, size_t *cap, size_t need,
+    size_t size);
+/* A NUL-terminated copy of S (N bytes); NULL when out of budget. */
+char *arena_strndup(struct arena *a, const char *s, size_t n);
+char *arena_strdup(struct arena *a, const char *s);
+char *arena_printf(struct arena *a, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+#endif

@@ -1,0 +1,110 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The memory budget: a malloc wrapper that counts live bytes per model and
+ * refuses allocations past the limit.  Each block carries its size in a
+ * header so that free and realloc can credit it back.
+ */
+#include <stdalign.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "budget.h"
+
+#define HEADER (sizeof(max_align_t))
+
+void
+budget_init(struct budget *b, size_t limit)
+{
+	memset(b, 0, sizeof(*b));
+	b->limit = limit;
+}
+
+static int
+charge(struct budget *b, size_t n)
+{
+	if (b == NULL)
+		return 0;
+	if (b->limit != 0 && (n > b->limit || b->used > b->limit - n)) {
+		b->exceeded = true;
+		return -1;
+	}
+	b->used += n;
+	if (b->used > b->peak)
+		b->peak = b->used;
+	return 0;
+}
+
+void *
+budget_malloc(struct budget *b, size_t n)
+{
+	unsigned char *p;
+
+	if (n > SIZE_MAX - HEADER || charge(b, n + HEADER) < 0)
+		return NULL;
+	p = malloc(n + HEADER);
+	if (p == NULL) {
+		if (b != NULL) {
+			b->used -= n + HEADER;
+			b->exceeded = true;
+		}
+		return NULL;
+	}
+	memcpy(p, &n, sizeof(n));
+	return p + HEADER;
+}
+
+void *
+budget_calloc(struct budget *b, size_t n, size_t size)
+{
+	void *p;
+
+	if (size != 0 && n > SIZE_MAX / size)
+		return NULL;
+	p = budget_malloc(b, n * size);
+	if (p != NULL)
+		memset(p, 0, n * size);
+	return p;
+}
+
+void
+budget_free(struct budget *b, void *p)
+{
+	unsigned char *q;
+	size_t n;
+
+	if (p == NULL)
+		return;
+	q = (unsigned char *)p - HEADER;
+	memcpy(&n, q, sizeof(n));
+	if (b != NULL)
+		b->used -= n + HEADER;
+	free(q);
+}
+
+void *
+budget_realloc(struct budget *b, void *p, size_t n)
+{
+	unsigned char *q;
+	size_t old;
+
+	if (p == NULL)
+		return budget_malloc(b, n);
+	q = (unsigned char *)p - HEADER;
+	memcpy(&old, q, sizeof(old));
+	if (n > old && charge(b, n - old) < 0)
+		return NULL;
+	if (n > SIZE_MAX - HEADER)
+		return NULL;
+	q = realloc(q, n + HEADER);
+	if (q == NULL) {
+		if (b != NULL && n > old)
+			b->used -= n - old;
+		return NULL;
+	}
+	if (b != NULL && n < old)
+		b->used -= old - n;
+	memcpy(q, &n, sizeof(n));
+	return q + HEADER;
+}

@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * A string-keyed hash table (open addressing, linear probing) over
+ * xxHash's XXH3.  Keys are not copied: they must outlive the table, which
+ * holds for IR names (arena or decoded-message memory).  Entries are never
+ * deleted; a table only grows.
+ */
+#ifndef ONNXFIX_HMAP_H
+#define ONNXFIX_HMAP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct arena;
+
+struct hmap_entry {
+	const char *key;
+	uint64_t hash;
+	void *value;
+};
+
+struct hmap {
+	struct hmap_entry *v;
+	size_t n, cap;		/* cap is 0 or a power of two */
+	struct arena *arena;	/* where the slots come from */
+};
+
+void hmap_init(struct hmap *h, struct arena *a);
+/* Value stored for KEY, or NULL. */
+void *hmap_get(const struct hmap *h, const char *key);
+/* Store VALUE for KEY unless KEY is present.  Returns 1 when inserted, 0
+ * when KEY was present (*OLD then holds its value, if OLD is not NULL),
+ * -1 when out of memory. */
+int hmap_put(struct hmap *h, const char *key, void *value, void **old);
+/* Replace or insert. Returns 0, or -1 when out of memory. */
+int hmap_set(struct hmap *h, const char *key, void *value);
+
+#endif

@@ -1,0 +1,861 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Bytes to IR.  The file is mapped, checked by the bounded pre-scan
+ * (protobuf-c recurses without limit and merges repeats in quadratic
+ * time), decoded by protobuf-c through the budget allocator, and turned
+ * into the IR.  Subgraphs are processed from a worklist, never by
+ * recursion.  With load.c, only save.c sees Onnx__* types.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "onnx.pb-c.h"
+#include "onnxfix.h"
+#include "prescan.h"
+
+void
+onnxfix_options_default(struct onnxfix_options *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->max_file_bytes = 2147483647;
+	o->max_depth = 100;
+	o->max_graph_depth = 32;
+	o->max_type_depth = 32;
+	o->max_repeat = 64;
+	o->verify = true;
+}
+
+/* protobuf-c's allocator hook, charging the model's budget. */
+static void *
+pb_alloc(void *data, size_t size)
+{
+	return budget_malloc(data, size);
+}
+
+static void
+pb_free(void *data, void *p)
+{
+	budget_free(data, p);
+}
+
+struct loader {
+	struct ir_model *m;
+	struct diag_list *d;
+	ProtobufCAllocator alloc;
+	/* graphs still to fill: parallel arrays, FIFO */
+	struct ir_graph **gq;
+	const Onnx__GraphProto **pq;
+	size_t nq, capq, capp;
+};
+
+static void
+release(struct ir_model *m)
+{
+	struct budget *b = m->budget;
+
+	if (m->pb != NULL) {
+		ProtobufCAllocator a = { pb_alloc, pb_free, b };
+
+		protobuf_c_message_free_unpacked(m->pb, &a);
+		m->pb = NULL;
+	}
+	if (m->file != NULL && m->file_size > 0 && m->release_file)
+		munmap((void *)m->file, m->file_size);
+	m->file = NULL;
+}
+
+static int
+conv_type(struct loader *L, const Onnx__TypeProto *tp, struct ir_type *t)
+{
+	const Onnx__TensorShapeProto *shape = NULL;
+	size_t i;
+
+	memset(t, 0, sizeof(*t));
+	t->rank = -1;
+	t->orig = tp;
+	if (tp == NULL)
+		return 0;
+	switch (tp->value_case) {
+	case ONNX__TYPE_PROTO__VALUE_TENSOR_TYPE:
+		t->kind = IR_TYPE_TENSOR;
+		t->elem = tp->tensor_type->elem_type;
+		shape = tp->tensor_type->shape;
+		break;
+	case ONNX__TYPE_PROTO__VALUE_SPARSE_TENSOR_TYPE:
+		t->kind = IR_TYPE_SPARSE;
+		t->elem = tp->sparse_tensor_type->elem_type;
+		shape = tp->sparse_tensor_type->shape;
+		break;
+	case ONNX__TYPE_PROTO__VALUE_SEQUENCE_TYPE:
+		t->kind = IR_TYPE_SEQUENCE;
+		break;
+	case ONNX__TYPE_PROTO__VALUE_MAP_TYPE:
+		t->kind = IR_TYPE_MAP;
+		break;
+	case ONNX__TYPE_PROTO__VALUE_OPTIONAL_TYPE:
+		t->kind = IR_TYPE_OPTIONAL;
+		break;
+	case ONNX__TYPE_PROTO__VALUE_OPAQUE_TYPE:
+		t->kind = IR_TYPE_OPAQUE;
+		break;
+	default:
+		t->kind = IR_TYPE_NONE;
+		break;
+	}
+	if (shape == NULL)
+		return 0;
+	if (shape->n_dim > INT32_MAX)
+		return -1;
+	t->rank = (int)shape->n_dim;
+	if (shape->n_dim == 0)
+		return 0;
+	t->dims = arena_array(&L->m->arena, shape->n_dim, sizeof(*t->dims));
+	if (t->dims == NULL)
+		return -1;
+	for (i = 0; i < shape->n_dim; i++) {
+		const Onnx__TensorShapeProto__Dimension *dm = shape->dim[i];
+
+		switch (dm->value_case) {
+		case ONNX__TENSOR_SHAPE_PROTO__DIMENSION__VALUE_DIM_VALUE:
+			t->dims[i].kind = IR_DIM_VALUE;
+			t->dims[i].value = dm->dim_value;
+			break;
+		case ONNX__TENSOR_SHAPE_PROTO__DIMENSION__VALUE_DIM_PARAM:
+			t->dims[i].kind = IR_DIM_PARAM;
+			t->dims[i].param = dm->dim_param;
+			break;
+		default:
+			t->dims[i].kind = IR_DIM_UNKNOWN;
+			break;
+		}
+	}
+	return 0;
+}
+
+static struct ir_tensor *
+conv_tensor(struct loader *L, const Onnx__TensorProto *tp)
+{
+	struct ir_tensor *t = arena_alloc(&L->m->arena, sizeof(*t));
+
+	if (t == NULL)
+		return NULL;
+	t->name = tp->name ? tp->name : "";
+	t->elem = tp->has_data_type ? tp->data_type : 0;
+	if (tp->n_dims > INT32_MAX)
+		return NULL;
+	t->rank = (int)tp->n_dims;
+	t->dims = tp->dims;	/* zero-copy: the decoded array */
+	t->orig = tp;
+	if (tp->has_raw_data) {
+		t->storage = IR_DATA_RAW;
+		t->data = tp->raw_data.data;
+		t->size = tp->raw_data.len;
+		t->nfields++;
+	}
+#define TYPED(field)                                                  \
+	if (tp->n_##field > 0) {                                      \
+		t->storage = IR_DATA_TYPED;                           \
+		t->ntyped = tp->n_##field;                            \
+		t->nfields++;                                         \
+	}
+	TYPED(float_data)
+	TYPED(int32_data)
+	TYPED(string_data)
+	TYPED(int64_data)
+	TYPED(double_data)
+	TYPED(uint64_data)
+#undef TYPED
+	if (tp->has_data_location &&
+	    tp->data_location == ONNX__TENSOR_PROTO__DATA_LOCATION__EXTERNAL)
+		t->storage = IR_DATA_EXTERNAL;
+	return t;
+}
+
+static int
+push_graph(struct loader *L, struct ir_graph *g, const Onnx__GraphProto *pb)
+{
+	struct arena *a = &L->m->arena;
+	size_t capp = L->capp;
+
+	if (arena_grow(a, (void **)&L->gq, &L->capq, L->nq + 1,
+	    sizeof(*L->gq)) < 0 ||
+	    arena_grow(a, (void **)&L->pq, &capp, L->nq + 1,
+	    sizeof(*L->pq)) < 0)
+		return -1;
+	L->capp = capp;
+	g->orig = pb;
+	g->name = pb->name;
+	L->gq[L->nq] = g;
+	L->pq[L->nq] = pb;
+	L->nq++;
+	return 0;
+}
+
+static struct ir_graph *
+new_subgraph(struct loader *L, struct ir_node *n, const char *attr, int index,
+    const Onnx__GraphProto *pb)
+{
+	struct ir_graph *g = ir_graph_new(L->m, IR_GRAPH_SUB, n->graph);
+
+	if (g == NULL)
+		return NULL;
+	g->owner = n;
+	g->attr_name = attr;
+	g->attr_index = index;
+	g->function = n->graph->function;
+	if (push_graph(L, g, pb) < 0)
+		return NULL;
+	return g;
+}
+
+static int
+conv_attr(struct loader *L, struct ir_node *n, const Onnx__AttributeProto *p,
+    struct ir_attr *a)
+{
+	static const enum ir_attr_type guess[] = {
+		IR_ATTR_FLOAT, IR_ATTR_INT, IR_ATTR_STRING, IR_ATTR_TENSOR,
+		IR_ATTR_GRAPH, IR_ATTR_SPARSE_TENSOR, IR_ATTR_TYPE_PROTO,
+		IR_ATTR_FLOATS, IR_ATTR_INTS, IR_ATTR_STRINGS, IR_ATTR_TENSORS,
+		IR_ATTR_GRAPHS, IR_ATTR_SPARSE_TENSORS, IR_ATTR_TYPE_PROTOS,
+	};
+	bool present[14];
+	size_t i;
+	int k;
+
+	a->name = p->name ? p->name : "";
+	a->orig = p;
+	a->ref_attr_name = p->ref_attr_name;
+	a->has_type = p->has_type;
+	a->type = (enum ir_attr_type)p->type;
+	present[0] = p->has_f;
+	present[1] = p->has_i;
+	present[2] = p->has_s;
+	present[3] = p->t != NULL;
+	present[4] = p->g != NULL;
+	present[5] = p->sparse_tensor != NULL;
+	present[6] = p->tp != NULL;
+	present[7] = p->n_floats > 0;
+	present[8] = p->n_ints > 0;
+	present[9] = p->n_strings > 0;
+	present[10] = p->n_tensors > 0;
+	present[11] = p->n_graphs > 0;
+	present[12] = p->n_sparse_tensors > 0;
+	present[13] = p->n_type_protos > 0;
+	for (k = 0; k < 14; k++) {
+		if (!present[k])
+			continue;
+		a->nvalues++;
+		if (!a->has_type)
+			a->type = guess[k];
+	}
+	a->f = p->f;
+	a->i = p->i;
+	a->s = p->s.data;
+	a->slen = p->s.len;
+	switch (a->type) {
+	case IR_ATTR_FLOATS:
+		a->floats = p->floats;
+		a->n = p->n_floats;
+		break;
+	case IR_ATTR_INTS:
+		a->ints = p->ints;
+		a->n = p->n_ints;
+		break;
+	case IR_ATTR_STRINGS:
+		a->n = p->n_strings;
+		break;
+	case IR_ATTR_TENSORS:
+		a->n = p->n_tensors;
+		break;
+	default:
+		break;
+	}
+	if (p->t != NULL && (a->t = conv_tensor(L, p->t)) == NULL)
+		return -1;
+	if (p->g != NULL && (a->g = new_subgraph(L, n, a->name, -1,
+	    p->g)) == NULL)
+		return -1;
+	if (p->n_graphs > 0) {
+		a->graphs = arena_array(&L->m->arena, p->n_graphs,
+		    sizeof(*a->graphs));
+		if (a->graphs == NULL)
+			return -1;
+		if (a->type == IR_ATTR_GRAPHS)
+			a->n = p->n_graphs;
+		for (i = 0; i < p->n_graphs; i++)
+			if ((a->graphs[i] = new_subgraph(L, n, a->name, (int)i,
+			    p->graphs[i])) == NULL)
+				return -1;
+		if (a->type != IR_ATTR_GRAPHS) {
+			/* Mistyped: keep the graphs reachable, counted by
+			 * ngraphs in the list length. */
+			a->n = p->n_graphs;
+		}
+	}
+	return 0;
+}
+
+/* Define everything GRAPH's own scope holds: inputs, initializers, node
+ * outputs; create its nodes and queue their subgraphs. */
+static int
+graph_defs(struct loader *L, struct ir_graph *g, const Onnx__GraphProto *pb)
+{
+	struct arena *a = &L->m->arena;
+	size_t i, j;
+
+	g->ninputs = pb->n_input;
+	g->noutputs = pb->n_output;
+	g->nvalue_info = pb->n_value_info;
+	g->inputs = arena_array(a, pb->n_input + 1, sizeof(*g->inputs));
+	g->outputs = arena_array(a, pb->n_output + 1, sizeof(*g->outputs));
+	g->value_info = arena_array(a, pb->n_value_info + 1,
+	    sizeof(*g->value_info));
+	g->inits = arena_array(a, pb->n_initializer + 1, sizeof(*g->inits));
+	if (!g->inputs || !g->outputs || !g->value_info || !g->inits)
+		return -1;
+	for (i = 0; i < pb->n_input; i++) {
+		const Onnx__ValueInfoProto *vi = pb->input[i];
+		struct ir_vinfo *s = &g->inputs[i];
+		struct ir_value *v;
+
+		s->name = vi->name ? vi->name : "";
+		s->orig = vi;
+		if (conv_type(L, vi->type, &s->type) < 0)
+			return -1;
+		v = ir_value_new(g, s->name, IR_VALUE_INPUT);
+		if (v == NULL)
+			return -1;
+		v->is_input = true;
+		v->type = s->type;
+		s->value = v;
+	}
+	g->ninits = pb->n_initializer;
+	for (i = 0; i < pb->n_initializer; i++) {
+		struct ir_tensor *t = conv_tensor(L, pb->initializer[i]);
+		struct ir_value *v;
+
+		if (t == NULL)
+			return -1;
+		g->inits[i] = t;
+		v = hmap_get(&g->names, t->name);
+		if (v != NULL && v->is_input && v->init == NULL &&
+		    !v->sparse_init) {
+			v->init = t;
+			continue;
+		}
+		v = ir_value_new(g, t->name, IR_VALUE_INITIALIZER);
+		if (v == NULL)
+			return -1;
+		v->init = t;
+		v->type.kind = IR_TYPE_TENSOR;
+		v->type.elem = t->elem;
+		v->type.rank = t->rank;
+		v->type.dims = arena_array(a, (size_t)t->rank + 1,
+		    sizeof(*v->type.dims));
+		if (v->type.dims == NULL)
+			return -1;
+		for (j = 0; j < (size_t)t->rank; j++) {
+			v->type.dims[j].kind = IR_DIM_VALUE;
+			v->type.dims[j].value = t->dims[j];
+		}
+	}
+	for (i = 0; i < pb->n_sparse_initializer; i++) {
+		const Onnx__SparseTensorProto *sp = pb->sparse_initializer[i];
+		const char *name = sp->values && sp->values->name ?
+		    sp->values->name : "";
+		struct ir_value *v = hmap_get(&g->names, name);
+
+		if (v != NULL && v->is_input && v->init == NULL &&
+		    !v->sparse_init) {
+			v->sparse_init = true;
+			continue;
+		}
+		v = ir_value_new(g, name, IR_VALUE_INITIALIZER);
+		if (v == NULL)
+			return -1;
+		v->sparse_init = true;
+	}
+	for (i = 0; i < pb->n_node; i++) {
+		const Onnx__NodeProto *np = pb->node[i];
+		struct ir_node *n;
+
+		n = ir_node_new(g, np->op_type ? np->op_type : "",
+		    np->domain ? np->domain : "", np->name, np->n_input,
+		    np->n_output);
+		if (n == NULL)
+			return -1;
+		n->orig = np;
+		n->dirty = false;
+		for (j = 0; j < np->n_output; j++) {
+			struct ir_value *v;
+
+			if (np->output[j][0] == '\0')
+				continue;
+			v = ir_value_new(g, np->output[j], IR_VALUE_NODE);
+			if (v == NULL)
+				return -1;
+			ir_node_set_output(n, j, v);
+		}
+		n->dirty = false;
+		n->nattrs = np->n_attribute;
+		n->attrs = arena_array(a, np->n_attribute + 1,
+		    sizeof(*n->attrs));
+		if (n->attrs == NULL)
+			return -1;
+		for (j = 0; j < np->n_attribute; j++)
+			if (conv_attr(L, n, np->attribute[j], &n->attrs[j]) < 0)
+				return -1;
+	}
+	return 0;
+}
+
+/* A use of V inside G: if V lives in an enclosing scope, every node on
+ * the way out that holds the subgraph gets V as an implicit input. */
+static int
+note_outer(struct ir_graph *g, struct ir_value *v)
+{
+	for (; g != NULL && g != v->graph; g = g->parent)
+		if (g->owner != NULL && ir_node_add_implicit(g->owner, v) < 0)
+			return -1;
+	return 0;
+}
+
+static struct ir_value *
+resolve(struct ir_graph *g, const char *name)
+{
+	struct ir_value *v = ir_lookup(g, name);
+
+	if (v == NULL) {
+		/* Dangling: keep the name as an undefined value in the
+		 * innermost scope so that repeated references share it. */
+		v = ir_value_new(g, name, IR_VALUE_UNDEFINED);
+		return v;
+	}
+	if (v->graph != g && note_outer(g, v) < 0)
+		return NULL;
+	return v;
+}
+
+static int
+graph_links(struct loader *L, struct ir_graph *g, const Onnx__GraphProto *pb)
+{
+	size_t i, j;
+
+	for (i = 0; i < g->nnodes; i++) {
+		struct ir_node *n = g->nodes[i];
+		const Onnx__NodeProto *np = n->orig;
+
+		for (j = 0; j < np->n_input; j++) {
+			struct ir_value *v;
+
+			if (np->input[j][0] == '\0')
+				continue;
+			if ((v = resolve(g, np->input[j])) == NULL)
+				return -1;
+			n->inputs[j] = v;
+			if (ir_use_add(v, n, (int)j) < 0)
+				return -1;
+		}
+		n->dirty = false;
+	}
+	for (i = 0; i < pb->n_output; i++) {
+		const Onnx__ValueInfoProto *vi = pb->output[i];
+		struct ir_vinfo *s = &g->outputs[i];
+
+		s->name = vi->name ? vi->name : "";
+		s->orig = vi;
+		if (conv_type(L, vi->type, &s->type) < 0)
+			return -1;
+		if ((s->value = resolve(g, s->name)) == NULL)
+			return -1;
+		s->value->noutputs++;
+		if (s->value->type.kind == IR_TYPE_NONE)
+			s->value->type = s->type;
+	}
+	for (i = 0; i < pb->n_value_info; i++) {
+		const Onnx__ValueInfoProto *vi = pb->value_info[i];
+		struct ir_vinfo *s = &g->value_info[i];
+
+		s->name = vi->name ? vi->name : "";
+		s->orig = vi;
+		if (conv_type(L, vi->type, &s->type) < 0)
+			return -1;
+		s->value = hmap_get(&g->names, s->name);
+		if (s->value != NULL && s->value->type.kind == IR_TYPE_NONE)
+			s->value->type = s->type;
+	}
+	return 0;
+}
+
+static int
+drain(struct loader *L, size_t *next)
+{
+	/* Parents are queued before their subgraphs, so every enclosing
+	 * scope is complete when a subgraph resolves its names. */
+	for (; *next < L->nq; (*next)++) {
+		struct ir_graph *g = L->gq[*next];
+		const Onnx__GraphProto *pb = L->pq[*next];
+
+		if (graph_defs(L, g, pb) < 0 || graph_links(L, g, pb) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int
+conv_opsets(struct loader *L, Onnx__OperatorSetIdProto **v, size_t n,
+    struct ir_opset **out, size_t *nout)
+{
+	size_t i;
+
+	*nout = n;
+	*out = arena_array(&L->m->arena, n + 1, sizeof(**out));
+	if (*out == NULL)
+		return -1;
+	for (i = 0; i < n; i++) {
+		(*out)[i].domain = v[i]->domain ? v[i]->domain : "";
+		(*out)[i].version = v[i]->version;
+		(*out)[i].orig = v[i];
+	}
+	return 0;
+}
+
+static int
+conv_function(struct loader *L, const Onnx__FunctionProto *fp,
+    struct ir_function *f)
+{
+	struct arena *a = &L->m->arena;
+	Onnx__GraphProto shim = ONNX__GRAPH_PROTO__INIT;
+	struct ir_graph *g;
+	size_t i;
+
+	f->name = fp->name ? fp->name : "";
+	f->domain = fp->domain ? fp->domain : "";
+	f->overload = fp->overload;
+	f->orig = fp;
+	f->attr_names = (const char **)fp->attribute;
+	f->nattr_names = fp->n_attribute;
+	if (conv_opsets(L, fp->opset_import, fp->n_opset_import, &f->opsets,
+	    &f->nopsets) < 0)
+		return -1;
+	g = ir_graph_new(L->m, IR_GRAPH_FUNCTION, NULL);
+	if (g == NULL)
+		return -1;
+	g->function = f;
+	f->body = g;
+	/* A function body is a graph whose inputs and outputs are bare
+	 * names: describe it to the graph builder with a GraphProto whose
+	 * ValueInfoProtos carry only names.  The shim lives in the arena
+	 * and is never written: save.c rebuilds FunctionProto itself. */
+	shim.n_node = fp->n_node;
+	shim.node = fp->node;
+	shim.n_value_info = fp->n_value_info;
+	shim.value_info = fp->value_info;
+	shim.n_input = fp->n_input;
+	shim.n_output = fp->n_output;
+	shim.input = arena_array(a, fp->n_input + 1, sizeof(*shim.input));
+	shim.output = arena_array(a, fp->n_output + 1, sizeof(*shim.output));
+	if (shim.input == NULL || shim.output == NULL)
+		return -1;
+	for (i = 0; i < fp->n_input + fp->n_output; i++) {
+		Onnx__ValueInfoProto *vi = arena_alloc(a, sizeof(*vi));
+		Onnx__ValueInfoProto init = ONNX__VALUE_INFO_PROTO__INIT;
+
+		if (vi == NULL)
+			return -1;
+		*vi = init;
+		if (i < fp->n_input) {
+			vi->name = fp->input[i];
+			shim.input[i] = vi;
+		} else {
+			vi->name = fp->output[i - fp->n_input];
+			shim.output[i - fp->n_input] = vi;
+		}
+	}
+	{
+		Onnx__GraphProto *copy = arena_alloc(a, sizeof(*copy));
+
+		if (copy == NULL)
+			return -1;
+		*copy = shim;
+		if (push_graph(L, g, copy) < 0)
+			return -1;
+		g->orig = NULL;
+		g->name = f->name;
+	}
+	return 0;
+}
+
+static enum onnxfix_status
+build(struct loader *L, const Onnx__ModelProto *mp)
+{
+	struct ir_model *m = L->m;
+	size_t i, next = 0;
+
+	m->orig = mp;
+	m->has_ir_version = mp->has_ir_version;
+	m->ir_version = mp->ir_version;
+	m->producer_name = mp->producer_name;
+	m->producer_version = mp->producer_version;
+	m->domain = mp->domain;
+	m->model_version = mp->model_version;
+	if (conv_opsets(L, mp->opset_import, mp->n_opset_import, &m->opsets,
+	    &m->nopsets) < 0)
+		return ONNXFIX_EBUDGET;
+	m->nmeta = mp->n_metadata_props;
+	m->meta = arena_array(&m->arena, m->nmeta + 1, sizeof(*m->meta));
+	if (m->meta == NULL)
+		return ONNXFIX_EBUDGET;
+	for (i = 0; i < m->nmeta; i++) {
+		m->meta[i].key = mp->metadata_props[i]->key;
+		m->meta[i].value = mp->metadata_props[i]->value;
+	}
+	if (mp->graph == NULL) {
+		diag_report(L->d, DIAG_LOAD_NO_GRAPH, "", NULL);
+		return ONNXFIX_EINPUT;
+	}
+	m->graph = ir_graph_new(m, IR_GRAPH_MAIN, NULL);
+	if (m->graph == NULL || push_graph(L, m->graph, mp->graph) < 0 ||
+	    drain(L, &next) < 0)
+		return ONNXFIX_EBUDGET;
+	m->nfunctions = mp->n_functions;
+	m->functions = arena_array(&m->arena, mp->n_functions + 1,
+	    sizeof(*m->functions));
+	if (m->functions == NULL)
+		return ONNXFIX_EBUDGET;
+	for (i = 0; i < mp->n_functions; i++) {
+		m->functions[i] = arena_alloc(&m->arena,
+		    sizeof(*m->functions[i]));
+		if (m->functions[i] == NULL ||
+		    conv_function(L, mp->functions[i], m->functions[i]) < 0 ||
+		    drain(L, &next) < 0)
+			return ONNXFIX_EBUDGET;
+	}
+	return ONNXFIX_OK;
+}
+
+static const enum diag_id prescan_diag[] = {
+	[PRESCAN_OK] = DIAG_LOAD_UNPACK,
+	[PRESCAN_FIELD_NUMBER] = DIAG_LOAD_FIELD_NUMBER,
+	[PRESCAN_WIRE_TYPE] = DIAG_LOAD_WIRE_TYPE,
+	[PRESCAN_VARINT] = DIAG_LOAD_VARINT,
+	[PRESCAN_TRUNCATED] = DIAG_LOAD_TRUNCATED,
+	[PRESCAN_WRONG_TYPE] = DIAG_LOAD_WRONG_TYPE,
+	[PRESCAN_NESTING] = DIAG_LOAD_NESTING,
+	[PRESCAN_GRAPH_NESTING] = DIAG_LOAD_GRAPH_NESTING,
+	[PRESCAN_TYPE_NESTING] = DIAG_LOAD_TYPE_NESTING,
+	[PRESCAN_REPEATED] = DIAG_LOAD_REPEATED,
+	[PRESCAN_NUL] = DIAG_LOAD_NUL,
+	[PRESCAN_COUNT] = DIAG_LOAD_COUNT,
+};
+
+/* A hint for inputs that are plainly not protobuf at all. */
+static const char *
+sniff(const uint8_t *buf, size_t len)
+{
+	size_t i, printable = 0, n = len < 512 ? len : 512;
+
+	for (i = 0; i < n; i++)
+		if ((buf[i] >= 0x20 && buf[i] < 0x7f) || buf[i] == '\n' ||
+		    buf[i] == '\r' || buf[i] == '\t')
+			printable++;
+	if (n >= 16 && printable == n)
+		return "the input is text, not a binary ONNX model";
+	if (len >= 4 && memcmp(buf, "PK\003\004", 4) == 0)
+		return "the input is a zip archive";
+	if (len >= 2 && buf[0] == 0x1f && buf[1] == 0x8b)
+		return "the input is gzip-compressed";
+	return NULL;
+}
+
+enum onnxfix_status
+onnxfix_load_buffer(const uint8_t *buf, size_t len, const char *name,
+    const struct onnxfix_options *o, struct diag_list *d,
+    struct ir_model **out)
+{
+	struct onnxfix_options defaults;
+	struct prescan_limits lim;
+	struct prescan_stats st;
+	struct prescan_error err;
+	struct budget *budget;
+	struct loader L;
+	enum prescan_status ps;
+	enum onnxfix_status rc;
+	Onnx__ModelProto *mp;
+	uint64_t limit;
+
+	*out = NULL;
+	if (o == NULL) {
+		onnxfix_options_default(&defaults);
+		o = &defaults;
+	}
+	(void)name;
+	if (len == 0) {
+		diag_report(d, DIAG_LOAD_EMPTY, "", NULL);
+		return ONNXFIX_EINPUT;
+	}
+	if (len > o->max_file_bytes) {
+		diag_report(d, DIAG_LOAD_TOO_LARGE, "",
+		    "%zu bytes, limit %" PRIu64, len, o->max_file_bytes);
+		return ONNXFIX_EINPUT;
+	}
+	prescan_limits_default(&lim);
+	lim.max_depth = o->max_depth;
+	lim.max_graph_depth = o->max_graph_depth;
+	lim.max_type_depth = o->max_type_depth;
+	lim.max_repeat = o->max_repeat;
+	ps = prescan(buf, len, &onnx__model_proto__descriptor, &lim, &st,
+	    &err);
+	if (ps != PRESCAN_OK) {
+		const char *hint = sniff(buf, len);
+		char loc[600];
+
+		snprintf(loc, sizeof(loc), "byte %" PRIu64 "%s%s%s",
+		    err.offset, err.path[0] ? " (" : "", err.path,
+		    err.path[0] ? ")" : "");
+		if (hint != NULL)
+			diag_report(d, DIAG_LOAD_NOT_MODEL, loc, "%s", hint);
+		else
+			diag_report(d, prescan_diag[ps], loc, "%s",
+			    err.detail);
+		return ONNXFIX_EINPUT;
+	}
+	limit = o->mem_budget;
+	if (limit == 0) {
+		limit = (64u << 20) + 48 * (uint64_t)len;
+		if (limit > (8ull << 30))
+			limit = 8ull << 30;
+	}
+	budget = malloc(sizeof(*budget));
+	if (budget == NULL) {
+		diag_report(d, DIAG_LOAD_BUDGET, "", "out of memory");
+		return ONNXFIX_EBUDGET;
+	}
+	budget_init(budget, (size_t)limit);
+	if (st.alloc_estimate > limit) {
+		diag_report(d, DIAG_LOAD_BUDGET, "",
+		    "decoding needs about %" PRIu64 " bytes, budget %" PRIu64,
+		    st.alloc_estimate, limit);
+		free(budget);
+		return ONNXFIX_EBUDGET;
+	}
+	memset(&L, 0, sizeof(L));
+	L.d = d;
+	L.alloc.alloc = pb_alloc;
+	L.alloc.free = pb_free;
+	L.alloc.allocator_data = budget;
+	L.m = ir_model_new(budget);
+	if (L.m == NULL) {
+		diag_report(d, DIAG_LOAD_BUDGET, "", "out of memory");
+		free(budget);
+		return ONNXFIX_EBUDGET;
+	}
+	L.m->release = release;
+	L.m->file = buf;
+	L.m->file_size = len;
+	mp = onnx__model_proto__unpack(&L.alloc, len, buf);
+	if (mp == NULL) {
+		if (budget->exceeded)
+			diag_report(d, DIAG_LOAD_BUDGET, "",
+			    "limit %" PRIu64 " bytes", limit);
+		else
+			diag_report(d, DIAG_LOAD_UNPACK, "", NULL);
+		rc = budget->exceeded ? ONNXFIX_EBUDGET : ONNXFIX_EINPUT;
+		onnxfix_model_free(L.m);
+		return rc;
+	}
+	L.m->pb = mp;
+	rc = build(&L, mp);
+	if (rc != ONNXFIX_OK) {
+		if (rc == ONNXFIX_EBUDGET)
+			diag_report(d, DIAG_LOAD_BUDGET, "",
+			    "limit %" PRIu64 " bytes", limit);
+		onnxfix_model_free(L.m);
+		return rc;
+	}
+	*out = L.m;
+	return ONNXFIX_OK;
+}
+
+enum onnxfix_status
+onnxfix_load(const char *path, const struct onnxfix_options *o,
+    struct diag_list *d, struct ir_model **out)
+{
+	struct onnxfix_options defaults;
+	enum onnxfix_status rc;
+	struct stat st;
+	void *map;
+	int fd;
+
+	*out = NULL;
+	if (o == NULL) {
+		onnxfix_options_default(&defaults);
+		o = &defaults;
+	}
+	/* O_NONBLOCK: a FIFO given as the model must not hang open(). */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0) {
+		diag_report(d, DIAG_LOAD_OPEN, "", "%s", strerror(errno));
+		return ONNXFIX_EIO;
+	}
+	if (fstat(fd, &st) < 0) {
+		diag_report(d, DIAG_LOAD_READ, "", "%s", strerror(errno));
+		close(fd);
+		return ONNXFIX_EIO;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		diag_report(d, DIAG_LOAD_NOT_FILE, "", "%s",
+		    S_ISDIR(st.st_mode) ? "a directory" :
+		    S_ISFIFO(st.st_mode) ? "a FIFO" :
+		    S_ISCHR(st.st_mode) ? "a character device" :
+		    S_ISBLK(st.st_mode) ? "a block device" :
+		    S_ISSOCK(st.st_mode) ? "a socket" : "a special file");
+		close(fd);
+		return ONNXFIX_EIO;
+	}
+	if (st.st_size == 0) {
+		diag_report(d, DIAG_LOAD_EMPTY, "", NULL);
+		close(fd);
+		return ONNXFIX_EINPUT;
+	}
+	if ((uint64_t)st.st_size > o->max_file_bytes) {
+		diag_report(d, DIAG_LOAD_TOO_LARGE, "",
+		    "%jd bytes, limit %" PRIu64, (intmax_t)st.st_size,
+		    o->max_file_bytes);
+		close(fd);
+		return ONNXFIX_EINPUT;
+	}
+	map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	close(fd);
+	if (map == MAP_FAILED) {
+		diag_report(d, DIAG_LOAD_READ, "", "%s", strerror(errno));
+		return ONNXFIX_EIO;
+	}
+	rc = onnxfix_load_buffer(map, (size_t)st.st_size, path, o, d, out);
+	if (rc != ONNXFIX_OK) {
+		munmap(map, (size_t)st.st_size);
+		return rc;
+	}
+	(*out)->path = path;
+	(*out)->release_file = true;
+	return ONNXFIX_OK;
+}
+
+void
+onnxfix_model_free(struct ir_model *m)
+{
+	struct budget *b;
+
+	if (m == NULL)
+		return;
+	b = m->budget;
+	ir_model_free(m);
+	free(b);
+}

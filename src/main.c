@@ -1,0 +1,752 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The onnxfix command line: a command table over the library, option
+ * parsing, output of diagnostics and the exit status.  Nothing here knows
+ * how models are read, checked or written.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "onnxfix.h"
+#include "pass.h"
+
+/* Exit statuses (documented in onnxfix.1, EXIT STATUS). */
+enum {
+	EXIT_CLEAN = 0,
+	EXIT_FINDINGS = 1,
+	EXIT_INPUT = 2,
+	EXIT_BUDGET = 3,
+	EXIT_IO = 4,
+	EXIT_USAGE = 64,
+	EXIT_INTERNAL = 70,
+};
+
+struct cli {
+	struct onnxfix_options o;
+	const char *output;
+	const char *dot;
+	const char *format;
+	int fail_on;		/* enum diag_level */
+	bool quiet;
+	bool in_place;
+};
+
+static int
+exit_of(enum onnxfix_status s)
+{
+	switch (s) {
+	case ONNXFIX_OK:
+		return EXIT_CLEAN;
+	case ONNXFIX_EINPUT:
+		return EXIT_INPUT;
+	case ONNXFIX_EBUDGET:
+		return EXIT_BUDGET;
+	case ONNXFIX_EIO:
+		return EXIT_IO;
+	case ONNXFIX_EINTERNAL:
+		return EXIT_INTERNAL;
+	}
+	return EXIT_INTERNAL;
+}
+
+static int
+worse(int a, int b)
+{
+	/* Order of severity for combining several models' statuses. */
+	static const int rank[] = { 0, 1, 2, 3, 4 };
+
+	if (a == EXIT_INTERNAL || b == EXIT_INTERNAL)
+		return EXIT_INTERNAL;
+	if (a == EXIT_USAGE || b == EXIT_USAGE)
+		return EXIT_USAGE;
+	if (a >= 0 && a <= 4 && b >= 0 && b <= 4)
+		return rank[a] > rank[b] ? a : b;
+	return a > b ? a : b;
+}
+
+/* Print fatal diagnostics to stderr, the rest to stdout. */
+static void
+print_diags(const char *file, const struct diag_list *d, bool quiet)
+{
+	size_t i;
+
+	for (i = 0; i < d->n; i++) {
+		enum diag_level l = diag_table[d->v[i].id].level;
+
+		if (l == DIAG_FATAL)
+			diag_print(stderr, file, &d->v[i]);
+		else if (!quiet || l >= DIAG_WARNING)
+			diag_print(stdout, file, &d->v[i]);
+	}
+	if (d->oom)
+		fprintf(stderr, "onnxfix: out of memory: some diagnostics "
+		    "were lost\n");
+	fflush(stdout);
+}
+
+static int
+parse_level(const char *s)
+{
+	if (strcmp(s, "note") == 0)
+		return DIAG_NOTE;
+	if (strcmp(s, "warning") == 0)
+		return DIAG_WARNING;
+	if (strcmp(s, "error") == 0)
+		return DIAG_ERROR;
+	if (strcmp(s, "never") == 0)
+		return DIAG_FATAL + 1;
+	return -1;
+}
+
+static int
+parse_size(const char *s, uint64_t *out)
+{
+	char *end;
+	unsigned long long v;
+
+	errno = 0;
+	if (*s < '0' || *s > '9')
+		return -1;
+	v = strtoull(s, &end, 10);
+	if (errno != 0)
+		return -1;
+	switch (*end) {
+	case 'K':
+	case 'k':
+		v <<= 10, end++;
+		break;
+	case 'M':
+	case 'm':
+		v <<= 20, end++;
+		break;
+	case 'G':
+	case 'g':
+		v <<= 30, end++;
+		break;
+	}
+	if (*end != '\0')
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static int
+parse_uint(const char *s, unsigned *out)
+{
+	uint64_t v;
+
+	if (parse_size(s, &v) < 0 || v == 0 || v > 100000)
+		return -1;
+	*out = (unsigned)v;
+	return 0;
+}
+
+enum {
+	OPT_FAIL_ON = 256,
+	OPT_PASSES,
+	OPT_SKIP,
+	OPT_DRY_RUN,
+	OPT_IN_PLACE,
+	OPT_DOT,
+	OPT_MAX_SIZE,
+	OPT_MEM_BUDGET,
+	OPT_MAX_DEPTH,
+	OPT_MAX_GRAPH_DEPTH,
+	OPT_FORMAT,
+};
+
+static const struct option long_opts[] = {
+	{ "help", no_argument, NULL, 'h' },
+	{ "output", required_argument, NULL, 'o' },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "type", required_argument, NULL, 'T' },
+	{ "fail-on", required_argument, NULL, OPT_FAIL_ON },
+	{ "passes", required_argument, NULL, OPT_PASSES },
+	{ "skip", required_argument, NULL, OPT_SKIP },
+	{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
+	{ "in-place", no_argument, NULL, OPT_IN_PLACE },
+	{ "dot", required_argument, NULL, OPT_DOT },
+	{ "max-size", required_argument, NULL, OPT_MAX_SIZE },
+	{ "mem-budget", required_argument, NULL, OPT_MEM_BUDGET },
+	{ "max-depth", required_argument, NULL, OPT_MAX_DEPTH },
+	{ "max-graph-depth", required_argument, NULL, OPT_MAX_GRAPH_DEPTH },
+	{ "format", required_argument, NULL, OPT_FORMAT },
+	{ NULL, 0, NULL, 0 },
+};
+
+struct command {
+	const char *name;
+	const char *usage;
+	const char *help;
+	int (*run)(struct cli *c, int argc, char **argv);
+};
+
+static const struct command *find_command(const char *name);
+
+/* "onnxfix: WHAT" or "onnxfix: WHAT 'ARG'" (ARG escaped), then usage. */
+static int
+usage_error(const char *cmd, const char *what, const char *arg)
+{
+	char b[DIAG_ESCAPE_SIZE];
+
+	if (arg != NULL)
+		fprintf(stderr, "onnxfix: %s '%s'", what,
+		    diag_escape_str(b, sizeof(b), arg));
+	else
+		fprintf(stderr, "onnxfix: %s", what);
+	fprintf(stderr, "\nusage: %s\n", find_command(cmd) ?
+	    find_command(cmd)->usage : "onnxfix COMMAND ...");
+	return EXIT_USAGE;
+}
+
+/* Load PATH, reporting failure; returns the exit status. */
+static int
+load(struct cli *c, const char *path, struct diag_list *d,
+    struct ir_model **m)
+{
+	enum onnxfix_status s = onnxfix_load(path, &c->o, d, m);
+
+	return exit_of(s);
+}
+
+static int
+status_for(const struct cli *c, const struct diag_list *d)
+{
+	int worst = diag_worst(d);
+
+	if (worst >= 0 && worst != DIAG_FATAL && worst >= c->fail_on)
+		return EXIT_FINDINGS;
+	return EXIT_CLEAN;
+}
+
+static int
+cmd_check(struct cli *c, int argc, char **argv)
+{
+	int i, rc = EXIT_CLEAN;
+
+	if (argc < 1)
+		return usage_error("check", "no model given", NULL);
+	for (i = 0; i < argc; i++) {
+		struct diag_list d;
+		struct ir_model *m;
+		int r;
+
+		diag_list_init(&d);
+		r = load(c, argv[i], &d, &m);
+		if (r == EXIT_CLEAN) {
+			r = exit_of(onnxfix_check(m, &c->o, &d));
+			if (r == EXIT_CLEAN)
+				r = status_for(c, &d);
+			onnxfix_model_free(m);
+		}
+		print_diags(argv[i], &d, c->quiet);
+		diag_list_release(&d);
+		rc = worse(rc, r);
+	}
+	return rc;
+}
+
+static bool
+same_file(const char *a, const char *b)
+{
+	struct stat sa, sb;
+
+	if (stat(a, &sa) < 0 || stat(b, &sb) < 0)
+		return false;
+	return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
+static int
+cmd_fix(struct cli *c, int argc, char **argv)
+{
+	struct diag_list d;
+	struct ir_model *m;
+	const char *out;
+	int rc;
+
+	if (argc != 1)
+		return usage_error("fix", argc ? "one model at a time" :
+		    "no model given", NULL);
+	out = c->in_place ? argv[0] : c->output;
+	if (out == NULL && !c->o.dry_run)
+		return usage_error("fix",
+		    "no output: give -o FILE, --in-place or --dry-run", NULL);
+	diag_list_init(&d);
+	if (out != NULL && !c->in_place && same_file(argv[0], out)) {
+		diag_report(&d, DIAG_OUT_SAME_AS_INPUT, "", "use --in-place");
+		print_diags(argv[0], &d, c->quiet);
+		diag_list_release(&d);
+		return EXIT_IO;
+	}
+	rc = load(c, argv[0], &d, &m);
+	if (rc == EXIT_CLEAN) {
+		rc = exit_of(onnxfix_fix(m, &c->o, &d));
+		if (rc == EXIT_CLEAN && !c->o.dry_run)
+			rc = exit_of(onnxfix_save(m, out, &c->o, &d));
+		if (rc == EXIT_CLEAN && c->dot != NULL && !c->o.dry_run)
+			rc = exit_of(onnxfix_dot(m, c->dot, ONNXFIX_DOT, &d));
+		onnxfix_model_free(m);
+	}
+	print_diags(argv[0], &d, c->quiet);
+	diag_list_release(&d);
+	return rc;
+}
+
+static int
+cmd_dot(struct cli *c, int argc, char **argv)
+{
+	enum onnxfix_dot_format fmt = ONNXFIX_DOT;
+	struct diag_list d;
+	struct ir_model *m;
+	int rc;
+
+	if (argc != 1)
+		return usage_error("dot", argc ? "one model at a time" :
+		    "no model given", NULL);
+	if (c->format != NULL) {
+		if (strcmp(c->format, "svg") == 0)
+			fmt = ONNXFIX_SVG;
+		else if (strcmp(c->format, "png") == 0)
+			fmt = ONNXFIX_PNG;
+		else if (strcmp(c->format, "dot") != 0)
+			return usage_error("dot", "unknown output type",
+			    c->format);
+	}
+	diag_list_init(&d);
+	rc = load(c, argv[0], &d, &m);
+	if (rc == EXIT_CLEAN) {
+		rc = exit_of(onnxfix_dot(m, c->output ? c->output : "-", fmt,
+		    &d));
+		onnxfix_model_free(m);
+	}
+	print_diags(argv[0], &d, c->quiet);
+	diag_list_release(&d);
+	return rc;
+}
+
+static void
+print_type(const struct ir_type *t)
+{
+	char b[DIAG_ESCAPE_SIZE];
+	int i;
+
+	switch (t->kind) {
+	case IR_TYPE_NONE:
+		printf("?");
+		return;
+	case IR_TYPE_SEQUENCE:
+		printf("sequence");
+		return;
+	case IR_TYPE_MAP:
+		printf("map");
+		return;
+	case IR_TYPE_OPTIONAL:
+		printf("optional");
+		return;
+	case IR_TYPE_OPAQUE:
+		printf("opaque");
+		return;
+	case IR_TYPE_TENSOR:
+	case IR_TYPE_SPARSE:
+		break;
+	}
+	printf("%s%s", t->kind == IR_TYPE_SPARSE ? "sparse " : "",
+	    ir_elem_name(t->elem) ? ir_elem_name(t->elem) : "?");
+	if (t->rank < 0)
+		return;
+	printf("[");
+	for (i = 0; i < t->rank; i++) {
+		if (i)
+			printf(",");
+		if (t->dims[i].kind == IR_DIM_VALUE)
+			printf("%" PRId64, t->dims[i].value);
+		else if (t->dims[i].kind == IR_DIM_PARAM)
+			printf("%s", diag_escape_str(b, sizeof(b),
+			    t->dims[i].param));
+		else
+			printf("?");
+	}
+	printf("]");
+}
+
+struct histo {
+	const char *op;
+	const char *domain;
+	size_t n;
+};
+
+static int
+histo_cmp(const void *a, const void *b)
+{
+	const struct histo *x = a, *y = b;
+	int r;
+
+	if (x->n != y->n)
+		return x->n < y->n ? 1 : -1;
+	if ((r = strcmp(x->domain, y->domain)) != 0)
+		return r;
+	return strcmp(x->op, y->op);
+}
+
+static void
+print_info(struct ir_model *m)
+{
+	char b[DIAG_ESCAPE_SIZE], e[DIAG_ESCAPE_SIZE];
+	struct ir_graph **graphs;
+	struct histo *h = NULL;
+	size_t ngraphs, nh = 0, nodes = 0, i, j, k;
+	uint64_t params = 0, bytes = 0;
+
+	printf("ir_version:   %" PRId64 "\n", m->ir_version);
+	printf("producer:     %s %s\n",
+	    diag_escape_str(b, sizeof(b), m->producer_name),
+	    diag_escape_str(e, sizeof(e), m->producer_version));
+	printf("opsets:      ");
+	for (i = 0; i < m->nopsets; i++)
+		printf(" %s=%" PRId64, m->opsets[i].domain[0] ?
+		    diag_escape_str(b, sizeof(b), m->opsets[i].domain) :
+		    "ai.onnx", m->opsets[i].version);
+	printf("\n");
+	ngraphs = ir_model_graphs(m, &graphs);
+	for (i = 0; i < ngraphs; i++) {
+		struct ir_graph *g = graphs[i];
+
+		for (j = 0; j < g->nnodes; j++) {
+			struct ir_node *n = g->nodes[j];
+
+			nodes++;
+			for (k = 0; k < nh; k++)
+				if (strcmp(h[k].op, n->op_type) == 0 &&
+				    strcmp(h[k].domain, n->domain) == 0)
+					break;
+			if (k == nh) {
+				struct histo *nv = realloc(h,
+				    (nh + 1) * sizeof(*h));
+
+				if (nv == NULL)
+					break;
+				h = nv;
+				h[nh].op = n->op_type;
+				h[nh].domain = n->domain;
+				h[nh].n = 0;
+				nh++;
+			}
+			h[k].n++;
+		}
+		for (j = 0; j < g->ninits; j++) {
+			uint64_t count;
+
+			if (g->inits[j] == NULL ||
+			    ir_tensor_count(g->inits[j], &count, NULL) < 0)
+				continue;
+			params += count;
+			if (g->inits[j]->storage == IR_DATA_RAW)
+				bytes += g->inits[j]->size;
+			else if (ir_elem_bytes(g->inits[j]->elem, count,
+			    &count) == 0)
+				bytes += count;
+		}
+	}
+	printf("graphs:       %zu (%zu functions)\n", ngraphs,
+	    m->nfunctions);
+	printf("nodes:        %zu\n", nodes);
+	printf("parameters:   %" PRIu64 " (%" PRIu64 " bytes)\n", params,
+	    bytes);
+	printf("inputs:\n");
+	for (i = 0; i < m->graph->ninputs; i++) {
+		const struct ir_value *v = m->graph->inputs[i].value;
+
+		if (v != NULL && v->init != NULL)
+			continue;
+		printf("  %s: ", diag_escape_str(b, sizeof(b),
+		    m->graph->inputs[i].name));
+		print_type(&m->graph->inputs[i].type);
+		printf("\n");
+	}
+	printf("outputs:\n");
+	for (i = 0; i < m->graph->noutputs; i++) {
+		printf("  %s: ", diag_escape_str(b, sizeof(b),
+		    m->graph->outputs[i].name));
+		print_type(&m->graph->outputs[i].type);
+		printf("\n");
+	}
+	if (h != NULL)
+		qsort(h, nh, sizeof(*h), histo_cmp);
+	printf("operators:\n");
+	for (i = 0; i < nh; i++)
+		printf("  %6zu  %s%s%s\n", h[i].n, h[i].domain[0] ?
+		    diag_escape_str(e, sizeof(e), h[i].domain) : "",
+		    h[i].domain[0] ? "::" : "",
+		    diag_escape_str(b, sizeof(b), h[i].op));
+	free(h);
+}
+
+static int
+cmd_info(struct cli *c, int argc, char **argv)
+{
+	int i, rc = EXIT_CLEAN;
+
+	if (argc < 1)
+		return usage_error("info", "no model given", NULL);
+	for (i = 0; i < argc; i++) {
+		struct diag_list d;
+		struct ir_model *m;
+		int r;
+
+		diag_list_init(&d);
+		r = load(c, argv[i], &d, &m);
+		if (r == EXIT_CLEAN) {
+			char b[DIAG_ESCAPE_SIZE];
+
+			if (argc > 1)
+				printf("%s== %s\n", i ? "\n" : "",
+				    diag_escape_str(b, sizeof(b), argv[i]));
+			print_info(m);
+			onnxfix_model_free(m);
+		}
+		print_diags(argv[i], &d, c->quiet);
+		diag_list_release(&d);
+		rc = worse(rc, r);
+	}
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fprintf(stderr, "onnxfix: stdout: %s\n", strerror(errno));
+		return EXIT_IO;
+	}
+	return rc;
+}
+
+static int
+cmd_passes(struct cli *c, int argc, char **argv)
+{
+	size_t i;
+
+	(void)c;
+	(void)argv;
+	if (argc != 0)
+		return usage_error("passes", "no arguments expected", NULL);
+	for (i = 0; pass_table[i] != NULL; i++)
+		printf("%-12s %-8s %s\n", pass_table[i]->name,
+		    pass_table[i]->kind == PASS_ANALYSIS ? "check" : "fix",
+		    pass_table[i]->summary);
+	return EXIT_CLEAN;
+}
+
+static int
+cmd_explain(struct cli *c, int argc, char **argv)
+{
+	int i;
+
+	(void)c;
+	if (argc < 1)
+		return usage_error("explain", "no code given", NULL);
+	for (i = 0; i < argc; i++) {
+		const struct diag_info *info = diag_lookup(argv[i]);
+		char b[DIAG_ESCAPE_SIZE];
+
+		if (info == NULL) {
+			fprintf(stderr, "onnxfix: unknown diagnostic code "
+			    "'%s'\n", diag_escape_str(b, sizeof(b), argv[i]));
+			return EXIT_USAGE;
+		}
+		printf("%s %s: %s\n", info->code,
+		    diag_level_name(info->level), info->text);
+	}
+	printf("See DIAGNOSTICS in onnxfix(1) for what each code means.\n");
+	return EXIT_CLEAN;
+}
+
+static const struct command commands[] = {
+	{ "check", "onnxfix check [--fail-on LEVEL] [-q] MODEL...",
+	  "Check models against the ONNX rules and report findings.",
+	  cmd_check },
+	{ "fix", "onnxfix fix [--passes LIST] [--skip LIST] "
+	  "[--dot FILE] [--dry-run] (-o OUT | --in-place) MODEL",
+	  "Run the rewrite passes and write the repaired model.", cmd_fix },
+	{ "dot", "onnxfix dot [-T dot|svg|png] [-o FILE] MODEL",
+	  "Draw the model's graph with Graphviz.", cmd_dot },
+	{ "info", "onnxfix info MODEL...",
+	  "Summarise models: versions, opsets, interface, operators.",
+	  cmd_info },
+	{ "passes", "onnxfix passes", "List the passes in pipeline order.",
+	  cmd_passes },
+	{ "explain", "onnxfix explain CODE...",
+	  "Show the catalogue entry of diagnostic codes.", cmd_explain },
+};
+
+static const struct command *
+find_command(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (strcmp(commands[i].name, name) == 0)
+			return &commands[i];
+	return NULL;
+}
+
+static void
+usage(FILE *fp)
+{
+	size_t i;
+
+	fprintf(fp, "usage: onnxfix COMMAND [OPTIONS] ARGS\n\n");
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(fp, "  %-8s %s\n", commands[i].name,
+		    commands[i].help);
+	fprintf(fp, "\nonnxfix COMMAND -h shows a command's usage; "
+	    "onnxfix(1) has the details.\n");
+}
+
+static void
+command_help(const struct command *cmd)
+{
+	printf("usage: %s\n%s\n\n", cmd->usage, cmd->help);
+	printf("common options:\n"
+	    "  -q, --quiet              print warnings and errors only\n"
+	    "  --max-size BYTES         refuse larger inputs "
+	    "(default 2G-1)\n"
+	    "  --mem-budget BYTES       memory budget (default "
+	    "64M + 48 x input)\n"
+	    "  --max-depth N            message nesting limit (100)\n"
+	    "  --max-graph-depth N      subgraph nesting limit (32)\n");
+	if (strcmp(cmd->name, "check") == 0)
+		printf("  --fail-on LEVEL          exit 1 at this level: "
+		    "note, warning, error (default), never\n");
+	if (strcmp(cmd->name, "fix") == 0)
+		printf("  -o, --output FILE        write the model here\n"
+		    "  --in-place               replace the input\n"
+		    "  --dot FILE               also draw the result\n"
+		    "  --passes LIST, --skip LIST  choose passes "
+		    "(onnxfix passes)\n"
+		    "  --dry-run                report, write nothing\n");
+	if (strcmp(cmd->name, "dot") == 0)
+		printf("  -o, --output FILE        output file "
+		    "(default stdout)\n"
+		    "  -T, --type FMT           dot, svg or png\n");
+}
+
+int
+main(int argc, char **argv)
+{
+	const struct command *cmd;
+	struct cli c;
+	int opt, level;
+
+	if (argc < 2) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (strcmp(argv[1], "--version") == 0 ||
+	    strcmp(argv[1], "-V") == 0) {
+		printf("onnxfix %s\n", ONNXFIX_VERSION);
+		return EXIT_CLEAN;
+	}
+	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
+		usage(stdout);
+		return EXIT_CLEAN;
+	}
+	cmd = find_command(argv[1]);
+	if (cmd == NULL) {
+		char b[DIAG_ESCAPE_SIZE];
+
+		fprintf(stderr, "onnxfix: unknown command '%s'\n",
+		    diag_escape_str(b, sizeof(b), argv[1]));
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	memset(&c, 0, sizeof(c));
+	onnxfix_options_default(&c.o);
+	c.fail_on = DIAG_ERROR;
+	argc--;
+	argv++;
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "ho:qT:", long_opts, NULL)) !=
+	    -1) {
+		switch (opt) {
+		case 'h':
+			command_help(cmd);
+			return EXIT_CLEAN;
+		case 'o':
+			c.output = optarg;
+			break;
+		case 'q':
+			c.quiet = true;
+			break;
+		case 'T':
+			c.format = optarg;
+			break;
+		case OPT_FAIL_ON:
+			if ((level = parse_level(optarg)) < 0)
+				return usage_error(cmd->name,
+				    "bad level", optarg);
+			c.fail_on = level;
+			break;
+		case OPT_PASSES:
+		case OPT_SKIP: {
+			/* Every name must exist. */
+			char *list = optarg, *dup = strdup(list), *tok, *sv;
+
+			if (dup == NULL)
+				return EXIT_INTERNAL;
+			for (tok = strtok_r(dup, ",", &sv); tok != NULL;
+			    tok = strtok_r(NULL, ",", &sv))
+				if (pass_lookup(tok) == NULL) {
+					int r = usage_error(cmd->name,
+					    "unknown pass", tok);
+
+					free(dup);
+					return r;
+				}
+			free(dup);
+			if (opt == OPT_PASSES)
+				c.o.passes = list;
+			else
+				c.o.skip = list;
+			break;
+		}
+		case OPT_DRY_RUN:
+			c.o.dry_run = true;
+			break;
+		case OPT_IN_PLACE:
+			c.in_place = true;
+			break;
+		case OPT_DOT:
+			c.dot = optarg;
+			break;
+		case OPT_MAX_SIZE:
+			if (parse_size(optarg, &c.o.max_file_bytes) < 0)
+				return usage_error(cmd->name,
+				    "bad size", optarg);
+			break;
+		case OPT_MEM_BUDGET:
+			if (parse_size(optarg, &c.o.mem_budget) < 0)
+				return usage_error(cmd->name,
+				    "bad size", optarg);
+			break;
+		case OPT_MAX_DEPTH:
+			if (parse_uint(optarg, &c.o.max_depth) < 0)
+				return usage_error(cmd->name,
+				    "bad depth", optarg);
+			break;
+		case OPT_MAX_GRAPH_DEPTH:
+			if (parse_uint(optarg, &c.o.max_graph_depth) < 0)
+				return usage_error(cmd->name,
+				    "bad depth", optarg);
+			break;
+		case OPT_FORMAT:
+			if (strcmp(optarg, "text") != 0)
+				return usage_error(cmd->name,
+				    "unknown format", optarg);
+			break;
+		default:
+			fprintf(stderr, "usage: %s\n", cmd->usage);
+			return EXIT_USAGE;
+		}
+	}
+	return cmd->run(&c, argc - optind, argv + optind);
+}

@@ -1,0 +1,116 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * onnxfix: inspect and repair ONNX models.  The library's public API.
+ *
+ * Ownership: onnxfix_load() returns a struct ir_model that owns everything
+ * reachable from it (the decoded file, the IR, every string a pass
+ * creates); onnxfix_model_free() releases it at once.  Diagnostics are
+ * collected in a caller-owned struct diag_list (see diag.h) whose strings
+ * belong to the list.  The library never prints and never exits: every
+ * function records what went wrong in the list and returns a status.
+ *
+ * A typical program:
+ *	struct onnxfix_options o;
+ *	struct diag_list d;
+ *	struct ir_model *m;
+ *
+ *	onnxfix_options_default(&o);
+ *	diag_list_init(&d);
+ *	if (onnxfix_load("in.onnx", &o, &d, &m) == ONNXFIX_OK) {
+ *		onnxfix_check(m, &o, &d);
+ *		onnxfix_fix(m, &o, &d);
+ *		onnxfix_save(m, "out.onnx", &o, &d);
+ *		onnxfix_model_free(m);
+ *	}
+ *	... print d.v[i] with diag_print(), then diag_list_release(&d).
+ */
+#ifndef ONNXFIX_H
+#define ONNXFIX_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "diag.h"
+#include "ir.h"
+
+/* Status of a library call; the CLI maps them to exit statuses. */
+enum onnxfix_status {
+	ONNXFIX_OK = 0,
+	ONNXFIX_EINPUT = 2,	/* input malformed or over a safety limit */
+	ONNXFIX_EBUDGET = 3,	/* memory budget exceeded */
+	ONNXFIX_EIO = 4,	/* input unreadable or output not written */
+	ONNXFIX_EINTERNAL = 70,	/* a bug: an invariant did not hold */
+};
+
+struct onnxfix_options {
+	/* Loading limits (hostile input). */
+	uint64_t max_file_bytes;	/* default 2 GiB - 1 */
+	uint64_t mem_budget;		/* 0: min(64 MiB + 48 x input, 8 GiB) */
+	unsigned max_depth;		/* message nesting, default 100 */
+	unsigned max_graph_depth;	/* subgraph nesting, default 32 */
+	unsigned max_type_depth;	/* TypeProto nesting, default 32 */
+	unsigned max_repeat;		/* singular field repeats, default 64 */
+	/* Passes: comma-separated pass names; NULL means the default set. */
+	const char *passes;
+	const char *skip;
+	bool verify;			/* verify the IR after each rewrite */
+	bool dry_run;			/* fix: report, change nothing */
+};
+
+void onnxfix_options_default(struct onnxfix_options *o);
+
+/*
+ * Read and decode the model at PATH, build its IR and return it in *OUT.
+ * On failure *OUT is NULL and one fatal diagnostic says why.
+ */
+enum onnxfix_status onnxfix_load(const char *path,
+    const struct onnxfix_options *o, struct diag_list *d,
+    struct ir_model **out);
+/* Same, from LEN bytes in memory (not copied: BUF must outlive the model).
+ * NAME is used in messages only. */
+enum onnxfix_status onnxfix_load_buffer(const uint8_t *buf, size_t len,
+    const char *name, const struct onnxfix_options *o, struct diag_list *d,
+    struct ir_model **out);
+void onnxfix_model_free(struct ir_model *m);
+
+/* Run every analysis pass (onnxfix check).  Findings go to D. */
+enum onnxfix_status onnxfix_check(struct ir_model *m,
+    const struct onnxfix_options *o, struct diag_list *d);
+/* Run the rewrite passes (onnxfix fix); a note per change goes to D. */
+enum onnxfix_status onnxfix_fix(struct ir_model *m,
+    const struct onnxfix_options *o, struct diag_list *d);
+
+/*
+ * Encode M into a malloc'd buffer (*BUF, *LEN), re-reading it to be sure
+ * it decodes.  With no change since load, the result is the canonical
+ * protobuf encoding of the input: equal content, unknown fields included.
+ */
+enum onnxfix_status onnxfix_encode(struct ir_model *m, struct diag_list *d,
+    uint8_t **buf, size_t *len);
+/*
+ * Write M to PATH atomically: a temporary file beside PATH, every write
+ * checked, fsync, rename.  On failure nothing is left at PATH's name and
+ * an existing file there is untouched.
+ */
+enum onnxfix_status onnxfix_save(struct ir_model *m, const char *path,
+    const struct onnxfix_options *o, struct diag_list *d);
+
+enum onnxfix_dot_format {
+	ONNXFIX_DOT,
+	ONNXFIX_SVG,
+	ONNXFIX_PNG,
+};
+
+/* Draw M with Graphviz into PATH ("-" for stdout), atomically. */
+enum onnxfix_status onnxfix_dot(struct ir_model *m, const char *path,
+    enum onnxfix_dot_format fmt, struct diag_list *d);
+
+/*
+ * Write BUF (LEN bytes) to PATH atomically.  "-" writes stdout.  Used by
+ * every writer in the library.
+ */
+enum onnxfix_status onnxfix_write_file(const char *path, const void *buf,
+    size_t len, struct diag_list *d);
+
+#endif

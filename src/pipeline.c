@@ -1,0 +1,137 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The pass driver: the table built from passes/passes.def, pass selection
+ * (--passes, --skip), running analyses for `check` and rewrites for `fix`,
+ * and the IR verification after every rewrite.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "pass.h"
+
+const struct pass *const pass_table[] = {
+#define PASS(name) &pass_##name,
+#include "passes.def"
+#undef PASS
+	NULL
+};
+
+const struct pass *
+pass_lookup(const char *name)
+{
+	size_t i;
+
+	for (i = 0; pass_table[i] != NULL; i++)
+		if (strcmp(pass_table[i]->name, name) == 0)
+			return pass_table[i];
+	return NULL;
+}
+
+void
+pass_report_node(struct pass_ctx *ctx, enum diag_id id,
+    const struct ir_node *n, const char *fmt, ...)
+{
+	char path[IR_PATH_SIZE];
+	va_list ap;
+
+	ir_node_path(n, path, sizeof(path));
+	va_start(ap, fmt);
+	diag_vreport(ctx->d, id, path, fmt, ap);
+	va_end(ap);
+}
+
+/* Is NAME in the comma-separated LIST? */
+static bool
+listed(const char *list, const char *name)
+{
+	size_t n = strlen(name);
+	const char *p = list;
+
+	while (p != NULL && *p != '\0') {
+		const char *end = strchr(p, ',');
+		size_t len = end ? (size_t)(end - p) : strlen(p);
+
+		if (len == n && strncmp(p, name, n) == 0)
+			return true;
+		p = end ? end + 1 : NULL;
+	}
+	return false;
+}
+
+static bool
+selected(const struct onnxfix_options *o, const struct pass *p)
+{
+	if (o->passes != NULL && !listed(o->passes, p->name))
+		return false;
+	return o->skip == NULL || !listed(o->skip, p->name);
+}
+
+static enum onnxfix_status
+run(struct ir_model *m, const struct onnxfix_options *o, struct diag_list *d,
+    enum pass_kind kind)
+{
+	struct pass_ctx ctx;
+	size_t i;
+
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.m = m;
+	ctx.d = d;
+	ctx.o = o;
+	for (i = 0; pass_table[i] != NULL; i++) {
+		const struct pass *p = pass_table[i];
+		char why[512];
+
+		if (p->kind != kind || !selected(o, p))
+			continue;
+		arena_init(&ctx.scratch, m->budget);
+		ctx.changed = false;
+		if (p->run(&ctx) < 0) {
+			arena_release(&ctx.scratch);
+			if (m->budget != NULL && m->budget->exceeded) {
+				diag_report(d, DIAG_LOAD_BUDGET, "",
+				    "in pass %s", p->name);
+				return ONNXFIX_EBUDGET;
+			}
+			diag_report(d, DIAG_X_VERIFY, "", "pass %s failed",
+			    p->name);
+			return ONNXFIX_EINTERNAL;
+		}
+		arena_release(&ctx.scratch);
+		if (kind == PASS_REWRITE && o->verify &&
+		    ir_verify(m, why, sizeof(why)) < 0) {
+			char esc[DIAG_ESCAPE_SIZE];
+
+			diag_report(d, DIAG_X_VERIFY, "", "after pass %s: %s",
+			    p->name, diag_escape_str(esc, sizeof(esc), why));
+			return ONNXFIX_EINTERNAL;
+		}
+	}
+	return ONNXFIX_OK;
+}
+
+enum onnxfix_status
+onnxfix_check(struct ir_model *m, const struct onnxfix_options *o,
+    struct diag_list *d)
+{
+	struct onnxfix_options defaults;
+
+	if (o == NULL) {
+		onnxfix_options_default(&defaults);
+		o = &defaults;
+	}
+	return run(m, o, d, PASS_ANALYSIS);
+}
+
+enum onnxfix_status
+onnxfix_fix(struct ir_model *m, const struct onnxfix_options *o,
+    struct diag_list *d)
+{
+	struct onnxfix_options defaults;
+
+	if (o == NULL) {
+		onnxfix_options_default(&defaults);
+		o = &defaults;
+	}
+	return run(m, o, d, PASS_REWRITE);
+}

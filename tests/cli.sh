@@ -1,0 +1,154 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+#
+# CLI tests: every exit status, malformed inputs (empty file, truncated
+# model, HTML renamed .onnx, directory, missing path, FIFO), writing to
+# /dev/full, atomic output, the one-line error contract, and the main
+# jobs (check, fix, dot, info) on real models.  Runs under a 256 KiB stack
+# to prove that no input drives recursion.
+set -u
+ONNXFIX=${ONNXFIX:-./onnxfix}
+CORPUS=testdata/corpus
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT INT TERM
+pass=0
+fail=0
+
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+
+# run NAME WANT_STATUS ARGS... : stdout in $T/out, stderr in $T/err
+run() {
+	name=$1 want=$2
+	shift 2
+	( ulimit -s 256 2>/dev/null; exec $ONNXFIX "$@" ) >"$T/out" 2>"$T/err" </dev/null
+	got=$?
+	if [ "$got" -eq "$want" ]; then ok; else
+		bad "$name: exit $got, want $want"; sed 's/^/  | /' "$T/err" | head -5
+	fi
+}
+
+# one_line NAME PATTERN: stderr is exactly one line matching PATTERN
+one_line() {
+	n=$(wc -l <"$T/err")
+	if [ "$n" -eq 1 ] && grep -q -- "$2" "$T/err"; then ok; else
+		bad "$1: stderr is not one line matching '$2'"; sed 's/^/  | /' "$T/err" | head -5
+	fi
+}
+
+# --- usage and help --------------------------------------------------------
+run "no args" 64
+run "bad command" 64 frobnicate
+run "version" 0 --version
+grep -q '^onnxfix [0-9]' "$T/out" && ok || bad "version output"
+run "help" 0 --help
+for c in check fix dot info passes explain; do
+	run "$c -h" 0 "$c" -h
+	grep -q "^usage: onnxfix $c" "$T/out" && ok || bad "$c -h output"
+done
+run "check no model" 64 check
+run "fix no output" 64 fix "$CORPUS/bn_small.onnx"
+run "unknown pass" 64 fix --passes nosuch -o "$T/x.onnx" "$CORPUS/bn_small.onnx"
+run "bad fail-on" 64 check --fail-on sometimes "$CORPUS/bn_small.onnx"
+run "bad dot type" 64 dot -T gif "$CORPUS/bn_small.onnx"
+run "explain" 0 explain S211
+grep -q '^S211 error: ' "$T/out" && ok || bad "explain output"
+run "explain unknown" 64 explain Z999
+
+# --- clean models ----------------------------------------------------------
+for f in "$CORPUS"/*.onnx; do
+	run "check $f" 0 check "$f"
+	[ -s "$T/err" ] && bad "check $f: stderr not empty" || ok
+done
+run "check several" 0 check "$CORPUS/bn_small.onnx" "$CORPUS/paddleocr_cls.onnx"
+run "info" 0 info "$CORPUS/silero_vad_legacy.onnx"
+grep -q '^ir_version: ' "$T/out" && grep -q '^operators:' "$T/out" && ok || bad "info output"
+run "passes" 0 passes
+grep -q '^toposort ' "$T/out" && ok || bad "passes output"
+
+# --- fix: output equals input when nothing changes, and is atomic ---------
+run "fix noop" 0 fix -o "$T/small.onnx" "$CORPUS/bn_small.onnx"
+[ -s "$T/small.onnx" ] && ok || bad "fix wrote nothing"
+run "fix again" 0 fix -o "$T/small2.onnx" "$T/small.onnx"
+cmp -s "$T/small.onnx" "$T/small2.onnx" && ok || bad "fix not idempotent"
+run "fix same output" 4 fix -o "$CORPUS/bn_small.onnx" "$CORPUS/bn_small.onnx"
+one_line "fix same output" 'O101'
+run "fix dry-run" 0 fix --dry-run "$CORPUS/bn_small.onnx"
+run "fix with dot" 0 fix -o "$T/p.onnx" --dot "$T/p.dot" "$CORPUS/paddleocr_cls.onnx"
+[ -s "$T/p.dot" ] && ok || bad "fix --dot wrote nothing"
+run "fix to /dev/full" 4 fix -o /dev/full "$CORPUS/bn_small.onnx"
+one_line "/dev/full" 'O100'
+mkdir "$T/ro" && chmod 555 "$T/ro"
+if [ "$(id -u)" -ne 0 ]; then
+	run "fix to read-only dir" 4 fix -o "$T/ro/x.onnx" "$CORPUS/bn_small.onnx"
+	[ -e "$T/ro/x.onnx" ] && bad "partial output in read-only dir" || ok
+fi
+run "fix to missing dir" 4 fix -o "$T/nodir/x.onnx" "$CORPUS/bn_small.onnx"
+one_line "missing dir" 'O100'
+ls -a "$T" | grep -q '^\.onnxfix\.' && bad "temporary file left behind" || ok
+
+# --- an unsorted graph: check finds it, fix sorts it ----------------------
+grep -v '^#' testdata/toposort/unsorted.textproto |
+    protoc --proto_path=proto --encode=onnx.ModelProto onnx.proto \
+    >"$T/unsorted.onnx"
+run "check unsorted" 1 check "$T/unsorted.onnx"
+grep -q 'error S211' "$T/out" && ok || bad "unsorted: no S211"
+run "fix unsorted" 0 fix -o "$T/sorted.onnx" "$T/unsorted.onnx"
+grep -q 'note F300' "$T/out" && ok || bad "fix unsorted: no F300 note"
+run "check sorted" 0 check "$T/sorted.onnx"
+run "fail-on never" 0 check --fail-on never "$T/unsorted.onnx"
+
+# --- malformed inputs: exit 2 (or 4 for I/O), one line on stderr ----------
+: >"$T/empty.onnx"
+run "empty file" 2 check "$T/empty.onnx"
+one_line "empty file" 'fatal L102'
+printf '<!DOCTYPE html>\n<html><body>Not Found</body></html>\n' >"$T/page.onnx"
+run "html" 2 check "$T/page.onnx"
+one_line "html" 'fatal L122: .*text'
+run "directory" 4 check "$CORPUS"
+one_line "directory" 'fatal L101: .*directory'
+run "missing" 4 check "$T/nonexistent.onnx"
+one_line "missing" 'fatal L100'
+mkfifo "$T/fifo.onnx"
+run "fifo" 4 check "$T/fifo.onnx"
+one_line "fifo" 'fatal L101'
+printf '\200\000' >"$T/field0.onnx"
+run "field 0" 2 check "$T/field0.onnx"
+one_line "field 0" 'fatal L11'
+src="$CORPUS/silero_vad_legacy.onnx"
+size=$(wc -c <"$src")
+k=1
+while [ $k -lt 16 ]; do
+	head -c $((size * k / 16)) "$src" >"$T/trunc.onnx"
+	( ulimit -s 256 2>/dev/null; exec $ONNXFIX check "$T/trunc.onnx" ) >"$T/out" 2>"$T/err"
+	got=$?
+	case $got in
+	0|1) ok ;;	# a prefix that ends on a field boundary is a model
+	2) one_line "prefix $k/16" 'fatal L1' ;;
+	*) bad "prefix $k/16: exit $got" ;;
+	esac
+	k=$((k + 1))
+done
+# Model text never starts a line and never reaches the terminal raw.
+printf '\032\013\033[31m::error::x\n' >"$T/evil.onnx"
+run "escape" 2 check "$T/evil.onnx"
+if grep -q "$(printf '\033')" "$T/err" || grep -q '^::' "$T/err"; then
+	bad "raw model bytes on stderr"; else ok; fi
+# A file name with control bytes is escaped too.
+cp "$CORPUS/bn_small.onnx" "$T/$(printf 'a\033b').onnx"
+run "escaped name" 4 check "$T/$(printf 'a\033c').onnx"
+grep -q "$(printf '\033')" "$T/err" && bad "raw ESC from file name" || ok
+
+# --- dot -------------------------------------------------------------------
+run "dot" 0 dot -o "$T/g.dot" "$CORPUS/silero_vad_legacy.onnx"
+grep -q '^digraph' "$T/g.dot" && ok || bad "dot output"
+run "dot svg" 0 dot -T svg -o "$T/g.svg" "$CORPUS/nhwc_transposes.onnx"
+grep -q '<svg' "$T/g.svg" && ok || bad "svg output"
+run "dot png" 0 dot -T png -o "$T/g.png" "$CORPUS/bn_small.onnx"
+head -c 4 "$T/g.png" | grep -q 'PNG' && ok || bad "png output"
+run "dot stdout" 0 dot "$CORPUS/bn_small.onnx"
+grep -q '^digraph' "$T/out" && ok || bad "dot to stdout"
+run "dot /dev/full" 4 dot -o /dev/full "$CORPUS/bn_small.onnx"
+
+echo "cli: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]

@@ -1,0 +1,47 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+#
+# make check: every unit test program (cmocka), the golden pass tests,
+# the CLI tests and the documentation checks.  Each runner prints
+# "NAME: N passed, M failed"; this script sums them up in the last line.
+set -u
+total_pass=0
+total_fail=0
+
+tally() {	# tally FILE: add up the runner's closing line
+	line=$(grep -E '^[A-Za-z0-9_.-]+: [0-9]+ passed, [0-9]+ failed' "$1" |
+	    tail -n 1)
+	if [ -z "$line" ]; then
+		total_fail=$((total_fail + 1))
+		echo "$2: no result line"
+		return
+	fi
+	p=$(echo "$line" | sed 's/.*: \([0-9]*\) passed.*/\1/')
+	f=$(echo "$line" | sed 's/.* \([0-9]*\) failed.*/\1/')
+	total_pass=$((total_pass + p))
+	total_fail=$((total_fail + f))
+}
+
+out=$(mktemp)
+trap 'rm -f "$out"' EXIT INT TERM
+for t in "$@"; do
+	name=$(basename "$t")
+	${ONNXFIX_RUNNER:-} "$t" >"$out" 2>&1
+	rc=$?
+	grep -v '^\[ *\(RUN\|OK\) *\]' "$out" | grep -v '^$'
+	p=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' "$out")
+	f=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' "$out")
+	p=${p:-0}
+	f=${f:-0}
+	[ "$rc" -ne 0 ] && [ "$f" -eq 0 ] && f=1
+	echo "$name: $p passed, $f failed"
+	total_pass=$((total_pass + p))
+	total_fail=$((total_fail + f))
+done
+for s in tests/run-golden.sh tests/cli.sh tests/check-docs.sh; do
+	sh "$s" >"$out" 2>&1
+	cat "$out"
+	tally "$out" "$s"
+done
+echo "check: $total_pass passed, $total_fail failed"
+[ "$total_fail" -eq 0 ]
