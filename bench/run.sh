@@ -15,7 +15,7 @@ measure() {	# measure CMD...: median "seconds maxrss_kb" of 3 runs
 	for i in 1 2 3; do
 		/usr/bin/time -f '%e %M' -o $DIR/t.$i "$@" >/dev/null 2>&1 || true
 	done
-	cat $DIR/t.1 $DIR/t.2 $DIR/t.3 | sort -n | sed -n 2p
+	cat $DIR/t.1 $DIR/t.2 $DIR/t.3 | grep -E '^[0-9.]+ [0-9]+$' | sort -n | sed -n 2p
 }
 
 echo "| model | size | tool | time (s) | peak RSS (MiB) |"

@@ -36,13 +36,14 @@
 #define DOT_MAX_EDGES	20000
 
 /*
- * Initializer folding: a graph with more than DOT_FOLD_INITS initializers
- * does not draw an initializer that has exactly one use, by a node of the
- * same graph (not a subgraph), and is not a graph output; it becomes an
- * extra line of its consumer's label instead ("W float[64,3,3,3]"), so a
- * network's weights cost no layout.  Other initializers, and every
- * initializer of a smaller graph, are grey notes with an edge.  At most
- * DOT_FOLD_LINES such lines are listed per node, then "(+K more)".
+ * Initializer folding: a model with more than DOT_FOLD_INITS initializers
+ * (all graphs together, as they share one picture) does not draw an initializer that is read by exactly one node input
+ * (in the graph itself or, as an outer-scope value, in one of its
+ * subgraphs) and is not a graph output; it becomes an extra line of its
+ * consumer's label instead ("W float[64,3,3,3]"), so a network's weights
+ * cost no layout and draw no edges across clusters.  Other initializers,
+ * and every initializer of a smaller model, are grey notes with an edge.
+ * At most DOT_FOLD_LINES such lines are listed per node, then "(+K more)".
  */
 #define DOT_FOLD_INITS	30
 #define DOT_FOLD_LINES	4
@@ -98,7 +99,6 @@ struct dgraph {
 	Agnode_t **opnode;	/* per node index */
 	Agnode_t *first;	/* first node made inside the cluster */
 	unsigned cluster;
-	bool fold;		/* fold single-use initializers */
 };
 
 struct dgraph_key {
@@ -125,6 +125,7 @@ struct dot {
 	unsigned nop, nin, nout, ninit, nundef, ncluster;
 	size_t nvalues, nedges;
 	size_t skip_ops, skip_values, skip_edges;
+	bool fold;		/* fold single-use initializers */
 	enum onnxfix_status status;
 };
 
@@ -615,14 +616,17 @@ op_style(const struct dot *D, const struct ir_node *n, struct dot_style *s)
 static bool
 folded(const struct dot *D, const struct ir_value *v)
 {
-	const struct dgraph *dg;
+	size_t i, direct = 0;
 
-	if (v->kind != IR_VALUE_INITIALIZER || v->init == NULL ||
-	    v->nuses != 1 || v->noutputs != 0 || v->uses[0].index < 0 ||
-	    v->uses[0].node->graph != v->graph)
+	if (!D->fold || v->kind != IR_VALUE_INITIALIZER || v->init == NULL ||
+	    v->noutputs != 0)
 		return false;
-	dg = find_dgraph(D, v->graph);
-	return dg != NULL && dg->fold;
+	/* Records with index -1 are the owners' implicit uses of a value
+	 * that a node inside their subgraphs reads: not uses of their own. */
+	for (i = 0; i < v->nuses; i++)
+		if (v->uses[i].index >= 0)
+			direct++;
+	return direct == 1;
 }
 
 static int
@@ -966,7 +970,6 @@ draw_graph(struct dot *D, struct dgraph *dg)
 				D->skip_ops++;
 		return 0;
 	}
-	dg->fold = g->ninits > DOT_FOLD_INITS;
 	for (i = 0; i < g->ninputs; i++) {
 		struct ir_value *v = g->inputs[i].value;
 
@@ -1035,7 +1038,7 @@ build(struct dot *D)
 	struct arena *a = &D->ids.arena;
 	struct ir_graph **gs;
 	struct label l = { .n = 0 };
-	size_t i;
+	size_t i, ninits = 0;
 
 	D->root = agopen("onnx", Agdirected, &D->ids.disc);
 	if (D->root == NULL)
@@ -1069,7 +1072,9 @@ build(struct dot *D)
 			return fail(D, ONNXFIX_EBUDGET, "node tables");
 		D->keys[i].key = (uintptr_t)gs[i];
 		D->keys[i].dg = dg;
+		ninits += gs[i]->ninits;
 	}
+	D->fold = ninits > DOT_FOLD_INITS;
 	qsort(D->keys, D->ndg, sizeof(*D->keys), dgraph_cmp);
 	/* Breadth-first: a cluster's parent is always made before it. */
 	for (i = 0; i < D->ndg; i++)
@@ -1107,7 +1112,7 @@ join_lines(char *s, size_t n)
 }
 
 static enum onnxfix_status
-write_dot(struct dot *D, const char *path)
+write_dot(struct dot *D, const char *out)
 {
 	enum onnxfix_status st;
 	char *buf = NULL;
@@ -1133,13 +1138,13 @@ write_dot(struct dot *D, const char *path)
 		return D->status;
 	}
 	len = join_lines(buf, len);
-	st = onnxfix_write_file(path, buf, len, D->d);
+	st = onnxfix_write_file(out, buf, len, D->d);
 	free(buf);
 	return st;
 }
 
 static enum onnxfix_status
-write_image(struct dot *D, const char *path, const char *format)
+write_image(struct dot *D, const char *out, const char *format)
 {
 	enum onnxfix_status st;
 	char *buf = NULL;
@@ -1167,13 +1172,13 @@ write_image(struct dot *D, const char *path, const char *format)
 	}
 	gvFreeLayout(gvc, D->root);
 	gvFreeContext(gvc);
-	st = onnxfix_write_file(path, buf, len, D->d);
+	st = onnxfix_write_file(out, buf, len, D->d);
 	gvFreeRenderData(buf);
 	return st;
 }
 
 enum onnxfix_status
-onnxfix_dot(struct ir_model *m, const char *path,
+onnxfix_dot(struct ir_model *m, const char *out,
     enum onnxfix_dot_format fmt, struct diag_list *d)
 {
 	enum onnxfix_status st;
@@ -1191,14 +1196,14 @@ onnxfix_dot(struct ir_model *m, const char *path,
 	if (build(&D) == 0) {
 		switch (fmt) {
 		case ONNXFIX_SVG:
-			st = write_image(&D, path, "svg");
+			st = write_image(&D, out, "svg");
 			break;
 		case ONNXFIX_PNG:
-			st = write_image(&D, path, "png");
+			st = write_image(&D, out, "png");
 			break;
 		case ONNXFIX_DOT:
 		default:
-			st = write_dot(&D, path);
+			st = write_dot(&D, out);
 			break;
 		}
 	} else {

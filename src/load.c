@@ -320,6 +320,20 @@ graph_defs(struct loader *L, struct ir_graph *g, const Onnx__GraphProto *pb)
 	g->inits = arena_array(a, pb->n_initializer + 1, sizeof(*g->inits));
 	if (!g->inputs || !g->outputs || !g->value_info || !g->inits)
 		return -1;
+	/* Size the node and value arrays once: growing them by doubling
+	 * would leave the abandoned copies in the arena. */
+	{
+		size_t nv = pb->n_input + pb->n_initializer +
+		    pb->n_sparse_initializer + pb->n_output;
+
+		for (i = 0; i < pb->n_node; i++)
+			nv += pb->node[i]->n_output;
+		if (arena_grow(a, (void **)&g->nodes, &g->capnodes,
+		    pb->n_node, sizeof(*g->nodes)) < 0 ||
+		    arena_grow(a, (void **)&g->values, &g->capvalues, nv,
+		    sizeof(*g->values)) < 0)
+			return -1;
+	}
 	for (i = 0; i < pb->n_input; i++) {
 		const Onnx__ValueInfoProto *vi = pb->input[i];
 		struct ir_vinfo *s = &g->inputs[i];

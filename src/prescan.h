@@ -112,7 +112,8 @@ struct prescan_error {
  *
  * Returns PRESCAN_OK (0) and fills *STATS, or another status and fills
  * *ERR (*STATS then holds the counts up to the error).  PRESCAN_OK means
- * protobuf-c 1.4.1 will neither reject the wire format nor crash, run
+ * protobuf-c 1.4.1 will neither reject the wire format nor crash (its
+ * unpack needs about 1 KiB of stack per level of max_depth_seen), run
  * quadratically or lose bytes to NUL truncation on it; it says nothing
  * about the model's semantics.
  *
