@@ -83,7 +83,8 @@
 struct dot_ids {
 	Agdisc_t disc;		/* first: the discipline finds us through it */
 	Agiddisc_t iddisc;
-	struct arena arena;	/* names, the name table, drawing scratch */
+	Agraph_t *g;		/* the root, whose string pool holds names */
+	struct arena arena;	/* the name table, drawing scratch */
 	struct hmap map;	/* name -> id */
 	char **names;		/* id / 2 - 1 -> name */
 	size_t nnames, capnames;
@@ -166,8 +167,10 @@ gv_err(char *msg)
 static void *
 ids_open(Agraph_t *g, Agdisc_t *disc)
 {
-	(void)g;
-	return disc;		/* the struct dot_ids that starts with it */
+	struct dot_ids *ids = (struct dot_ids *)disc;	/* starts with it */
+
+	ids->g = g;
+	return ids;
 }
 
 static long
@@ -189,7 +192,9 @@ ids_map(void *state, int objtype, char *str, IDTYPE *id, int createflag)
 	}
 	if (!createflag)
 		return 0;
-	copy = arena_strdup(&ids->arena, str);
+	/* cgraph reads flags stored in front of a name (is it HTML?), so
+	 * names must come from its own string pool. */
+	copy = agstrdup(ids->g, str);
 	if (copy == NULL || arena_grow(&ids->arena, (void **)&ids->names,
 	    &ids->capnames, ids->nnames + 1, sizeof(*ids->names)) < 0)
 		goto oom;
@@ -215,10 +220,15 @@ ids_alloc(void *state, int objtype, IDTYPE id)
 static void
 ids_free(void *state, int objtype, IDTYPE id)
 {
-	/* Names live in the arena until the drawing is done. */
-	(void)state;
+	struct dot_ids *ids = state;
+
+	/* The name table itself goes with the arena, after agclose(). */
 	(void)objtype;
-	(void)id;
+	if (id % 2 == 0 && id != 0 && id / 2 <= ids->nnames &&
+	    ids->names[id / 2 - 1] != NULL) {
+		agstrfree(ids->g, ids->names[id / 2 - 1]);
+		ids->names[id / 2 - 1] = NULL;
+	}
 }
 
 static char *
@@ -1143,6 +1153,22 @@ write_dot(struct dot *D, const char *out)
 	return st;
 }
 
+/*
+ * One Graphviz context for the process, made on first use and kept: the
+ * pango plugin of Graphviz 2.4x caches a font name that gvFreeContext()
+ * frees, so a second context would read freed memory.  Graphviz is not
+ * reentrant anyway.
+ */
+static GVC_t *
+gv_context(void)
+{
+	static GVC_t *gvc;
+
+	if (gvc == NULL)
+		gvc = gvContext();
+	return gvc;
+}
+
 static enum onnxfix_status
 write_image(struct dot *D, const char *out, const char *format)
 {
@@ -1151,13 +1177,12 @@ write_image(struct dot *D, const char *out, const char *format)
 	unsigned int len = 0;
 	GVC_t *gvc;
 
-	if ((gvc = gvContext()) == NULL) {
+	if ((gvc = gv_context()) == NULL) {
 		fail(D, ONNXFIX_EIO, "cannot start Graphviz");
 		return D->status;
 	}
 	if (gvLayout(gvc, D->root, "dot") != 0) {
 		fail(D, ONNXFIX_EIO, "layout failed");
-		gvFreeContext(gvc);
 		return D->status;
 	}
 	if (gvRenderData(gvc, D->root, format, &buf, &len) != 0 ||
@@ -1167,11 +1192,13 @@ write_image(struct dot *D, const char *out, const char *format)
 		fail(D, ONNXFIX_EIO, format[0] == 's' ?
 		    "cannot render SVG" : "cannot render PNG");
 		gvFreeLayout(gvc, D->root);
-		gvFreeContext(gvc);
 		return D->status;
 	}
-	gvFreeLayout(gvc, D->root);
-	gvFreeContext(gvc);
+	if (gvFreeLayout(gvc, D->root) != 0) {
+		gvFreeRenderData(buf);
+		fail(D, ONNXFIX_EIO, "cannot free the layout");
+		return D->status;
+	}
 	st = onnxfix_write_file(out, buf, len, D->d);
 	gvFreeRenderData(buf);
 	return st;
