@@ -108,7 +108,8 @@ build/tests/%: tests/%.c tests/builder.h build/libonnxfix.a
 		$(shell $(PKG_CONFIG) --libs cmocka) $(LIBS)
 
 ifdef VALGRIND
-RUNNER = valgrind -q --error-exitcode=99 --leak-check=full
+RUNNER = valgrind -q --error-exitcode=99 --leak-check=full \
+	--suppressions=testdata/dot/valgrind.supp
 endif
 
 check: all $(TEST_BIN)

@@ -9,8 +9,9 @@
  * holds.  Subgraphs (If/Loop/Scan bodies) and function bodies become
  * clusters, built from the breadth-first graph list without recursion.
  *
- *	in0 (input) --> n0 Conv --x float[1,8,16,16]--> n1 Relu --> out0
- *	                  W float[8,3,3,3]   (a folded initializer)
+ *	(x float[1,3,16,16]) --> [Conv / conv1 / W float[8,3,3,3]]
+ *	    --y float[1,8,16,16]--> [Relu / relu1] --> (out float[...])
+ * (an input, an op with a folded initializer, an edge label, an output)
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -37,13 +38,14 @@
 
 /*
  * Initializer folding: a model with more than DOT_FOLD_INITS initializers
- * (all graphs together, as they share one picture) does not draw an initializer that is read by exactly one node input
- * (in the graph itself or, as an outer-scope value, in one of its
- * subgraphs) and is not a graph output; it becomes an extra line of its
- * consumer's label instead ("W float[64,3,3,3]"), so a network's weights
- * cost no layout and draw no edges across clusters.  Other initializers,
- * and every initializer of a smaller model, are grey notes with an edge.
- * At most DOT_FOLD_LINES such lines are listed per node, then "(+K more)".
+ * (all graphs together, as they share one picture) does not draw an
+ * initializer that is read by exactly one node input (in its own graph
+ * or, as an outer-scope value, in a subgraph) and is not a graph output;
+ * it becomes an extra line of its consumer's label instead ("W
+ * float[64,3,3,3]"), so a network's weights cost no layout and draw no
+ * edges across clusters.  Other initializers, and every initializer of a
+ * smaller model, are grey notes with an edge.  At most DOT_FOLD_LINES
+ * such lines are listed per node, then "(+K more)".
  */
 #define DOT_FOLD_INITS	30
 #define DOT_FOLD_LINES	4
@@ -53,7 +55,7 @@
 #define DOT_NAME_SHORT	40
 #define DOT_DIM_SHORT	32
 #define DOT_MAX_DIMS	10
-#define LABEL_SIZE	1024
+#define LABEL_SIZE	2048
 
 #define FONT		"Helvetica,Arial,sans-serif"
 #define OP_FILL		"#dce8f6"
@@ -97,6 +99,7 @@ struct dgraph {
 	struct ir_graph *g;
 	Agraph_t *ag;		/* NULL: not drawn (its owner was not) */
 	Agnode_t **vnode;	/* per value id: input/initializer/undefined */
+	bool *vskip;		/* per value id: left out (over the limit) */
 	Agnode_t **opnode;	/* per node index */
 	Agnode_t *first;	/* first node made inside the cluster */
 	unsigned cluster;
@@ -738,9 +741,10 @@ value_node(struct dot *D, struct dgraph *vg, struct ir_value *v)
 	Agnode_t *an;
 	int rc;
 
-	if (vg->vnode[v->id] != NULL)
+	if (vg->vnode[v->id] != NULL || vg->vskip[v->id])
 		return vg->vnode[v->id];
 	if (D->nvalues >= DOT_MAX_VALUES) {
+		vg->vskip[v->id] = true;
 		D->skip_values++;
 		return NULL;
 	}
@@ -1076,9 +1080,12 @@ build(struct dot *D)
 		dg->g = gs[i];
 		dg->vnode = arena_array(a, gs[i]->nvalues + 1,
 		    sizeof(*dg->vnode));
+		dg->vskip = arena_array(a, gs[i]->nvalues + 1,
+		    sizeof(*dg->vskip));
 		dg->opnode = arena_array(a, gs[i]->nnodes + 1,
 		    sizeof(*dg->opnode));
-		if (dg->vnode == NULL || dg->opnode == NULL)
+		if (dg->vnode == NULL || dg->vskip == NULL ||
+		    dg->opnode == NULL)
 			return fail(D, ONNXFIX_EBUDGET, "node tables");
 		D->keys[i].key = (uintptr_t)gs[i];
 		D->keys[i].dg = dg;

@@ -183,6 +183,32 @@ count_clusters(Agraph_t *g)
 	return k;
 }
 
+/* Node statements "PREFIX<digits> [..." or "PREFIX<digits>;" in DOT text. */
+static size_t
+count_statements(const struct buf *b, const char *prefix)
+{
+	size_t k = 0, n = strlen(prefix);
+	const char *p = b->s;
+
+	while (p != NULL && *p != '\0') {
+		const char *q;
+
+		while (*p == '\t')
+			p++;
+		if (strncmp(p, prefix, n) == 0 && p[n] >= '0' && p[n] <= '9') {
+			for (q = p + n; *q >= '0' && *q <= '9'; q++)
+				;
+			while (*q == '\t' || *q == ' ')
+				q++;
+			if (*q == '[' || *q == ';')
+				k++;
+		}
+		if ((p = strchr(p, '\n')) != NULL)
+			p++;
+	}
+	return k;
+}
+
 static Agraph_t *
 parse(const struct buf *b)
 {
@@ -273,6 +299,7 @@ test_op_nodes_match_ir(void **state)
 		ir_counts(m, &nodes, &subs);
 		b = draw(m, tmp("a.dot"), ONNXFIX_DOT);
 		g = parse(&b);
+		assert_int_equal(count_statements(&b, "n"), nodes);
 		assert_int_equal(count_nodes(g, "n"), nodes);
 		assert_int_equal(count_clusters(g), subs);
 		assert_int_equal(count_nodes(g, "more"), 0);
@@ -655,6 +682,7 @@ test_node_limit(void **state)
 	v->noutputs = 1;
 	b = draw(m, tmp("big.dot"), ONNXFIX_DOT);
 	pg = parse(&b);
+	assert_int_equal(count_statements(&b, "n"), 2000);
 	assert_int_equal(count_nodes(pg, "n"), 2000);
 	assert_int_equal(count_nodes(pg, "more"), 1);
 	more = agnode(pg, "more0", 0);
