@@ -34,6 +34,7 @@ struct cli {
 	int fail_on;		/* enum diag_level */
 	bool quiet;
 	bool in_place;
+	const char *maps[64];	/* --map values */
 };
 
 static int
@@ -158,6 +159,13 @@ enum {
 	OPT_MAX_DEPTH,
 	OPT_MAX_GRAPH_DEPTH,
 	OPT_FORMAT,
+	OPT_TARGET,
+	OPT_EXPECT,
+	OPT_BN_CONVENTION,
+	OPT_INPUTS_LAYOUT,
+	OPT_OUTPUTS_LAYOUT,
+	OPT_MAP,
+	OPT_MAP_FILE,
 };
 
 static const struct option long_opts[] = {
@@ -176,6 +184,13 @@ static const struct option long_opts[] = {
 	{ "max-depth", required_argument, NULL, OPT_MAX_DEPTH },
 	{ "max-graph-depth", required_argument, NULL, OPT_MAX_GRAPH_DEPTH },
 	{ "format", required_argument, NULL, OPT_FORMAT },
+	{ "target", required_argument, NULL, OPT_TARGET },
+	{ "expect", required_argument, NULL, OPT_EXPECT },
+	{ "bn-convention", required_argument, NULL, OPT_BN_CONVENTION },
+	{ "inputs-layout", required_argument, NULL, OPT_INPUTS_LAYOUT },
+	{ "outputs-layout", required_argument, NULL, OPT_OUTPUTS_LAYOUT },
+	{ "map", required_argument, NULL, OPT_MAP },
+	{ "map-file", required_argument, NULL, OPT_MAP_FILE },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -742,6 +757,71 @@ main(int argc, char **argv)
 			if (strcmp(optarg, "text") != 0)
 				return usage_error(cmd->name,
 				    "unknown format", optarg);
+			break;
+		case OPT_TARGET: {
+			/* Repeatable and comma-separated. */
+			char *dup = strdup(optarg), *tok, *sv;
+			int r = -1;
+
+			if (dup == NULL)
+				return EXIT_INTERNAL;
+			for (tok = strtok_r(dup, ",", &sv); tok != NULL;
+			    tok = strtok_r(NULL, ",", &sv)) {
+				struct onnxfix_target t;
+
+				if (onnxfix_parse_target(tok, &t) < 0) {
+					r = usage_error(cmd->name,
+					    "unknown target", tok);
+					break;
+				}
+				if (c.o.ntargets == ONNXFIX_MAX_TARGETS) {
+					r = usage_error(cmd->name,
+					    "too many targets", tok);
+					break;
+				}
+				c.o.targets[c.o.ntargets++] = t;
+			}
+			free(dup);
+			if (r >= 0)
+				return r;
+			break;
+		}
+		case OPT_EXPECT:
+		case OPT_BN_CONVENTION:
+			if ((level = onnxfix_parse_convention(optarg)) < 0)
+				return usage_error(cmd->name,
+				    "unknown convention", optarg);
+			if (opt == OPT_EXPECT)
+				c.o.expect = level;
+			else
+				c.o.bn_convention = level;
+			break;
+		case OPT_INPUTS_LAYOUT:
+		case OPT_OUTPUTS_LAYOUT: {
+			enum onnxfix_layout l;
+
+			if (strcmp(optarg, "nchw") == 0)
+				l = ONNXFIX_LAYOUT_NCHW;
+			else if (strcmp(optarg, "nhwc") == 0)
+				l = ONNXFIX_LAYOUT_NHWC;
+			else
+				return usage_error(cmd->name,
+				    "unknown layout", optarg);
+			if (opt == OPT_INPUTS_LAYOUT)
+				c.o.inputs_layout = l;
+			else
+				c.o.outputs_layout = l;
+			break;
+		}
+		case OPT_MAP:
+			if (c.o.nmaps == sizeof(c.maps) / sizeof(c.maps[0]))
+				return usage_error(cmd->name,
+				    "too many --map options", optarg);
+			c.maps[c.o.nmaps++] = optarg;
+			c.o.maps = c.maps;
+			break;
+		case OPT_MAP_FILE:
+			c.o.map_file = optarg;
 			break;
 		default:
 			fprintf(stderr, "usage: %s\n", cmd->usage);

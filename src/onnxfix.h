@@ -43,6 +43,39 @@ enum onnxfix_status {
 	ONNXFIX_EINTERNAL = 70,	/* a bug: an invariant did not hold */
 };
 
+/* Runtimes that --target names (see opdb.h for their tables). */
+enum onnxfix_target_kind {
+	ONNXFIX_TARGET_ONNX,		/* the ONNX standard at an opset */
+	ONNXFIX_TARGET_ORT_CPU,
+	ONNXFIX_TARGET_ORT_CUDA,
+	ONNXFIX_TARGET_ORT_DML,
+	ONNXFIX_TARGET_TENSORRT,
+	ONNXFIX_TARGET_TFLITE,		/* via onnx2tf */
+};
+
+struct onnxfix_target {
+	enum onnxfix_target_kind kind;
+	int opset;			/* onnx@OPSET; 0: the newest known */
+};
+
+#define ONNXFIX_MAX_TARGETS 8
+
+/* Framework conventions for normalisation defaults (BN epsilon and
+ * momentum, LayerNorm epsilon, ...). */
+enum onnxfix_convention {
+	ONNXFIX_CONV_NONE,		/* not chosen */
+	ONNXFIX_CONV_ONNX,
+	ONNXFIX_CONV_PYTORCH,
+	ONNXFIX_CONV_KERAS,
+	ONNXFIX_CONV_TF,
+};
+
+enum onnxfix_layout {
+	ONNXFIX_LAYOUT_KEEP,		/* interface unchanged (default) */
+	ONNXFIX_LAYOUT_NCHW,		/* channels second */
+	ONNXFIX_LAYOUT_NHWC,		/* channels last */
+};
+
 struct onnxfix_options {
 	/* Loading limits (hostile input). */
 	uint64_t max_file_bytes;	/* default 2 GiB - 1 */
@@ -56,7 +89,29 @@ struct onnxfix_options {
 	const char *skip;
 	bool verify;			/* verify the IR after each rewrite */
 	bool dry_run;			/* fix: report, change nothing */
+	/* Analyses (check) and rewrites (fix). */
+	struct onnxfix_target targets[ONNXFIX_MAX_TARGETS];	/* --target */
+	size_t ntargets;		/* 0: no runtime chosen */
+	enum onnxfix_convention expect;	/* check --expect */
+	enum onnxfix_convention bn_convention;	/* fix --bn-convention */
+	enum onnxfix_layout inputs_layout;	/* fix --inputs-layout */
+	enum onnxfix_layout outputs_layout;	/* fix --outputs-layout */
+	/* Custom-op mappings, "DOMAIN::OP=OP(attr=value,...)" each
+	 * (--map, repeatable), and a file of such lines (--map-file). */
+	const char *const *maps;
+	size_t nmaps;
+	const char *map_file;
 };
+
+/*
+ * Parse a --target value ("ort-cpu", "onnx@17", ...) into *T.  Returns 0,
+ * or -1 when SPEC names no known target.
+ */
+int onnxfix_parse_target(const char *spec, struct onnxfix_target *t);
+/* "onnx", "pytorch", "keras", "tf" -> enum; -1 when unknown. */
+int onnxfix_parse_convention(const char *spec);
+/* Short name of a target kind: "ort-cpu", ...; "onnx" for ONNX. */
+const char *onnxfix_target_name(enum onnxfix_target_kind kind);
 
 void onnxfix_options_default(struct onnxfix_options *o);
 

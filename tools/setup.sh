@@ -4,11 +4,28 @@
 # Install the Debian packages onnxfix needs to build and to run its tests,
 # when they are missing.  As root it runs apt-get; otherwise it prints the
 # exact command and fails.  Debian 12 (bookworm) package names.
+# Then it installs ONNX Runtime for Node.js, the tests' numeric oracle,
+# into tests/ort/node_modules from the npm registry (no root needed).
 set -eu
 
 BUILD="make gcc pkg-config libc6-dev libprotobuf-c-dev protobuf-c-compiler
 libgraphviz-dev graphviz libcmocka-dev libjansson-dev libxxhash-dev"
-TEST="protobuf-compiler mandoc libonnx-testdata"
+TEST="protobuf-compiler mandoc libonnx-testdata python3-onnx python3-numpy"
+# Node.js may come from elsewhere (NodeSource); only ask Debian when the
+# commands are missing.
+command -v node >/dev/null 2>&1 || TEST="$TEST nodejs"
+command -v npm >/dev/null 2>&1 || TEST="$TEST npm"
+
+ort() {
+	if [ -d tests/ort/node_modules/onnxruntime-node ]; then
+		echo "setup: onnxruntime-node present"
+		return 0
+	fi
+	echo "setup: installing onnxruntime-node (tests/ort)"
+	# The CPU library ships inside the package; skip the GPU download.
+	(cd tests/ort && ONNXRUNTIME_NODE_INSTALL=skip npm ci --no-audit \
+	    --no-fund --loglevel=error)
+}
 
 missing=""
 for p in $BUILD $TEST; do
@@ -20,6 +37,7 @@ for p in $BUILD $TEST; do
 done
 if [ -z "$missing" ]; then
 	echo "setup: all packages present"
+	ort
 	exit 0
 fi
 if [ "$(id -u)" -ne 0 ]; then
@@ -32,3 +50,4 @@ export DEBIAN_FRONTEND=noninteractive
 apt-get update -q
 # shellcheck disable=SC2086
 apt-get install -y -q --no-install-recommends $missing
+ort
