@@ -63,6 +63,7 @@ diag_vreport(struct diag_list *l, enum diag_id id, const char *loc,
 	d = &l->v[l->n];
 	d->id = id;
 	d->detail = detail;
+	d->subject = NULL;
 	d->loc = strdup(loc ? loc : "");
 	if (d->loc == NULL) {
 		free(detail);

@@ -40,6 +40,9 @@ struct diag {
 	enum diag_id id;
 	char *loc;		/* escaped; "" for the whole model */
 	char *detail;		/* escaped; NULL when none */
+	/* The IR node the finding is about, or NULL: valid only while the
+	 * model lives (the DOT writer colours it). */
+	const void *subject;
 };
 
 /* A growing list of diagnostics; owns its strings (plain malloc). */

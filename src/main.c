@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 
 #include "onnxfix.h"
+#include "report.h"
 #include "pass.h"
 
 /* Exit statuses (documented in onnxfix.1, EXIT STATUS). */
@@ -35,6 +36,8 @@ struct cli {
 	bool quiet;
 	bool in_place;
 	const char *maps[64];	/* --map values */
+	int report_format;	/* enum report_format */
+	const char *select, *ignore, *baseline;
 };
 
 static int
@@ -166,6 +169,9 @@ enum {
 	OPT_OUTPUTS_LAYOUT,
 	OPT_MAP,
 	OPT_MAP_FILE,
+	OPT_SELECT,
+	OPT_IGNORE,
+	OPT_BASELINE,
 };
 
 static const struct option long_opts[] = {
@@ -191,6 +197,9 @@ static const struct option long_opts[] = {
 	{ "outputs-layout", required_argument, NULL, OPT_OUTPUTS_LAYOUT },
 	{ "map", required_argument, NULL, OPT_MAP },
 	{ "map-file", required_argument, NULL, OPT_MAP_FILE },
+	{ "select", required_argument, NULL, OPT_SELECT },
+	{ "ignore", required_argument, NULL, OPT_IGNORE },
+	{ "baseline", required_argument, NULL, OPT_BASELINE },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -229,41 +238,76 @@ load(struct cli *c, const char *path, struct diag_list *d,
 	return exit_of(s);
 }
 
+/* Set up the report for COMMAND from the options; an exit status on
+ * failure (a bad baseline), else -1. */
 static int
-status_for(const struct cli *c, const struct diag_list *d)
+report_open(struct cli *c, struct report *r, const char *command)
 {
-	int worst = diag_worst(d);
+	char why[256], e[DIAG_ESCAPE_SIZE];
 
-	if (worst >= 0 && worst != DIAG_FATAL && worst >= c->fail_on)
-		return EXIT_FINDINGS;
-	return EXIT_CLEAN;
+	report_init(r, (enum report_format)c->report_format, command);
+	r->quiet = c->quiet;
+	r->select = c->select;
+	r->ignore = c->ignore;
+	if (c->baseline != NULL &&
+	    report_load_baseline(r, c->baseline, why, sizeof(why)) < 0) {
+		fprintf(stderr, "onnxfix: %s: cannot use baseline: %s\n",
+		    diag_escape_str(e, sizeof(e), c->baseline), why);
+		report_release(r);
+		return EXIT_INPUT;
+	}
+	return -1;
+}
+
+/* Hand D to the report; findings at or above --fail-on make status 1. */
+static int
+report_model(struct cli *c, struct report *r, const char *file,
+    struct diag_list *d, int status)
+{
+	int worst = report_add(r, file, d, &status);
+
+	if (status == EXIT_CLEAN && worst >= 0 && worst != DIAG_FATAL &&
+	    worst >= c->fail_on)
+		status = EXIT_FINDINGS;
+	report_set_status(r, status);
+	return status;
+}
+
+static int
+report_close(struct report *r, int rc)
+{
+	if (report_finish(r, rc) < 0 && rc == EXIT_CLEAN)
+		rc = EXIT_IO;
+	report_release(r);
+	return rc;
 }
 
 static int
 cmd_check(struct cli *c, int argc, char **argv)
 {
+	struct report r;
 	int i, rc = EXIT_CLEAN;
 
 	if (argc < 1)
 		return usage_error("check", "no model given", NULL);
+	if ((i = report_open(c, &r, "check")) >= 0)
+		return i;
 	for (i = 0; i < argc; i++) {
 		struct diag_list d;
 		struct ir_model *m;
-		int r;
+		int st;
 
 		diag_list_init(&d);
-		r = load(c, argv[i], &d, &m);
-		if (r == EXIT_CLEAN) {
-			r = exit_of(onnxfix_check(m, &c->o, &d));
-			if (r == EXIT_CLEAN)
-				r = status_for(c, &d);
+		st = load(c, argv[i], &d, &m);
+		if (st == EXIT_CLEAN) {
+			st = exit_of(onnxfix_check(m, &c->o, &d));
 			onnxfix_model_free(m);
 		}
-		print_diags(argv[i], &d, c->quiet);
+		st = report_model(c, &r, argv[i], &d, st);
 		diag_list_release(&d);
-		rc = worse(rc, r);
+		rc = worse(rc, st);
 	}
-	return rc;
+	return report_close(&r, rc);
 }
 
 static bool
@@ -280,6 +324,7 @@ static int
 cmd_fix(struct cli *c, int argc, char **argv)
 {
 	struct diag_list d;
+	struct report r;
 	struct ir_model *m;
 	const char *out;
 	int rc;
@@ -291,12 +336,16 @@ cmd_fix(struct cli *c, int argc, char **argv)
 	if (out == NULL && !c->o.dry_run)
 		return usage_error("fix",
 		    "no output: give -o FILE, --in-place or --dry-run", NULL);
+	if ((rc = report_open(c, &r, "fix")) >= 0)
+		return rc;
+	/* fix reports its notes; findings do not change its status. */
+	c->fail_on = DIAG_FATAL + 1;
 	diag_list_init(&d);
 	if (out != NULL && !c->in_place && same_file(argv[0], out)) {
 		diag_report(&d, DIAG_OUT_SAME_AS_INPUT, "", "use --in-place");
-		print_diags(argv[0], &d, c->quiet);
+		rc = report_model(c, &r, argv[0], &d, EXIT_IO);
 		diag_list_release(&d);
-		return EXIT_IO;
+		return report_close(&r, rc);
 	}
 	rc = load(c, argv[0], &d, &m);
 	if (rc == EXIT_CLEAN) {
@@ -307,9 +356,9 @@ cmd_fix(struct cli *c, int argc, char **argv)
 			rc = exit_of(onnxfix_dot(m, c->dot, ONNXFIX_DOT, &d));
 		onnxfix_model_free(m);
 	}
-	print_diags(argv[0], &d, c->quiet);
+	rc = report_model(c, &r, argv[0], &d, rc);
 	diag_list_release(&d);
-	return rc;
+	return report_close(&r, rc);
 }
 
 static int
@@ -754,9 +803,35 @@ main(int argc, char **argv)
 				    "bad depth", optarg);
 			break;
 		case OPT_FORMAT:
-			if (strcmp(optarg, "text") != 0)
+			if ((c.report_format = report_parse_format(optarg)) < 0)
 				return usage_error(cmd->name,
 				    "unknown format", optarg);
+			break;
+		case OPT_SELECT:
+		case OPT_IGNORE: {
+			char *dup = strdup(optarg), *tok, *sv;
+			int r = -1;
+
+			if (dup == NULL)
+				return EXIT_INTERNAL;
+			for (tok = strtok_r(dup, ",", &sv); tok != NULL;
+			    tok = strtok_r(NULL, ",", &sv))
+				if (!report_valid_selector(tok)) {
+					r = usage_error(cmd->name,
+					    "bad code or prefix", tok);
+					break;
+				}
+			free(dup);
+			if (r >= 0)
+				return r;
+			if (opt == OPT_SELECT)
+				c.select = optarg;
+			else
+				c.ignore = optarg;
+			break;
+		}
+		case OPT_BASELINE:
+			c.baseline = optarg;
 			break;
 		case OPT_TARGET: {
 			/* Repeatable and comma-separated. */

@@ -33,12 +33,15 @@ pass_report_node(struct pass_ctx *ctx, enum diag_id id,
     const struct ir_node *n, const char *fmt, ...)
 {
 	char path[IR_PATH_SIZE];
+	size_t before = ctx->d->n;
 	va_list ap;
 
 	ir_node_path(n, path, sizeof(path));
 	va_start(ap, fmt);
 	diag_vreport(ctx->d, id, path, fmt, ap);
 	va_end(ap);
+	if (ctx->d->n > before)
+		ctx->d->v[ctx->d->n - 1].subject = n;
 }
 
 /* Is NAME in the comma-separated LIST? */

@@ -38,7 +38,8 @@ for t in "$@"; do
 	total_pass=$((total_pass + p))
 	total_fail=$((total_fail + f))
 done
-for s in tests/run-golden.sh tests/cli.sh tests/check-docs.sh tests/verify.sh; do
+for s in tests/run-golden.sh tests/cli.sh tests/check-docs.sh tests/report.sh \
+    tests/verify.sh; do
 	sh "$s" >"$out" 2>&1
 	cat "$out"
 	tally "$out" "$s"

@@ -1,0 +1,160 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+#
+# Report formats and filters: --format json|sarif|github, --select,
+# --ignore, --baseline, on models with known findings (the golden cases of
+# testdata/structure/) and on a model whose names try to forge lines
+# (newlines, %, ::, commas).  SARIF is validated against the OASIS schema
+# (testdata/sarif/) with python3-jsonschema.
+# Last line: "report: N passed, M failed".
+set -u
+cd "$(dirname "$0")/.." || exit 1
+ONNXFIX=${ONNXFIX:-./onnxfix}
+PY=/usr/bin/python3
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT INT TERM
+pass=0
+fail=0
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+
+encode() {	# encode TEXTPROTO OUT
+	protoc --proto_path=proto --encode=onnx.ModelProto onnx.proto \
+	    <"$1" >"$2"
+}
+
+run() {	# run WANT ARGS...: stdout $T/out, stderr $T/err
+	want=$1
+	shift
+	$ONNXFIX "$@" >"$T/out" 2>"$T/err" </dev/null
+	got=$?
+	if [ "$got" -ne "$want" ]; then
+		bad "onnxfix $*: exit $got, want $want"
+		sed 's/^/  | /' "$T/err" | head -3
+		return 1
+	fi
+	ok
+}
+
+json() {	# json EXPR: evaluate EXPR over the JSON in $T/out ("d")
+	"$PY" -c "import json,sys; d=json.load(open('$T/out')); print($1)"
+}
+
+expect() {	# expect WHAT GOT WANT
+	if [ "$2" = "$3" ]; then ok; else bad "$1: got '$2', want '$3'"; fi
+}
+
+encode testdata/structure/ssa.textproto "$T/ssa.onnx"
+encode testdata/structure/shadow.textproto "$T/shadow.onnx"
+encode testdata/structure/clean.textproto "$T/clean.onnx"
+printf 'not a model' >"$T/bad.onnx"
+
+# A model whose node name and op try to break out of a line or a command.
+sed -e 's/op_type: "Neg"/op_type: "Neg"\n    name: "x\\n::error file=evil::forged%0A,:"/' \
+    testdata/structure/ssa.textproto >"$T/evil.textproto"
+encode "$T/evil.textproto" "$T/evil.onnx"
+
+# --- json ---------------------------------------------------------------
+if run 1 check --format json "$T/ssa.onnx" "$T/shadow.onnx" "$T/clean.onnx"
+then
+	expect "json format" "$(json 'd["format"], d["version"]')" \
+	    "onnxfix-report 1"
+	expect "json models" "$(json 'len(d["models"])')" 3
+	expect "json S210" \
+	    "$(json '[f["code"] for f in d["models"][0]["findings"]]')" \
+	    "['S210']"
+	expect "json statuses" "$(json '[m["status"] for m in d["models"]]')" \
+	    "[1, 0, 0]"
+	expect "json summary" \
+	    "$(json '[d["summary"][k] for k in ("error","warning","exit_status")]')" \
+	    "[1, 1, 1]"
+	expect "json location" \
+	    "$(json 'd["models"][1]["findings"][0]["location"]')" \
+	    "node 1 'cond' (If)/then_branch/node 0 (Relu)"
+	expect "json no stderr" "$(wc -c <"$T/err")" 0
+fi
+# A fatal load error is in the document and on stderr as one line.
+if run 2 check --format json "$T/bad.onnx" "$T/clean.onnx"; then
+	expect "json fatal" "$(json 'd["models"][0]["findings"][0]["level"]')" \
+	    fatal
+	expect "json fatal stderr" "$(wc -l <"$T/err")" 1
+fi
+
+# --- sarif --------------------------------------------------------------
+if run 1 check --format sarif "$T/ssa.onnx" "$T/shadow.onnx" "$T/evil.onnx"
+then
+	"$PY" - "$T/out" >"$T/v" 2>&1 <<'EOF'
+import json, sys
+import jsonschema
+schema = json.load(open("testdata/sarif/sarif-schema-2.1.0.json"))
+doc = json.load(open(sys.argv[1]))
+jsonschema.Draft4Validator(schema).validate(doc)
+run = doc["runs"][0]
+print(len(run["results"]), [r["id"] for r in run["tool"]["driver"]["rules"]],
+      run["invocations"][0]["exitCode"])
+EOF
+	if [ $? -eq 0 ]; then ok; else
+		bad "sarif does not validate: $(tail -n 3 "$T/v")"
+	fi
+	expect "sarif content" "$(cat "$T/v")" "3 ['S210', 'S218'] 1"
+fi
+
+# --- github -------------------------------------------------------------
+if run 1 check --format github "$T/ssa.onnx" "$T/shadow.onnx" "$T/evil.onnx"
+then
+	expect "github lines" "$(wc -l <"$T/out")" 3
+	if grep -qv '^::\(error\|warning\|notice\) file=[^,:]*,title=onnxfix [A-Z][0-9]*::' "$T/out"
+	then
+		bad "github: a line is not a workflow command"
+		sed 's/^/  | /' "$T/out"
+	else
+		ok
+	fi
+	expect "github warning" "$(sed -n 2p "$T/out")" \
+	    "::warning file=$T/shadow.onnx,title=onnxfix S218::node 1 'cond' (If)/then_branch/node 0 (Relu): value shadows a name of an enclosing graph: 'A'"
+	# The forged name stays inside the message, escaped.
+	expect "github escaped" "$(grep -c '^::error file=evil' "$T/out")" 0
+	if grep -q 'x\\x0a::error file=evil::forged%250A,:' "$T/out"; then
+		ok
+	else
+		bad "github: forged name not escaped as expected"
+		sed 's/^/  | /' "$T/out"
+	fi
+fi
+if run 2 check --format github "$T/bad.onnx"; then
+	expect "github fatal" "$(cut -c1-8 "$T/out")" "::error "
+fi
+
+# --- select, ignore, fail-on --------------------------------------------
+run 0 check --ignore S210 "$T/ssa.onnx" && expect "ignore" "$(wc -l <"$T/out")" 0
+run 1 check --select S2 "$T/ssa.onnx"
+run 0 check --select S218 "$T/ssa.onnx" && expect "select" "$(wc -l <"$T/out")" 0
+run 1 check --select s21 --fail-on warning "$T/shadow.onnx"
+run 64 check --select 'S2;x' "$T/ssa.onnx"
+run 64 check --format xml "$T/ssa.onnx"
+
+# --- baseline -----------------------------------------------------------
+run 1 check --format json "$T/ssa.onnx" "$T/shadow.onnx"
+cp "$T/out" "$T/baseline.json"
+if run 0 check --baseline "$T/baseline.json" "$T/ssa.onnx" "$T/shadow.onnx"
+then
+	expect "baseline hides" "$(grep -c 'error\|warning' "$T/out")" 0
+	expect "baseline count" "$(sed -n 1p "$T/out")" \
+	    "onnxfix: $T/ssa.onnx: 1 finding in the baseline not shown"
+fi
+# Same findings from another directory: matched by base name.
+mkdir -p "$T/sub" && cp "$T/ssa.onnx" "$T/sub/ssa.onnx"
+run 0 check -q --baseline "$T/baseline.json" "$T/sub/ssa.onnx"
+# A new finding still fails.
+run 1 check --baseline "$T/baseline.json" --fail-on warning "$T/evil.onnx"
+run 1 check --format json --baseline "$T/baseline.json" "$T/ssa.onnx" \
+    "$T/evil.onnx" && expect "baseline json" \
+    "$(json '[m["suppressed"] for m in d["models"]], d["summary"]["suppressed"]')" \
+    "[1, 0] 1"
+# A file that is not a report is an input error, one line.
+if run 2 check --baseline "$T/bad.onnx" "$T/ssa.onnx"; then
+	expect "baseline bad" "$(wc -l <"$T/err")" 1
+fi
+
+echo "report: $pass passed, $fail failed"
+[ $fail -eq 0 ]
