@@ -74,6 +74,12 @@
 #define CLUSTER_FILL	"#f7f7f7"
 #define CLUSTER_BORDER	"#a0a0a0"
 #define NOTE_FILL	"#ffffcc"
+/* Borders of nodes with findings, by the worst level. */
+#define FIND_ERROR	"#d01c1c"
+#define FIND_WARNING	"#e08a00"
+#define FIND_NOTE	"#2c7fb8"
+/* Codes listed on a node's label, then "+K". */
+#define DOT_MARK_CODES	3
 
 /*
  * Object names through a discipline of our own: cgraph's default makes an
@@ -110,6 +116,13 @@ struct dgraph_key {
 	struct dgraph *dg;
 };
 
+/* The findings about one node (diag.subject), sorted by node address. */
+struct mark {
+	uintptr_t node;
+	int level;		/* worst enum diag_level */
+	size_t first, n;	/* into struct dot.mark_ids */
+};
+
 struct dot {
 	struct ir_model *m;
 	struct diag_list *d;
@@ -130,13 +143,16 @@ struct dot {
 	size_t nvalues, nedges;
 	size_t skip_ops, skip_values, skip_edges;
 	bool fold;		/* fold single-use initializers */
+	struct mark *marks;
+	size_t nmarks;
+	enum diag_id *mark_ids;	/* codes per mark, in report order */
 	enum onnxfix_status status;
 };
 
 /*
- * The look of an op node.  This is the one place that decides it, so
- * that findings (coloured by level) and Transpose classes can set these
- * fields later; today only the kind of operator does.
+ * The look of an op node.  This is the one place that decides it: the
+ * kind of operator sets the fill, the worst finding about the node the
+ * border (error red, warning orange, note blue, thicker than plain).
  */
 struct dot_style {
 	const char *fill;	/* NULL: the default (OP_FILL) */
@@ -611,17 +627,121 @@ op_of(const struct dgraph *dg, const struct ir_node *n)
 	return dg->opnode[n->index];
 }
 
+static const struct mark *
+find_mark(const struct dot *D, const struct ir_node *n)
+{
+	size_t lo = 0, hi = D->nmarks;
+	uintptr_t key = (uintptr_t)n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (D->marks[mid].node == key)
+			return &D->marks[mid];
+		if (D->marks[mid].node < key)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+static int
+mark_cmp(const void *a, const void *b)
+{
+	const struct mark *x = a, *y = b;
+
+	return x->node < y->node ? -1 : x->node > y->node;
+}
+
+/*
+ * Index the findings that name a node (diag.subject) so each op node can
+ * show them.  Findings about nodes of other models cannot occur: the list
+ * is the one the caller filled for this model.
+ */
+static int
+index_marks(struct dot *D)
+{
+	struct diag_list *d = D->d;
+	struct arena *a = &D->ids.arena;
+	size_t i, j, n = 0, k;
+
+	if (d == NULL)
+		return 0;
+	for (i = 0; i < d->n; i++)
+		if (d->v[i].subject != NULL)
+			n++;
+	if (n == 0)
+		return 0;
+	D->marks = arena_array(a, n, sizeof(*D->marks));
+	D->mark_ids = arena_array(a, n, sizeof(*D->mark_ids));
+	if (D->marks == NULL || D->mark_ids == NULL)
+		return -1;
+	/* One mark per node: sort (node, report order) pairs. */
+	for (i = 0, k = 0; i < d->n; i++) {
+		if (d->v[i].subject == NULL)
+			continue;
+		D->marks[k].node = (uintptr_t)d->v[i].subject;
+		D->marks[k].first = i;	/* report position, for now */
+		k++;
+	}
+	qsort(D->marks, n, sizeof(*D->marks), mark_cmp);
+	for (i = 0, k = 0; i < n; i = j) {
+		struct mark m = D->marks[i];
+		size_t first = k;
+
+		m.level = -1;
+		for (j = i; j < n && D->marks[j].node == m.node; j++) {
+			const struct diag *x = &d->v[D->marks[j].first];
+			int lv = (int)diag_table[x->id].level;
+			size_t q;
+
+			if (lv > m.level)
+				m.level = lv;
+			for (q = first; q < k; q++)
+				if (D->mark_ids[q] == x->id)
+					break;
+			if (q == k)
+				D->mark_ids[k++] = x->id;
+		}
+		m.first = first;
+		m.n = k - first;
+		D->marks[D->nmarks++] = m;
+	}
+	/* qsort is not stable: list each node's codes in code order. */
+	for (i = 0; i < D->nmarks; i++) {
+		enum diag_id *v = D->mark_ids + D->marks[i].first;
+		size_t nn = D->marks[i].n, x, y;
+
+		for (x = 1; x < nn; x++)
+			for (y = x; y > 0 && v[y - 1] > v[y]; y--) {
+				enum diag_id t = v[y];
+
+				v[y] = v[y - 1];
+				v[y - 1] = t;
+			}
+	}
+	return 0;
+}
+
 static void
 op_style(const struct dot *D, const struct ir_node *n, struct dot_style *s)
 {
-	(void)D;
+	const struct mark *mk = find_mark(D, n);
+
 	memset(s, 0, sizeof(*s));
+	if (mk != NULL) {
+		s->border = mk->level >= DIAG_ERROR ? FIND_ERROR :
+		    mk->level == DIAG_WARNING ? FIND_WARNING : FIND_NOTE;
+		s->penwidth = mk->level >= DIAG_WARNING ? "3" : "2";
+	}
 	if (ir_node_subgraphs(n, NULL, 0) > 0) {
 		s->fill = CTRL_FILL;
 		s->border = CTRL_BORDER;
 	} else if (!ir_domain_is_onnx(n->domain)) {
 		s->fill = CUSTOM_FILL;
-		s->border = CUSTOM_BORDER;
+		if (s->border == NULL)
+			s->border = CUSTOM_BORDER;
 	}
 }
 
@@ -640,6 +760,42 @@ folded(const struct dot *D, const struct ir_value *v)
 		if (v->uses[i].index >= 0)
 			direct++;
 	return direct == 1;
+}
+
+/*
+ * The codes of the findings about N as a last label line ("B601 P503",
+ * then "+K"), and their text in the tooltip, so a picture can be read
+ * beside the report.
+ */
+static void
+mark_label(const struct dot *D, const struct ir_node *n, struct label *l,
+    struct label *tip)
+{
+	const struct mark *mk = find_mark(D, n);
+	size_t i;
+
+	if (mk == NULL)
+		return;
+	lab_lit(l, "\\n");
+	for (i = 0; i < mk->n && i < DOT_MARK_CODES; i++) {
+		if (i > 0)
+			lab_lit(l, " ");
+		lab_lit(l, diag_table[D->mark_ids[mk->first + i]].code);
+	}
+	if (mk->n > DOT_MARK_CODES) {
+		lab_lit(l, " +");
+		lab_num(l, (long long)(mk->n - DOT_MARK_CODES));
+	}
+	for (i = 0; i < mk->n; i++) {
+		const struct diag_info *info =
+		    &diag_table[D->mark_ids[mk->first + i]];
+
+		if (tip->n > 0)
+			lab_lit(tip, "\\n");
+		lab_lit(tip, info->code);
+		lab_lit(tip, " ");
+		lab_lit(tip, info->text);
+	}
 }
 
 static int
@@ -688,6 +844,7 @@ draw_op(struct dot *D, struct dgraph *dg, size_t pos)
 		lab_num(&l, (long long)(nfold - DOT_FOLD_LINES));
 		lab_lit(&l, " more)");
 	}
+	mark_label(D, n, &l, &tip);
 	if (set(D, an, D->n_label, l.s) < 0 ||
 	    (tip.n > 0 && set(D, an, D->n_tooltip, tip.s) < 0))
 		return -1;
@@ -1059,6 +1216,8 @@ build(struct dot *D)
 		return fail(D, ONNXFIX_EIO, "cannot create the graph");
 	if (declare_all(D) < 0)
 		return -1;
+	if (index_marks(D) < 0)
+		return fail(D, ONNXFIX_EBUDGET, "findings");
 	if (m->graph != NULL && m->graph->name != NULL &&
 	    m->graph->name[0] != '\0') {
 		lab_lit(&l, "graph '");

@@ -93,6 +93,39 @@ print_diags(const char *file, const struct diag_list *d, bool quiet)
 	fflush(stdout);
 }
 
+/* Remove the findings that --select and --ignore leave out. */
+static void
+drop_unselected(const struct cli *c, struct diag_list *d)
+{
+	struct report r;
+	size_t i, k = 0;
+
+	report_init(&r, REPORT_TEXT, "dot");
+	r.select = c->select;
+	r.ignore = c->ignore;
+	for (i = 0; i < d->n; i++) {
+		if (report_selected(&r, &diag_table[d->v[i].id])) {
+			d->v[k++] = d->v[i];
+		} else {
+			free(d->v[i].loc);
+			free(d->v[i].detail);
+		}
+	}
+	d->n = k;
+	report_release(&r);
+}
+
+/* Print only the fatal diagnostics (to stderr). */
+static void
+print_fatal(const char *file, const struct diag_list *d)
+{
+	size_t i;
+
+	for (i = 0; i < d->n; i++)
+		if (diag_table[d->v[i].id].level == DIAG_FATAL)
+			diag_print(stderr, file, &d->v[i]);
+}
+
 static int
 parse_level(const char *s)
 {
@@ -384,11 +417,16 @@ cmd_dot(struct cli *c, int argc, char **argv)
 	diag_list_init(&d);
 	rc = load(c, argv[0], &d, &m);
 	if (rc == EXIT_CLEAN) {
-		rc = exit_of(onnxfix_dot(m, c->output ? c->output : "-", fmt,
-		    &d));
+		/* The analyses mark the nodes they find something about;
+		 * their findings are drawn, not printed. */
+		rc = exit_of(onnxfix_check(m, &c->o, &d));
+		drop_unselected(c, &d);
+		if (rc == EXIT_CLEAN)
+			rc = exit_of(onnxfix_dot(m, c->output ? c->output :
+			    "-", fmt, &d));
 		onnxfix_model_free(m);
 	}
-	print_diags(argv[0], &d, c->quiet);
+	print_fatal(argv[0], &d);
 	diag_list_release(&d);
 	return rc;
 }
