@@ -70,10 +70,60 @@ selected(const struct onnxfix_options *o, const struct pass *p)
 	return o->skip == NULL || !listed(o->skip, p->name);
 }
 
+#ifndef ONNXFIX_VERSION
+#define ONNXFIX_VERSION "0"
+#endif
+
+/*
+ * The audit entry that fix leaves in metadata_props when it changed the
+ * model: key "onnxfix.fix", value "onnxfix VERSION: pass, pass" naming the
+ * passes that changed something.  An earlier entry under the key is
+ * replaced (a key may occur only once).  A model fix did not change gets
+ * no entry, so that it is written back content-equal.
+ */
+static int
+audit(struct ir_model *m, const char *const *names, size_t n)
+{
+	static const char key[] = "onnxfix.fix";
+	size_t len = sizeof("onnxfix " ONNXFIX_VERSION ": "), i;
+	struct ir_meta *meta;
+	char *v;
+
+	for (i = 0; i < n; i++)
+		len += strlen(names[i]) + 2;
+	if ((v = arena_alloc(&m->arena, len)) == NULL)
+		return -1;
+	strcpy(v, "onnxfix " ONNXFIX_VERSION ": ");
+	for (i = 0; i < n; i++) {
+		if (i > 0)
+			strcat(v, ", ");
+		strcat(v, names[i]);
+	}
+	for (i = 0; i < m->nmeta; i++)
+		if (strcmp(m->meta[i].key, key) == 0) {
+			m->meta[i].value = v;
+			m->meta_dirty = true;
+			return 0;
+		}
+	meta = arena_array(&m->arena, m->nmeta + 1, sizeof(*meta));
+	if (meta == NULL)
+		return -1;
+	if (m->nmeta > 0)
+		memcpy(meta, m->meta, m->nmeta * sizeof(*meta));
+	meta[m->nmeta].key = key;
+	meta[m->nmeta].value = v;
+	m->meta = meta;
+	m->nmeta++;
+	m->meta_dirty = true;
+	return 0;
+}
+
 static enum onnxfix_status
 run(struct ir_model *m, const struct onnxfix_options *o, struct diag_list *d,
     enum pass_kind kind)
 {
+	const char *changed[sizeof(pass_table) / sizeof(pass_table[0])];
+	size_t nchanged = 0;
 	struct pass_ctx ctx;
 	size_t i;
 
@@ -101,6 +151,8 @@ run(struct ir_model *m, const struct onnxfix_options *o, struct diag_list *d,
 			return ONNXFIX_EINTERNAL;
 		}
 		arena_release(&ctx.scratch);
+		if (kind == PASS_REWRITE && ctx.changed)
+			changed[nchanged++] = p->name;
 		if (kind == PASS_REWRITE && o->verify &&
 		    ir_verify(m, why, sizeof(why)) < 0) {
 			char esc[DIAG_ESCAPE_SIZE];
@@ -109,6 +161,10 @@ run(struct ir_model *m, const struct onnxfix_options *o, struct diag_list *d,
 			    p->name, diag_escape_str(esc, sizeof(esc), why));
 			return ONNXFIX_EINTERNAL;
 		}
+	}
+	if (nchanged > 0 && audit(m, changed, nchanged) < 0) {
+		diag_report(d, DIAG_LOAD_BUDGET, "", "recording the audit entry");
+		return ONNXFIX_EBUDGET;
 	}
 	return ONNXFIX_OK;
 }
