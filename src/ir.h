@@ -143,6 +143,9 @@ struct ir_tensor {
 	const uint8_t *data;	/* IR_DATA_RAW */
 	size_t size;		/* bytes at data */
 	size_t ntyped;		/* IR_DATA_TYPED: element count of the field */
+	const void *typed;	/* IR_DATA_TYPED: that field's array (float,
+				 * int32, int64, double or uint64 as the
+				 * field holds; NULL for string_data) */
 	int nfields;		/* data fields present (>1 is malformed) */
 	const void *orig;	/* source TensorProto */
 	bool dirty;
@@ -171,7 +174,12 @@ struct ir_value {
 	bool is_input;		/* listed in graph inputs */
 	int noutputs;		/* times listed in graph outputs */
 	bool duplicate;		/* a second definition of the same name */
-	struct ir_type type;	/* best known type (value_info, I/O, init) */
+	struct ir_type type;	/* best known type (value_info, I/O, init,
+				 * refined by shapes_infer) */
+	bool type_inferred;	/* type was derived or refined by
+				 * shapes_infer; then type_decl holds the
+				 * type it started from */
+	struct ir_type type_decl;
 	struct ir_use *uses;
 	size_t nuses, capuses;
 	unsigned id;		/* index in graph->values */

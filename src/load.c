@@ -163,11 +163,14 @@ conv_tensor(struct loader *L, const Onnx__TensorProto *tp)
 	if (tp->n_##field > 0) {                                      \
 		t->storage = IR_DATA_TYPED;                           \
 		t->ntyped = tp->n_##field;                            \
+		t->typed = tp->field;                                 \
 		t->nfields++;                                         \
 	}
 	TYPED(float_data)
 	TYPED(int32_data)
 	TYPED(string_data)
+	if (tp->n_string_data > 0)
+		t->typed = NULL;
 	TYPED(int64_data)
 	TYPED(double_data)
 	TYPED(uint64_data)
