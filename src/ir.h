@@ -302,6 +302,7 @@ struct ir_model {
 	const uint8_t *file;	/* input bytes (mapping), may be NULL */
 	size_t file_size;
 	bool release_file;	/* file is a mapping the model unmaps */
+	struct skel *skel;	/* tensor payloads left in file (skel.h) */
 	void (*release)(struct ir_model *);	/* frees pb and file */
 };
 
