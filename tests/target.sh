@@ -11,6 +11,10 @@
 #     by hand against ONNX Runtime (opset-6 kernels it lacks, the int16
 #     Max/Min, uint16 BitShift and unsigned Pow exponents its CPU provider
 #     has no kernel for, and the preview.training operators);
+#   - the defaults pass finds nothing on the corpus, with or without
+#     --expect, and on libonnx-testdata exactly the findings of
+#     testdata/defaults/libonnx.txt (reviewed: the test models set the
+#     non-default values on purpose);
 #   - passes/target.c's list of function operators matches ops.tsv.
 set -u
 ONNXFIX=${ONNXFIX:-./onnxfix}
@@ -82,6 +86,38 @@ if [ -d "$LIBONNX" ]; then
 	fi
 else
 	echo "skip: $LIBONNX is not installed"
+fi
+
+# --- defaults: no finding on the corpus, with or without --expect ----------
+for f in "$CORPUS"/*.onnx; do
+	for e in "" onnx pytorch; do
+		if [ -n "$e" ]; then
+			check --passes defaults --expect "$e" \
+			    --target tensorrt,tflite "$f"
+		else
+			check --passes defaults "$f"
+		fi
+		[ -s "$T/out" ] && { bad "$f defaults '$e': findings"
+		    head -3 "$T/out"; } || ok
+	done
+done
+
+# --- defaults on libonnx-testdata: exactly the reviewed findings ----------
+# (the test models set the non-default values on purpose: epsilons of 0.1,
+# cubic a=-0.5, tf_crop_and_resize, edge padding, SAME_LOWER, ...)
+if [ -d "$LIBONNX" ]; then
+	for e in none pytorch keras; do
+		if [ $e = none ]; then set --; else set -- --expect $e; fi
+		echo "# $e"
+		find "$LIBONNX" -name model.onnx | LC_ALL=C sort |
+		    xargs "$ONNXFIX" check --fail-on never --passes defaults \
+		    --target tensorrt,tflite "$@" 2>&1 | sed "s|$LIBONNX/||"
+	done >"$T/libonnx"
+	if cmp -s "$T/libonnx" testdata/defaults/libonnx.txt; then ok; else
+		bad "libonnx-testdata defaults findings differ from" \
+		    "testdata/defaults/libonnx.txt"
+		diff -u testdata/defaults/libonnx.txt "$T/libonnx" | head -20
+	fi
 fi
 
 # --- the function-operator list against ops.tsv ---------------------------
