@@ -163,6 +163,7 @@ enum verdict {
 	V_NO,		/* reported: not supported (C410..C412) */
 	V_FALLBACK,	/* reported: runs on ORT's CPU provider (C416) */
 	V_SILENT,	/* not supported, reported by another code */
+	V_CAST,		/* runs in float between Casts (float16 on CPU) */
 };
 
 struct ninfo {
@@ -177,6 +178,7 @@ struct tstate {
 	char label[32];
 	unsigned char *ok;	/* per global node index: 1 supported */
 	size_t nunsupported;
+	size_t ncast;		/* supported through float16 Casts */
 };
 
 static const char *
@@ -389,14 +391,14 @@ struct kernel_set {
 	const struct opdb_kernel *first;
 	size_t n;
 	int since;
+	bool cast16;		/* float16 runs as float through Casts */
+	bool *casted;		/* set when that was needed */
 };
 
 static bool
-kernel_accepts(const void *arg, const char *param, const char *type,
-    char *list, size_t lsize)
+kernels_allow(const struct kernel_set *ks, const char *param,
+    const char *type, const struct opdb_tc **shown)
 {
-	const struct kernel_set *ks = arg;
-	const struct opdb_tc *shown = NULL;
 	size_t i;
 
 	for (i = 0; i < ks->n; i++) {
@@ -408,7 +410,29 @@ kernel_accepts(const void *arg, const char *param, const char *type,
 		if ((tc = opdb_kernel_tc(k, param)) == NULL ||
 		    opdb_tc_allows(tc, type))
 			return true;
-		shown = tc;
+		if (shown != NULL && *shown == NULL)
+			*shown = tc;
+	}
+	return false;
+}
+
+static bool
+kernel_accepts(const void *arg, const char *param, const char *type,
+    char *list, size_t lsize)
+{
+	const struct kernel_set *ks = arg;
+	const struct opdb_tc *shown = NULL;
+
+	if (kernels_allow(ks, param, type, &shown))
+		return true;
+	/*
+	 * ONNX Runtime's InsertCastTransformer runs a float16 node that the
+	 * CPU provider has only a float kernel for in float, between Casts.
+	 */
+	if (ks->cast16 && strcmp(type, "tensor(float16)") == 0 &&
+	    kernels_allow(ks, param, "tensor(float)", NULL)) {
+		*ks->casted = true;
+		return true;
 	}
 	if (shown != NULL)
 		type_list(list, lsize, shown);
@@ -444,7 +468,7 @@ ort_max_opset(const char *domain)
 /* ONNX Runtime provider RT on node NI: the reason in WHY when not V_OK. */
 static enum verdict
 judge_ort(enum opdb_runtime rt, const struct ninfo *ni, enum diag_id *id,
-    char *why, size_t size)
+    char *why, size_t size, bool *casted)
 {
 	const struct ir_node *n = ni->n;
 	const struct opdb_schema *s;
@@ -457,6 +481,9 @@ judge_ort(enum opdb_runtime rt, const struct ninfo *ni, enum diag_id *id,
 		opset = ort_max_opset(n->domain);
 	s = opdb_schema(n->domain, n->op_type, opset);
 	ks.since = s != NULL ? s->since : (int)opset;
+	ks.cast16 = rt == OPDB_ORT_CPU;
+	ks.casted = casted;
+	*casted = false;
 	if (ir_domain_is_onnx(n->domain) &&
 	    ort_builtin(rt, n->op_type, ks.since))
 		return V_OK;
@@ -693,6 +720,7 @@ judge(struct pass_ctx *ctx, const struct tstate *ts, const struct ninfo *ni)
 	char why[1024];
 	enum diag_id id = DIAG_C_UNSUPPORTED;
 	enum verdict v;
+	bool casted = false, cpu_casted;
 
 	switch (ni->cls) {
 	case NC_FUNCTION:
@@ -708,7 +736,8 @@ judge(struct pass_ctx *ctx, const struct tstate *ts, const struct ninfo *ni)
 	}
 	switch (ts->t->kind) {
 	case ONNXFIX_TARGET_ORT_CPU:
-		v = judge_ort(OPDB_ORT_CPU, ni, &id, why, sizeof(why));
+		v = judge_ort(OPDB_ORT_CPU, ni, &id, why, sizeof(why),
+		    &casted);
 		break;
 	case ONNXFIX_TARGET_ORT_CUDA:
 	case ONNXFIX_TARGET_ORT_DML: {
@@ -716,9 +745,10 @@ judge(struct pass_ctx *ctx, const struct tstate *ts, const struct ninfo *ni)
 		enum diag_id cpu_id;
 
 		v = judge_ort(ts->t->kind == ONNXFIX_TARGET_ORT_CUDA ?
-		    OPDB_ORT_CUDA : OPDB_ORT_DML, ni, &id, why, sizeof(why));
+		    OPDB_ORT_CUDA : OPDB_ORT_DML, ni, &id, why, sizeof(why),
+		    &casted);
 		if (v != V_OK && judge_ort(OPDB_ORT_CPU, ni, &cpu_id,
-		    cpu_why, sizeof(cpu_why)) == V_OK) {
+		    cpu_why, sizeof(cpu_why), &cpu_casted) == V_OK) {
 			pass_report_node(ctx, DIAG_C_FALLBACK, ni->n, "%s: %s",
 			    ts->label, why);
 			return V_FALLBACK;
@@ -739,7 +769,7 @@ judge(struct pass_ctx *ctx, const struct tstate *ts, const struct ninfo *ni)
 		pass_report_node(ctx, id, ni->n, "%s: %s", ts->label, why);
 	else
 		soft(ctx, ts, ni);
-	return v;
+	return v == V_OK && casted ? V_CAST : v;
 }
 
 /* --- whole-model findings ------------------------------------------------ */
@@ -872,6 +902,7 @@ summarise(struct pass_ctx *ctx, const struct tstate *ts,
 	struct optype_count *ops;
 	size_t i, j, nops = 0, regions = 0, ntypes;
 	char text[1024], b[DIAG_ESCAPE_SIZE], c[DIAG_ESCAPE_SIZE];
+	char cast[160] = "";
 	size_t len = 0;
 
 	for (i = 0; i < n; i++)
@@ -903,9 +934,13 @@ summarise(struct pass_ctx *ctx, const struct tstate *ts,
 	for (i = 0; i < n; i++)
 		if (ts->ok[i] && uf_find(parent, i) == i)
 			regions++;
+	if (ts->ncast > 0)
+		snprintf(cast, sizeof(cast), "; %zu float16 node%s in float "
+		    "between Casts", ts->ncast, ts->ncast == 1 ? " runs" :
+		    "s run");
 	if (ts->nunsupported == 0) {
-		diag_report(ctx->d, DIAG_C_SUMMARY_OK, "", "%s: %zu node%s",
-		    ts->label, n, n == 1 ? "" : "s");
+		diag_report(ctx->d, DIAG_C_SUMMARY_OK, "", "%s: %zu node%s%s",
+		    ts->label, n, n == 1 ? "" : "s", cast);
 		return 0;
 	}
 	ops = arena_array(&ctx->scratch, ts->nunsupported, sizeof(*ops));
@@ -950,10 +985,10 @@ summarise(struct pass_ctx *ctx, const struct tstate *ts,
 		    "(%s%s)", ts->label, text, ntypes > 8 ? ", ..." : "");
 	else
 		diag_report(ctx->d, DIAG_C_SUMMARY, "", "%s: %zu of %zu nodes "
-		    "fall back (%s%s); the other %zu run in %zu region%s",
+		    "fall back (%s%s); the other %zu run in %zu region%s%s",
 		    ts->label, ts->nunsupported, n, text,
 		    ntypes > 8 ? ", ..." : "", n - ts->nunsupported, regions,
-		    regions == 1 ? "" : "s");
+		    regions == 1 ? "" : "s", cast);
 	return 0;
 }
 
@@ -1010,10 +1045,15 @@ run(struct pass_ctx *ctx)
 		if ((t->ok = arena_alloc(&ctx->scratch, n)) == NULL)
 			return -1;
 		check_opset_range(ctx, t, infos, n);
+		t->ncast = 0;
 		for (i = 0; i < n; i++) {
-			t->ok[i] = judge(ctx, t, &infos[i]) == V_OK;
+			enum verdict v = judge(ctx, t, &infos[i]);
+
+			t->ok[i] = v == V_OK || v == V_CAST;
 			if (!t->ok[i])
 				t->nunsupported++;
+			if (v == V_CAST)
+				t->ncast++;
 		}
 		if (summarise(ctx, t, infos, n, parent) < 0)
 			return -1;

@@ -118,12 +118,21 @@ m.node("Add", ["X", "X"], ["Y"])
 m.output("Y", 1, [2])
 case("version-ok", m)
 
-m = Model("float16 Add: no CPU kernel for the type", opsets={"": 14},
-          args="--target ort-cpu,ort-cuda,tensorrt")
-m.input("X", 10, [2])
-m.node("Add", ["X", "X"], ["Y"])
-m.output("Y", 10, [2])
+m = Model("int16 Max: no CPU or CUDA kernel for the type",
+          opsets={"": 13}, args="--target ort-cpu,ort-cuda,tensorrt")
+m.input("X", 5, [2])
+m.node("Max", ["X", "X"], ["Y"])
+m.output("Y", 5, [2])
 case("type", m)
+
+m = Model("float16 Conv: the CPU provider runs it in float between Casts",
+          opsets={"": 14}, args="--target ort-cpu,ort-cuda")
+m.input("X", 10, [1, 1, 4, 4])
+m.input("W", 10, [1, 1, 3, 3])
+m.node("Conv", ["X", "W"], ["A"])
+m.node("Relu", ["A"], ["Y"])
+m.output("Y", 10, None)
+case("type-float16-cpu", m)
 
 m = Model("Det has no CUDA kernel: falls back to the CPU provider",
           opsets={"": 14}, args="--target ort-cuda,ort-dml")
