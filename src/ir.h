@@ -143,6 +143,7 @@ struct ir_tensor {
 	const uint8_t *data;	/* IR_DATA_RAW */
 	size_t size;		/* bytes at data */
 	size_t ntyped;		/* IR_DATA_TYPED: element count of the field */
+	const void *typed;	/* IR_DATA_TYPED: that field's array */
 	int nfields;		/* data fields present (>1 is malformed) */
 	const void *orig;	/* source TensorProto */
 	bool dirty;
@@ -312,8 +313,9 @@ int ir_tensor_count(const struct ir_tensor *t, uint64_t *count, int *bad_dim);
 /* Bytes the raw form of COUNT elements of ELEM takes; -1 on overflow or
  * when the type has no fixed size. */
 int ir_elem_bytes(int32_t elem, uint64_t count, uint64_t *bytes);
-/* Read element I of a FLOAT/DOUBLE/FLOAT16/BFLOAT16/int tensor as double;
- * returns -1 when the tensor is not readable that way. */
+/* Read element I of a FLOAT/DOUBLE/FLOAT16/BFLOAT16/int tensor as double,
+ * from raw_data or the typed field (float_data, double_data, int32_data,
+ * int64_data); returns -1 when the tensor is not readable that way. */
 int ir_tensor_get_f64(const struct ir_tensor *t, uint64_t i, double *out);
 
 /* Model lifecycle. */

@@ -172,6 +172,15 @@ conv_tensor(struct loader *L, const Onnx__TensorProto *tp)
 	TYPED(double_data)
 	TYPED(uint64_data)
 #undef TYPED
+	/* The typed field that holds this element type, for readers. */
+	if (t->elem == ONNX__TENSOR_PROTO__DATA_TYPE__FLOAT)
+		t->typed = tp->n_float_data ? tp->float_data : NULL;
+	else if (t->elem == ONNX__TENSOR_PROTO__DATA_TYPE__DOUBLE)
+		t->typed = tp->n_double_data ? tp->double_data : NULL;
+	else if (t->elem == ONNX__TENSOR_PROTO__DATA_TYPE__INT64)
+		t->typed = tp->n_int64_data ? tp->int64_data : NULL;
+	else
+		t->typed = tp->n_int32_data ? tp->int32_data : NULL;
 	if (tp->has_data_location &&
 	    tp->data_location == ONNX__TENSOR_PROTO__DATA_LOCATION__EXTERNAL)
 		t->storage = IR_DATA_EXTERNAL;

@@ -5,6 +5,7 @@
 # protobuf text format (encoded with protoc --encode); beside it:
 #   CASE.expect          what `onnxfix check|fix --passes PASS` prints
 #   CASE.out.textproto   (rewrite passes) the model fix writes, decoded
+#   CASE.args            (optional) extra options for that command
 # --update rewrites the expectations from the current behaviour; review
 # the diff before committing.
 set -u
@@ -49,6 +50,8 @@ for dir in testdata/*/; do
 		case $tp in *.out.textproto) continue ;; esac
 		case=${tp%.textproto}
 		rm -f "$T"/*
+		args=""
+		[ -r "$case.args" ] && args=$(cat "$case.args")
 		if ! grep -v '^#' "$tp" | encode >"$T/case.onnx"; then
 			echo "FAIL: $tp does not encode"
 			fail=$((fail + 1))
@@ -56,11 +59,11 @@ for dir in testdata/*/; do
 		fi
 		if [ "$kind" = check ]; then
 			(cd "$T" && "$ONNXFIX" check --fail-on never \
-			    --passes "$name" case.onnx >got 2>&1)
+			    --passes "$name" $args case.onnx >got 2>&1)
 			echo "exit $?" >>"$T/got"
 			compare "$T/got" "$case.expect"
 		else
-			(cd "$T" && "$ONNXFIX" fix --passes "$name" \
+			(cd "$T" && "$ONNXFIX" fix --passes "$name" $args \
 			    -o out.onnx case.onnx >got 2>&1)
 			echo "exit $?" >>"$T/got"
 			compare "$T/got" "$case.expect"
