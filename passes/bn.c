@@ -285,6 +285,16 @@ to_half(double d)
 	return (uint16_t)(sign | (uint32_t)(e + 14) << 10 | (mant & 0x3ff));
 }
 
+double
+bn_round_half(double d)
+{
+	uint16_t h = to_half(d);
+	unsigned e = (h >> 10) & 0x1f, m = h & 0x3ff;
+	double v = e == 0 ? ldexp(m, -24) : ldexp(1024 + m, (int)e - 25);
+
+	return (h & 0x8000) ? -v : v;
+}
+
 /* bfloat16 from double, rounded to nearest even. */
 static uint16_t
 to_bf16(double d)

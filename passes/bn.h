@@ -52,6 +52,8 @@ const char *bn_conv_name(enum onnxfix_convention c);
 /* Does EPS conform to convention C (TF accepts its two values)? */
 bool bn_conv_eps_ok(enum onnxfix_convention c, double eps);
 
+/* D rounded to float16 and back. */
+double bn_round_half(double d);
 /* Equal after float32 rounding, relative tolerance 1e-4. */
 bool bn_float_eq(double a, double b);
 /* The framework whose default EPS is, or NULL:

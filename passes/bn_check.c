@@ -112,6 +112,28 @@ check_eps(struct pass_ctx *ctx, struct state *s, const struct ir_node *n,
 	s->nfindings++;
 }
 
+/* Float16 models: epsilon below float16's normal range is subnormal
+ * there (1e-5 and 1.001e-5 both become 1.00136e-5) or zero. */
+static void
+check_fp16(struct pass_ctx *ctx, struct state *s, const struct ir_node *n,
+    const struct bn_attrs *a)
+{
+	const struct ir_value *x = n->inputs[0];
+	double h;
+
+	if (x == NULL || x->type.kind != IR_TYPE_TENSOR ||
+	    x->type.elem != IR_ELEM_FLOAT16 || a->eps >= 6.103515625e-05)
+		return;
+	h = bn_round_half(a->eps);
+	if (h == 0)
+		pass_report_node(ctx, DIAG_B_EPS_FP16, n, "%.7g rounds to "
+		    "zero in float16", a->eps);
+	else
+		pass_report_node(ctx, DIAG_B_EPS_FP16, n, "%.7g is subnormal "
+		    "in float16 and rounds to %.7g", a->eps, h);
+	s->nfindings++;
+}
+
 static void
 check_momentum(struct pass_ctx *ctx, struct state *s,
     const struct ir_node *n, const struct bn_attrs *a)
@@ -285,6 +307,7 @@ run(struct pass_ctx *ctx)
 			    bn_float_eq(a.eps, 1e-4))
 				s.tf++;
 			check_eps(ctx, &s, n, &a);
+			check_fp16(ctx, &s, n, &a);
 			check_momentum(ctx, &s, n, &a);
 			check_mode(ctx, &s, n, &a);
 		}

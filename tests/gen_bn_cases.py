@@ -154,6 +154,21 @@ CASES = {
             opset=6, epsilon=1e-5),
         "nonspatial": bn_only(
             "B609: spatial=0 at opset 7", opset=7, epsilon=1e-5, spatial=0),
+        "eps-fp16": model(
+            "B611: epsilon 1e-5 is subnormal for a float16 input",
+            [bn("X", "Y", "p", epsilon=1e-5)], bn_params("p"),
+            [("X", [1, 2, 2, 2], "float16")],
+            [("Y", [1, 2, 2, 2], "float16")], opset=15),
+        "eps-fp16-tiny": model(
+            "B601, B611, B610: epsilon 1e-12 is zero in float16",
+            [bn("X", "Y", "p", epsilon=1e-12)], bn_params("p"),
+            [("X", [1, 2, 2, 2], "float16")],
+            [("Y", [1, 2, 2, 2], "float16")], opset=15),
+        "eps-fp16-keras": model(
+            "must not B611: 1e-3 is a normal float16 (B601, B610 only)",
+            [bn("X", "Y", "p", epsilon=1e-3)], bn_params("p"),
+            [("X", [1, 2, 2, 2], "float16")],
+            [("Y", [1, 2, 2, 2], "float16")], opset=15),
     },
 }
 
