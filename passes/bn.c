@@ -290,7 +290,8 @@ bn_round_half(double d)
 {
 	uint16_t h = to_half(d);
 	unsigned e = (h >> 10) & 0x1f, m = h & 0x3ff;
-	double v = e == 0 ? ldexp(m, -24) : ldexp(1024 + m, (int)e - 25);
+	double v = e == 0 ? ldexp(m, -24) : e == 31 ? (m ? NAN : INFINITY) :
+	    ldexp(1024 + m, (int)e - 25);
 
 	return (h & 0x8000) ? -v : v;
 }
