@@ -146,6 +146,9 @@ struct ir_tensor {
 	const void *typed;	/* IR_DATA_TYPED: that field's array (float,
 				 * int32, int64, double or uint64 as the
 				 * field holds; NULL for string_data) */
+	int typed_field;	/* TensorProto field number of typed: 4
+				 * float_data, 5 int32_data, 7 int64_data,
+				 * 10 double_data, 11 uint64_data */
 	int nfields;		/* data fields present (>1 is malformed) */
 	const void *orig;	/* source TensorProto */
 	bool dirty;
@@ -321,8 +324,9 @@ int ir_tensor_count(const struct ir_tensor *t, uint64_t *count, int *bad_dim);
 /* Bytes the raw form of COUNT elements of ELEM takes; -1 on overflow or
  * when the type has no fixed size. */
 int ir_elem_bytes(int32_t elem, uint64_t count, uint64_t *bytes);
-/* Read element I of a FLOAT/DOUBLE/FLOAT16/BFLOAT16/int tensor as double;
- * returns -1 when the tensor is not readable that way. */
+/* Read element I of a FLOAT/DOUBLE/FLOAT16/BFLOAT16/int tensor as double,
+ * from raw_data or the typed field (float_data, double_data, int32_data,
+ * int64_data); returns -1 when the tensor is not readable that way. */
 int ir_tensor_get_f64(const struct ir_tensor *t, uint64_t i, double *out);
 
 /* Model lifecycle. */
