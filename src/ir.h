@@ -143,6 +143,9 @@ struct ir_tensor {
 	const uint8_t *data;	/* IR_DATA_RAW */
 	size_t size;		/* bytes at data */
 	size_t ntyped;		/* IR_DATA_TYPED: element count of the field */
+	const void *typed;	/* IR_DATA_TYPED: the field's array: float,
+				 * int32, int64, double or uint64 elements
+				 * (int32_data also holds the small types) */
 	int nfields;		/* data fields present (>1 is malformed) */
 	const void *orig;	/* source TensorProto */
 	bool dirty;
@@ -283,6 +286,8 @@ struct ir_model {
 	int64_t model_version;
 	struct ir_opset *opsets;
 	size_t nopsets;
+	bool opsets_dirty;	/* opsets changed: save rewrites the imports */
+	bool has_training_info;	/* TrainingInfoProto graphs (not in the IR) */
 	struct ir_meta *meta;	/* metadata_props */
 	size_t nmeta;
 	bool meta_dirty;

@@ -163,6 +163,7 @@ conv_tensor(struct loader *L, const Onnx__TensorProto *tp)
 	if (tp->n_##field > 0) {                                      \
 		t->storage = IR_DATA_TYPED;                           \
 		t->ntyped = tp->n_##field;                            \
+		t->typed = tp->field;                                 \
 		t->nfields++;                                         \
 	}
 	TYPED(float_data)
@@ -623,6 +624,7 @@ build(struct loader *L, const Onnx__ModelProto *mp)
 	if (conv_opsets(L, mp->opset_import, mp->n_opset_import, &m->opsets,
 	    &m->nopsets) < 0)
 		return ONNXFIX_EBUDGET;
+	m->has_training_info = mp->n_training_info > 0;
 	m->nmeta = mp->n_metadata_props;
 	m->meta = arena_array(&m->arena, m->nmeta + 1, sizeof(*m->meta));
 	if (m->meta == NULL)
