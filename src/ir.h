@@ -143,6 +143,8 @@ struct ir_tensor {
 	const uint8_t *data;	/* IR_DATA_RAW */
 	size_t size;		/* bytes at data */
 	size_t ntyped;		/* IR_DATA_TYPED: element count of the field */
+	const void *typed;	/* IR_DATA_TYPED: the field's array (float,
+				 * int32, int64, double or uint64 elements) */
 	int nfields;		/* data fields present (>1 is malformed) */
 	const void *orig;	/* source TensorProto */
 	bool dirty;

@@ -163,6 +163,7 @@ conv_tensor(struct loader *L, const Onnx__TensorProto *tp)
 	if (tp->n_##field > 0) {                                      \
 		t->storage = IR_DATA_TYPED;                           \
 		t->ntyped = tp->n_##field;                            \
+		t->typed = tp->field;                                 \
 		t->nfields++;                                         \
 	}
 	TYPED(float_data)
