@@ -136,15 +136,37 @@ others_const(struct lay *l, const struct ir_node *c, size_t k)
 	return true;
 }
 
+/* Softmax below opset 13 flattens to 2-D at its axis: P may only move
+ * axes within the two groups. */
+static bool
+softmax_ok(const struct ir_node *c, const int *p, int r)
+{
+	struct ir_attr *a = ir_node_attr(c, "axis");
+	int64_t ax = a != NULL && a->type == IR_ATTR_INT ? a->i : 1;
+	int i;
+
+	if (ir_node_opset(c) >= 13)
+		return true;
+	if (ax < -r || ax >= r)
+		return false;
+	if (ax < 0)
+		ax += r;
+	for (i = 0; i < ax; i++)
+		if (p[i] >= ax)
+			return false;
+	return true;
+}
+
 /* Ops through which the perm stays as it is (same rank, same order). */
 static bool
-keeps_perm(const struct ir_node *c)
+keeps_perm(const struct ir_node *c, const int *p, int r)
 {
 	switch (perm_push_kind(c)) {
+	case PUSH_SOFTMAX:
+		return softmax_ok(c, p, r);
 	case PUSH_UNARY:
 	case PUSH_BROADCAST:
 	case PUSH_CONCAT:
-	case PUSH_SOFTMAX:
 	case PUSH_SLICE:
 	case PUSH_PAD:
 	case PUSH_TILE:
@@ -186,7 +208,7 @@ find_cancel(struct lay *l, struct ir_node *n, const int *p, int r,
 			perm_compose(p, q, r, c2);
 			return perm_is_identity(c2, r) ? c : NULL;
 		}
-		if (!keeps_perm(c) || !others_const(l, c,
+		if (!keeps_perm(c, p, r) || !others_const(l, c,
 		    (size_t)v->uses[0].index) || c->outputs[0] == NULL)
 			return NULL;
 		if (*via == NULL)
@@ -219,7 +241,7 @@ wraps_sensitive(struct lay *l, struct ir_node *n, const int *p, int r)
 		}
 		if (perm_layout_sensitive(c))
 			sensitive = true;
-		else if (!keeps_perm(c))
+		else if (!keeps_perm(c, p, r))
 			return false;
 		if (c->noutputs < 1 || c->outputs[0] == NULL)
 			return false;
@@ -251,7 +273,7 @@ wrapped_from(struct lay *l, struct ir_node *n, const int *p, int r)
 		}
 		if (perm_layout_sensitive(c))
 			sensitive = true;
-		else if (!keeps_perm(c))
+		else if (!keeps_perm(c, p, r))
 			return false;
 		if (c->ninputs < 1)
 			return false;

@@ -301,6 +301,19 @@ layout["rank5-pair"] = (
            N("Relu", ["a"], ["b"]), T("b", "c", [0, 4, 1, 2, 3]),
            N("Relu", ["c"], ["Y"])],
           [vi("X", [1, 2, 2, 2, 2])], [vi("Y", [1, 2, 2, 2, 2])]))
+layout["softmax-op11"] = (
+    "Softmax-11 over the last axis blocks the pair: no cancelling "
+    "finding (must not)",
+    model([N("Relu", ["X"], ["r"]), T("r", "a", NHWC),
+           N("Softmax", ["a"], ["b"], axis=3), T("b", "c", NCHW),
+           N("Relu", ["c"], ["Y"])],
+          [vi("X", [1, 3, 2, 4])], [vi("Y", [1, 3, 2, 4])], opset=11))
+layout["softmax-op13"] = (
+    "Softmax-13 lets the pair cancel (fires)",
+    model([N("Relu", ["X"], ["r"]), T("r", "a", NHWC),
+           N("Softmax", ["a"], ["b"], axis=3), T("b", "c", NCHW),
+           N("Relu", ["c"], ["Y"])],
+          [vi("X", [1, 3, 2, 4])], [vi("Y", [1, 3, 2, 4])]))
 layout["invalid-perm"] = ("a perm that repeats an axis (fires)",
                           model([T("X", "Y", [0, 0, 1])],
                                 [vi("X", [2, 3, 4])], [vi("Y", [2, 2, 3])]))
