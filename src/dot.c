@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <cgraph.h>
 #include <gvc.h>
@@ -35,6 +36,7 @@
  */
 #define DOT_MAX_OPS	500	/* default of --max-nodes */
 #define DOT_RADIUS	3	/* default of --radius */
+#define DOT_FAST_LAYOUT	100	/* more drawn nodes: bounded layout passes */
 #define DOT_MAX_VALUES	4000
 #define DOT_MAX_EDGES	20000
 
@@ -162,6 +164,7 @@ struct dgraph {
 	size_t *rep;		/* per node index: its drawn stand-in */
 	int *scope;		/* per node index: its deepest scope, -1 */
 	int *gmember;		/* per node index: collapse group member, -1 */
+	struct hmap scopemap;	/* prefix -> scope index + 1 */
 	struct scope *scopes;
 	size_t nscopes, capscopes;
 	unsigned stamp;		/* --ops edge search */
@@ -455,11 +458,10 @@ lab_bytes(struct label *l, const char *s, size_t n)
 	}
 }
 
-/* Model string S, cut in the middle to MAX bytes; true when cut. */
+/* N bytes of model text at S, cut in the middle to MAX; true when cut. */
 static bool
-lab_text(struct label *l, const char *s, size_t max)
+lab_span(struct label *l, const char *s, size_t n, size_t max)
 {
-	size_t n = s != NULL ? strlen(s) : 0;
 	size_t head, tail;
 
 	if (n <= max) {
@@ -472,6 +474,13 @@ lab_text(struct label *l, const char *s, size_t max)
 	lab_lit(l, "...");
 	lab_bytes(l, s + n - tail, tail);
 	return true;
+}
+
+/* Model string S, cut in the middle to MAX bytes; true when cut. */
+static bool
+lab_text(struct label *l, const char *s, size_t max)
+{
+	return lab_span(l, s, s != NULL ? strlen(s) : 0, max);
 }
 
 static void
@@ -979,8 +988,9 @@ lab_dims(struct label *l, int rank, const int64_t *dims)
 		lab_lit(l, "x...");
 }
 
-/* " = 1,-1" for a tensor of at most four readable elements. */
-static void
+/* "= 1,-1" for a tensor of at most four readable elements; false when
+ * the values cannot be shown. */
+static bool
 lab_values(struct label *l, const struct ir_tensor *t)
 {
 	uint64_t count, i;
@@ -988,16 +998,24 @@ lab_values(struct label *l, const struct ir_tensor *t)
 	double x;
 
 	if (ir_tensor_count(t, &count, NULL) < 0 || count == 0 || count > 4)
-		return;
+		return false;
 	for (i = 0; i < count; i++)
 		if (ir_tensor_get_f64(t, i, &x) < 0)
-			return;
-	lab_lit(l, " = ");
+			return false;
+	lab_lit(l, "= ");
 	for (i = 0; i < count; i++) {
 		ir_tensor_get_f64(t, i, &x);
-		snprintf(b, sizeof(b), "%s%.4g", i > 0 ? "," : "", x);
+		if (x > -9e18 && x < 9e18 && x == (double)(long long)x)
+			snprintf(b, sizeof(b), "%s%lld", i > 0 ? "," : "",
+			    (long long)x);
+		else if (x >= 9e18 || x <= -9e18)
+			snprintf(b, sizeof(b), "%s%s", i > 0 ? "," : "",
+			    x > 0 ? "max" : "min");
+		else
+			snprintf(b, sizeof(b), "%s%.4g", i > 0 ? "," : "", x);
 		lab_lit(l, b);
 	}
+	return true;
 }
 
 /* One folded line: "W 64x3x3x3", "shape int64 2 = 1,-1". */
@@ -1015,12 +1033,13 @@ lab_fold(struct label *l, const struct ir_value *v)
 	lab_text(l, v->name, DOT_NAME_SHORT / 2);
 	lab_lit(l, " ");
 	if (t != NULL) {
+		if (lab_values(l, t))
+			return;
 		if (t->elem != IR_ELEM_FLOAT) {
 			lab_elem(l, t->elem);
 			lab_lit(l, " ");
 		}
 		lab_dims(l, t->rank, t->dims);
-		lab_values(l, t);
 		return;
 	}
 	if (a == NULL) {
@@ -1167,7 +1186,7 @@ select_focus(struct dot *D)
 	if (fg == NULL) {
 		char esc[DIAG_ESCAPE_SIZE];
 
-		D->status = ONNXFIX_EINPUT;
+		D->status = ONNXFIX_EIO;
 		diag_report(D->d, DIAG_OUT_RENDER, "",
 		    "--focus: no node or tensor named '%s'",
 		    diag_escape_str(esc, sizeof(esc), focus));
@@ -1276,19 +1295,21 @@ scope_get(struct dot *D, struct dgraph *dg, const char *name, size_t len,
     int parent, size_t pos)
 {
 	struct scope *sc;
-	size_t i;
+	char key[512];
+	void *v;
+	char *copy;
 
-	/* Scopes are few and children of one parent are found by a linear
-	 * search over the parent's recent siblings: look from the end. */
-	for (i = dg->nscopes; i-- > 0;) {
-		sc = &dg->scopes[i];
-		if (sc->parent == parent && sc->len == len &&
-		    memcmp(sc->name, name, len) == 0)
-			return (int)i;
-		if (dg->nscopes - i > 64)
-			break;
-	}
-	if (arena_grow(&D->ids.arena, (void **)&dg->scopes, &dg->capscopes,
+	/* The prefix names the scope (and so its parent too). */
+	if (len >= sizeof(key))
+		return -1;
+	memcpy(key, name, len);
+	key[len] = '\0';
+	if ((v = hmap_get(&dg->scopemap, key)) != NULL)
+		return (int)((uintptr_t)v - 1);
+	if ((copy = arena_strndup(&D->ids.arena, name, len)) == NULL ||
+	    hmap_put(&dg->scopemap, copy,
+	    (void *)(uintptr_t)(dg->nscopes + 1), NULL) < 0 ||
+	    arena_grow(&D->ids.arena, (void **)&dg->scopes, &dg->capscopes,
 	    dg->nscopes + 1, sizeof(*dg->scopes)) < 0)
 		return -2;
 	sc = &dg->scopes[dg->nscopes];
@@ -1354,6 +1375,8 @@ build_scopes(struct dot *D, struct dgraph *dg)
 			s = scope_get(D, dg, nm, k, parent, i);
 			if (s == -2)
 				return fail(D, ONNXFIX_EBUDGET, "scopes");
+			if (s < 0)
+				break;
 			dg->scopes[s].count++;
 			dg->scopes[s].sig = dg->scopes[s].sig * 1000003u ^
 			    XXH3_64bits(n->op_type, strlen(n->op_type));
@@ -1463,7 +1486,7 @@ scope_ag(struct dot *D, struct dgraph *dg, int s)
 	from = sc->up >= 0 ? dg->scopes[sc->up].len + 1 : 0;
 	if (from < sc->len && sc->name[from] == '/')
 		from++;
-	lab_text(&l, sc->name + from, DOT_NAME_SHORT);
+	lab_span(&l, sc->name + from, sc->len - from, DOT_NAME_SHORT);
 	lab_bytes(&tip, sc->name, sc->len < DIAG_NAME_MAX ? sc->len :
 	    DIAG_NAME_MAX);
 	if (sc->group == s && sc->last >= 0) {
@@ -1473,7 +1496,7 @@ scope_ag(struct dot *D, struct dgraph *dg, int s)
 		while (zs > 0 && z->name[zs - 1] != '/')
 			zs--;
 		lab_lit(&l, " .. ");
-		lab_text(&l, z->name + zs, DOT_NAME_SHORT);
+		lab_span(&l, z->name + zs, z->len - zs, DOT_NAME_SHORT);
 		lab_lit(&l, "  x");
 		lab_num(&l, sc->members);
 	}
@@ -1577,7 +1600,7 @@ draw_op(struct dot *D, struct dgraph *dg, size_t pos)
 		    n->name;
 
 		/* "/a/b/Conv" in scope /a/b is just Conv: say it once. */
-		if (n->op_type == NULL || strcmp(shown, n->op_type) != 0) {
+		if (n->op_type == NULL || strcasecmp(shown, n->op_type) != 0) {
 			lab_lit(&l, "\\n");
 			lab_text(&l, shown, DOT_NAME_SHORT);
 		}
@@ -2062,6 +2085,9 @@ draw_ghosts(struct dot *D, struct dgraph *dg)
 			lab_lit(&l, "\\n");
 			if (lab_text(&l, n->name, DOT_NAME_SHORT))
 				lab_text(&tip, n->name, DIAG_NAME_MAX);
+		} else if (n->noutputs > 0 && n->outputs[0] != NULL) {
+			lab_lit(&l, "\\n-> ");
+			lab_text(&l, n->outputs[0]->name, DOT_NAME_SHORT);
 		}
 		lab_lit(&l, "\\n(removed)");
 		if (node_look(D, an, "box", "rounded,dashed", "white",
@@ -2310,6 +2336,7 @@ build(struct dot *D)
 		    dg->rep == NULL || dg->scope == NULL ||
 		    dg->gmember == NULL)
 			return fail(D, ONNXFIX_EBUDGET, "node tables");
+		hmap_init(&dg->scopemap, a);
 		for (j = 0; j < gs[i]->nnodes; j++) {
 			dg->rep[j] = j;
 			dg->scope[j] = -1;
@@ -2340,9 +2367,19 @@ build(struct dot *D)
 	for (i = 0; i < D->ndg; i++)
 		if (draw_graph(D, &D->dg[i]) < 0)
 			return -1;
-	if (draw_note(D) < 0)
+	if (draw_note(D) < 0 || draw_legend(D) < 0)
 		return -1;
-	return draw_legend(D);
+	/*
+	 * dot's network simplex passes dominate the layout of large graphs
+	 * (seconds for a few hundred nodes); capping their iterations at
+	 * 2 x nodes keeps a 500-node picture under a second or two and, on
+	 * the models tried, changes little but some edge lengths.
+	 */
+	if (D->nop > DOT_FAST_LAYOUT &&
+	    (declare(D, AGRAPH, "nslimit", "2") == NULL ||
+	    declare(D, AGRAPH, "nslimit1", "2") == NULL))
+		return -1;
+	return 0;
 }
 
 /*
@@ -2431,6 +2468,13 @@ write_image(struct dot *D, const char *out, const char *format)
 
 	if ((gvc = gv_context()) == NULL) {
 		fail(D, ONNXFIX_EIO, "cannot start Graphviz");
+		return D->status;
+	}
+	/* cairo refuses bitmaps over 32767 pixels a side and says so on
+	 * stderr: shrink a picture larger than 330 inches (at 96 dpi). */
+	if (format[0] == 'p' &&
+	    agattr(D->root, AGRAPH, "size", "330,330") == NULL) {
+		fail(D, ONNXFIX_EIO, "cannot set the size");
 		return D->status;
 	}
 	if (gvLayout(gvc, D->root, "dot") != 0) {
