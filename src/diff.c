@@ -757,7 +757,21 @@ diff_node(struct diff *D, const char *where, const struct side *sa,
 		c->b = vy != NULL ? esc(D, vy->name) : NULL;
 		changed = true;
 	}
-	(void)q;
+	for (q = 0; q < x->noutputs && q < y->noutputs; q++) {
+		const struct ir_value *ox = x->outputs[q], *oy = y->outputs[q];
+
+		if ((ox == NULL) == (oy == NULL) &&
+		    (ox == NULL || str_eq(ox->name, oy->name)))
+			continue;
+		if ((c = add(D, "output-renamed", where)) == NULL)
+			return;
+		c->op = op;
+		c->name = nm;
+		c->attr = fmt(D, "output %zu", q);
+		c->a = ox != NULL ? esc(D, ox->name) : NULL;
+		c->b = oy != NULL ? esc(D, oy->name) : NULL;
+		changed = true;
+	}
 	if (changed)
 		D->changed++;
 }
