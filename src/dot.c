@@ -1600,11 +1600,26 @@ draw_op(struct dot *D, struct dgraph *dg, size_t pos)
 		    n->name;
 
 		/* "/a/b/Conv" in scope /a/b is just Conv: say it once. */
-		if (n->op_type == NULL || strcasecmp(shown, n->op_type) != 0) {
+		if (n->op_type == NULL || strcasecmp(shown + (shown[0] ==
+		    '/'), n->op_type) != 0) {
 			lab_lit(&l, "\\n");
 			lab_text(&l, shown, DOT_NAME_SHORT);
 		}
 		lab_text(&tip, n->name, DIAG_NAME_MAX);
+	}
+	if (is_op(n, "Transpose")) {
+		const struct ir_attr *perm = ir_node_attr(n, "perm");
+
+		if (perm != NULL && perm->type == IR_ATTR_INTS) {
+			lab_lit(&l, "\\nperm ");
+			for (i = 0; i < perm->n && i < DOT_MAX_DIMS; i++) {
+				if (i > 0)
+					lab_lit(&l, ",");
+				lab_num(&l, perm->ints[i]);
+			}
+			if (perm->n > DOT_MAX_DIMS)
+				lab_lit(&l, ",...");
+		}
 	}
 	for (i = 0; i < n->ninputs; i++) {
 		struct ir_value *v = n->inputs[i];
@@ -1835,6 +1850,29 @@ ancestors(struct dot *D, struct dgraph *vg, size_t pi, Agnode_t *head)
 }
 
 /*
+ * Exporters name tensors after their producer: "/c1/Conv_output_0" is
+ * output 0 of node "/c1/Conv".  Such a name is left off the edge label.
+ */
+static bool
+generated_name(const struct ir_value *v)
+{
+	const struct ir_node *p = v->producer;
+	const char *r;
+	size_t n;
+
+	if (v->kind != IR_VALUE_NODE || p == NULL || p->name == NULL ||
+	    (n = strlen(p->name)) == 0 || strncmp(v->name, p->name, n) != 0)
+		return false;
+	r = v->name + n;
+	if (strncmp(r, "_output_", 8) != 0 || r[8] == '\0')
+		return false;
+	for (r += 8; *r != '\0'; r++)
+		if (*r < '0' || *r > '9')
+			return false;
+	return true;
+}
+
+/*
  * The edge carrying V into HEAD: the op node at HPOS of HG (SIZE_MAX for
  * an output or a ghost).  Its tail is V's input, initializer or
  * undefined-value node, or the node that makes V: drawn, its stand-in in
@@ -1909,10 +1947,15 @@ edge_in(struct dot *D, struct dgraph *hg, struct ir_value *v, Agnode_t *head,
 		return -1;
 	if (!named || !want_label)
 		return 0;
-	if (lab_text(&l, v->name, DOT_NAME_SHORT))
+	if (generated_name(v)) {
+		/* The name says nothing the picture does not: tooltip only. */
 		lab_text(&tip, v->name, DIAG_NAME_MAX);
+	} else if (lab_text(&l, v->name, DOT_NAME_SHORT)) {
+		lab_text(&tip, v->name, DIAG_NAME_MAX);
+	}
 	if (type_known(&v->type)) {
-		lab_lit(&l, "\\n");
+		if (l.n > 0)
+			lab_lit(&l, "\\n");
 		lab_type(&l, &v->type);
 	}
 	if (set(D, e, D->e_label, l.s) < 0 ||
