@@ -57,7 +57,7 @@
 /* Model text is shortened to this many bytes in labels (middle cut with
  * "..."), and to DIAG_NAME_MAX in tooltips. */
 #define DOT_NAME_SHORT	40
-#define DOT_DIM_SHORT	32
+#define DOT_DIM_SHORT	16
 #define DOT_MAX_DIMS	10
 #define LABEL_SIZE	2048
 

@@ -717,6 +717,84 @@ test_node_limit(void **state)
 	ir_model_free(m);
 }
 
+/*
+ * Before/after (fix --dot-diff): a node added after the snapshot is drawn
+ * green with "+", a changed (dirty) one with an orange border and "~", a
+ * killed one as a dashed grey ghost that still takes its input edge and
+ * feeds the graph output it used to produce; a key counts them.
+ */
+static void
+test_before_after(void **state)
+{
+	struct onnxfix_dot_options opt;
+	struct ir_model *m = load(CORPUS "nhwc_transposes.onnx");
+	struct ir_graph *g = m->graph;
+	struct ir_node **before, *relu = NULL, *mul = NULL, *last = NULL, *id;
+	struct ir_value *v;
+	struct diag_list d;
+	struct buf b;
+	Agraph_t *pg;
+	Agnode_t *an;
+	Agedge_t *e;
+	size_t i, n;
+
+	(void)state;
+	n = onnxfix_dot_snapshot(m, &before);
+	assert_int_equal(n, g->nnodes);
+	for (i = 0; i < g->nnodes; i++) {
+		if (strcmp(g->nodes[i]->op_type, "Relu") == 0)
+			relu = g->nodes[i];
+		if (strcmp(g->nodes[i]->op_type, "Mul") == 0)
+			mul = g->nodes[i];
+		if (strcmp(g->nodes[i]->op_type, "Transpose") == 0)
+			last = g->nodes[i];
+	}
+	assert_non_null(relu);
+	assert_non_null(mul);
+	assert_non_null(last);
+	id = ir_node_new(g, "Identity", "", "added", 1, 1);
+	v = ir_value_new(g, "id_out", IR_VALUE_NODE);
+	assert_non_null(id);
+	assert_non_null(v);
+	assert_int_equal(ir_node_set_input(id, 0, relu->outputs[0]), 0);
+	ir_node_set_output(id, 0, v);
+	mul->dirty = true;
+	ir_node_kill(last);
+	ir_graph_compact(g);
+
+	memset(&opt, 0, sizeof(opt));
+	opt.diff = true;
+	opt.before = before;
+	opt.nbefore = n;
+	diag_list_init(&d);
+	assert_int_equal(onnxfix_dot_opts(m, tmp("c.dot"), ONNXFIX_DOT, &opt,
+	    &d), ONNXFIX_OK);
+	assert_int_equal(d.n, 0);
+	diag_list_release(&d);
+	b = slurp(tmp("c.dot"));
+	assert_plain_dot(&b);
+	pg = parse(&b);
+	assert_int_equal(count_nodes(pg, "gone"), 1);
+	an = agnode(pg, "gone0", 0);
+	assert_non_null(an);
+	assert_string_equal(agget(an, "label"),
+	    "- Transpose\\n/Transpose_3\\n(removed)");
+	assert_string_equal(agget(an, "style"), "rounded,dashed");
+	/* its input edge, and the output it produced hangs off it */
+	assert_non_null(agfstin(pg, an));
+	e = agfstout(pg, an);
+	assert_non_null(e);
+	assert_true(strncmp(agnameof(aghead(e)), "out", 3) == 0);
+	assert_non_null(strstr(b.s, "label=\"+ Identity\\nadded\""));
+	assert_non_null(strstr(b.s, "fillcolor=\"" "#c9f2c1" "\""));
+	assert_non_null(strstr(b.s, "label=\"~ Mul"));
+	assert_non_null(strstr(b.s, "\"fix: 1 new (+, green), 1 changed "
+	    "(~, orange border), 1 removed (-, dashed)\""));
+	agclose(pg);
+	free(b.s);
+	onnxfix_model_free(m);
+}
+
 int
 main(void)
 {
@@ -731,6 +809,7 @@ main(void)
 		cmocka_unit_test(test_svg_and_png),
 		cmocka_unit_test(test_write_failures),
 		cmocka_unit_test(test_node_limit),
+		cmocka_unit_test(test_before_after),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
