@@ -42,7 +42,7 @@ run "bad command" 64 frobnicate
 run "version" 0 --version
 grep -q '^onnxfix [0-9]' "$T/out" && ok || bad "version output"
 run "help" 0 --help
-for c in check fix dot info passes explain; do
+for c in check fix dot diff info passes explain; do
 	run "$c -h" 0 "$c" -h
 	grep -q "^usage: onnxfix $c" "$T/out" && ok || bad "$c -h output"
 done
