@@ -10,7 +10,7 @@
 # files.  Needs Debian's python3-onnx and python3-numpy:
 #
 #	/usr/bin/python3 tests/gen_bn_verify.py
-#	/usr/bin/python3 tests/gen_bn_verify.py --check   # bn_training ref
+#	/usr/bin/python3 tests/gen_bn_verify.py --check   # the .fixref sums
 import sys
 
 import numpy as np
@@ -153,9 +153,11 @@ def main():
          doc="opset 8 BN with spatial=0")
 
 
-def check_training():
-    """bn_training in inference mode, in float64 (see its .verify)."""
-    m = onnx.load("testdata/corpus/bn_training.onnx")
+def check_corpus(name, eps):
+    """NAME (bn_training, bn_small, bn_keras_like: Conv -> BN -> Relu ->
+    Conv -> BN -> Relu) in inference mode with epsilon EPS, in float64:
+    the reference for the NAME.fixref files (see NAME.verify)."""
+    m = onnx.load("testdata/corpus/%s.onnx" % name)
     w = {i.name: numpy_helper.to_array(i).astype(np.float64)
          for i in m.graph.initializer}
     s, xs = 1, []
@@ -176,16 +178,21 @@ def check_training():
     def norm(x, p):
         c = lambda v: v[None, :, None, None]
         return (x - c(w[p + ".running_mean"])) / \
-            np.sqrt(c(w[p + ".running_var"]) + 1e-5) * \
+            np.sqrt(c(w[p + ".running_var"]) + eps) * \
             c(w[p + ".weight"]) + c(w[p + ".bias"])
 
-    y = np.maximum(norm(conv(x, w["c1.weight"]), "b1"), 0)
-    y = np.maximum(norm(conv(y, w["c2.weight"], w["c2.bias"]), "b2"), 0)
-    print("bn_training in inference mode: y sum %.8g" % y.sum())
+    y = np.maximum(norm(conv(x, w["c1.weight"], w.get("c1.bias")), "b1"),
+                   0)
+    y = np.maximum(norm(conv(y, w["c2.weight"], w.get("c2.bias")), "b2"),
+                   0)
+    print("%s in inference mode, epsilon %g: y sum %.8g" % (name, eps,
+                                                           y.sum()))
 
 
 if __name__ == "__main__":
     if sys.argv[1:] == ["--check"]:
-        check_training()
+        check_corpus("bn_training", float(np.float32(1e-5)))
+        check_corpus("bn_keras_like", float(np.float32(1e-3)))
+        check_corpus("bn_keras_like", float(np.float32(1e-5)))
     else:
         main()
