@@ -5,7 +5,8 @@
 # (bn_*.onnx) that tests/verify.sh runs through `onnxfix fix` and ONNX
 # Runtime: grouped and depthwise Conv, ConvTranspose with group 2, Gemm
 # with transB 0/1 and alpha/beta != 1, Gemm without C, Conv without bias,
-# BN with shared Conv weights, float16, legacy opset-6/7 BN, spatial=0.
+# BN with shared Conv weights, BNs sharing parameters, float16, legacy
+# opset-6/7 BN, spatial=0.
 # Weights come from numpy's seeded generator, so a rerun writes the same
 # files.  Needs Debian's python3-onnx and python3-numpy:
 #
@@ -113,6 +114,17 @@ def main():
          bn_inits("q", 3),
          [vi("X", [1, 3, 4, 4])], [vi("Y", [1, 3, 4, 4])], 14,
          doc="two Convs sharing W and b, each -> its own BN")
+    # Two BNs share their parameters; the second Conv has no bias.
+    save("bn_shared_params",
+         [helper.make_node("Conv", ["X", "W1", "b1"], ["Z1"], "c1"),
+          bn("Z1", "Y1", "p", "bn1", epsilon=1e-5),
+          helper.make_node("Conv", ["X", "W2"], ["Z2"], "c2"),
+          bn("Z2", "Y2", "p", "bn2", epsilon=1e-5),
+          helper.make_node("Mul", ["Y1", "Y2"], ["Y"], "mul")],
+         [arr("W1", [3, 3, 1, 1]), arr("b1", [3]), arr("W2", [3, 3, 1, 1])]
+         + bn_inits("p", 3),
+         [vi("X", [1, 3, 4, 4])], [vi("Y", [1, 3, 4, 4])], 14,
+         doc="two BNs sharing scale, B, mean and var")
     # float16 Conv and BN, between Casts (the oracle feeds float).
     save("bn_fp16",
          [helper.make_node("Cast", ["X"], ["Xh"], "in",
