@@ -119,6 +119,26 @@ typed_get_f64(const struct ir_tensor *t, uint64_t i, double *out)
 	    ir_tensor_count(t, &count, NULL) < 0 || count != t->ntyped ||
 	    i >= count)
 		return -1;
+	/* The field must be the one the element type lives in: reading an
+	 * int32_data array as int64 would run past its end. */
+	switch (t->elem) {
+	case IR_ELEM_FLOAT:
+		if (t->typed_field != 4)
+			return -1;
+		break;
+	case IR_ELEM_DOUBLE:
+		if (t->typed_field != 10)
+			return -1;
+		break;
+	case IR_ELEM_INT64:
+		if (t->typed_field != 7)
+			return -1;
+		break;
+	default:
+		if (t->typed_field != 5)
+			return -1;
+		break;
+	}
 	switch (t->elem) {
 	case IR_ELEM_FLOAT:	/* float_data */
 		*out = ((const float *)t->typed)[i];

@@ -5,7 +5,7 @@
 # protobuf text format (encoded with protoc --encode); beside it:
 #   CASE.expect          what `onnxfix check|fix --passes PASS` prints
 #   CASE.out.textproto   (rewrite passes) the model fix writes, decoded
-#   CASE.args            (optional) extra options for that command
+# A line "# args: OPTIONS" in CASE.textproto adds OPTIONS to the command.
 # --update rewrites the expectations from the current behaviour; review
 # the diff before committing.
 set -u
@@ -50,14 +50,15 @@ for dir in testdata/*/; do
 		case $tp in *.out.textproto) continue ;; esac
 		case=${tp%.textproto}
 		rm -f "$T"/*
-		args=""
-		[ -r "$case.args" ] && args=$(cat "$case.args")
 		if ! grep -v '^#' "$tp" | encode >"$T/case.onnx"; then
 			echo "FAIL: $tp does not encode"
 			fail=$((fail + 1))
 			continue
 		fi
+		# A line "# args: ..." gives extra options (--target, ...).
+		args=$(sed -n 's/^# args: //p' "$tp" | head -1)
 		if [ "$kind" = check ]; then
+			# shellcheck disable=SC2086
 			(cd "$T" && "$ONNXFIX" check --fail-on never \
 			    --passes "$name" $args case.onnx >got 2>&1)
 			echo "exit $?" >>"$T/got"
