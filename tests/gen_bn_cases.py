@@ -3,10 +3,10 @@
 #
 # Writes the golden input models of the BatchNormalization passes as
 # textprotos: testdata/bn_check/, testdata/bn_normalize/, testdata/bn_fold/
-# (CASE.textproto, and CASE.args where the case needs options).  Standard
-# library only; the numbers are small and chosen by hand.  After changing a
-# case, run this from the project root, then `make golden-update` and
-# review the diff.
+# (CASE.textproto, with a "# args:" line where the case needs options).
+# Standard library only; the numbers are small and chosen by hand.  After
+# changing a case, run this from the project root, then `make
+# golden-update` and review the diff.
 import os
 
 DT = {"float": 1, "double": 11, "float16": 10}
@@ -343,10 +343,9 @@ def main():
                 c, args = c
             base = os.path.join("testdata", d, name)
             with open(base + ".textproto", "w") as f:
+                if args:
+                    f.write("# args: %s\n" % args)
                 f.write(c)
-            if args:
-                with open(base + ".args", "w") as f:
-                    f.write(args + "\n")
 
 
 if __name__ == "__main__":
