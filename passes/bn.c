@@ -326,6 +326,8 @@ bn_new_init(struct ir_graph *g, size_t *cap, const char *base, int32_t elem,
 	uint8_t *data;
 	int i;
 
+	if (base == NULL)	/* its arena_printf ran out of budget */
+		return NULL;
 	for (i = 0; i < rank; i++)
 		count *= (uint64_t)dims[i];
 	if (ir_elem_bytes(elem, count, &bytes) < 0)
