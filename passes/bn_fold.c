@@ -50,6 +50,7 @@ struct fold {
 	int64_t m;			/* output channels */
 	double *s, *shift;		/* per channel: s, B - mean * s */
 	int32_t elem;
+	struct arena *tmp;		/* per-fold scratch: the doubles */
 };
 
 static bool
@@ -152,12 +153,12 @@ prepare(struct pass_ctx *ctx, struct fold *f)
 		if (prm[k]->rank != 1 || prm[k]->dims[0] != c)
 			return "a parameter's length differs from the "
 			    "producer's output channels";
-		if ((v[k] = bn_read_f64(&ctx->scratch, prm[k], c)) == NULL)
+		if ((v[k] = bn_read_f64(f->tmp, prm[k], c)) == NULL)
 			return "a parameter is not readable (element type, "
 			    "external or typed data)";
 	}
-	f->s = arena_array(&ctx->scratch, (size_t)c, sizeof(*f->s));
-	f->shift = arena_array(&ctx->scratch, (size_t)c, sizeof(*f->shift));
+	f->s = arena_array(f->tmp, (size_t)c, sizeof(*f->s));
+	f->shift = arena_array(f->tmp, (size_t)c, sizeof(*f->shift));
 	if (f->s == NULL || f->shift == NULL)
 		return "";
 	/* The runtime adds epsilon in float32. */
@@ -173,13 +174,13 @@ prepare(struct pass_ctx *ctx, struct fold *f)
 
 /* W' = W scaled per output channel; NULL on failure. */
 static double *
-scale_weights(struct pass_ctx *ctx, const struct fold *f, int64_t *count)
+scale_weights(const struct fold *f, int64_t *count)
 {
 	const struct ir_tensor *w = f->w;
 	int64_t n = bn_count(w), i, per, inner, cin_g, mg, g;
 	double *v;
 
-	if (n <= 0 || (v = bn_read_f64(&ctx->scratch, w, n)) == NULL)
+	if (n <= 0 || (v = bn_read_f64(f->tmp, w, n)) == NULL)
 		return NULL;
 	*count = n;
 	switch (f->kind) {
@@ -210,7 +211,7 @@ scale_weights(struct pass_ctx *ctx, const struct fold *f, int64_t *count)
 
 /* The new bias (Conv, ConvTranspose: length M) or C (Gemm). */
 static double *
-new_bias(struct pass_ctx *ctx, const struct fold *f, int *rank,
+new_bias(const struct fold *f, int *rank,
     int64_t dims[2], const char **why)
 {
 	const struct ir_tensor *b = f->b;
@@ -221,7 +222,7 @@ new_bias(struct pass_ctx *ctx, const struct fold *f, int *rank,
 	if (b != NULL) {
 		int64_t n = bn_count(b);
 
-		if (n <= 0 || (old = bn_read_f64(&ctx->scratch, b, n)) ==
+		if (n <= 0 || (old = bn_read_f64(f->tmp, b, n)) ==
 		    NULL) {
 			*why = "the bias is not readable";
 			return NULL;
@@ -248,7 +249,7 @@ new_bias(struct pass_ctx *ctx, const struct fold *f, int *rank,
 	} else {
 		bcols = f->m;
 	}
-	v = arena_array(&ctx->scratch, (size_t)(rows * f->m), sizeof(*v));
+	v = arena_array(f->tmp, (size_t)(rows * f->m), sizeof(*v));
 	if (v == NULL)
 		return NULL;
 	for (i = 0; i < rows; i++)
@@ -280,7 +281,7 @@ base_name(struct ir_graph *g, const struct ir_value *v, const char *alt)
 
 /* 0 folded, 1 not (a note says why), -1 out of budget. */
 static int
-fold(struct pass_ctx *ctx, struct state *st, struct fold *f)
+fold_one(struct pass_ctx *ctx, struct state *st, struct fold *f)
 {
 	struct ir_node *n = f->bn, *p = f->p;
 	struct ir_graph *g = n->graph;
@@ -294,9 +295,9 @@ fold(struct pass_ctx *ctx, struct state *st, struct fold *f)
 	why = prepare(ctx, f);
 	if (why != NULL && *why == '\0')
 		return -1;
-	if (why == NULL && (w = scale_weights(ctx, f, &count)) == NULL)
+	if (why == NULL && (w = scale_weights(f, &count)) == NULL)
 		why = "the weights are not readable (external or typed data)";
-	if (why == NULL && (b = new_bias(ctx, f, &brank, bdims, &why)) ==
+	if (why == NULL && (b = new_bias(f, &brank, bdims, &why)) ==
 	    NULL && why == NULL)
 		return -1;
 	if (why != NULL) {
@@ -337,6 +338,21 @@ fold(struct pass_ctx *ctx, struct state *st, struct fold *f)
 	z->producer = NULL;
 	ctx->changed = true;
 	return 0;
+}
+
+/* The doubles of one fold live in their own arena, released after it,
+ * so that the peak is one layer's weights, not the model's. */
+static int
+fold(struct pass_ctx *ctx, struct state *st, struct fold *f)
+{
+	struct arena tmp;
+	int r;
+
+	arena_init(&tmp, ctx->m->budget);
+	f->tmp = &tmp;
+	r = fold_one(ctx, st, f);
+	arena_release(&tmp);
+	return r;
 }
 
 static int
