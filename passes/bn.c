@@ -195,6 +195,18 @@ bn_read_f64(struct arena *a, const struct ir_tensor *t, int64_t n)
 		return NULL;
 	if ((v = arena_array(a, (size_t)n + 1, sizeof(*v))) == NULL)
 		return NULL;
+	/* Fast path for raw float32, the common case (little-endian host,
+	 * as ir_tensor_get_f64 assumes). */
+	if (t->storage == IR_DATA_RAW && t->elem == IR_ELEM_FLOAT &&
+	    t->size == (size_t)n * 4) {
+		for (i = 0; i < n; i++) {
+			float f;
+
+			memcpy(&f, t->data + 4 * i, 4);
+			v[i] = f;
+		}
+		return v;
+	}
 	for (i = 0; i < n; i++)
 		if (ir_tensor_get_f64(t, (uint64_t)i, &v[i]) < 0)
 			return NULL;
@@ -322,7 +334,7 @@ bn_new_init(struct ir_graph *g, size_t *cap, const char *base, int32_t elem,
 	struct ir_tensor *t;
 	struct ir_value *v;
 	const char *name;
-	uint64_t count = 1, bytes;
+	uint64_t count = 1, bytes, k;
 	uint8_t *data;
 	int i;
 
@@ -342,24 +354,28 @@ bn_new_init(struct ir_graph *g, size_t *cap, const char *base, int32_t elem,
 		return NULL;
 	if (rank > 0)
 		memcpy(t->dims, dims, (size_t)rank * sizeof(*dims));
-	for (i = 0; (uint64_t)i < count; i++) {
-		switch (elem) {
-		case IR_ELEM_FLOAT: {
-			float f = (float)vals[i];
-			memcpy(data + 4 * (size_t)i, &f, 4);
-			break;
+	if (elem == IR_ELEM_FLOAT) {
+		/* The common case, without a switch per element. */
+		for (k = 0; k < count; k++) {
+			float f = (float)vals[k];
+
+			memcpy(data + 4 * k, &f, 4);
 		}
+		count = 0;
+	}
+	for (k = 0; k < count; k++) {
+		switch (elem) {
 		case IR_ELEM_DOUBLE:
-			memcpy(data + 8 * (size_t)i, &vals[i], 8);
+			memcpy(data + 8 * k, &vals[k], 8);
 			break;
 		case IR_ELEM_FLOAT16: {
-			uint16_t h = to_half(vals[i]);
-			memcpy(data + 2 * (size_t)i, &h, 2);
+			uint16_t h = to_half(vals[k]);
+			memcpy(data + 2 * k, &h, 2);
 			break;
 		}
 		case IR_ELEM_BFLOAT16: {
-			uint16_t h = to_bf16(vals[i]);
-			memcpy(data + 2 * (size_t)i, &h, 2);
+			uint16_t h = to_bf16(vals[k]);
+			memcpy(data + 2 * k, &h, 2);
 			break;
 		}
 		default:

@@ -177,33 +177,45 @@ static double *
 scale_weights(const struct fold *f, int64_t *count)
 {
 	const struct ir_tensor *w = f->w;
-	int64_t n = bn_count(w), i, per, inner, cin_g, mg, g;
+	int64_t n = bn_count(w), i, j, c, ci, per, inner, cin_g, mg, g;
 	double *v;
 
 	if (n <= 0 || (v = bn_read_f64(f->tmp, w, n)) == NULL)
 		return NULL;
 	*count = n;
+	/* Nested loops: no division per element. */
 	switch (f->kind) {
 	case K_CONV:
 		per = n / f->m;
-		for (i = 0; i < n; i++)
-			v[i] *= f->s[i / per];
+		for (c = 0; c < f->m; c++)
+			for (i = 0; i < per; i++)
+				v[c * per + i] *= f->s[c];
 		break;
 	case K_CONVT:
 		g = attr_int(f->p, "group", 1);
 		mg = w->dims[1];
 		cin_g = w->dims[0] / g;
 		inner = n / (w->dims[0] * mg);
-		for (i = 0; i < n; i++) {
-			int64_t ci = i / (mg * inner), j = (i / inner) % mg;
+		for (ci = 0; ci < w->dims[0]; ci++)
+			for (j = 0; j < mg; j++) {
+				double sc = f->s[(ci / cin_g) * mg + j];
+				double *row = v + (ci * mg + j) * inner;
 
-			v[i] *= f->s[(ci / cin_g) * mg + j];
-		}
+				for (i = 0; i < inner; i++)
+					row[i] *= sc;
+			}
 		break;
 	case K_GEMM:
-		for (i = 0; i < n; i++)
-			v[i] *= attr_int(f->p, "transB", 0) ?
-			    f->s[i / w->dims[1]] : f->s[i % f->m];
+		if (attr_int(f->p, "transB", 0)) {	/* (M, K) */
+			per = w->dims[1];
+			for (c = 0; c < f->m; c++)
+				for (i = 0; i < per; i++)
+					v[c * per + i] *= f->s[c];
+		} else {				/* (K, M) */
+			for (i = 0; i < w->dims[0]; i++)
+				for (c = 0; c < f->m; c++)
+					v[i * f->m + c] *= f->s[c];
+		}
 		break;
 	}
 	return v;
