@@ -408,7 +408,9 @@ run(struct pass_ctx *ctx)
 				return -1;
 		}
 	}
-	return 0;
+	/* Subgraphs may no longer use the outer parameters. */
+	return ctx->changed && ctx->m->graph != NULL && ng > 1 ?
+	    ir_rebuild_implicit(ctx->m) : 0;
 }
 
 const struct pass pass_bn_fold = {

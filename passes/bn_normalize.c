@@ -291,7 +291,9 @@ run(struct pass_ctx *ctx)
 				    "spatial=0 stays: %s", why);
 		}
 	}
-	return 0;
+	/* Subgraphs may no longer use the outer parameters. */
+	return ctx->changed && ctx->m->graph != NULL && ng > 1 ?
+	    ir_rebuild_implicit(ctx->m) : 0;
 }
 
 const struct pass pass_bn_normalize = {

@@ -125,6 +125,24 @@ def main():
          + bn_inits("p", 3),
          [vi("X", [1, 3, 4, 4])], [vi("Y", [1, 3, 4, 4])], 14,
          doc="two BNs sharing scale, B, mean and var")
+    # Conv -> BN inside both branches of an If; the weights live in the
+    # main graph, the folded ones in the branches.
+    def branch(tag, eps):
+        return helper.make_graph(
+            [helper.make_node("Conv", ["X", "W", "b"], ["Z" + tag],
+                              tag + "conv", pads=[1, 1, 1, 1]),
+             bn("Z" + tag, "Y" + tag, "p", tag + "bn", epsilon=eps)],
+            tag, [], [vi("Y" + tag, [1, 3, 4, 4])])
+    save("bn_subgraph",
+         [helper.make_node("Constant", [], ["cond"], "cond",
+                           value=helper.make_tensor("c", TensorProto.BOOL,
+                                                    [], [True])),
+          helper.make_node("If", ["cond"], ["Y"], "if",
+                           then_branch=branch("then", 1e-5),
+                           else_branch=branch("else", 1e-3))],
+         [arr("W", [3, 2, 3, 3]), arr("b", [3])] + bn_inits("p", 3),
+         [vi("X", [1, 2, 4, 4])], [vi("Y", [1, 3, 4, 4])], 14,
+         doc="Conv -> BN in both branches of an If")
     # float16 Conv and BN, between Casts (the oracle feeds float).
     save("bn_fp16",
          [helper.make_node("Cast", ["X"], ["Xh"], "in",
