@@ -257,10 +257,11 @@ bn_impact_str(char *buf, size_t size, const struct bn_impact *i)
 	}
 	snprintf(buf, size, "output scale changes by up to %.3g%% (factor "
 	    "%.9g at channel %lld of %lld, running variance %.6g), %lld of "
-	    "%lld channels by more than 1e-3",
+	    "%lld channels (%.3g%%) by more than 1e-3",
 	    fabs(i->worst_factor - 1) * 100, i->worst_factor,
 	    (long long)i->worst, (long long)i->channels, i->worst_var,
-	    (long long)i->changed, (long long)i->channels);
+	    (long long)i->changed, (long long)i->channels,
+	    100.0 * (double)i->changed / (double)i->channels);
 	return buf;
 }
 
