@@ -139,6 +139,21 @@ cp "$CORPUS/bn_small.onnx" "$T/$(printf 'a\033b').onnx"
 run "escaped name" 4 check "$T/$(printf 'a\033c').onnx"
 grep -q "$(printf '\033')" "$T/err" && bad "raw ESC from file name" || ok
 
+# --- BatchNormalization conventions -----------------------------------------
+run "bad convention" 64 check --expect caffe "$CORPUS/bn_small.onnx"
+run "bad bn-convention" 64 fix --bn-convention caffe -o "$T/x.onnx" \
+    "$CORPUS/bn_small.onnx"
+run "expect keras" 1 check --fail-on warning --expect onnx \
+    "$CORPUS/bn_keras_like.onnx"
+grep -q 'warning B600' "$T/out" && ok || bad "B600 under --expect onnx"
+run "expect keras ok" 0 check --fail-on warning --expect keras \
+    --select B "$CORPUS/bn_keras_like.onnx"
+[ -s "$T/out" ] && bad "findings under --expect keras" || ok
+run "bn fold" 0 fix -o "$T/bn.onnx" "$CORPUS/bn_small.onnx"
+grep -c 'note F350' "$T/out" | grep -qx 2 && ok || bad "two F350 notes"
+$ONNXFIX info "$T/bn.onnx" | grep -q BatchNormalization &&
+    bad "BatchNormalization left after fix" || ok
+
 # --- dot -------------------------------------------------------------------
 run "dot" 0 dot -o "$T/g.dot" "$CORPUS/silero_vad_legacy.onnx"
 grep -q '^digraph' "$T/g.dot" && ok || bad "dot output"
