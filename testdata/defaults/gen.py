@@ -58,6 +58,31 @@ layernorm("eps-same", "the same epsilon twice: no finding", 1e-5,
           extra=[("Y2", 1e-5)])
 
 
+
+def decomposed_ln(name, what, eps, elem=F, args=None):
+    """LayerNormalization as PyTorch writes it below opset 17."""
+    m = Model(what, opsets={"": 14}, args=args)
+    m.input("X", elem, [2, 4])
+    m.init("two", elem, [], [2.0])
+    m.init("eps", elem, [], [eps])
+    m.node("ReduceMean", ["X"], ["mean"], attrs=[("axes", [-1])])
+    m.node("Sub", ["X", "mean"], ["d"])
+    m.node("Pow", ["d", "two"], ["sq"])
+    m.node("ReduceMean", ["sq"], ["var"], attrs=[("axes", [-1])])
+    m.node("Add", ["var", "eps"], ["ve"])
+    m.node("Sqrt", ["ve"], ["sd"])
+    m.node("Div", ["d", "sd"], ["Y"])
+    m.output("Y", elem, [2, 4])
+    case(name, m)
+
+
+decomposed_ln("eps-decomposed", "decomposed LayerNorm with BERT's 1e-12 "
+              "under --expect pytorch", 1e-12, args="--expect pytorch")
+decomposed_ln("eps-decomposed-ok", "decomposed LayerNorm with 1e-5 under "
+              "--expect pytorch: no finding", 1e-5, args="--expect pytorch")
+decomposed_ln("eps-decomposed-fp16", "decomposed LayerNorm converted to "
+              "float16: its 1e-12 became 0", 0.0, elem=F16)
+
 # --- GELU ---------------------------------------------------------------
 def gelu20(name, what, approx, args):
     m = Model(what, opsets={"": 20}, args=args)
