@@ -64,7 +64,7 @@ for dir in testdata/*/; do
 			echo "exit $?" >>"$T/got"
 			compare "$T/got" "$case.expect"
 		else
-			(cd "$T" && "$ONNXFIX" fix --passes "$name" \
+			(cd "$T" && "$ONNXFIX" fix --passes "$name" $args \
 			    -o out.onnx case.onnx >got 2>&1)
 			echo "exit $?" >>"$T/got"
 			compare "$T/got" "$case.expect"
