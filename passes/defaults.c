@@ -739,8 +739,8 @@ check_pad(struct pass_ctx *ctx, const struct ir_node *n)
 		return;
 	}
 	if (strcmp(mode, "wrap") == 0 && opset >= 0 && opset < 19)
-		pass_report_node(ctx, DIAG_H_PAD_MODE, n, "'wrap' needs opset "
-		    "19, the model imports %" PRId64, opset);
+		pass_report_node(ctx, DIAG_H_PAD_OPSET, n, "'wrap' is defined "
+		    "from opset 19, the model imports %" PRId64, opset);
 	for (k = 0; o != NULL && k < o->ntargets; k++) {
 		const struct opdb_tf *r;
 

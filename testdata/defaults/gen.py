@@ -26,11 +26,11 @@ def layernorm(name, what, eps, elem=F, args=None, op="LayerNormalization",
               opset=17, extra=None):
     m = Model(what, opsets={"": opset}, args=args)
     m.input("X", elem, [2, 4])
-    m.init("G", F, [4], [1.0] * 4)
+    m.init("G", elem, [4], [1.0] * 4)
     attrs = [] if eps is None else [("epsilon", eps)]
     ins = ["X", "G"] if op == "LayerNormalization" else ["X", "G", "B"]
     if op != "LayerNormalization":
-        m.init("B", F, [4], [0.0] * 4)
+        m.init("B", elem, [4], [0.0] * 4)
     m.node(op, ins, ["Y"], attrs=attrs)
     for e in extra or []:
         m.node(op, ins, [e[0]], attrs=[("epsilon", e[1])])
