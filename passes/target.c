@@ -187,6 +187,22 @@ esc(char *buf, const char *s)
 	return diag_escape_str(buf, DIAG_ESCAPE_SIZE, s);
 }
 
+#define QNAME_SIZE (2 * DIAG_ESCAPE_SIZE + 4)
+
+/* N's operator, escaped: "Op" in the default domain, else "domain::Op". */
+static const char *
+qname(char *buf, const struct ir_node *n)
+{
+	char d[DIAG_ESCAPE_SIZE], o[DIAG_ESCAPE_SIZE];
+
+	if (ir_domain_is_onnx(n->domain))
+		snprintf(buf, QNAME_SIZE, "%s", esc(o, n->op_type));
+	else
+		snprintf(buf, QNAME_SIZE, "%s::%s", esc(d, n->domain),
+		    esc(o, n->op_type));
+	return buf;
+}
+
 static const char *
 dom_name(const char *d)
 {
@@ -470,12 +486,12 @@ static enum verdict
 judge_ort(enum opdb_runtime rt, const struct ninfo *ni, enum diag_id *id,
     char *why, size_t size, bool *casted)
 {
+	char q[QNAME_SIZE];
 	const struct ir_node *n = ni->n;
 	const struct opdb_schema *s;
 	struct kernel_set ks;
 	int64_t opset = ni->opset;
 	size_t i;
-	char b[DIAG_ESCAPE_SIZE];
 
 	if (opset > ort_max_opset(n->domain))
 		opset = ort_max_opset(n->domain);
@@ -492,7 +508,7 @@ judge_ort(enum opdb_runtime rt, const struct ninfo *ni, enum diag_id *id,
 		return V_OK;
 	if (ks.n == 0) {
 		*id = DIAG_C_UNSUPPORTED;
-		snprintf(why, size, "no kernel for '%s'", esc(b, n->op_type));
+		snprintf(why, size, "no kernel for '%s'", qname(q, n));
 		return V_NO;
 	}
 	for (i = 0; i < ks.n; i++)
@@ -511,12 +527,12 @@ judge_ort(enum opdb_runtime rt, const struct ninfo *ni, enum diag_id *id,
 		if (hi == 2147483647)
 			snprintf(why, size, "'%s' resolves to schema version %d"
 			    " (opset %" PRId64 "); kernels serve versions %d"
-			    " and later", esc(b, n->op_type), ks.since, opset,
+			    " and later", qname(q, n), ks.since, opset,
 			    ks.first[0].since);
 		else
 			snprintf(why, size, "'%s' resolves to schema version %d"
 			    " (opset %" PRId64 "); kernels serve versions %d"
-			    " to %d", esc(b, n->op_type), ks.since, opset,
+			    " to %d", qname(q, n), ks.since, opset,
 			    ks.first[0].since, hi);
 		return V_NO;
 	}
@@ -575,6 +591,7 @@ in_csv(const char *list, const char *word)
 static enum verdict
 judge_trt(const struct ninfo *ni, enum diag_id *id, char *why, size_t size)
 {
+	char q[QNAME_SIZE];
 	const struct ir_node *n = ni->n;
 	const struct opdb_trt *r;
 	const struct ir_value *v;
@@ -587,7 +604,7 @@ judge_trt(const struct ninfo *ni, enum diag_id *id, char *why, size_t size)
 	if (r == NULL || !r->supported) {
 		*id = DIAG_C_UNSUPPORTED;
 		snprintf(why, size, "'%s' is %s the onnx-tensorrt %s matrix",
-		    esc(b, n->op_type), r == NULL ? "not in" :
+		    qname(q, n), r == NULL ? "not in" :
 		    "marked unsupported in", TRT_VERSION);
 		return V_NO;
 	}
@@ -622,13 +639,13 @@ static enum verdict
 judge_tflite(const struct ninfo *ni, enum diag_id *id, char *why,
     size_t size)
 {
+	char q[QNAME_SIZE];
 	const struct ir_node *n = ni->n;
-	char b[DIAG_ESCAPE_SIZE];
 
 	if (opdb_onnx2tf(n->domain, n->op_type) == NULL) {
 		*id = DIAG_C_UNSUPPORTED;
 		snprintf(why, size, "onnx2tf does not convert '%s'",
-		    esc(b, n->op_type));
+		    qname(q, n));
 		return V_NO;
 	}
 	return V_OK;
@@ -638,6 +655,7 @@ static enum verdict
 judge_onnx(const struct onnxfix_target *t, const struct ninfo *ni,
     enum diag_id *id, char *why, size_t size)
 {
+	char q[QNAME_SIZE];
 	const struct ir_node *n = ni->n;
 	char b[DIAG_ESCAPE_SIZE], c[DIAG_ESCAPE_SIZE];
 
@@ -652,7 +670,7 @@ judge_onnx(const struct onnxfix_target *t, const struct ninfo *ni,
 	    opdb_schema(n->domain, n->op_type, t->opset) == NULL) {
 		*id = DIAG_C_UNSUPPORTED;
 		snprintf(why, size, "'%s' is not in ONNX opset %d (since %d)",
-		    esc(b, n->op_type), t->opset,
+		    qname(q, n), t->opset,
 		    ni->s != NULL ? ni->s->since : 0);
 		return V_NO;
 	}
@@ -667,8 +685,8 @@ judge_onnx(const struct onnxfix_target *t, const struct ninfo *ni,
 static void
 soft(struct pass_ctx *ctx, const struct tstate *ts, const struct ninfo *ni)
 {
+	char q[QNAME_SIZE];
 	const struct ir_node *n = ni->n;
-	char b[DIAG_ESCAPE_SIZE];
 
 	switch (ts->t->kind) {
 	case ONNXFIX_TARGET_TENSORRT: {
@@ -678,7 +696,7 @@ soft(struct pass_ctx *ctx, const struct tstate *ts, const struct ninfo *ni)
 		if (r != NULL && r->experimental)
 			pass_report_node(ctx, DIAG_C_PARTIAL, n,
 			    "%s: '%s' is experimental", ts->label,
-			    esc(b, n->op_type));
+			    qname(q, n));
 		break;
 	}
 	case ONNXFIX_TARGET_TFLITE: {
@@ -688,7 +706,7 @@ soft(struct pass_ctx *ctx, const struct tstate *ts, const struct ninfo *ni)
 		    strcmp(r->tf_converter, "partial") == 0)
 			pass_report_node(ctx, DIAG_C_PARTIAL, n,
 			    "%s: onnx2tf converts '%s' only partly%s%.160s%s",
-			    ts->label, esc(b, n->op_type),
+			    ts->label, qname(q, n),
 			    r->constraints ? ": " : "",
 			    r->constraints ? r->constraints : "",
 			    r->constraints && strlen(r->constraints) > 160 ?
@@ -705,7 +723,7 @@ soft(struct pass_ctx *ctx, const struct tstate *ts, const struct ninfo *ni)
 		if (s != NULL && (s->deprecated || s->experimental))
 			pass_report_node(ctx, DIAG_C_PARTIAL, n,
 			    "%s: '%s' is %s at opset %d", ts->label,
-			    esc(b, n->op_type), s->deprecated ? "deprecated" :
+			    qname(q, n), s->deprecated ? "deprecated" :
 			    "experimental", ts->t->opset);
 		break;
 	}
