@@ -173,7 +173,24 @@ struct ninfo {
 	const struct opdb_schema *s;	/* at opset, NULL when none */
 };
 
+/*
+ * A small cache of verdicts that report nothing, keyed by everything that
+ * decides them, so that the many nodes of one op type with the same
+ * element types are judged once (and the classification likewise).
+ */
+#define MEMO_SLOTS 64
+#define MEMO_TYPES 8
+struct memo {
+	const char *op, *domain;	/* op NULL: an empty slot */
+	int64_t opset;
+	unsigned char ntypes;
+	int32_t types[MEMO_TYPES];	/* inputs then outputs, 0 unknown */
+	int value;			/* enum verdict or enum nclass */
+	const struct opdb_schema *s;	/* classification only */
+};
+
 struct tstate {
+	struct memo *memo;		/* MEMO_SLOTS entries */
 	const struct onnxfix_target *t;
 	char label[32];
 	unsigned char *ok;	/* per global node index: 1 supported */
@@ -269,8 +286,76 @@ schema_at(const struct ir_node *n, int64_t opset)
 	return opdb_schema(n->domain, n->op_type, opset);
 }
 
+/* Fill KEY from N (returns false when N has too many slots to cache)
+ * and return its slot in a MEMO_SLOTS table. */
+static bool
+memo_key(const struct ir_node *n, int64_t opset, bool types,
+    struct memo *key, size_t *slot)
+{
+	uint32_t h = 2166136261u;
+	const char *c;
+	size_t i;
+
+	if (types && n->ninputs + n->noutputs > MEMO_TYPES)
+		return false;
+	key->op = n->op_type;
+	key->domain = n->domain;
+	key->opset = opset;
+	key->ntypes = 0;
+	for (c = n->op_type; *c != '\0'; c++)
+		h = (h ^ (unsigned char)*c) * 16777619u;
+	h ^= (uint32_t)opset * 2654435761u;
+	if (types) {
+		for (i = 0; i < n->ninputs + n->noutputs; i++) {
+			const struct ir_value *v = i < n->ninputs ?
+			    n->inputs[i] : n->outputs[i - n->ninputs];
+			int32_t e = v != NULL &&
+			    v->type.kind == IR_TYPE_TENSOR ? v->type.elem : 0;
+
+			key->types[key->ntypes++] = e;
+			h = (h ^ (uint32_t)e) * 16777619u;
+		}
+	}
+	*slot = h % MEMO_SLOTS;
+	return true;
+}
+
+static bool
+memo_equal(const struct memo *a, const struct memo *b)
+{
+	return a->op != NULL && a->opset == b->opset &&
+	    a->ntypes == b->ntypes && strcmp(a->op, b->op) == 0 &&
+	    strcmp(a->domain, b->domain) == 0 &&
+	    memcmp(a->types, b->types, a->ntypes * sizeof(a->types[0])) == 0;
+}
+
+static void classify_node(const struct ir_model *m, struct ninfo *ni);
+
 static void
-classify(const struct ir_model *m, struct ninfo *ni)
+classify(const struct ir_model *m, struct ninfo *ni, struct memo *memo)
+{
+	struct memo key;
+	size_t slot;
+
+	ni->opset = ir_node_opset(ni->n);
+	if (m->nfunctions > 0 || !memo_key(ni->n, ni->opset, false, &key,
+	    &slot)) {
+		classify_node(m, ni);
+		return;
+	}
+	if (memo_equal(&memo[slot], &key)) {
+		ni->cls = (enum nclass)memo[slot].value;
+		ni->s = memo[slot].s;
+		return;
+	}
+	classify_node(m, ni);
+	key.value = (int)ni->cls;
+	key.s = ni->s;
+	memo[slot] = key;
+}
+
+static void
+classify_node(const struct ir_model *m, struct ninfo *ni)
 {
 	const struct ir_node *n = ni->n;
 
@@ -302,18 +387,27 @@ classify(const struct ir_model *m, struct ninfo *ni)
 		ni->cls = NC_CUSTOM;
 }
 
-/* "tensor(float)" for ELEM into BUF; NULL when the element is unknown. */
+/* The ONNX type string of V ("tensor(float)"); NULL when unknown. */
 static const char *
-tensor_type(char *buf, size_t size, const struct ir_value *v)
+tensor_type(const struct ir_value *v)
 {
-	const char *e;
+	static const char *const names[IR_ELEM__MAX + 1] = {
+		NULL, "tensor(float)", "tensor(uint8)", "tensor(int8)",
+		"tensor(uint16)", "tensor(int16)", "tensor(int32)",
+		"tensor(int64)", "tensor(string)", "tensor(bool)",
+		"tensor(float16)", "tensor(double)", "tensor(uint32)",
+		"tensor(uint64)", "tensor(complex64)", "tensor(complex128)",
+		"tensor(bfloat16)", "tensor(float8e4m3fn)",
+		"tensor(float8e4m3fnuz)", "tensor(float8e5m2)",
+		"tensor(float8e5m2fnuz)", "tensor(uint4)", "tensor(int4)",
+		"tensor(float4e2m1)", "tensor(float8e8m0)", "tensor(uint2)",
+		"tensor(int2)",
+	};
 
-	if (v == NULL || v->type.kind != IR_TYPE_TENSOR || v->type.elem == 0)
+	if (v == NULL || v->type.kind != IR_TYPE_TENSOR ||
+	    v->type.elem <= 0 || v->type.elem > IR_ELEM__MAX)
 		return NULL;
-	if ((e = ir_elem_name(v->type.elem)) == NULL)
-		return NULL;
-	snprintf(buf, size, "tensor(%s)", e);
-	return buf;
+	return names[v->type.elem];
 }
 
 /* The list of types of TC as "float, int64, ..." into BUF. */
@@ -374,7 +468,7 @@ static bool
 types_ok(const struct ir_node *n, const struct opdb_schema *s,
     accepts_fn accepts, const void *arg, char *why, size_t size)
 {
-	char tb[64], list[512], vb[DIAG_ESCAPE_SIZE];
+	char list[512], vb[DIAG_ESCAPE_SIZE];
 	size_t i;
 	int pass;
 
@@ -388,7 +482,7 @@ types_ok(const struct ir_node *n, const struct opdb_schema *s,
 			const struct ir_value *v = in ? n->inputs[i] :
 			    n->outputs[i];
 			const char *param = slot_param(s, i, in);
-			const char *type = tensor_type(tb, sizeof(tb), v);
+			const char *type = tensor_type(v);
 
 			if (param == NULL || type == NULL)
 				continue;
@@ -493,9 +587,12 @@ judge_ort(enum opdb_runtime rt, const struct ninfo *ni, enum diag_id *id,
 	int64_t opset = ni->opset;
 	size_t i;
 
-	if (opset > ort_max_opset(n->domain))
+	if (opset > ort_max_opset(n->domain)) {
 		opset = ort_max_opset(n->domain);
-	s = opdb_schema(n->domain, n->op_type, opset);
+		s = opdb_schema(n->domain, n->op_type, opset);
+	} else {
+		s = ni->s;	/* the schema at the model's opset */
+	}
 	ks.since = s != NULL ? s->since : (int)opset;
 	ks.cast16 = rt == OPDB_ORT_CPU;
 	ks.casted = casted;
@@ -732,8 +829,36 @@ soft(struct pass_ctx *ctx, const struct tstate *ts, const struct ninfo *ni)
 	}
 }
 
+static enum verdict judge_node(struct pass_ctx *ctx,
+    const struct tstate *ts, const struct ninfo *ni);
+
+/* ONNX Runtime's verdicts without a finding are cached. */
 static enum verdict
 judge(struct pass_ctx *ctx, const struct tstate *ts, const struct ninfo *ni)
+{
+	enum onnxfix_target_kind k = ts->t->kind;
+	struct memo key;
+	size_t slot;
+	enum verdict v;
+
+	if ((k != ONNXFIX_TARGET_ORT_CPU && k != ONNXFIX_TARGET_ORT_CUDA &&
+	    k != ONNXFIX_TARGET_ORT_DML) || ni->cls != NC_STANDARD ||
+	    !memo_key(ni->n, ni->opset, true, &key, &slot))
+		return judge_node(ctx, ts, ni);
+	if (memo_equal(&ts->memo[slot], &key))
+		return (enum verdict)ts->memo[slot].value;
+	v = judge_node(ctx, ts, ni);
+	if (v == V_OK || v == V_CAST) {
+		key.value = (int)v;
+		key.s = NULL;
+		ts->memo[slot] = key;
+	}
+	return v;
+}
+
+static enum verdict
+judge_node(struct pass_ctx *ctx, const struct tstate *ts,
+    const struct ninfo *ni)
 {
 	char why[1024];
 	enum diag_id id = DIAG_C_UNSUPPORTED;
@@ -1018,6 +1143,7 @@ run(struct pass_ctx *ctx)
 	struct ninfo *infos;
 	struct tstate ts[ONNXFIX_MAX_TARGETS];
 	size_t ng, n = 0, i, j, k, *parent;
+	struct memo *memo;
 	char b[DIAG_ESCAPE_SIZE], c[DIAG_ESCAPE_SIZE];
 
 	ng = ir_model_graphs(ctx->m, &graphs);
@@ -1026,12 +1152,14 @@ run(struct pass_ctx *ctx)
 	if (n == 0)
 		return 0;
 	infos = arena_array(&ctx->scratch, n, sizeof(*infos));
-	if (infos == NULL)
+	memo = arena_array(&ctx->scratch, MEMO_SLOTS, sizeof(*memo));
+	if (infos == NULL || memo == NULL)
 		return -1;
+	memset(memo, 0, MEMO_SLOTS * sizeof(*memo));
 	for (i = 0, k = 0; i < ng; i++)
 		for (j = 0; j < graphs[i]->nnodes; j++, k++) {
 			infos[k].n = graphs[i]->nodes[j];
-			classify(ctx->m, &infos[k]);
+			classify(ctx->m, &infos[k], memo);
 		}
 	for (i = 0; i < n; i++) {
 		const struct ir_node *nd = infos[i].n;
@@ -1060,8 +1188,11 @@ run(struct pass_ctx *ctx)
 			snprintf(t->label, sizeof(t->label), "%s",
 			    onnxfix_target_name(t->t->kind));
 		t->nunsupported = 0;
-		if ((t->ok = arena_alloc(&ctx->scratch, n)) == NULL)
+		if ((t->ok = arena_alloc(&ctx->scratch, n)) == NULL ||
+		    (t->memo = arena_array(&ctx->scratch, MEMO_SLOTS,
+		    sizeof(*t->memo))) == NULL)
 			return -1;
+		memset(t->memo, 0, MEMO_SLOTS * sizeof(*t->memo));
 		check_opset_range(ctx, t, infos, n);
 		t->ncast = 0;
 		for (i = 0; i < n; i++) {
