@@ -701,7 +701,7 @@ check_softmax(struct pass_ctx *ctx, const struct ir_node *n)
 {
 	const struct ir_value *x = n->ninputs > 0 ? n->inputs[0] : NULL;
 	int64_t opset = ir_node_opset(n), axis;
-	int rank;
+	int rank, d;
 
 	if (opset < 0 || opset >= 13 || x == NULL ||
 	    x->type.kind != IR_TYPE_TENSOR || x->type.rank <= 2)
@@ -711,6 +711,13 @@ check_softmax(struct pass_ctx *ctx, const struct ir_node *n)
 	if (axis < 0)
 		axis += rank;
 	if (axis < 0 || axis >= rank - 1)
+		return;
+	/* Trailing dims of size 1 ([N, C, 1, 1] classifiers): the same. */
+	for (d = (int)axis + 1; d < rank; d++)
+		if (x->type.dims[d].kind != IR_DIM_VALUE ||
+		    x->type.dims[d].value != 1)
+			break;
+	if (d == rank)
 		return;
 	pass_report_node(ctx, DIAG_H_SOFTMAX, n, "axis %" PRId64 " of a "
 	    "rank-%d input at opset %" PRId64 ": %s runs over dims %" PRId64

@@ -249,6 +249,12 @@ softmax("logsoftmax-opset12", "LogSoftmax axis -2 on rank 4 at opset 12",
         12, -2, op="LogSoftmax")
 softmax("softmax-last-axis", "Softmax on the last axis at opset 11: no "
         "finding", 11, -1)
+m = Model("Softmax axis 1 on [N, C, 1, 1] at opset 11: no finding",
+          opsets={"": 11})
+m.input("X", F, [2, 10, 1, 1])
+m.node("Softmax", ["X"], ["Y"])
+m.output("Y", F, [2, 10, 1, 1])
+case("softmax-unit-dims", m)
 softmax("softmax-rank2", "Softmax axis 1 on rank 2 at opset 11: no finding",
         11, None, rank=2)
 softmax("softmax-opset13", "Softmax axis 1 on rank 4 at opset 13: no "
