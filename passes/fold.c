@@ -119,6 +119,14 @@ get_elem(const struct ir_tensor *t, size_t i, bool isint, double *f,
 			return -1;
 		}
 	} else if (t->storage == IR_DATA_TYPED && t->typed != NULL) {
+		/* Each type lives in one field (onnx.proto). */
+		int want = t->elem == IR_ELEM_FLOAT ? 4 :
+		    t->elem == IR_ELEM_DOUBLE ? 10 :
+		    t->elem == IR_ELEM_INT64 ? 7 :
+		    t->elem == IR_ELEM_UINT32 ? 11 : 5;
+
+		if (t->typed_field != want)
+			return -1;
 		switch (t->elem) {
 		case IR_ELEM_FLOAT:
 			d = ((const float *)t->typed)[i];

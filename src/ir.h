@@ -143,9 +143,12 @@ struct ir_tensor {
 	const uint8_t *data;	/* IR_DATA_RAW */
 	size_t size;		/* bytes at data */
 	size_t ntyped;		/* IR_DATA_TYPED: element count of the field */
-	const void *typed;	/* IR_DATA_TYPED: the field's array: float,
-				 * int32, int64, double or uint64 elements
-				 * (int32_data also holds the small types) */
+	const void *typed;	/* IR_DATA_TYPED: that field's array (float,
+				 * int32, int64, double or uint64 as the
+				 * field holds; NULL for string_data) */
+	int typed_field;	/* TensorProto field number of typed: 4
+				 * float_data, 5 int32_data, 7 int64_data,
+				 * 10 double_data, 11 uint64_data */
 	int nfields;		/* data fields present (>1 is malformed) */
 	const void *orig;	/* source TensorProto */
 	bool dirty;
@@ -174,7 +177,12 @@ struct ir_value {
 	bool is_input;		/* listed in graph inputs */
 	int noutputs;		/* times listed in graph outputs */
 	bool duplicate;		/* a second definition of the same name */
-	struct ir_type type;	/* best known type (value_info, I/O, init) */
+	struct ir_type type;	/* best known type (value_info, I/O, init,
+				 * refined by shapes_infer) */
+	bool type_inferred;	/* type was derived or refined by
+				 * shapes_infer; then type_decl holds the
+				 * type it started from */
+	struct ir_type type_decl;
 	struct ir_use *uses;
 	size_t nuses, capuses;
 	unsigned id;		/* index in graph->values */
@@ -299,6 +307,7 @@ struct ir_model {
 	const uint8_t *file;	/* input bytes (mapping), may be NULL */
 	size_t file_size;
 	bool release_file;	/* file is a mapping the model unmaps */
+	struct skel *skel;	/* tensor payloads left in file (skel.h) */
 	void (*release)(struct ir_model *);	/* frees pb and file */
 };
 
@@ -317,8 +326,9 @@ int ir_tensor_count(const struct ir_tensor *t, uint64_t *count, int *bad_dim);
 /* Bytes the raw form of COUNT elements of ELEM takes; -1 on overflow or
  * when the type has no fixed size. */
 int ir_elem_bytes(int32_t elem, uint64_t count, uint64_t *bytes);
-/* Read element I of a FLOAT/DOUBLE/FLOAT16/BFLOAT16/int tensor as double;
- * returns -1 when the tensor is not readable that way. */
+/* Read element I of a FLOAT/DOUBLE/FLOAT16/BFLOAT16/int tensor as double,
+ * from raw_data or the typed field (float_data, double_data, int32_data,
+ * int64_data); returns -1 when the tensor is not readable that way. */
 int ir_tensor_get_f64(const struct ir_tensor *t, uint64_t i, double *out);
 
 /* Model lifecycle. */

@@ -101,6 +101,11 @@ struct onnxfix_options {
 	const char *const *maps;
 	size_t nmaps;
 	const char *map_file;
+	/* Long work (writing a large model) calls this now and then with
+	 * the bytes DONE out of TOTAL; NULL: none.  The CLI draws it. */
+	void (*progress)(void *arg, const char *what, uint64_t done,
+	    uint64_t total);
+	void *progress_arg;
 };
 
 /*

@@ -22,6 +22,7 @@
 #include "onnx.pb-c.h"
 #include "onnxfix.h"
 #include "prescan.h"
+#include "stream.h"
 
 struct saver {
 	struct arena a;		/* scratch for the rebuilt messages */
@@ -451,6 +452,18 @@ build_model(struct saver *S, struct ir_model *m)
 	return mp;
 }
 
+void *
+save_build_model(struct ir_model *m, struct arena *a)
+{
+	struct saver S;
+	Onnx__ModelProto *mp;
+
+	S.a = *a;
+	mp = build_model(&S, m);
+	*a = S.a;
+	return mp;
+}
+
 enum onnxfix_status
 onnxfix_encode(struct ir_model *m, struct diag_list *d, uint8_t **buf,
     size_t *len)
@@ -631,7 +644,8 @@ onnxfix_save(struct ir_model *m, const char *path,
 	uint8_t *buf;
 	size_t len;
 
-	(void)o;
+	if (stream_wanted(m, path))
+		return stream_save(m, path, o, d);
 	rc = onnxfix_encode(m, d, &buf, &len);
 	if (rc != ONNXFIX_OK)
 		return rc;
