@@ -32,6 +32,7 @@
 #include "irbuild.h"
 #include "opdb.h"
 #include "pass.h"
+#include "shapes.h"
 
 #define MS "com.microsoft"
 
@@ -1837,6 +1838,9 @@ run(struct pass_ctx *ctx)
 			ir_graph_compact(g);
 	}
 	if (ctx->changed && ir_rebuild_implicit(ctx->m) < 0)
+		return -1;
+	/* Later passes read the types of the values made here. */
+	if (ctx->changed && shapes_infer(ctx->m) < 0)
 		return -1;
 	return drop_imports(ctx);
 }
