@@ -532,8 +532,16 @@ do_cast(const struct ir_node *n, const struct cval *x, struct cval *y,
 	y->isint = elem_int(y->elem);
 	if (cval_alloc(ar, y) < 0)
 		return -1;
+	/* Through double, a value would be rounded twice: int64 beyond
+	 * 2^53 to float, double to float16.  Leave those alone. */
+	if (!y->isint && y->elem != IR_ELEM_DOUBLE &&
+	    x->elem == IR_ELEM_DOUBLE && y->elem != IR_ELEM_FLOAT)
+		return 0;
 	for (i = 0; i < x->n; i++) {
 		if (!y->isint) {
+			if (x->isint && (x->i[i] > (1LL << 53) ||
+			    x->i[i] < -(1LL << 53)))
+				return 0;
 			y->f[i] = x->isint ? (double)x->i[i] : x->f[i];
 			continue;
 		}
