@@ -149,6 +149,20 @@ elem_of(const struct ir_value *v)
 			return v->init->elem;
 		if (v->kind != IR_VALUE_NODE || p == NULL || p->ninputs == 0)
 			return 0;
+		/* Quantized types follow the zero point (uint8 without
+		 * one), dequantized ones the scale. */
+		if (strcmp(p->op_type, "QuantizeLinear") == 0) {
+			if (p->ninputs < 3 || p->inputs[2] == NULL)
+				return IR_ELEM_UINT8;
+			v = p->inputs[2];
+			continue;
+		}
+		if (strcmp(p->op_type, "DequantizeLinear") == 0) {
+			if (p->ninputs < 2)
+				return 0;
+			v = p->inputs[1];
+			continue;
+		}
 		if (strcmp(p->op_type, "Cast") == 0) {
 			const struct ir_attr *a = ir_node_attr(p, "to");
 
@@ -1336,6 +1350,62 @@ rw_gemm_fast_gelu(struct rw *r)
 	return 1;
 }
 
+/* The opset from which standard (De)QuantizeLinear take quantized type
+ * E; 0 when never. */
+static int
+quant_since(int32_t e)
+{
+	switch (e) {
+	case IR_ELEM_INT8:
+	case IR_ELEM_UINT8:
+	case IR_ELEM_INT32:
+		return 13;
+	case IR_ELEM_INT16:
+	case IR_ELEM_UINT16:
+	case IR_ELEM_INT4:
+	case IR_ELEM_UINT4:
+		return 21;
+	}
+	return 0;
+}
+
+/* com.microsoft DequantizeLinear and QuantizeLinear: the standard ones
+ * from opset 13 (axis), as far as their types allow. */
+static int
+rw_quant(struct rw *r, bool dq)
+{
+	static const char *const names[] = { "axis", NULL };
+	int32_t q = dq ? elem_of(in(r, 0)) : in(r, 2) ? elem_of(in(r, 2)) :
+	    IR_ELEM_UINT8;
+	int32_t f = elem_of(in(r, 1));
+	int need = quant_since(q);
+
+	if (q == 0 || f == 0)
+		return refuse(r, "the element types are unknown");
+	if (need == 0 || (!dq && q == IR_ELEM_INT32))
+		return refuse(r, "%s is not a quantized type of the standard "
+		    "operator", ir_elem_name(q) ? ir_elem_name(q) : "?");
+	if (f == IR_ELEM_FLOAT16 && need < 19)
+		need = 19;
+	else if (f != IR_ELEM_FLOAT && f != IR_ELEM_FLOAT16)
+		return refuse(r, "scale type %s is not supported",
+		    ir_elem_name(f) ? ir_elem_name(f) : "?");
+	return rw_rename(r, dq ? "DequantizeLinear" : "QuantizeLinear",
+	    need, names, "i");
+}
+
+static int
+rw_dequantize(struct rw *r)
+{
+	return rw_quant(r, true);
+}
+
+static int
+rw_quantize(struct rw *r)
+{
+	return rw_quant(r, false);
+}
+
 static int rw_trilu(struct rw *r);
 
 /* Known operators: (domain, op) -> rewrite.  "" is the default domain,
@@ -1349,6 +1419,7 @@ static const struct known {
 	{ MS, "BiasDropout", rw_bias_dropout, 0 },
 	{ MS, "BiasGelu", rw_bias_gelu, 0 },
 	{ MS, "BiasSplitGelu", rw_bias_split_gelu, 0 },
+	{ MS, "DequantizeLinear", rw_dequantize, 0 },
 	{ MS, "ExpandDims", rw_expand_dims, 0 },
 	{ MS, "FastGelu", rw_fast_gelu, 0 },
 	{ MS, "FusedConv", rw_fused_conv, 0 },
@@ -1359,6 +1430,7 @@ static const struct known {
 	{ MS, "GemmFastGelu", rw_gemm_fast_gelu, 0 },
 	{ MS, "LayerNormalization", NULL, 0 },
 	{ MS, "NhwcConv", rw_nhwc_conv, 0 },
+	{ MS, "QuantizeLinear", rw_quantize, 0 },
 	{ MS, "QuickGelu", rw_quick_gelu, 0 },
 	{ MS, "Range", rw_range, 0 },
 	{ MS, "SimplifiedLayerNormalization", NULL, 1 },
