@@ -191,7 +191,8 @@ cval_read(struct arena *a, const struct ir_tensor *t, struct cval *c)
 		return 0;
 	if (t->storage == IR_DATA_RAW ? t->size != bytes :
 	    t->storage != IR_DATA_TYPED || t->nfields != 1 ||
-	    t->ntyped != count)
+	    t->ntyped != count ||
+	    t->typed_field != ir_elem_typed_field(t->elem))
 		return 0;
 	c->elem = t->elem;
 	c->rank = t->rank;
