@@ -1849,8 +1849,12 @@ drop_imports(struct pass_ctx *ctx)
 		const struct ir_function *f = m->functions[i];
 		size_t d, e;
 
-		/* A function's own imports need the model's too in some
-		 * runtimes: keep them. */
+		/* A function's own imports, and the domain it is defined
+		 * in, need the model's import too in some runtimes. */
+		for (d = 0; d < m->nopsets; d++)
+			if (f->domain != NULL && strcmp(f->domain,
+			    m->opsets[d].domain) == 0)
+				used[d] = true;
 		for (e = 0; e < f->nopsets; e++)
 			for (d = 0; d < m->nopsets; d++)
 				if (strcmp(f->opsets[e].domain,
