@@ -944,7 +944,7 @@ try_push(struct tp *t, struct ir_node *tn, struct ir_node *c)
 					ps.dim[i] = ct->dims[i];
 				if (set_type(t, b, ct->elem, &ps) < 0)
 					return -1;
-				if (b->id < t->nsh)
+				if (b->graph == t->g && b->id < t->nsh)
 					t->sh[b->id] = ps;
 				break;
 			}
@@ -1132,6 +1132,36 @@ permute_vinfo(struct tp *t, struct ir_vinfo *s, const int *q, int r)
 	return 0;
 }
 
+/*
+ * Is Y made by a Transpose with perm WANT, directly or through a chain
+ * of single-use elementwise nodes that the Transpose can move below?
+ */
+static bool
+converted_output(struct tp *t, struct ir_value *y, const int *want, int r)
+{
+	struct ir_value *v = y;
+	size_t steps;
+
+	for (steps = 0; steps < 64; steps++) {
+		struct ir_node *d = producer(v);
+		int p[PERM_MAX], rr;
+
+		if (d == NULL || d->graph != t->g)
+			return false;
+		if (is_transpose(d))
+			return node_perm(t, d, p, &rr) && rr == r &&
+			    memcmp(p, want, (size_t)r * sizeof(*p)) == 0;
+		if (perm_push_kind(d) != PUSH_UNARY || d->ninputs < 1 ||
+		    d->noutputs != 1 || (v != y && (v->nuses != 1 ||
+		    v->noutputs > 0)))
+			return false;
+		v = d->inputs[0];
+		if (v == NULL || v->nuses != 1 || v->noutputs > 0)
+			return false;
+	}
+	return false;
+}
+
 static int
 change_interface(struct tp *t)
 {
@@ -1201,12 +1231,14 @@ change_interface(struct tp *t)
 			struct pshape ys;
 
 			if (y == NULL || d == NULL || d->graph != g ||
-			    !node_perm(t, d, p, &r) || r < 3 ||
-			    y->is_input || s->type.rank != r)
+			    y->is_input || s->type.rank < 3 ||
+			    s->type.rank > PERM_MAX)
 				continue;
+			r = s->type.rank;
 			perm_layout(conv, r, want);
-			if (memcmp(p, want, (size_t)r * sizeof(*p)) != 0)
+			if (!converted_output(t, y, want, r))
 				continue;
+			memcpy(p, want, sizeof(want));
 			perm_inverse(p, r, back);
 			pshape_of_type(&s->type, &ys);
 			if ((y2 = new_value(t, y->name)) == NULL ||
@@ -1220,7 +1252,7 @@ change_interface(struct tp *t)
 					y2->noutputs--;
 					y->noutputs++;
 				}
-			ir_node_set_output(d, 0, y2);
+			ir_node_set_output(d, (size_t)y->out_index, y2);
 			if (permute_vinfo(t, s, back, r) < 0)
 				return -1;
 			for (j = 0; j < g->noutputs; j++)

@@ -235,6 +235,21 @@ transpose["subgraph"] = (
     model([N("If", ["C"], ["Y"], then_branch=then_g, else_branch=else_g)],
           [vi("X", [1, 3, 2, 2]), vi("C", [], TensorProto.BOOL)],
           [vi("Y", [1, 3, 2, 2])]))
+transpose["interface-kept"] = (
+    "converter Transposes at the interface stay without --inputs-layout "
+    "(must not; testdata/verify changes the layout, output through Relu)",
+    model([T("X", "a", NCHW), N("Conv", ["a", "w"], ["b"]),
+           T("b", "c", NHWC), N("Relu", ["c"], ["Y"])],
+          [vi("X", [1, 4, 4, 3])], [vi("Y", [1, 4, 4, 3])],
+          [conv_w("w", 3, 3)]))
+VERIFY = {
+    "interface-kept": [
+        "",
+        "--inputs-layout nchw --outputs-layout nchw | "
+        "--perm-in X=0,3,1,2 --perm-out Y=0,3,1,2",
+        "--outputs-layout nchw | --perm-out Y=0,3,1,2",
+    ],
+}
 transpose["none"] = ("no Transpose: the model is unchanged (must not)",
                      model([N("Relu", ["X"], ["Y"])], [vi("X", [2, 2])],
                            [vi("Y", [2, 2])]))
@@ -338,6 +353,12 @@ def main():
         if name not in ("none",):
             with open("testdata/verify/transpose-%s.onnx" % name, "wb") as f:
                 f.write(m.SerializeToString())
+        if name in VERIFY:
+            with open("testdata/verify/transpose-%s.verify" % name,
+                      "w") as f:
+                f.write("# written by tools/gen_layout_cases.py\n")
+                for line in VERIFY[name]:
+                    f.write((line or "|") + "\n")
     for name, (comment, m) in sorted(layout.items()):
         write_text("testdata/layout/%s.textproto" % name, comment, m)
     return 0
