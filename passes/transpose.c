@@ -47,6 +47,7 @@ struct tp {
 	struct pshape *sh;	/* by value id, ids below nsh */
 	size_t nsh;
 	signed char *leads;	/* by value id: leads to a Transpose */
+	struct hmap node_names;	/* names of G's nodes, to keep them unique */
 	size_t before, removed, added;
 	bool changed;
 };
@@ -116,6 +117,7 @@ set_type(struct tp *t, struct ir_value *v, int32_t elem,
 	int i;
 
 	memset(&v->type, 0, sizeof(v->type));
+	v->type_inferred = false;
 	v->type.kind = IR_TYPE_TENSOR;
 	v->type.elem = elem;
 	v->type.rank = s->rank;
@@ -200,13 +202,30 @@ set_perm_attr(struct tp *t, struct ir_node *n, const int *p, int r)
 	return set_ints_attr(t, n, "perm", v, (size_t)r, true);
 }
 
+/* A node name not used in G yet, derived from BASE. */
+static const char *
+node_name(struct tp *t, const char *base)
+{
+	const char *name = base;
+	unsigned long k;
+
+	for (k = 1; name != NULL && hmap_get(&t->node_names, name) != NULL;
+	    k++)
+		name = arena_printf(&t->m->arena, "%s__%lu", base, k);
+	if (name == NULL || hmap_put(&t->node_names, name, (void *)name,
+	    NULL) < 0)
+		return NULL;
+	return name;
+}
+
 /* A new Transpose node IN -> OUT by P. */
 static struct ir_node *
 add_transpose(struct tp *t, struct ir_value *in, struct ir_value *out,
     const int *p, int r)
 {
-	struct ir_node *n = ir_node_new(t->g, "Transpose", "", out->name, 1,
-	    1);
+	const char *name = node_name(t, out->name);
+	struct ir_node *n = name ? ir_node_new(t->g, "Transpose", "", name,
+	    1, 1) : NULL;
 
 	if (n == NULL || ir_node_set_input(n, 0, in) < 0 ||
 	    set_perm_attr(t, n, p, r) < 0)
@@ -968,7 +987,7 @@ try_push(struct tp *t, struct ir_node *tn, struct ir_node *c)
 					ax[i] = i;
 				if ((uv = new_value(t, b->name)) == NULL ||
 				    (un = ir_node_new(t->g, "Unsqueeze", "",
-				    uv->name, 1, 1)) == NULL)
+				    node_name(t, uv->name), 1, 1)) == NULL)
 					return -1;
 				if (ir_node_opset(c) >= 13) {
 					struct ir_tensor *at =
@@ -1204,6 +1223,7 @@ change_interface(struct tp *t)
 			    permute_vinfo(t, s, q, r) < 0)
 				return -1;
 			v->type = s->type;
+			v->type_inferred = false;
 			if (add_transpose(t, v, w, back, r) == NULL)
 				return -1;
 			t->added--;	/* part of the interface change */
@@ -1259,6 +1279,7 @@ change_interface(struct tp *t)
 				if (g->outputs[j].value == y)
 					g->outputs[j].type = s->type;
 			y->type = s->type;
+			y->type_inferred = false;
 			if (add_transpose(t, y2, y, back, r) == NULL)
 				return -1;
 			t->added--;
@@ -1374,6 +1395,11 @@ run_graph(struct pass_ctx *ctx, struct ir_graph *g)
 	t.m = ctx->m;
 	t.g = g;
 	t.before = count_transposes(g);
+	hmap_init(&t.node_names, &ctx->scratch);
+	for (i = 0; i < g->nnodes; i++)
+		if (g->nodes[i]->name != NULL && hmap_put(&t.node_names,
+		    g->nodes[i]->name, g->nodes[i], NULL) < 0)
+			return -1;
 	if (g->kind == IR_GRAPH_MAIN && change_interface(&t) < 0)
 		return -1;
 	if (t.before == 0 && !t.changed)

@@ -235,6 +235,12 @@ transpose["subgraph"] = (
     model([N("If", ["C"], ["Y"], then_branch=then_g, else_branch=else_g)],
           [vi("X", [1, 3, 2, 2]), vi("C", [], TensorProto.BOOL)],
           [vi("Y", [1, 3, 2, 2])]))
+transpose["node-name-unique"] = (
+    "regression: a moved Transpose took the name of the node it moved "
+    "below, and ONNX Runtime refused the duplicate node name (fires)",
+    model([T("X", "a", NHWC), N("Relu", ["a"], ["b"]), T("b", "Y", NCHW)],
+          [vi("X", [1, 3, 2, 2])], [vi("Y", [1, 3, 2, 2]),
+                                    vi("b", [1, 2, 2, 3])]))
 transpose["interface-kept"] = (
     "converter Transposes at the interface stay without --inputs-layout "
     "(must not; testdata/verify changes the layout, output through Relu)",
