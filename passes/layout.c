@@ -493,6 +493,10 @@ run_graph(struct lay *l)
 	struct ir_graph *g = l->g;
 	size_t i;
 
+	for (i = 0; i < g->nnodes && !is_transpose(g->nodes[i]); i++)
+		;
+	if (i == g->nnodes)
+		return 0;	/* nothing to classify */
 	if (pshape_scan(&l->ctx->scratch, g, &l->sh) < 0)
 		return -1;
 	l->cls = arena_alloc(&l->ctx->scratch, g->nnodes + 1);

@@ -798,6 +798,25 @@ leads(struct tp *t, const struct ir_node *c)
 	return false;
 }
 
+/*
+ * Does N remove axes (Reduce or ArgMax/ArgMin without keepdims, Squeeze)?
+ * A Transpose moved into it often leaves nothing behind: a channels-last
+ * global pooling, ReduceMean over H and W, needs none after it.
+ */
+static bool
+drops_rank(const struct ir_node *n)
+{
+	switch (perm_push_kind(n)) {
+	case PUSH_REDUCE:
+	case PUSH_ARG:
+		return attr_int(n, "keepdims", 1) == 0;
+	case PUSH_SQUEEZE:
+		return true;
+	default:
+		return false;
+	}
+}
+
 static void
 compute_leads(struct tp *t)
 {
@@ -811,7 +830,7 @@ compute_leads(struct tp *t)
 	for (i = g->nnodes; i-- > 0;) {
 		struct ir_node *n = g->nodes[i];
 
-		if (n->dead || !(is_transpose(n) ||
+		if (n->dead || !(is_transpose(n) || drops_rank(n) ||
 		    (perm_push_kind(n) != PUSH_NONE && leads(t, n))))
 			continue;
 		for (k = 0; k < n->ninputs; k++) {

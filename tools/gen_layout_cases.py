@@ -176,6 +176,17 @@ transpose["reduce-keepdims0"] = (
     model([T("X", "a", NHWC),
            N("ReduceMean", ["a"], ["Y"], axes=[1, 2], keepdims=0)],
           [vi("X", [1, 3, 4, 5])], [vi("Y", [1, 3])]))
+transpose["pool-after-relu"] = (
+    "channels-last global pooling after Relu: the Transpose moves below "
+    "Relu and vanishes in the ReduceMean (fires)",
+    model([T("X", "a", NHWC), N("Relu", ["a"], ["b"]),
+           N("ReduceMean", ["b"], ["Y"], axes=[1, 2], keepdims=0)],
+          [vi("X", [1, 3, 4, 5])], [vi("Y", [1, 3])]))
+transpose["relu-to-output"] = (
+    "a Transpose before Relu and a graph output stays where it is "
+    "(must not)",
+    model([T("X", "a", NHWC), N("Relu", ["a"], ["Y"])],
+          [vi("X", [1, 3, 4, 5])], [vi("Y", [1, 4, 5, 3])]))
 transpose["reduce-keepdims1"] = (
     "ReduceSum-13 axes input permuted, keepdims 1 (fires)",
     model([T("X", "a", NHWC), N("ReduceSum", ["a", "ax"], ["b"]),
