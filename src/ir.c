@@ -107,6 +107,28 @@ half_to_double(uint16_t h)
 	return (h & 0x8000) ? -v : v;
 }
 
+int
+ir_elem_typed_field(int32_t elem)
+{
+	switch (elem) {
+	case IR_ELEM_FLOAT:
+	case IR_ELEM_COMPLEX64:
+		return 4;
+	case IR_ELEM_STRING:
+		return 6;
+	case IR_ELEM_INT64:
+		return 7;
+	case IR_ELEM_DOUBLE:
+	case IR_ELEM_COMPLEX128:
+		return 10;
+	case IR_ELEM_UINT32:
+	case IR_ELEM_UINT64:
+		return 11;
+	default:
+		return 5;
+	}
+}
+
 /* The typed fields: float_data holds FLOAT, double_data DOUBLE,
  * int64_data INT64, int32_data the narrower types (FLOAT16 and BFLOAT16 as
  * their bit patterns in the low 16 bits). */

@@ -294,6 +294,8 @@ struct ir_model {
 	int64_t model_version;
 	struct ir_opset *opsets;
 	size_t nopsets;
+	bool opsets_dirty;	/* opsets changed: save rewrites the imports */
+	bool has_training_info;	/* TrainingInfoProto graphs (not in the IR) */
 	struct ir_meta *meta;	/* metadata_props */
 	size_t nmeta;
 	bool meta_dirty;
@@ -309,6 +311,11 @@ struct ir_model {
 	void (*release)(struct ir_model *);	/* frees pb and file */
 };
 
+/* TensorProto field number that holds ELEM's values when they are not in
+ * raw_data: 4 float_data, 5 int32_data, 6 string_data, 7 int64_data,
+ * 10 double_data, 11 uint64_data.  A reader of ir_tensor.typed must check
+ * that typed_field equals it before indexing the array. */
+int ir_elem_typed_field(int32_t elem);
 /* Element size in bits (4 for INT4, 2 for INT2); 0 for STRING/unknown. */
 unsigned ir_elem_bits(int32_t elem);
 /* "float", "int64", ...; "elem(N)" style names are not returned: NULL

@@ -632,6 +632,7 @@ build(struct loader *L, const Onnx__ModelProto *mp)
 	if (conv_opsets(L, mp->opset_import, mp->n_opset_import, &m->opsets,
 	    &m->nopsets) < 0)
 		return ONNXFIX_EBUDGET;
+	m->has_training_info = mp->n_training_info > 0;
 	m->nmeta = mp->n_metadata_props;
 	m->meta = arena_array(&m->arena, m->nmeta + 1, sizeof(*m->meta));
 	if (m->meta == NULL)

@@ -113,6 +113,14 @@ struct onnxfix_options {
  * or -1 when SPEC names no known target.
  */
 int onnxfix_parse_target(const char *spec, struct onnxfix_target *t);
+/*
+ * Parse and validate the custom-op mappings of O (--map, --map-file)
+ * against the operator tables.  Returns 0; -1 when one is invalid, -2
+ * when the map file cannot be read, -3 out of memory; WHY (SIZE bytes)
+ * then says why, escaped.
+ */
+int onnxfix_maps_check(const struct onnxfix_options *o, char *why,
+    size_t size);
 /* "onnx", "pytorch", "keras", "tf" -> enum; -1 when unknown. */
 int onnxfix_parse_convention(const char *spec);
 /* Short name of a target kind: "ort-cpu", ...; "onnx" for ONNX. */
