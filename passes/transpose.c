@@ -26,8 +26,9 @@
  * after which the converter's Transposes cancel.  Without them graph
  * input and output names, shapes and layouts are kept: a value that a
  * removed Transpose made for a graph output is renamed, never the output.
- * Requires: topologically sorted graphs (toposort runs first).
- * Preserves: interface (unless asked), names of graph outputs, order.
+ * Requires: nothing (a graph it changes is re-sorted topologically).
+ * Preserves: interface (unless asked), names of graph outputs, the order
+ * of a graph it does not change.
  *
  *	before:  T1 = Transpose[0,2,3,1](X)  M = Mul(T1, c)  Y = Transpose[0,3,1,2](M)
  *	after:   Y = Mul(X, c')        (c' = c permuted, or c when a scalar)
@@ -1426,7 +1427,10 @@ run_graph(struct pass_ctx *ctx, struct ir_graph *g)
 	any = t.changed;
 	for (round = 0; round < 4; round++) {
 		t.changed = false;
-		if (resort(&t) < 0 || pshape_scan(&ctx->scratch, g, &t.sh) < 0)
+		/* A graph nothing changed in keeps its order (toposort
+		 * reports an unsorted one); one that changed is re-sorted. */
+		if ((any && resort(&t) < 0) ||
+		    pshape_scan(&ctx->scratch, g, &t.sh) < 0)
 			return -1;
 		t.nsh = g->nvalues;
 		t.leads = arena_alloc(&ctx->scratch, t.nsh + 1);
@@ -1441,7 +1445,8 @@ run_graph(struct pass_ctx *ctx, struct ir_graph *g)
 		if (!t.changed)
 			break;
 	}
-	if (resort(&t) < 0 || pshape_scan(&ctx->scratch, g, &t.sh) < 0)
+	if ((any && resort(&t) < 0) ||
+	    pshape_scan(&ctx->scratch, g, &t.sh) < 0)
 		return -1;
 	t.nsh = g->nvalues;
 	for (i = 0; i < g->nnodes; i++)
