@@ -30,7 +30,8 @@
  * Preserves: interface (unless asked), names of graph outputs, the order
  * of a graph it does not change.
  *
- *	before:  T1 = Transpose[0,2,3,1](X)  M = Mul(T1, c)  Y = Transpose[0,3,1,2](M)
+ *	before:  T1 = Transpose[0,2,3,1](X)  M = Mul(T1, c)
+ *	         Y = Transpose[0,3,1,2](M)
  *	after:   Y = Mul(X, c')        (c' = c permuted, or c when a scalar)
  */
 #include <stdarg.h>
