@@ -8,7 +8,12 @@
 # momentum 0.99); a Relu runs channels-last between blocks.  24 blocks
 # give 48 Transposes and 24 BatchNormalization nodes.
 #
-#   /usr/bin/python3 bench/gen_tfnet.py [--blocks N] [--size S] OUT.onnx
+#   /usr/bin/python3 bench/gen_tfnet.py [--blocks N] [--size S]
+#       [--residual] OUT.onnx
+#
+# --residual adds a channels-last skip connection every other block and a
+# head (ReduceMean over H and W, MatMul, Softmax), as a Keras ResNet-like
+# model converts.
 #
 # Weights come from a fixed seed, so the file is the same on every run.
 import argparse
@@ -17,7 +22,7 @@ import numpy as np
 from onnx import TensorProto, helper, numpy_helper
 
 
-def build(blocks, size, channels=16):
+def build(blocks, size, channels=16, residual=False):
     rng = np.random.default_rng(24)
     nodes, inits = [], []
     x, cin = "input_nhwc", 3
@@ -48,21 +53,41 @@ def build(blocks, size, channels=16):
                              epsilon=1e-3, momentum=0.99),
         ]
         last = i == blocks - 1
-        out = "output_nhwc" if last else p + "to_nhwc"
+        out = "output_nhwc" if last and not residual else p + "to_nhwc"
         nodes.append(helper.make_node("Transpose", [p + "bn"], [out],
                                       name=p + "Conv2D__out",
                                       perm=[0, 2, 3, 1]))
-        if not last:
+        if residual and i % 2 == 1:
+            # A skip connection, added channels-last as Keras does.
+            nodes.append(helper.make_node("Add", [out, x], [p + "add"],
+                                          name=p + "add"))
+            out = p + "add"
+        if not last or residual:
             nodes.append(helper.make_node("Relu", [out], [p + "relu"],
                                           name=p + "Relu"))
             x = p + "relu"
         cin = channels
+    if residual:
+        # Head: global average pool as a channels-last ReduceMean, a
+        # dense layer and Softmax.
+        inits.append(numpy_helper.from_array(
+            rng.normal(0, 0.3, (channels, 10)).astype(np.float32),
+            "dense/kernel"))
+        nodes += [
+            helper.make_node("ReduceMean", [x], ["pool"], name="pool",
+                             axes=[1, 2], keepdims=0),
+            helper.make_node("MatMul", ["pool", "dense/kernel"],
+                             ["logits"], name="dense"),
+            helper.make_node("Softmax", ["logits"], ["output_nhwc"],
+                             name="softmax", axis=-1),
+        ]
     g = helper.make_graph(
         nodes, "tfnet",
         [helper.make_tensor_value_info("input_nhwc", TensorProto.FLOAT,
                                        [1, size, size, 3])],
-        [helper.make_tensor_value_info("output_nhwc", TensorProto.FLOAT,
-                                       [1, size, size, channels])],
+        [helper.make_tensor_value_info(
+            "output_nhwc", TensorProto.FLOAT,
+            [1, 10] if residual else [1, size, size, channels])],
         inits)
     m = helper.make_model(g, producer_name="tf2onnx",
                           producer_version="1.16.1",
@@ -75,10 +100,14 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--blocks", type=int, default=24)
     ap.add_argument("--size", type=int, default=32)
+    ap.add_argument("--residual", action="store_true",
+                    help="skip connections every other block and a "
+                    "pooling/dense/Softmax head")
     ap.add_argument("out")
     a = ap.parse_args()
     with open(a.out, "wb") as f:
-        f.write(build(a.blocks, a.size).SerializeToString())
+        f.write(build(a.blocks, a.size,
+                      residual=a.residual).SerializeToString())
 
 
 if __name__ == "__main__":

@@ -29,6 +29,7 @@
 
 #include "pass.h"
 #include "perm.h"
+#include "shapes.h"
 
 enum lclass {
 	LC_NONE,
@@ -51,6 +52,7 @@ struct lay {
 	const char **via;	/* by node index: op between a pair */
 	size_t count[LC_INVALID + 1];
 	size_t layout_findings, removable, interface_in, interface_out;
+	size_t in_nchw, in_nhwc, out_nchw, out_nhwc, ntransposes;
 	size_t sandwiches;
 };
 
@@ -447,10 +449,18 @@ classify(struct lay *l, struct ir_node *n)
 			    "before output", esc(e, in ? x->name : y->name),
 			    in ? "--inputs-layout" : "--outputs-layout",
 			    (kind == PERM_TO_FIRST) == in ? "nchw" : "nhwc");
-			if (in && kind == PERM_TO_FIRST)
+			if (in)
 				l->interface_in++;
 			else
 				l->interface_out++;
+			if (in && kind == PERM_TO_FIRST)
+				l->in_nchw++;
+			else if (in)
+				l->in_nhwc++;
+			else if (kind == PERM_TO_LAST)
+				l->out_nchw++;
+			else
+				l->out_nhwc++;
 			l->layout_findings++;
 			return;
 		}
@@ -474,7 +484,6 @@ classify(struct lay *l, struct ir_node *n)
 		return;
 	}
 	l->cls[idx] = LC_REQUIRED;
-	(void)rq;
 }
 
 static int
@@ -483,6 +492,10 @@ run_graph(struct lay *l)
 	struct ir_graph *g = l->g;
 	size_t i;
 
+	for (i = 0; i < g->nnodes && !is_transpose(g->nodes[i]); i++)
+		;
+	if (i == g->nnodes)
+		return 0;	/* nothing to classify */
 	if (pshape_scan(&l->ctx->scratch, g, &l->sh) < 0)
 		return -1;
 	l->cls = arena_alloc(&l->ctx->scratch, g->nnodes + 1);
@@ -495,8 +508,10 @@ run_graph(struct lay *l)
 	for (i = 0; i < g->nnodes; i++)
 		g->nodes[i]->index = (unsigned)i;
 	for (i = 0; i < g->nnodes; i++)
-		if (is_transpose(g->nodes[i]))
+		if (is_transpose(g->nodes[i])) {
+			l->ntransposes++;
 			classify(l, g->nodes[i]);
+		}
 	return 0;
 }
 
@@ -536,6 +551,62 @@ report_required(struct lay *l)
 	}
 }
 
+static size_t
+count_transposes(struct ir_model *m)
+{
+	struct ir_graph **graphs;
+	size_t n, i, j, c = 0;
+
+	n = ir_model_graphs(m, &graphs);
+	for (i = 0; i < n; i++) {
+		if (graphs[i]->kind != IR_GRAPH_MAIN &&
+		    graphs[i]->kind != IR_GRAPH_SUB)
+			continue;
+		for (j = 0; j < graphs[i]->nnodes; j++)
+			c += is_transpose(graphs[i]->nodes[j]);
+	}
+	return c;
+}
+
+/*
+ * What `fix` leaves: run the transpose pass on a second copy of the
+ * model, loaded from the same bytes, with the interface options IN and
+ * OUT.  The Transposes left go to *LEFT (-1 when the copy could not be
+ * made: no input bytes kept, or out of budget).
+ */
+static void
+simulate(struct pass_ctx *ctx, enum onnxfix_layout in,
+    enum onnxfix_layout out, long *left)
+{
+	struct onnxfix_options o = *ctx->o;
+	struct ir_model *c = NULL;
+	struct pass_ctx sub;
+	struct diag_list d;
+
+	*left = -1;
+	if (ctx->m->file == NULL || ctx->m->file_size == 0)
+		return;
+	o.inputs_layout = in;
+	o.outputs_layout = out;
+	diag_list_init(&d);
+	if (onnxfix_load_buffer(ctx->m->file, ctx->m->file_size, "copy", &o,
+	    &d, &c) != ONNXFIX_OK || shapes_infer(c) < 0) {
+		onnxfix_model_free(c);
+		diag_list_release(&d);
+		return;
+	}
+	memset(&sub, 0, sizeof(sub));
+	sub.m = c;
+	sub.d = &d;
+	sub.o = &o;
+	arena_init(&sub.scratch, c->budget);
+	if (pass_transpose.run(&sub) == 0)
+		*left = (long)count_transposes(c);
+	arena_release(&sub.scratch);
+	onnxfix_model_free(c);
+	diag_list_release(&d);
+}
+
 static bool
 tf_producer(const struct ir_model *m)
 {
@@ -569,6 +640,11 @@ run(struct pass_ctx *ctx)
 		total.removable += per[i].removable;
 		total.interface_in += per[i].interface_in;
 		total.interface_out += per[i].interface_out;
+		total.in_nchw += per[i].in_nchw;
+		total.in_nhwc += per[i].in_nhwc;
+		total.out_nchw += per[i].out_nchw;
+		total.out_nhwc += per[i].out_nhwc;
+		total.ntransposes += per[i].ntransposes;
 		total.sandwiches += per[i].sandwiches;
 	}
 	if (total.layout_findings == 0)
@@ -579,15 +655,45 @@ run(struct pass_ctx *ctx)
 		report_required(&per[i]);
 		total.count[LC_REQUIRED] += per[i].count[LC_REQUIRED];
 	}
-	diag_report(ctx->d, DIAG_P_SUMMARY, "", "%zu removable by fix, "
-	    "%zu more with --inputs-layout/--outputs-layout, %zu wrapping "
-	    "layout-sensitive nodes, %zu required; %s",
-	    total.removable, total.interface_in + total.interface_out,
-	    total.sandwiches, total.count[LC_REQUIRED],
-	    total.interface_in > 0 || total.sandwiches > 0 ||
-	    tf_producer(ctx->m) ?
-	    "looks like an NHWC-origin (TensorFlow/TFLite) conversion" :
-	    "no sign of an NHWC-origin conversion");
+	{
+		long left = -1, left_if = -1;
+		enum onnxfix_layout in = total.in_nchw ? ONNXFIX_LAYOUT_NCHW :
+		    total.in_nhwc ? ONNXFIX_LAYOUT_NHWC : ONNXFIX_LAYOUT_KEEP;
+		enum onnxfix_layout out = total.out_nchw ?
+		    ONNXFIX_LAYOUT_NCHW : total.out_nhwc ? ONNXFIX_LAYOUT_NHWC :
+		    ONNXFIX_LAYOUT_KEEP;
+		char sim[160] = "", sim_if[200] = "";
+
+		simulate(ctx, ONNXFIX_LAYOUT_KEEP, ONNXFIX_LAYOUT_KEEP, &left);
+		if (in != ONNXFIX_LAYOUT_KEEP || out != ONNXFIX_LAYOUT_KEEP)
+			simulate(ctx, in, out, &left_if);
+		if (left >= 0)
+			snprintf(sim, sizeof(sim), "fix leaves %ld of %zu",
+			    left, total.ntransposes);
+		else
+			snprintf(sim, sizeof(sim), "%zu of %zu removable by "
+			    "fix", total.removable, total.ntransposes);
+		if (left_if >= 0)
+			snprintf(sim_if, sizeof(sim_if), ", %ld with%s%s%s%s",
+			    left_if,
+			    in != ONNXFIX_LAYOUT_KEEP ? " --inputs-layout " : "",
+			    in == ONNXFIX_LAYOUT_KEEP ? "" :
+			    in == ONNXFIX_LAYOUT_NCHW ? "nchw" : "nhwc",
+			    out != ONNXFIX_LAYOUT_KEEP ? " --outputs-layout " :
+			    "", out == ONNXFIX_LAYOUT_KEEP ? "" :
+			    out == ONNXFIX_LAYOUT_NCHW ? "nchw" : "nhwc");
+		diag_report(ctx->d, DIAG_P_SUMMARY, "", "%s%s; %zu at the "
+		    "interface, %zu cancelling, mergeable, identity or "
+		    "size-1, %zu wrapping layout-sensitive nodes, %zu "
+		    "required; %s", sim, sim_if,
+		    total.interface_in + total.interface_out,
+		    total.removable, total.sandwiches,
+		    total.count[LC_REQUIRED],
+		    total.in_nchw > 0 || total.out_nchw > 0 ||
+		    total.sandwiches > 0 || tf_producer(ctx->m) ?
+		    "looks like an NHWC-origin (TensorFlow/TFLite) "
+		    "conversion" : "no sign of an NHWC-origin conversion");
+	}
 	return 0;
 }
 

@@ -26,10 +26,12 @@
  * after which the converter's Transposes cancel.  Without them graph
  * input and output names, shapes and layouts are kept: a value that a
  * removed Transpose made for a graph output is renamed, never the output.
- * Requires: topologically sorted graphs (toposort runs first).
- * Preserves: interface (unless asked), names of graph outputs, order.
+ * Requires: nothing (a graph it changes is re-sorted topologically).
+ * Preserves: interface (unless asked), names of graph outputs, the order
+ * of a graph it does not change.
  *
- *	before:  T1 = Transpose[0,2,3,1](X)  M = Mul(T1, c)  Y = Transpose[0,3,1,2](M)
+ *	before:  T1 = Transpose[0,2,3,1](X)  M = Mul(T1, c)
+ *	         Y = Transpose[0,3,1,2](M)
  *	after:   Y = Mul(X, c')        (c' = c permuted, or c when a scalar)
  */
 #include <stdarg.h>
@@ -47,6 +49,7 @@ struct tp {
 	struct pshape *sh;	/* by value id, ids below nsh */
 	size_t nsh;
 	signed char *leads;	/* by value id: leads to a Transpose */
+	struct hmap node_names;	/* names of G's nodes, to keep them unique */
 	size_t before, removed, added;
 	bool changed;
 };
@@ -116,6 +119,7 @@ set_type(struct tp *t, struct ir_value *v, int32_t elem,
 	int i;
 
 	memset(&v->type, 0, sizeof(v->type));
+	v->type_inferred = false;
 	v->type.kind = IR_TYPE_TENSOR;
 	v->type.elem = elem;
 	v->type.rank = s->rank;
@@ -200,13 +204,30 @@ set_perm_attr(struct tp *t, struct ir_node *n, const int *p, int r)
 	return set_ints_attr(t, n, "perm", v, (size_t)r, true);
 }
 
+/* A node name not used in G yet, derived from BASE. */
+static const char *
+node_name(struct tp *t, const char *base)
+{
+	const char *name = base;
+	unsigned long k;
+
+	for (k = 1; name != NULL && hmap_get(&t->node_names, name) != NULL;
+	    k++)
+		name = arena_printf(&t->m->arena, "%s__%lu", base, k);
+	if (name == NULL || hmap_put(&t->node_names, name, (void *)name,
+	    NULL) < 0)
+		return NULL;
+	return name;
+}
+
 /* A new Transpose node IN -> OUT by P. */
 static struct ir_node *
 add_transpose(struct tp *t, struct ir_value *in, struct ir_value *out,
     const int *p, int r)
 {
-	struct ir_node *n = ir_node_new(t->g, "Transpose", "", out->name, 1,
-	    1);
+	const char *name = node_name(t, out->name);
+	struct ir_node *n = name ? ir_node_new(t->g, "Transpose", "", name,
+	    1, 1) : NULL;
 
 	if (n == NULL || ir_node_set_input(n, 0, in) < 0 ||
 	    set_perm_attr(t, n, p, r) < 0)
@@ -779,6 +800,25 @@ leads(struct tp *t, const struct ir_node *c)
 	return false;
 }
 
+/*
+ * Does N remove axes (Reduce or ArgMax/ArgMin without keepdims, Squeeze)?
+ * A Transpose moved into it often leaves nothing behind: a channels-last
+ * global pooling, ReduceMean over H and W, needs none after it.
+ */
+static bool
+drops_rank(const struct ir_node *n)
+{
+	switch (perm_push_kind(n)) {
+	case PUSH_REDUCE:
+	case PUSH_ARG:
+		return attr_int(n, "keepdims", 1) == 0;
+	case PUSH_SQUEEZE:
+		return true;
+	default:
+		return false;
+	}
+}
+
 static void
 compute_leads(struct tp *t)
 {
@@ -792,7 +832,7 @@ compute_leads(struct tp *t)
 	for (i = g->nnodes; i-- > 0;) {
 		struct ir_node *n = g->nodes[i];
 
-		if (n->dead || !(is_transpose(n) ||
+		if (n->dead || !(is_transpose(n) || drops_rank(n) ||
 		    (perm_push_kind(n) != PUSH_NONE && leads(t, n))))
 			continue;
 		for (k = 0; k < n->ninputs; k++) {
@@ -944,7 +984,7 @@ try_push(struct tp *t, struct ir_node *tn, struct ir_node *c)
 					ps.dim[i] = ct->dims[i];
 				if (set_type(t, b, ct->elem, &ps) < 0)
 					return -1;
-				if (b->id < t->nsh)
+				if (b->graph == t->g && b->id < t->nsh)
 					t->sh[b->id] = ps;
 				break;
 			}
@@ -968,7 +1008,7 @@ try_push(struct tp *t, struct ir_node *tn, struct ir_node *c)
 					ax[i] = i;
 				if ((uv = new_value(t, b->name)) == NULL ||
 				    (un = ir_node_new(t->g, "Unsqueeze", "",
-				    uv->name, 1, 1)) == NULL)
+				    node_name(t, uv->name), 1, 1)) == NULL)
 					return -1;
 				if (ir_node_opset(c) >= 13) {
 					struct ir_tensor *at =
@@ -1132,6 +1172,36 @@ permute_vinfo(struct tp *t, struct ir_vinfo *s, const int *q, int r)
 	return 0;
 }
 
+/*
+ * Is Y made by a Transpose with perm WANT, directly or through a chain
+ * of single-use elementwise nodes that the Transpose can move below?
+ */
+static bool
+converted_output(struct tp *t, struct ir_value *y, const int *want, int r)
+{
+	struct ir_value *v = y;
+	size_t steps;
+
+	for (steps = 0; steps < 64; steps++) {
+		struct ir_node *d = producer(v);
+		int p[PERM_MAX], rr;
+
+		if (d == NULL || d->graph != t->g)
+			return false;
+		if (is_transpose(d))
+			return node_perm(t, d, p, &rr) && rr == r &&
+			    memcmp(p, want, (size_t)r * sizeof(*p)) == 0;
+		if (perm_push_kind(d) != PUSH_UNARY || d->ninputs < 1 ||
+		    d->noutputs != 1 || (v != y && (v->nuses != 1 ||
+		    v->noutputs > 0)))
+			return false;
+		v = d->inputs[0];
+		if (v == NULL || v->nuses != 1 || v->noutputs > 0)
+			return false;
+	}
+	return false;
+}
+
 static int
 change_interface(struct tp *t)
 {
@@ -1174,6 +1244,7 @@ change_interface(struct tp *t)
 			    permute_vinfo(t, s, q, r) < 0)
 				return -1;
 			v->type = s->type;
+			v->type_inferred = false;
 			if (add_transpose(t, v, w, back, r) == NULL)
 				return -1;
 			t->added--;	/* part of the interface change */
@@ -1201,12 +1272,14 @@ change_interface(struct tp *t)
 			struct pshape ys;
 
 			if (y == NULL || d == NULL || d->graph != g ||
-			    !node_perm(t, d, p, &r) || r < 3 ||
-			    y->is_input || s->type.rank != r)
+			    y->is_input || s->type.rank < 3 ||
+			    s->type.rank > PERM_MAX)
 				continue;
+			r = s->type.rank;
 			perm_layout(conv, r, want);
-			if (memcmp(p, want, (size_t)r * sizeof(*p)) != 0)
+			if (!converted_output(t, y, want, r))
 				continue;
+			memcpy(p, want, sizeof(want));
 			perm_inverse(p, r, back);
 			pshape_of_type(&s->type, &ys);
 			if ((y2 = new_value(t, y->name)) == NULL ||
@@ -1220,13 +1293,14 @@ change_interface(struct tp *t)
 					y2->noutputs--;
 					y->noutputs++;
 				}
-			ir_node_set_output(d, 0, y2);
+			ir_node_set_output(d, (size_t)y->out_index, y2);
 			if (permute_vinfo(t, s, back, r) < 0)
 				return -1;
 			for (j = 0; j < g->noutputs; j++)
 				if (g->outputs[j].value == y)
 					g->outputs[j].type = s->type;
 			y->type = s->type;
+			y->type_inferred = false;
 			if (add_transpose(t, y2, y, back, r) == NULL)
 				return -1;
 			t->added--;
@@ -1342,6 +1416,11 @@ run_graph(struct pass_ctx *ctx, struct ir_graph *g)
 	t.m = ctx->m;
 	t.g = g;
 	t.before = count_transposes(g);
+	hmap_init(&t.node_names, &ctx->scratch);
+	for (i = 0; i < g->nnodes; i++)
+		if (g->nodes[i]->name != NULL && hmap_put(&t.node_names,
+		    g->nodes[i]->name, g->nodes[i], NULL) < 0)
+			return -1;
 	if (g->kind == IR_GRAPH_MAIN && change_interface(&t) < 0)
 		return -1;
 	if (t.before == 0 && !t.changed)
@@ -1349,7 +1428,10 @@ run_graph(struct pass_ctx *ctx, struct ir_graph *g)
 	any = t.changed;
 	for (round = 0; round < 4; round++) {
 		t.changed = false;
-		if (resort(&t) < 0 || pshape_scan(&ctx->scratch, g, &t.sh) < 0)
+		/* A graph nothing changed in keeps its order (toposort
+		 * reports an unsorted one); one that changed is re-sorted. */
+		if ((any && resort(&t) < 0) ||
+		    pshape_scan(&ctx->scratch, g, &t.sh) < 0)
 			return -1;
 		t.nsh = g->nvalues;
 		t.leads = arena_alloc(&ctx->scratch, t.nsh + 1);
@@ -1364,7 +1446,8 @@ run_graph(struct pass_ctx *ctx, struct ir_graph *g)
 		if (!t.changed)
 			break;
 	}
-	if (resort(&t) < 0 || pshape_scan(&ctx->scratch, g, &t.sh) < 0)
+	if ((any && resort(&t) < 0) ||
+	    pshape_scan(&ctx->scratch, g, &t.sh) < 0)
 		return -1;
 	t.nsh = g->nvalues;
 	for (i = 0; i < g->nnodes; i++)

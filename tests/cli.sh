@@ -191,5 +191,32 @@ run "dot stdout" 0 dot "$CORPUS/bn_small.onnx"
 grep -q '^digraph' "$T/out" && ok || bad "dot to stdout"
 run "dot /dev/full" 4 dot -o /dev/full "$CORPUS/bn_small.onnx"
 
+# --- layout Transposes: classes, removal, interface change, idempotence ----
+NT="$CORPUS/nhwc_transposes.onnx"
+run "layout check" 0 check --passes layout "$NT"
+[ "$(grep -c 'note P500' "$T/out")" -eq 2 ] &&
+    [ "$(grep -c 'warning P501' "$T/out")" -eq 2 ] && ok ||
+    bad "layout: want 2 x P500 and 2 x P501"
+run "transpose fix" 0 fix -o "$T/nt.onnx" "$NT"
+run "transpose fix info" 0 info "$T/nt.onnx"
+grep -Eq '^ +2  Transpose$' "$T/out" && ok || bad "fix: want 2 Transposes"
+grep -q 'y_nhwc: float\[1,16,16,8\]' "$T/out" && ok ||
+    bad "fix changed the interface"
+run "transpose fix twice" 0 fix -o "$T/nt3.onnx" "$NT"
+cmp -s "$T/nt.onnx" "$T/nt3.onnx" && ok || bad "transpose fix not deterministic"
+run "transpose fix again" 0 fix -o "$T/nt2.onnx" "$T/nt.onnx"
+grep -q 'F31[0-4]' "$T/out" && bad "transpose fix not idempotent" || ok
+run "transpose nchw" 0 fix --inputs-layout nchw --outputs-layout nchw \
+    -o "$T/ntc.onnx" "$NT"
+run "transpose nchw info" 0 info "$T/ntc.onnx"
+grep -q 'Transpose' "$T/out" && bad "nchw: Transposes left" || ok
+grep -q 'x_nhwc: float\[1,3,16,16\]' "$T/out" &&
+    grep -q 'y_nhwc: float\[1,8,16,16\]' "$T/out" && ok ||
+    bad "nchw: interface shapes"
+run "transpose no interface" 0 fix --dry-run --inputs-layout nhwc \
+    "$CORPUS/bn_small.onnx"
+grep -q 'warning F318' "$T/out" && ok || bad "no F318 warning"
+run "bad layout" 64 fix --inputs-layout nwhc -o "$T/x.onnx" "$NT"
+
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

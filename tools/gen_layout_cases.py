@@ -176,6 +176,17 @@ transpose["reduce-keepdims0"] = (
     model([T("X", "a", NHWC),
            N("ReduceMean", ["a"], ["Y"], axes=[1, 2], keepdims=0)],
           [vi("X", [1, 3, 4, 5])], [vi("Y", [1, 3])]))
+transpose["pool-after-relu"] = (
+    "channels-last global pooling after Relu: the Transpose moves below "
+    "Relu and vanishes in the ReduceMean (fires)",
+    model([T("X", "a", NHWC), N("Relu", ["a"], ["b"]),
+           N("ReduceMean", ["b"], ["Y"], axes=[1, 2], keepdims=0)],
+          [vi("X", [1, 3, 4, 5])], [vi("Y", [1, 3])]))
+transpose["relu-to-output"] = (
+    "a Transpose before Relu and a graph output stays where it is "
+    "(must not)",
+    model([T("X", "a", NHWC), N("Relu", ["a"], ["Y"])],
+          [vi("X", [1, 3, 4, 5])], [vi("Y", [1, 4, 5, 3])]))
 transpose["reduce-keepdims1"] = (
     "ReduceSum-13 axes input permuted, keepdims 1 (fires)",
     model([T("X", "a", NHWC), N("ReduceSum", ["a", "ax"], ["b"]),
@@ -235,6 +246,27 @@ transpose["subgraph"] = (
     model([N("If", ["C"], ["Y"], then_branch=then_g, else_branch=else_g)],
           [vi("X", [1, 3, 2, 2]), vi("C", [], TensorProto.BOOL)],
           [vi("Y", [1, 3, 2, 2])]))
+transpose["node-name-unique"] = (
+    "regression: a moved Transpose took the name of the node it moved "
+    "below, and ONNX Runtime refused the duplicate node name (fires)",
+    model([T("X", "a", NHWC), N("Relu", ["a"], ["b"]), T("b", "Y", NCHW)],
+          [vi("X", [1, 3, 2, 2])], [vi("Y", [1, 3, 2, 2]),
+                                    vi("b", [1, 2, 2, 3])]))
+transpose["interface-kept"] = (
+    "converter Transposes at the interface stay without --inputs-layout "
+    "(must not; testdata/verify changes the layout, output through Relu)",
+    model([T("X", "a", NCHW), N("Conv", ["a", "w"], ["b"]),
+           T("b", "c", NHWC), N("Relu", ["c"], ["Y"])],
+          [vi("X", [1, 4, 4, 3])], [vi("Y", [1, 4, 4, 3])],
+          [conv_w("w", 3, 3)]))
+VERIFY = {
+    "interface-kept": [
+        "",
+        "--inputs-layout nchw --outputs-layout nchw | "
+        "--perm-in X=0,3,1,2 --perm-out Y=0,3,1,2",
+        "--outputs-layout nchw | --perm-out Y=0,3,1,2",
+    ],
+}
 transpose["none"] = ("no Transpose: the model is unchanged (must not)",
                      model([N("Relu", ["X"], ["Y"])], [vi("X", [2, 2])],
                            [vi("Y", [2, 2])]))
@@ -338,6 +370,12 @@ def main():
         if name not in ("none",):
             with open("testdata/verify/transpose-%s.onnx" % name, "wb") as f:
                 f.write(m.SerializeToString())
+        if name in VERIFY:
+            with open("testdata/verify/transpose-%s.verify" % name,
+                      "w") as f:
+                f.write("# written by tools/gen_layout_cases.py\n")
+                for line in VERIFY[name]:
+                    f.write((line or "|") + "\n")
     for name, (comment, m) in sorted(layout.items()):
         write_text("testdata/layout/%s.textproto" % name, comment, m)
     return 0
