@@ -40,6 +40,7 @@ for t in "$@"; do
 done
 for s in tests/run-golden.sh tests/cli.sh tests/check-docs.sh tests/report.sh \
     tests/dot.sh tests/diff.sh \
+    tests/target.sh \
     tests/verify.sh; do
 	sh "$s" >"$out" 2>&1
 	cat "$out"
