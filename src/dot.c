@@ -2274,7 +2274,8 @@ static int
 draw_legend(struct dot *D)
 {
 	struct label l = { .n = 0 };
-	Agnode_t *an;
+	Agnode_t *an, *prev = NULL;
+	Agedge_t *e;
 	unsigned k = 0;
 	int c;
 
@@ -2291,6 +2292,7 @@ draw_legend(struct dot *D)
 		if (node_look(D, an, "note", "filled", NOTE_FILL, "#999966",
 		    NULL) < 0 || set(D, an, D->n_label, l.s) < 0)
 			return -1;
+		prev = an;
 	}
 	for (c = 0; c < 50; c++) {
 		char code[8];
@@ -2314,6 +2316,13 @@ draw_legend(struct dot *D)
 		    TRANSPOSE_BORDER, "9") < 0 ||
 		    set(D, an, D->n_label, l.s) < 0)
 			return -1;
+		/* Keys stack in a column (an invisible edge between). */
+		if (prev != NULL && (e = mkedge(D, prev, an)) != NULL &&
+		    set(D, e, D->e_style, "invis") < 0)
+			return -1;
+		if (D->status != ONNXFIX_OK)
+			return -1;
+		prev = an;
 	}
 	return 0;
 }
