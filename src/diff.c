@@ -748,6 +748,10 @@ diff_node(struct diff *D, const char *where, const struct side *sa,
 
 		if (kx != NULL && ky != NULL && strcmp(kx, ky) == 0)
 			continue;
+		/* The same tensor name from another producer: that node's
+		 * removal or addition is the change, listed on its own. */
+		if (vx != NULL && vy != NULL && str_eq(vx->name, vy->name))
+			continue;
 		if ((c = add(D, "input-rewired", where)) == NULL)
 			return;
 		c->op = op;
@@ -1037,6 +1041,16 @@ diff_all_graphs(struct diff *D, struct ir_model *a, struct ir_model *b)
 
 /* ---- output ---- */
 
+/* "node-removed", "opset" of a new domain...: only one side exists. */
+static bool
+one_sided(const char *kind)
+{
+	size_t n = strlen(kind);
+
+	return (n > 8 && strcmp(kind + n - 8, "-removed") == 0) ||
+	    (n > 6 && strcmp(kind + n - 6, "-added") == 0);
+}
+
 static void
 write_text(struct diff *D, FILE *fp, const char *fa, const char *fb)
 {
@@ -1056,10 +1070,13 @@ write_text(struct diff *D, FILE *fp, const char *fa, const char *fb)
 			fprintf(fp, " '%s'", c->name);
 		if (c->attr != NULL)
 			fprintf(fp, " %s", c->attr);
-		if (c->a != NULL && c->b != NULL)
-			fprintf(fp, ": %s -> %s", c->a, c->b);
-		else if (c->a != NULL || c->b != NULL)
-			fprintf(fp, ": %s", c->a ? c->a : c->b);
+		if (one_sided(c->kind)) {
+			if (c->a != NULL || c->b != NULL)
+				fprintf(fp, ": %s", c->a ? c->a : c->b);
+		} else if (c->a != NULL || c->b != NULL) {
+			fprintf(fp, ": %s -> %s", c->a ? c->a : "(none)",
+			    c->b ? c->b : "(none)");
+		}
 		fprintf(fp, "\n");
 	}
 	for (i = 0; i < D->nh; i++)

@@ -2195,11 +2195,35 @@ draw_graph(struct dot *D, struct dgraph *dg)
 		const struct ir_node *n = (const struct ir_node *)
 		    D->ghosts[i].node;
 
-		for (j = 0; j < n->ninputs; j++)
-			if (n->inputs[j] != NULL &&
-			    edge_in(D, dg, n->inputs[j], D->ghosts[i].an,
-			    SIZE_MAX, true, true) < 0)
+		for (j = 0; j < n->ninputs; j++) {
+			struct ir_value *v = n->inputs[j];
+			struct dgraph *vg;
+			Agnode_t *tail;
+			Agedge_t *e;
+
+			if (v == NULL)
+				continue;
+			/* A value a rewrite took from its live producer (a
+			 * folded BatchNormalization's input): still drawn
+			 * from that producer. */
+			if (v->kind == IR_VALUE_NODE && v->producer != NULL &&
+			    !v->producer->dead &&
+			    (vg = find_dgraph(D, v->producer->graph)) != NULL &&
+			    (v->id >= vg->g->nvalues ||
+			    vg->g->values[v->id] != v) &&
+			    (tail = op_of(vg, v->producer)) != NULL) {
+				if ((e = mkedge(D, tail, D->ghosts[i].an)) !=
+				    NULL && edge_style(D, e, "dashed",
+				    GHOST_COLOR) < 0)
+					return -1;
+				if (D->status != ONNXFIX_OK)
+					return -1;
+				continue;
+			}
+			if (edge_in(D, dg, v, D->ghosts[i].an, SIZE_MAX, true,
+			    true) < 0)
 				return -1;
+		}
 	}
 	for (i = 0; i < g->noutputs; i++)
 		if (draw_output(D, dg, &g->outputs[i]) < 0)
@@ -2274,7 +2298,8 @@ static int
 draw_legend(struct dot *D)
 {
 	struct label l = { .n = 0 };
-	Agnode_t *an;
+	Agnode_t *an, *prev = NULL;
+	Agedge_t *e;
 	unsigned k = 0;
 	int c;
 
@@ -2291,6 +2316,7 @@ draw_legend(struct dot *D)
 		if (node_look(D, an, "note", "filled", NOTE_FILL, "#999966",
 		    NULL) < 0 || set(D, an, D->n_label, l.s) < 0)
 			return -1;
+		prev = an;
 	}
 	for (c = 0; c < 50; c++) {
 		char code[8];
@@ -2314,6 +2340,13 @@ draw_legend(struct dot *D)
 		    TRANSPOSE_BORDER, "9") < 0 ||
 		    set(D, an, D->n_label, l.s) < 0)
 			return -1;
+		/* Keys stack in a column (an invisible edge between). */
+		if (prev != NULL && (e = mkedge(D, prev, an)) != NULL &&
+		    set(D, e, D->e_style, "invis") < 0)
+			return -1;
+		if (D->status != ONNXFIX_OK)
+			return -1;
+		prev = an;
 	}
 	return 0;
 }

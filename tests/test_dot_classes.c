@@ -3,9 +3,10 @@
  * Transposes marked by layout class in pictures (src/dot.c): a finding
  * whose code is P500-P549 about a Transpose fills it with its class's
  * colour and adds a key node naming the class; the same code on another
- * operator only colours the border, as any finding does.  dot.c is
- * compiled in for its colour macros.  Run from the project root
- * (testdata/corpus).
+ * operator only colours the border, as any finding does.  The findings
+ * are made up here (a list of our own, P501 and P503 on chosen nodes),
+ * then the layout analysis's own on nhwc_transposes are drawn.  Run from
+ * the project root (testdata/corpus).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -16,15 +17,15 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "onnxfix.h"
-
-#include "dot.c"
-
-/* After dot.c: cmocka defines a fail() macro. */
 #include <cmocka.h>
+
+#include "onnxfix.h"
 
 #define P501 DIAG_P_CANCEL
 #define P503 DIAG_P_IDENTITY
+#define FIND_WARNING	"#e08a00"
+#define FIND_NOTE	"#2c7fb8"
+#define TRANSPOSE_FILL	"#e4dcf4"
 
 static char out[] = "/tmp/test_dot_classes.XXXXXX";
 
@@ -143,7 +144,7 @@ test_transpose_classes(void **state)
 	assert_non_null(strstr(st, "fillcolor=\"#f4dca6\""));
 	assert_non_null(strstr(st, "\\nP503"));
 	free(st);
-	/* the Relu keeps the default fill, gets a note border */
+	/* the Relu keeps the default fill, gets a warning border */
 	st = statement(s, "n3");
 	assert_non_null(strstr(st, "Relu"));
 	assert_null(strstr(st, "fillcolor"));
@@ -171,6 +172,21 @@ test_transpose_classes(void **state)
 	assert_non_null(strstr(st, "fillcolor=\"" TRANSPOSE_FILL "\""));
 	free(st);
 	assert_null(strstr(s, "key0"));
+	free(s);
+	diag_list_release(&d);
+
+	/* the layout analysis's own findings: the interface Transposes are
+	 * P500 (class 0's fill), and the key says so */
+	diag_list_init(&d);
+	assert_int_equal(onnxfix_check(m, &o, &d), ONNXFIX_OK);
+	assert_true(diag_count(&d, DIAG_P_INTERFACE) >= 1);
+	assert_int_equal(onnxfix_dot(m, out, ONNXFIX_DOT, &d), ONNXFIX_OK);
+	s = slurp();
+	st = statement(s, "n0");
+	assert_non_null(strstr(st, "fillcolor=\"#f4a6a6\""));
+	assert_non_null(strstr(st, "P500"));
+	free(st);
+	assert_non_null(strstr(s, "Transpose P500: Transpose at the interface"));
 	free(s);
 	diag_list_release(&d);
 	onnxfix_model_free(m);
