@@ -545,10 +545,10 @@ shapes_type_str(const struct ir_type *t, char *buf, size_t size)
 		    "non-tensor");
 		return buf;
 	}
-	if (en != NULL)
-		snprintf(buf, size, "%s", en);
-	else if (t->elem == 0)
+	if (t->elem == 0)
 		snprintf(buf, size, "?");
+	else if (en != NULL)
+		snprintf(buf, size, "%s", en);
 	else
 		snprintf(buf, size, "elem(%" PRId32 ")", t->elem);
 	o = strlen(buf);
