@@ -1006,10 +1006,13 @@ spatial(struct ir_node *n, const struct ir_type *x, const int64_t *kernel,
 	return 0;
 }
 
+/* Conv-like: X and W are inputs XI and XI + WD (QLinearConv spreads
+ * them out), the result is of ELEM. */
 static int
-op_conv(struct sh *s, struct ir_node *n, struct ir_type *out)
+conv_core(struct sh *s, struct ir_node *n, size_t xi, size_t wi,
+    int32_t elem, struct ir_type *out)
 {
-	const struct ir_type *x = in_t(n, 0), *w = in_t(n, 1);
+	const struct ir_type *x = in_t(n, xi), *w = in_t(n, wi);
 	size_t nks;
 	const int64_t *ks = attr_ints(n, "kernel_shape", &nks);
 	int64_t *k;
@@ -1017,7 +1020,7 @@ op_conv(struct sh *s, struct ir_node *n, struct ir_type *out)
 
 	rank = x != NULL && x->rank >= 0 ? x->rank :
 	    (w != NULL ? w->rank : -1);
-	if (mk(s, &out[0], in_elem(n, 0), rank) < 0)
+	if (mk(s, &out[0], elem, rank) < 0)
 		return -1;
 	if (rank < 3)
 		return 0;
@@ -1039,6 +1042,17 @@ op_conv(struct sh *s, struct ir_node *n, struct ir_type *out)
 			return 0;
 	}
 	return spatial(n, x, k, rank - 2, true, false, &out[0]);
+}
+
+static int
+op_conv(struct sh *s, struct ir_node *n, struct ir_type *out)
+{
+	if (strcmp(n->op_type, "QLinearConv") == 0)
+		return conv_core(s, n, 0, 3, in_v(n, 7) ? in_elem(n, 7) :
+		    in_elem(n, 0), out);
+	if (strcmp(n->op_type, "ConvInteger") == 0)
+		return conv_core(s, n, 0, 1, IR_ELEM_INT32, out);
+	return conv_core(s, n, 0, 1, in_elem(n, 0), out);
 }
 
 static int
@@ -1867,13 +1881,16 @@ inner_mismatch(struct sh *s, struct ir_node *n, const struct ir_dim *a,
 static int
 op_matmul(struct sh *s, struct ir_node *n, struct ir_type *out)
 {
-	const struct ir_type *a = in_t(n, 0), *b = in_t(n, 1);
+	bool q = strcmp(n->op_type, "QLinearMatMul") == 0;
+	const struct ir_type *a = in_t(n, 0), *b = in_t(n, q ? 3 : 1);
 	int32_t elem = in_elem(n, 0);
 	struct ir_dim one = dval(1), *ad, *bd;
 	int ra, rb, r, i;
 
 	if (strcmp(n->op_type, "MatMulInteger") == 0)
 		elem = IR_ELEM_INT32;
+	if (q && in_v(n, 7) != NULL)
+		elem = in_elem(n, 7);
 	if (a == NULL || b == NULL || a->rank < 1 || b->rank < 1)
 		return mk(s, &out[0], elem, -1);
 	/* 1-D operands: A gets a leading 1, B a trailing 1, both dropped */
@@ -2539,6 +2556,328 @@ op_loop(struct sh *s, struct ir_node *n, struct ir_type *out)
 	return 0;
 }
 
+/* RandomUniformLike and co: input 0's shape, dtype or input 0's type. */
+static int
+op_like(struct sh *s, struct ir_node *n, struct ir_type *out)
+{
+	const struct ir_attr *a = ir_node_attr(n, "dtype");
+	int32_t elem = in_elem(n, 0);
+
+	if (a != NULL && a->type == IR_ATTR_INT)
+		elem = (int32_t)a->i;
+	return shape_of(s, &out[0], n, 0, elem);
+}
+
+static int
+op_random(struct sh *s, struct ir_node *n, struct ir_type *out)
+{
+	size_t ns, i;
+	const int64_t *shape = attr_ints(n, "shape", &ns);
+
+	if (shape == NULL)
+		return 0;
+	if (mk(s, &out[0], (int32_t)attr_i(n, "dtype", IR_ELEM_FLOAT),
+	    (int)ns) < 0)
+		return -1;
+	for (i = 0; i < ns && out[0].rank >= 0; i++)
+		out[0].dims[i] = dval(shape[i]);
+	return 0;
+}
+
+static int
+op_depth_space(struct sh *s, struct ir_node *n, struct ir_type *out)
+{
+	const struct ir_type *x = in_t(n, 0);
+	bool d2s = strcmp(n->op_type, "DepthToSpace") == 0;
+	int64_t b = attr_i(n, "blocksize", 0);
+	int i;
+
+	if (x == NULL)
+		return 0;
+	if (mk(s, &out[0], x->elem, x->rank) < 0)
+		return -1;
+	if (x->rank != 4 || b < 1)
+		return 0;
+	out[0].dims[0] = x->dims[0];
+	for (i = 1; i < 4; i++) {
+		const struct ir_dim *d = &x->dims[i];
+		bool shrink = (i == 1) == d2s;
+		int64_t f = i == 1 ? b * b : b;
+
+		if (d->kind != IR_DIM_VALUE)
+			continue;
+		if (!shrink)
+			out[0].dims[i] = dval(d->value * f);
+		else if (d->value % f == 0)
+			out[0].dims[i] = dval(d->value / f);
+	}
+	return 0;
+}
+
+static int
+op_quantize(struct sh *s, struct ir_node *n, struct ir_type *out)
+{
+	int32_t elem = IR_ELEM_UINT8;
+
+	if (in_v(n, 2) != NULL)
+		elem = in_elem(n, 2);
+	else if (ir_node_attr(n, "output_dtype") != NULL)
+		elem = (int32_t)attr_i(n, "output_dtype", 0);
+	return shape_of(s, &out[0], n, 0, elem);
+}
+
+static int
+op_dequantize(struct sh *s, struct ir_node *n, struct ir_type *out)
+{
+	int32_t elem = IR_ELEM_FLOAT;
+
+	if (ir_node_opset(n) >= 19)
+		elem = in_elem(n, 1);
+	return shape_of(s, &out[0], n, 0, elem);
+}
+
+static int
+op_dyn_quantize(struct sh *s, struct ir_node *n, struct ir_type *out)
+{
+	if (shape_of(s, &out[0], n, 0, IR_ELEM_UINT8) < 0)
+		return -1;
+	if (n->noutputs > 1 && mk(s, &out[1], IR_ELEM_FLOAT, 0) < 0)
+		return -1;
+	if (n->noutputs > 2 && mk(s, &out[2], IR_ELEM_UINT8, 0) < 0)
+		return -1;
+	return 0;
+}
+
+static int
+op_gather_nd(struct sh *s, struct ir_node *n, struct ir_type *out)
+{
+	const struct ir_type *x = in_t(n, 0), *ix = in_t(n, 1);
+	int64_t b = attr_i(n, "batch_dims", 0), k;
+	int r, i, j = 0;
+
+	if (x == NULL)
+		return 0;
+	if (mk(s, &out[0], x->elem, -1) < 0)
+		return -1;
+	if (x->rank < 0 || ix == NULL || ix->rank < 1 || b < 0 ||
+	    ix->dims[ix->rank - 1].kind != IR_DIM_VALUE)
+		return 0;
+	k = ix->dims[ix->rank - 1].value;
+	if (b + k > x->rank)
+		return 0;
+	r = ix->rank - 1 + x->rank - (int)(b + k);
+	if (mk(s, &out[0], x->elem, r) < 0)
+		return -1;
+	for (i = 0; i < ix->rank - 1 && out[0].rank >= 0; i++)
+		out[0].dims[j++] = ix->dims[i];
+	for (i = (int)(b + k); i < x->rank && out[0].rank >= 0; i++)
+		out[0].dims[j++] = x->dims[i];
+	return 0;
+}
+
+static int
+op_onehot(struct sh *s, struct ir_node *n, struct ir_type *out)
+{
+	const struct ir_type *ix = in_t(n, 0);
+	int64_t depth;
+	int axis, i, j = 0;
+
+	if (ix == NULL)
+		return 0;
+	if (mk(s, &out[0], in_elem(n, 2), ix->rank < 0 ? -1 :
+	    ix->rank + 1) < 0)
+		return -1;
+	if (out[0].rank < 0 ||
+	    (axis = norm_axis(attr_i(n, "axis", -1), out[0].rank)) < 0)
+		return 0;
+	for (i = 0; i < out[0].rank; i++)
+		if (i != axis)
+			out[0].dims[i] = ix->dims[j++];
+	if (cint(s, in_v(n, 1), 0, &depth) && depth > 0)
+		out[0].dims[axis] = dval(depth);
+	return 0;
+}
+
+static int
+op_nms(struct sh *s, struct ir_node *n, struct ir_type *out)
+{
+	if (mk(s, &out[0], IR_ELEM_INT64, 2) < 0)
+		return -1;
+	out[0].dims[1] = dval(3);
+	(void)n;
+	return 0;
+}
+
+/* RNN, GRU, LSTM: Y, Y_h (and Y_c). */
+static int
+op_rnn(struct sh *s, struct ir_node *n, struct ir_type *out)
+{
+	const struct ir_type *x = in_t(n, 0);
+	int64_t hidden = attr_i(n, "hidden_size", -1);
+	bool batch_first = attr_i(n, "layout", 0) != 0;
+	struct ir_dim seq, batch, nd, h;
+	size_t k;
+
+	if (x == NULL || x->rank != 3)
+		return 0;
+	seq = x->dims[batch_first ? 1 : 0];
+	batch = x->dims[batch_first ? 0 : 1];
+	nd = dval(attr_is(n, "direction", "bidirectional", false) ? 2 : 1);
+	h = hidden > 0 ? dval(hidden) : dunknown();
+	if (n->noutputs > 0) {
+		if (mk(s, &out[0], x->elem, 4) < 0)
+			return -1;
+		if (batch_first) {
+			out[0].dims[0] = batch;
+			out[0].dims[1] = seq;
+			out[0].dims[2] = nd;
+		} else {
+			out[0].dims[0] = seq;
+			out[0].dims[1] = nd;
+			out[0].dims[2] = batch;
+		}
+		out[0].dims[3] = h;
+	}
+	for (k = 1; k < n->noutputs && k < 3; k++) {
+		if (mk(s, &out[k], x->elem, 3) < 0)
+			return -1;
+		out[k].dims[batch_first ? 0 : 1] = batch;
+		out[k].dims[batch_first ? 1 : 0] = nd;
+		out[k].dims[2] = h;
+	}
+	return 0;
+}
+
+static int
+op_compress(struct sh *s, struct ir_node *n, struct ir_type *out)
+{
+	const struct ir_type *x = in_t(n, 0);
+	const struct ir_attr *a = ir_node_attr(n, "axis");
+	int axis;
+
+	if (x == NULL)
+		return 0;
+	if (a == NULL)
+		return mk(s, &out[0], x->elem, 1);
+	if (mk(s, &out[0], x->elem, x->rank) < 0)
+		return -1;
+	if (x->rank < 0 || (axis = norm_axis(attr_i(n, "axis", 0),
+	    x->rank)) < 0)
+		return 0;
+	memcpy(out[0].dims, x->dims, (size_t)x->rank * sizeof(*x->dims));
+	out[0].dims[axis] = dunknown();
+	return 0;
+}
+
+static int
+op_grid_sample(struct sh *s, struct ir_node *n, struct ir_type *out)
+{
+	const struct ir_type *x = in_t(n, 0), *gr = in_t(n, 1);
+	int i;
+
+	if (x == NULL || x->rank < 3)
+		return 0;
+	if (mk(s, &out[0], x->elem, x->rank) < 0)
+		return -1;
+	out[0].dims[0] = x->dims[0];
+	out[0].dims[1] = x->dims[1];
+	if (gr != NULL && gr->rank == x->rank)
+		for (i = 2; i < x->rank; i++)
+			out[0].dims[i] = gr->dims[i - 1];
+	return 0;
+}
+
+static int
+op_roi_align(struct sh *s, struct ir_node *n, struct ir_type *out)
+{
+	const struct ir_type *x = in_t(n, 0), *rois = in_t(n, 1);
+
+	if (mk(s, &out[0], in_elem(n, 0), 4) < 0)
+		return -1;
+	if (rois != NULL && rois->rank == 2)
+		out[0].dims[0] = rois->dims[0];
+	if (x != NULL && x->rank == 4)
+		out[0].dims[1] = x->dims[1];
+	out[0].dims[2] = dval(attr_i(n, "output_height", 1));
+	out[0].dims[3] = dval(attr_i(n, "output_width", 1));
+	return 0;
+}
+
+static int
+op_det(struct sh *s, struct ir_node *n, struct ir_type *out)
+{
+	const struct ir_type *x = in_t(n, 0);
+
+	if (x == NULL || x->rank < 2)
+		return 0;
+	if (mk(s, &out[0], x->elem, x->rank - 2) < 0)
+		return -1;
+	memcpy(out[0].dims, x->dims, (size_t)(x->rank - 2) *
+	    sizeof(*x->dims));
+	return 0;
+}
+
+/* Scan (opset 9 on): state variables, then scan outputs stacked on
+ * their axis. */
+static int
+scan_counts(const struct ir_node *n, struct ir_graph **body, size_t *nstate)
+{
+	int64_t nscan = attr_i(n, "num_scan_inputs", -1);
+
+	*body = subgraph(n, "body");
+	if (*body == NULL || ir_node_opset(n) < 9 || nscan < 1 ||
+	    (size_t)nscan > n->ninputs)
+		return -1;
+	*nstate = n->ninputs - (size_t)nscan;
+	if ((*body)->ninputs != n->ninputs ||
+	    (*body)->noutputs != n->noutputs || *nstate > n->noutputs)
+		return -1;
+	return 0;
+}
+
+static int
+op_scan(struct sh *s, struct ir_node *n, struct ir_type *out)
+{
+	struct ir_graph *b;
+	size_t nstate, i, na, noa;
+	const int64_t *ax = attr_ints(n, "scan_input_axes", &na);
+	const int64_t *oax = attr_ints(n, "scan_output_axes", &noa);
+	const struct ir_type *first;
+	struct ir_dim len = dunknown();
+	int a;
+
+	if (scan_counts(n, &b, &nstate) < 0)
+		return 0;
+	first = in_t(n, nstate);
+	if (first != NULL && first->rank > 0 &&
+	    (a = norm_axis(ax && na > 0 ? ax[0] : 0, first->rank)) >= 0)
+		len = first->dims[a];
+	for (i = 0; i < n->noutputs; i++) {
+		const struct ir_type *t = gout(b, i);
+		size_t k = i - nstate;
+		int r, j, p;
+
+		if (t == NULL)
+			continue;
+		if (i < nstate) {
+			if (type_join(s, t, in_t(n, i), &out[i]) < 0)
+				return -1;
+			continue;
+		}
+		r = t->rank < 0 ? -1 : t->rank + 1;
+		if (mk(s, &out[i], t->elem, r) < 0)
+			return -1;
+		if (r < 0 || (a = norm_axis(oax && k < noa ? oax[k] : 0,
+		    r)) < 0) {
+			out[i].rank = -1;
+			continue;
+		}
+		for (j = 0, p = 0; j < r; j++)
+			out[i].dims[j] = j == a ? len : t->dims[p++];
+	}
+	return 0;
+}
+
 struct op_entry {
 	const char *name;
 	op_fn *fn;
@@ -2612,7 +2951,24 @@ static const struct op_entry op_table[] = {
 	{ "Gemm", op_gemm }, { "Einsum", op_einsum },
 	/* the rest */
 	{ "TopK", op_topk }, { "Range", op_range }, { "NonZero", op_nonzero },
-	{ "If", op_if }, { "Loop", op_loop },
+	{ "If", op_if }, { "Loop", op_loop }, { "Scan", op_scan },
+	{ "Bernoulli", op_like }, { "EyeLike", op_like },
+	{ "RandomNormalLike", op_like }, { "RandomUniformLike", op_like },
+	{ "RandomNormal", op_random }, { "RandomUniform", op_random },
+	{ "Scatter", op_same }, { "ScatterElements", op_same },
+	{ "ScatterND", op_same }, { "Trilu", op_same },
+	{ "ReverseSequence", op_same }, { "GroupNormalization", op_same },
+	{ "DepthToSpace", op_depth_space }, { "SpaceToDepth", op_depth_space },
+	{ "QuantizeLinear", op_quantize },
+	{ "DequantizeLinear", op_dequantize },
+	{ "DynamicQuantizeLinear", op_dyn_quantize },
+	{ "QLinearConv", op_conv }, { "ConvInteger", op_conv },
+	{ "QLinearMatMul", op_matmul },
+	{ "GatherND", op_gather_nd }, { "OneHot", op_onehot },
+	{ "NonMaxSuppression", op_nms }, { "Compress", op_compress },
+	{ "RNN", op_rnn }, { "GRU", op_rnn }, { "LSTM", op_rnn },
+	{ "GridSample", op_grid_sample }, { "RoiAlign", op_roi_align },
+	{ "Det", op_det },
 };
 
 /* Merging a derivation into a value. */
@@ -2840,6 +3196,73 @@ enter_loop(struct sh *s, struct ir_node *n)
 	return 0;
 }
 
+/* Is G's node list already in topological order (the usual case)? */
+static bool
+sorted(const struct ir_graph *g)
+{
+	size_t i, j;
+
+	for (i = 0; i < g->nnodes; i++) {
+		const struct ir_node *n = g->nodes[i];
+
+		if (n->index != i)
+			return false;
+		for (j = 0; j < n->ninputs; j++) {
+			const struct ir_value *v = n->inputs[j];
+
+			if (v != NULL && v->producer != NULL &&
+			    v->producer->graph == g && v->producer->index >= i)
+				return false;
+		}
+		for (j = 0; j < n->nimplicit; j++) {
+			const struct ir_value *v = n->implicit[j];
+
+			if (v != NULL && v->producer != NULL &&
+			    v->producer->graph == g && v->producer->index >= i)
+				return false;
+		}
+	}
+	return true;
+}
+
+/* Before a Scan body runs: state elements, scan inputs sliced. */
+static int
+enter_scan(struct sh *s, struct ir_node *n)
+{
+	struct ir_graph *b;
+	size_t nstate, i, na;
+	const int64_t *ax = attr_ints(n, "scan_input_axes", &na);
+
+	if (scan_counts(n, &b, &nstate) < 0)
+		return 0;
+	for (i = 0; i < b->ninputs; i++) {
+		struct ir_value *v = b->inputs[i].value;
+		const struct ir_type *x = in_t(n, i);
+		struct ir_type t, d;
+		int a, j, p;
+
+		if (v == NULL || v->graph != b || x == NULL)
+			continue;
+		if (i < nstate || x->rank < 1) {
+			if (mk(s, &d, x->elem, -1) < 0)
+				return -1;
+		} else {
+			if (mk(s, &d, x->elem, x->rank - 1) < 0)
+				return -1;
+			a = norm_axis(ax && i - nstate < na ? ax[i - nstate] :
+			    0, x->rank);
+			if (a < 0)
+				d.rank = -1;
+			for (j = 0, p = 0; a >= 0 && j < x->rank; j++)
+				if (j != a)
+					d.dims[p++] = x->dims[j];
+		}
+		if (merge(s, base_of(v), &d, &t) < 0 || commit(s, v, &t) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 static int
 push(struct sh *s, struct frame **stack, size_t *n, size_t *cap,
     struct ir_graph *g)
@@ -2853,9 +3276,15 @@ push(struct sh *s, struct frame **stack, size_t *n, size_t *cap,
 	f = &(*stack)[(*n)++];
 	memset(f, 0, sizeof(*f));
 	f->g = g;
-	f->order = arena_array(&s->tmp, g->nnodes + 1, sizeof(*f->order));
 	f->der = arena_array(&s->tmp, g->nvalues + 1, sizeof(*f->der));
-	if (f->order == NULL || f->der == NULL)
+	if (f->der == NULL)
+		return -1;
+	if (sorted(g)) {
+		f->order = g->nodes;
+		return 0;
+	}
+	f->order = arena_array(&s->tmp, g->nnodes + 1, sizeof(*f->order));
+	if (f->order == NULL)
 		return -1;
 	if (g->nnodes > 0 && ir_graph_toposort(g, f->order, &cycle) < 0)
 		return -1;
@@ -2898,6 +3327,10 @@ run_graph(struct sh *s, struct ir_graph *root)
 			if (ir_domain_is_onnx(nd->domain) &&
 			    strcmp(nd->op_type, "Loop") == 0 &&
 			    enter_loop(s, nd) < 0)
+				return -1;
+			if (ir_domain_is_onnx(nd->domain) &&
+			    strcmp(nd->op_type, "Scan") == 0 &&
+			    enter_scan(s, nd) < 0)
 				return -1;
 			for (i = k; i > 0; i--)
 				if (push(s, &stack, &n, &cap, gs[i - 1]) < 0)

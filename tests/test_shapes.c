@@ -731,6 +731,50 @@ test_control_flow(void **state)
 }
 
 static void
+test_more_ops(void **state)
+{
+	struct ir_model *m = b_model(13);
+	struct ir_graph *g = m->graph;
+	struct ir_value *x = fin(g, "x", "N,16,6,8");
+	struct ir_node *d2s = NODE(g, "DepthToSpace", "d2s", x);
+	struct ir_node *s2d = NODE(g, "SpaceToDepth", "s2d", x);
+	struct ir_value *seq = fin(g, "seq", "T,B,10");
+	struct ir_node *lstm = multi(g, "LSTM", "lstm", 3, 1, seq);
+	struct ir_value *gnd = out(NODE(g, "GatherND", "gnd", x,
+	    in(g, "gi", IR_ELEM_INT64, "5,2")));
+	struct ir_node *oh = NODE(g, "OneHot", "oh",
+	    in(g, "ids", IR_ELEM_INT64, "N,7"), cst(g, "depth", -1, 10LL),
+	    fin(g, "vals", "2"));
+	struct ir_value *q = out(NODE(g, "QuantizeLinear", "q", x,
+	    fin(g, "qs", ""), in(g, "zp", IR_ELEM_INT8, "")));
+	struct ir_value *dq = out(NODE(g, "DequantizeLinear", "dq", q,
+	    fin(g, "ds", "")));
+	struct ir_node *rl = NODE(g, "RandomUniformLike", "rl", x);
+	struct ir_value *nms = out(NODE(g, "NonMaxSuppression", "nms", x, x));
+
+	(void)state;
+	ai(d2s, "blocksize", 2);
+	ai(s2d, "blocksize", 2);
+	ai(lstm, "hidden_size", 20);
+	as(lstm, "direction", "bidirectional");
+	ai(oh, "axis", 1);
+	ai(rl, "dtype", IR_ELEM_DOUBLE);
+	INFER(m);
+	assert_string_equal(ty(out(d2s)), "float[N,4,12,16]");
+	assert_string_equal(ty(out(s2d)), "float[N,64,3,4]");
+	assert_string_equal(ty(lstm->outputs[0]), "float[T,2,B,20]");
+	assert_string_equal(ty(lstm->outputs[1]), "float[2,B,20]");
+	assert_string_equal(ty(lstm->outputs[2]), "float[2,B,20]");
+	assert_string_equal(ty(gnd), "float[5,6,8]");
+	assert_string_equal(ty(out(oh)), "float[N,10,7]");
+	assert_string_equal(ty(q), "int8[N,16,6,8]");
+	assert_string_equal(ty(dq), "float[N,16,6,8]");
+	assert_string_equal(ty(out(rl)), "double[N,16,6,8]");
+	assert_string_equal(ty(nms), "int64[?,3]");
+	ir_model_free(m);
+}
+
+static void
 dump(const char *path)
 {
 	struct diag_list d;
@@ -785,6 +829,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_unknown),
 		cmocka_unit_test(test_idempotent),
 		cmocka_unit_test(test_control_flow),
+		cmocka_unit_test(test_more_ops),
 	};
 
 	if (argc == 3 && strcmp(argv[1], "--dump") == 0) {
