@@ -757,9 +757,13 @@ static int
 op_dropout(struct sh *s, struct ir_node *n, struct ir_type *out)
 {
 	same_as(&out[0], n, 0);
+	/* the mask is of the input's type before opset 10 */
+	if (n->noutputs > 1 && n->outputs[1] != NULL &&
+	    ir_node_opset(n) >= 10)
+		return shape_of(s, &out[1], n, 0, IR_ELEM_BOOL);
 	if (n->noutputs > 1 && n->outputs[1] != NULL &&
 	    ir_node_opset(n) >= 7)
-		return shape_of(s, &out[1], n, 0, IR_ELEM_BOOL);
+		same_as(&out[1], n, 0);
 	return 0;
 }
 
@@ -1140,7 +1144,7 @@ op_pool(struct sh *s, struct ir_node *n, struct ir_type *out)
 	out[0].dims[0] = x->dims[0];
 	out[0].dims[1] = x->dims[1];
 	if (ks != NULL && nks == (size_t)x->rank - 2 &&
-	    spatial(n, x, ks, x->rank - 2, maxpool, ceil_mode, &out[0]) < 0)
+	    spatial(n, x, ks, x->rank - 2, true, ceil_mode, &out[0]) < 0)
 		return -1;
 	if (maxpool && n->noutputs > 1) {
 		out[1] = out[0];
@@ -2205,7 +2209,7 @@ op_tile(struct sh *s, struct ir_node *n, struct ir_type *out)
 	size_t nr;
 	int i;
 
-	if (x == NULL)
+	if (x == NULL || ir_node_opset(n) < 6)
 		return 0;
 	if (mk(s, &out[0], x->elem, x->rank) < 0)
 		return -1;
@@ -2339,6 +2343,21 @@ op_nonzero(struct sh *s, struct ir_node *n, struct ir_type *out)
 	return 0;
 }
 
+/*
+ * floor(D * SCALE); unknown when float and double arithmetic round to
+ * different sizes (runtimes compute it either way).
+ */
+static struct ir_dim
+scaled(int64_t d, double scale)
+{
+	double x = floor((double)d * scale);
+	float f = floorf((float)d * (float)scale);
+
+	if (scale <= 0 || !isfinite(x) || x > 1e15 || (double)f != x)
+		return dunknown();
+	return dval((int64_t)x);
+}
+
 static int
 op_resize(struct sh *s, struct ir_node *n, struct ir_type *out)
 {
@@ -2362,9 +2381,8 @@ op_resize(struct sh *s, struct ir_node *n, struct ir_type *out)
 		    a->n == (size_t)x->rank) {
 			for (i = 0; i < x->rank; i++)
 				if (x->dims[i].kind == IR_DIM_VALUE)
-					out[0].dims[i] = dval((int64_t)floor(
-					    (double)x->dims[i].value *
-					    a->floats[i]));
+					out[0].dims[i] = scaled(
+					    x->dims[i].value, a->floats[i]);
 			return 0;
 		}
 		scales_in = 1;
@@ -2372,7 +2390,9 @@ op_resize(struct sh *s, struct ir_node *n, struct ir_type *out)
 	} else {
 		scales_in = opset < 11 ? 1 : 2;
 	}
-	if (!attr_is(n, "keep_aspect_ratio_policy", "stretch", true))
+	if (!attr_is(n, "keep_aspect_ratio_policy", "stretch", true) ||
+	    attr_is(n, "coordinate_transformation_mode",
+	    "tf_crop_and_resize", false))
 		return 0;
 	if (axes == NULL) {
 		nax = (size_t)x->rank;
@@ -2405,8 +2425,7 @@ op_resize(struct sh *s, struct ir_node *n, struct ir_type *out)
 		if (sc[k] == 1.0)
 			continue;
 		out[0].dims[a] = d->kind == IR_DIM_VALUE ?
-		    dval((int64_t)floor((double)d->value * sc[k])) :
-		    dunknown();
+		    scaled(d->value, sc[k]) : dunknown();
 	}
 	return 0;
 }
@@ -2457,6 +2476,22 @@ op_einsum(struct sh *s, struct ir_node *n, struct ir_type *out)
 			letter[(int)*p] = t->dims[d];
 		seen[(int)*p] = true;
 	}
+	/* each operand has as many letters as dims */
+	for (p = (const char *)a->s, k = 0, r = 0; p <= arrow - 1; p++) {
+		if (p == arrow - 1 || *p == ',') {
+			const struct ir_type *t = in_t(n, k);
+
+			if (t != NULL && t->rank >= 0 && t->rank != r)
+				return 0;
+			k++;
+			r = 0;
+		} else if (*p != ' ') {
+			r++;
+		}
+	}
+	if (k != n->ninputs)
+		return 0;
+	r = 0;
 	for (p = arrow + 1; p < end; p++)
 		if (*p != ' ')
 			r++;

@@ -6,7 +6,7 @@
 # `make golden-update` and review the .expect files.
 import numpy as np
 from google.protobuf import text_format
-from onnx import TensorProto, helper, numpy_helper
+from onnx import TensorProto, helper, numpy_helper, shape_inference
 
 F = TensorProto.FLOAT
 I64 = TensorProto.INT64
@@ -31,7 +31,64 @@ def model(comment, nodes, inputs, outputs, inits=(), value_info=(),
 
 
 N = helper.make_node
+
+
+def attention(stale):
+    """A self-attention block as PyTorch exports it: the Reshape targets
+    are computed from Shape, and value_info is what onnx's inference
+    declares (one entry made stale when STALE)."""
+    rng = np.random.default_rng(0)
+    w = numpy_helper.from_array(
+        rng.standard_normal((64, 192)).astype(np.float32), "w")
+    nodes = [
+        N("MatMul", ["x", "w"], ["qkv"]),
+        N("Split", ["qkv", "split"], ["q", "k", "v"], axis=2),
+        N("Shape", ["x"], ["xs"]),
+        N("Gather", ["xs", "i0"], ["b"], axis=0),
+        N("Gather", ["xs", "i1"], ["s"], axis=0),
+        N("Unsqueeze", ["b", "ax0"], ["bu"]),
+        N("Unsqueeze", ["s", "ax0"], ["su"]),
+        N("Concat", ["bu", "su", "heads"], ["hshape"], axis=0),
+        N("Concat", ["bu", "su", "width"], ["oshape"], axis=0),
+    ]
+    for t in "qkv":
+        nodes.append(N("Reshape", [t, "hshape"], [t + "h"]))
+        nodes.append(N("Transpose", [t + "h"], [t + "t"],
+                       perm=[0, 2, 3, 1] if t == "k" else [0, 2, 1, 3]))
+    nodes += [
+        N("MatMul", ["qt", "kt"], ["scores"]),
+        N("Div", ["scores", "scale"], ["scaled"]),
+        N("Softmax", ["scaled"], ["probs"], axis=-1),
+        N("MatMul", ["probs", "vt"], ["ctx"]),
+        N("Transpose", ["ctx"], ["ctxt"], perm=[0, 2, 1, 3]),
+        N("Reshape", ["ctxt", "oshape"], ["y"]),
+    ]
+    inits = [w, const("split", [64, 64, 64]),
+             numpy_helper.from_array(np.array(0, dtype=np.int64), "i0"),
+             numpy_helper.from_array(np.array(1, dtype=np.int64), "i1"),
+             const("ax0", [0]), const("heads", [4, 16]),
+             const("width", [64]),
+             numpy_helper.from_array(np.array(4.0, dtype=np.float32),
+                                     "scale")]
+    g = helper.make_graph(nodes, "g", [vi("x", F, ["batch", "seq", 64])],
+                          [vi("y", F, ["batch", "seq", 64])],
+                          initializer=inits)
+    m = helper.make_model(g, producer_name="onnxfix-tests",
+                          opset_imports=[helper.make_opsetid("", 17)])
+    m.ir_version = 8
+    m = shape_inference.infer_shapes(m, data_prop=True)
+    comment = "S262 must not fire: value_info as onnx infers it"
+    if stale:
+        comment = "S262: value_info left from an export with 8 heads"
+        for v in m.graph.value_info:
+            if v.name == "scores":
+                v.type.tensor_type.shape.dim[1].dim_value = 8
+    return "# " + comment + "\n" + text_format.MessageToString(m)
+
+
 cases = {
+    "export-clean": attention(False),
+    "export-stale": attention(True),
     "elem-fires": model(
         "S260: the graph output declares int64, Relu yields float",
         [N("Relu", ["X"], ["Y"])],

@@ -7,8 +7,11 @@
 # when installed, Debian's libonnx-testdata.  Declared value_info is
 # removed first so both infer from the same inputs.  Where both know an
 # element type, a rank or a concrete dim they must agree; a model onnx
-# itself cannot infer is skipped.  Prints disagreements, then how many
-# concrete dims each side knows that the other does not, and ends on
+# itself cannot infer is skipped.  onnx runs with data_prop (its
+# constant propagation of shape tensors); where both name a dim_param
+# (onnx's generated unk__N names aside) the names must agree too.  Prints
+# disagreements, then how many concrete dims each side knows that the
+# other does not, and ends on
 # "shapes-onnx: N passed, M failed" (N and M count models).
 import glob
 import os
@@ -52,7 +55,9 @@ def theirs(model):
         tt = vi.type.tensor_type
         dims = None
         if tt.HasField("shape"):
-            dims = [d.dim_value if d.HasField("dim_value") else None
+            dims = [d.dim_value if d.HasField("dim_value") else
+                    "=" + d.dim_param if d.HasField("dim_param") and
+                    not d.dim_param.startswith("unk__") else None
                     for d in tt.shape.dim]
         types[vi.name] = (tt.elem_type, dims)
     return types
@@ -64,7 +69,7 @@ def compare(path, tmp):
         m = onnx.load(path)
         del m.graph.value_info[:]
         onnx.save(m, tmp)
-        inferred = shape_inference.infer_shapes(m)
+        inferred = shape_inference.infer_shapes(m, data_prop=True)
     except Exception:
         return "skip", [], 0, 0
     a = ours(tmp)
@@ -77,7 +82,7 @@ def compare(path, tmp):
     for name, (eb, db) in b.items():
         if name not in a or name not in produced:
             if db:
-                only_b += sum(1 for d in db if d is not None)
+                only_b += sum(1 for d in db if isinstance(d, int))
             continue
         ea, da = a[name]
         if ea and eb and ea != eb:
@@ -86,7 +91,7 @@ def compare(path, tmp):
             continue
         if da is None or db is None:
             if db:
-                only_b += sum(1 for d in db if d is not None)
+                only_b += sum(1 for d in db if isinstance(d, int))
             if da:
                 only_a += sum(1 for d in da if isinstance(d, int))
             continue
@@ -95,12 +100,14 @@ def compare(path, tmp):
                         % (path, name, len(da), len(db)))
             continue
         for i, (x, y) in enumerate(zip(da, db)):
-            if isinstance(x, int) and y is not None and x != y:
-                msgs.append("%s: '%s' dim %d is %d, onnx %d"
+            xi, yi = isinstance(x, int), isinstance(y, int)
+            if (xi and yi and x != y) or (x and y and not xi and
+                                          not yi and x != y):
+                msgs.append("%s: '%s' dim %d is %s, onnx %s"
                             % (path, name, i, x, y))
-            elif isinstance(x, int) and y is None:
+            elif xi and not yi:
                 only_a += 1
-            elif not isinstance(x, int) and y is not None:
+            elif not xi and yi:
                 only_b += 1
     return ("fail" if msgs else "pass"), msgs, only_a, only_b
 

@@ -8,7 +8,8 @@
  * of the main graph produces, with its type after inference, one line
  * each: name, element type number, rank (-1 unknown), then the dims
  * (a number, =param or ?), separated by tabs; tests/shapes-vs-onnx.py
- * compares them with the onnx package's inference.
+ * compares them with the onnx package's inference.  --dump-all does the
+ * same for every graph, subgraphs and function bodies included.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -775,11 +776,12 @@ test_more_ops(void **state)
 }
 
 static void
-dump(const char *path)
+dump(const char *path, bool all)
 {
 	struct diag_list d;
 	struct ir_model *m;
-	size_t i;
+	struct ir_graph **gs, *g;
+	size_t i, ng, j;
 
 	diag_list_init(&d);
 	if (onnxfix_load(path, NULL, &d, &m) != ONNXFIX_OK) {
@@ -788,8 +790,10 @@ dump(const char *path)
 	}
 	if (shapes_infer(m) < 0)
 		exit(1);
-	for (i = 0; i < m->graph->nvalues; i++) {
-		struct ir_value *v = m->graph->values[i];
+	ng = all ? ir_model_graphs(m, &gs) : 1;
+	for (j = 0; j < ng; j++)
+	for (g = all ? gs[j] : m->graph, i = 0; i < g->nvalues; i++) {
+		struct ir_value *v = g->values[i];
 		int k;
 
 		if (v->kind != IR_VALUE_NODE || v->type.kind != IR_TYPE_TENSOR)
@@ -833,7 +837,11 @@ main(int argc, char **argv)
 	};
 
 	if (argc == 3 && strcmp(argv[1], "--dump") == 0) {
-		dump(argv[2]);
+		dump(argv[2], false);
+		return 0;
+	}
+	if (argc == 3 && strcmp(argv[1], "--dump-all") == 0) {
+		dump(argv[2], true);
 		return 0;
 	}
 	return cmocka_run_group_tests(tests, NULL, NULL);
