@@ -145,6 +145,15 @@ dunknown(void)
 	return d;
 }
 
+/* Sizes and attributes beyond this are left alone: no overflow. */
+#define SH_BIG ((int64_t)1 << 30)
+
+static bool
+big(int64_t x)
+{
+	return x > SH_BIG || x < -SH_BIG;
+}
+
 static bool
 isval(const struct ir_dim *d, int64_t x)
 {
@@ -947,9 +956,10 @@ window(const struct ir_dim *in, int64_t k, int64_t stride, int64_t dil,
 {
 	int64_t dk, total, q;
 
-	if (in->kind != IR_DIM_VALUE || stride < 1 || dil < 1 || k < 1)
+	if (in->kind != IR_DIM_VALUE || stride < 1 || dil < 1 || k < 1 ||
+	    big(in->value) || big(k) || big(stride) || big(dil) || big(pb) ||
+	    big(pe) || big(dk = (k - 1) * dil + 1))
 		return dunknown();
-	dk = (k - 1) * dil + 1;
 	if (auto_pad == 1)	/* SAME_UPPER/SAME_LOWER */
 		return dval((in->value + stride - 1) / stride);
 	if (auto_pad == 2) {	/* VALID */
@@ -1083,7 +1093,8 @@ op_conv_transpose(struct sh *s, struct ir_node *n, struct ir_type *out)
 	if (x != NULL && x->rank >= 0)
 		out[0].dims[0] = x->dims[0];
 	if (w != NULL && w->rank == rank &&
-	    w->dims[1].kind == IR_DIM_VALUE && group >= 1)
+	    w->dims[1].kind == IR_DIM_VALUE && group >= 1 && !big(group) &&
+	    !big(w->dims[1].value))
 		out[0].dims[1] = dval(w->dims[1].value * group);
 	if (os != NULL) {
 		/* output_shape holds the spatial dims (or all of them) */
@@ -1110,7 +1121,10 @@ op_conv_transpose(struct sh *s, struct ir_node *n, struct ir_type *out)
 			k = w->dims[2 + i].value;
 		else
 			continue;
-		if (d->kind != IR_DIM_VALUE)
+		if (d->kind != IR_DIM_VALUE || big(d->value) || big(k) ||
+		    big(st) || big(dl) || (op && big(op[i])) ||
+		    big((k - 1) * dl) || (pads && (big(pads[i]) ||
+		    big(pads[i + nk]))))
 			continue;
 		if (ap == 1) {
 			v = d->value * st;
@@ -1476,10 +1490,10 @@ op_concat(struct sh *s, struct ir_node *n, struct ir_type *out)
 			struct ir_dim *o = &out[0].dims[i];
 
 			if (i == axis) {
-				if (d->kind != IR_DIM_VALUE)
+				if (d->kind != IR_DIM_VALUE ||
+				    __builtin_add_overflow(sum, d->value,
+				    &sum))
 					sum_known = false;
-				else
-					sum += d->value;
 				continue;
 			}
 			if (o->kind == IR_DIM_VALUE &&
@@ -1543,7 +1557,8 @@ op_split(struct sh *s, struct ir_node *n, struct ir_type *out)
 			out[k].dims[axis] = dval(split[k]);
 		return 0;
 	}
-	if (x->dims[axis].kind != IR_DIM_VALUE || n->noutputs == 0)
+	if (x->dims[axis].kind != IR_DIM_VALUE || n->noutputs == 0 ||
+	    big(x->dims[axis].value))
 		return 0;
 	d = x->dims[axis].value;
 	if (ir_node_opset(n) >= 18 && ir_node_attr(n, "num_outputs")) {
@@ -1647,7 +1662,7 @@ op_slice(struct sh *s, struct ir_node *n, struct ir_type *out)
 		int64_t step = sp ? sp[k] : 1;
 		const struct ir_dim *d;
 
-		if (a < 0 || step == 0)
+		if (a < 0 || step == 0 || step == INT64_MIN)
 			return mk(s, &out[0], x->elem, x->rank);
 		d = &x->dims[a];
 		if (d->kind == IR_DIM_VALUE)
@@ -2217,10 +2232,13 @@ op_tile(struct sh *s, struct ir_node *n, struct ir_type *out)
 	    nr != (size_t)x->rank)
 		return 0;
 	for (i = 0; i < x->rank; i++) {
+		int64_t v;
+
 		if (rep[i] == 1)
 			out[0].dims[i] = x->dims[i];
-		else if (x->dims[i].kind == IR_DIM_VALUE)
-			out[0].dims[i] = dval(x->dims[i].value * rep[i]);
+		else if (x->dims[i].kind == IR_DIM_VALUE && rep[i] >= 0 &&
+		    !__builtin_mul_overflow(x->dims[i].value, rep[i], &v))
+			out[0].dims[i] = dval(v);
 	}
 	return 0;
 }
@@ -2258,7 +2276,8 @@ op_pad(struct sh *s, struct ir_node *n, struct ir_type *out)
 
 			if (pads[i] == 0 && pads[i + x->rank] == 0)
 				out[0].dims[i] = *d;
-			else if (d->kind == IR_DIM_VALUE)
+			else if (d->kind == IR_DIM_VALUE && !big(d->value) &&
+			    !big(pads[i]) && !big(pads[i + x->rank]))
 				out[0].dims[i] = dval(d->value + pads[i] +
 				    pads[i + x->rank]);
 		}
@@ -2276,7 +2295,8 @@ op_pad(struct sh *s, struct ir_node *n, struct ir_type *out)
 		d = &x->dims[a];
 		if (pads[k] == 0 && pads[k + na] == 0)
 			continue;
-		out[0].dims[a] = d->kind == IR_DIM_VALUE ? dval(d->value +
+		out[0].dims[a] = d->kind == IR_DIM_VALUE && !big(d->value) &&
+		    !big(pads[k]) && !big(pads[k + na]) ? dval(d->value +
 		    pads[k] + pads[k + na]) : dunknown();
 	}
 	return 0;
@@ -2321,7 +2341,8 @@ op_range(struct sh *s, struct ir_node *n, struct ir_type *out)
 	if (mk(s, &out[0], in_elem(n, 0), 1) < 0)
 		return -1;
 	if (!cint(s, in_v(n, 0), 0, &a) || !cint(s, in_v(n, 1), 0, &b) ||
-	    !cint(s, in_v(n, 2), 0, &d) || d == 0)
+	    !cint(s, in_v(n, 2), 0, &d) || d == 0 || big(a) || big(b) ||
+	    big(d))
 		return 0;
 	if (d > 0)
 		len = b > a ? (b - a + d - 1) / d : 0;
@@ -2631,7 +2652,7 @@ op_depth_space(struct sh *s, struct ir_node *n, struct ir_type *out)
 		return 0;
 	if (mk(s, &out[0], x->elem, x->rank) < 0)
 		return -1;
-	if (x->rank != 4 || b < 1)
+	if (x->rank != 4 || b < 1 || big(b) || big(b * b))
 		return 0;
 	out[0].dims[0] = x->dims[0];
 	for (i = 1; i < 4; i++) {
@@ -2639,7 +2660,7 @@ op_depth_space(struct sh *s, struct ir_node *n, struct ir_type *out)
 		bool shrink = (i == 1) == d2s;
 		int64_t f = i == 1 ? b * b : b;
 
-		if (d->kind != IR_DIM_VALUE)
+		if (d->kind != IR_DIM_VALUE || big(d->value))
 			continue;
 		if (!shrink)
 			out[0].dims[i] = dval(d->value * f);
@@ -3018,6 +3039,39 @@ base_of(const struct ir_value *v)
 	return v->type_inferred ? &v->type_decl : &v->type;
 }
 
+/* Does T have a negative dim_value (written by some exporters for a
+ * dynamic dim)? */
+static bool
+has_negative(const struct ir_type *t)
+{
+	int i;
+
+	if (t->kind != IR_TYPE_TENSOR)
+		return false;
+	for (i = 0; i < t->rank; i++)
+		if (t->dims[i].kind == IR_DIM_VALUE && t->dims[i].value < 0)
+			return true;
+	return false;
+}
+
+/* T with negative dim_values read as unknown, into O. */
+static int
+sanitize(struct sh *s, const struct ir_type *t, struct ir_type *o)
+{
+	int i;
+
+	*o = *t;
+	if (!has_negative(t))
+		return 0;
+	o->dims = arena_array(&s->tmp, (size_t)t->rank, sizeof(*o->dims));
+	if (o->dims == NULL)
+		return -1;
+	for (i = 0; i < t->rank; i++)
+		o->dims[i] = t->dims[i].kind == IR_DIM_VALUE &&
+		    t->dims[i].value < 0 ? dunknown() : t->dims[i];
+	return 0;
+}
+
 /*
  * Merge derived D into base B: unknown parts are filled, a dim_param
  * gives way to a concrete size, and where the two contradict each other
@@ -3025,11 +3079,20 @@ base_of(const struct ir_value *v)
  * reported against the declaration, once, without cascading).
  */
 static int
-merge(struct sh *s, const struct ir_type *b, const struct ir_type *d,
+merge(struct sh *s, const struct ir_type *base, const struct ir_type *d,
     struct ir_type *o)
 {
+	struct ir_type clean, dclean;
+	const struct ir_type *b = &clean;
 	int i;
 
+	if (sanitize(s, base, &clean) < 0)
+		return -1;
+	if (d != NULL) {
+		if (sanitize(s, d, &dclean) < 0)
+			return -1;
+		d = &dclean;
+	}
 	*o = *b;
 	if (d == NULL || d->kind != IR_TYPE_TENSOR)
 		return 0;
@@ -3129,8 +3192,9 @@ check_decl(struct sh *s, const struct ir_vinfo *vi, const struct ir_type *d,
 		    shapes_type_str(d, b, sizeof(b)));
 		return;
 	}
+	/* some exporters write 0 or -1 for a dynamic dim: not a size */
 	for (i = 0; i < t->rank; i++)
-		if (t->dims[i].kind == IR_DIM_VALUE &&
+		if (t->dims[i].kind == IR_DIM_VALUE && t->dims[i].value > 0 &&
 		    d->dims[i].kind == IR_DIM_VALUE &&
 		    t->dims[i].value != d->dims[i].value)
 			break;
@@ -3181,7 +3245,11 @@ infer_node(struct sh *s, struct frame *f, struct ir_node *n)
 		return -1;
 	for (i = 0; i < n->noutputs; i++)
 		out[i].rank = -1;
-	if (ir_domain_is_onnx(n->domain))
+	/* ranks beyond SH_MAX_RANK are not worth the arithmetic */
+	for (i = 0; i < n->ninputs; i++)
+		if (in_rank(n, i) > SH_MAX_RANK)
+			break;
+	if (ir_domain_is_onnx(n->domain) && i == n->ninputs)
 		e = hmap_get(&s->ops, n->op_type);
 	if (e != NULL && e->fn(s, n, out) < 0)
 		return -1;
@@ -3304,6 +3372,7 @@ push(struct sh *s, struct frame **stack, size_t *n, size_t *cap,
 {
 	struct frame *f;
 	struct ir_node *cycle;
+	size_t i;
 
 	if (arena_grow(&s->tmp, (void **)stack, cap, *n + 1,
 	    sizeof(**stack)) < 0)
@@ -3314,6 +3383,16 @@ push(struct sh *s, struct frame **stack, size_t *n, size_t *cap,
 	f->der = arena_array(&s->tmp, g->nvalues + 1, sizeof(*f->der));
 	if (f->der == NULL)
 		return -1;
+	/* declared inputs and initializers: negative dims are unknown */
+	for (i = 0; i < g->nvalues; i++) {
+		struct ir_value *v = g->values[i];
+		struct ir_type t;
+
+		if (v->kind == IR_VALUE_NODE || !has_negative(base_of(v)))
+			continue;
+		if (merge(s, base_of(v), NULL, &t) < 0 || commit(s, v, &t) < 0)
+			return -1;
+	}
 	if (sorted(g)) {
 		f->order = g->nodes;
 		return 0;

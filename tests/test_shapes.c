@@ -40,7 +40,7 @@ in(struct ir_graph *g, const char *name, int32_t elem, const char *dims)
 		size_t len = strcspn(p, ",");
 		struct ir_dim *d = &v->type.dims[r];
 
-		if (*p >= '0' && *p <= '9') {
+		if ((*p >= '0' && *p <= '9') || *p == '-') {
 			d->kind = IR_DIM_VALUE;
 			d->value = strtoll(p, NULL, 10);
 		} else if (*p == '?') {
@@ -776,6 +776,66 @@ test_more_ops(void **state)
 }
 
 static void
+count(void *arg, enum shapes_issue what, const struct ir_node *n,
+    const char *detail)
+{
+	(void)what;
+	(void)n;
+	(void)detail;
+	(*(int *)arg)++;
+}
+
+/* Exporters' -1 dims, absurd ranks and sizes: no finding, no crash, no
+ * overflow. */
+static void
+test_hostile(void **state)
+{
+	struct ir_model *m = b_model(13);
+	struct ir_graph *g = m->graph;
+	struct ir_value *x = fin(g, "x", "-1,3");
+	struct ir_value *big = fin(g, "big", "9223372036854775807,3,"
+	    "9223372036854775807");
+	struct ir_value *add = out(NODE(g, "Add", "add", x, fin(g, "y",
+	    "5,3")));
+	struct ir_node *cv = NODE(g, "Conv", "cv", big, fin(g, "w", "4,3,3"));
+	struct ir_node *pd = NODE(g, "Pad", "pd", big, cst(g, "pads", 6,
+	    0LL, 0LL, INT64_MAX, 0LL, 0LL, 5LL));
+	struct ir_value *sl = out(NODE(g, "Slice", "sl", x,
+	    cst(g, "st", 1, INT64_MAX), cst(g, "en", 1, INT64_MIN),
+	    cst(g, "ax", 1, 1LL), cst(g, "sp", 1, INT64_MIN)));
+	struct ir_value *rg = out(NODE(g, "Range", "rg",
+	    cst(g, "r0", -1, INT64_MIN), cst(g, "r1", -1, INT64_MAX),
+	    cst(g, "r2", -1, 1LL)));
+	struct ir_value *deep;
+	struct ir_node *tr;
+	char dims[400] = "1";
+	int found = 0, i;
+
+	(void)state;
+	for (i = 1; i < 100; i++)
+		strcat(dims, ",1");
+	deep = fin(g, "deep", dims);
+	tr = NODE(g, "Transpose", "tr", deep);
+	ais(tr, "perm", 2, 0LL, 150LL);
+	ais(cv, "strides", 1, INT64_MAX);
+	ais(cv, "dilations", 1, INT64_MAX);
+	b_output(g, add);
+	g->outputs[0].type = x->type;	/* declared [-1,3] */
+	assert_int_equal(shapes_infer_report(m, count, &found), 0);
+	assert_int_equal(found, 0);
+	assert_string_equal(ty(add), "float[5,3]");
+	assert_string_equal(ty(x), "float[?,3]");
+	assert_true(x->type_inferred);
+	assert_string_equal(ty(out(cv)), "float[9223372036854775807,4,?]");
+	assert_string_equal(ty(out(pd)),
+	    "float[9223372036854775807,3,?]");
+	assert_string_equal(ty(sl), "float[?,?]");
+	assert_string_equal(ty(rg), "int64[?]");
+	assert_string_equal(ty(out(tr)), "?");
+	ir_model_free(m);
+}
+
+static void
 dump(const char *path, bool all)
 {
 	struct diag_list d;
@@ -834,6 +894,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_idempotent),
 		cmocka_unit_test(test_control_flow),
 		cmocka_unit_test(test_more_ops),
+		cmocka_unit_test(test_hostile),
 	};
 
 	if (argc == 3 && strcmp(argv[1], "--dump") == 0) {
