@@ -60,7 +60,9 @@ struct sh {
 	shapes_report_fn *fn;
 	void *arg;
 	struct pmap consts;
-	struct hmap ops;
+	struct pmap calls;	/* call node -> body of its local function */
+	struct pmap entered;	/* function bodies already inferred */
+	struct hmap ops, ms_ops;
 	bool init_inputs_const;	/* ir_version < 4 */
 	struct frame *cur;
 };
@@ -3027,6 +3029,18 @@ static const struct op_entry op_table[] = {
 	{ "Det", op_det },
 };
 
+/*
+ * com.microsoft operators whose shapes ONNX Runtime documents
+ * (docs/ContribOperators.md) and that its optimizer leaves in re-saved
+ * models.
+ */
+static const struct op_entry ms_table[] = {
+	{ "BiasGelu", op_binary }, { "FastGelu", op_same },
+	{ "FusedConv", op_conv }, { "FusedGemm", op_gemm },
+	{ "Gelu", op_same }, { "QuickGelu", op_same },
+	{ "SkipLayerNormalization", op_same },
+};
+
 /* Merging a derivation into a value. */
 
 /*
@@ -3235,6 +3249,7 @@ static int
 infer_node(struct sh *s, struct frame *f, struct ir_node *n)
 {
 	const struct op_entry *e = NULL;
+	struct ir_graph *body;
 	struct ir_type *out;
 	size_t i;
 
@@ -3245,14 +3260,25 @@ infer_node(struct sh *s, struct frame *f, struct ir_node *n)
 		return -1;
 	for (i = 0; i < n->noutputs; i++)
 		out[i].rank = -1;
-	/* ranks beyond SH_MAX_RANK are not worth the arithmetic */
+	/* ranks beyond SH_MAX_RANK are not worth the arithmetic; a
+	 * function body's attribute references have no value yet */
 	for (i = 0; i < n->ninputs; i++)
 		if (in_rank(n, i) > SH_MAX_RANK)
-			break;
-	if (ir_domain_is_onnx(n->domain) && i == n->ninputs)
+			goto merge;
+	for (i = 0; i < n->nattrs; i++)
+		if (n->attrs[i].ref_attr_name != NULL)
+			goto merge;
+	if (ir_domain_is_onnx(n->domain))
 		e = hmap_get(&s->ops, n->op_type);
+	else if (strcmp(n->domain, "com.microsoft") == 0)
+		e = hmap_get(&s->ms_ops, n->op_type);
 	if (e != NULL && e->fn(s, n, out) < 0)
 		return -1;
+	if (e == NULL && (body = pmap_get(&s->calls, n)) != NULL)
+		for (i = 0; i < n->noutputs; i++)
+			if (gout(body, i) != NULL)
+				out[i] = *gout(body, i);
+merge:
 	for (i = 0; i < n->noutputs; i++) {
 		struct ir_value *v = n->outputs[i];
 		struct ir_type t;
@@ -3297,6 +3323,95 @@ enter_loop(struct sh *s, struct ir_node *n)
 			return -1;
 	}
 	return 0;
+}
+
+/* The key of a function or call in s->calls bookkeeping. */
+static const char *
+fkey(struct sh *s, const char *domain, const char *name)
+{
+	return arena_printf(&s->tmp, "%s\x01%s", domain ? domain : "",
+	    name ? name : "");
+}
+
+/*
+ * Local functions called exactly once get that call's input types (a
+ * body holds one type per value, so several call sites would mix).
+ */
+static int
+find_calls(struct sh *s)
+{
+	struct hmap count;
+	struct ir_graph **gs;
+	size_t ng, i, j;
+	int pass;
+
+	if (s->m->nfunctions == 0)
+		return 0;
+	hmap_init(&count, &s->tmp);
+	for (i = 0; i < s->m->nfunctions; i++) {
+		struct ir_function *fn = s->m->functions[i];
+		const char *k = fkey(s, fn->domain, fn->name);
+
+		if (k == NULL)
+			return -1;
+		/* a name defined twice (or overloaded) is ambiguous */
+		if (hmap_set(&count, k, fn->body == NULL ||
+		    hmap_get(&count, k) != NULL ? (void *)&count :
+		    (void *)fn) < 0)
+			return -1;
+	}
+	ng = ir_model_graphs(s->m, &gs);
+	for (pass = 0; pass < 2; pass++)
+		for (i = 0; i < ng; i++)
+			for (j = 0; j < gs[i]->nnodes; j++) {
+				struct ir_node *n = gs[i]->nodes[j];
+				const char *k;
+				struct ir_function *fn;
+
+				if (n->dead || ir_domain_is_onnx(n->domain))
+					continue;
+				if ((k = fkey(s, n->domain, n->op_type)) ==
+				    NULL)
+					return -1;
+				fn = hmap_get(&count, k);
+				if (fn == NULL || fn == (void *)&count)
+					continue;
+				if (pass == 0 && pmap_get(&s->calls, fn)) {
+					/* a second call site */
+					if (hmap_set(&count, k,
+					    (void *)&count) < 0)
+						return -1;
+					continue;
+				}
+				if (pass == 0 && pmap_put(&s->tmp, &s->calls,
+				    fn, n) < 0)
+					return -1;
+				if (pass == 1 && pmap_put(&s->tmp, &s->calls,
+				    n, fn->body) < 0)
+					return -1;
+			}
+	return 0;
+}
+
+/* Before a function body runs for its one call: the call's input
+ * types. */
+static int
+enter_call(struct sh *s, struct ir_node *n, struct ir_graph *b)
+{
+	size_t i;
+
+	for (i = 0; i < b->ninputs && i < n->ninputs; i++) {
+		struct ir_value *v = b->inputs[i].value;
+		const struct ir_value *x = n->inputs[i];
+		struct ir_type t;
+
+		if (v == NULL || v->graph != b || x == NULL)
+			continue;
+		if (merge(s, base_of(v), &x->type, &t) < 0 ||
+		    commit(s, v, &t) < 0)
+			return -1;
+	}
+	return pmap_put(&s->tmp, &s->entered, b, b);
 }
 
 /* Is G's node list already in topological order (the usual case)? */
@@ -3415,7 +3530,7 @@ run_graph(struct sh *s, struct ir_graph *root)
 		return -1;
 	while (n > 0) {
 		struct frame *f = &stack[n - 1];
-		struct ir_graph *subs[16];
+		struct ir_graph *subs[16], *body;
 		struct ir_node *nd;
 		size_t k, i;
 
@@ -3430,6 +3545,15 @@ run_graph(struct sh *s, struct ir_graph *root)
 			continue;
 		}
 		k = ir_node_subgraphs(nd, NULL, 0);
+		body = pmap_get(&s->calls, nd);
+		if (body != NULL && !f->entered &&
+		    pmap_get(&s->entered, body) == NULL) {
+			f->entered = true;
+			if (enter_call(s, nd, body) < 0 ||
+			    push(s, &stack, &n, &cap, body) < 0)
+				return -1;
+			continue;
+		}
 		if (k > 0 && !f->entered) {
 			struct ir_graph **gs = subs;
 
@@ -3473,18 +3597,30 @@ shapes_infer_report(struct ir_model *m, shapes_report_fn *fn, void *arg)
 	s.init_inputs_const = m->has_ir_version && m->ir_version < 4;
 	arena_init(&s.tmp, m->budget);
 	hmap_init(&s.ops, &s.tmp);
+	hmap_init(&s.ms_ops, &s.tmp);
 	for (i = 0; i < sizeof(op_table) / sizeof(op_table[0]); i++)
 		if (hmap_set(&s.ops, op_table[i].name,
 		    (void *)&op_table[i]) < 0) {
 			rc = -1;
 			goto out;
 		}
+	for (i = 0; i < sizeof(ms_table) / sizeof(ms_table[0]); i++)
+		if (hmap_set(&s.ms_ops, ms_table[i].name,
+		    (void *)&ms_table[i]) < 0) {
+			rc = -1;
+			goto out;
+		}
+	if (find_calls(&s) < 0) {
+		rc = -1;
+		goto out;
+	}
 	if (m->graph != NULL && run_graph(&s, m->graph) < 0) {
 		rc = -1;
 		goto out;
 	}
 	for (i = 0; i < m->nfunctions; i++)
 		if (m->functions[i]->body != NULL &&
+		    pmap_get(&s.entered, m->functions[i]->body) == NULL &&
 		    run_graph(&s, m->functions[i]->body) < 0) {
 			rc = -1;
 			goto out;

@@ -86,7 +86,32 @@ def attention(stale):
     return "# " + comment + "\n" + text_format.MessageToString(m)
 
 
+def function_call(declared):
+    """Main graph calls a local function once: the body sees the call's
+    input types and the call's outputs get the body's."""
+    body = helper.make_function(
+        "local", "AddRelu", ["a", "b"], ["r"],
+        [N("Add", ["a", "b"], ["s"]), N("Relu", ["s"], ["r"])],
+        [helper.make_opsetid("", 17)])
+    g = helper.make_graph(
+        [N("AddRelu", ["x", "y"], ["t"], domain="local"),
+         N("Neg", ["t"], ["z"])], "g",
+        [vi("x", F, [2, 3]), vi("y", F, [3])], [vi("z", F, [2, 3])],
+        value_info=[vi("t", F, declared)])
+    m = helper.make_model(g, producer_name="onnxfix-tests",
+                          opset_imports=[helper.make_opsetid("", 17),
+                                         helper.make_opsetid("local", 1)],
+                          functions=[body])
+    m.ir_version = 8
+    comment = ("S262: the call's value_info says [2,4], the body makes "
+               "[2,3]" if declared[1] == 4 else
+               "S262 must not fire: the body gives the call [2,3]")
+    return "# " + comment + "\n" + text_format.MessageToString(m)
+
+
 cases = {
+    "function-clean": function_call([2, 3]),
+    "function-fires": function_call([2, 4]),
     "export-clean": attention(False),
     "export-stale": attention(True),
     "elem-fires": model(
