@@ -1218,8 +1218,10 @@ op_layernorm(struct sh *s, struct ir_node *n, struct ir_type *out)
 	if (x == NULL || x->rank < 0 ||
 	    (axis = norm_axis(attr_i(n, "axis", -1), x->rank)) < 0)
 		return 0;
+	/* Mean and InvStdDev are of stash_type (float by default) */
 	for (k = 1; k < n->noutputs && k < 3; k++) {
-		if (mk(s, &out[k], 0, x->rank) < 0)
+		if (mk(s, &out[k], (int32_t)attr_i(n, "stash_type",
+		    IR_ELEM_FLOAT), x->rank) < 0)
 			return -1;
 		for (i = 0; i < x->rank; i++)
 			out[k].dims[i] = i < axis ? x->dims[i] : dval(1);

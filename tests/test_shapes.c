@@ -357,7 +357,7 @@ test_norm(void **state)
 	assert_string_equal(ty(bn->outputs[2]), "float[8]");
 	assert_string_equal(ty(out(in)), "float[N,8,5,5]");
 	assert_string_equal(ty(ln->outputs[0]), "float[N,8,5,5]");
-	assert_string_equal(ty(ln->outputs[1]), "?[N,8,1,1]");
+	assert_string_equal(ty(ln->outputs[1]), "float[N,8,1,1]");
 	ir_model_free(m);
 }
 
