@@ -842,6 +842,13 @@ const_arith(struct sh *s, struct ir_node *n)
 				c->e[i] = *x;
 			else if (strcmp(op, "Add") == 0 && isval(x, 0))
 				c->e[i] = *y;
+			/* a symbolic element is a size: never negative */
+			else if (strcmp(op, "Equal") == 0 &&
+			    ((x->kind == IR_DIM_VALUE && x->value < 0) ||
+			    (y->kind == IR_DIM_VALUE && y->value < 0)))
+				c->e[i] = dval(0);
+			else if (strcmp(op, "Equal") == 0 && dim_same(x, y))
+				c->e[i] = dval(1);
 			continue;
 		}
 		if (strcmp(op, "Add") == 0) {
@@ -2182,9 +2189,29 @@ op_constant_of_shape(struct sh *s, struct ir_node *n, struct ir_type *out)
 	const struct ir_attr *a = ir_node_attr(n, "value");
 	int32_t elem = IR_ELEM_FLOAT;
 
+	const struct sconst *shape = cget(s, in_v(n, 0));
+	struct sconst *c;
+	int64_t v = 0, len, i;
+
 	if (a != NULL && a->type == IR_ATTR_TENSOR && a->t != NULL)
 		elem = a->t->elem;
-	return dims_from_const(s, n, 0, elem, &out[0]);
+	if (dims_from_const(s, n, 0, elem, &out[0]) < 0)
+		return -1;
+	/* a small integer vector of one value */
+	if (shape == NULL || shape->n != 1 ||
+	    shape->e[0].kind != IR_DIM_VALUE ||
+	    (elem != IR_ELEM_INT64 && elem != IR_ELEM_INT32))
+		return 0;
+	len = shape->e[0].value;
+	if (len < 0 || len > SH_MAX_CONST ||
+	    (a != NULL && (tensor_small(a->t) != 1 ||
+	    tensor_int(a->t, 0, &v) < 0)))
+		return 0;
+	if ((c = const_new(s, 1, (size_t)len)) == NULL)
+		return -1;
+	for (i = 0; i < len; i++)
+		c->e[i] = dval(v);
+	return cput(s, n->outputs[0], c);
 }
 
 static int
@@ -2353,6 +2380,16 @@ op_range(struct sh *s, struct ir_node *n, struct ir_type *out)
 	else
 		len = a > b ? (a - b - d - 1) / -d : 0;
 	out[0].dims[0] = dval(len);
+	if (len <= SH_MAX_CONST) {
+		struct sconst *c = const_new(s, 1, (size_t)len);
+		int64_t i;
+
+		if (c == NULL)
+			return -1;
+		for (i = 0; i < len; i++)
+			c->e[i] = dval(a + i * d);
+		return cput(s, n->outputs[0], c);
+	}
 	return 0;
 }
 

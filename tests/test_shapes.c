@@ -11,6 +11,7 @@
  * compares them with the onnx package's inference.  --dump-all does the
  * same for every graph, subgraphs and function bodies included.
  */
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -775,6 +776,150 @@ test_more_ops(void **state)
 	ir_model_free(m);
 }
 
+/* PyTorch's Expand target: Where(Equal(t, -ones), ones, t). */
+static void
+test_expand_pattern(void **state)
+{
+	struct ir_model *m = b_model(13);
+	struct ir_graph *g = m->graph;
+	struct ir_value *x = fin(g, "x", "1,1,768");
+	struct ir_value *y = fin(g, "y", "B,S");
+	struct ir_value *sh = out(NODE(g, "Shape", "sh", y));
+	struct ir_node *cat = NODE(g, "Concat", "cat", sh,
+	    cst(g, "width", 1, 768LL));
+	struct ir_value *t = out(cat);
+	struct ir_node *cs = NODE(g, "ConstantOfShape", "cs",
+	    out(NODE(g, "Shape", "tsh", t)));
+	struct ir_value *neg = out(NODE(g, "Mul", "neg", out(cs),
+	    cst(g, "m1", -1, -1LL)));
+	struct ir_value *eq = out(NODE(g, "Equal", "eq", t, neg));
+	struct ir_value *w = out(NODE(g, "Where", "w", eq, out(cs), t));
+	struct ir_value *ex = out(NODE(g, "Expand", "ex", x, w));
+	struct ir_value *rg = out(NODE(g, "Range", "rg", cst(g, "r0", -1, 0LL),
+	    cst(g, "r1", -1, 3LL), cst(g, "r2", -1, 1LL)));
+	struct ir_value *rs = out(NODE(g, "Reshape", "rs", fin(g, "z", "6"),
+	    out(NODE(g, "Add", "ad", rg, cst(g, "one", -1, 1LL)))));
+	struct ir_attr *a;
+
+	(void)state;
+	ai(cat, "axis", 0);
+	a = attr(cs, "value", IR_ATTR_TENSOR);
+	a->t = cst(g, "one1", 1, 1LL)->init;
+	INFER(m);
+	assert_string_equal(ty(out(cs)), "int64[3]");
+	assert_string_equal(ty(ex), "float[B,S,768]");
+	/* Range 0..2 plus 1 is [1,2,3] */
+	assert_string_equal(ty(rs), "float[1,2,3]");
+	ir_model_free(m);
+}
+
+/* Every type of M as text, in a malloc'd string. */
+static char *
+snapshot(struct ir_model *m)
+{
+	struct ir_graph **gs;
+	size_t ng = ir_model_graphs(m, &gs), i, j, len = 0, cap = 4096;
+	char *buf = malloc(cap);
+
+	assert_non_null(buf);
+	buf[0] = '\0';
+	for (i = 0; i < ng; i++)
+		for (j = 0; j < gs[i]->nvalues; j++) {
+			char t[4096];
+			size_t k;
+
+			shapes_type_str(&gs[i]->values[j]->type, t, sizeof(t));
+			k = strlen(t);
+			if (len + k + 2 > cap) {
+				cap = 2 * (len + k + 2);
+				buf = realloc(buf, cap);
+				assert_non_null(buf);
+			}
+			memcpy(buf + len, t, k);
+			len += k;
+			buf[len++] = ';';
+			buf[len] = '\0';
+		}
+	return buf;
+}
+
+/* Inference twice on every real model gives the same types. */
+static int
+twice(const char *path)
+{
+	struct diag_list d;
+	struct ir_model *m;
+	char *a, *b;
+	int bad;
+
+	diag_list_init(&d);
+	if (onnxfix_load(path, NULL, &d, &m) != ONNXFIX_OK) {
+		fprintf(stderr, "%s: does not load\n", path);
+		diag_list_release(&d);
+		return 1;
+	}
+	assert_int_equal(shapes_infer(m), 0);
+	a = snapshot(m);
+	assert_int_equal(shapes_infer(m), 0);
+	b = snapshot(m);
+	bad = strcmp(a, b) != 0;
+	if (bad)
+		fprintf(stderr, "%s: second run differs\n", path);
+	free(a);
+	free(b);
+	onnxfix_model_free(m);
+	diag_list_release(&d);
+	return bad;
+}
+
+static void
+test_idempotent_models(void **state)
+{
+	static const char *const dirs[] = {
+		"/usr/share/libonnx-testdata/data/node",
+		"/usr/share/libonnx-testdata/data/pytorch-converted",
+		"/usr/share/libonnx-testdata/data/pytorch-operator",
+		"/usr/share/libonnx-testdata/data/simple",
+	};
+	char path[4096];
+	struct dirent *e;
+	size_t i;
+	int bad = 0, n = 0;
+	DIR *dp;
+
+	(void)state;
+	if ((dp = opendir("testdata/corpus")) != NULL) {
+		while ((e = readdir(dp)) != NULL) {
+			size_t k = strlen(e->d_name);
+
+			if (k < 5 || strcmp(e->d_name + k - 5, ".onnx") != 0)
+				continue;
+			snprintf(path, sizeof(path), "testdata/corpus/%s",
+			    e->d_name);
+			bad += twice(path);
+			n++;
+		}
+		closedir(dp);
+	}
+	for (i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+		if ((dp = opendir(dirs[i])) == NULL)
+			continue;
+		while ((e = readdir(dp)) != NULL) {
+			if (e->d_name[0] == '.')
+				continue;
+			snprintf(path, sizeof(path), "%s/%s/model.onnx",
+			    dirs[i], e->d_name);
+			bad += twice(path);
+			n++;
+		}
+		closedir(dp);
+	}
+	assert_true(n >= 8);
+	assert_int_equal(bad, 0);
+	if (n < 1000)
+		fprintf(stderr, "test_idempotent_models: %d models\n", n);
+}
+
 static void
 count(void *arg, enum shapes_issue what, const struct ir_node *n,
     const char *detail)
@@ -895,6 +1040,8 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_control_flow),
 		cmocka_unit_test(test_more_ops),
 		cmocka_unit_test(test_hostile),
+		cmocka_unit_test(test_expand_pattern),
+		cmocka_unit_test(test_idempotent_models),
 	};
 
 	if (argc == 3 && strcmp(argv[1], "--dump") == 0) {
