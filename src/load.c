@@ -19,6 +19,7 @@
 #include "onnx.pb-c.h"
 #include "onnxfix.h"
 #include "prescan.h"
+#include "skel.h"
 
 void
 onnxfix_options_default(struct onnxfix_options *o)
@@ -63,9 +64,13 @@ release(struct ir_model *m)
 	if (m->pb != NULL) {
 		ProtobufCAllocator a = { pb_alloc, pb_free, b };
 
+		if (m->skel != NULL)
+			skel_detach(m->skel);
 		protobuf_c_message_free_unpacked(m->pb, &a);
 		m->pb = NULL;
 	}
+	skel_free(m->skel);
+	m->skel = NULL;
 	if (m->file != NULL && m->file_size > 0 && m->release_file)
 		munmap((void *)m->file, m->file_size);
 	m->file = NULL;
@@ -159,21 +164,22 @@ conv_tensor(struct loader *L, const Onnx__TensorProto *tp)
 		t->size = tp->raw_data.len;
 		t->nfields++;
 	}
-#define TYPED(field)                                                  \
+#define TYPED(field, number)                                          \
 	if (tp->n_##field > 0) {                                      \
 		t->storage = IR_DATA_TYPED;                           \
 		t->ntyped = tp->n_##field;                            \
 		t->typed = tp->field;                                 \
+		t->typed_field = number;                              \
 		t->nfields++;                                         \
 	}
-	TYPED(float_data)
-	TYPED(int32_data)
-	TYPED(string_data)
+	TYPED(float_data, 4)
+	TYPED(int32_data, 5)
+	TYPED(string_data, 6)
 	if (tp->n_string_data > 0)
 		t->typed = NULL;
-	TYPED(int64_data)
-	TYPED(double_data)
-	TYPED(uint64_data)
+	TYPED(int64_data, 7)
+	TYPED(double_data, 10)
+	TYPED(uint64_data, 11)
 #undef TYPED
 	if (tp->has_data_location &&
 	    tp->data_location == ONNX__TENSOR_PROTO__DATA_LOCATION__EXTERNAL)
@@ -626,6 +632,7 @@ build(struct loader *L, const Onnx__ModelProto *mp)
 	if (conv_opsets(L, mp->opset_import, mp->n_opset_import, &m->opsets,
 	    &m->nopsets) < 0)
 		return ONNXFIX_EBUDGET;
+	m->has_training_info = mp->n_training_info > 0;
 	m->nmeta = mp->n_metadata_props;
 	m->meta = arena_array(&m->arena, m->nmeta + 1, sizeof(*m->meta));
 	if (m->meta == NULL)
@@ -706,6 +713,7 @@ onnxfix_load_buffer(const uint8_t *buf, size_t len, const char *name,
 	enum prescan_status ps;
 	enum onnxfix_status rc;
 	Onnx__ModelProto *mp;
+	struct skel *sk = NULL;
 	uint64_t limit;
 
 	*out = NULL;
@@ -756,7 +764,17 @@ onnxfix_load_buffer(const uint8_t *buf, size_t len, const char *name,
 		return ONNXFIX_EBUDGET;
 	}
 	budget_init(budget, (size_t)limit);
+	/* Large tensor payloads stay in BUF: decode a skeleton without them
+	 * (skel.h). */
+	if (skel_build(buf, len, SKEL_MIN_SPAN, &sk) < 0) {
+		diag_report(d, DIAG_LOAD_BUDGET, "", "out of memory");
+		free(budget);
+		return ONNXFIX_EBUDGET;
+	}
+	if (sk != NULL)
+		st.alloc_estimate -= sk->saved;
 	if (st.alloc_estimate > limit) {
+		skel_free(sk);
 		diag_report(d, DIAG_LOAD_BUDGET, "",
 		    "decoding needs about %" PRIu64 " bytes, budget %" PRIu64,
 		    st.alloc_estimate, limit);
@@ -771,13 +789,22 @@ onnxfix_load_buffer(const uint8_t *buf, size_t len, const char *name,
 	L.m = ir_model_new(budget);
 	if (L.m == NULL) {
 		diag_report(d, DIAG_LOAD_BUDGET, "", "out of memory");
+		skel_free(sk);
 		free(budget);
 		return ONNXFIX_EBUDGET;
 	}
 	L.m->release = release;
 	L.m->file = buf;
 	L.m->file_size = len;
-	mp = onnx__model_proto__unpack(&L.alloc, len, buf);
+	L.m->skel = sk;
+	mp = sk != NULL ? onnx__model_proto__unpack(&L.alloc, sk->len,
+	    sk->bytes) : onnx__model_proto__unpack(&L.alloc, len, buf);
+	if (mp != NULL && sk != NULL && skel_attach(sk, &mp->base) < 0) {
+		L.m->pb = mp;
+		diag_report(d, DIAG_LOAD_BUDGET, "", "out of memory");
+		onnxfix_model_free(L.m);
+		return ONNXFIX_EBUDGET;
+	}
 	if (mp == NULL) {
 		if (budget->exceeded)
 			diag_report(d, DIAG_LOAD_BUDGET, "",
@@ -850,16 +877,22 @@ onnxfix_load(const char *path, const struct onnxfix_options *o,
 		return ONNXFIX_EINPUT;
 	}
 	map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-	close(fd);
 	if (map == MAP_FAILED) {
 		diag_report(d, DIAG_LOAD_READ, "", "%s", strerror(errno));
+		close(fd);
 		return ONNXFIX_EIO;
 	}
 	rc = onnxfix_load_buffer(map, (size_t)st.st_size, path, o, d, out);
 	if (rc != ONNXFIX_OK) {
 		munmap(map, (size_t)st.st_size);
+		close(fd);
 		return rc;
 	}
+	/* The writer copies spans from the file itself (stream.c). */
+	if ((*out)->skel != NULL)
+		(*out)->skel->fd = fd;
+	else
+		close(fd);
 	(*out)->path = path;
 	(*out)->release_file = true;
 	return ONNXFIX_OK;

@@ -369,6 +369,19 @@ cmd_fix(struct cli *c, int argc, char **argv)
 	if (out == NULL && !c->o.dry_run)
 		return usage_error("fix",
 		    "no output: give -o FILE, --in-place or --dry-run", NULL);
+	{
+		char why[1024];
+
+		switch (onnxfix_maps_check(&c->o, why, sizeof(why))) {
+		case 0:
+			break;
+		case -2:
+			fprintf(stderr, "onnxfix: %s\n", why);
+			return EXIT_IO;
+		default:
+			return usage_error("fix", why, NULL);
+		}
+	}
 	if ((rc = report_open(c, &r, "fix")) >= 0)
 		return rc;
 	/* fix reports its notes; findings do not change its status. */

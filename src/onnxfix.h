@@ -101,6 +101,11 @@ struct onnxfix_options {
 	const char *const *maps;
 	size_t nmaps;
 	const char *map_file;
+	/* Long work (writing a large model) calls this now and then with
+	 * the bytes DONE out of TOTAL; NULL: none.  The CLI draws it. */
+	void (*progress)(void *arg, const char *what, uint64_t done,
+	    uint64_t total);
+	void *progress_arg;
 };
 
 /*
@@ -108,6 +113,14 @@ struct onnxfix_options {
  * or -1 when SPEC names no known target.
  */
 int onnxfix_parse_target(const char *spec, struct onnxfix_target *t);
+/*
+ * Parse and validate the custom-op mappings of O (--map, --map-file)
+ * against the operator tables.  Returns 0; -1 when one is invalid, -2
+ * when the map file cannot be read, -3 out of memory; WHY (SIZE bytes)
+ * then says why, escaped.
+ */
+int onnxfix_maps_check(const struct onnxfix_options *o, char *why,
+    size_t size);
 /* "onnx", "pytorch", "keras", "tf" -> enum; -1 when unknown. */
 int onnxfix_parse_convention(const char *spec);
 /* Short name of a target kind: "ort-cpu", ...; "onnx" for ONNX. */

@@ -22,6 +22,7 @@
 #include "onnx.pb-c.h"
 #include "onnxfix.h"
 #include "prescan.h"
+#include "stream.h"
 
 struct saver {
 	struct arena a;		/* scratch for the rebuilt messages */
@@ -408,6 +409,28 @@ build_model(struct saver *S, struct ir_model *m)
 		    m->functions[i])) == NULL)
 			return NULL;
 	mp->n_functions = m->nfunctions;
+	if (m->opsets_dirty) {
+		mp->n_opset_import = m->nopsets;
+		mp->opset_import = arena_array(&S->a, m->nopsets + 1,
+		    sizeof(*mp->opset_import));
+		if (mp->opset_import == NULL)
+			return NULL;
+		for (i = 0; i < m->nopsets; i++) {
+			const Onnx__OperatorSetIdProto *oo = m->opsets[i].orig;
+			Onnx__OperatorSetIdProto *e = NEW(S,
+			    Onnx__OperatorSetIdProto,
+			    ONNX__OPERATOR_SET_ID_PROTO__INIT);
+
+			if (e == NULL)
+				return NULL;
+			if (oo != NULL)
+				*e = *oo;
+			e->domain = (char *)m->opsets[i].domain;
+			e->has_version = 1;
+			e->version = m->opsets[i].version;
+			mp->opset_import[i] = e;
+		}
+	}
 	if (m->meta_dirty) {
 		mp->n_metadata_props = m->nmeta;
 		mp->metadata_props = arena_array(&S->a, m->nmeta + 1,
@@ -426,6 +449,18 @@ build_model(struct saver *S, struct ir_model *m)
 			mp->metadata_props[i] = e;
 		}
 	}
+	return mp;
+}
+
+void *
+save_build_model(struct ir_model *m, struct arena *a)
+{
+	struct saver S;
+	Onnx__ModelProto *mp;
+
+	S.a = *a;
+	mp = build_model(&S, m);
+	*a = S.a;
 	return mp;
 }
 
@@ -609,7 +644,8 @@ onnxfix_save(struct ir_model *m, const char *path,
 	uint8_t *buf;
 	size_t len;
 
-	(void)o;
+	if (stream_wanted(m, path))
+		return stream_save(m, path, o, d);
 	rc = onnxfix_encode(m, d, &buf, &len);
 	if (rc != ONNXFIX_OK)
 		return rc;

@@ -348,12 +348,16 @@ tensor_int(const struct ir_tensor *t, size_t i, int64_t *out)
 		return -1;
 	switch (t->elem) {
 	case IR_ELEM_INT64:
+		if (t->typed_field != 7)
+			return -1;
 		*out = ((const int64_t *)t->typed)[i];
 		return 0;
 	case IR_ELEM_INT32:
 	case IR_ELEM_INT8:
 	case IR_ELEM_UINT8:
 	case IR_ELEM_BOOL:
+		if (t->typed_field != 5)
+			return -1;
 		*out = ((const int32_t *)t->typed)[i];
 		return 0;
 	default:
@@ -370,9 +374,13 @@ tensor_float(const struct ir_tensor *t, size_t i, double *out)
 		return -1;
 	switch (t->elem) {
 	case IR_ELEM_FLOAT:
+		if (t->typed_field != 4)
+			return -1;
 		*out = ((const float *)t->typed)[i];
 		return 0;
 	case IR_ELEM_DOUBLE:
+		if (t->typed_field != 10)
+			return -1;
 		*out = ((const double *)t->typed)[i];
 		return 0;
 	default:

@@ -1,0 +1,449 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Tensor payloads as spans (skel.c) and the streaming writer (stream.c):
+ * large raw_data stays in the input (the IR's data pointer lies within
+ * the file mapping, the budget never sees the bytes), the round trip is
+ * exact with large tensors anywhere in the model (initializers, Constant
+ * attributes, subgraphs, sparse initializers, unknown fields beside
+ * them), and a saved model is byte-identical to the canonical encoding.
+ */
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "builder.h"
+#include "onnx.pb-c.h"
+#include "skel.h"
+
+#define BIG (1024 * 1024)
+
+static uint8_t *
+pattern(size_t n, unsigned seed)
+{
+	uint8_t *p = malloc(n);
+	size_t i;
+
+	assert_non_null(p);
+	for (i = 0; i < n; i++)
+		p[i] = (uint8_t)(i * 31 + seed);
+	return p;
+}
+
+static Onnx__TensorProto *
+tensor(const char *name, size_t bytes, unsigned seed)
+{
+	Onnx__TensorProto *t = calloc(1, sizeof(*t));
+	int64_t *dims = malloc(sizeof(*dims));
+
+	assert_non_null(t);
+	assert_non_null(dims);
+	onnx__tensor_proto__init(t);
+	t->name = (char *)name;
+	t->has_data_type = 1;
+	t->data_type = 2;	/* uint8 */
+	dims[0] = (int64_t)bytes;
+	t->n_dims = 1;
+	t->dims = dims;
+	t->has_raw_data = 1;
+	t->raw_data.len = bytes;
+	t->raw_data.data = pattern(bytes, seed);
+	return t;
+}
+
+static void
+tensor_free(Onnx__TensorProto *t)
+{
+	free(t->dims);
+	free(t->raw_data.data);
+	free(t);
+}
+
+static Onnx__ValueInfoProto *
+vinfo(const char *name)
+{
+	Onnx__ValueInfoProto *v = calloc(1, sizeof(*v));
+
+	assert_non_null(v);
+	onnx__value_info_proto__init(v);
+	v->name = (char *)name;
+	return v;
+}
+
+/*
+ * A model whose large payloads sit at every kind of place: a big and a
+ * small initializer (the big one with an unknown field after its data),
+ * a Constant node's tensor attribute, an If whose then-branch has its own
+ * initializer, and a sparse initializer.  When COLLIDE, one more
+ * initializer holds 16 bytes that look like a placeholder.  Returns the
+ * packed bytes.
+ */
+static uint8_t *
+make_model(size_t *len, bool collide)
+{
+	static uint8_t unknown_data[] = { 3, 'a', 'b', 'c' };
+	static uint8_t fake[16] = { 0xff, 'o', 'n', 'x', 'f', 'i', 'x', 0,
+	    1 };
+	Onnx__ModelProto mp = ONNX__MODEL_PROTO__INIT;
+	Onnx__GraphProto g = ONNX__GRAPH_PROTO__INIT,
+	    sub = ONNX__GRAPH_PROTO__INIT;
+	Onnx__OperatorSetIdProto op = ONNX__OPERATOR_SET_ID_PROTO__INIT,
+	    *ops[1] = { &op };
+	Onnx__NodeProto n0 = ONNX__NODE_PROTO__INIT,
+	    n1 = ONNX__NODE_PROTO__INIT, n2 = ONNX__NODE_PROTO__INIT,
+	    sn = ONNX__NODE_PROTO__INIT, *nodes[3] = { &n0, &n1, &n2 },
+	    *subnodes[1] = { &sn };
+	Onnx__AttributeProto at = ONNX__ATTRIBUTE_PROTO__INIT,
+	    ag = ONNX__ATTRIBUTE_PROTO__INIT, ae = ONNX__ATTRIBUTE_PROTO__INIT,
+	    *ats[1] = { &at }, *ags[2] = { &ag, &ae };
+	Onnx__SparseTensorProto sp = ONNX__SPARSE_TENSOR_PROTO__INIT,
+	    *sps[1] = { &sp };
+	ProtobufCMessageUnknownField uf = { 999,
+	    PROTOBUF_C_WIRE_TYPE_LENGTH_PREFIXED, sizeof(unknown_data),
+	    unknown_data };
+	Onnx__TensorProto *inits[3], *sinit[1], *ct, *sv, *si;
+	Onnx__ValueInfoProto *in[1], *out[1], *sout[1];
+	char *n0in[2] = { "x", "w" }, *n0out[1] = { "y" },
+	    *n1out[1] = { "c" }, *n2in[1] = { "cond" }, *n2out[1] = { "z" },
+	    *snin[2] = { "y", "ws" }, *snout[1] = { "s" };
+	int64_t sdims[1] = { 2048 };
+	uint8_t *buf;
+
+	op.has_version = 1;
+	op.version = 17;
+	inits[0] = tensor("w", BIG, 1);
+	inits[0]->base.n_unknown_fields = 1;
+	inits[0]->base.unknown_fields = &uf;
+	inits[1] = tensor("b", 100, 2);
+	inits[2] = collide ? tensor("f", 16, 0) : NULL;
+	if (collide)
+		memcpy(inits[2]->raw_data.data, fake, 16);
+	ct = tensor("", 8192, 3);
+	sinit[0] = tensor("ws", 5000, 4);
+	sv = tensor("sp", 4096, 5);
+	si = tensor("", 8, 6);
+	in[0] = vinfo("x");
+	out[0] = vinfo("z");
+	sout[0] = vinfo("s");
+	n0.op_type = "MatMul";
+	n0.n_input = 2;
+	n0.input = n0in;
+	n0.n_output = 1;
+	n0.output = n0out;
+	n1.op_type = "Constant";
+	n1.n_output = 1;
+	n1.output = n1out;
+	at.name = "value";
+	at.has_type = 1;
+	at.type = ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__TENSOR;
+	at.t = ct;
+	n1.n_attribute = 1;
+	n1.attribute = ats;
+	sn.op_type = "Add";
+	sn.n_input = 2;
+	sn.input = snin;
+	sn.n_output = 1;
+	sn.output = snout;
+	sub.name = "then";
+	sub.n_node = 1;
+	sub.node = subnodes;
+	sub.n_initializer = 1;
+	sub.initializer = sinit;
+	sub.n_output = 1;
+	sub.output = sout;
+	ag.name = "then_branch";
+	ag.has_type = 1;
+	ag.type = ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__GRAPH;
+	ag.g = &sub;
+	ae.name = "else_branch";
+	ae.has_type = 1;
+	ae.type = ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__GRAPH;
+	ae.g = &sub;
+	n2.op_type = "If";
+	n2.n_input = 1;
+	n2.input = n2in;
+	n2.n_output = 1;
+	n2.output = n2out;
+	n2.n_attribute = 2;
+	n2.attribute = ags;
+	sp.values = sv;
+	sp.indices = si;
+	sp.n_dims = 1;
+	sp.dims = sdims;
+	g.name = "g";
+	g.n_node = 3;
+	g.node = nodes;
+	g.n_initializer = collide ? 3 : 2;
+	g.initializer = inits;
+	g.n_sparse_initializer = 1;
+	g.sparse_initializer = sps;
+	g.n_input = 1;
+	g.input = in;
+	g.n_output = 1;
+	g.output = out;
+	mp.has_ir_version = 1;
+	mp.ir_version = 8;
+	mp.n_opset_import = 1;
+	mp.opset_import = ops;
+	mp.graph = &g;
+	*len = protobuf_c_message_get_packed_size(&mp.base);
+	buf = malloc(*len);
+	assert_non_null(buf);
+	assert_int_equal(protobuf_c_message_pack(&mp.base, buf), *len);
+	inits[0]->base.n_unknown_fields = 0;
+	tensor_free(inits[0]);
+	tensor_free(inits[1]);
+	if (collide)
+		tensor_free(inits[2]);
+	tensor_free(ct);
+	tensor_free(sinit[0]);
+	tensor_free(sv);
+	tensor_free(si);
+	free(in[0]);
+	free(out[0]);
+	free(sout[0]);
+	return buf;
+}
+
+static bool
+within(const void *p, size_t n, const uint8_t *buf, size_t len)
+{
+	const uint8_t *q = p;
+
+	return q >= buf && q + n <= buf + len;
+}
+
+static void
+test_spans_point_into_input(void **state)
+{
+	struct diag_list d;
+	struct ir_model *m;
+	struct ir_graph *g;
+	struct ir_attr *a;
+	uint8_t *buf, *want;
+	size_t len;
+
+	(void)state;
+	buf = make_model(&len, false);
+	diag_list_init(&d);
+	assert_int_equal(onnxfix_load_buffer(buf, len, "x", NULL, &d, &m),
+	    ONNXFIX_OK);
+	assert_non_null(m->skel);
+	/* w (1 MiB), the Constant's 8 KiB, 5000 bytes in each branch (the
+	 * same subgraph twice) and the sparse values' 4096: five spans. */
+	assert_int_equal(m->skel->nspans, 5);
+	g = m->graph;
+	assert_int_equal(g->ninits, 2);
+	want = pattern(BIG, 1);
+	assert_int_equal(g->inits[0]->storage, IR_DATA_RAW);
+	assert_int_equal(g->inits[0]->size, BIG);
+	assert_true(within(g->inits[0]->data, BIG, buf, len));
+	assert_memory_equal(g->inits[0]->data, want, BIG);
+	free(want);
+	/* a small payload is decoded (copied) as before */
+	assert_int_equal(g->inits[1]->size, 100);
+	assert_false(within(g->inits[1]->data, 100, buf, len));
+	a = ir_node_attr(g->nodes[1], "value");
+	assert_non_null(a);
+	assert_non_null(a->t);
+	assert_int_equal(a->t->size, 8192);
+	assert_true(within(a->t->data, 8192, buf, len));
+	a = ir_node_attr(g->nodes[2], "then_branch");
+	assert_non_null(a->g);
+	assert_int_equal(a->g->ninits, 1);
+	assert_true(within(a->g->inits[0]->data, 5000, buf, len));
+	/* the budget never held the payloads */
+	assert_true(m->budget->peak < BIG);
+	onnxfix_model_free(m);
+	diag_list_release(&d);
+	free(buf);
+}
+
+/* Decode then encode with protobuf-c alone. */
+static uint8_t *
+canonical(const uint8_t *buf, size_t len, size_t *outlen)
+{
+	Onnx__ModelProto *mp = onnx__model_proto__unpack(NULL, len, buf);
+	uint8_t *out;
+
+	assert_non_null(mp);
+	*outlen = protobuf_c_message_get_packed_size(&mp->base);
+	out = malloc(*outlen);
+	assert_non_null(out);
+	assert_int_equal(protobuf_c_message_pack(&mp->base, out), *outlen);
+	onnx__model_proto__free_unpacked(mp, NULL);
+	return out;
+}
+
+static void
+roundtrip(bool collide)
+{
+	struct diag_list d;
+	struct ir_model *m;
+	uint8_t *buf, *want, *a, *b;
+	size_t len, wantlen, alen, blen;
+
+	buf = make_model(&len, collide);
+	want = canonical(buf, len, &wantlen);
+	diag_list_init(&d);
+	assert_int_equal(onnxfix_load_buffer(buf, len, "x", NULL, &d, &m),
+	    ONNXFIX_OK);
+	if (collide)
+		assert_null(m->skel);	/* a look-alike: no skeleton */
+	else
+		assert_non_null(m->skel);
+	assert_int_equal(onnxfix_encode(m, &d, &a, &alen), ONNXFIX_OK);
+	assert_int_equal(onnxfix_encode(m, &d, &b, &blen), ONNXFIX_OK);
+	assert_int_equal(alen, wantlen);
+	assert_memory_equal(a, want, alen);
+	assert_int_equal(alen, blen);
+	assert_memory_equal(a, b, alen);
+	/* protobuf-c writes in field order, as the input was made */
+	assert_int_equal(alen, len);
+	assert_memory_equal(a, buf, len);
+	free(a);
+	free(b);
+	onnxfix_model_free(m);
+	diag_list_release(&d);
+	free(want);
+	free(buf);
+}
+
+static void
+test_roundtrip_exact(void **state)
+{
+	(void)state;
+	roundtrip(false);
+}
+
+static void
+test_placeholder_lookalike(void **state)
+{
+	(void)state;
+	roundtrip(true);
+}
+
+/* The skeleton itself: valid protobuf, the payloads left out, and every
+ * enclosing length right (protobuf-c decodes it). */
+static void
+test_skeleton_bytes(void **state)
+{
+	Onnx__ModelProto *mp;
+	struct skel *s;
+	uint8_t *buf;
+	size_t len;
+
+	(void)state;
+	buf = make_model(&len, false);
+	assert_int_equal(skel_build(buf, len, SKEL_MIN_SPAN, &s), 1);
+	assert_int_equal(s->nspans, 5);
+	assert_int_equal(s->saved, BIG + 8192 + 5000 * 2 + 4096);
+	assert_true(s->len < len - s->saved + 200);
+	mp = onnx__model_proto__unpack(NULL, s->len, s->bytes);
+	assert_non_null(mp);
+	assert_int_equal(mp->graph->initializer[0]->raw_data.len, 16);
+	assert_int_equal(mp->graph->initializer[1]->raw_data.len, 100);
+	onnx__model_proto__free_unpacked(mp, NULL);
+	skel_free(s);
+	/* nothing large enough: no skeleton */
+	assert_int_equal(skel_build(buf, len, BIG + 1, &s), 0);
+	assert_null(s);
+	free(buf);
+}
+
+static void
+write_file(const char *path, const uint8_t *buf, size_t len)
+{
+	FILE *fp = fopen(path, "wb");
+
+	assert_non_null(fp);
+	assert_int_equal(fwrite(buf, 1, len, fp), len);
+	assert_int_equal(fclose(fp), 0);
+}
+
+static uint8_t *
+slurp(const char *path, size_t *len)
+{
+	struct stat st;
+	uint8_t *buf;
+	FILE *fp = fopen(path, "rb");
+
+	assert_non_null(fp);
+	assert_int_equal(fstat(fileno(fp), &st), 0);
+	buf = malloc((size_t)st.st_size + 1);
+	assert_non_null(buf);
+	assert_int_equal(fread(buf, 1, (size_t)st.st_size, fp),
+	    (size_t)st.st_size);
+	fclose(fp);
+	*len = (size_t)st.st_size;
+	return buf;
+}
+
+static void
+note_progress(void *arg, const char *what, uint64_t done, uint64_t total)
+{
+	uint64_t *last = arg;
+
+	assert_string_equal(what, "writing");
+	assert_true(done <= total);
+	*last = done;
+}
+
+/* onnxfix_save of a loaded file streams the spans from the file and
+ * writes the same bytes; the model's data lies within the mapping. */
+static void
+test_save_streams(void **state)
+{
+	char dir[] = "/tmp/onnxfix-skel.XXXXXX", in[64], out[64];
+	struct onnxfix_options o;
+	struct diag_list d;
+	struct ir_model *m;
+	uint8_t *buf, *back;
+	size_t len, blen;
+	uint64_t last = 0;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(in, sizeof(in), "%s/in.onnx", dir);
+	snprintf(out, sizeof(out), "%s/out.onnx", dir);
+	buf = make_model(&len, false);
+	write_file(in, buf, len);
+	onnxfix_options_default(&o);
+	o.progress = note_progress;
+	o.progress_arg = &last;
+	diag_list_init(&d);
+	assert_int_equal(onnxfix_load(in, &o, &d, &m), ONNXFIX_OK);
+	assert_non_null(m->skel);
+	assert_true(m->skel->fd >= 0);
+	assert_true(within(m->graph->inits[0]->data, BIG, m->file,
+	    m->file_size));
+	assert_int_equal(onnxfix_save(m, out, &o, &d), ONNXFIX_OK);
+	assert_int_equal(d.n, 0);
+	assert_true(last > BIG);
+	back = slurp(out, &blen);
+	assert_int_equal(blen, len);
+	assert_memory_equal(back, buf, len);
+	free(back);
+	onnxfix_model_free(m);
+	diag_list_release(&d);
+	unlink(in);
+	unlink(out);
+	rmdir(dir);
+	free(buf);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_spans_point_into_input),
+		cmocka_unit_test(test_roundtrip_exact),
+		cmocka_unit_test(test_placeholder_lookalike),
+		cmocka_unit_test(test_skeleton_bytes),
+		cmocka_unit_test(test_save_streams),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
