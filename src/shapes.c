@@ -599,6 +599,18 @@ shapes_type_str(const struct ir_type *t, char *buf, size_t size)
 }
 
 static void
+report_at(struct sh *s, enum shapes_issue what, const struct ir_graph *g,
+    const struct ir_node *n, const char *fmt, va_list ap)
+{
+	char buf[1024];
+
+	if (s->fn == NULL)
+		return;
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	s->fn(s->arg, what, g, n, buf);
+}
+
+static void
 report(struct sh *s, enum shapes_issue what, const struct ir_node *n,
     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
@@ -606,15 +618,28 @@ static void
 report(struct sh *s, enum shapes_issue what, const struct ir_node *n,
     const char *fmt, ...)
 {
-	char buf[1024];
 	va_list ap;
 
-	if (s->fn == NULL)
-		return;
 	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
+	report_at(s, what, n->graph, n, fmt, ap);
 	va_end(ap);
-	s->fn(s->arg, what, n, buf);
+}
+
+static void
+report_decl(struct sh *s, enum shapes_issue what, const struct ir_value *v,
+    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+/* A declaration finding: at V's producer, or at its graph when V is an
+ * initializer. */
+static void
+report_decl(struct sh *s, enum shapes_issue what, const struct ir_value *v,
+    const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	report_at(s, what, v->graph, v->producer, fmt, ap);
+	va_end(ap);
 }
 
 static const char *
@@ -3231,25 +3256,26 @@ check_decl(struct sh *s, const struct ir_vinfo *vi, const struct ir_type *d,
     const char *where)
 {
 	const struct ir_type *t = &vi->type;
-	const struct ir_node *n = vi->value->producer;
+	const struct ir_value *n = vi->value;
+	const char *what = n->producer != NULL ? "inferred" : "initializer is";
 	char e[DIAG_ESCAPE_SIZE], a[256], b[256];
 	int i;
 
 	if (t->kind != IR_TYPE_TENSOR || d->kind != IR_TYPE_TENSOR)
 		return;
 	if (t->elem != 0 && d->elem != 0 && t->elem != d->elem) {
-		report(s, SHAPES_DECL_ELEM, n, "%s '%s' is %s, inferred %s",
+		report_decl(s, SHAPES_DECL_ELEM, n, "%s '%s' is %s, %s %s",
 		    where, esc_name(e, vi->value),
-		    shapes_type_str(t, a, sizeof(a)),
+		    shapes_type_str(t, a, sizeof(a)), what,
 		    shapes_type_str(d, b, sizeof(b)));
 		return;
 	}
 	if (t->rank < 0 || d->rank < 0)
 		return;
 	if (t->rank != d->rank) {
-		report(s, SHAPES_DECL_RANK, n, "%s '%s' is %s, inferred %s",
+		report_decl(s, SHAPES_DECL_RANK, n, "%s '%s' is %s, %s %s",
 		    where, esc_name(e, vi->value),
-		    shapes_type_str(t, a, sizeof(a)),
+		    shapes_type_str(t, a, sizeof(a)), what,
 		    shapes_type_str(d, b, sizeof(b)));
 		return;
 	}
@@ -3260,9 +3286,9 @@ check_decl(struct sh *s, const struct ir_vinfo *vi, const struct ir_type *d,
 		    t->dims[i].value != d->dims[i].value)
 			break;
 	if (i < t->rank)
-		report(s, SHAPES_DECL_DIM, n, "%s '%s' is %s, inferred %s",
+		report_decl(s, SHAPES_DECL_DIM, n, "%s '%s' is %s, %s %s",
 		    where, esc_name(e, vi->value),
-		    shapes_type_str(t, a, sizeof(a)),
+		    shapes_type_str(t, a, sizeof(a)), what,
 		    shapes_type_str(d, b, sizeof(b)));
 }
 
@@ -3288,6 +3314,12 @@ check_graph(struct sh *s, struct frame *f)
 		if (v != NULL && v->graph == g && v->kind == IR_VALUE_NODE &&
 		    v->producer != NULL && f->der[v->id] != NULL)
 			check_decl(s, &g->value_info[i], f->der[v->id],
+			    "value_info");
+		/* an initializer's own dims are its type */
+		if (v != NULL && v->graph == g &&
+		    v->kind == IR_VALUE_INITIALIZER && v->init != NULL &&
+		    !v->duplicate)
+			check_decl(s, &g->value_info[i], base_of(v),
 			    "value_info");
 	}
 }

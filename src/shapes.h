@@ -39,7 +39,8 @@
 
 /* What shapes_infer_report() found. */
 enum shapes_issue {
-	SHAPES_DECL_ELEM,	/* declared element type differs */
+	SHAPES_DECL_ELEM,	/* declared element type differs (from
+				 * inference or an initializer's own) */
 	SHAPES_DECL_RANK,	/* declared rank differs */
 	SHAPES_DECL_DIM,	/* a declared dim_value differs */
 	SHAPES_BROADCAST,	/* operands are not broadcastable */
@@ -51,10 +52,11 @@ enum shapes_issue {
 
 /*
  * Called once per finding: N is the node concerned (for declarations,
- * the producer of the value), DETAIL an escaped description.
+ * the producer of the value; NULL for an initializer, then G is where it
+ * is defined), DETAIL an escaped description.
  */
 typedef void shapes_report_fn(void *arg, enum shapes_issue what,
-    const struct ir_node *n, const char *detail);
+    const struct ir_graph *g, const struct ir_node *n, const char *detail);
 
 /* Infer types for all of M.  0, or -1 when out of budget. */
 int shapes_infer(struct ir_model *m);

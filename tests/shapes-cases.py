@@ -112,6 +112,18 @@ def function_call(declared):
 cases = {
     "function-clean": function_call([2, 3]),
     "function-fires": function_call([2, 4]),
+    "init-fires": model(
+        "S262: value_info gives the initializer W dims it does not have",
+        [N("MatMul", ["X", "W"], ["Y"])],
+        [vi("X", F, [1, 3])], [vi("Y", F, [1, 2])],
+        inits=[numpy_helper.from_array(np.ones((3, 2), np.float32), "W")],
+        value_info=[vi("W", F, [2, 3])]),
+    "init-clean": model(
+        "S262 must not fire: value_info agrees with the initializer",
+        [N("MatMul", ["X", "W"], ["Y"])],
+        [vi("X", F, [1, 3])], [vi("Y", F, [1, 2])],
+        inits=[numpy_helper.from_array(np.ones((3, 2), np.float32), "W")],
+        value_info=[vi("W", F, [3, "n"])]),
     "export-clean": attention(False),
     "export-stale": attention(True),
     "elem-fires": model(

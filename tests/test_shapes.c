@@ -921,10 +921,11 @@ test_idempotent_models(void **state)
 }
 
 static void
-count(void *arg, enum shapes_issue what, const struct ir_node *n,
-    const char *detail)
+count(void *arg, enum shapes_issue what, const struct ir_graph *g,
+    const struct ir_node *n, const char *detail)
 {
 	(void)what;
+	(void)g;
 	(void)n;
 	(void)detail;
 	(*(int *)arg)++;
