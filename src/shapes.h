@@ -26,11 +26,12 @@
  * from that.  Inferred types are allocated from the model arena; they
  * are not written back (save.c writes the declarations only).
  *
- * The pipeline runs shapes_infer() once before the analysis passes and
- * once before the rewrite passes.  A rewrite pass that creates values
- * must set their types itself (leaving type_inferred false) or call
- * shapes_infer() again after its change; a pass that changes the type
- * of a value with type_inferred set clears type_inferred.
+ * The pipeline runs shapes_infer() once before the analysis passes, once
+ * before the rewrite passes and again after every rewrite pass that
+ * changed the model.  A rewrite pass that creates values and needs their
+ * types before it returns must set them itself (leaving type_inferred
+ * false) or call shapes_infer() after its change; a pass that changes
+ * the type of a value with type_inferred set clears type_inferred.
  */
 #ifndef ONNXFIX_SHAPES_H
 #define ONNXFIX_SHAPES_H
