@@ -109,7 +109,51 @@ def function_call(declared):
     return "# " + comment + "\n" + text_format.MessageToString(m)
 
 
+def subgraph_if():
+    """A stale value_info inside an If branch."""
+    then_g = helper.make_graph(
+        [N("Relu", ["x"], ["t"]), N("Neg", ["t"], ["u"])], "then", [],
+        [vi("u", F, [2, 3])], value_info=[vi("t", F, [2, 4])])
+    else_g = helper.make_graph(
+        [N("Abs", ["x"], ["e"])], "else", [], [vi("e", F, [2, 3])])
+    g = helper.make_graph(
+        [N("If", ["c"], ["y"], then_branch=then_g, else_branch=else_g)],
+        "g", [vi("c", TensorProto.BOOL, []), vi("x", F, [2, 3])],
+        [vi("y", F, [2, 3])])
+    m = helper.make_model(g, producer_name="onnxfix-tests",
+                          opset_imports=[helper.make_opsetid("", 17)])
+    m.ir_version = 8
+    return ("# S262 inside a branch: value_info 't' says [2,4], Relu of "
+            "[2,3] makes [2,3]\n" + text_format.MessageToString(m))
+
+
+def subgraph_loop():
+    """A loop-carried value that grows: its outer shape is no guide."""
+    body = helper.make_graph(
+        [N("Identity", ["cond"], ["cond_out"]),
+         N("Concat", ["acc", "one"], ["acc_out"], axis=0)], "body",
+        [vi("i", I64, []), vi("cond", TensorProto.BOOL, []),
+         vi("acc", F, None)],
+        [vi("cond_out", TensorProto.BOOL, []), vi("acc_out", F, None)],
+        initializer=[numpy_helper.from_array(np.ones(1, np.float32),
+                                             "one")])
+    g = helper.make_graph(
+        [N("Loop", ["trip", "", "init"], ["final"], body=body),
+         N("Neg", ["final"], ["y"])], "g",
+        [vi("init", F, [1])], [vi("y", F, [4])],
+        initializer=[numpy_helper.from_array(np.array(3, np.int64),
+                                             "trip")],
+        value_info=[vi("final", F, [4])])
+    m = helper.make_model(g, producer_name="onnxfix-tests",
+                          opset_imports=[helper.make_opsetid("", 17)])
+    m.ir_version = 8
+    return ("# S262 must not fire: the carried value grows to [4] over "
+            "three iterations\n" + text_format.MessageToString(m))
+
+
 cases = {
+    "subgraph-fires": subgraph_if(),
+    "subgraph-clean": subgraph_loop(),
     "function-clean": function_call([2, 3]),
     "function-fires": function_call([2, 4]),
     "init-fires": model(
