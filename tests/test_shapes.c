@@ -920,6 +920,30 @@ test_idempotent_models(void **state)
 		fprintf(stderr, "test_idempotent_models: %d models\n", n);
 }
 
+/* onnxfix_check infers before the analyses: the passes see types the
+ * file does not declare. */
+static void
+test_pipeline(void **state)
+{
+	struct diag_list d;
+	struct ir_model *m;
+	struct ir_value *v;
+
+	(void)state;
+	diag_list_init(&d);
+	assert_int_equal(onnxfix_load("testdata/corpus/nhwc_transposes.onnx",
+	    NULL, &d, &m), ONNXFIX_OK);
+	v = hmap_get(&m->graph->names, "/Relu_output_0");
+	assert_non_null(v);
+	assert_string_equal(ty(v), "?");
+	assert_int_equal(onnxfix_check(m, NULL, &d), ONNXFIX_OK);
+	assert_string_equal(ty(v), "float[1,8,16,16]");
+	assert_true(v->type_inferred);
+	assert_int_equal(v->type_decl.kind, IR_TYPE_NONE);
+	onnxfix_model_free(m);
+	diag_list_release(&d);
+}
+
 static void
 count(void *arg, enum shapes_issue what, const struct ir_graph *g,
     const struct ir_node *n, const char *detail)
@@ -1043,6 +1067,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_hostile),
 		cmocka_unit_test(test_expand_pattern),
 		cmocka_unit_test(test_idempotent_models),
+		cmocka_unit_test(test_pipeline),
 	};
 
 	if (argc == 3 && strcmp(argv[1], "--dump") == 0) {
