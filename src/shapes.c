@@ -998,6 +998,16 @@ window(const struct ir_dim *in, int64_t k, int64_t stride, int64_t dil,
 {
 	int64_t dk, total, q;
 
+	/* stride 1 with padding that makes up for the window keeps even a
+	 * symbolic size */
+	if (in->kind == IR_DIM_PARAM && stride == 1 && dil >= 1 && k >= 1 &&
+	    !big(k) && !big(dil) && !big(pb) && !big(pe)) {
+		dk = (k - 1) * dil + 1;
+		if (auto_pad == 1 || (auto_pad == 0 && pb + pe == dk - 1) ||
+		    (auto_pad == 2 && dk == 1))
+			return *in;
+		return dunknown();
+	}
 	if (in->kind != IR_DIM_VALUE || stride < 1 || dil < 1 || k < 1 ||
 	    big(in->value) || big(k) || big(stride) || big(dil) || big(pb) ||
 	    big(pe) || big(dk = (k - 1) * dil + 1))
@@ -1163,6 +1173,14 @@ op_conv_transpose(struct sh *s, struct ir_node *n, struct ir_type *out)
 			k = w->dims[2 + i].value;
 		else
 			continue;
+		if (d->kind == IR_DIM_PARAM && st == 1 && !big(k) &&
+		    !big(dl) && dl >= 1 && (!op || !big(op[i])) && (!pads ||
+		    (!big(pads[i]) && !big(pads[i + nk]))) && (ap == 1 ||
+		    (op ? op[i] : 0) + (k - 1) * dl == (ap == 0 && pads ?
+		    pads[i] + pads[i + nk] : 0))) {
+			out[0].dims[2 + i] = *d;
+			continue;
+		}
 		if (d->kind != IR_DIM_VALUE || big(d->value) || big(k) ||
 		    big(st) || big(dl) || (op && big(op[i])) ||
 		    big((k - 1) * dl) || (pads && (big(pads[i]) ||

@@ -338,6 +338,38 @@ test_conv_pool(void **state)
 	ir_model_free(m);
 }
 
+/* Stride 1 with compensating padding keeps a symbolic size. */
+static void
+test_conv_symbolic(void **state)
+{
+	struct ir_model *m = b_model(17);
+	struct ir_graph *g = m->graph;
+	struct ir_value *x = fin(g, "x", "N,3,H,W");
+	struct ir_node *c1 = NODE(g, "Conv", "c1", x, fin(g, "w", "8,3,3,3"));
+	struct ir_node *c2 = NODE(g, "Conv", "c2", x, fin(g, "w2", "8,3,3,3"));
+	struct ir_node *c3 = NODE(g, "Conv", "c3", x, fin(g, "w3", "8,3,1,1"));
+	struct ir_node *c4 = NODE(g, "Conv", "c4", x, fin(g, "w4", "8,3,3,3"));
+	struct ir_node *mp = NODE(g, "MaxPool", "mp", x);
+	struct ir_node *ct = NODE(g, "ConvTranspose", "ct", x,
+	    fin(g, "wt", "3,4,3,3"));
+
+	(void)state;
+	ais(c1, "pads", 4, 1LL, 1LL, 1LL, 1LL);
+	as(c2, "auto_pad", "SAME_UPPER");
+	ais(c4, "pads", 4, 1LL, 0LL, 1LL, 0LL);
+	ais(mp, "kernel_shape", 2, 3LL, 3LL);
+	ais(mp, "pads", 4, 1LL, 1LL, 1LL, 1LL);
+	ais(ct, "pads", 4, 1LL, 1LL, 1LL, 1LL);
+	INFER(m);
+	assert_string_equal(ty(out(c1)), "float[N,8,H,W]");
+	assert_string_equal(ty(out(c2)), "float[N,8,H,W]");
+	assert_string_equal(ty(out(c3)), "float[N,8,H,W]");
+	assert_string_equal(ty(out(c4)), "float[N,8,H,?]");
+	assert_string_equal(ty(out(mp)), "float[N,3,H,W]");
+	assert_string_equal(ty(out(ct)), "float[N,4,H,W]");
+	ir_model_free(m);
+}
+
 static void
 test_norm(void **state)
 {
@@ -1051,6 +1083,7 @@ main(int argc, char **argv)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_elementwise),
 		cmocka_unit_test(test_conv_pool),
+		cmocka_unit_test(test_conv_symbolic),
 		cmocka_unit_test(test_norm),
 		cmocka_unit_test(test_reshape_family),
 		cmocka_unit_test(test_shape_chain),
