@@ -2449,10 +2449,21 @@ op_nonzero(struct sh *s, struct ir_node *n, struct ir_type *out)
 {
 	int r = in_rank(n, 0);
 
+	const struct ir_value *v = n->outputs[0];
+	char *p;
+
 	if (mk(s, &out[0], IR_ELEM_INT64, 2) < 0)
 		return -1;
 	if (r >= 0)
 		out[0].dims[0] = dval(r);
+	/* the count is data-dependent but one size wherever the output goes:
+	 * a symbol named after the output (in model memory, as the type
+	 * keeps it) */
+	if (v == NULL || (p = arena_printf(&s->m->arena, "NonZero(%s)",
+	    v->name)) == NULL)
+		return v == NULL ? 0 : -1;
+	out[0].dims[1].kind = IR_DIM_PARAM;
+	out[0].dims[1].param = p;
 	return 0;
 }
 
