@@ -13,8 +13,12 @@
 bool
 bn_is_bn(const struct ir_node *n)
 {
+	/* A node without X or Y is malformed (schema reports it); nothing
+	 * here looks at it. */
 	return !n->dead && strcmp(n->op_type, "BatchNormalization") == 0 &&
-	    ir_domain_is_onnx(n->domain);
+	    ir_domain_is_onnx(n->domain) && n->ninputs >= 1 &&
+	    n->inputs[0] != NULL && n->noutputs >= 1 &&
+	    n->outputs[0] != NULL;
 }
 
 static bool
@@ -191,6 +195,18 @@ bn_read_f64(struct arena *a, const struct ir_tensor *t, int64_t n)
 		return NULL;
 	if ((v = arena_array(a, (size_t)n + 1, sizeof(*v))) == NULL)
 		return NULL;
+	/* Fast path for raw float32, the common case (little-endian host,
+	 * as ir_tensor_get_f64 assumes). */
+	if (t->storage == IR_DATA_RAW && t->elem == IR_ELEM_FLOAT &&
+	    t->size == (size_t)n * 4) {
+		for (i = 0; i < n; i++) {
+			float f;
+
+			memcpy(&f, t->data + 4 * i, 4);
+			v[i] = f;
+		}
+		return v;
+	}
 	for (i = 0; i < n; i++)
 		if (ir_tensor_get_f64(t, (uint64_t)i, &v[i]) < 0)
 			return NULL;
@@ -241,10 +257,11 @@ bn_impact_str(char *buf, size_t size, const struct bn_impact *i)
 	}
 	snprintf(buf, size, "output scale changes by up to %.3g%% (factor "
 	    "%.9g at channel %lld of %lld, running variance %.6g), %lld of "
-	    "%lld channels by more than 1e-3",
+	    "%lld channels (%.3g%%) by more than 1e-3",
 	    fabs(i->worst_factor - 1) * 100, i->worst_factor,
 	    (long long)i->worst, (long long)i->channels, i->worst_var,
-	    (long long)i->changed, (long long)i->channels);
+	    (long long)i->changed, (long long)i->channels,
+	    100.0 * (double)i->changed / (double)i->channels);
 	return buf;
 }
 
@@ -318,10 +335,12 @@ bn_new_init(struct ir_graph *g, size_t *cap, const char *base, int32_t elem,
 	struct ir_tensor *t;
 	struct ir_value *v;
 	const char *name;
-	uint64_t count = 1, bytes;
+	uint64_t count = 1, bytes, k;
 	uint8_t *data;
 	int i;
 
+	if (base == NULL)	/* its arena_printf ran out of budget */
+		return NULL;
 	for (i = 0; i < rank; i++)
 		count *= (uint64_t)dims[i];
 	if (ir_elem_bytes(elem, count, &bytes) < 0)
@@ -336,24 +355,28 @@ bn_new_init(struct ir_graph *g, size_t *cap, const char *base, int32_t elem,
 		return NULL;
 	if (rank > 0)
 		memcpy(t->dims, dims, (size_t)rank * sizeof(*dims));
-	for (i = 0; (uint64_t)i < count; i++) {
-		switch (elem) {
-		case IR_ELEM_FLOAT: {
-			float f = (float)vals[i];
-			memcpy(data + 4 * (size_t)i, &f, 4);
-			break;
+	if (elem == IR_ELEM_FLOAT) {
+		/* The common case, without a switch per element. */
+		for (k = 0; k < count; k++) {
+			float f = (float)vals[k];
+
+			memcpy(data + 4 * k, &f, 4);
 		}
+		count = 0;
+	}
+	for (k = 0; k < count; k++) {
+		switch (elem) {
 		case IR_ELEM_DOUBLE:
-			memcpy(data + 8 * (size_t)i, &vals[i], 8);
+			memcpy(data + 8 * k, &vals[k], 8);
 			break;
 		case IR_ELEM_FLOAT16: {
-			uint16_t h = to_half(vals[i]);
-			memcpy(data + 2 * (size_t)i, &h, 2);
+			uint16_t h = to_half(vals[k]);
+			memcpy(data + 2 * k, &h, 2);
 			break;
 		}
 		case IR_ELEM_BFLOAT16: {
-			uint16_t h = to_bf16(vals[i]);
-			memcpy(data + 2 * (size_t)i, &h, 2);
+			uint16_t h = to_bf16(vals[k]);
+			memcpy(data + 2 * k, &h, 2);
 			break;
 		}
 		default:

@@ -39,7 +39,7 @@ struct bn_attrs {
 	size_t extra_used;	/* of those, used or graph outputs */
 };
 
-/* Is N a default-domain BatchNormalization? */
+/* Is N a live default-domain BatchNormalization with X and Y? */
 bool bn_is_bn(const struct ir_node *n);
 /* Read N's attributes into *A. */
 void bn_read(const struct ir_node *n, struct bn_attrs *a);

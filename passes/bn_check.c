@@ -177,8 +177,9 @@ check_mode(struct pass_ctx *ctx, struct state *s, const struct ir_node *n,
 		if (a->opset >= 14)
 			pass_report_node(ctx, DIAG_B_TRAINING, n,
 			    "training_mode=1 with %zu statistics outputs, "
-			    "%zu of them used", a->extra_outputs,
-			    a->extra_used);
+			    "%zu of them used; runtimes that honour it "
+			    "normalise with the batch's statistics",
+			    a->extra_outputs, a->extra_used);
 		else if (a->opset >= 7)
 			pass_report_node(ctx, DIAG_B_TRAINING, n,
 			    "%zu statistics outputs (opset %lld computes "

@@ -50,6 +50,7 @@ struct fold {
 	int64_t m;			/* output channels */
 	double *s, *shift;		/* per channel: s, B - mean * s */
 	int32_t elem;
+	struct arena *tmp;		/* per-fold scratch: the doubles */
 };
 
 static bool
@@ -152,12 +153,12 @@ prepare(struct pass_ctx *ctx, struct fold *f)
 		if (prm[k]->rank != 1 || prm[k]->dims[0] != c)
 			return "a parameter's length differs from the "
 			    "producer's output channels";
-		if ((v[k] = bn_read_f64(&ctx->scratch, prm[k], c)) == NULL)
+		if ((v[k] = bn_read_f64(f->tmp, prm[k], c)) == NULL)
 			return "a parameter is not readable (element type, "
 			    "external or typed data)";
 	}
-	f->s = arena_array(&ctx->scratch, (size_t)c, sizeof(*f->s));
-	f->shift = arena_array(&ctx->scratch, (size_t)c, sizeof(*f->shift));
+	f->s = arena_array(f->tmp, (size_t)c, sizeof(*f->s));
+	f->shift = arena_array(f->tmp, (size_t)c, sizeof(*f->shift));
 	if (f->s == NULL || f->shift == NULL)
 		return "";
 	/* The runtime adds epsilon in float32. */
@@ -173,36 +174,48 @@ prepare(struct pass_ctx *ctx, struct fold *f)
 
 /* W' = W scaled per output channel; NULL on failure. */
 static double *
-scale_weights(struct pass_ctx *ctx, const struct fold *f, int64_t *count)
+scale_weights(const struct fold *f, int64_t *count)
 {
 	const struct ir_tensor *w = f->w;
-	int64_t n = bn_count(w), i, per, inner, cin_g, mg, g;
+	int64_t n = bn_count(w), i, j, c, ci, per, inner, cin_g, mg, g;
 	double *v;
 
-	if (n <= 0 || (v = bn_read_f64(&ctx->scratch, w, n)) == NULL)
+	if (n <= 0 || (v = bn_read_f64(f->tmp, w, n)) == NULL)
 		return NULL;
 	*count = n;
+	/* Nested loops: no division per element. */
 	switch (f->kind) {
 	case K_CONV:
 		per = n / f->m;
-		for (i = 0; i < n; i++)
-			v[i] *= f->s[i / per];
+		for (c = 0; c < f->m; c++)
+			for (i = 0; i < per; i++)
+				v[c * per + i] *= f->s[c];
 		break;
 	case K_CONVT:
 		g = attr_int(f->p, "group", 1);
 		mg = w->dims[1];
 		cin_g = w->dims[0] / g;
 		inner = n / (w->dims[0] * mg);
-		for (i = 0; i < n; i++) {
-			int64_t ci = i / (mg * inner), j = (i / inner) % mg;
+		for (ci = 0; ci < w->dims[0]; ci++)
+			for (j = 0; j < mg; j++) {
+				double sc = f->s[(ci / cin_g) * mg + j];
+				double *row = v + (ci * mg + j) * inner;
 
-			v[i] *= f->s[(ci / cin_g) * mg + j];
-		}
+				for (i = 0; i < inner; i++)
+					row[i] *= sc;
+			}
 		break;
 	case K_GEMM:
-		for (i = 0; i < n; i++)
-			v[i] *= attr_int(f->p, "transB", 0) ?
-			    f->s[i / w->dims[1]] : f->s[i % f->m];
+		if (attr_int(f->p, "transB", 0)) {	/* (M, K) */
+			per = w->dims[1];
+			for (c = 0; c < f->m; c++)
+				for (i = 0; i < per; i++)
+					v[c * per + i] *= f->s[c];
+		} else {				/* (K, M) */
+			for (i = 0; i < w->dims[0]; i++)
+				for (c = 0; c < f->m; c++)
+					v[i * f->m + c] *= f->s[c];
+		}
 		break;
 	}
 	return v;
@@ -210,7 +223,7 @@ scale_weights(struct pass_ctx *ctx, const struct fold *f, int64_t *count)
 
 /* The new bias (Conv, ConvTranspose: length M) or C (Gemm). */
 static double *
-new_bias(struct pass_ctx *ctx, const struct fold *f, int *rank,
+new_bias(const struct fold *f, int *rank,
     int64_t dims[2], const char **why)
 {
 	const struct ir_tensor *b = f->b;
@@ -221,7 +234,7 @@ new_bias(struct pass_ctx *ctx, const struct fold *f, int *rank,
 	if (b != NULL) {
 		int64_t n = bn_count(b);
 
-		if (n <= 0 || (old = bn_read_f64(&ctx->scratch, b, n)) ==
+		if (n <= 0 || (old = bn_read_f64(f->tmp, b, n)) ==
 		    NULL) {
 			*why = "the bias is not readable";
 			return NULL;
@@ -248,7 +261,7 @@ new_bias(struct pass_ctx *ctx, const struct fold *f, int *rank,
 	} else {
 		bcols = f->m;
 	}
-	v = arena_array(&ctx->scratch, (size_t)(rows * f->m), sizeof(*v));
+	v = arena_array(f->tmp, (size_t)(rows * f->m), sizeof(*v));
 	if (v == NULL)
 		return NULL;
 	for (i = 0; i < rows; i++)
@@ -280,7 +293,7 @@ base_name(struct ir_graph *g, const struct ir_value *v, const char *alt)
 
 /* 0 folded, 1 not (a note says why), -1 out of budget. */
 static int
-fold(struct pass_ctx *ctx, struct state *st, struct fold *f)
+fold_one(struct pass_ctx *ctx, struct state *st, struct fold *f)
 {
 	struct ir_node *n = f->bn, *p = f->p;
 	struct ir_graph *g = n->graph;
@@ -294,9 +307,9 @@ fold(struct pass_ctx *ctx, struct state *st, struct fold *f)
 	why = prepare(ctx, f);
 	if (why != NULL && *why == '\0')
 		return -1;
-	if (why == NULL && (w = scale_weights(ctx, f, &count)) == NULL)
+	if (why == NULL && (w = scale_weights(f, &count)) == NULL)
 		why = "the weights are not readable (external or typed data)";
-	if (why == NULL && (b = new_bias(ctx, f, &brank, bdims, &why)) ==
+	if (why == NULL && (b = new_bias(f, &brank, bdims, &why)) ==
 	    NULL && why == NULL)
 		return -1;
 	if (why != NULL) {
@@ -337,6 +350,21 @@ fold(struct pass_ctx *ctx, struct state *st, struct fold *f)
 	z->producer = NULL;
 	ctx->changed = true;
 	return 0;
+}
+
+/* The doubles of one fold live in their own arena, released after it,
+ * so that the peak is one layer's weights, not the model's. */
+static int
+fold(struct pass_ctx *ctx, struct state *st, struct fold *f)
+{
+	struct arena tmp;
+	int r;
+
+	arena_init(&tmp, ctx->m->budget);
+	f->tmp = &tmp;
+	r = fold_one(ctx, st, f);
+	arena_release(&tmp);
+	return r;
 }
 
 static int
@@ -380,7 +408,9 @@ run(struct pass_ctx *ctx)
 				return -1;
 		}
 	}
-	return 0;
+	/* Subgraphs may no longer use the outer parameters. */
+	return ctx->changed && ctx->m->graph != NULL && ng > 1 ?
+	    ir_rebuild_implicit(ctx->m) : 0;
 }
 
 const struct pass pass_bn_fold = {

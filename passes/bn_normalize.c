@@ -177,6 +177,8 @@ nonspatial(struct pass_ctx *ctx, struct state *s, struct ir_node *n,
 	struct ir_node *mul, *add;
 	int64_t cnt, i;
 	int k;
+	char b1[DIAG_ESCAPE_SIZE], b2[DIAG_ESCAPE_SIZE];
+	const char *name;
 
 	if (g->kind == IR_GRAPH_FUNCTION)
 		return "in a function body (no initializers)";
@@ -218,9 +220,11 @@ nonspatial(struct pass_ctx *ctx, struct state *s, struct ir_node *n,
 	    p[0]->dims, sh);
 	if (sv == NULL || tv == NULL)
 		return NULL;
-	mid = ir_value_new(g, ir_unique_name(g, arena_printf(
-	    &g->model->arena, "%s_bn_scaled", n->outputs[0]->name)),
-	    IR_VALUE_NODE);
+	name = arena_printf(&g->model->arena, "%s_bn_scaled",
+	    n->outputs[0]->name);
+	if (name == NULL || (name = ir_unique_name(g, name)) == NULL)
+		return NULL;
+	mid = ir_value_new(g, name, IR_VALUE_NODE);
 	mul = ir_node_new(g, "Mul", n->domain, n->name ? arena_printf(
 	    &g->model->arena, "%s_mul", n->name) : NULL, 2, 1);
 	add = ir_node_new(g, "Add", n->domain, n->name, 2, 1);
@@ -238,7 +242,8 @@ nonspatial(struct pass_ctx *ctx, struct state *s, struct ir_node *n,
 		return NULL;
 	pass_report_node(ctx, DIAG_F_BN_NONSPATIAL, n, "%lld per-activation "
 	    "parameters folded into '%s' and '%s'", (long long)cnt,
-	    sv->name, tv->name);
+	    diag_escape_str(b1, sizeof(b1), sv->name),
+	    diag_escape_str(b2, sizeof(b2), tv->name));
 	ir_node_kill(n);
 	drop_extra_outputs(n);
 	ir_node_set_output(add, 0, n->outputs[0]);
@@ -286,7 +291,9 @@ run(struct pass_ctx *ctx)
 				    "spatial=0 stays: %s", why);
 		}
 	}
-	return 0;
+	/* Subgraphs may no longer use the outer parameters. */
+	return ctx->changed && ctx->m->graph != NULL && ng > 1 ?
+	    ir_rebuild_implicit(ctx->m) : 0;
 }
 
 const struct pass pass_bn_normalize = {

@@ -92,9 +92,9 @@ attr_s(const struct ir_node *n, const char *name, const char *dflt,
 }
 
 /* The value of V when it is a one-element constant (initializer or
- * Constant node). */
+ * Constant node); *ELEM (may be NULL) gets its element type. */
 static bool
-const_scalar(const struct ir_value *v, double *out)
+const_scalar_elem(const struct ir_value *v, double *out, int32_t *elem)
 {
 	const struct ir_tensor *t = NULL;
 	uint64_t count;
@@ -112,13 +112,23 @@ const_scalar(const struct ir_value *v, double *out)
 		else if ((a = ir_node_attr(v->producer, "value_float")) !=
 		    NULL && a->type == IR_ATTR_FLOAT) {
 			*out = a->f;
+			if (elem != NULL)
+				*elem = IR_ELEM_FLOAT;
 			return true;
 		}
 	}
 	if (t == NULL || t->storage == IR_DATA_EXTERNAL ||
 	    ir_tensor_count(t, &count, NULL) < 0 || count != 1)
 		return false;
+	if (elem != NULL)
+		*elem = t->elem;
 	return ir_tensor_get_f64(t, 0, out) == 0;
+}
+
+static bool
+const_scalar(const struct ir_value *v, double *out)
+{
+	return const_scalar_elem(v, out, NULL);
 }
 
 static bool
@@ -194,6 +204,9 @@ struct eps_op {
 	float dflt;		/* the schema default (contrib: ORT's) */
 };
 
+/* Index of the decomposed form, Sqrt(Add(ReduceMean(...), epsilon)). */
+#define EPS_DECOMPOSED NEPS_OPS
+
 static const struct eps_op eps_ops[] = {
 	{ NULL, "GroupNormalization", 1e-5f },
 	{ NULL, "InstanceNormalization", 1e-5f },
@@ -235,12 +248,9 @@ struct eps_seen {
 };
 
 static void
-check_eps(struct pass_ctx *ctx, const struct ir_node *n, size_t k,
-    struct eps_seen *seen)
+check_eps_value(struct pass_ctx *ctx, const struct ir_node *n, size_t k,
+    float e, bool given, const struct ir_value *x, struct eps_seen *seen)
 {
-	const struct ir_attr *a = ir_node_attr(n, "epsilon");
-	float e = attr_f(n, "epsilon", eps_ops[k].dflt);
-	const struct ir_value *x = n->ninputs > 0 ? n->inputs[0] : NULL;
 	enum onnxfix_convention c = ctx->o ? ctx->o->expect :
 	    ONNXFIX_CONV_NONE;
 	size_t i;
@@ -261,12 +271,61 @@ check_eps(struct pass_ctx *ctx, const struct ir_node *n, size_t k,
 		    "float16 input: the smallest float16 is 6e-08, so the "
 		    "variance is no longer guarded against 0", e,
 		    eps_origin(e));
-	if (c == ONNXFIX_CONV_NONE || eps_ops[k].domain != NULL)
+	if (c == ONNXFIX_CONV_NONE ||
+	    (k < NEPS_OPS && eps_ops[k].domain != NULL))
 		return;
 	if (e != expected_eps(c))
-		pass_report_node(ctx, DIAG_H_EPS, n, "epsilon %g%s%s; --expect "
-		    "%s uses %g", e, eps_origin(e), a == NULL ?
-		    " by default" : "", conv_names[c], expected_eps(c));
+		pass_report_node(ctx, DIAG_H_EPS, n, "%sepsilon %g%s%s; "
+		    "--expect %s uses %g", k == EPS_DECOMPOSED ?
+		    "decomposed normalisation, " : "", e, eps_origin(e),
+		    given ? "" : " by default", conv_names[c],
+		    expected_eps(c));
+}
+
+static void
+check_eps(struct pass_ctx *ctx, const struct ir_node *n, size_t k,
+    struct eps_seen *seen)
+{
+	check_eps_value(ctx, n, k, attr_f(n, "epsilon", eps_ops[k].dflt),
+	    ir_node_attr(n, "epsilon") != NULL,
+	    n->ninputs > 0 ? n->inputs[0] : NULL, seen);
+}
+
+/*
+ * A normalisation written out by an exporter (PyTorch below opset 17,
+ * tf2onnx, T5's RMSNorm): Sqrt(Add(ReduceMean(...), epsilon)), the
+ * epsilon a constant of at most 0.1.  A float16 constant of exactly 0 is
+ * an epsilon that the float16 conversion flushed.
+ */
+static void
+check_eps_decomposed(struct pass_ctx *ctx, const struct ir_node *n,
+    struct eps_seen *seen)
+{
+	const struct ir_node *add = producer(n, 0);
+	const struct ir_node *mean;
+	double e;
+	int32_t elem = 0;
+	int side;
+
+	if (add == NULL || !is_op(add, NULL, "Add") || add->ninputs != 2)
+		return;
+	for (side = 0; side < 2; side++)
+		if ((mean = producer(add, (size_t)(1 - side))) != NULL &&
+		    is_op(mean, NULL, "ReduceMean") &&
+		    const_scalar_elem(add->inputs[side], &e, &elem))
+			break;
+	if (side == 2 || e < 0 || e > 0.1)
+		return;
+	if (e == 0) {
+		if (elem == IR_ELEM_FLOAT16)
+			pass_report_node(ctx, DIAG_H_EPS_FP16, add, "decomposed "
+			    "normalisation: the epsilon constant is float16 0, "
+			    "flushed from a value below 3e-08 (1e-12 in "
+			    "Hugging Face BERT)");
+		return;
+	}
+	check_eps_value(ctx, add, EPS_DECOMPOSED, (float)e, true,
+	    add->inputs[1 - side], seen);
 }
 
 static void
@@ -275,7 +334,7 @@ report_eps_mix(struct pass_ctx *ctx, struct eps_seen *seen)
 	char text[512];
 	size_t k, i, len;
 
-	for (k = 0; k < NEPS_OPS; k++) {
+	for (k = 0; k <= NEPS_OPS; k++) {
 		if (seen[k].nv < 2)
 			continue;
 		len = 0;
@@ -290,7 +349,8 @@ report_eps_mix(struct pass_ctx *ctx, struct eps_seen *seen)
 			len += (size_t)w;
 		}
 		diag_report(ctx->d, DIAG_H_EPS_MIX, "", "%s epsilon: %s%s",
-		    eps_ops[k].op, text, seen[k].more ? ", ..." : "");
+		    k < NEPS_OPS ? eps_ops[k].op : "decomposed normalisation",
+		    text, seen[k].more ? ", ..." : "");
 	}
 }
 
@@ -641,7 +701,7 @@ check_softmax(struct pass_ctx *ctx, const struct ir_node *n)
 {
 	const struct ir_value *x = n->ninputs > 0 ? n->inputs[0] : NULL;
 	int64_t opset = ir_node_opset(n), axis;
-	int rank;
+	int rank, d;
 
 	if (opset < 0 || opset >= 13 || x == NULL ||
 	    x->type.kind != IR_TYPE_TENSOR || x->type.rank <= 2)
@@ -651,6 +711,13 @@ check_softmax(struct pass_ctx *ctx, const struct ir_node *n)
 	if (axis < 0)
 		axis += rank;
 	if (axis < 0 || axis >= rank - 1)
+		return;
+	/* Trailing dims of size 1 ([N, C, 1, 1] classifiers): the same. */
+	for (d = (int)axis + 1; d < rank; d++)
+		if (x->type.dims[d].kind != IR_DIM_VALUE ||
+		    x->type.dims[d].value != 1)
+			break;
+	if (d == rank)
 		return;
 	pass_report_node(ctx, DIAG_H_SOFTMAX, n, "axis %" PRId64 " of a "
 	    "rank-%d input at opset %" PRId64 ": %s runs over dims %" PRId64
@@ -679,8 +746,8 @@ check_pad(struct pass_ctx *ctx, const struct ir_node *n)
 		return;
 	}
 	if (strcmp(mode, "wrap") == 0 && opset >= 0 && opset < 19)
-		pass_report_node(ctx, DIAG_H_PAD_MODE, n, "'wrap' needs opset "
-		    "19, the model imports %" PRId64, opset);
+		pass_report_node(ctx, DIAG_H_PAD_OPSET, n, "'wrap' is defined "
+		    "from opset 19, the model imports %" PRId64, opset);
 	for (k = 0; o != NULL && k < o->ntargets; k++) {
 		const struct opdb_tf *r;
 
@@ -749,7 +816,7 @@ static int
 run(struct pass_ctx *ctx)
 {
 	struct ir_graph **graphs;
-	struct eps_seen seen[NEPS_OPS];
+	struct eps_seen seen[NEPS_OPS + 1];
 	struct gelu_count gc;
 	struct pool_count pc = { 0, 0 };
 	struct autopad_count ac = { 0, 0, 0 };
@@ -765,6 +832,9 @@ run(struct pass_ctx *ctx)
 			for (k = 0; k < NEPS_OPS; k++)
 				if (is_op(n, eps_ops[k].domain, eps_ops[k].op))
 					check_eps(ctx, n, k, &seen[k]);
+			if (is_op(n, NULL, "Sqrt"))
+				check_eps_decomposed(ctx, n,
+				    &seen[EPS_DECOMPOSED]);
 			check_gelu(ctx, n, &gc);
 			check_autopad(ctx, n, &ac);
 			if (!ir_domain_is_onnx(n->domain))

@@ -173,7 +173,24 @@ struct ninfo {
 	const struct opdb_schema *s;	/* at opset, NULL when none */
 };
 
+/*
+ * A small cache of verdicts that report nothing, keyed by everything that
+ * decides them, so that the many nodes of one op type with the same
+ * element types are judged once (and the classification likewise).
+ */
+#define MEMO_SLOTS 64
+#define MEMO_TYPES 8
+struct memo {
+	const char *op, *domain;	/* op NULL: an empty slot */
+	int64_t opset;
+	unsigned char ntypes;
+	int32_t types[MEMO_TYPES];	/* inputs then outputs, 0 unknown */
+	int value;			/* enum verdict or enum nclass */
+	const struct opdb_schema *s;	/* classification only */
+};
+
 struct tstate {
+	struct memo *memo;		/* MEMO_SLOTS entries */
 	const struct onnxfix_target *t;
 	char label[32];
 	unsigned char *ok;	/* per global node index: 1 supported */
@@ -185,6 +202,22 @@ static const char *
 esc(char *buf, const char *s)
 {
 	return diag_escape_str(buf, DIAG_ESCAPE_SIZE, s);
+}
+
+#define QNAME_SIZE (2 * DIAG_ESCAPE_SIZE + 4)
+
+/* N's operator, escaped: "Op" in the default domain, else "domain::Op". */
+static const char *
+qname(char *buf, const struct ir_node *n)
+{
+	char d[DIAG_ESCAPE_SIZE], o[DIAG_ESCAPE_SIZE];
+
+	if (ir_domain_is_onnx(n->domain))
+		snprintf(buf, QNAME_SIZE, "%s", esc(o, n->op_type));
+	else
+		snprintf(buf, QNAME_SIZE, "%s::%s", esc(d, n->domain),
+		    esc(o, n->op_type));
+	return buf;
 }
 
 static const char *
@@ -253,8 +286,76 @@ schema_at(const struct ir_node *n, int64_t opset)
 	return opdb_schema(n->domain, n->op_type, opset);
 }
 
+/* Fill KEY from N (returns false when N has too many slots to cache)
+ * and return its slot in a MEMO_SLOTS table. */
+static bool
+memo_key(const struct ir_node *n, int64_t opset, bool types,
+    struct memo *key, size_t *slot)
+{
+	uint32_t h = 2166136261u;
+	const char *c;
+	size_t i;
+
+	if (types && n->ninputs + n->noutputs > MEMO_TYPES)
+		return false;
+	key->op = n->op_type;
+	key->domain = n->domain;
+	key->opset = opset;
+	key->ntypes = 0;
+	for (c = n->op_type; *c != '\0'; c++)
+		h = (h ^ (unsigned char)*c) * 16777619u;
+	h ^= (uint32_t)opset * 2654435761u;
+	if (types) {
+		for (i = 0; i < n->ninputs + n->noutputs; i++) {
+			const struct ir_value *v = i < n->ninputs ?
+			    n->inputs[i] : n->outputs[i - n->ninputs];
+			int32_t e = v != NULL &&
+			    v->type.kind == IR_TYPE_TENSOR ? v->type.elem : 0;
+
+			key->types[key->ntypes++] = e;
+			h = (h ^ (uint32_t)e) * 16777619u;
+		}
+	}
+	*slot = h % MEMO_SLOTS;
+	return true;
+}
+
+static bool
+memo_equal(const struct memo *a, const struct memo *b)
+{
+	return a->op != NULL && a->opset == b->opset &&
+	    a->ntypes == b->ntypes && strcmp(a->op, b->op) == 0 &&
+	    strcmp(a->domain, b->domain) == 0 &&
+	    memcmp(a->types, b->types, a->ntypes * sizeof(a->types[0])) == 0;
+}
+
+static void classify_node(const struct ir_model *m, struct ninfo *ni);
+
 static void
-classify(const struct ir_model *m, struct ninfo *ni)
+classify(const struct ir_model *m, struct ninfo *ni, struct memo *memo)
+{
+	struct memo key;
+	size_t slot;
+
+	ni->opset = ir_node_opset(ni->n);
+	if (m->nfunctions > 0 || !memo_key(ni->n, ni->opset, false, &key,
+	    &slot)) {
+		classify_node(m, ni);
+		return;
+	}
+	if (memo_equal(&memo[slot], &key)) {
+		ni->cls = (enum nclass)memo[slot].value;
+		ni->s = memo[slot].s;
+		return;
+	}
+	classify_node(m, ni);
+	key.value = (int)ni->cls;
+	key.s = ni->s;
+	memo[slot] = key;
+}
+
+static void
+classify_node(const struct ir_model *m, struct ninfo *ni)
 {
 	const struct ir_node *n = ni->n;
 
@@ -286,18 +387,27 @@ classify(const struct ir_model *m, struct ninfo *ni)
 		ni->cls = NC_CUSTOM;
 }
 
-/* "tensor(float)" for ELEM into BUF; NULL when the element is unknown. */
+/* The ONNX type string of V ("tensor(float)"); NULL when unknown. */
 static const char *
-tensor_type(char *buf, size_t size, const struct ir_value *v)
+tensor_type(const struct ir_value *v)
 {
-	const char *e;
+	static const char *const names[IR_ELEM__MAX + 1] = {
+		NULL, "tensor(float)", "tensor(uint8)", "tensor(int8)",
+		"tensor(uint16)", "tensor(int16)", "tensor(int32)",
+		"tensor(int64)", "tensor(string)", "tensor(bool)",
+		"tensor(float16)", "tensor(double)", "tensor(uint32)",
+		"tensor(uint64)", "tensor(complex64)", "tensor(complex128)",
+		"tensor(bfloat16)", "tensor(float8e4m3fn)",
+		"tensor(float8e4m3fnuz)", "tensor(float8e5m2)",
+		"tensor(float8e5m2fnuz)", "tensor(uint4)", "tensor(int4)",
+		"tensor(float4e2m1)", "tensor(float8e8m0)", "tensor(uint2)",
+		"tensor(int2)",
+	};
 
-	if (v == NULL || v->type.kind != IR_TYPE_TENSOR || v->type.elem == 0)
+	if (v == NULL || v->type.kind != IR_TYPE_TENSOR ||
+	    v->type.elem <= 0 || v->type.elem > IR_ELEM__MAX)
 		return NULL;
-	if ((e = ir_elem_name(v->type.elem)) == NULL)
-		return NULL;
-	snprintf(buf, size, "tensor(%s)", e);
-	return buf;
+	return names[v->type.elem];
 }
 
 /* The list of types of TC as "float, int64, ..." into BUF. */
@@ -358,7 +468,7 @@ static bool
 types_ok(const struct ir_node *n, const struct opdb_schema *s,
     accepts_fn accepts, const void *arg, char *why, size_t size)
 {
-	char tb[64], list[512], vb[DIAG_ESCAPE_SIZE];
+	char list[512], vb[DIAG_ESCAPE_SIZE];
 	size_t i;
 	int pass;
 
@@ -372,7 +482,7 @@ types_ok(const struct ir_node *n, const struct opdb_schema *s,
 			const struct ir_value *v = in ? n->inputs[i] :
 			    n->outputs[i];
 			const char *param = slot_param(s, i, in);
-			const char *type = tensor_type(tb, sizeof(tb), v);
+			const char *type = tensor_type(v);
 
 			if (param == NULL || type == NULL)
 				continue;
@@ -470,16 +580,19 @@ static enum verdict
 judge_ort(enum opdb_runtime rt, const struct ninfo *ni, enum diag_id *id,
     char *why, size_t size, bool *casted)
 {
+	char q[QNAME_SIZE];
 	const struct ir_node *n = ni->n;
 	const struct opdb_schema *s;
 	struct kernel_set ks;
 	int64_t opset = ni->opset;
 	size_t i;
-	char b[DIAG_ESCAPE_SIZE];
 
-	if (opset > ort_max_opset(n->domain))
+	if (opset > ort_max_opset(n->domain)) {
 		opset = ort_max_opset(n->domain);
-	s = opdb_schema(n->domain, n->op_type, opset);
+		s = opdb_schema(n->domain, n->op_type, opset);
+	} else {
+		s = ni->s;	/* the schema at the model's opset */
+	}
 	ks.since = s != NULL ? s->since : (int)opset;
 	ks.cast16 = rt == OPDB_ORT_CPU;
 	ks.casted = casted;
@@ -492,7 +605,7 @@ judge_ort(enum opdb_runtime rt, const struct ninfo *ni, enum diag_id *id,
 		return V_OK;
 	if (ks.n == 0) {
 		*id = DIAG_C_UNSUPPORTED;
-		snprintf(why, size, "no kernel for '%s'", esc(b, n->op_type));
+		snprintf(why, size, "no kernel for '%s'", qname(q, n));
 		return V_NO;
 	}
 	for (i = 0; i < ks.n; i++)
@@ -511,12 +624,12 @@ judge_ort(enum opdb_runtime rt, const struct ninfo *ni, enum diag_id *id,
 		if (hi == 2147483647)
 			snprintf(why, size, "'%s' resolves to schema version %d"
 			    " (opset %" PRId64 "); kernels serve versions %d"
-			    " and later", esc(b, n->op_type), ks.since, opset,
+			    " and later", qname(q, n), ks.since, opset,
 			    ks.first[0].since);
 		else
 			snprintf(why, size, "'%s' resolves to schema version %d"
 			    " (opset %" PRId64 "); kernels serve versions %d"
-			    " to %d", esc(b, n->op_type), ks.since, opset,
+			    " to %d", qname(q, n), ks.since, opset,
 			    ks.first[0].since, hi);
 		return V_NO;
 	}
@@ -575,6 +688,7 @@ in_csv(const char *list, const char *word)
 static enum verdict
 judge_trt(const struct ninfo *ni, enum diag_id *id, char *why, size_t size)
 {
+	char q[QNAME_SIZE];
 	const struct ir_node *n = ni->n;
 	const struct opdb_trt *r;
 	const struct ir_value *v;
@@ -587,7 +701,7 @@ judge_trt(const struct ninfo *ni, enum diag_id *id, char *why, size_t size)
 	if (r == NULL || !r->supported) {
 		*id = DIAG_C_UNSUPPORTED;
 		snprintf(why, size, "'%s' is %s the onnx-tensorrt %s matrix",
-		    esc(b, n->op_type), r == NULL ? "not in" :
+		    qname(q, n), r == NULL ? "not in" :
 		    "marked unsupported in", TRT_VERSION);
 		return V_NO;
 	}
@@ -622,13 +736,13 @@ static enum verdict
 judge_tflite(const struct ninfo *ni, enum diag_id *id, char *why,
     size_t size)
 {
+	char q[QNAME_SIZE];
 	const struct ir_node *n = ni->n;
-	char b[DIAG_ESCAPE_SIZE];
 
 	if (opdb_onnx2tf(n->domain, n->op_type) == NULL) {
 		*id = DIAG_C_UNSUPPORTED;
 		snprintf(why, size, "onnx2tf does not convert '%s'",
-		    esc(b, n->op_type));
+		    qname(q, n));
 		return V_NO;
 	}
 	return V_OK;
@@ -638,6 +752,7 @@ static enum verdict
 judge_onnx(const struct onnxfix_target *t, const struct ninfo *ni,
     enum diag_id *id, char *why, size_t size)
 {
+	char q[QNAME_SIZE];
 	const struct ir_node *n = ni->n;
 	char b[DIAG_ESCAPE_SIZE], c[DIAG_ESCAPE_SIZE];
 
@@ -652,7 +767,7 @@ judge_onnx(const struct onnxfix_target *t, const struct ninfo *ni,
 	    opdb_schema(n->domain, n->op_type, t->opset) == NULL) {
 		*id = DIAG_C_UNSUPPORTED;
 		snprintf(why, size, "'%s' is not in ONNX opset %d (since %d)",
-		    esc(b, n->op_type), t->opset,
+		    qname(q, n), t->opset,
 		    ni->s != NULL ? ni->s->since : 0);
 		return V_NO;
 	}
@@ -667,8 +782,8 @@ judge_onnx(const struct onnxfix_target *t, const struct ninfo *ni,
 static void
 soft(struct pass_ctx *ctx, const struct tstate *ts, const struct ninfo *ni)
 {
+	char q[QNAME_SIZE];
 	const struct ir_node *n = ni->n;
-	char b[DIAG_ESCAPE_SIZE];
 
 	switch (ts->t->kind) {
 	case ONNXFIX_TARGET_TENSORRT: {
@@ -678,7 +793,7 @@ soft(struct pass_ctx *ctx, const struct tstate *ts, const struct ninfo *ni)
 		if (r != NULL && r->experimental)
 			pass_report_node(ctx, DIAG_C_PARTIAL, n,
 			    "%s: '%s' is experimental", ts->label,
-			    esc(b, n->op_type));
+			    qname(q, n));
 		break;
 	}
 	case ONNXFIX_TARGET_TFLITE: {
@@ -688,7 +803,7 @@ soft(struct pass_ctx *ctx, const struct tstate *ts, const struct ninfo *ni)
 		    strcmp(r->tf_converter, "partial") == 0)
 			pass_report_node(ctx, DIAG_C_PARTIAL, n,
 			    "%s: onnx2tf converts '%s' only partly%s%.160s%s",
-			    ts->label, esc(b, n->op_type),
+			    ts->label, qname(q, n),
 			    r->constraints ? ": " : "",
 			    r->constraints ? r->constraints : "",
 			    r->constraints && strlen(r->constraints) > 160 ?
@@ -705,7 +820,7 @@ soft(struct pass_ctx *ctx, const struct tstate *ts, const struct ninfo *ni)
 		if (s != NULL && (s->deprecated || s->experimental))
 			pass_report_node(ctx, DIAG_C_PARTIAL, n,
 			    "%s: '%s' is %s at opset %d", ts->label,
-			    esc(b, n->op_type), s->deprecated ? "deprecated" :
+			    qname(q, n), s->deprecated ? "deprecated" :
 			    "experimental", ts->t->opset);
 		break;
 	}
@@ -714,8 +829,36 @@ soft(struct pass_ctx *ctx, const struct tstate *ts, const struct ninfo *ni)
 	}
 }
 
+static enum verdict judge_node(struct pass_ctx *ctx,
+    const struct tstate *ts, const struct ninfo *ni);
+
+/* ONNX Runtime's verdicts without a finding are cached. */
 static enum verdict
 judge(struct pass_ctx *ctx, const struct tstate *ts, const struct ninfo *ni)
+{
+	enum onnxfix_target_kind k = ts->t->kind;
+	struct memo key;
+	size_t slot;
+	enum verdict v;
+
+	if ((k != ONNXFIX_TARGET_ORT_CPU && k != ONNXFIX_TARGET_ORT_CUDA &&
+	    k != ONNXFIX_TARGET_ORT_DML) || ni->cls != NC_STANDARD ||
+	    !memo_key(ni->n, ni->opset, true, &key, &slot))
+		return judge_node(ctx, ts, ni);
+	if (memo_equal(&ts->memo[slot], &key))
+		return (enum verdict)ts->memo[slot].value;
+	v = judge_node(ctx, ts, ni);
+	if (v == V_OK || v == V_CAST) {
+		key.value = (int)v;
+		key.s = NULL;
+		ts->memo[slot] = key;
+	}
+	return v;
+}
+
+static enum verdict
+judge_node(struct pass_ctx *ctx, const struct tstate *ts,
+    const struct ninfo *ni)
 {
 	char why[1024];
 	enum diag_id id = DIAG_C_UNSUPPORTED;
@@ -1000,6 +1143,7 @@ run(struct pass_ctx *ctx)
 	struct ninfo *infos;
 	struct tstate ts[ONNXFIX_MAX_TARGETS];
 	size_t ng, n = 0, i, j, k, *parent;
+	struct memo *memo;
 	char b[DIAG_ESCAPE_SIZE], c[DIAG_ESCAPE_SIZE];
 
 	ng = ir_model_graphs(ctx->m, &graphs);
@@ -1008,12 +1152,14 @@ run(struct pass_ctx *ctx)
 	if (n == 0)
 		return 0;
 	infos = arena_array(&ctx->scratch, n, sizeof(*infos));
-	if (infos == NULL)
+	memo = arena_array(&ctx->scratch, MEMO_SLOTS, sizeof(*memo));
+	if (infos == NULL || memo == NULL)
 		return -1;
+	memset(memo, 0, MEMO_SLOTS * sizeof(*memo));
 	for (i = 0, k = 0; i < ng; i++)
 		for (j = 0; j < graphs[i]->nnodes; j++, k++) {
 			infos[k].n = graphs[i]->nodes[j];
-			classify(ctx->m, &infos[k]);
+			classify(ctx->m, &infos[k], memo);
 		}
 	for (i = 0; i < n; i++) {
 		const struct ir_node *nd = infos[i].n;
@@ -1042,8 +1188,11 @@ run(struct pass_ctx *ctx)
 			snprintf(t->label, sizeof(t->label), "%s",
 			    onnxfix_target_name(t->t->kind));
 		t->nunsupported = 0;
-		if ((t->ok = arena_alloc(&ctx->scratch, n)) == NULL)
+		if ((t->ok = arena_alloc(&ctx->scratch, n)) == NULL ||
+		    (t->memo = arena_array(&ctx->scratch, MEMO_SLOTS,
+		    sizeof(*t->memo))) == NULL)
 			return -1;
+		memset(t->memo, 0, MEMO_SLOTS * sizeof(*t->memo));
 		check_opset_range(ctx, t, infos, n);
 		t->ncast = 0;
 		for (i = 0; i < n; i++) {

@@ -38,6 +38,8 @@ struct cli {
 	const char *maps[64];	/* --map values */
 	int report_format;	/* enum report_format */
 	const char *select, *ignore, *baseline;
+	struct onnxfix_dot_options dopt;	/* dot: --focus ... */
+	const char *dot_diff;	/* fix --dot-diff FILE */
 };
 
 static int
@@ -205,6 +207,13 @@ enum {
 	OPT_SELECT,
 	OPT_IGNORE,
 	OPT_BASELINE,
+	OPT_FOCUS,
+	OPT_RADIUS,
+	OPT_OPS,
+	OPT_COLLAPSE,
+	OPT_MAX_NODES,
+	OPT_NO_SCOPES,
+	OPT_DOT_DIFF,
 };
 
 static const struct option long_opts[] = {
@@ -233,6 +242,13 @@ static const struct option long_opts[] = {
 	{ "select", required_argument, NULL, OPT_SELECT },
 	{ "ignore", required_argument, NULL, OPT_IGNORE },
 	{ "baseline", required_argument, NULL, OPT_BASELINE },
+	{ "focus", required_argument, NULL, OPT_FOCUS },
+	{ "radius", required_argument, NULL, OPT_RADIUS },
+	{ "ops", required_argument, NULL, OPT_OPS },
+	{ "collapse", no_argument, NULL, OPT_COLLAPSE },
+	{ "max-nodes", required_argument, NULL, OPT_MAX_NODES },
+	{ "no-scopes", no_argument, NULL, OPT_NO_SCOPES },
+	{ "dot-diff", required_argument, NULL, OPT_DOT_DIFF },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -353,6 +369,8 @@ same_file(const char *a, const char *b)
 	return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
 }
 
+static enum onnxfix_dot_format format_of_name(const char *path);
+
 static int
 cmd_fix(struct cli *c, int argc, char **argv)
 {
@@ -395,16 +413,42 @@ cmd_fix(struct cli *c, int argc, char **argv)
 	}
 	rc = load(c, argv[0], &d, &m);
 	if (rc == EXIT_CLEAN) {
+		struct onnxfix_dot_options dopt = c->dopt;
+
+		/* The nodes before the rewrites, for --dot-diff. */
+		if (c->dot_diff != NULL) {
+			struct ir_node **before;
+
+			dopt.nbefore = onnxfix_dot_snapshot(m, &before);
+			dopt.before = before;
+			dopt.diff = true;
+		}
 		rc = exit_of(onnxfix_fix(m, &c->o, &d));
 		if (rc == EXIT_CLEAN && !c->o.dry_run)
 			rc = exit_of(onnxfix_save(m, out, &c->o, &d));
 		if (rc == EXIT_CLEAN && c->dot != NULL && !c->o.dry_run)
 			rc = exit_of(onnxfix_dot(m, c->dot, ONNXFIX_DOT, &d));
+		if (rc == EXIT_CLEAN && c->dot_diff != NULL)
+			rc = exit_of(onnxfix_dot_opts(m, c->dot_diff,
+			    format_of_name(c->dot_diff), &dopt, &d));
 		onnxfix_model_free(m);
 	}
 	rc = report_model(c, &r, argv[0], &d, rc);
 	diag_list_release(&d);
 	return report_close(&r, rc);
+}
+
+/* The picture format a file name asks for: .svg, .png, else DOT. */
+static enum onnxfix_dot_format
+format_of_name(const char *path)
+{
+	size_t n = strlen(path);
+
+	if (n >= 4 && strcmp(path + n - 4, ".svg") == 0)
+		return ONNXFIX_SVG;
+	if (n >= 4 && strcmp(path + n - 4, ".png") == 0)
+		return ONNXFIX_PNG;
+	return ONNXFIX_DOT;
 }
 
 static int
@@ -435,11 +479,51 @@ cmd_dot(struct cli *c, int argc, char **argv)
 		rc = exit_of(onnxfix_check(m, &c->o, &d));
 		drop_unselected(c, &d);
 		if (rc == EXIT_CLEAN)
-			rc = exit_of(onnxfix_dot(m, c->output ? c->output :
-			    "-", fmt, &d));
+			rc = exit_of(onnxfix_dot_opts(m, c->output ?
+			    c->output : "-", fmt, &c->dopt, &d));
 		onnxfix_model_free(m);
 	}
 	print_fatal(argv[0], &d);
+	diag_list_release(&d);
+	return rc;
+}
+
+/*
+ * diff A B: exit 0 when the models are the same, 1 when they differ, the
+ * load status (2, 3, 4) when one cannot be read.
+ */
+static int
+cmd_diff(struct cli *c, int argc, char **argv)
+{
+	struct diag_list d;
+	struct ir_model *a = NULL, *b = NULL;
+	bool differ = false;
+	int rc;
+
+	if (argc != 2)
+		return usage_error("diff", "two models expected", NULL);
+	if (c->report_format != REPORT_TEXT && c->report_format != REPORT_JSON)
+		return usage_error("diff", "diff writes text or json", NULL);
+	diag_list_init(&d);
+	rc = load(c, argv[0], &d, &a);
+	if (rc == EXIT_CLEAN) {
+		print_fatal(argv[0], &d);
+		diag_list_release(&d);
+		diag_list_init(&d);
+		rc = load(c, argv[1], &d, &b);
+		if (rc == EXIT_CLEAN) {
+			rc = exit_of(onnxfix_diff(a, b, c->output ?
+			    c->output : "-", c->report_format == REPORT_JSON,
+			    &differ, &d));
+			if (rc == EXIT_CLEAN && differ)
+				rc = EXIT_FINDINGS;
+			onnxfix_model_free(b);
+		}
+		print_fatal(argv[1], &d);
+		onnxfix_model_free(a);
+	} else {
+		print_fatal(argv[0], &d);
+	}
 	diag_list_release(&d);
 	return rc;
 }
@@ -680,10 +764,16 @@ static const struct command commands[] = {
 	  "Check models against the ONNX rules and report findings.",
 	  cmd_check },
 	{ "fix", "onnxfix fix [--passes LIST] [--skip LIST] "
-	  "[--dot FILE] [--dry-run] (-o OUT | --in-place) MODEL",
+	  "[--dot FILE] [--dot-diff FILE] [--dry-run] (-o OUT | --in-place) "
+	  "MODEL",
 	  "Run the rewrite passes and write the repaired model.", cmd_fix },
-	{ "dot", "onnxfix dot [-T dot|svg|png] [-o FILE] MODEL",
+	{ "dot", "onnxfix dot [-T dot|svg|png] [-o FILE] [--focus NAME "
+	  "[--radius N]] [--ops LIST] [--collapse] [--max-nodes N] "
+	  "[--no-scopes] MODEL",
 	  "Draw the model's graph with Graphviz.", cmd_dot },
+	{ "diff", "onnxfix diff [--format text|json] [-o FILE] A B",
+	  "Show what differs between two models (exit 1 when they do).",
+	  cmd_diff },
 	{ "info", "onnxfix info MODEL...",
 	  "Summarise models: versions, opsets, interface, operators.",
 	  cmd_info },
@@ -736,13 +826,32 @@ command_help(const struct command *cmd)
 		printf("  -o, --output FILE        write the model here\n"
 		    "  --in-place               replace the input\n"
 		    "  --dot FILE               also draw the result\n"
+		    "  --dot-diff FILE          draw the result with removed "
+		    "nodes ghosted\n"
+		    "                           and new ones highlighted "
+		    "(.svg, .png, else DOT)\n"
 		    "  --passes LIST, --skip LIST  choose passes "
 		    "(onnxfix passes)\n"
 		    "  --dry-run                report, write nothing\n");
 	if (strcmp(cmd->name, "dot") == 0)
 		printf("  -o, --output FILE        output file "
 		    "(default stdout)\n"
-		    "  -T, --type FMT           dot, svg or png\n");
+		    "  -T, --type FMT           dot, svg or png\n"
+		    "  --focus NAME             only around this node or "
+		    "tensor\n"
+		    "  --radius N               hops around --focus "
+		    "(default 3)\n"
+		    "  --ops LIST               only these op types "
+		    "(Conv,Transpose)\n"
+		    "  --collapse               draw repeated blocks once "
+		    "(xN)\n"
+		    "  --max-nodes N            node limit (default 500)\n"
+		    "  --no-scopes              no clusters for name "
+		    "scopes\n");
+	if (strcmp(cmd->name, "diff") == 0)
+		printf("  -o, --output FILE        output file "
+		    "(default stdout)\n"
+		    "  --format FMT             text (default) or json\n");
 }
 
 int
@@ -883,6 +992,31 @@ main(int argc, char **argv)
 		}
 		case OPT_BASELINE:
 			c.baseline = optarg;
+			break;
+		case OPT_FOCUS:
+			c.dopt.focus = optarg;
+			break;
+		case OPT_RADIUS:
+			if (parse_uint(optarg, &c.dopt.radius) < 0)
+				return usage_error(cmd->name,
+				    "bad radius", optarg);
+			break;
+		case OPT_OPS:
+			c.dopt.ops = optarg;
+			break;
+		case OPT_COLLAPSE:
+			c.dopt.collapse = true;
+			break;
+		case OPT_MAX_NODES:
+			if (parse_uint(optarg, &c.dopt.max_nodes) < 0)
+				return usage_error(cmd->name,
+				    "bad node limit", optarg);
+			break;
+		case OPT_NO_SCOPES:
+			c.dopt.no_scopes = true;
+			break;
+		case OPT_DOT_DIFF:
+			c.dot_diff = optarg;
 			break;
 		case OPT_TARGET: {
 			/* Repeatable and comma-separated. */

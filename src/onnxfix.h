@@ -174,6 +174,42 @@ enum onnxfix_dot_format {
 enum onnxfix_status onnxfix_dot(struct ir_model *m, const char *path,
     enum onnxfix_dot_format fmt, struct diag_list *d);
 
+/* What onnxfix_dot_opts() draws; zero values are the defaults. */
+struct onnxfix_dot_options {
+	const char *focus;	/* node or tensor name: draw its neighbourhood */
+	unsigned radius;	/* hops around focus (0: 3) */
+	const char *ops;	/* comma-separated op types to draw (NULL: all) */
+	bool collapse;		/* draw repeated name-scope blocks once */
+	unsigned max_nodes;	/* op nodes drawn at most (0: 500) */
+	bool no_scopes;		/* no clusters for name scopes */
+	/*
+	 * Before/after drawing (fix --dot-diff): the nodes that were live
+	 * before the rewrites.  Those now dead are drawn ghosted, live nodes
+	 * not in the list highlighted as new, changed ones (dirty) marked.
+	 */
+	bool diff;
+	struct ir_node *const *before;
+	size_t nbefore;
+};
+
+enum onnxfix_status onnxfix_dot_opts(struct ir_model *m, const char *path,
+    enum onnxfix_dot_format fmt, const struct onnxfix_dot_options *opt,
+    struct diag_list *d);
+
+/*
+ * Snapshot of every live node of M (all graphs), for the before/after
+ * drawing: an arena array in *OUT (M's arena), its length returned.
+ */
+size_t onnxfix_dot_snapshot(struct ir_model *m, struct ir_node ***out);
+
+/*
+ * Semantic difference of models A and B, written as text or JSON (format
+ * "onnxfix-diff", version 1) to PATH ("-": stdout).  *DIFFER tells
+ * whether anything differs.
+ */
+enum onnxfix_status onnxfix_diff(struct ir_model *a, struct ir_model *b,
+    const char *path, bool json, bool *differ, struct diag_list *d);
+
 /*
  * Write BUF (LEN bytes) to PATH atomically.  "-" writes stdout.  Used by
  * every writer in the library.

@@ -3,10 +3,10 @@
 #
 # Writes the golden input models of the BatchNormalization passes as
 # textprotos: testdata/bn_check/, testdata/bn_normalize/, testdata/bn_fold/
-# (CASE.textproto, and CASE.args where the case needs options).  Standard
-# library only; the numbers are small and chosen by hand.  After changing a
-# case, run this from the project root, then `make golden-update` and
-# review the diff.
+# (CASE.textproto, with a "# args:" line where the case needs options).
+# Standard library only; the numbers are small and chosen by hand.  After
+# changing a case, run this from the project root, then `make
+# golden-update` and review the diff.
 import os
 
 DT = {"float": 1, "double": 11, "float16": 10}
@@ -154,6 +154,12 @@ CASES = {
             opset=6, epsilon=1e-5),
         "nonspatial": bn_only(
             "B609: spatial=0 at opset 7", opset=7, epsilon=1e-5, spatial=0),
+        "malformed": model(
+            "must not crash: BNs without Y, without inputs, without X",
+            [node("BatchNormalization", ["X"], [""], "bn1", epsilon=1e-3),
+             node("BatchNormalization", [], ["T"], "bn2"),
+             node("BatchNormalization", ["", "p.scale"], ["Y"], "bn3")],
+            bn_params("p"), [X4], [Y4]),
         "eps-fp16": model(
             "B611: epsilon 1e-5 is subnormal for a float16 input",
             [bn("X", "Y", "p", epsilon=1e-5)], bn_params("p"),
@@ -228,6 +234,15 @@ CASES["bn_normalize"] = {
         "F346: spatial=0 at opset 6: Mul and Add get broadcast=1",
         [bn("X", "Y", "p", epsilon=1e-5, spatial=0, is_test=1)],
         NS_PARAMS, [X4], [Y4], opset=6),
+    "malformed": model(
+        "must not crash: a BN without Y, one with X only, one without X",
+        [node("BatchNormalization", ["X"], [""], "bn1", epsilon=1e-5,
+              spatial=0, momentum=0.1),
+         node("BatchNormalization", ["X"], ["Y"], "bn2", spatial=0,
+              training_mode=1),
+         node("BatchNormalization", ["", "p.scale"], ["T"], "bn3",
+              spatial=0)],
+        bn_params("p"), [X4], [Y4], opset=7),
     "nonspatial-input": model(
         "F347: spatial=0 with the variance a graph input stays",
         [bn("X", "Y", "p", epsilon=1e-5, spatial=0)],
@@ -319,6 +334,13 @@ CASES["bn_fold"] = {
         [conv(), bn("Z", "Y", "p", outs=["Y", "rm", "rv", "sm", "sv"],
                     epsilon=1e-5)],
         [W, B] + bn_params("p"), [X4], [Y4, ("rm", [2])], opset=9),
+    "malformed": model(
+        "must not crash: a BN without Y, one with X only, after Conv",
+        [conv(), node("BatchNormalization", ["Z"], [""], "bn1",
+                      epsilon=1e-5, spatial=0),
+         node("BatchNormalization", ["Z"], ["Y"], "bn2"),
+         node("BatchNormalization", ["", "p.scale"], ["T"], "bn3")],
+        [W, B] + bn_params("p"), [X4], [Y4]),
     "not-conv": model(
         "must not: BN after Relu is left alone, silently",
         [node("Relu", ["X"], ["Z"], "relu"), bn("Z", "Y", "p")],
@@ -343,10 +365,9 @@ def main():
                 c, args = c
             base = os.path.join("testdata", d, name)
             with open(base + ".textproto", "w") as f:
+                if args:
+                    f.write("# args: %s\n" % args)
                 f.write(c)
-            if args:
-                with open(base + ".args", "w") as f:
-                    f.write(args + "\n")
 
 
 if __name__ == "__main__":

@@ -5,12 +5,13 @@
 # (bn_*.onnx) that tests/verify.sh runs through `onnxfix fix` and ONNX
 # Runtime: grouped and depthwise Conv, ConvTranspose with group 2, Gemm
 # with transB 0/1 and alpha/beta != 1, Gemm without C, Conv without bias,
-# BN with shared Conv weights, float16, legacy opset-6/7 BN, spatial=0.
+# BN with shared Conv weights, BNs sharing parameters, float16, legacy
+# opset-6/7 BN, spatial=0.
 # Weights come from numpy's seeded generator, so a rerun writes the same
 # files.  Needs Debian's python3-onnx and python3-numpy:
 #
 #	/usr/bin/python3 tests/gen_bn_verify.py
-#	/usr/bin/python3 tests/gen_bn_verify.py --check   # bn_training ref
+#	/usr/bin/python3 tests/gen_bn_verify.py --check   # the .fixref sums
 import sys
 
 import numpy as np
@@ -113,6 +114,35 @@ def main():
          bn_inits("q", 3),
          [vi("X", [1, 3, 4, 4])], [vi("Y", [1, 3, 4, 4])], 14,
          doc="two Convs sharing W and b, each -> its own BN")
+    # Two BNs share their parameters; the second Conv has no bias.
+    save("bn_shared_params",
+         [helper.make_node("Conv", ["X", "W1", "b1"], ["Z1"], "c1"),
+          bn("Z1", "Y1", "p", "bn1", epsilon=1e-5),
+          helper.make_node("Conv", ["X", "W2"], ["Z2"], "c2"),
+          bn("Z2", "Y2", "p", "bn2", epsilon=1e-5),
+          helper.make_node("Mul", ["Y1", "Y2"], ["Y"], "mul")],
+         [arr("W1", [3, 3, 1, 1]), arr("b1", [3]), arr("W2", [3, 3, 1, 1])]
+         + bn_inits("p", 3),
+         [vi("X", [1, 3, 4, 4])], [vi("Y", [1, 3, 4, 4])], 14,
+         doc="two BNs sharing scale, B, mean and var")
+    # Conv -> BN inside both branches of an If; the weights live in the
+    # main graph, the folded ones in the branches.
+    def branch(tag, eps):
+        return helper.make_graph(
+            [helper.make_node("Conv", ["X", "W", "b"], ["Z" + tag],
+                              tag + "conv", pads=[1, 1, 1, 1]),
+             bn("Z" + tag, "Y" + tag, "p", tag + "bn", epsilon=eps)],
+            tag, [], [vi("Y" + tag, [1, 3, 4, 4])])
+    save("bn_subgraph",
+         [helper.make_node("Constant", [], ["cond"], "cond",
+                           value=helper.make_tensor("c", TensorProto.BOOL,
+                                                    [], [True])),
+          helper.make_node("If", ["cond"], ["Y"], "if",
+                           then_branch=branch("then", 1e-5),
+                           else_branch=branch("else", 1e-3))],
+         [arr("W", [3, 2, 3, 3]), arr("b", [3])] + bn_inits("p", 3),
+         [vi("X", [1, 2, 4, 4])], [vi("Y", [1, 3, 4, 4])], 14,
+         doc="Conv -> BN in both branches of an If")
     # float16 Conv and BN, between Casts (the oracle feeds float).
     save("bn_fp16",
          [helper.make_node("Cast", ["X"], ["Xh"], "in",
@@ -153,9 +183,11 @@ def main():
          doc="opset 8 BN with spatial=0")
 
 
-def check_training():
-    """bn_training in inference mode, in float64 (see its .verify)."""
-    m = onnx.load("testdata/corpus/bn_training.onnx")
+def check_corpus(name, eps):
+    """NAME (bn_training, bn_small, bn_keras_like: Conv -> BN -> Relu ->
+    Conv -> BN -> Relu) in inference mode with epsilon EPS, in float64:
+    the reference for the NAME.fixref files (see NAME.verify)."""
+    m = onnx.load("testdata/corpus/%s.onnx" % name)
     w = {i.name: numpy_helper.to_array(i).astype(np.float64)
          for i in m.graph.initializer}
     s, xs = 1, []
@@ -176,16 +208,21 @@ def check_training():
     def norm(x, p):
         c = lambda v: v[None, :, None, None]
         return (x - c(w[p + ".running_mean"])) / \
-            np.sqrt(c(w[p + ".running_var"]) + 1e-5) * \
+            np.sqrt(c(w[p + ".running_var"]) + eps) * \
             c(w[p + ".weight"]) + c(w[p + ".bias"])
 
-    y = np.maximum(norm(conv(x, w["c1.weight"]), "b1"), 0)
-    y = np.maximum(norm(conv(y, w["c2.weight"], w["c2.bias"]), "b2"), 0)
-    print("bn_training in inference mode: y sum %.8g" % y.sum())
+    y = np.maximum(norm(conv(x, w["c1.weight"], w.get("c1.bias")), "b1"),
+                   0)
+    y = np.maximum(norm(conv(y, w["c2.weight"], w.get("c2.bias")), "b2"),
+                   0)
+    print("%s in inference mode, epsilon %g: y sum %.8g" % (name, eps,
+                                                           y.sum()))
 
 
 if __name__ == "__main__":
     if sys.argv[1:] == ["--check"]:
-        check_training()
+        check_corpus("bn_training", float(np.float32(1e-5)))
+        check_corpus("bn_keras_like", float(np.float32(1e-3)))
+        check_corpus("bn_keras_like", float(np.float32(1e-5)))
     else:
         main()

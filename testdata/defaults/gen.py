@@ -26,11 +26,11 @@ def layernorm(name, what, eps, elem=F, args=None, op="LayerNormalization",
               opset=17, extra=None):
     m = Model(what, opsets={"": opset}, args=args)
     m.input("X", elem, [2, 4])
-    m.init("G", F, [4], [1.0] * 4)
+    m.init("G", elem, [4], [1.0] * 4)
     attrs = [] if eps is None else [("epsilon", eps)]
     ins = ["X", "G"] if op == "LayerNormalization" else ["X", "G", "B"]
     if op != "LayerNormalization":
-        m.init("B", F, [4], [0.0] * 4)
+        m.init("B", elem, [4], [0.0] * 4)
     m.node(op, ins, ["Y"], attrs=attrs)
     for e in extra or []:
         m.node(op, ins, [e[0]], attrs=[("epsilon", e[1])])
@@ -57,6 +57,31 @@ layernorm("eps-mix", "two LayerNormalization epsilons in one model", 1e-5,
 layernorm("eps-same", "the same epsilon twice: no finding", 1e-5,
           extra=[("Y2", 1e-5)])
 
+
+
+def decomposed_ln(name, what, eps, elem=F, args=None):
+    """LayerNormalization as PyTorch writes it below opset 17."""
+    m = Model(what, opsets={"": 14}, args=args)
+    m.input("X", elem, [2, 4])
+    m.init("two", elem, [], [2.0])
+    m.init("eps", elem, [], [eps])
+    m.node("ReduceMean", ["X"], ["mean"], attrs=[("axes", [-1])])
+    m.node("Sub", ["X", "mean"], ["d"])
+    m.node("Pow", ["d", "two"], ["sq"])
+    m.node("ReduceMean", ["sq"], ["var"], attrs=[("axes", [-1])])
+    m.node("Add", ["var", "eps"], ["ve"])
+    m.node("Sqrt", ["ve"], ["sd"])
+    m.node("Div", ["d", "sd"], ["Y"])
+    m.output("Y", elem, [2, 4])
+    case(name, m)
+
+
+decomposed_ln("eps-decomposed", "decomposed LayerNorm with BERT's 1e-12 "
+              "under --expect pytorch", 1e-12, args="--expect pytorch")
+decomposed_ln("eps-decomposed-ok", "decomposed LayerNorm with 1e-5 under "
+              "--expect pytorch: no finding", 1e-5, args="--expect pytorch")
+decomposed_ln("eps-decomposed-fp16", "decomposed LayerNorm converted to "
+              "float16: its 1e-12 became 0", 0.0, elem=F16)
 
 # --- GELU ---------------------------------------------------------------
 def gelu20(name, what, approx, args):
@@ -224,6 +249,12 @@ softmax("logsoftmax-opset12", "LogSoftmax axis -2 on rank 4 at opset 12",
         12, -2, op="LogSoftmax")
 softmax("softmax-last-axis", "Softmax on the last axis at opset 11: no "
         "finding", 11, -1)
+m = Model("Softmax axis 1 on [N, C, 1, 1] at opset 11: no finding",
+          opsets={"": 11})
+m.input("X", F, [2, 10, 1, 1])
+m.node("Softmax", ["X"], ["Y"])
+m.output("Y", F, [2, 10, 1, 1])
+case("softmax-unit-dims", m)
 softmax("softmax-rank2", "Softmax axis 1 on rank 2 at opset 11: no finding",
         11, None, rank=2)
 softmax("softmax-opset13", "Softmax axis 1 on rank 4 at opset 13: no "

@@ -54,6 +54,8 @@ class Graph:
         assert len(values) == n
         if elem == 1:
             raw = struct.pack("<%df" % n, *values)
+        elif elem == 10:
+            raw = struct.pack("<%de" % n, *values)
         elif elem == 7:
             raw = struct.pack("<%dq" % n, *values)
         elif elem == 6:

@@ -197,3 +197,10 @@ m.input("X", 1, [2])
 m.node("Op\x07\n", ["X"], ["Y"], domain="com.ex\x1b[31m")
 m.output("Y", 1, [2])
 case("escape", m)
+
+m = Model("custom operator in a domain the model does not import",
+          opsets={"": 14})
+m.input("X", 1, [2])
+m.node("MyOp", ["X"], ["Y"], domain="com.example")
+m.output("Y", 1, [2])
+case("custom-not-imported", m)
