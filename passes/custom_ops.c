@@ -32,6 +32,7 @@
 #include "irbuild.h"
 #include "opdb.h"
 #include "pass.h"
+#include "shapes.h"
 
 #define MS "com.microsoft"
 
@@ -148,6 +149,20 @@ elem_of(const struct ir_value *v)
 			return v->init->elem;
 		if (v->kind != IR_VALUE_NODE || p == NULL || p->ninputs == 0)
 			return 0;
+		/* Quantized types follow the zero point (uint8 without
+		 * one), dequantized ones the scale. */
+		if (strcmp(p->op_type, "QuantizeLinear") == 0) {
+			if (p->ninputs < 3 || p->inputs[2] == NULL)
+				return IR_ELEM_UINT8;
+			v = p->inputs[2];
+			continue;
+		}
+		if (strcmp(p->op_type, "DequantizeLinear") == 0) {
+			if (p->ninputs < 2)
+				return 0;
+			v = p->inputs[1];
+			continue;
+		}
 		if (strcmp(p->op_type, "Cast") == 0) {
 			const struct ir_attr *a = ir_node_attr(p, "to");
 
@@ -166,8 +181,9 @@ elem_of(const struct ir_value *v)
 	return 0;
 }
 
+/* The rank a value's own record (type or initializer) gives; -1. */
 static int
-rank_of(const struct ir_value *v)
+rank_known(const struct ir_value *v)
 {
 	if (v == NULL)
 		return -1;
@@ -176,6 +192,181 @@ rank_of(const struct ir_value *v)
 	if (v->type.kind == IR_TYPE_TENSOR)
 		return v->type.rank;
 	return -1;
+}
+
+static bool
+in_list(const char *op, const char *const *list)
+{
+	for (; *list != NULL; list++)
+		if (strcmp(op, *list) == 0)
+			return true;
+	return false;
+}
+
+/* Number of entries of a constant 1-D int64 input, or -1. */
+static int
+const_len(const struct ir_value *v)
+{
+	if (!irbuild_is_const(v) || v->init->rank != 1 ||
+	    v->init->elem != IR_ELEM_INT64 || v->init->dims[0] > 8)
+		return -1;
+	return (int)v->init->dims[0];
+}
+
+/*
+ * The rank of P's outputs from its inputs' ranks R (-1 unknown), for the
+ * operators whose output rank follows from them; -1 otherwise.
+ */
+static int
+rank_rule(const struct ir_node *p, const int *rk)
+{
+	static const char *const same[] = {
+		"Abs", "AveragePool", "BatchNormalization", "BiasGelu",
+		"Cast", "CastLike", "Ceil", "Clip", "Concat", "Conv",
+		"ConvTranspose", "CumSum", "Dropout", "Elu", "Erf", "Exp",
+		"FastGelu", "Floor", "FusedConv", "Gelu", "GlobalAveragePool",
+		"GlobalMaxPool", "HardSigmoid", "HardSwish", "Identity",
+		"InstanceNormalization", "LayerNormalization", "LeakyRelu",
+		"Log", "LogSoftmax", "MaxPool", "Neg", "Not", "Pad",
+		"QuickGelu", "Reciprocal", "Relu", "Resize", "Round", "Selu",
+		"Sigmoid", "Sign", "SimplifiedLayerNormalization",
+		"SkipLayerNormalization", "SkipSimplifiedLayerNormalization",
+		"Slice", "Softmax", "Softplus", "Softsign", "Split", "Sqrt",
+		"Tanh", "Tile", "Trilu", NULL,
+	};
+	static const char *const bcast[] = {
+		"Add", "And", "BiasAdd", "Div", "Equal", "Greater", "Less",
+		"Max", "Min", "Mod", "Mul", "Or", "Pow", "PRelu", "Sub",
+		"Where", NULL,
+	};
+	const struct ir_attr *a;
+	size_t i;
+	int m = -1;
+
+	if (p->ninputs == 0)
+		return -1;
+	if (in_list(p->op_type, same))
+		return rk[0];
+	if (in_list(p->op_type, bcast)) {
+		for (i = 0; i < p->ninputs; i++) {
+			if (p->inputs[i] == NULL)
+				continue;
+			if (rk[i] < 0)
+				return -1;
+			if (rk[i] > m)
+				m = rk[i];
+		}
+		return m;
+	}
+	if (strcmp(p->op_type, "MatMul") == 0 ||
+	    strcmp(p->op_type, "FusedMatMul") == 0) {
+		if (p->ninputs < 2 || rk[0] < 1 || rk[1] < 1)
+			return -1;
+		/* A 1-D operand loses its dim in the product. */
+		if (rk[0] == 1 && rk[1] == 1)
+			return 0;
+		if (rk[0] == 1 || rk[1] == 1)
+			return (rk[0] == 1 ? rk[1] : rk[0]) - 1;
+		return rk[0] > rk[1] ? rk[0] : rk[1];
+	}
+	if (strncmp(p->op_type, "Reduce", 6) == 0) {
+		a = ir_node_attr(p, "keepdims");
+		return a == NULL || (a->type == IR_ATTR_INT && a->i != 0) ?
+		    rk[0] : -1;
+	}
+	if (strcmp(p->op_type, "Gemm") == 0 ||
+	    strcmp(p->op_type, "FusedGemm") == 0 ||
+	    strcmp(p->op_type, "Flatten") == 0)
+		return 2;
+	if (strcmp(p->op_type, "Transpose") == 0) {
+		a = ir_node_attr(p, "perm");
+		return a != NULL && a->type == IR_ATTR_INTS ? (int)a->n : rk[0];
+	}
+	if (strcmp(p->op_type, "Reshape") == 0)
+		return p->ninputs > 1 ? const_len(p->inputs[1]) : -1;
+	if (strcmp(p->op_type, "Unsqueeze") == 0 ||
+	    strcmp(p->op_type, "Squeeze") == 0) {
+		int n = -1;
+
+		a = ir_node_attr(p, "axes");
+		if (a != NULL && a->type == IR_ATTR_INTS)
+			n = (int)a->n;
+		else if (p->ninputs > 1)
+			n = const_len(p->inputs[1]);
+		if (n < 0 || rk[0] < 0)
+			return -1;
+		return p->op_type[0] == 'U' ? rk[0] + n : rk[0] - n;
+	}
+	return -1;
+}
+
+/*
+ * Rank of V: its own record, else derived from its producers' inputs
+ * (ONNX Runtime's optimized models carry no value_info).  Iterative, with
+ * a memo per call, so that no graph drives recursion.
+ */
+static int
+rank_of(struct rw *r, const struct ir_value *v)
+{
+	struct ir_graph *g = r->g;
+	const struct ir_value **stack;
+	int *memo;		/* -3 not seen, -2 in progress, else rank */
+	size_t sp = 0, i, cap;
+	int rk[8];
+
+	if (v == NULL)
+		return -1;
+	if (rank_known(v) >= 0 || v->graph != g || v->kind != IR_VALUE_NODE)
+		return rank_known(v);
+	cap = g->nvalues + 1;
+	memo = arena_array(&r->ctx->scratch, cap, sizeof(*memo));
+	stack = arena_array(&r->ctx->scratch, cap, sizeof(*stack));
+	if (memo == NULL || stack == NULL)
+		return -1;
+	for (i = 0; i < cap; i++)
+		memo[i] = -3;
+	stack[sp++] = v;
+	while (sp > 0) {
+		const struct ir_value *x = stack[sp - 1];
+		const struct ir_node *p = x->producer;
+		bool pushed = false;
+
+		if (memo[x->id] >= -1) {
+			sp--;
+			continue;
+		}
+		if (rank_known(x) >= 0 || x->graph != g ||
+		    x->kind != IR_VALUE_NODE || p == NULL || p->dead ||
+		    p->ninputs > 8) {
+			memo[x->id] = rank_known(x);
+			sp--;
+			continue;
+		}
+		if (memo[x->id] == -3) {
+			memo[x->id] = -2;
+			for (i = 0; i < p->ninputs; i++) {
+				const struct ir_value *u = p->inputs[i];
+
+				if (u != NULL && u->graph == g &&
+				    memo[u->id] == -3 && sp < cap) {
+					stack[sp++] = u;
+					pushed = true;
+				}
+			}
+			if (pushed)
+				continue;
+		}
+		for (i = 0; i < p->ninputs; i++) {
+			const struct ir_value *u = p->inputs[i];
+
+			rk[i] = u == NULL ? -1 : u->graph != g ?
+			    rank_known(u) : memo[u->id] >= -1 ? memo[u->id] :
+			    -1;
+		}
+		memo[x->id] = rank_rule(p, rk);
+		sp--;
+	}
+	return memo[v->id] >= 0 ? memo[v->id] : -1;
 }
 
 static bool
@@ -343,7 +534,7 @@ static int
 norm_axes(struct rw *r, struct ir_value *x, int64_t axis, int64_t *axes,
     size_t *naxes)
 {
-	int rank = rank_of(x);
+	int rank = rank_of(r, x);
 	int64_t a;
 
 	if (axis >= 0) {
@@ -841,7 +1032,7 @@ rw_fused_matmul(struct rw *r)
 	};
 	int64_t ta, tb;
 	float alpha;
-	int ra = rank_of(in(r, 0)), rb = rank_of(in(r, 1));
+	int ra = rank_of(r, in(r, 0)), rb = rank_of(r, in(r, 1));
 	struct ir_value *a = in(r, 0), *b = in(r, 1), *y;
 
 	if (!attrs_known(r, names, "fiiii"))
@@ -945,14 +1136,14 @@ rw_nhwc_conv(struct rw *r)
 		"strides", NULL,
 	};
 	int64_t pin[8], pout[8];
-	int rank = rank_of(in(r, 1)), i;
+	int rank = rank_of(r, in(r, 1)), i;
 	struct ir_value *v[3];
 	struct ir_node *t[3], *c;
 
 	if (!attrs_known(r, names, "sIiIII"))
 		return 0;
 	if (rank < 0)
-		rank = rank_of(in(r, 0));
+		rank = rank_of(r, in(r, 0));
 	if (rank < 3 || rank > 8)
 		return refuse(r, "the rank of X and W is %s", rank < 0 ?
 		    "unknown" : "out of range");
@@ -1159,6 +1350,62 @@ rw_gemm_fast_gelu(struct rw *r)
 	return 1;
 }
 
+/* The opset from which standard (De)QuantizeLinear take quantized type
+ * E; 0 when never. */
+static int
+quant_since(int32_t e)
+{
+	switch (e) {
+	case IR_ELEM_INT8:
+	case IR_ELEM_UINT8:
+	case IR_ELEM_INT32:
+		return 13;
+	case IR_ELEM_INT16:
+	case IR_ELEM_UINT16:
+	case IR_ELEM_INT4:
+	case IR_ELEM_UINT4:
+		return 21;
+	}
+	return 0;
+}
+
+/* com.microsoft DequantizeLinear and QuantizeLinear: the standard ones
+ * from opset 13 (axis), as far as their types allow. */
+static int
+rw_quant(struct rw *r, bool dq)
+{
+	static const char *const names[] = { "axis", NULL };
+	int32_t q = dq ? elem_of(in(r, 0)) : in(r, 2) ? elem_of(in(r, 2)) :
+	    IR_ELEM_UINT8;
+	int32_t f = elem_of(in(r, 1));
+	int need = quant_since(q);
+
+	if (q == 0 || f == 0)
+		return refuse(r, "the element types are unknown");
+	if (need == 0 || (!dq && q == IR_ELEM_INT32))
+		return refuse(r, "%s is not a quantized type of the standard "
+		    "operator", ir_elem_name(q) ? ir_elem_name(q) : "?");
+	if (f == IR_ELEM_FLOAT16 && need < 19)
+		need = 19;
+	else if (f != IR_ELEM_FLOAT && f != IR_ELEM_FLOAT16)
+		return refuse(r, "scale type %s is not supported",
+		    ir_elem_name(f) ? ir_elem_name(f) : "?");
+	return rw_rename(r, dq ? "DequantizeLinear" : "QuantizeLinear",
+	    need, names, "i");
+}
+
+static int
+rw_dequantize(struct rw *r)
+{
+	return rw_quant(r, true);
+}
+
+static int
+rw_quantize(struct rw *r)
+{
+	return rw_quant(r, false);
+}
+
 static int rw_trilu(struct rw *r);
 
 /* Known operators: (domain, op) -> rewrite.  "" is the default domain,
@@ -1172,6 +1419,7 @@ static const struct known {
 	{ MS, "BiasDropout", rw_bias_dropout, 0 },
 	{ MS, "BiasGelu", rw_bias_gelu, 0 },
 	{ MS, "BiasSplitGelu", rw_bias_split_gelu, 0 },
+	{ MS, "DequantizeLinear", rw_dequantize, 0 },
 	{ MS, "ExpandDims", rw_expand_dims, 0 },
 	{ MS, "FastGelu", rw_fast_gelu, 0 },
 	{ MS, "FusedConv", rw_fused_conv, 0 },
@@ -1182,6 +1430,7 @@ static const struct known {
 	{ MS, "GemmFastGelu", rw_gemm_fast_gelu, 0 },
 	{ MS, "LayerNormalization", NULL, 0 },
 	{ MS, "NhwcConv", rw_nhwc_conv, 0 },
+	{ MS, "QuantizeLinear", rw_quantize, 0 },
 	{ MS, "QuickGelu", rw_quick_gelu, 0 },
 	{ MS, "Range", rw_range, 0 },
 	{ MS, "SimplifiedLayerNormalization", NULL, 1 },
@@ -1600,8 +1849,12 @@ drop_imports(struct pass_ctx *ctx)
 		const struct ir_function *f = m->functions[i];
 		size_t d, e;
 
-		/* A function's own imports need the model's too in some
-		 * runtimes: keep them. */
+		/* A function's own imports, and the domain it is defined
+		 * in, need the model's import too in some runtimes. */
+		for (d = 0; d < m->nopsets; d++)
+			if (f->domain != NULL && strcmp(f->domain,
+			    m->opsets[d].domain) == 0)
+				used[d] = true;
 		for (e = 0; e < f->nopsets; e++)
 			for (d = 0; d < m->nopsets; d++)
 				if (strcmp(f->opsets[e].domain,
@@ -1661,6 +1914,9 @@ run(struct pass_ctx *ctx)
 			ir_graph_compact(g);
 	}
 	if (ctx->changed && ir_rebuild_implicit(ctx->m) < 0)
+		return -1;
+	/* Later passes read the types of the values made here. */
+	if (ctx->changed && shapes_infer(ctx->m) < 0)
 		return -1;
 	return drop_imports(ctx);
 }

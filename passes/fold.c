@@ -29,6 +29,7 @@
 
 #include "irbuild.h"
 #include "pass.h"
+#include "shapes.h"
 
 #define MAX_BYTES (1u << 20)
 #define MAX_RANK 8
@@ -119,6 +120,14 @@ get_elem(const struct ir_tensor *t, size_t i, bool isint, double *f,
 			return -1;
 		}
 	} else if (t->storage == IR_DATA_TYPED && t->typed != NULL) {
+		/* Each type lives in one field (onnx.proto). */
+		int want = t->elem == IR_ELEM_FLOAT ? 4 :
+		    t->elem == IR_ELEM_DOUBLE ? 10 :
+		    t->elem == IR_ELEM_INT64 ? 7 :
+		    t->elem == IR_ELEM_UINT32 ? 11 : 5;
+
+		if (t->typed_field != want)
+			return -1;
 		switch (t->elem) {
 		case IR_ELEM_FLOAT:
 			d = ((const float *)t->typed)[i];
@@ -524,8 +533,16 @@ do_cast(const struct ir_node *n, const struct cval *x, struct cval *y,
 	y->isint = elem_int(y->elem);
 	if (cval_alloc(ar, y) < 0)
 		return -1;
+	/* Through double, a value would be rounded twice: int64 beyond
+	 * 2^53 to float, double to float16.  Leave those alone. */
+	if (!y->isint && y->elem != IR_ELEM_DOUBLE &&
+	    x->elem == IR_ELEM_DOUBLE && y->elem != IR_ELEM_FLOAT)
+		return 0;
 	for (i = 0; i < x->n; i++) {
 		if (!y->isint) {
+			if (x->isint && (x->i[i] > (1LL << 53) ||
+			    x->i[i] < -(1LL << 53)))
+				return 0;
 			y->f[i] = x->isint ? (double)x->i[i] : x->f[i];
 			continue;
 		}
@@ -776,6 +793,211 @@ do_unary(const char *op, const struct cval *x, struct cval *y,
 	return 1;
 }
 
+/* Shape of X: its type when fully static and trustworthy (a graph
+ * input, whose shape the runtime enforces, or a type inference derived). */
+static int
+do_shape(const struct ir_node *n, const struct ir_value *x, struct cval *y,
+    struct arena *ar)
+{
+	int64_t start = 0, end, r;
+	int k;
+
+	if (x == NULL || x->type.kind != IR_TYPE_TENSOR || x->type.rank < 0 ||
+	    x->type.rank > MAX_RANK || !(x->is_input || x->type_inferred ||
+	    x->init != NULL))
+		return 0;
+	r = x->type.rank;
+	for (k = 0; k < r; k++)
+		if (x->type.dims[k].kind != IR_DIM_VALUE ||
+		    x->type.dims[k].value < 0)
+			return 0;
+	end = attr_int(n, "end", r);
+	start = attr_int(n, "start", 0);
+	if (start < 0)
+		start += r;
+	if (end < 0)
+		end += r;
+	start = start < 0 ? 0 : start > r ? r : start;
+	end = end < 0 ? 0 : end > r ? r : end;
+	if (end < start)
+		end = start;
+	memset(y, 0, sizeof(*y));
+	y->elem = IR_ELEM_INT64;
+	y->isint = true;
+	y->rank = 1;
+	y->dims[0] = end - start;
+	y->n = (size_t)(end - start);
+	if (cval_alloc(ar, y) < 0)
+		return -1;
+	for (k = 0; k < end - start; k++)
+		y->i[k] = x->type.dims[start + k].value;
+	return 1;
+}
+
+static int
+do_gather(const struct ir_node *n, const struct cval *in, size_t nin,
+    struct cval *y, struct arena *ar)
+{
+	const struct cval *d = &in[0], *ix = &in[1];
+	int64_t axis = attr_int(n, "axis", 0), dim;
+	size_t outer = 1, inner = 1, i, j, o;
+	int k;
+
+	if (nin != 2 || !ix->isint || d->rank == 0 ||
+	    d->rank + ix->rank - 1 > MAX_RANK)
+		return 0;
+	if (axis < 0)
+		axis += d->rank;
+	if (axis < 0 || axis >= d->rank)
+		return 0;
+	dim = d->dims[axis];
+	for (k = 0; k < axis; k++)
+		outer *= (size_t)d->dims[k];
+	for (k = (int)axis + 1; k < d->rank; k++)
+		inner *= (size_t)d->dims[k];
+	*y = *d;
+	y->rank = 0;
+	for (k = 0; k < axis; k++)
+		y->dims[y->rank++] = d->dims[k];
+	for (k = 0; k < ix->rank; k++)
+		y->dims[y->rank++] = ix->dims[k];
+	for (k = (int)axis + 1; k < d->rank; k++)
+		y->dims[y->rank++] = d->dims[k];
+	y->n = outer * ix->n * inner;
+	if (cval_alloc(ar, y) < 0)
+		return -1;
+	for (o = 0; o < outer; o++)
+		for (j = 0; j < ix->n; j++) {
+			int64_t q = ix->i[j] < 0 ? ix->i[j] + dim : ix->i[j];
+			size_t dst = (o * ix->n + j) * inner;
+			size_t src = (o * (size_t)dim + (size_t)q) * inner;
+
+			if (q < 0 || q >= dim)
+				return 0;
+			for (i = 0; i < inner; i++) {
+				if (y->isint)
+					y->i[dst + i] = d->i[src + i];
+				else
+					y->f[dst + i] = d->f[src + i];
+			}
+		}
+	return 1;
+}
+
+/* Slice: inputs (opset 10 on) or attributes (below). */
+static int
+do_slice(const struct ir_node *n, const struct cval *in, size_t nin,
+    struct cval *y, struct arena *ar, int64_t opset)
+{
+	const struct cval *x = &in[0];
+	int64_t st[MAX_RANK], en[MAX_RANK], sp[MAX_RANK], idx[MAX_RANK];
+	int64_t starts[MAX_RANK], ends[MAX_RANK], axes[MAX_RANK],
+	    steps[MAX_RANK], xs[MAX_RANK];
+	size_t na, i, s;
+	int r = x->rank, k;
+
+	if (r == 0)
+		return 0;
+	if (opset >= 10) {
+		if (nin < 3 || !in[1].isint || !in[2].isint ||
+		    in[1].n != in[2].n || in[1].n > (size_t)r)
+			return 0;
+		na = in[1].n;
+		for (i = 0; i < na; i++) {
+			starts[i] = in[1].i[i];
+			ends[i] = in[2].i[i];
+			axes[i] = (int64_t)i;
+			steps[i] = 1;
+		}
+		if (nin > 3 && in[3].n > 0) {
+			if (!in[3].isint || in[3].n != na)
+				return 0;
+			for (i = 0; i < na; i++)
+				axes[i] = in[3].i[i];
+		}
+		if (nin > 4 && in[4].n > 0) {
+			if (!in[4].isint || in[4].n != na)
+				return 0;
+			for (i = 0; i < na; i++)
+				steps[i] = in[4].i[i];
+		}
+	} else {
+		const struct ir_attr *as = ir_node_attr(n, "starts");
+		const struct ir_attr *ae = ir_node_attr(n, "ends");
+		const struct ir_attr *ax = ir_node_attr(n, "axes");
+
+		if (nin != 1 || as == NULL || ae == NULL ||
+		    as->type != IR_ATTR_INTS || ae->type != IR_ATTR_INTS ||
+		    as->n != ae->n || as->n > (size_t)r || (ax != NULL &&
+		    (ax->type != IR_ATTR_INTS || ax->n != as->n)))
+			return 0;
+		na = as->n;
+		for (i = 0; i < na; i++) {
+			starts[i] = as->ints[i];
+			ends[i] = ae->ints[i];
+			axes[i] = ax ? ax->ints[i] : (int64_t)i;
+			steps[i] = 1;
+		}
+	}
+	for (k = 0; k < r; k++) {
+		st[k] = 0;
+		en[k] = x->dims[k];
+		sp[k] = 1;
+	}
+	for (i = 0; i < na; i++) {
+		int64_t a = axes[i] < 0 ? axes[i] + r : axes[i], d, b, e;
+
+		if (a < 0 || a >= r || steps[i] == 0 || sp[a] != 1 ||
+		    st[a] != 0 || en[a] != x->dims[a])
+			return 0;
+		d = x->dims[a];
+		b = starts[i] < 0 ? starts[i] + d : starts[i];
+		e = ends[i] < 0 ? ends[i] + d : ends[i];
+		if (steps[i] > 0) {
+			b = b < 0 ? 0 : b > d ? d : b;
+			e = e < 0 ? 0 : e > d ? d : e;
+		} else {
+			b = b < 0 ? 0 : b > d - 1 ? d - 1 : b;
+			e = e < -1 ? -1 : e > d - 1 ? d - 1 : e;
+		}
+		st[a] = b;
+		en[a] = e;
+		sp[a] = steps[i];
+	}
+	*y = *x;
+	y->n = 1;
+	for (k = 0; k < r; k++) {
+		int64_t cnt = sp[k] > 0 ? (en[k] - st[k] + sp[k] - 1) / sp[k] :
+		    (st[k] - en[k] - sp[k] - 1) / -sp[k];
+
+		y->dims[k] = cnt > 0 ? cnt : 0;
+		y->n *= (size_t)y->dims[k];
+	}
+	if (cval_alloc(ar, y) < 0)
+		return -1;
+	for (k = r - 1, s = 1; k >= 0; k--) {
+		xs[k] = (int64_t)s;
+		s *= (size_t)x->dims[k];
+	}
+	memset(idx, 0, sizeof(idx));
+	for (i = 0; i < y->n; i++) {
+		size_t src = 0;
+
+		for (k = 0; k < r; k++)
+			src += (size_t)((st[k] + idx[k] * sp[k]) * xs[k]);
+		if (y->isint)
+			y->i[i] = x->i[src];
+		else
+			y->f[i] = x->f[src];
+		for (k = r - 1; k >= 0; k--) {
+			if (++idx[k] < y->dims[k])
+				break;
+			idx[k] = 0;
+		}
+	}
+	return 1;
+}
+
 /* Evaluate N on the constants IN; 1 with the result in Y, 0 when N is not
  * foldable, -1 out of budget. */
 static int
@@ -798,6 +1020,10 @@ eval(const struct ir_node *n, const struct cval *in, size_t nin,
 
 	if (strcmp(op, "Transpose") == 0 && nin == 1)
 		return do_transpose(n, &in[0], y, ar);
+	if (strcmp(op, "Gather") == 0)
+		return do_gather(n, in, nin, y, ar);
+	if (strcmp(op, "Slice") == 0)
+		return do_slice(n, in, nin, y, ar, opset);
 	if (strcmp(op, "Reshape") == 0 && opset >= 5)
 		return do_reshape(n, in, nin, y);
 	if (strcmp(op, "Unsqueeze") == 0 || strcmp(op, "Squeeze") == 0)
@@ -831,9 +1057,9 @@ foldable_op(const struct ir_node *n)
 {
 	static const char *const ops[] = {
 		"Abs", "Add", "Cast", "Ceil", "Concat", "Div", "Exp",
-		"Flatten", "Floor", "Identity", "Log", "Max", "Min", "Mul",
-		"Neg", "Reciprocal", "Relu", "Reshape", "Sqrt", "Squeeze",
-		"Sub", "Transpose", "Unsqueeze",
+		"Flatten", "Floor", "Gather", "Identity", "Log", "Max", "Min",
+		"Mul", "Neg", "Reciprocal", "Relu", "Reshape", "Shape",
+		"Slice", "Sqrt", "Squeeze", "Sub", "Transpose", "Unsqueeze",
 	};
 	size_t i;
 
@@ -859,7 +1085,7 @@ fold_node(struct pass_ctx *ctx, struct ir_node *n, int64_t opset)
 	uint64_t bytes;
 	uint8_t *data;
 	size_t nin = n->ninputs, i, len;
-	int rc, k;
+	int rc = 0, k;
 
 	if (!foldable_op(n))
 		return 0;
@@ -871,17 +1097,22 @@ fold_node(struct pass_ctx *ctx, struct ir_node *n, int64_t opset)
 	in = arena_array(ar, nin, sizeof(*in));
 	if (in == NULL)
 		return -1;
-	for (i = 0; i < nin; i++) {
-		const struct ir_tensor *ct = const_tensor(n->inputs[i]);
+	memset(&out, 0, sizeof(out));
+	if (strcmp(n->op_type, "Shape") == 0) {
+		if (nin != 1 || (rc = do_shape(n, n->inputs[0], &out, ar)) <= 0)
+			return rc;
+	} else {
+		for (i = 0; i < nin; i++) {
+			const struct ir_tensor *ct = const_tensor(n->inputs[i]);
 
-		if (ct == NULL)
-			return 0;
-		if ((rc = cval_read(ar, ct, &in[i])) <= 0)
+			if (ct == NULL)
+				return 0;
+			if ((rc = cval_read(ar, ct, &in[i])) <= 0)
+				return rc;
+		}
+		if ((rc = eval(n, in, nin, &out, ar, opset)) <= 0)
 			return rc;
 	}
-	memset(&out, 0, sizeof(out));
-	if ((rc = eval(n, in, nin, &out, ar, opset)) <= 0)
-		return rc;
 	if (ir_elem_bytes(out.elem, out.n, &bytes) < 0 || bytes > MAX_BYTES)
 		return 0;
 	/* The value becomes an initializer under its own name. */
@@ -964,6 +1195,9 @@ run(struct pass_ctx *ctx)
 			}
 		}
 	}
+	/* Initializers are typed by their data; refresh what follows. */
+	if (ctx->changed && shapes_infer(ctx->m) < 0)
+		return -1;
 	return 0;
 }
 

@@ -153,6 +153,32 @@ run "bn fold" 0 fix -o "$T/bn.onnx" "$CORPUS/bn_small.onnx"
 grep -c 'note F350' "$T/out" | grep -qx 2 && ok || bad "two F350 notes"
 $ONNXFIX info "$T/bn.onnx" | grep -q BatchNormalization &&
     bad "BatchNormalization left after fix" || ok
+# --- fix --map, --map-file (custom-ops) ---------------------------------------
+CO="$CORPUS/custom_op.onnx"
+run "map" 0 fix --map 'com.example::FastGelu=Gelu(approximate=tanh)' -o "$T/co.onnx" "$CO"
+grep -q 'F371' "$T/out" && grep -q "F372.*'com.example'" "$T/out" && ok || bad "map notes"
+run "map result" 0 info "$T/co.onnx"
+grep -q 'com.example' "$T/out" && bad "custom op or import left" || ok
+run "map, no mapping" 0 fix -o "$T/co2.onnx" "$CO"
+grep -q 'warning C451' "$T/out" && ok || bad "C451 without a mapping"
+for m in 'noequals' 'com.example::FastGelu=NoSuchOp' '::Relu=Gelu' \
+    'com.example::FastGelu=Gelu(approximat=tanh)' \
+    'com.example::FastGelu=Gelu(approximate=[1])' \
+    'com.example::FastGelu=LeakyRelu(alpha=x)' \
+    'com.example::FastGelu=Gelu(approximate=tanh' \
+    'com.example::FastGelu=Gelu(approximate=tanh,approximate=none)'; do
+	run "bad map $m" 64 fix --map "$m" -o "$T/x.onnx" "$CO"
+	grep -q "^onnxfix: invalid mapping '" "$T/err" && ok || bad "bad map $m: message"
+done
+run "map twice" 64 fix --map 'a::B=Relu' --map 'a::B=Sigmoid' -o "$T/x.onnx" "$CO"
+printf '# comment\n\na::B=Relu\nbroken line\n' >"$T/maps"
+run "map file line" 64 fix --map-file "$T/maps" -o "$T/x.onnx" "$CO"
+grep -q "(.*maps:4)" "$T/err" && ok || bad "map file line number"
+run "map file missing" 4 fix --map-file "$T/nosuch" -o "$T/x.onnx" "$CO"
+one_line "map file missing" 'cannot read map file'
+# A mapping whose target does not fit the node stays, with C452.
+run "map misfit" 0 fix --map 'com.example::FastGelu=Add' -o "$T/x.onnx" "$CO"
+grep -q 'warning C452' "$T/out" && ok || bad "C452"
 
 # --- dot -------------------------------------------------------------------
 run "dot" 0 dot -o "$T/g.dot" "$CORPUS/silero_vad_legacy.onnx"

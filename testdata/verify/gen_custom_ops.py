@@ -185,6 +185,21 @@ def main():
          [vi("X", [5])], [vi("Y", [5])],
          [init("S", np.array(1.5, dtype=np.float32)),
           init("L", np.array(6.5, dtype=np.float32))])
+    # QuantizeLinear / DequantizeLinear of com.microsoft (QDQ models of
+    # ORT's quantization tool): per tensor, per axis, 16-bit at opset 21.
+    for name, o, zp, scale, axis in [
+            ("qdq-uint8", 14, np.array(128, dtype=np.uint8),
+             np.array(0.05, dtype=np.float32), None),
+            ("qdq-int8-axis", 14, np.array([0, 3, -3], dtype=np.int8),
+             np.array([0.02, 0.05, 0.1], dtype=np.float32), 1),
+            ("qdq-int16", 21, np.array(-7, dtype=np.int16),
+             np.array(0.001, dtype=np.float32), None)]:
+        a = {} if axis is None else dict(axis=axis)
+        save(name, o,
+             [node("QuantizeLinear", ["X", "S", "Z"], ["q"], **a),
+              node("DequantizeLinear", ["q", "S", "Z"], ["Y"], **a)],
+             [vi("X", X3)], [vi("Y", X3)], [init("S", scale),
+                                           init("Z", zp)])
     return 0
 
 
