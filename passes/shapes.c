@@ -8,7 +8,8 @@
  * node output (graph outputs, value_info) with what inference derives
  * from the node's inputs: a different element type, a different rank or
  * a dim_value against another dim_value is a finding (a dim_param against
- * a concrete value is not: the declaration is only less precise).  It
+ * a concrete value is not: the declaration is only less precise); so is
+ * value_info naming an initializer with other dims than its own.  It
  * also reports shape errors inference proves: operands that cannot
  * broadcast, a Reshape target with the wrong element count, Concat
  * inputs that differ outside the axis, matrix products whose inner dims
@@ -36,12 +37,17 @@ static const enum diag_id ids[] = {
 };
 
 static void
-found(void *arg, enum shapes_issue what, const struct ir_node *n,
-    const char *detail)
+found(void *arg, enum shapes_issue what, const struct ir_graph *g,
+    const struct ir_node *n, const char *detail)
 {
 	struct pass_ctx *ctx = arg;
+	char path[IR_PATH_SIZE];
 
-	pass_report_node(ctx, ids[what], n, "%s", detail);
+	if (n != NULL)
+		pass_report_node(ctx, ids[what], n, "%s", detail);
+	else
+		diag_report(ctx->d, ids[what], ir_graph_path(g, path,
+		    sizeof(path)), "%s", detail);
 }
 
 static int

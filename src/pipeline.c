@@ -167,6 +167,13 @@ run(struct ir_model *m, const struct onnxfix_options *o, struct diag_list *d,
 			    p->name, diag_escape_str(esc, sizeof(esc), why));
 			return ONNXFIX_EINTERNAL;
 		}
+		/* the next pass sees the types of the changed graph */
+		if (kind == PASS_REWRITE && ctx.changed &&
+		    shapes_infer(m) < 0) {
+			diag_report(d, DIAG_LOAD_BUDGET, "",
+			    "inferring shapes after pass %s", p->name);
+			return ONNXFIX_EBUDGET;
+		}
 	}
 	if (nchanged > 0 && audit(m, changed, nchanged) < 0) {
 		diag_report(d, DIAG_LOAD_BUDGET, "", "recording the audit entry");

@@ -60,7 +60,9 @@ struct sh {
 	shapes_report_fn *fn;
 	void *arg;
 	struct pmap consts;
-	struct hmap ops;
+	struct pmap calls;	/* call node -> body of its local function */
+	struct pmap entered;	/* function bodies already inferred */
+	struct hmap ops, ms_ops;
 	bool init_inputs_const;	/* ir_version < 4 */
 	struct frame *cur;
 };
@@ -143,6 +145,15 @@ dunknown(void)
 	struct ir_dim d = { IR_DIM_UNKNOWN, 0, NULL };
 
 	return d;
+}
+
+/* Sizes and attributes beyond this are left alone: no overflow. */
+#define SH_BIG ((int64_t)1 << 30)
+
+static bool
+big(int64_t x)
+{
+	return x > SH_BIG || x < -SH_BIG;
 }
 
 static bool
@@ -553,10 +564,10 @@ shapes_type_str(const struct ir_type *t, char *buf, size_t size)
 		    "non-tensor");
 		return buf;
 	}
-	if (en != NULL)
-		snprintf(buf, size, "%s", en);
-	else if (t->elem == 0)
+	if (t->elem == 0)
 		snprintf(buf, size, "?");
+	else if (en != NULL)
+		snprintf(buf, size, "%s", en);
 	else
 		snprintf(buf, size, "elem(%" PRId32 ")", t->elem);
 	o = strlen(buf);
@@ -588,6 +599,18 @@ shapes_type_str(const struct ir_type *t, char *buf, size_t size)
 }
 
 static void
+report_at(struct sh *s, enum shapes_issue what, const struct ir_graph *g,
+    const struct ir_node *n, const char *fmt, va_list ap)
+{
+	char buf[1024];
+
+	if (s->fn == NULL)
+		return;
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	s->fn(s->arg, what, g, n, buf);
+}
+
+static void
 report(struct sh *s, enum shapes_issue what, const struct ir_node *n,
     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
@@ -595,15 +618,28 @@ static void
 report(struct sh *s, enum shapes_issue what, const struct ir_node *n,
     const char *fmt, ...)
 {
-	char buf[1024];
 	va_list ap;
 
-	if (s->fn == NULL)
-		return;
 	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
+	report_at(s, what, n->graph, n, fmt, ap);
 	va_end(ap);
-	s->fn(s->arg, what, n, buf);
+}
+
+static void
+report_decl(struct sh *s, enum shapes_issue what, const struct ir_value *v,
+    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+/* A declaration finding: at V's producer, or at its graph when V is an
+ * initializer. */
+static void
+report_decl(struct sh *s, enum shapes_issue what, const struct ir_value *v,
+    const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	report_at(s, what, v->graph, v->producer, fmt, ap);
+	va_end(ap);
 }
 
 static const char *
@@ -765,9 +801,13 @@ static int
 op_dropout(struct sh *s, struct ir_node *n, struct ir_type *out)
 {
 	same_as(&out[0], n, 0);
+	/* the mask is of the input's type before opset 10 */
+	if (n->noutputs > 1 && n->outputs[1] != NULL &&
+	    ir_node_opset(n) >= 10)
+		return shape_of(s, &out[1], n, 0, IR_ELEM_BOOL);
 	if (n->noutputs > 1 && n->outputs[1] != NULL &&
 	    ir_node_opset(n) >= 7)
-		return shape_of(s, &out[1], n, 0, IR_ELEM_BOOL);
+		same_as(&out[1], n, 0);
 	return 0;
 }
 
@@ -835,6 +875,13 @@ const_arith(struct sh *s, struct ir_node *n)
 				c->e[i] = *x;
 			else if (strcmp(op, "Add") == 0 && isval(x, 0))
 				c->e[i] = *y;
+			/* a symbolic element is a size: never negative */
+			else if (strcmp(op, "Equal") == 0 &&
+			    ((x->kind == IR_DIM_VALUE && x->value < 0) ||
+			    (y->kind == IR_DIM_VALUE && y->value < 0)))
+				c->e[i] = dval(0);
+			else if (strcmp(op, "Equal") == 0 && dim_same(x, y))
+				c->e[i] = dval(1);
 			continue;
 		}
 		if (strcmp(op, "Add") == 0) {
@@ -951,9 +998,20 @@ window(const struct ir_dim *in, int64_t k, int64_t stride, int64_t dil,
 {
 	int64_t dk, total, q;
 
-	if (in->kind != IR_DIM_VALUE || stride < 1 || dil < 1 || k < 1)
+	/* stride 1 with padding that makes up for the window keeps even a
+	 * symbolic size */
+	if (in->kind == IR_DIM_PARAM && stride == 1 && dil >= 1 && k >= 1 &&
+	    !big(k) && !big(dil) && !big(pb) && !big(pe)) {
+		dk = (k - 1) * dil + 1;
+		if (auto_pad == 1 || (auto_pad == 0 && pb + pe == dk - 1) ||
+		    (auto_pad == 2 && dk == 1))
+			return *in;
 		return dunknown();
-	dk = (k - 1) * dil + 1;
+	}
+	if (in->kind != IR_DIM_VALUE || stride < 1 || dil < 1 || k < 1 ||
+	    big(in->value) || big(k) || big(stride) || big(dil) || big(pb) ||
+	    big(pe) || big(dk = (k - 1) * dil + 1))
+		return dunknown();
 	if (auto_pad == 1)	/* SAME_UPPER/SAME_LOWER */
 		return dval((in->value + stride - 1) / stride);
 	if (auto_pad == 2) {	/* VALID */
@@ -1014,10 +1072,13 @@ spatial(struct ir_node *n, const struct ir_type *x, const int64_t *kernel,
 	return 0;
 }
 
+/* Conv-like: X and W are inputs XI and XI + WD (QLinearConv spreads
+ * them out), the result is of ELEM. */
 static int
-op_conv(struct sh *s, struct ir_node *n, struct ir_type *out)
+conv_core(struct sh *s, struct ir_node *n, size_t xi, size_t wi,
+    int32_t elem, struct ir_type *out)
 {
-	const struct ir_type *x = in_t(n, 0), *w = in_t(n, 1);
+	const struct ir_type *x = in_t(n, xi), *w = in_t(n, wi);
 	size_t nks;
 	const int64_t *ks = attr_ints(n, "kernel_shape", &nks);
 	int64_t *k;
@@ -1025,7 +1086,7 @@ op_conv(struct sh *s, struct ir_node *n, struct ir_type *out)
 
 	rank = x != NULL && x->rank >= 0 ? x->rank :
 	    (w != NULL ? w->rank : -1);
-	if (mk(s, &out[0], in_elem(n, 0), rank) < 0)
+	if (mk(s, &out[0], elem, rank) < 0)
 		return -1;
 	if (rank < 3)
 		return 0;
@@ -1047,6 +1108,17 @@ op_conv(struct sh *s, struct ir_node *n, struct ir_type *out)
 			return 0;
 	}
 	return spatial(n, x, k, rank - 2, true, false, &out[0]);
+}
+
+static int
+op_conv(struct sh *s, struct ir_node *n, struct ir_type *out)
+{
+	if (strcmp(n->op_type, "QLinearConv") == 0)
+		return conv_core(s, n, 0, 3, in_v(n, 7) ? in_elem(n, 7) :
+		    in_elem(n, 0), out);
+	if (strcmp(n->op_type, "ConvInteger") == 0)
+		return conv_core(s, n, 0, 1, IR_ELEM_INT32, out);
+	return conv_core(s, n, 0, 1, in_elem(n, 0), out);
 }
 
 static int
@@ -1073,7 +1145,8 @@ op_conv_transpose(struct sh *s, struct ir_node *n, struct ir_type *out)
 	if (x != NULL && x->rank >= 0)
 		out[0].dims[0] = x->dims[0];
 	if (w != NULL && w->rank == rank &&
-	    w->dims[1].kind == IR_DIM_VALUE && group >= 1)
+	    w->dims[1].kind == IR_DIM_VALUE && group >= 1 && !big(group) &&
+	    !big(w->dims[1].value))
 		out[0].dims[1] = dval(w->dims[1].value * group);
 	if (os != NULL) {
 		/* output_shape holds the spatial dims (or all of them) */
@@ -1100,7 +1173,18 @@ op_conv_transpose(struct sh *s, struct ir_node *n, struct ir_type *out)
 			k = w->dims[2 + i].value;
 		else
 			continue;
-		if (d->kind != IR_DIM_VALUE)
+		if (d->kind == IR_DIM_PARAM && st == 1 && !big(k) &&
+		    !big(dl) && dl >= 1 && (!op || !big(op[i])) && (!pads ||
+		    (!big(pads[i]) && !big(pads[i + nk]))) && (ap == 1 ||
+		    (op ? op[i] : 0) + (k - 1) * dl == (ap == 0 && pads ?
+		    pads[i] + pads[i + nk] : 0))) {
+			out[0].dims[2 + i] = *d;
+			continue;
+		}
+		if (d->kind != IR_DIM_VALUE || big(d->value) || big(k) ||
+		    big(st) || big(dl) || (op && big(op[i])) ||
+		    big((k - 1) * dl) || (pads && (big(pads[i]) ||
+		    big(pads[i + nk]))))
 			continue;
 		if (ap == 1) {
 			v = d->value * st;
@@ -1134,7 +1218,7 @@ op_pool(struct sh *s, struct ir_node *n, struct ir_type *out)
 	out[0].dims[0] = x->dims[0];
 	out[0].dims[1] = x->dims[1];
 	if (ks != NULL && nks == (size_t)x->rank - 2 &&
-	    spatial(n, x, ks, x->rank - 2, maxpool, ceil_mode, &out[0]) < 0)
+	    spatial(n, x, ks, x->rank - 2, true, ceil_mode, &out[0]) < 0)
 		return -1;
 	if (maxpool && n->noutputs > 1) {
 		out[1] = out[0];
@@ -1192,8 +1276,10 @@ op_layernorm(struct sh *s, struct ir_node *n, struct ir_type *out)
 	if (x == NULL || x->rank < 0 ||
 	    (axis = norm_axis(attr_i(n, "axis", -1), x->rank)) < 0)
 		return 0;
+	/* Mean and InvStdDev are of stash_type (float by default) */
 	for (k = 1; k < n->noutputs && k < 3; k++) {
-		if (mk(s, &out[k], 0, x->rank) < 0)
+		if (mk(s, &out[k], (int32_t)attr_i(n, "stash_type",
+		    IR_ELEM_FLOAT), x->rank) < 0)
 			return -1;
 		for (i = 0; i < x->rank; i++)
 			out[k].dims[i] = i < axis ? x->dims[i] : dval(1);
@@ -1466,10 +1552,10 @@ op_concat(struct sh *s, struct ir_node *n, struct ir_type *out)
 			struct ir_dim *o = &out[0].dims[i];
 
 			if (i == axis) {
-				if (d->kind != IR_DIM_VALUE)
+				if (d->kind != IR_DIM_VALUE ||
+				    __builtin_add_overflow(sum, d->value,
+				    &sum))
 					sum_known = false;
-				else
-					sum += d->value;
 				continue;
 			}
 			if (o->kind == IR_DIM_VALUE &&
@@ -1533,7 +1619,8 @@ op_split(struct sh *s, struct ir_node *n, struct ir_type *out)
 			out[k].dims[axis] = dval(split[k]);
 		return 0;
 	}
-	if (x->dims[axis].kind != IR_DIM_VALUE || n->noutputs == 0)
+	if (x->dims[axis].kind != IR_DIM_VALUE || n->noutputs == 0 ||
+	    big(x->dims[axis].value))
 		return 0;
 	d = x->dims[axis].value;
 	if (ir_node_opset(n) >= 18 && ir_node_attr(n, "num_outputs")) {
@@ -1637,7 +1724,7 @@ op_slice(struct sh *s, struct ir_node *n, struct ir_type *out)
 		int64_t step = sp ? sp[k] : 1;
 		const struct ir_dim *d;
 
-		if (a < 0 || step == 0)
+		if (a < 0 || step == 0 || step == INT64_MIN)
 			return mk(s, &out[0], x->elem, x->rank);
 		d = &x->dims[a];
 		if (d->kind == IR_DIM_VALUE)
@@ -1875,13 +1962,16 @@ inner_mismatch(struct sh *s, struct ir_node *n, const struct ir_dim *a,
 static int
 op_matmul(struct sh *s, struct ir_node *n, struct ir_type *out)
 {
-	const struct ir_type *a = in_t(n, 0), *b = in_t(n, 1);
+	bool q = strcmp(n->op_type, "QLinearMatMul") == 0;
+	const struct ir_type *a = in_t(n, 0), *b = in_t(n, q ? 3 : 1);
 	int32_t elem = in_elem(n, 0);
 	struct ir_dim one = dval(1), *ad, *bd;
 	int ra, rb, r, i;
 
 	if (strcmp(n->op_type, "MatMulInteger") == 0)
 		elem = IR_ELEM_INT32;
+	if (q && in_v(n, 7) != NULL)
+		elem = in_elem(n, 7);
 	if (a == NULL || b == NULL || a->rank < 1 || b->rank < 1)
 		return mk(s, &out[0], elem, -1);
 	/* 1-D operands: A gets a leading 1, B a trailing 1, both dropped */
@@ -2150,9 +2240,29 @@ op_constant_of_shape(struct sh *s, struct ir_node *n, struct ir_type *out)
 	const struct ir_attr *a = ir_node_attr(n, "value");
 	int32_t elem = IR_ELEM_FLOAT;
 
+	const struct sconst *shape = cget(s, in_v(n, 0));
+	struct sconst *c;
+	int64_t v = 0, len, i;
+
 	if (a != NULL && a->type == IR_ATTR_TENSOR && a->t != NULL)
 		elem = a->t->elem;
-	return dims_from_const(s, n, 0, elem, &out[0]);
+	if (dims_from_const(s, n, 0, elem, &out[0]) < 0)
+		return -1;
+	/* a small integer vector of one value */
+	if (shape == NULL || shape->n != 1 ||
+	    shape->e[0].kind != IR_DIM_VALUE ||
+	    (elem != IR_ELEM_INT64 && elem != IR_ELEM_INT32))
+		return 0;
+	len = shape->e[0].value;
+	if (len < 0 || len > SH_MAX_CONST ||
+	    (a != NULL && (tensor_small(a->t) != 1 ||
+	    tensor_int(a->t, 0, &v) < 0)))
+		return 0;
+	if ((c = const_new(s, 1, (size_t)len)) == NULL)
+		return -1;
+	for (i = 0; i < len; i++)
+		c->e[i] = dval(v);
+	return cput(s, n->outputs[0], c);
 }
 
 static int
@@ -2196,7 +2306,7 @@ op_tile(struct sh *s, struct ir_node *n, struct ir_type *out)
 	size_t nr;
 	int i;
 
-	if (x == NULL)
+	if (x == NULL || ir_node_opset(n) < 6)
 		return 0;
 	if (mk(s, &out[0], x->elem, x->rank) < 0)
 		return -1;
@@ -2204,10 +2314,13 @@ op_tile(struct sh *s, struct ir_node *n, struct ir_type *out)
 	    nr != (size_t)x->rank)
 		return 0;
 	for (i = 0; i < x->rank; i++) {
+		int64_t v;
+
 		if (rep[i] == 1)
 			out[0].dims[i] = x->dims[i];
-		else if (x->dims[i].kind == IR_DIM_VALUE)
-			out[0].dims[i] = dval(x->dims[i].value * rep[i]);
+		else if (x->dims[i].kind == IR_DIM_VALUE && rep[i] >= 0 &&
+		    !__builtin_mul_overflow(x->dims[i].value, rep[i], &v))
+			out[0].dims[i] = dval(v);
 	}
 	return 0;
 }
@@ -2245,7 +2358,8 @@ op_pad(struct sh *s, struct ir_node *n, struct ir_type *out)
 
 			if (pads[i] == 0 && pads[i + x->rank] == 0)
 				out[0].dims[i] = *d;
-			else if (d->kind == IR_DIM_VALUE)
+			else if (d->kind == IR_DIM_VALUE && !big(d->value) &&
+			    !big(pads[i]) && !big(pads[i + x->rank]))
 				out[0].dims[i] = dval(d->value + pads[i] +
 				    pads[i + x->rank]);
 		}
@@ -2263,7 +2377,8 @@ op_pad(struct sh *s, struct ir_node *n, struct ir_type *out)
 		d = &x->dims[a];
 		if (pads[k] == 0 && pads[k + na] == 0)
 			continue;
-		out[0].dims[a] = d->kind == IR_DIM_VALUE ? dval(d->value +
+		out[0].dims[a] = d->kind == IR_DIM_VALUE && !big(d->value) &&
+		    !big(pads[k]) && !big(pads[k + na]) ? dval(d->value +
 		    pads[k] + pads[k + na]) : dunknown();
 	}
 	return 0;
@@ -2308,13 +2423,24 @@ op_range(struct sh *s, struct ir_node *n, struct ir_type *out)
 	if (mk(s, &out[0], in_elem(n, 0), 1) < 0)
 		return -1;
 	if (!cint(s, in_v(n, 0), 0, &a) || !cint(s, in_v(n, 1), 0, &b) ||
-	    !cint(s, in_v(n, 2), 0, &d) || d == 0)
+	    !cint(s, in_v(n, 2), 0, &d) || d == 0 || big(a) || big(b) ||
+	    big(d))
 		return 0;
 	if (d > 0)
 		len = b > a ? (b - a + d - 1) / d : 0;
 	else
 		len = a > b ? (a - b - d - 1) / -d : 0;
 	out[0].dims[0] = dval(len);
+	if (len <= SH_MAX_CONST) {
+		struct sconst *c = const_new(s, 1, (size_t)len);
+		int64_t i;
+
+		if (c == NULL)
+			return -1;
+		for (i = 0; i < len; i++)
+			c->e[i] = dval(a + i * d);
+		return cput(s, n->outputs[0], c);
+	}
 	return 0;
 }
 
@@ -2323,11 +2449,37 @@ op_nonzero(struct sh *s, struct ir_node *n, struct ir_type *out)
 {
 	int r = in_rank(n, 0);
 
+	const struct ir_value *v = n->outputs[0];
+	char *p;
+
 	if (mk(s, &out[0], IR_ELEM_INT64, 2) < 0)
 		return -1;
 	if (r >= 0)
 		out[0].dims[0] = dval(r);
+	/* the count is data-dependent but one size wherever the output goes:
+	 * a symbol named after the output (in model memory, as the type
+	 * keeps it) */
+	if (v == NULL || (p = arena_printf(&s->m->arena, "NonZero(%s)",
+	    v->name)) == NULL)
+		return v == NULL ? 0 : -1;
+	out[0].dims[1].kind = IR_DIM_PARAM;
+	out[0].dims[1].param = p;
 	return 0;
+}
+
+/*
+ * floor(D * SCALE); unknown when float and double arithmetic round to
+ * different sizes (runtimes compute it either way).
+ */
+static struct ir_dim
+scaled(int64_t d, double scale)
+{
+	double x = floor((double)d * scale);
+	float f = floorf((float)d * (float)scale);
+
+	if (scale <= 0 || !isfinite(x) || x > 1e15 || (double)f != x)
+		return dunknown();
+	return dval((int64_t)x);
 }
 
 static int
@@ -2353,9 +2505,8 @@ op_resize(struct sh *s, struct ir_node *n, struct ir_type *out)
 		    a->n == (size_t)x->rank) {
 			for (i = 0; i < x->rank; i++)
 				if (x->dims[i].kind == IR_DIM_VALUE)
-					out[0].dims[i] = dval((int64_t)floor(
-					    (double)x->dims[i].value *
-					    a->floats[i]));
+					out[0].dims[i] = scaled(
+					    x->dims[i].value, a->floats[i]);
 			return 0;
 		}
 		scales_in = 1;
@@ -2363,7 +2514,9 @@ op_resize(struct sh *s, struct ir_node *n, struct ir_type *out)
 	} else {
 		scales_in = opset < 11 ? 1 : 2;
 	}
-	if (!attr_is(n, "keep_aspect_ratio_policy", "stretch", true))
+	if (!attr_is(n, "keep_aspect_ratio_policy", "stretch", true) ||
+	    attr_is(n, "coordinate_transformation_mode",
+	    "tf_crop_and_resize", false))
 		return 0;
 	if (axes == NULL) {
 		nax = (size_t)x->rank;
@@ -2396,8 +2549,7 @@ op_resize(struct sh *s, struct ir_node *n, struct ir_type *out)
 		if (sc[k] == 1.0)
 			continue;
 		out[0].dims[a] = d->kind == IR_DIM_VALUE ?
-		    dval((int64_t)floor((double)d->value * sc[k])) :
-		    dunknown();
+		    scaled(d->value, sc[k]) : dunknown();
 	}
 	return 0;
 }
@@ -2448,6 +2600,22 @@ op_einsum(struct sh *s, struct ir_node *n, struct ir_type *out)
 			letter[(int)*p] = t->dims[d];
 		seen[(int)*p] = true;
 	}
+	/* each operand has as many letters as dims */
+	for (p = (const char *)a->s, k = 0, r = 0; p <= arrow - 1; p++) {
+		if (p == arrow - 1 || *p == ',') {
+			const struct ir_type *t = in_t(n, k);
+
+			if (t != NULL && t->rank >= 0 && t->rank != r)
+				return 0;
+			k++;
+			r = 0;
+		} else if (*p != ' ') {
+			r++;
+		}
+	}
+	if (k != n->ninputs)
+		return 0;
+	r = 0;
 	for (p = arrow + 1; p < end; p++)
 		if (*p != ' ')
 			r++;
@@ -2547,6 +2715,328 @@ op_loop(struct sh *s, struct ir_node *n, struct ir_type *out)
 	return 0;
 }
 
+/* RandomUniformLike and co: input 0's shape, dtype or input 0's type. */
+static int
+op_like(struct sh *s, struct ir_node *n, struct ir_type *out)
+{
+	const struct ir_attr *a = ir_node_attr(n, "dtype");
+	int32_t elem = in_elem(n, 0);
+
+	if (a != NULL && a->type == IR_ATTR_INT)
+		elem = (int32_t)a->i;
+	return shape_of(s, &out[0], n, 0, elem);
+}
+
+static int
+op_random(struct sh *s, struct ir_node *n, struct ir_type *out)
+{
+	size_t ns, i;
+	const int64_t *shape = attr_ints(n, "shape", &ns);
+
+	if (shape == NULL)
+		return 0;
+	if (mk(s, &out[0], (int32_t)attr_i(n, "dtype", IR_ELEM_FLOAT),
+	    (int)ns) < 0)
+		return -1;
+	for (i = 0; i < ns && out[0].rank >= 0; i++)
+		out[0].dims[i] = dval(shape[i]);
+	return 0;
+}
+
+static int
+op_depth_space(struct sh *s, struct ir_node *n, struct ir_type *out)
+{
+	const struct ir_type *x = in_t(n, 0);
+	bool d2s = strcmp(n->op_type, "DepthToSpace") == 0;
+	int64_t b = attr_i(n, "blocksize", 0);
+	int i;
+
+	if (x == NULL)
+		return 0;
+	if (mk(s, &out[0], x->elem, x->rank) < 0)
+		return -1;
+	if (x->rank != 4 || b < 1 || big(b) || big(b * b))
+		return 0;
+	out[0].dims[0] = x->dims[0];
+	for (i = 1; i < 4; i++) {
+		const struct ir_dim *d = &x->dims[i];
+		bool shrink = (i == 1) == d2s;
+		int64_t f = i == 1 ? b * b : b;
+
+		if (d->kind != IR_DIM_VALUE || big(d->value))
+			continue;
+		if (!shrink)
+			out[0].dims[i] = dval(d->value * f);
+		else if (d->value % f == 0)
+			out[0].dims[i] = dval(d->value / f);
+	}
+	return 0;
+}
+
+static int
+op_quantize(struct sh *s, struct ir_node *n, struct ir_type *out)
+{
+	int32_t elem = IR_ELEM_UINT8;
+
+	if (in_v(n, 2) != NULL)
+		elem = in_elem(n, 2);
+	else if (ir_node_attr(n, "output_dtype") != NULL)
+		elem = (int32_t)attr_i(n, "output_dtype", 0);
+	return shape_of(s, &out[0], n, 0, elem);
+}
+
+static int
+op_dequantize(struct sh *s, struct ir_node *n, struct ir_type *out)
+{
+	int32_t elem = IR_ELEM_FLOAT;
+
+	if (ir_node_opset(n) >= 19)
+		elem = in_elem(n, 1);
+	return shape_of(s, &out[0], n, 0, elem);
+}
+
+static int
+op_dyn_quantize(struct sh *s, struct ir_node *n, struct ir_type *out)
+{
+	if (shape_of(s, &out[0], n, 0, IR_ELEM_UINT8) < 0)
+		return -1;
+	if (n->noutputs > 1 && mk(s, &out[1], IR_ELEM_FLOAT, 0) < 0)
+		return -1;
+	if (n->noutputs > 2 && mk(s, &out[2], IR_ELEM_UINT8, 0) < 0)
+		return -1;
+	return 0;
+}
+
+static int
+op_gather_nd(struct sh *s, struct ir_node *n, struct ir_type *out)
+{
+	const struct ir_type *x = in_t(n, 0), *ix = in_t(n, 1);
+	int64_t b = attr_i(n, "batch_dims", 0), k;
+	int r, i, j = 0;
+
+	if (x == NULL)
+		return 0;
+	if (mk(s, &out[0], x->elem, -1) < 0)
+		return -1;
+	if (x->rank < 0 || ix == NULL || ix->rank < 1 || b < 0 ||
+	    ix->dims[ix->rank - 1].kind != IR_DIM_VALUE)
+		return 0;
+	k = ix->dims[ix->rank - 1].value;
+	if (b + k > x->rank)
+		return 0;
+	r = ix->rank - 1 + x->rank - (int)(b + k);
+	if (mk(s, &out[0], x->elem, r) < 0)
+		return -1;
+	for (i = 0; i < ix->rank - 1 && out[0].rank >= 0; i++)
+		out[0].dims[j++] = ix->dims[i];
+	for (i = (int)(b + k); i < x->rank && out[0].rank >= 0; i++)
+		out[0].dims[j++] = x->dims[i];
+	return 0;
+}
+
+static int
+op_onehot(struct sh *s, struct ir_node *n, struct ir_type *out)
+{
+	const struct ir_type *ix = in_t(n, 0);
+	int64_t depth;
+	int axis, i, j = 0;
+
+	if (ix == NULL)
+		return 0;
+	if (mk(s, &out[0], in_elem(n, 2), ix->rank < 0 ? -1 :
+	    ix->rank + 1) < 0)
+		return -1;
+	if (out[0].rank < 0 ||
+	    (axis = norm_axis(attr_i(n, "axis", -1), out[0].rank)) < 0)
+		return 0;
+	for (i = 0; i < out[0].rank; i++)
+		if (i != axis)
+			out[0].dims[i] = ix->dims[j++];
+	if (cint(s, in_v(n, 1), 0, &depth) && depth > 0)
+		out[0].dims[axis] = dval(depth);
+	return 0;
+}
+
+static int
+op_nms(struct sh *s, struct ir_node *n, struct ir_type *out)
+{
+	if (mk(s, &out[0], IR_ELEM_INT64, 2) < 0)
+		return -1;
+	out[0].dims[1] = dval(3);
+	(void)n;
+	return 0;
+}
+
+/* RNN, GRU, LSTM: Y, Y_h (and Y_c). */
+static int
+op_rnn(struct sh *s, struct ir_node *n, struct ir_type *out)
+{
+	const struct ir_type *x = in_t(n, 0);
+	int64_t hidden = attr_i(n, "hidden_size", -1);
+	bool batch_first = attr_i(n, "layout", 0) != 0;
+	struct ir_dim seq, batch, nd, h;
+	size_t k;
+
+	if (x == NULL || x->rank != 3)
+		return 0;
+	seq = x->dims[batch_first ? 1 : 0];
+	batch = x->dims[batch_first ? 0 : 1];
+	nd = dval(attr_is(n, "direction", "bidirectional", false) ? 2 : 1);
+	h = hidden > 0 ? dval(hidden) : dunknown();
+	if (n->noutputs > 0) {
+		if (mk(s, &out[0], x->elem, 4) < 0)
+			return -1;
+		if (batch_first) {
+			out[0].dims[0] = batch;
+			out[0].dims[1] = seq;
+			out[0].dims[2] = nd;
+		} else {
+			out[0].dims[0] = seq;
+			out[0].dims[1] = nd;
+			out[0].dims[2] = batch;
+		}
+		out[0].dims[3] = h;
+	}
+	for (k = 1; k < n->noutputs && k < 3; k++) {
+		if (mk(s, &out[k], x->elem, 3) < 0)
+			return -1;
+		out[k].dims[batch_first ? 0 : 1] = batch;
+		out[k].dims[batch_first ? 1 : 0] = nd;
+		out[k].dims[2] = h;
+	}
+	return 0;
+}
+
+static int
+op_compress(struct sh *s, struct ir_node *n, struct ir_type *out)
+{
+	const struct ir_type *x = in_t(n, 0);
+	const struct ir_attr *a = ir_node_attr(n, "axis");
+	int axis;
+
+	if (x == NULL)
+		return 0;
+	if (a == NULL)
+		return mk(s, &out[0], x->elem, 1);
+	if (mk(s, &out[0], x->elem, x->rank) < 0)
+		return -1;
+	if (x->rank < 0 || (axis = norm_axis(attr_i(n, "axis", 0),
+	    x->rank)) < 0)
+		return 0;
+	memcpy(out[0].dims, x->dims, (size_t)x->rank * sizeof(*x->dims));
+	out[0].dims[axis] = dunknown();
+	return 0;
+}
+
+static int
+op_grid_sample(struct sh *s, struct ir_node *n, struct ir_type *out)
+{
+	const struct ir_type *x = in_t(n, 0), *gr = in_t(n, 1);
+	int i;
+
+	if (x == NULL || x->rank < 3)
+		return 0;
+	if (mk(s, &out[0], x->elem, x->rank) < 0)
+		return -1;
+	out[0].dims[0] = x->dims[0];
+	out[0].dims[1] = x->dims[1];
+	if (gr != NULL && gr->rank == x->rank)
+		for (i = 2; i < x->rank; i++)
+			out[0].dims[i] = gr->dims[i - 1];
+	return 0;
+}
+
+static int
+op_roi_align(struct sh *s, struct ir_node *n, struct ir_type *out)
+{
+	const struct ir_type *x = in_t(n, 0), *rois = in_t(n, 1);
+
+	if (mk(s, &out[0], in_elem(n, 0), 4) < 0)
+		return -1;
+	if (rois != NULL && rois->rank == 2)
+		out[0].dims[0] = rois->dims[0];
+	if (x != NULL && x->rank == 4)
+		out[0].dims[1] = x->dims[1];
+	out[0].dims[2] = dval(attr_i(n, "output_height", 1));
+	out[0].dims[3] = dval(attr_i(n, "output_width", 1));
+	return 0;
+}
+
+static int
+op_det(struct sh *s, struct ir_node *n, struct ir_type *out)
+{
+	const struct ir_type *x = in_t(n, 0);
+
+	if (x == NULL || x->rank < 2)
+		return 0;
+	if (mk(s, &out[0], x->elem, x->rank - 2) < 0)
+		return -1;
+	memcpy(out[0].dims, x->dims, (size_t)(x->rank - 2) *
+	    sizeof(*x->dims));
+	return 0;
+}
+
+/* Scan (opset 9 on): state variables, then scan outputs stacked on
+ * their axis. */
+static int
+scan_counts(const struct ir_node *n, struct ir_graph **body, size_t *nstate)
+{
+	int64_t nscan = attr_i(n, "num_scan_inputs", -1);
+
+	*body = subgraph(n, "body");
+	if (*body == NULL || ir_node_opset(n) < 9 || nscan < 1 ||
+	    (size_t)nscan > n->ninputs)
+		return -1;
+	*nstate = n->ninputs - (size_t)nscan;
+	if ((*body)->ninputs != n->ninputs ||
+	    (*body)->noutputs != n->noutputs || *nstate > n->noutputs)
+		return -1;
+	return 0;
+}
+
+static int
+op_scan(struct sh *s, struct ir_node *n, struct ir_type *out)
+{
+	struct ir_graph *b;
+	size_t nstate, i, na, noa;
+	const int64_t *ax = attr_ints(n, "scan_input_axes", &na);
+	const int64_t *oax = attr_ints(n, "scan_output_axes", &noa);
+	const struct ir_type *first;
+	struct ir_dim len = dunknown();
+	int a;
+
+	if (scan_counts(n, &b, &nstate) < 0)
+		return 0;
+	first = in_t(n, nstate);
+	if (first != NULL && first->rank > 0 &&
+	    (a = norm_axis(ax && na > 0 ? ax[0] : 0, first->rank)) >= 0)
+		len = first->dims[a];
+	for (i = 0; i < n->noutputs; i++) {
+		const struct ir_type *t = gout(b, i);
+		size_t k = i - nstate;
+		int r, j, p;
+
+		if (t == NULL)
+			continue;
+		if (i < nstate) {
+			if (type_join(s, t, in_t(n, i), &out[i]) < 0)
+				return -1;
+			continue;
+		}
+		r = t->rank < 0 ? -1 : t->rank + 1;
+		if (mk(s, &out[i], t->elem, r) < 0)
+			return -1;
+		if (r < 0 || (a = norm_axis(oax && k < noa ? oax[k] : 0,
+		    r)) < 0) {
+			out[i].rank = -1;
+			continue;
+		}
+		for (j = 0, p = 0; j < r; j++)
+			out[i].dims[j] = j == a ? len : t->dims[p++];
+	}
+	return 0;
+}
+
 struct op_entry {
 	const char *name;
 	op_fn *fn;
@@ -2620,7 +3110,36 @@ static const struct op_entry op_table[] = {
 	{ "Gemm", op_gemm }, { "Einsum", op_einsum },
 	/* the rest */
 	{ "TopK", op_topk }, { "Range", op_range }, { "NonZero", op_nonzero },
-	{ "If", op_if }, { "Loop", op_loop },
+	{ "If", op_if }, { "Loop", op_loop }, { "Scan", op_scan },
+	{ "Bernoulli", op_like }, { "EyeLike", op_like },
+	{ "RandomNormalLike", op_like }, { "RandomUniformLike", op_like },
+	{ "RandomNormal", op_random }, { "RandomUniform", op_random },
+	{ "Scatter", op_same }, { "ScatterElements", op_same },
+	{ "ScatterND", op_same }, { "Trilu", op_same },
+	{ "ReverseSequence", op_same }, { "GroupNormalization", op_same },
+	{ "DepthToSpace", op_depth_space }, { "SpaceToDepth", op_depth_space },
+	{ "QuantizeLinear", op_quantize },
+	{ "DequantizeLinear", op_dequantize },
+	{ "DynamicQuantizeLinear", op_dyn_quantize },
+	{ "QLinearConv", op_conv }, { "ConvInteger", op_conv },
+	{ "QLinearMatMul", op_matmul },
+	{ "GatherND", op_gather_nd }, { "OneHot", op_onehot },
+	{ "NonMaxSuppression", op_nms }, { "Compress", op_compress },
+	{ "RNN", op_rnn }, { "GRU", op_rnn }, { "LSTM", op_rnn },
+	{ "GridSample", op_grid_sample }, { "RoiAlign", op_roi_align },
+	{ "Det", op_det },
+};
+
+/*
+ * com.microsoft operators whose shapes ONNX Runtime documents
+ * (docs/ContribOperators.md) and that its optimizer leaves in re-saved
+ * models.
+ */
+static const struct op_entry ms_table[] = {
+	{ "BiasGelu", op_binary }, { "FastGelu", op_same },
+	{ "FusedConv", op_conv }, { "FusedGemm", op_gemm },
+	{ "Gelu", op_same }, { "QuickGelu", op_same },
+	{ "SkipLayerNormalization", op_same },
 };
 
 /* Merging a derivation into a value. */
@@ -2635,6 +3154,39 @@ base_of(const struct ir_value *v)
 	return v->type_inferred ? &v->type_decl : &v->type;
 }
 
+/* Does T have a negative dim_value (written by some exporters for a
+ * dynamic dim)? */
+static bool
+has_negative(const struct ir_type *t)
+{
+	int i;
+
+	if (t->kind != IR_TYPE_TENSOR)
+		return false;
+	for (i = 0; i < t->rank; i++)
+		if (t->dims[i].kind == IR_DIM_VALUE && t->dims[i].value < 0)
+			return true;
+	return false;
+}
+
+/* T with negative dim_values read as unknown, into O. */
+static int
+sanitize(struct sh *s, const struct ir_type *t, struct ir_type *o)
+{
+	int i;
+
+	*o = *t;
+	if (!has_negative(t))
+		return 0;
+	o->dims = arena_array(&s->tmp, (size_t)t->rank, sizeof(*o->dims));
+	if (o->dims == NULL)
+		return -1;
+	for (i = 0; i < t->rank; i++)
+		o->dims[i] = t->dims[i].kind == IR_DIM_VALUE &&
+		    t->dims[i].value < 0 ? dunknown() : t->dims[i];
+	return 0;
+}
+
 /*
  * Merge derived D into base B: unknown parts are filled, a dim_param
  * gives way to a concrete size, and where the two contradict each other
@@ -2642,11 +3194,20 @@ base_of(const struct ir_value *v)
  * reported against the declaration, once, without cascading).
  */
 static int
-merge(struct sh *s, const struct ir_type *b, const struct ir_type *d,
+merge(struct sh *s, const struct ir_type *base, const struct ir_type *d,
     struct ir_type *o)
 {
+	struct ir_type clean, dclean;
+	const struct ir_type *b = &clean;
 	int i;
 
+	if (sanitize(s, base, &clean) < 0)
+		return -1;
+	if (d != NULL) {
+		if (sanitize(s, d, &dclean) < 0)
+			return -1;
+		d = &dclean;
+	}
 	*o = *b;
 	if (d == NULL || d->kind != IR_TYPE_TENSOR)
 		return 0;
@@ -2724,37 +3285,39 @@ check_decl(struct sh *s, const struct ir_vinfo *vi, const struct ir_type *d,
     const char *where)
 {
 	const struct ir_type *t = &vi->type;
-	const struct ir_node *n = vi->value->producer;
+	const struct ir_value *n = vi->value;
+	const char *what = n->producer != NULL ? "inferred" : "initializer is";
 	char e[DIAG_ESCAPE_SIZE], a[256], b[256];
 	int i;
 
 	if (t->kind != IR_TYPE_TENSOR || d->kind != IR_TYPE_TENSOR)
 		return;
 	if (t->elem != 0 && d->elem != 0 && t->elem != d->elem) {
-		report(s, SHAPES_DECL_ELEM, n, "%s '%s' is %s, inferred %s",
+		report_decl(s, SHAPES_DECL_ELEM, n, "%s '%s' is %s, %s %s",
 		    where, esc_name(e, vi->value),
-		    shapes_type_str(t, a, sizeof(a)),
+		    shapes_type_str(t, a, sizeof(a)), what,
 		    shapes_type_str(d, b, sizeof(b)));
 		return;
 	}
 	if (t->rank < 0 || d->rank < 0)
 		return;
 	if (t->rank != d->rank) {
-		report(s, SHAPES_DECL_RANK, n, "%s '%s' is %s, inferred %s",
+		report_decl(s, SHAPES_DECL_RANK, n, "%s '%s' is %s, %s %s",
 		    where, esc_name(e, vi->value),
-		    shapes_type_str(t, a, sizeof(a)),
+		    shapes_type_str(t, a, sizeof(a)), what,
 		    shapes_type_str(d, b, sizeof(b)));
 		return;
 	}
+	/* some exporters write 0 or -1 for a dynamic dim: not a size */
 	for (i = 0; i < t->rank; i++)
-		if (t->dims[i].kind == IR_DIM_VALUE &&
+		if (t->dims[i].kind == IR_DIM_VALUE && t->dims[i].value > 0 &&
 		    d->dims[i].kind == IR_DIM_VALUE &&
 		    t->dims[i].value != d->dims[i].value)
 			break;
 	if (i < t->rank)
-		report(s, SHAPES_DECL_DIM, n, "%s '%s' is %s, inferred %s",
+		report_decl(s, SHAPES_DECL_DIM, n, "%s '%s' is %s, %s %s",
 		    where, esc_name(e, vi->value),
-		    shapes_type_str(t, a, sizeof(a)),
+		    shapes_type_str(t, a, sizeof(a)), what,
 		    shapes_type_str(d, b, sizeof(b)));
 }
 
@@ -2781,6 +3344,12 @@ check_graph(struct sh *s, struct frame *f)
 		    v->producer != NULL && f->der[v->id] != NULL)
 			check_decl(s, &g->value_info[i], f->der[v->id],
 			    "value_info");
+		/* an initializer's own dims are its type */
+		if (v != NULL && v->graph == g &&
+		    v->kind == IR_VALUE_INITIALIZER && v->init != NULL &&
+		    !v->duplicate)
+			check_decl(s, &g->value_info[i], base_of(v),
+			    "value_info");
 	}
 }
 
@@ -2788,6 +3357,7 @@ static int
 infer_node(struct sh *s, struct frame *f, struct ir_node *n)
 {
 	const struct op_entry *e = NULL;
+	struct ir_graph *body;
 	struct ir_type *out;
 	size_t i;
 
@@ -2798,10 +3368,25 @@ infer_node(struct sh *s, struct frame *f, struct ir_node *n)
 		return -1;
 	for (i = 0; i < n->noutputs; i++)
 		out[i].rank = -1;
+	/* ranks beyond SH_MAX_RANK are not worth the arithmetic; a
+	 * function body's attribute references have no value yet */
+	for (i = 0; i < n->ninputs; i++)
+		if (in_rank(n, i) > SH_MAX_RANK)
+			goto merge;
+	for (i = 0; i < n->nattrs; i++)
+		if (n->attrs[i].ref_attr_name != NULL)
+			goto merge;
 	if (ir_domain_is_onnx(n->domain))
 		e = hmap_get(&s->ops, n->op_type);
+	else if (strcmp(n->domain, "com.microsoft") == 0)
+		e = hmap_get(&s->ms_ops, n->op_type);
 	if (e != NULL && e->fn(s, n, out) < 0)
 		return -1;
+	if (e == NULL && (body = pmap_get(&s->calls, n)) != NULL)
+		for (i = 0; i < n->noutputs; i++)
+			if (gout(body, i) != NULL)
+				out[i] = *gout(body, i);
+merge:
 	for (i = 0; i < n->noutputs; i++) {
 		struct ir_value *v = n->outputs[i];
 		struct ir_type t;
@@ -2848,12 +3433,169 @@ enter_loop(struct sh *s, struct ir_node *n)
 	return 0;
 }
 
+/* The key of a function or call in s->calls bookkeeping. */
+static const char *
+fkey(struct sh *s, const char *domain, const char *name)
+{
+	return arena_printf(&s->tmp, "%s\x01%s", domain ? domain : "",
+	    name ? name : "");
+}
+
+/*
+ * Local functions called exactly once get that call's input types (a
+ * body holds one type per value, so several call sites would mix).
+ */
+static int
+find_calls(struct sh *s)
+{
+	struct hmap count;
+	struct ir_graph **gs;
+	size_t ng, i, j;
+	int pass;
+
+	if (s->m->nfunctions == 0)
+		return 0;
+	hmap_init(&count, &s->tmp);
+	for (i = 0; i < s->m->nfunctions; i++) {
+		struct ir_function *fn = s->m->functions[i];
+		const char *k = fkey(s, fn->domain, fn->name);
+
+		if (k == NULL)
+			return -1;
+		/* a name defined twice (or overloaded) is ambiguous */
+		if (hmap_set(&count, k, fn->body == NULL ||
+		    hmap_get(&count, k) != NULL ? (void *)&count :
+		    (void *)fn) < 0)
+			return -1;
+	}
+	ng = ir_model_graphs(s->m, &gs);
+	for (pass = 0; pass < 2; pass++)
+		for (i = 0; i < ng; i++)
+			for (j = 0; j < gs[i]->nnodes; j++) {
+				struct ir_node *n = gs[i]->nodes[j];
+				const char *k;
+				struct ir_function *fn;
+
+				if (n->dead || ir_domain_is_onnx(n->domain))
+					continue;
+				if ((k = fkey(s, n->domain, n->op_type)) ==
+				    NULL)
+					return -1;
+				fn = hmap_get(&count, k);
+				if (fn == NULL || fn == (void *)&count)
+					continue;
+				if (pass == 0 && pmap_get(&s->calls, fn)) {
+					/* a second call site */
+					if (hmap_set(&count, k,
+					    (void *)&count) < 0)
+						return -1;
+					continue;
+				}
+				if (pass == 0 && pmap_put(&s->tmp, &s->calls,
+				    fn, n) < 0)
+					return -1;
+				if (pass == 1 && pmap_put(&s->tmp, &s->calls,
+				    n, fn->body) < 0)
+					return -1;
+			}
+	return 0;
+}
+
+/* Before a function body runs for its one call: the call's input
+ * types. */
+static int
+enter_call(struct sh *s, struct ir_node *n, struct ir_graph *b)
+{
+	size_t i;
+
+	for (i = 0; i < b->ninputs && i < n->ninputs; i++) {
+		struct ir_value *v = b->inputs[i].value;
+		const struct ir_value *x = n->inputs[i];
+		struct ir_type t;
+
+		if (v == NULL || v->graph != b || x == NULL)
+			continue;
+		if (merge(s, base_of(v), &x->type, &t) < 0 ||
+		    commit(s, v, &t) < 0)
+			return -1;
+	}
+	return pmap_put(&s->tmp, &s->entered, b, b);
+}
+
+/* Is G's node list already in topological order (the usual case)? */
+static bool
+sorted(const struct ir_graph *g)
+{
+	size_t i, j;
+
+	for (i = 0; i < g->nnodes; i++) {
+		const struct ir_node *n = g->nodes[i];
+
+		if (n->index != i)
+			return false;
+		for (j = 0; j < n->ninputs; j++) {
+			const struct ir_value *v = n->inputs[j];
+
+			if (v != NULL && v->producer != NULL &&
+			    v->producer->graph == g && v->producer->index >= i)
+				return false;
+		}
+		for (j = 0; j < n->nimplicit; j++) {
+			const struct ir_value *v = n->implicit[j];
+
+			if (v != NULL && v->producer != NULL &&
+			    v->producer->graph == g && v->producer->index >= i)
+				return false;
+		}
+	}
+	return true;
+}
+
+/* Before a Scan body runs: state elements, scan inputs sliced. */
+static int
+enter_scan(struct sh *s, struct ir_node *n)
+{
+	struct ir_graph *b;
+	size_t nstate, i, na;
+	const int64_t *ax = attr_ints(n, "scan_input_axes", &na);
+
+	if (scan_counts(n, &b, &nstate) < 0)
+		return 0;
+	for (i = 0; i < b->ninputs; i++) {
+		struct ir_value *v = b->inputs[i].value;
+		const struct ir_type *x = in_t(n, i);
+		struct ir_type t, d;
+		int a, j, p;
+
+		if (v == NULL || v->graph != b || x == NULL)
+			continue;
+		if (i < nstate || x->rank < 1) {
+			if (mk(s, &d, x->elem, -1) < 0)
+				return -1;
+		} else {
+			if (mk(s, &d, x->elem, x->rank - 1) < 0)
+				return -1;
+			a = norm_axis(ax && i - nstate < na ? ax[i - nstate] :
+			    0, x->rank);
+			if (a < 0)
+				d.rank = -1;
+			for (j = 0, p = 0; a >= 0 && j < x->rank; j++)
+				if (j != a)
+					d.dims[p++] = x->dims[j];
+		}
+		if (merge(s, base_of(v), &d, &t) < 0 || commit(s, v, &t) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 static int
 push(struct sh *s, struct frame **stack, size_t *n, size_t *cap,
     struct ir_graph *g)
 {
 	struct frame *f;
 	struct ir_node *cycle;
+	size_t i;
 
 	if (arena_grow(&s->tmp, (void **)stack, cap, *n + 1,
 	    sizeof(**stack)) < 0)
@@ -2861,9 +3603,25 @@ push(struct sh *s, struct frame **stack, size_t *n, size_t *cap,
 	f = &(*stack)[(*n)++];
 	memset(f, 0, sizeof(*f));
 	f->g = g;
-	f->order = arena_array(&s->tmp, g->nnodes + 1, sizeof(*f->order));
 	f->der = arena_array(&s->tmp, g->nvalues + 1, sizeof(*f->der));
-	if (f->order == NULL || f->der == NULL)
+	if (f->der == NULL)
+		return -1;
+	/* declared inputs and initializers: negative dims are unknown */
+	for (i = 0; i < g->nvalues; i++) {
+		struct ir_value *v = g->values[i];
+		struct ir_type t;
+
+		if (v->kind == IR_VALUE_NODE || !has_negative(base_of(v)))
+			continue;
+		if (merge(s, base_of(v), NULL, &t) < 0 || commit(s, v, &t) < 0)
+			return -1;
+	}
+	if (sorted(g)) {
+		f->order = g->nodes;
+		return 0;
+	}
+	f->order = arena_array(&s->tmp, g->nnodes + 1, sizeof(*f->order));
+	if (f->order == NULL)
 		return -1;
 	if (g->nnodes > 0 && ir_graph_toposort(g, f->order, &cycle) < 0)
 		return -1;
@@ -2880,7 +3638,7 @@ run_graph(struct sh *s, struct ir_graph *root)
 		return -1;
 	while (n > 0) {
 		struct frame *f = &stack[n - 1];
-		struct ir_graph *subs[16];
+		struct ir_graph *subs[16], *body;
 		struct ir_node *nd;
 		size_t k, i;
 
@@ -2895,6 +3653,15 @@ run_graph(struct sh *s, struct ir_graph *root)
 			continue;
 		}
 		k = ir_node_subgraphs(nd, NULL, 0);
+		body = pmap_get(&s->calls, nd);
+		if (body != NULL && !f->entered &&
+		    pmap_get(&s->entered, body) == NULL) {
+			f->entered = true;
+			if (enter_call(s, nd, body) < 0 ||
+			    push(s, &stack, &n, &cap, body) < 0)
+				return -1;
+			continue;
+		}
 		if (k > 0 && !f->entered) {
 			struct ir_graph **gs = subs;
 
@@ -2906,6 +3673,10 @@ run_graph(struct sh *s, struct ir_graph *root)
 			if (ir_domain_is_onnx(nd->domain) &&
 			    strcmp(nd->op_type, "Loop") == 0 &&
 			    enter_loop(s, nd) < 0)
+				return -1;
+			if (ir_domain_is_onnx(nd->domain) &&
+			    strcmp(nd->op_type, "Scan") == 0 &&
+			    enter_scan(s, nd) < 0)
 				return -1;
 			for (i = k; i > 0; i--)
 				if (push(s, &stack, &n, &cap, gs[i - 1]) < 0)
@@ -2934,18 +3705,30 @@ shapes_infer_report(struct ir_model *m, shapes_report_fn *fn, void *arg)
 	s.init_inputs_const = m->has_ir_version && m->ir_version < 4;
 	arena_init(&s.tmp, m->budget);
 	hmap_init(&s.ops, &s.tmp);
+	hmap_init(&s.ms_ops, &s.tmp);
 	for (i = 0; i < sizeof(op_table) / sizeof(op_table[0]); i++)
 		if (hmap_set(&s.ops, op_table[i].name,
 		    (void *)&op_table[i]) < 0) {
 			rc = -1;
 			goto out;
 		}
+	for (i = 0; i < sizeof(ms_table) / sizeof(ms_table[0]); i++)
+		if (hmap_set(&s.ms_ops, ms_table[i].name,
+		    (void *)&ms_table[i]) < 0) {
+			rc = -1;
+			goto out;
+		}
+	if (find_calls(&s) < 0) {
+		rc = -1;
+		goto out;
+	}
 	if (m->graph != NULL && run_graph(&s, m->graph) < 0) {
 		rc = -1;
 		goto out;
 	}
 	for (i = 0; i < m->nfunctions; i++)
 		if (m->functions[i]->body != NULL &&
+		    pmap_get(&s.entered, m->functions[i]->body) == NULL &&
 		    run_graph(&s, m->functions[i]->body) < 0) {
 			rc = -1;
 			goto out;

@@ -26,11 +26,12 @@
  * from that.  Inferred types are allocated from the model arena; they
  * are not written back (save.c writes the declarations only).
  *
- * The pipeline runs shapes_infer() once before the analysis passes and
- * once before the rewrite passes.  A rewrite pass that creates values
- * must set their types itself (leaving type_inferred false) or call
- * shapes_infer() again after its change; a pass that changes the type
- * of a value with type_inferred set clears type_inferred.
+ * The pipeline runs shapes_infer() once before the analysis passes, once
+ * before the rewrite passes and again after every rewrite pass that
+ * changed the model.  A rewrite pass that creates values and needs their
+ * types before it returns must set them itself (leaving type_inferred
+ * false) or call shapes_infer() after its change; a pass that changes
+ * the type of a value with type_inferred set clears type_inferred.
  */
 #ifndef ONNXFIX_SHAPES_H
 #define ONNXFIX_SHAPES_H
@@ -39,7 +40,8 @@
 
 /* What shapes_infer_report() found. */
 enum shapes_issue {
-	SHAPES_DECL_ELEM,	/* declared element type differs */
+	SHAPES_DECL_ELEM,	/* declared element type differs (from
+				 * inference or an initializer's own) */
 	SHAPES_DECL_RANK,	/* declared rank differs */
 	SHAPES_DECL_DIM,	/* a declared dim_value differs */
 	SHAPES_BROADCAST,	/* operands are not broadcastable */
@@ -51,10 +53,11 @@ enum shapes_issue {
 
 /*
  * Called once per finding: N is the node concerned (for declarations,
- * the producer of the value), DETAIL an escaped description.
+ * the producer of the value; NULL for an initializer, then G is where it
+ * is defined), DETAIL an escaped description.
  */
 typedef void shapes_report_fn(void *arg, enum shapes_issue what,
-    const struct ir_node *n, const char *detail);
+    const struct ir_graph *g, const struct ir_node *n, const char *detail);
 
 /* Infer types for all of M.  0, or -1 when out of budget. */
 int shapes_infer(struct ir_model *m);
