@@ -41,7 +41,11 @@ endif
 
 GEN_C = build/onnx.pb-c.c build/opdb_tables.c
 GEN_H = build/onnx.pb-c.h
-LIB_SRC = $(filter-out src/main.c,$(wildcard src/*.c)) $(wildcard passes/*.c)
+# The command line: main.c and batch.c (workers, progress) print; the
+# library never does.
+CLI_OBJ = build/src/main.o build/src/batch.o
+LIB_SRC = $(filter-out src/main.c src/batch.c,$(wildcard src/*.c)) \
+	$(wildcard passes/*.c)
 LIB_OBJ = $(patsubst %.c,build/%.o,$(LIB_SRC)) \
 	build/onnx.pb-c.o build/opdb_tables.o
 TEST_SRC = $(wildcard tests/test_*.c)
@@ -89,8 +93,8 @@ build/libonnxfix.a: $(LIB_OBJ)
 	rm -f $@
 	ar rcs $@ $(LIB_OBJ)
 
-onnxfix: build/src/main.o build/libonnxfix.a
-	$(CC) $(LDFLAGS) -o $@ build/src/main.o build/libonnxfix.a $(LIBS)
+onnxfix: $(CLI_OBJ) build/libonnxfix.a
+	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) build/libonnxfix.a $(LIBS)
 
 build/onnxfix.pc: Makefile
 	@mkdir -p build

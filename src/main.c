@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "batch.h"
 #include "onnxfix.h"
 #include "report.h"
 #include "pass.h"
@@ -38,6 +39,8 @@ struct cli {
 	const char *maps[64];	/* --map values */
 	int report_format;	/* enum report_format */
 	const char *select, *ignore, *baseline;
+	unsigned jobs;		/* -j: worker processes for check */
+	int progress;		/* -1: when stderr is a terminal */
 };
 
 static int
@@ -205,6 +208,8 @@ enum {
 	OPT_SELECT,
 	OPT_IGNORE,
 	OPT_BASELINE,
+	OPT_PROGRESS,
+	OPT_NO_PROGRESS,
 };
 
 static const struct option long_opts[] = {
@@ -233,6 +238,9 @@ static const struct option long_opts[] = {
 	{ "select", required_argument, NULL, OPT_SELECT },
 	{ "ignore", required_argument, NULL, OPT_IGNORE },
 	{ "baseline", required_argument, NULL, OPT_BASELINE },
+	{ "jobs", required_argument, NULL, 'j' },
+	{ "progress", no_argument, NULL, OPT_PROGRESS },
+	{ "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -315,32 +323,81 @@ report_close(struct report *r, int rc)
 	return rc;
 }
 
+/* One check run over many models (batch.h). */
+struct check_run {
+	struct cli *c;
+	struct report *r;
+	char **paths;
+	size_t n;
+	int rc;
+	struct progress pg;
+};
+
+static int
+check_work(void *arg, size_t i, struct diag_list *d)
+{
+	struct check_run *k = arg;
+	struct ir_model *m;
+	int st = load(k->c, k->paths[i], d, &m);
+
+	if (st == EXIT_CLEAN) {
+		st = exit_of(onnxfix_check(m, &k->c->o, d));
+		onnxfix_model_free(m);
+	}
+	return st;
+}
+
+static void
+check_done(void *arg, size_t i, struct diag_list *d, int st)
+{
+	struct check_run *k = arg;
+	char b[DIAG_ESCAPE_SIZE];
+
+	progress_end(&k->pg);
+	if (st == BATCH_DIED && d->n == 0)
+		fprintf(stderr, "onnxfix: %s: the worker checking it died\n",
+		    diag_escape_str(b, sizeof(b), k->paths[i]));
+	st = report_model(k->c, k->r, k->paths[i], d, st);
+	k->rc = worse(k->rc, st);
+	progress_show(&k->pg, "checked", i + 1, k->n, "models");
+}
+
 static int
 cmd_check(struct cli *c, int argc, char **argv)
 {
+	struct check_run k;
 	struct report r;
-	int i, rc = EXIT_CLEAN;
+	const char *bad;
+	char b[DIAG_ESCAPE_SIZE];
+	int i;
 
 	if (argc < 1)
 		return usage_error("check", "no model given", NULL);
-	if ((i = report_open(c, &r, "check")) >= 0)
-		return i;
-	for (i = 0; i < argc; i++) {
-		struct diag_list d;
-		struct ir_model *m;
-		int st;
-
-		diag_list_init(&d);
-		st = load(c, argv[i], &d, &m);
-		if (st == EXIT_CLEAN) {
-			st = exit_of(onnxfix_check(m, &c->o, &d));
-			onnxfix_model_free(m);
-		}
-		st = report_model(c, &r, argv[i], &d, st);
-		diag_list_release(&d);
-		rc = worse(rc, st);
+	memset(&k, 0, sizeof(k));
+	if (batch_expand(argc, argv, &k.paths, &k.n, &bad) < 0) {
+		fprintf(stderr, "onnxfix: %s: %s\n",
+		    diag_escape_str(b, sizeof(b), bad), strerror(errno));
+		return EXIT_IO;
 	}
-	return report_close(&r, rc);
+	if (k.n == 0) {
+		batch_free(k.paths, k.n);
+		fprintf(stderr, "onnxfix: no *.onnx models found\n");
+		return EXIT_INPUT;
+	}
+	if ((i = report_open(c, &r, "check")) >= 0) {
+		batch_free(k.paths, k.n);
+		return i;
+	}
+	k.c = c;
+	k.r = &r;
+	k.rc = EXIT_CLEAN;
+	/* Never in the machine formats. */
+	progress_init(&k.pg, c->report_format == REPORT_TEXT ?
+	    c->progress : 0);
+	batch_run(k.n, c->jobs, check_work, check_done, &k);
+	progress_end(&k.pg);
+	batch_free(k.paths, k.n);
+	return report_close(&r, k.rc);
 }
 
 static bool
@@ -356,6 +413,7 @@ same_file(const char *a, const char *b)
 static int
 cmd_fix(struct cli *c, int argc, char **argv)
 {
+	struct progress pg;
 	struct diag_list d;
 	struct report r;
 	struct ir_model *m;
@@ -380,6 +438,9 @@ cmd_fix(struct cli *c, int argc, char **argv)
 		diag_list_release(&d);
 		return report_close(&r, rc);
 	}
+	progress_init(&pg, c->report_format == REPORT_TEXT ? c->progress : 0);
+	c->o.progress = progress_bytes;
+	c->o.progress_arg = &pg;
 	rc = load(c, argv[0], &d, &m);
 	if (rc == EXIT_CLEAN) {
 		rc = exit_of(onnxfix_fix(m, &c->o, &d));
@@ -389,6 +450,7 @@ cmd_fix(struct cli *c, int argc, char **argv)
 			rc = exit_of(onnxfix_dot(m, c->dot, ONNXFIX_DOT, &d));
 		onnxfix_model_free(m);
 	}
+	progress_end(&pg);
 	rc = report_model(c, &r, argv[0], &d, rc);
 	diag_list_release(&d);
 	return report_close(&r, rc);
@@ -663,7 +725,8 @@ cmd_explain(struct cli *c, int argc, char **argv)
 }
 
 static const struct command commands[] = {
-	{ "check", "onnxfix check [--fail-on LEVEL] [-q] MODEL...",
+	{ "check", "onnxfix check [--fail-on LEVEL] [-q] [-j N] "
+	  "MODEL|DIR...",
 	  "Check models against the ONNX rules and report findings.",
 	  cmd_check },
 	{ "fix", "onnxfix fix [--passes LIST] [--skip LIST] "
@@ -718,7 +781,11 @@ command_help(const struct command *cmd)
 	    "  --max-graph-depth N      subgraph nesting limit (32)\n");
 	if (strcmp(cmd->name, "check") == 0)
 		printf("  --fail-on LEVEL          exit 1 at this level: "
-		    "note, warning, error (default), never\n");
+		    "note, warning, error (default), never\n"
+		    "  -j, --jobs N             check N models at once\n");
+	if (strcmp(cmd->name, "check") == 0 || strcmp(cmd->name, "fix") == 0)
+		printf("  --progress, --no-progress  progress on stderr "
+		    "(default: when a terminal)\n");
 	if (strcmp(cmd->name, "fix") == 0)
 		printf("  -o, --output FILE        write the model here\n"
 		    "  --in-place               replace the input\n"
@@ -764,10 +831,12 @@ main(int argc, char **argv)
 	memset(&c, 0, sizeof(c));
 	onnxfix_options_default(&c.o);
 	c.fail_on = DIAG_ERROR;
+	c.jobs = 1;
+	c.progress = -1;
 	argc--;
 	argv++;
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "ho:qT:", long_opts, NULL)) !=
+	while ((opt = getopt_long(argc, argv, "hj:o:qT:", long_opts, NULL)) !=
 	    -1) {
 		switch (opt) {
 		case 'h':
@@ -870,6 +939,15 @@ main(int argc, char **argv)
 		}
 		case OPT_BASELINE:
 			c.baseline = optarg;
+			break;
+		case 'j':
+			if (parse_uint(optarg, &c.jobs) < 0 || c.jobs > 256)
+				return usage_error(cmd->name,
+				    "bad job count", optarg);
+			break;
+		case OPT_PROGRESS:
+		case OPT_NO_PROGRESS:
+			c.progress = opt == OPT_PROGRESS;
 			break;
 		case OPT_TARGET: {
 			/* Repeatable and comma-separated. */
