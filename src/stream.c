@@ -116,6 +116,10 @@ copy_span(struct sink *s, const uint8_t *data, size_t len)
 			off += k;
 		}
 		left -= (size_t)k;
+		/* Start writing back what is copied, so that the fsync
+		 * at the end waits for the tail only. */
+		sync_file_range(s->fd, (off_t)s->written, k,
+		    SYNC_FILE_RANGE_WRITE);
 		s->written += (uint64_t)k;
 		progress(s);
 	}
