@@ -5,6 +5,7 @@
   weights40m.onnx  12 MatMul+Add layers with 1024x1024 float weights
                    (about 50 MB of initializers, a few dozen nodes)
   chain100k.onnx   a 100,000-node chain of alternating Relu and Neg
+                   (and chain25k, chain50k: memory against node count)
 
 and, with --large (about 4.6 GB of disk; bench/run.sh deletes them after):
 
@@ -159,6 +160,9 @@ def main():
     os.makedirs(out, exist_ok=True)
     weights_model(os.path.join(out, "weights40m.onnx"))
     chain_model(os.path.join(out, "chain100k.onnx"))
+    # smaller chains: memory against node count
+    chain_model(os.path.join(out, "chain25k.onnx"), 25000)
+    chain_model(os.path.join(out, "chain50k.onnx"), 50000)
     if "--large" in sys.argv:
         large_single(os.path.join(out, "matmul1g5.onnx"))
         large_external(os.path.join(out, "ext3g.onnx"))

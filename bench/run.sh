@@ -24,7 +24,7 @@ DIR=${1:-build/bench}
 OUT=$DIR/out
 mkdir -p "$DIR" "$OUT"
 PY=/usr/bin/python3
-if [ ! -f "$DIR/chain100k.onnx" ] ||
+if [ ! -f "$DIR/chain25k.onnx" ] ||
     { [ -n "$LARGE" ] && [ ! -f "$DIR/matmul1g5.onnx" ]; }; then
 	$PY bench/gen_models.py "$DIR" $LARGE
 fi
@@ -90,6 +90,7 @@ summary() {	# summary LABEL: the ratios of the targets
 	echo "$1: check/cat $(ratio "$c" "$(first "$R_cat")")," \
 	    "check peak $(( $(second "$R_onnxfix_check") / 1024 )) MiB," \
 	    "fix/cp $(ratio "$f" "$(first "$R_cp")")," \
+	    "fix/(cp+sync) $(ratio "$f" "$(first "$R_cp___sync")")," \
 	    "check/onnx $(ratio "$c" "$(first "${R_onnx_load_check:-}")")," \
 	    "fix/ort $(ratio "$f" "$(first "${R_ort_optimise_save:-}")")" \
 	    >>"$DIR/summary"
@@ -99,6 +100,9 @@ one_file() {	# one_file LABEL FILE: the tools on a single-file model
 	label=$1 f=$2
 	row "$label" cat sh -c "cat '$f' >/dev/null"
 	row "$label" cp cp "$f" "$OUT/copy.onnx"
+	# the same durability as onnxfix's writer, which syncs its output
+	row "$label" "cp + sync" sh -c "cp '$f' '$OUT/copy.onnx' &&
+	    sync '$OUT/copy.onnx'"
 	row "$label" "onnxfix check" ./onnxfix check -q "$f"
 	row "$label" "onnxfix fix" ./onnxfix fix -q -o "$OUT/fixed.onnx" "$f"
 	row "$label" "onnx load+check" $PY -c "$ONNX_CHECK" "$f" model
@@ -118,6 +122,8 @@ if [ -n "$LARGE" ]; then
 	label="48 x MatMul 4096x4096, external data (3.2 GB)"
 	row "$label" cat sh -c "cat '$f' '$f.data' >/dev/null"
 	row "$label" cp cp "$f" "$f.data" "$OUT/"
+	row "$label" "cp + sync" sh -c "cp '$f' '$f.data' '$OUT/' &&
+	    sync '$OUT/ext3g.onnx' '$OUT/ext3g.onnx.data'"
 	row "$label" "onnxfix check" ./onnxfix check -q "$f"
 	# written beside the input, sharing its data file
 	row "$label" "onnxfix fix" ./onnxfix fix -q -o "$DIR/ext3g.fixed.onnx" "$f"
@@ -132,3 +138,9 @@ if [ -n "$LARGE" ]; then
 fi
 echo
 cat "$DIR/summary"
+echo
+echo "Peak RSS of onnxfix check against chain length:"
+for k in 25 50 100; do
+	r=$(measure ./onnxfix check -q "$DIR/chain${k}k.onnx")
+	echo "  ${k},000 nodes: $(( ${r#* } / 1024 )) MiB, ${r% *} s"
+done

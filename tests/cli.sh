@@ -196,6 +196,10 @@ for f in paddleocr_cls silero_vad_legacy silero_vad_op18_ifless; do
 	cmp -s "$T/out" "$T/$f.onnx" && ok || bad "$f: streamed output differs"
 	run "check $f fixed" 0 check "$T/$f.onnx"
 done
+cp "$CORPUS/silero_vad_op18_ifless.onnx" "$T/inplace.onnx"
+run "fix --in-place spans" 0 fix -q --in-place "$T/inplace.onnx"
+cmp -s "$T/inplace.onnx" "$T/silero_vad_op18_ifless.onnx" && ok ||
+    bad "--in-place with spans differs from -o"
 
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
