@@ -210,6 +210,7 @@ enum {
 	OPT_BASELINE,
 	OPT_PROGRESS,
 	OPT_NO_PROGRESS,
+	OPT_NO_SYNC,
 };
 
 static const struct option long_opts[] = {
@@ -241,6 +242,7 @@ static const struct option long_opts[] = {
 	{ "jobs", required_argument, NULL, 'j' },
 	{ "progress", no_argument, NULL, OPT_PROGRESS },
 	{ "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
+	{ "no-sync", no_argument, NULL, OPT_NO_SYNC },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -792,7 +794,8 @@ command_help(const struct command *cmd)
 		    "  --dot FILE               also draw the result\n"
 		    "  --passes LIST, --skip LIST  choose passes "
 		    "(onnxfix passes)\n"
-		    "  --dry-run                report, write nothing\n");
+		    "  --dry-run                report, write nothing\n"
+		    "  --no-sync                do not fsync large outputs\n");
 	if (strcmp(cmd->name, "dot") == 0)
 		printf("  -o, --output FILE        output file "
 		    "(default stdout)\n"
@@ -948,6 +951,9 @@ main(int argc, char **argv)
 		case OPT_PROGRESS:
 		case OPT_NO_PROGRESS:
 			c.progress = opt == OPT_PROGRESS;
+			break;
+		case OPT_NO_SYNC:
+			c.o.no_sync = true;
 			break;
 		case OPT_TARGET: {
 			/* Repeatable and comma-separated. */

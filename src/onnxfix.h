@@ -89,6 +89,8 @@ struct onnxfix_options {
 	const char *skip;
 	bool verify;			/* verify the IR after each rewrite */
 	bool dry_run;			/* fix: report, change nothing */
+	bool no_sync;			/* fix --no-sync: streamed outputs and
+					 * external data are not fsync'd */
 	/* Analyses (check) and rewrites (fix). */
 	struct onnxfix_target targets[ONNXFIX_MAX_TARGETS];	/* --target */
 	size_t ntargets;		/* 0: no runtime chosen */

@@ -253,7 +253,8 @@ stream_save(struct ir_model *m, const char *path,
 		umask(mask);
 		mode = 0666 & ~mask;
 	}
-	if (fchmod(fd, mode) < 0 || fsync(fd) < 0) {
+	if (fchmod(fd, mode) < 0 ||
+	    ((o == NULL || !o->no_sync) && fsync(fd) < 0)) {
 		saved = errno;
 		close(fd);
 		goto fail;

@@ -132,7 +132,8 @@ copy_file(const char *src, const char *dst, const struct onnxfix_options *o)
 			o->progress(o->progress_arg, "copying external data",
 			    (uint64_t)done, (uint64_t)st.st_size);
 	}
-	if (fchmod(out, st.st_mode & 0666) < 0 || fsync(out) < 0) {
+	if (fchmod(out, st.st_mode & 0666) < 0 ||
+	    ((o == NULL || !o->no_sync) && fsync(out) < 0)) {
 		saved = errno;
 		goto out;
 	}
