@@ -119,12 +119,14 @@ endif
 check: all $(TEST_BIN)
 	ONNXFIX_RUNNER="$(RUNNER)" sh tests/run-all.sh $(TEST_BIN)
 
-# Benchmarks (bench/run.sh): onnxfix against the onnx package.
-bench: all
+# Benchmarks (bench/run.sh): onnxfix against the onnx package and ONNX
+# Runtime; bench-large adds the 1.48 GB and 3.2 GB models (4.6 GB of
+# disk while it runs).  Never part of make check.
+bench bench-large: all
 	@if [ "$$(id -u)" -eq 0 ]; then \
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
 		    python3-onnx python3-numpy time >/dev/null; fi
-	sh bench/run.sh
+	sh bench/run.sh $(if $(filter bench-large,$@),--large)
 
 golden-update: all
 	sh tests/run-golden.sh --update
@@ -147,5 +149,5 @@ uninstall:
 clean:
 	rm -rf build onnxfix
 
-.PHONY: all setup demo bench check golden-update install uninstall clean
+.PHONY: all setup demo bench bench-large check golden-update install uninstall clean
 .DELETE_ON_ERROR:

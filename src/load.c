@@ -879,6 +879,9 @@ onnxfix_load(const char *path, const struct onnxfix_options *o,
 		close(fd);
 		return ONNXFIX_EIO;
 	}
+	/* Only the small messages between the payloads are read: no
+	 * read-ahead or fault-around that would map the payloads too. */
+	(void)madvise(map, (size_t)st.st_size, MADV_RANDOM);
 	rc = onnxfix_load_buffer(map, (size_t)st.st_size, path, o, d, out);
 	if (rc != ONNXFIX_OK) {
 		munmap(map, (size_t)st.st_size);

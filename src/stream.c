@@ -118,8 +118,9 @@ copy_span(struct sink *s, const uint8_t *data, size_t len)
 		left -= (size_t)k;
 		/* Start writing back what is copied, so that the fsync
 		 * at the end waits for the tail only. */
-		sync_file_range(s->fd, (off_t)s->written, k,
-		    SYNC_FILE_RANGE_WRITE);
+		if (s->o == NULL || !s->o->no_sync)
+			sync_file_range(s->fd, (off_t)s->written, k,
+			    SYNC_FILE_RANGE_WRITE);
 		s->written += (uint64_t)k;
 		progress(s);
 	}

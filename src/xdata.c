@@ -126,7 +126,8 @@ copy_file(const char *src, const char *dst, const struct onnxfix_options *o)
 		}
 		/* Start writing back what is copied, so that the fsync
 		 * below waits for the tail only. */
-		sync_file_range(out, done, k, SYNC_FILE_RANGE_WRITE);
+		if (o == NULL || !o->no_sync)
+			sync_file_range(out, done, k, SYNC_FILE_RANGE_WRITE);
 		done += k;
 		if (o != NULL && o->progress != NULL)
 			o->progress(o->progress_arg, "copying external data",
