@@ -153,7 +153,10 @@ enum onnxfix_status onnxfix_encode(struct ir_model *m, struct diag_list *d,
 /*
  * Write M to PATH atomically: a temporary file beside PATH, every write
  * checked, fsync, rename.  On failure nothing is left at PATH's name and
- * an existing file there is untouched.
+ * an existing file there is untouched.  Tensor payloads still in the
+ * input file are copied from it by the kernel, never through memory
+ * (stream.h); external data files go along to another directory
+ * (xdata.h); O->no_sync leaves out the fsync for both.
  */
 enum onnxfix_status onnxfix_save(struct ir_model *m, const char *path,
     const struct onnxfix_options *o, struct diag_list *d);
