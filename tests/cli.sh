@@ -201,5 +201,61 @@ run "fix --in-place spans" 0 fix -q --in-place "$T/inplace.onnx"
 cmp -s "$T/inplace.onnx" "$T/silero_vad_op18_ifless.onnx" && ok ||
     bad "--in-place with spans differs from -o"
 
+# --- external data: copied along to another directory, never from
+# --- outside the model's directory, not at all beside the input ---------
+mkdir -p "$T/x/in" "$T/x/out"
+protoc --proto_path=proto --encode=onnx.ModelProto onnx.proto \
+    >"$T/x/in/m.onnx" <<'EOF'
+ir_version: 8
+producer_name: "onnxfix-tests"
+opset_import { version: 17 }
+graph {
+  name: "g"
+  node { input: "X" input: "W" output: "A" name: "add" op_type: "Add" }
+  node { input: "A" input: "V" output: "Y" name: "mul" op_type: "Mul" }
+  initializer {
+    name: "W"
+    dims: 4
+    data_type: 1
+    data_location: EXTERNAL
+    external_data { key: "location" value: "w.bin" }
+    external_data { key: "offset" value: "0" }
+    external_data { key: "length" value: "16" }
+  }
+  initializer {
+    name: "V"
+    dims: 4
+    data_type: 1
+    data_location: EXTERNAL
+    external_data { key: "location" value: "../outside.bin" }
+    external_data { key: "length" value: "16" }
+  }
+  input {
+    name: "X"
+    type { tensor_type { elem_type: 1 shape { dim { dim_value: 4 } } } }
+  }
+  output {
+    name: "Y"
+    type { tensor_type { elem_type: 1 shape { dim { dim_value: 4 } } } }
+  }
+}
+EOF
+printf '0123456789abcdef' >"$T/x/in/w.bin"
+printf 'outside-the-dir!' >"$T/x/outside.bin"
+run "check external" 0 check "$T/x/in/m.onnx"
+run "fix external beside" 0 fix -q -o "$T/x/in/m2.onnx" "$T/x/in/m.onnx"
+[ "$(ls "$T/x/in" | wc -l)" -eq 3 ] && ok || bad "fix beside copied data"
+run "fix external elsewhere" 0 fix -q -o "$T/x/out/m.onnx" "$T/x/in/m.onnx"
+cmp -s "$T/x/in/w.bin" "$T/x/out/w.bin" && ok || bad "w.bin not copied along"
+[ -e "$T/x/outside.bin" ] && [ "$(ls "$T/x" | wc -l)" -eq 3 ] && ok ||
+    bad "a location outside the model directory was written"
+cmp -s "$T/x/in/m.onnx" "$T/x/out/m.onnx" && ok || bad "external model changed"
+run "fix external --no-sync" 0 fix -q --no-sync -o "$T/x/out/n.onnx" "$T/x/in/m.onnx"
+ls -a "$T/x/out" | grep -q '^\.onnxfix\.' && bad "temporary file left" || ok
+rm "$T/x/in/w.bin"
+run "fix external missing" 4 fix -q -o "$T/x/out/m3.onnx" "$T/x/in/m.onnx"
+one_line "external missing" 'O100: .*w\.bin'
+[ -e "$T/x/out/m3.onnx" ] && bad "model written without its data" || ok
+
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
