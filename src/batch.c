@@ -347,10 +347,36 @@ struct proc {
 	struct buf b;
 };
 
-static int
-spawn(struct proc *all, unsigned nw, struct proc *w, batch_work work,
-    void *arg)
+/* What batch_run() holds, for a new worker to let go of. */
+struct state {
+	struct slot *sl;
+	size_t n;
+	struct proc *w;
+	unsigned nw;
+	struct pollfd *pf;
+	size_t *pi;
+};
+
+static void
+state_free(struct state *st)
 {
+	size_t i;
+
+	for (i = 0; i < st->n; i++)
+		diag_list_release(&st->sl[i].d);
+	for (i = 0; i < st->nw; i++)
+		free(st->w[i].b.p);
+	free(st->sl);
+	free(st->w);
+	free(st->pf);
+	free(st->pi);
+}
+
+static int
+spawn(struct state *st, struct proc *w, batch_work work, void *arg)
+{
+	struct proc *all = st->w;
+	unsigned nw = st->nw;
 	int c[2], r[2];
 	unsigned k;
 
@@ -381,6 +407,7 @@ spawn(struct proc *all, unsigned nw, struct proc *w, batch_work work,
 			}
 		close(c[1]);
 		close(r[0]);
+		state_free(st);
 		worker(c[0], r[1], work, arg);
 	}
 	close(c[0]);
@@ -444,6 +471,7 @@ int
 batch_run(size_t n, unsigned jobs, batch_work work, batch_done done,
     void *arg)
 {
+	struct state st;
 	struct slot *sl;
 	struct proc *w;
 	struct pollfd *pf;
@@ -453,11 +481,11 @@ batch_run(size_t n, unsigned jobs, batch_work work, batch_done done,
 	if (jobs <= 1 || n <= 1) {
 		for (i = 0; i < n; i++) {
 			struct diag_list d;
-			int st;
+			int status;
 
 			diag_list_init(&d);
-			st = work(arg, i, &d);
-			done(arg, i, &d, st);
+			status = work(arg, i, &d);
+			done(arg, i, &d, status);
 			diag_list_release(&d);
 		}
 		return 0;
@@ -475,11 +503,12 @@ batch_run(size_t n, unsigned jobs, batch_work work, batch_done done,
 	}
 	for (i = 0; i < n; i++)
 		diag_list_init(&sl[i].d);
+	st = (struct state){ sl, n, w, nw, pf, pi };
 	while (out < n) {
 		/* Keep every worker busy while models are left. */
 		for (k = 0; k < nw && next < n; k++) {
 			if (w[k].pid == 0 &&
-			    spawn(w, nw, &w[k], work, arg) < 0)
+			    spawn(&st, &w[k], work, arg) < 0)
 				continue;
 			if (!w[k].busy && !assign(&w[k], next)) {
 				reap(&w[k]);
