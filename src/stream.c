@@ -151,6 +151,50 @@ sink_append(ProtobufCBuffer *b, size_t len, const uint8_t *data)
 	s->n += len;
 }
 
+/* A sink that only compares what would be written with the input. */
+struct same {
+	ProtobufCBuffer base;
+	const struct skel *skel;
+	size_t pos;
+	bool differs;
+};
+
+static void
+same_append(ProtobufCBuffer *b, size_t len, const uint8_t *data)
+{
+	struct same *s = (struct same *)b;
+	const struct skel *k = s->skel;
+
+	if (s->differs)
+		return;
+	if (len > k->file_len - s->pos ||
+	    (data != k->file + s->pos &&	/* a span in place is equal */
+	    memcmp(data, k->file + s->pos, len) != 0)) {
+		s->differs = true;
+		return;
+	}
+	s->pos += len;
+}
+
+/*
+ * Would M's encoding be the input file itself, byte for byte?  The
+ * common case for fix (no pass changed anything in a canonically encoded
+ * model); then the whole file is copied from offset 0, page-aligned,
+ * exactly as cp does.  Spans are compared by position, so this reads
+ * only the small messages.
+ */
+static bool
+same_as_input(ProtobufCMessage *mp, const struct skel *k, size_t size)
+{
+	struct same s = { { NULL }, k, 0, false };
+
+	if (size != k->file_len)
+		return false;
+	s.base.append = same_append;
+	protobuf_c_message_pack_to_buffer(mp, &s.base);
+	return !s.differs && s.pos == k->file_len;
+}
+
 bool
 stream_wanted(const struct ir_model *m, const char *path)
 {
@@ -230,7 +274,10 @@ stream_save(struct ir_model *m, const char *path,
 	s->o = o;
 	s->fd = fd;
 	s->total = size;
-	protobuf_c_message_pack_to_buffer(mp, &s->base);
+	if (same_as_input(mp, m->skel, size))
+		copy_span(s, m->skel->file, size);
+	else
+		protobuf_c_message_pack_to_buffer(mp, &s->base);
 	sink_flush(s);
 	arena_release(&a);
 	saved = s->err;
