@@ -116,7 +116,9 @@ RUNNER = valgrind -q --error-exitcode=99 --leak-check=full \
 	--suppressions=testdata/dot/valgrind.supp
 endif
 
+# LeakSanitizer: Graphviz's and the font stack's own leaks are not ours.
 check: all $(TEST_BIN)
+	LSAN_OPTIONS="suppressions=$(CURDIR)/testdata/dot/lsan.supp:print_suppressions=0" \
 	ONNXFIX_RUNNER="$(RUNNER)" sh tests/run-all.sh $(TEST_BIN)
 
 # Benchmarks (bench/run.sh): onnxfix against the onnx package and ONNX

@@ -108,11 +108,103 @@ half_to_double(uint16_t h)
 }
 
 int
+ir_elem_typed_field(int32_t elem)
+{
+	switch (elem) {
+	case IR_ELEM_FLOAT:
+	case IR_ELEM_COMPLEX64:
+		return 4;
+	case IR_ELEM_STRING:
+		return 6;
+	case IR_ELEM_INT64:
+		return 7;
+	case IR_ELEM_DOUBLE:
+	case IR_ELEM_COMPLEX128:
+		return 10;
+	case IR_ELEM_UINT32:
+	case IR_ELEM_UINT64:
+		return 11;
+	default:
+		return 5;
+	}
+}
+
+/* The typed fields: float_data holds FLOAT, double_data DOUBLE,
+ * int64_data INT64, int32_data the narrower types (FLOAT16 and BFLOAT16 as
+ * their bit patterns in the low 16 bits). */
+static int
+typed_get_f64(const struct ir_tensor *t, uint64_t i, double *out)
+{
+	uint64_t count;
+
+	if (t->typed == NULL || t->nfields != 1 ||
+	    ir_tensor_count(t, &count, NULL) < 0 || count != t->ntyped ||
+	    i >= count)
+		return -1;
+	/* The field must be the one the element type lives in: reading an
+	 * int32_data array as int64 would run past its end. */
+	switch (t->elem) {
+	case IR_ELEM_FLOAT:
+		if (t->typed_field != 4)
+			return -1;
+		break;
+	case IR_ELEM_DOUBLE:
+		if (t->typed_field != 10)
+			return -1;
+		break;
+	case IR_ELEM_INT64:
+		if (t->typed_field != 7)
+			return -1;
+		break;
+	default:
+		if (t->typed_field != 5)
+			return -1;
+		break;
+	}
+	switch (t->elem) {
+	case IR_ELEM_FLOAT:	/* float_data */
+		*out = ((const float *)t->typed)[i];
+		return 0;
+	case IR_ELEM_DOUBLE:	/* double_data */
+		*out = ((const double *)t->typed)[i];
+		return 0;
+	case IR_ELEM_INT64:	/* int64_data */
+		*out = (double)((const int64_t *)t->typed)[i];
+		return 0;
+	case IR_ELEM_INT32:
+	case IR_ELEM_INT16:
+	case IR_ELEM_INT8:
+	case IR_ELEM_UINT16:
+	case IR_ELEM_UINT8:
+	case IR_ELEM_BOOL:
+		*out = ((const int32_t *)t->typed)[i];
+		return 0;
+	case IR_ELEM_FLOAT16:
+		*out = half_to_double(
+		    (uint16_t)((const int32_t *)t->typed)[i]);
+		return 0;
+	case IR_ELEM_BFLOAT16: {
+		uint32_t u = (uint32_t)(uint16_t)((const int32_t *)
+		    t->typed)[i] << 16;
+		float f;
+
+		memcpy(&f, &u, 4);
+		*out = f;
+		return 0;
+	}
+	default:
+		return -1;
+	}
+}
+
+int
 ir_tensor_get_f64(const struct ir_tensor *t, uint64_t i, double *out)
 {
 	uint64_t count, need;
 	const uint8_t *p;
 
+	if (t->storage == IR_DATA_TYPED)
+		return typed_get_f64(t, i, out);
 	if (t->storage != IR_DATA_RAW || ir_tensor_count(t, &count, NULL) < 0 ||
 	    i >= count || ir_elem_bytes(t->elem, count, &need) < 0 ||
 	    need != t->size || ir_elem_bits(t->elem) < 8)

@@ -143,6 +143,12 @@ struct ir_tensor {
 	const uint8_t *data;	/* IR_DATA_RAW */
 	size_t size;		/* bytes at data */
 	size_t ntyped;		/* IR_DATA_TYPED: element count of the field */
+	const void *typed;	/* IR_DATA_TYPED: that field's array (float,
+				 * int32, int64, double or uint64 as the
+				 * field holds; NULL for string_data) */
+	int typed_field;	/* TensorProto field number of typed: 4
+				 * float_data, 5 int32_data, 7 int64_data,
+				 * 10 double_data, 11 uint64_data */
 	int nfields;		/* data fields present (>1 is malformed) */
 	const void *orig;	/* source TensorProto */
 	bool dirty;
@@ -171,7 +177,12 @@ struct ir_value {
 	bool is_input;		/* listed in graph inputs */
 	int noutputs;		/* times listed in graph outputs */
 	bool duplicate;		/* a second definition of the same name */
-	struct ir_type type;	/* best known type (value_info, I/O, init) */
+	struct ir_type type;	/* best known type (value_info, I/O, init,
+				 * refined by shapes_infer) */
+	bool type_inferred;	/* type was derived or refined by
+				 * shapes_infer; then type_decl holds the
+				 * type it started from */
+	struct ir_type type_decl;
 	struct ir_use *uses;
 	size_t nuses, capuses;
 	unsigned id;		/* index in graph->values */
@@ -283,6 +294,8 @@ struct ir_model {
 	int64_t model_version;
 	struct ir_opset *opsets;
 	size_t nopsets;
+	bool opsets_dirty;	/* opsets changed: save rewrites the imports */
+	bool has_training_info;	/* TrainingInfoProto graphs (not in the IR) */
 	struct ir_meta *meta;	/* metadata_props */
 	size_t nmeta;
 	bool meta_dirty;
@@ -298,6 +311,11 @@ struct ir_model {
 	void (*release)(struct ir_model *);	/* frees pb and file */
 };
 
+/* TensorProto field number that holds ELEM's values when they are not in
+ * raw_data: 4 float_data, 5 int32_data, 6 string_data, 7 int64_data,
+ * 10 double_data, 11 uint64_data.  A reader of ir_tensor.typed must check
+ * that typed_field equals it before indexing the array. */
+int ir_elem_typed_field(int32_t elem);
 /* Element size in bits (4 for INT4, 2 for INT2); 0 for STRING/unknown. */
 unsigned ir_elem_bits(int32_t elem);
 /* "float", "int64", ...; "elem(N)" style names are not returned: NULL
@@ -313,8 +331,9 @@ int ir_tensor_count(const struct ir_tensor *t, uint64_t *count, int *bad_dim);
 /* Bytes the raw form of COUNT elements of ELEM takes; -1 on overflow or
  * when the type has no fixed size. */
 int ir_elem_bytes(int32_t elem, uint64_t count, uint64_t *bytes);
-/* Read element I of a FLOAT/DOUBLE/FLOAT16/BFLOAT16/int tensor as double;
- * returns -1 when the tensor is not readable that way. */
+/* Read element I of a FLOAT/DOUBLE/FLOAT16/BFLOAT16/int tensor as double,
+ * from raw_data or the typed field (float_data, double_data, int32_data,
+ * int64_data); returns -1 when the tensor is not readable that way. */
 int ir_tensor_get_f64(const struct ir_tensor *t, uint64_t i, double *out);
 
 /* Model lifecycle. */

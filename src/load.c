@@ -165,18 +165,22 @@ conv_tensor(struct loader *L, const Onnx__TensorProto *tp)
 		t->size = tp->raw_data.len;
 		t->nfields++;
 	}
-#define TYPED(field)                                                  \
+#define TYPED(field, number)                                          \
 	if (tp->n_##field > 0) {                                      \
 		t->storage = IR_DATA_TYPED;                           \
 		t->ntyped = tp->n_##field;                            \
+		t->typed = tp->field;                                 \
+		t->typed_field = number;                              \
 		t->nfields++;                                         \
 	}
-	TYPED(float_data)
-	TYPED(int32_data)
-	TYPED(string_data)
-	TYPED(int64_data)
-	TYPED(double_data)
-	TYPED(uint64_data)
+	TYPED(float_data, 4)
+	TYPED(int32_data, 5)
+	TYPED(string_data, 6)
+	if (tp->n_string_data > 0)
+		t->typed = NULL;
+	TYPED(int64_data, 7)
+	TYPED(double_data, 10)
+	TYPED(uint64_data, 11)
 #undef TYPED
 	if (tp->has_data_location &&
 	    tp->data_location == ONNX__TENSOR_PROTO__DATA_LOCATION__EXTERNAL)
@@ -629,6 +633,7 @@ build(struct loader *L, const Onnx__ModelProto *mp)
 	if (conv_opsets(L, mp->opset_import, mp->n_opset_import, &m->opsets,
 	    &m->nopsets) < 0)
 		return ONNXFIX_EBUDGET;
+	m->has_training_info = mp->n_training_info > 0;
 	m->nmeta = mp->n_metadata_props;
 	m->meta = arena_array(&m->arena, m->nmeta + 1, sizeof(*m->meta));
 	if (m->meta == NULL)

@@ -41,6 +41,8 @@ struct cli {
 	const char *select, *ignore, *baseline;
 	unsigned jobs;		/* -j: worker processes for check */
 	int progress;		/* -1: when stderr is a terminal */
+	struct onnxfix_dot_options dopt;	/* dot: --focus ... */
+	const char *dot_diff;	/* fix --dot-diff FILE */
 };
 
 static int
@@ -211,6 +213,13 @@ enum {
 	OPT_PROGRESS,
 	OPT_NO_PROGRESS,
 	OPT_NO_SYNC,
+	OPT_FOCUS,
+	OPT_RADIUS,
+	OPT_OPS,
+	OPT_COLLAPSE,
+	OPT_MAX_NODES,
+	OPT_NO_SCOPES,
+	OPT_DOT_DIFF,
 };
 
 static const struct option long_opts[] = {
@@ -243,6 +252,13 @@ static const struct option long_opts[] = {
 	{ "progress", no_argument, NULL, OPT_PROGRESS },
 	{ "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
 	{ "no-sync", no_argument, NULL, OPT_NO_SYNC },
+	{ "focus", required_argument, NULL, OPT_FOCUS },
+	{ "radius", required_argument, NULL, OPT_RADIUS },
+	{ "ops", required_argument, NULL, OPT_OPS },
+	{ "collapse", no_argument, NULL, OPT_COLLAPSE },
+	{ "max-nodes", required_argument, NULL, OPT_MAX_NODES },
+	{ "no-scopes", no_argument, NULL, OPT_NO_SCOPES },
+	{ "dot-diff", required_argument, NULL, OPT_DOT_DIFF },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -412,6 +428,8 @@ same_file(const char *a, const char *b)
 	return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
 }
 
+static enum onnxfix_dot_format format_of_name(const char *path);
+
 static int
 cmd_fix(struct cli *c, int argc, char **argv)
 {
@@ -429,6 +447,19 @@ cmd_fix(struct cli *c, int argc, char **argv)
 	if (out == NULL && !c->o.dry_run)
 		return usage_error("fix",
 		    "no output: give -o FILE, --in-place or --dry-run", NULL);
+	{
+		char why[1024];
+
+		switch (onnxfix_maps_check(&c->o, why, sizeof(why))) {
+		case 0:
+			break;
+		case -2:
+			fprintf(stderr, "onnxfix: %s\n", why);
+			return EXIT_IO;
+		default:
+			return usage_error("fix", why, NULL);
+		}
+	}
 	if ((rc = report_open(c, &r, "fix")) >= 0)
 		return rc;
 	/* fix reports its notes; findings do not change its status. */
@@ -445,17 +476,43 @@ cmd_fix(struct cli *c, int argc, char **argv)
 	c->o.progress_arg = &pg;
 	rc = load(c, argv[0], &d, &m);
 	if (rc == EXIT_CLEAN) {
+		struct onnxfix_dot_options dopt = c->dopt;
+
+		/* The nodes before the rewrites, for --dot-diff. */
+		if (c->dot_diff != NULL) {
+			struct ir_node **before;
+
+			dopt.nbefore = onnxfix_dot_snapshot(m, &before);
+			dopt.before = before;
+			dopt.diff = true;
+		}
 		rc = exit_of(onnxfix_fix(m, &c->o, &d));
 		if (rc == EXIT_CLEAN && !c->o.dry_run)
 			rc = exit_of(onnxfix_save(m, out, &c->o, &d));
 		if (rc == EXIT_CLEAN && c->dot != NULL && !c->o.dry_run)
 			rc = exit_of(onnxfix_dot(m, c->dot, ONNXFIX_DOT, &d));
+		if (rc == EXIT_CLEAN && c->dot_diff != NULL)
+			rc = exit_of(onnxfix_dot_opts(m, c->dot_diff,
+			    format_of_name(c->dot_diff), &dopt, &d));
 		onnxfix_model_free(m);
 	}
 	progress_end(&pg);
 	rc = report_model(c, &r, argv[0], &d, rc);
 	diag_list_release(&d);
 	return report_close(&r, rc);
+}
+
+/* The picture format a file name asks for: .svg, .png, else DOT. */
+static enum onnxfix_dot_format
+format_of_name(const char *path)
+{
+	size_t n = strlen(path);
+
+	if (n >= 4 && strcmp(path + n - 4, ".svg") == 0)
+		return ONNXFIX_SVG;
+	if (n >= 4 && strcmp(path + n - 4, ".png") == 0)
+		return ONNXFIX_PNG;
+	return ONNXFIX_DOT;
 }
 
 static int
@@ -486,11 +543,51 @@ cmd_dot(struct cli *c, int argc, char **argv)
 		rc = exit_of(onnxfix_check(m, &c->o, &d));
 		drop_unselected(c, &d);
 		if (rc == EXIT_CLEAN)
-			rc = exit_of(onnxfix_dot(m, c->output ? c->output :
-			    "-", fmt, &d));
+			rc = exit_of(onnxfix_dot_opts(m, c->output ?
+			    c->output : "-", fmt, &c->dopt, &d));
 		onnxfix_model_free(m);
 	}
 	print_fatal(argv[0], &d);
+	diag_list_release(&d);
+	return rc;
+}
+
+/*
+ * diff A B: exit 0 when the models are the same, 1 when they differ, the
+ * load status (2, 3, 4) when one cannot be read.
+ */
+static int
+cmd_diff(struct cli *c, int argc, char **argv)
+{
+	struct diag_list d;
+	struct ir_model *a = NULL, *b = NULL;
+	bool differ = false;
+	int rc;
+
+	if (argc != 2)
+		return usage_error("diff", "two models expected", NULL);
+	if (c->report_format != REPORT_TEXT && c->report_format != REPORT_JSON)
+		return usage_error("diff", "diff writes text or json", NULL);
+	diag_list_init(&d);
+	rc = load(c, argv[0], &d, &a);
+	if (rc == EXIT_CLEAN) {
+		print_fatal(argv[0], &d);
+		diag_list_release(&d);
+		diag_list_init(&d);
+		rc = load(c, argv[1], &d, &b);
+		if (rc == EXIT_CLEAN) {
+			rc = exit_of(onnxfix_diff(a, b, c->output ?
+			    c->output : "-", c->report_format == REPORT_JSON,
+			    &differ, &d));
+			if (rc == EXIT_CLEAN && differ)
+				rc = EXIT_FINDINGS;
+			onnxfix_model_free(b);
+		}
+		print_fatal(argv[1], &d);
+		onnxfix_model_free(a);
+	} else {
+		print_fatal(argv[0], &d);
+	}
 	diag_list_release(&d);
 	return rc;
 }
@@ -732,10 +829,16 @@ static const struct command commands[] = {
 	  "Check models against the ONNX rules and report findings.",
 	  cmd_check },
 	{ "fix", "onnxfix fix [--passes LIST] [--skip LIST] "
-	  "[--dot FILE] [--dry-run] (-o OUT | --in-place) MODEL",
+	  "[--dot FILE] [--dot-diff FILE] [--dry-run] (-o OUT | --in-place) "
+	  "MODEL",
 	  "Run the rewrite passes and write the repaired model.", cmd_fix },
-	{ "dot", "onnxfix dot [-T dot|svg|png] [-o FILE] MODEL",
+	{ "dot", "onnxfix dot [-T dot|svg|png] [-o FILE] [--focus NAME "
+	  "[--radius N]] [--ops LIST] [--collapse] [--max-nodes N] "
+	  "[--no-scopes] MODEL",
 	  "Draw the model's graph with Graphviz.", cmd_dot },
+	{ "diff", "onnxfix diff [--format text|json] [-o FILE] A B",
+	  "Show what differs between two models (exit 1 when they do).",
+	  cmd_diff },
 	{ "info", "onnxfix info MODEL...",
 	  "Summarise models: versions, opsets, interface, operators.",
 	  cmd_info },
@@ -792,6 +895,10 @@ command_help(const struct command *cmd)
 		printf("  -o, --output FILE        write the model here\n"
 		    "  --in-place               replace the input\n"
 		    "  --dot FILE               also draw the result\n"
+		    "  --dot-diff FILE          draw the result with removed "
+		    "nodes ghosted\n"
+		    "                           and new ones highlighted "
+		    "(.svg, .png, else DOT)\n"
 		    "  --passes LIST, --skip LIST  choose passes "
 		    "(onnxfix passes)\n"
 		    "  --dry-run                report, write nothing\n"
@@ -799,7 +906,22 @@ command_help(const struct command *cmd)
 	if (strcmp(cmd->name, "dot") == 0)
 		printf("  -o, --output FILE        output file "
 		    "(default stdout)\n"
-		    "  -T, --type FMT           dot, svg or png\n");
+		    "  -T, --type FMT           dot, svg or png\n"
+		    "  --focus NAME             only around this node or "
+		    "tensor\n"
+		    "  --radius N               hops around --focus "
+		    "(default 3)\n"
+		    "  --ops LIST               only these op types "
+		    "(Conv,Transpose)\n"
+		    "  --collapse               draw repeated blocks once "
+		    "(xN)\n"
+		    "  --max-nodes N            node limit (default 500)\n"
+		    "  --no-scopes              no clusters for name "
+		    "scopes\n");
+	if (strcmp(cmd->name, "diff") == 0)
+		printf("  -o, --output FILE        output file "
+		    "(default stdout)\n"
+		    "  --format FMT             text (default) or json\n");
 }
 
 int
@@ -954,6 +1076,31 @@ main(int argc, char **argv)
 			break;
 		case OPT_NO_SYNC:
 			c.o.no_sync = true;
+			break;
+		case OPT_FOCUS:
+			c.dopt.focus = optarg;
+			break;
+		case OPT_RADIUS:
+			if (parse_uint(optarg, &c.dopt.radius) < 0)
+				return usage_error(cmd->name,
+				    "bad radius", optarg);
+			break;
+		case OPT_OPS:
+			c.dopt.ops = optarg;
+			break;
+		case OPT_COLLAPSE:
+			c.dopt.collapse = true;
+			break;
+		case OPT_MAX_NODES:
+			if (parse_uint(optarg, &c.dopt.max_nodes) < 0)
+				return usage_error(cmd->name,
+				    "bad node limit", optarg);
+			break;
+		case OPT_NO_SCOPES:
+			c.dopt.no_scopes = true;
+			break;
+		case OPT_DOT_DIFF:
+			c.dot_diff = optarg;
 			break;
 		case OPT_TARGET: {
 			/* Repeatable and comma-separated. */

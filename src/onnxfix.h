@@ -115,6 +115,14 @@ struct onnxfix_options {
  * or -1 when SPEC names no known target.
  */
 int onnxfix_parse_target(const char *spec, struct onnxfix_target *t);
+/*
+ * Parse and validate the custom-op mappings of O (--map, --map-file)
+ * against the operator tables.  Returns 0; -1 when one is invalid, -2
+ * when the map file cannot be read, -3 out of memory; WHY (SIZE bytes)
+ * then says why, escaped.
+ */
+int onnxfix_maps_check(const struct onnxfix_options *o, char *why,
+    size_t size);
 /* "onnx", "pytorch", "keras", "tf" -> enum; -1 when unknown. */
 int onnxfix_parse_convention(const char *spec);
 /* Short name of a target kind: "ort-cpu", ...; "onnx" for ONNX. */
@@ -170,6 +178,42 @@ enum onnxfix_dot_format {
 /* Draw M with Graphviz into PATH ("-" for stdout), atomically. */
 enum onnxfix_status onnxfix_dot(struct ir_model *m, const char *path,
     enum onnxfix_dot_format fmt, struct diag_list *d);
+
+/* What onnxfix_dot_opts() draws; zero values are the defaults. */
+struct onnxfix_dot_options {
+	const char *focus;	/* node or tensor name: draw its neighbourhood */
+	unsigned radius;	/* hops around focus (0: 3) */
+	const char *ops;	/* comma-separated op types to draw (NULL: all) */
+	bool collapse;		/* draw repeated name-scope blocks once */
+	unsigned max_nodes;	/* op nodes drawn at most (0: 500) */
+	bool no_scopes;		/* no clusters for name scopes */
+	/*
+	 * Before/after drawing (fix --dot-diff): the nodes that were live
+	 * before the rewrites.  Those now dead are drawn ghosted, live nodes
+	 * not in the list highlighted as new, changed ones (dirty) marked.
+	 */
+	bool diff;
+	struct ir_node *const *before;
+	size_t nbefore;
+};
+
+enum onnxfix_status onnxfix_dot_opts(struct ir_model *m, const char *path,
+    enum onnxfix_dot_format fmt, const struct onnxfix_dot_options *opt,
+    struct diag_list *d);
+
+/*
+ * Snapshot of every live node of M (all graphs), for the before/after
+ * drawing: an arena array in *OUT (M's arena), its length returned.
+ */
+size_t onnxfix_dot_snapshot(struct ir_model *m, struct ir_node ***out);
+
+/*
+ * Semantic difference of models A and B, written as text or JSON (format
+ * "onnxfix-diff", version 1) to PATH ("-": stdout).  *DIFFER tells
+ * whether anything differs.
+ */
+enum onnxfix_status onnxfix_diff(struct ir_model *a, struct ir_model *b,
+    const char *path, bool json, bool *differ, struct diag_list *d);
 
 /*
  * Write BUF (LEN bytes) to PATH atomically.  "-" writes stdout.  Used by

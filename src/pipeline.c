@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "pass.h"
+#include "shapes.h"
 
 const struct pass *const pass_table[] = {
 #define PASS(name) &pass_##name,
@@ -131,6 +132,11 @@ run(struct ir_model *m, const struct onnxfix_options *o, struct diag_list *d,
 	ctx.m = m;
 	ctx.d = d;
 	ctx.o = o;
+	/* Every pass sees inferred types, whatever the pass order. */
+	if (shapes_infer(m) < 0) {
+		diag_report(d, DIAG_LOAD_BUDGET, "", "inferring shapes");
+		return ONNXFIX_EBUDGET;
+	}
 	for (i = 0; pass_table[i] != NULL; i++) {
 		const struct pass *p = pass_table[i];
 		char why[512];

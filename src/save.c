@@ -410,6 +410,28 @@ build_model(struct saver *S, struct ir_model *m)
 		    m->functions[i])) == NULL)
 			return NULL;
 	mp->n_functions = m->nfunctions;
+	if (m->opsets_dirty) {
+		mp->n_opset_import = m->nopsets;
+		mp->opset_import = arena_array(&S->a, m->nopsets + 1,
+		    sizeof(*mp->opset_import));
+		if (mp->opset_import == NULL)
+			return NULL;
+		for (i = 0; i < m->nopsets; i++) {
+			const Onnx__OperatorSetIdProto *oo = m->opsets[i].orig;
+			Onnx__OperatorSetIdProto *e = NEW(S,
+			    Onnx__OperatorSetIdProto,
+			    ONNX__OPERATOR_SET_ID_PROTO__INIT);
+
+			if (e == NULL)
+				return NULL;
+			if (oo != NULL)
+				*e = *oo;
+			e->domain = (char *)m->opsets[i].domain;
+			e->has_version = 1;
+			e->version = m->opsets[i].version;
+			mp->opset_import[i] = e;
+		}
+	}
 	if (m->meta_dirty) {
 		mp->n_metadata_props = m->nmeta;
 		mp->metadata_props = arena_array(&S->a, m->nmeta + 1,

@@ -42,7 +42,7 @@ run "bad command" 64 frobnicate
 run "version" 0 --version
 grep -q '^onnxfix [0-9]' "$T/out" && ok || bad "version output"
 run "help" 0 --help
-for c in check fix dot info passes explain; do
+for c in check fix dot diff info passes explain; do
 	run "$c -h" 0 "$c" -h
 	grep -q "^usage: onnxfix $c" "$T/out" && ok || bad "$c -h output"
 done
@@ -138,6 +138,21 @@ if grep -q "$(printf '\033')" "$T/err" || grep -q '^::' "$T/err"; then
 cp "$CORPUS/bn_small.onnx" "$T/$(printf 'a\033b').onnx"
 run "escaped name" 4 check "$T/$(printf 'a\033c').onnx"
 grep -q "$(printf '\033')" "$T/err" && bad "raw ESC from file name" || ok
+
+# --- BatchNormalization conventions -----------------------------------------
+run "bad convention" 64 check --expect caffe "$CORPUS/bn_small.onnx"
+run "bad bn-convention" 64 fix --bn-convention caffe -o "$T/x.onnx" \
+    "$CORPUS/bn_small.onnx"
+run "expect keras" 1 check --fail-on warning --expect onnx \
+    "$CORPUS/bn_keras_like.onnx"
+grep -q 'warning B600' "$T/out" && ok || bad "B600 under --expect onnx"
+run "expect keras ok" 0 check --fail-on warning --expect keras \
+    --select B "$CORPUS/bn_keras_like.onnx"
+[ -s "$T/out" ] && bad "findings under --expect keras" || ok
+run "bn fold" 0 fix -o "$T/bn.onnx" "$CORPUS/bn_small.onnx"
+grep -c 'note F350' "$T/out" | grep -qx 2 && ok || bad "two F350 notes"
+$ONNXFIX info "$T/bn.onnx" | grep -q BatchNormalization &&
+    bad "BatchNormalization left after fix" || ok
 
 # --- dot -------------------------------------------------------------------
 run "dot" 0 dot -o "$T/g.dot" "$CORPUS/silero_vad_legacy.onnx"

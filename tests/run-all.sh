@@ -39,7 +39,7 @@ for t in "$@"; do
 	total_fail=$((total_fail + f))
 done
 for s in tests/run-golden.sh tests/cli.sh tests/check-docs.sh tests/report.sh \
-    tests/verify.sh; do
+    tests/target.sh tests/dot.sh tests/diff.sh tests/verify.sh; do
 	sh "$s" >"$out" 2>&1
 	cat "$out"
 	tally "$out" "$s"

@@ -5,6 +5,7 @@
 # protobuf text format (encoded with protoc --encode); beside it:
 #   CASE.expect          what `onnxfix check|fix --passes PASS` prints
 #   CASE.out.textproto   (rewrite passes) the model fix writes, decoded
+# A line "# args: OPTIONS" in CASE.textproto adds OPTIONS to the command.
 # --update rewrites the expectations from the current behaviour; review
 # the diff before committing.
 set -u
@@ -54,13 +55,16 @@ for dir in testdata/*/; do
 			fail=$((fail + 1))
 			continue
 		fi
+		# A line "# args: ..." gives extra options (--target, ...).
+		args=$(sed -n 's/^# args: //p' "$tp" | head -1)
 		if [ "$kind" = check ]; then
+			# shellcheck disable=SC2086
 			(cd "$T" && "$ONNXFIX" check --fail-on never \
-			    --passes "$name" case.onnx >got 2>&1)
+			    --passes "$name" $args case.onnx >got 2>&1)
 			echo "exit $?" >>"$T/got"
 			compare "$T/got" "$case.expect"
 		else
-			(cd "$T" && "$ONNXFIX" fix --passes "$name" \
+			(cd "$T" && "$ONNXFIX" fix --passes "$name" $args \
 			    -o out.onnx case.onnx >got 2>&1)
 			echo "exit $?" >>"$T/got"
 			compare "$T/got" "$case.expect"

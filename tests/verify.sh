@@ -22,8 +22,11 @@
 #   NAME.verify   one case per line, "FIX-ARGS | ORACLE-ARGS [| loads]":
 #                 onnxfix fix options and extra compare options (--perm-in,
 #                 --perm-out); "loads" says the fixed model must load even
-#                 when the original does not.  Without the file: one case
-#                 with no options.
+#                 when the original does not; "changes" says the fix
+#                 changes the outputs on purpose (a repair): the fixed
+#                 model's `oracle.js run --plain` output must then equal
+#                 NAME.fixref.  Without the file: one case with no
+#                 options.
 # Last line: "verify: N passed, M failed".
 set -u
 cd "$(dirname "$0")/.." || exit 1
@@ -106,6 +109,19 @@ verify_case() {	# verify_case MODEL FIXARGS ORACLEARGS MUSTLOAD
 	# shellcheck disable=SC2086
 	if ! $ONNXFIX fix -q $2 -o "$fixed" "$model" >"$tmp/fix.out" 2>&1; then
 		bad "$what: onnxfix fix failed: $(head -n 1 "$tmp/fix.out")"
+		return
+	fi
+	if [ "$4" = changes ]; then
+		# shellcheck disable=SC2086
+		$ORACLE run --plain $common "$fixed" >"$tmp/run.out" 2>&1
+		if cmp -s "$tmp/run.out" "${model%.onnx}.fixref"; then
+			ok
+		else
+			bad "$what: fixed model's output differs from" \
+			    "${model%.onnx}.fixref"
+			diff "${model%.onnx}.fixref" "$tmp/run.out" |
+			    sed 's/^/  /'
+		fi
 		return
 	fi
 	# shellcheck disable=SC2086

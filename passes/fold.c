@@ -1,0 +1,974 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * fold: evaluate nodes whose inputs are all constants and store their
+ * results as initializers.
+ *
+ * Rewrites leave constant subexpressions behind (a Transpose of a weight,
+ * a Cast or Reshape of a constant, arithmetic on scalars) and exporters
+ * leave many more; runtimes without a constant folder pay for them at
+ * every run.  Constants are initializers that are not graph inputs (an
+ * initializer listed as an input can be overridden when the model runs)
+ * and the outputs of Constant nodes.  Folded: Transpose, Reshape,
+ * Unsqueeze, Squeeze, Flatten, Concat, Cast, Identity, the broadcasting
+ * Add, Sub, Mul, Div, Min, Max and the unary Neg, Abs, Sqrt, Reciprocal,
+ * Exp, Log, Relu, Floor, Ceil.  Float arithmetic is done in double and
+ * rounded once, which for these operations gives exactly the float
+ * result; integer arithmetic is done in 64 bits.  A result larger than
+ * 1 MiB, or any input larger, is left alone, as are nodes whose outputs
+ * are graph outputs, and nodes in function bodies (which hold no
+ * initializers).
+ * Requires: nothing.  Preserves: graph inputs and outputs, the values
+ * other nodes read (the folded output keeps its name).
+ *
+ *	before:  W (initializer [4,3])   Wt = Transpose(W)   y = MatMul(x, Wt)
+ *	after:   Wt (initializer [3,4])                      y = MatMul(x, Wt)
+ */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "irbuild.h"
+#include "pass.h"
+
+#define MAX_BYTES (1u << 20)
+#define MAX_RANK 8
+
+/* A constant being computed with: doubles for float types, int64 for
+ * integer and bool types. */
+struct cval {
+	int32_t elem;
+	int rank;
+	int64_t dims[MAX_RANK];
+	size_t n;
+	bool isint;
+	double *f;
+	int64_t *i;
+};
+
+static bool
+elem_float(int32_t e)
+{
+	return e == IR_ELEM_FLOAT || e == IR_ELEM_DOUBLE ||
+	    e == IR_ELEM_FLOAT16 || e == IR_ELEM_BFLOAT16;
+}
+
+static bool
+elem_int(int32_t e)
+{
+	switch (e) {
+	case IR_ELEM_INT8: case IR_ELEM_UINT8: case IR_ELEM_INT16:
+	case IR_ELEM_UINT16: case IR_ELEM_INT32: case IR_ELEM_UINT32:
+	case IR_ELEM_INT64: case IR_ELEM_BOOL:
+		return true;
+	}
+	return false;
+}
+
+static double
+half_to_double(uint16_t h)
+{
+	unsigned e = (h >> 10) & 0x1f, m = h & 0x3ff;
+	double v;
+
+	if (e == 0)
+		v = ldexp(m, -24);
+	else if (e == 31)
+		v = m ? NAN : INFINITY;
+	else
+		v = ldexp(m + 1024, (int)e - 25);
+	return (h & 0x8000) ? -v : v;
+}
+
+/* Element I of T as a double or int64 (by ISINT); -1 when unreadable. */
+static int
+get_elem(const struct ir_tensor *t, size_t i, bool isint, double *f,
+    int64_t *iv)
+{
+	unsigned bytes = ir_elem_bits(t->elem) / 8;
+	double d = 0;
+	int64_t x = 0;
+
+	if (t->storage == IR_DATA_RAW) {
+		const uint8_t *p = t->data + i * bytes;
+
+		switch (t->elem) {
+		case IR_ELEM_FLOAT: { float v; memcpy(&v, p, 4); d = v; break; }
+		case IR_ELEM_DOUBLE: memcpy(&d, p, 8); break;
+		case IR_ELEM_FLOAT16: {
+			uint16_t h;
+			memcpy(&h, p, 2);
+			d = half_to_double(h);
+			break;
+		}
+		case IR_ELEM_BFLOAT16: {
+			uint32_t u = (uint32_t)p[0] << 16 | (uint32_t)p[1] << 24;
+			float v;
+			memcpy(&v, &u, 4);
+			d = v;
+			break;
+		}
+		case IR_ELEM_INT8: x = (int8_t)p[0]; break;
+		case IR_ELEM_UINT8: x = p[0]; break;
+		case IR_ELEM_BOOL: x = p[0] != 0; break;
+		case IR_ELEM_INT16: { int16_t v; memcpy(&v, p, 2); x = v; break; }
+		case IR_ELEM_UINT16: { uint16_t v; memcpy(&v, p, 2); x = v; break; }
+		case IR_ELEM_INT32: { int32_t v; memcpy(&v, p, 4); x = v; break; }
+		case IR_ELEM_UINT32: { uint32_t v; memcpy(&v, p, 4); x = v; break; }
+		case IR_ELEM_INT64: memcpy(&x, p, 8); break;
+		default:
+			return -1;
+		}
+	} else if (t->storage == IR_DATA_TYPED && t->typed != NULL) {
+		switch (t->elem) {
+		case IR_ELEM_FLOAT:
+			d = ((const float *)t->typed)[i];
+			break;
+		case IR_ELEM_DOUBLE:
+			d = ((const double *)t->typed)[i];
+			break;
+		case IR_ELEM_FLOAT16:
+			d = half_to_double((uint16_t)((const int32_t *)
+			    t->typed)[i]);
+			break;
+		case IR_ELEM_INT64:
+			x = ((const int64_t *)t->typed)[i];
+			break;
+		case IR_ELEM_UINT32:
+			x = (int64_t)((const uint64_t *)t->typed)[i];
+			break;
+		case IR_ELEM_INT8: case IR_ELEM_UINT8: case IR_ELEM_INT16:
+		case IR_ELEM_UINT16: case IR_ELEM_INT32: case IR_ELEM_BOOL:
+			x = ((const int32_t *)t->typed)[i];
+			break;
+		default:
+			return -1;
+		}
+	} else {
+		return -1;
+	}
+	if (isint) {
+		if (elem_float(t->elem))
+			return -1;
+		*iv = x;
+	} else {
+		*f = elem_float(t->elem) ? d : (double)x;
+	}
+	return 0;
+}
+
+static int
+cval_alloc(struct arena *a, struct cval *c)
+{
+	c->f = NULL;
+	c->i = NULL;
+	if (c->isint)
+		c->i = arena_array(a, c->n + 1, sizeof(*c->i));
+	else
+		c->f = arena_array(a, c->n + 1, sizeof(*c->f));
+	return c->f == NULL && c->i == NULL ? -1 : 0;
+}
+
+/* Read T into C; 1 done, 0 not foldable, -1 out of budget. */
+static int
+cval_read(struct arena *a, const struct ir_tensor *t, struct cval *c)
+{
+	uint64_t count, bytes;
+	size_t i;
+
+	if (t == NULL || t->rank > MAX_RANK || t->rank < 0 ||
+	    (!elem_float(t->elem) && !elem_int(t->elem)) ||
+	    ir_tensor_count(t, &count, NULL) < 0 ||
+	    ir_elem_bytes(t->elem, count, &bytes) < 0 || bytes > MAX_BYTES)
+		return 0;
+	if (t->storage == IR_DATA_RAW ? t->size != bytes :
+	    t->storage != IR_DATA_TYPED || t->nfields != 1 ||
+	    t->ntyped != count ||
+	    t->typed_field != ir_elem_typed_field(t->elem))
+		return 0;
+	c->elem = t->elem;
+	c->rank = t->rank;
+	if (t->rank > 0)
+		memcpy(c->dims, t->dims, (size_t)t->rank * sizeof(*c->dims));
+	c->n = (size_t)count;
+	c->isint = elem_int(t->elem);
+	if (cval_alloc(a, c) < 0)
+		return -1;
+	for (i = 0; i < c->n; i++)
+		if (get_elem(t, i, c->isint, c->f ? &c->f[i] : NULL,
+		    c->i ? &c->i[i] : NULL) < 0)
+			return 0;
+	return 1;
+}
+
+/* The constant tensor behind V: an initializer that is not a graph
+ * input, or a Constant node's value. */
+static const struct ir_tensor *
+const_tensor(const struct ir_value *v)
+{
+	const struct ir_node *p;
+	const struct ir_attr *a;
+
+	if (irbuild_is_const(v))
+		return v->init;
+	if (v == NULL || v->kind != IR_VALUE_NODE || (p = v->producer) ==
+	    NULL || p->dead || strcmp(p->op_type, "Constant") != 0 ||
+	    !ir_domain_is_onnx(p->domain) || p->nattrs != 1)
+		return NULL;
+	a = &p->attrs[0];
+	if (strcmp(a->name, "value") != 0 || a->type != IR_ATTR_TENSOR ||
+	    a->ref_attr_name != NULL)
+		return NULL;
+	return a->t;
+}
+
+static int
+write_out(struct cval *c, uint8_t *out)
+{
+	unsigned bytes = ir_elem_bits(c->elem) / 8;
+	size_t i;
+
+	for (i = 0; i < c->n; i++) {
+		double v = c->isint ? (double)c->i[i] : c->f[i];
+
+		if (c->isint && (c->elem == IR_ELEM_INT64 ||
+		    c->elem == IR_ELEM_UINT32 || c->elem == IR_ELEM_INT32)) {
+			int64_t x = c->i[i];
+
+			if (c->elem == IR_ELEM_INT64)
+				memcpy(out + i * 8, &x, 8);
+			else {
+				int32_t y = (int32_t)x;
+				memcpy(out + i * 4, &y, 4);
+			}
+			continue;
+		}
+		if (irbuild_encode(c->elem, v, out + i * bytes) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static bool
+same_shape(const struct cval *a, const struct cval *b)
+{
+	return a->rank == b->rank && memcmp(a->dims, b->dims,
+	    (size_t)a->rank * sizeof(*a->dims)) == 0;
+}
+
+/* --- the operators --------------------------------------------------- */
+
+static int64_t
+attr_int(const struct ir_node *n, const char *name, int64_t dflt)
+{
+	const struct ir_attr *a = ir_node_attr(n, name);
+
+	return a && a->type == IR_ATTR_INT ? a->i : dflt;
+}
+
+/* Axes from the INTS attribute NAME or, when present, input IDX. */
+static int
+get_axes(const struct cval *in, size_t nin, const struct ir_node *n,
+    size_t idx, int64_t *axes, size_t *naxes, bool *given)
+{
+	const struct ir_attr *a = ir_node_attr(n, "axes");
+	size_t i;
+
+	*given = false;
+	*naxes = 0;
+	if (idx < nin && in[idx].n > 0) {
+		if (!in[idx].isint || in[idx].n > MAX_RANK)
+			return 0;
+		for (i = 0; i < in[idx].n; i++)
+			axes[i] = in[idx].i[i];
+		*naxes = in[idx].n;
+		*given = true;
+	} else if (a != NULL) {
+		if (a->type != IR_ATTR_INTS || a->n > MAX_RANK)
+			return 0;
+		for (i = 0; i < a->n; i++)
+			axes[i] = a->ints[i];
+		*naxes = a->n;
+		*given = true;
+	}
+	return 1;
+}
+
+static int
+do_transpose(const struct ir_node *n, const struct cval *x, struct cval *y,
+    struct arena *ar)
+{
+	const struct ir_attr *a = ir_node_attr(n, "perm");
+	int64_t perm[MAX_RANK], st[MAX_RANK], idx[MAX_RANK];
+	bool seen[MAX_RANK] = { false };
+	size_t i;
+	int r = x->rank, k;
+
+	for (k = 0; k < r; k++)
+		perm[k] = r - 1 - k;
+	if (a != NULL) {
+		if (a->type != IR_ATTR_INTS || a->n != (size_t)r)
+			return 0;
+		for (k = 0; k < r; k++)
+			perm[k] = a->ints[k];
+	}
+	for (k = 0; k < r; k++) {
+		if (perm[k] < 0 || perm[k] >= r || seen[perm[k]])
+			return 0;
+		seen[perm[k]] = true;
+	}
+	*y = *x;
+	for (k = 0; k < r; k++)
+		y->dims[k] = x->dims[perm[k]];
+	if (cval_alloc(ar, y) < 0)
+		return -1;
+	for (k = r - 1, i = 1; k >= 0; k--) {
+		st[k] = (int64_t)i;
+		i *= (size_t)x->dims[k];
+	}
+	memset(idx, 0, sizeof(idx));
+	for (i = 0; i < y->n; i++) {
+		size_t src = 0;
+
+		for (k = 0; k < r; k++)
+			src += (size_t)(idx[k] * st[perm[k]]);
+		if (y->isint)
+			y->i[i] = x->i[src];
+		else
+			y->f[i] = x->f[src];
+		for (k = r - 1; k >= 0; k--) {
+			if (++idx[k] < y->dims[k])
+				break;
+			idx[k] = 0;
+		}
+	}
+	return 1;
+}
+
+/* New dims for the data of X: copy the payload. */
+static int
+reshaped(const struct cval *x, struct cval *y, const int64_t *dims, int rank)
+{
+	uint64_t n = 1;
+	int k;
+
+	if (rank > MAX_RANK || rank < 0)
+		return 0;
+	for (k = 0; k < rank; k++) {
+		if (dims[k] < 0)
+			return 0;
+		n *= (uint64_t)dims[k];
+	}
+	if (n != x->n)
+		return 0;
+	*y = *x;
+	y->rank = rank;
+	if (rank > 0)
+		memcpy(y->dims, dims, (size_t)rank * sizeof(*dims));
+	return 1;
+}
+
+static int
+do_reshape(const struct ir_node *n, const struct cval *in, size_t nin,
+    struct cval *y)
+{
+	int64_t dims[MAX_RANK];
+	int64_t known = 1;
+	int k, neg = -1;
+
+	if (nin < 2 || !in[1].isint || in[1].rank != 1 ||
+	    in[1].n > MAX_RANK)
+		return 0;
+	for (k = 0; k < (int)in[1].n; k++) {
+		dims[k] = in[1].i[k];
+		if (dims[k] == 0 && !attr_int(n, "allowzero", 0)) {
+			if (k >= in[0].rank)
+				return 0;
+			dims[k] = in[0].dims[k];
+		}
+		if (dims[k] == -1) {
+			if (neg >= 0)
+				return 0;
+			neg = k;
+		} else if (dims[k] < 0) {
+			return 0;
+		} else {
+			known *= dims[k];
+		}
+	}
+	if (neg >= 0) {
+		if (known == 0 || in[0].n % (size_t)known != 0)
+			return 0;
+		dims[neg] = (int64_t)in[0].n / known;
+	}
+	return reshaped(&in[0], y, dims, (int)in[1].n);
+}
+
+static int
+do_squeeze(const struct ir_node *n, const struct cval *in, size_t nin,
+    struct cval *y, bool unsq, int64_t opset)
+{
+	int64_t axes[MAX_RANK], dims[MAX_RANK];
+	size_t naxes, i;
+	bool given, drop[2 * MAX_RANK] = { false };
+	int r = in[0].rank, out, k, j;
+
+	if (!get_axes(in, nin, n, opset >= 13 ? 1 : 99, axes, &naxes,
+	    &given))
+		return 0;
+	if (unsq) {
+		out = r + (int)naxes;
+		if (!given || out > MAX_RANK)
+			return 0;
+		for (i = 0; i < naxes; i++) {
+			int64_t a = axes[i] < 0 ? axes[i] + out : axes[i];
+
+			if (a < 0 || a >= out || drop[a])
+				return 0;
+			drop[a] = true;
+		}
+		for (k = 0, j = 0; k < out; k++)
+			dims[k] = drop[k] ? 1 : in[0].dims[j++];
+		return reshaped(&in[0], y, dims, out);
+	}
+	if (!given) {
+		for (k = 0; k < r; k++)
+			drop[k] = in[0].dims[k] == 1;
+	} else {
+		for (i = 0; i < naxes; i++) {
+			int64_t a = axes[i] < 0 ? axes[i] + r : axes[i];
+
+			if (a < 0 || a >= r || in[0].dims[a] != 1)
+				return 0;
+			drop[a] = true;
+		}
+	}
+	for (k = 0, j = 0; k < r; k++)
+		if (!drop[k])
+			dims[j++] = in[0].dims[k];
+	return reshaped(&in[0], y, dims, j);
+}
+
+static int
+do_flatten(const struct ir_node *n, const struct cval *x, struct cval *y)
+{
+	int64_t axis = attr_int(n, "axis", 1), dims[2] = { 1, 1 };
+	int k;
+
+	if (axis < 0)
+		axis += x->rank;
+	if (axis < 0 || axis > x->rank)
+		return 0;
+	for (k = 0; k < x->rank; k++)
+		dims[k < axis ? 0 : 1] *= x->dims[k];
+	return reshaped(x, y, dims, 2);
+}
+
+static int
+do_concat(const struct ir_node *n, const struct cval *in, size_t nin,
+    struct cval *y, struct arena *ar)
+{
+	int64_t axis = attr_int(n, "axis", INT64_MIN);
+	size_t i, outer = 1, o, pos = 0;
+	int r = in[0].rank, k;
+
+	if (axis == INT64_MIN || r == 0)
+		return 0;
+	if (axis < 0)
+		axis += r;
+	if (axis < 0 || axis >= r)
+		return 0;
+	*y = in[0];
+	y->dims[axis] = 0;
+	for (i = 0; i < nin; i++) {
+		if (in[i].rank != r || in[i].isint != in[0].isint ||
+		    in[i].elem != in[0].elem)
+			return 0;
+		for (k = 0; k < r; k++)
+			if (k != axis && in[i].dims[k] != in[0].dims[k])
+				return 0;
+		y->dims[axis] += in[i].dims[axis];
+	}
+	for (k = 0; k < axis; k++)
+		outer *= (size_t)in[0].dims[k];
+	y->n = 0;
+	for (i = 0; i < nin; i++)
+		y->n += in[i].n;
+	if (cval_alloc(ar, y) < 0)
+		return -1;
+	for (o = 0; o < outer; o++)
+		for (i = 0; i < nin; i++) {
+			size_t chunk = outer ? in[i].n / outer : 0;
+
+			if (y->isint)
+				memcpy(y->i + pos, in[i].i + o * chunk,
+				    chunk * sizeof(*y->i));
+			else
+				memcpy(y->f + pos, in[i].f + o * chunk,
+				    chunk * sizeof(*y->f));
+			pos += chunk;
+		}
+	return 1;
+}
+
+static int
+do_cast(const struct ir_node *n, const struct cval *x, struct cval *y,
+    struct arena *ar)
+{
+	int64_t to = attr_int(n, "to", -1);
+	size_t i;
+
+	if (!elem_float((int32_t)to) && !elem_int((int32_t)to))
+		return 0;
+	*y = *x;
+	y->elem = (int32_t)to;
+	y->isint = elem_int(y->elem);
+	if (cval_alloc(ar, y) < 0)
+		return -1;
+	for (i = 0; i < x->n; i++) {
+		if (!y->isint) {
+			y->f[i] = x->isint ? (double)x->i[i] : x->f[i];
+			continue;
+		}
+		if (y->elem == IR_ELEM_BOOL && !x->isint) {
+			y->i[i] = x->f[i] != 0;
+			continue;
+		}
+		if (x->isint) {
+			y->i[i] = x->i[i];
+		} else {
+			double v = x->f[i];
+
+			/* Out of range or NaN is undefined: leave it. */
+			if (!(v > -9.2e18 && v < 9.2e18))
+				return 0;
+			y->i[i] = (int64_t)v;
+		}
+		/* Wrap to the target width as C conversions do. */
+		switch (y->elem) {
+		case IR_ELEM_BOOL: y->i[i] = y->i[i] != 0; break;
+		case IR_ELEM_INT8: y->i[i] = (int8_t)y->i[i]; break;
+		case IR_ELEM_UINT8: y->i[i] = (uint8_t)y->i[i]; break;
+		case IR_ELEM_INT16: y->i[i] = (int16_t)y->i[i]; break;
+		case IR_ELEM_UINT16: y->i[i] = (uint16_t)y->i[i]; break;
+		case IR_ELEM_INT32: y->i[i] = (int32_t)y->i[i]; break;
+		case IR_ELEM_UINT32: y->i[i] = (uint32_t)y->i[i]; break;
+		}
+		if (x->isint)
+			continue;
+		if (x->f[i] < 0 && (y->elem == IR_ELEM_UINT8 ||
+		    y->elem == IR_ELEM_UINT16 || y->elem == IR_ELEM_UINT32))
+			return 0;
+	}
+	return 1;
+}
+
+/* Round V to the precision of ELEM, as a kernel of that type would. */
+static double
+round_to(int32_t elem, double v)
+{
+	unsigned char b[8];
+	struct ir_tensor t;
+	int64_t one = 1;
+	double out;
+
+	if (elem == IR_ELEM_DOUBLE)
+		return v;
+	if (elem == IR_ELEM_FLOAT)
+		return (float)v;
+	memset(&t, 0, sizeof(t));
+	t.elem = elem;
+	t.rank = 1;
+	t.dims = &one;
+	t.storage = IR_DATA_RAW;
+	t.data = b;
+	t.size = ir_elem_bits(elem) / 8;
+	if (irbuild_encode(elem, v, b) < 0 || get_elem(&t, 0, false, &out,
+	    NULL) < 0)
+		return v;
+	return out;
+}
+
+enum arith { A_ADD, A_SUB, A_MUL, A_DIV, A_MIN, A_MAX };
+
+static int
+do_binary(enum arith op, const struct cval *a, const struct cval *b,
+    struct cval *y, struct arena *ar)
+{
+	int64_t sa[MAX_RANK], sb[MAX_RANK], idx[MAX_RANK];
+	int r = a->rank > b->rank ? a->rank : b->rank, k;
+	size_t i, ia, ib;
+
+	if (a->elem != b->elem || a->isint != b->isint)
+		return 0;
+	y->elem = a->elem;
+	y->isint = a->isint;
+	y->rank = r;
+	y->n = 1;
+	/* Numpy broadcasting: align right, 1 stretches. */
+	for (k = 0; k < r; k++) {
+		int ka = k - (r - a->rank), kb = k - (r - b->rank);
+		int64_t da = ka >= 0 ? a->dims[ka] : 1;
+		int64_t db = kb >= 0 ? b->dims[kb] : 1;
+
+		if (da != db && da != 1 && db != 1)
+			return 0;
+		y->dims[k] = da == 1 ? db : da;
+		y->n *= (size_t)y->dims[k];
+	}
+	if (y->n * 8 > MAX_BYTES)
+		return 0;
+	{
+		size_t s = 1;
+
+		for (k = r - 1; k >= 0; k--) {
+			int ka = k - (r - a->rank);
+
+			sa[k] = ka >= 0 && a->dims[ka] != 1 ? (int64_t)s : 0;
+			if (ka >= 0)
+				s *= (size_t)a->dims[ka];
+		}
+		s = 1;
+		for (k = r - 1; k >= 0; k--) {
+			int kb = k - (r - b->rank);
+
+			sb[k] = kb >= 0 && b->dims[kb] != 1 ? (int64_t)s : 0;
+			if (kb >= 0)
+				s *= (size_t)b->dims[kb];
+		}
+	}
+	if (cval_alloc(ar, y) < 0)
+		return -1;
+	memset(idx, 0, sizeof(idx));
+	for (i = 0; i < y->n; i++) {
+		ia = ib = 0;
+		for (k = 0; k < r; k++) {
+			ia += (size_t)(idx[k] * sa[k]);
+			ib += (size_t)(idx[k] * sb[k]);
+		}
+		if (y->isint) {
+			int64_t p = a->i[ia], q = b->i[ib], v;
+
+			switch (op) {
+			case A_ADD:
+				if (__builtin_add_overflow(p, q, &v))
+					return 0;
+				break;
+			case A_SUB:
+				if (__builtin_sub_overflow(p, q, &v))
+					return 0;
+				break;
+			case A_MUL:
+				if (__builtin_mul_overflow(p, q, &v))
+					return 0;
+				break;
+			case A_DIV:
+				if (q == 0 || (p == INT64_MIN && q == -1))
+					return 0;
+				v = p / q;
+				break;
+			case A_MIN:
+				v = p < q ? p : q;
+				break;
+			default:
+				v = p > q ? p : q;
+				break;
+			}
+			if (y->elem != IR_ELEM_INT64 && y->elem !=
+			    IR_ELEM_INT32 && op != A_MIN && op != A_MAX)
+				return 0;	/* narrow wrap-around */
+			if (y->elem == IR_ELEM_INT32 && v != (int32_t)v)
+				return 0;
+			y->i[i] = v;
+		} else {
+			double p = a->f[ia], q = b->f[ib], v;
+
+			switch (op) {
+			case A_ADD: v = p + q; break;
+			case A_SUB: v = p - q; break;
+			case A_MUL: v = p * q; break;
+			case A_DIV: v = p / q; break;
+			case A_MIN: v = p < q ? p : q; break;
+			default: v = p > q ? p : q; break;
+			}
+			if ((op == A_MIN || op == A_MAX) && (isnan(p) ||
+			    isnan(q)))
+				v = NAN;
+			/* float16 and bfloat16 kernels compute in float and
+			 * round; so does this. */
+			y->f[i] = round_to(y->elem, v);
+		}
+		for (k = r - 1; k >= 0; k--) {
+			if (++idx[k] < y->dims[k])
+				break;
+			idx[k] = 0;
+		}
+	}
+	return 1;
+}
+
+static int
+do_unary(const char *op, const struct cval *x, struct cval *y,
+    struct arena *ar)
+{
+	size_t i;
+
+	*y = *x;
+	if (x->isint && strcmp(op, "Neg") != 0 && strcmp(op, "Abs") != 0 &&
+	    strcmp(op, "Relu") != 0)
+		return 0;
+	if (cval_alloc(ar, y) < 0)
+		return -1;
+	for (i = 0; i < x->n; i++) {
+		if (x->isint) {
+			int64_t v = x->i[i];
+
+			if (v == INT64_MIN)
+				return 0;
+			if (strcmp(op, "Neg") == 0)
+				v = -v;
+			else if (strcmp(op, "Abs") == 0)
+				v = v < 0 ? -v : v;
+			else
+				v = v < 0 ? 0 : v;
+			if (y->elem == IR_ELEM_UINT8 || y->elem ==
+			    IR_ELEM_UINT16 || y->elem == IR_ELEM_UINT32 ||
+			    y->elem == IR_ELEM_BOOL) {
+				if (strcmp(op, "Neg") == 0)
+					return 0;
+			}
+			y->i[i] = v;
+			continue;
+		}
+		{
+			double v = x->f[i];
+
+			if (strcmp(op, "Neg") == 0)
+				v = -v;
+			else if (strcmp(op, "Abs") == 0)
+				v = fabs(v);
+			else if (strcmp(op, "Sqrt") == 0)
+				v = sqrt(v);
+			else if (strcmp(op, "Reciprocal") == 0)
+				v = 1.0 / v;
+			else if (strcmp(op, "Relu") == 0)
+				v = v < 0 ? 0 : v;
+			else if (strcmp(op, "Floor") == 0)
+				v = floor(v);
+			else if (strcmp(op, "Ceil") == 0)
+				v = ceil(v);
+			else if (strcmp(op, "Exp") == 0 ||
+			    strcmp(op, "Log") == 0) {
+				/* Not correctly rounded in every libm:
+				 * fold only exactly representable cases. */
+				double e = strcmp(op, "Exp") == 0 ? exp(v) :
+				    log(v);
+
+				if (v != 0 && !(strcmp(op, "Log") == 0 &&
+				    v == 1))
+					return 0;
+				v = e;
+			} else {
+				return 0;
+			}
+			y->f[i] = round_to(y->elem, v);
+		}
+	}
+	return 1;
+}
+
+/* Evaluate N on the constants IN; 1 with the result in Y, 0 when N is not
+ * foldable, -1 out of budget. */
+static int
+eval(const struct ir_node *n, const struct cval *in, size_t nin,
+    struct cval *y, struct arena *ar, int64_t opset)
+{
+	static const struct {
+		const char *op;
+		enum arith a;
+	} bin[] = {
+		{ "Add", A_ADD }, { "Sub", A_SUB }, { "Mul", A_MUL },
+		{ "Div", A_DIV }, { "Min", A_MIN }, { "Max", A_MAX },
+	};
+	static const char *const un[] = {
+		"Neg", "Abs", "Sqrt", "Reciprocal", "Exp", "Log", "Relu",
+		"Floor", "Ceil",
+	};
+	const char *op = n->op_type;
+	size_t i;
+
+	if (strcmp(op, "Transpose") == 0 && nin == 1)
+		return do_transpose(n, &in[0], y, ar);
+	if (strcmp(op, "Reshape") == 0 && opset >= 5)
+		return do_reshape(n, in, nin, y);
+	if (strcmp(op, "Unsqueeze") == 0 || strcmp(op, "Squeeze") == 0)
+		return do_squeeze(n, in, nin, y, op[0] == 'U', opset);
+	if (strcmp(op, "Flatten") == 0 && nin == 1)
+		return do_flatten(n, &in[0], y);
+	if (strcmp(op, "Concat") == 0 && opset >= 4)
+		return do_concat(n, in, nin, y, ar);
+	if (strcmp(op, "Cast") == 0 && nin == 1 && opset >= 6)
+		return do_cast(n, &in[0], y, ar);
+	if (strcmp(op, "Identity") == 0 && nin == 1) {
+		*y = in[0];
+		return 1;
+	}
+	for (i = 0; i < sizeof(bin) / sizeof(bin[0]); i++)
+		if (strcmp(op, bin[i].op) == 0) {
+			/* Min and Max are variadic; fold the common two. */
+			if (nin != 2 || (opset < 7 && !same_shape(&in[0],
+			    &in[1])))
+				return 0;
+			return do_binary(bin[i].a, &in[0], &in[1], y, ar);
+		}
+	for (i = 0; i < sizeof(un) / sizeof(un[0]); i++)
+		if (strcmp(op, un[i]) == 0 && nin == 1)
+			return do_unary(op, &in[0], y, ar);
+	return 0;
+}
+
+static bool
+foldable_op(const struct ir_node *n)
+{
+	static const char *const ops[] = {
+		"Abs", "Add", "Cast", "Ceil", "Concat", "Div", "Exp",
+		"Flatten", "Floor", "Identity", "Log", "Max", "Min", "Mul",
+		"Neg", "Reciprocal", "Relu", "Reshape", "Sqrt", "Squeeze",
+		"Sub", "Transpose", "Unsqueeze",
+	};
+	size_t i;
+
+	if (!ir_domain_is_onnx(n->domain) || n->noutputs != 1 ||
+	    n->outputs[0] == NULL || n->outputs[0]->noutputs > 0 ||
+	    n->nimplicit > 0)
+		return false;
+	for (i = 0; i < sizeof(ops) / sizeof(ops[0]); i++)
+		if (strcmp(n->op_type, ops[i]) == 0)
+			return true;
+	return false;
+}
+
+static int
+fold_node(struct pass_ctx *ctx, struct ir_node *n, int64_t opset)
+{
+	struct arena *ar = &ctx->scratch;
+	struct ir_graph *g = n->graph;
+	struct ir_value *y = n->outputs[0];
+	struct cval *in, out;
+	struct ir_tensor *t, **inits;
+	char b1[DIAG_ESCAPE_SIZE], dims[128];
+	uint64_t bytes;
+	uint8_t *data;
+	size_t nin = n->ninputs, i, len;
+	int rc, k;
+
+	if (!foldable_op(n))
+		return 0;
+	/* Absent trailing optionals only. */
+	while (nin > 0 && n->inputs[nin - 1] == NULL)
+		nin--;
+	if (nin == 0)
+		return 0;
+	in = arena_array(ar, nin, sizeof(*in));
+	if (in == NULL)
+		return -1;
+	for (i = 0; i < nin; i++) {
+		const struct ir_tensor *ct = const_tensor(n->inputs[i]);
+
+		if (ct == NULL)
+			return 0;
+		if ((rc = cval_read(ar, ct, &in[i])) <= 0)
+			return rc;
+	}
+	memset(&out, 0, sizeof(out));
+	if ((rc = eval(n, in, nin, &out, ar, opset)) <= 0)
+		return rc;
+	if (ir_elem_bytes(out.elem, out.n, &bytes) < 0 || bytes > MAX_BYTES)
+		return 0;
+	/* The value becomes an initializer under its own name. */
+	t = arena_alloc(&g->model->arena, sizeof(*t));
+	data = arena_alloc(&g->model->arena, bytes ? bytes : 1);
+	inits = arena_array(&g->model->arena, g->ninits + 1, sizeof(*inits));
+	if (t == NULL || data == NULL || inits == NULL ||
+	    (out.rank > 0 && (t->dims = arena_array(&g->model->arena,
+	    (size_t)out.rank, sizeof(*t->dims))) == NULL))
+		return -1;
+	if (write_out(&out, data) < 0)
+		return 0;
+	t->name = y->name;
+	t->elem = out.elem;
+	t->rank = out.rank;
+	if (out.rank > 0)
+		memcpy(t->dims, out.dims, (size_t)out.rank * sizeof(*t->dims));
+	t->storage = IR_DATA_RAW;
+	t->data = data;
+	t->size = (size_t)bytes;
+	t->nfields = 1;
+	t->dirty = true;
+	len = 0;
+	dims[0] = '\0';
+	for (k = 0; k < out.rank && len + 24 < sizeof(dims); k++) {
+		snprintf(dims + len, sizeof(dims) - len, "%s%lld", k ? "," :
+		    "", (long long)out.dims[k]);
+		len = strlen(dims);
+	}
+	pass_report_node(ctx, DIAG_F_FOLDED, n, "'%s' = %s[%s]",
+	    diag_escape_str(b1, sizeof(b1), y->name), ir_elem_name(out.elem), dims);
+	ir_node_kill(n);
+	if (g->ninits > 0)
+		memcpy(inits, g->inits, g->ninits * sizeof(*inits));
+	inits[g->ninits++] = t;
+	g->inits = inits;
+	y->kind = IR_VALUE_INITIALIZER;
+	y->producer = NULL;
+	y->init = t;
+	return 1;
+}
+
+static int
+run(struct pass_ctx *ctx)
+{
+	struct ir_graph **graphs;
+	size_t ng, i, j;
+	int64_t opset = ir_model_opset(ctx->m, "");
+	bool again = true;
+
+	if (opset < 1)
+		return 0;
+	while (again) {
+		again = false;
+		ng = ir_model_graphs(ctx->m, &graphs);
+		for (i = 0; i < ng; i++) {
+			struct ir_graph *g = graphs[i];
+			const struct ir_graph *top = g;
+			bool changed = false;
+
+			while (top->parent != NULL)
+				top = top->parent;
+			if (top->kind == IR_GRAPH_FUNCTION)
+				continue;
+			for (j = 0; j < g->nnodes; j++) {
+				int rc;
+
+				if (g->nodes[j]->dead)
+					continue;
+				rc = fold_node(ctx, g->nodes[j], opset);
+				if (rc < 0)
+					return -1;
+				if (rc > 0)
+					changed = true;
+			}
+			if (changed) {
+				ir_graph_compact(g);
+				ctx->changed = true;
+				again = true;
+			}
+		}
+	}
+	return 0;
+}
+
+const struct pass pass_fold = {
+	"fold", PASS_REWRITE,
+	"fold constant subexpressions into initializers",
+	run,
+};

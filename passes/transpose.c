@@ -1,0 +1,1410 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * transpose: remove the layout Transposes that converters leave behind.
+ *
+ * TensorFlow and TFLite work channels-last; ONNX's spatial operators are
+ * channels-first, so tf2onnx and friends wrap every Conv, Pool and
+ * BatchNormalization in a Transpose pair.  Most of these cancel once they
+ * are moved next to each other.  This pass cancels inverse pairs, merges
+ * consecutive Transposes into one (composed perm), drops identity perms,
+ * turns a Transpose that moves only size-1 dims into a Reshape, and pushes
+ * Transposes down through layout-agnostic operators (elementwise, Concat,
+ * Split, Reduce*, ArgMax/ArgMin, Softmax, Squeeze/Unsqueeze, Slice, Pad,
+ * Tile, Q/DQ) until they meet their inverse (facts file §3.5, after ONNX
+ * Runtime's transpose optimizer).  Constant operands are permuted in
+ * place, or copied when other nodes share them.
+ *
+ * Cost model: a push is made only when it removes at least as many
+ * Transposes as it adds (counting an inverse Transpose for each
+ * non-constant operand and one for each used output), and an even trade
+ * only when the outputs lead to another Transpose; cancelling and merging
+ * always remove one.  So the pass never adds a Transpose.
+ *
+ * With --inputs-layout/--outputs-layout the interface changes: an input
+ * whose consumers convert it (channels-last to -first for nchw) takes the
+ * other layout, and so does an output that a converting Transpose makes,
+ * after which the converter's Transposes cancel.  Without them graph
+ * input and output names, shapes and layouts are kept: a value that a
+ * removed Transpose made for a graph output is renamed, never the output.
+ * Requires: topologically sorted graphs (toposort runs first).
+ * Preserves: interface (unless asked), names of graph outputs, order.
+ *
+ *	before:  T1 = Transpose[0,2,3,1](X)  M = Mul(T1, c)  Y = Transpose[0,3,1,2](M)
+ *	after:   Y = Mul(X, c')        (c' = c permuted, or c when a scalar)
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pass.h"
+#include "perm.h"
+
+struct tp {
+	struct pass_ctx *ctx;
+	struct ir_model *m;
+	struct ir_graph *g;
+	struct pshape *sh;	/* by value id, ids below nsh */
+	size_t nsh;
+	signed char *leads;	/* by value id: leads to a Transpose */
+	size_t before, removed, added;
+	bool changed;
+};
+
+static const char *
+esc(char *buf, const char *s)
+{
+	return diag_escape_str(buf, DIAG_ESCAPE_SIZE, s ? s : "");
+}
+
+static void
+shape_of(struct tp *t, const struct ir_value *v, struct pshape *s)
+{
+	struct ir_tensor *c;
+
+	s->rank = -1;
+	if (v == NULL)
+		return;
+	if (v->graph == t->g && v->id < t->nsh && t->sh[v->id].rank >= 0) {
+		*s = t->sh[v->id];
+		return;
+	}
+	pshape_of_type(&v->type, s);
+	if (s->rank < 0 && (c = perm_const(v)) != NULL &&
+	    c->rank <= PERM_MAX) {
+		int i;
+
+		s->rank = c->rank;
+		for (i = 0; i < c->rank; i++)
+			s->dim[i] = c->dims[i];
+	}
+}
+
+static bool
+is_transpose(const struct ir_node *n)
+{
+	return n != NULL && !n->dead && perm_op(n, "Transpose");
+}
+
+/* The perm of live Transpose N (rank from its input when defaulted). */
+static bool
+node_perm(struct tp *t, const struct ir_node *n, int *p, int *r)
+{
+	struct pshape s;
+
+	if (!is_transpose(n) || n->ninputs < 1 || n->inputs[0] == NULL ||
+	    n->noutputs < 1 || n->outputs[0] == NULL)
+		return false;
+	shape_of(t, n->inputs[0], &s);
+	return perm_of_node(n, s.rank, p, r);
+}
+
+static struct ir_node *
+producer(const struct ir_value *v)
+{
+	if (v == NULL || v->kind != IR_VALUE_NODE || v->producer == NULL ||
+	    v->producer->dead)
+		return NULL;
+	return v->producer;
+}
+
+/* Give V a tensor type of element ELEM and shape S. */
+static int
+set_type(struct tp *t, struct ir_value *v, int32_t elem,
+    const struct pshape *s)
+{
+	int i;
+
+	memset(&v->type, 0, sizeof(v->type));
+	v->type.kind = IR_TYPE_TENSOR;
+	v->type.elem = elem;
+	v->type.rank = s->rank;
+	if (s->rank < 0)
+		return 0;
+	v->type.dims = arena_array(&t->m->arena, (size_t)s->rank + 1,
+	    sizeof(*v->type.dims));
+	if (v->type.dims == NULL)
+		return -1;
+	for (i = 0; i < s->rank; i++) {
+		v->type.dims[i].kind = s->dim[i] >= 0 ? IR_DIM_VALUE :
+		    IR_DIM_UNKNOWN;
+		v->type.dims[i].value = s->dim[i] >= 0 ? s->dim[i] : 0;
+	}
+	return 0;
+}
+
+static int32_t
+elem_of(const struct ir_value *v)
+{
+	if (v == NULL)
+		return 0;
+	if (v->type.kind == IR_TYPE_TENSOR)
+		return v->type.elem;
+	return v->init ? v->init->elem : 0;
+}
+
+static struct ir_value *
+new_value(struct tp *t, const char *base)
+{
+	const char *name = ir_unique_name(t->g, base);
+
+	return name ? ir_value_new(t->g, name, IR_VALUE_NODE) : NULL;
+}
+
+static int
+set_ints_attr(struct tp *t, struct ir_node *n, const char *name,
+    const int64_t *v, size_t cnt, bool list)
+{
+	struct ir_attr *a = ir_node_attr(n, name);
+
+	if (a == NULL) {
+		struct ir_attr *na = arena_array(&t->m->arena, n->nattrs + 1,
+		    sizeof(*na));
+
+		if (na == NULL)
+			return -1;
+		if (n->nattrs)
+			memcpy(na, n->attrs, n->nattrs * sizeof(*na));
+		n->attrs = na;
+		a = &n->attrs[n->nattrs++];
+		a->name = name;
+		a->nvalues = 1;
+	}
+	a->has_type = true;
+	a->dirty = true;
+	a->ref_attr_name = NULL;
+	if (list) {
+		a->type = IR_ATTR_INTS;
+		a->ints = arena_array(&t->m->arena, cnt + 1, sizeof(*a->ints));
+		if (a->ints == NULL)
+			return -1;
+		if (cnt)
+			memcpy(a->ints, v, cnt * sizeof(*v));
+		a->n = cnt;
+	} else {
+		a->type = IR_ATTR_INT;
+		a->i = v[0];
+	}
+	n->dirty = true;
+	return 0;
+}
+
+static int
+set_perm_attr(struct tp *t, struct ir_node *n, const int *p, int r)
+{
+	int64_t v[PERM_MAX];
+	int i;
+
+	for (i = 0; i < r; i++)
+		v[i] = p[i];
+	return set_ints_attr(t, n, "perm", v, (size_t)r, true);
+}
+
+/* A new Transpose node IN -> OUT by P. */
+static struct ir_node *
+add_transpose(struct tp *t, struct ir_value *in, struct ir_value *out,
+    const int *p, int r)
+{
+	struct ir_node *n = ir_node_new(t->g, "Transpose", "", out->name, 1,
+	    1);
+
+	if (n == NULL || ir_node_set_input(n, 0, in) < 0 ||
+	    set_perm_attr(t, n, p, r) < 0)
+		return NULL;
+	ir_node_set_output(n, 0, out);
+	t->added++;
+	return n;
+}
+
+/* A new initializer holding TENSOR, named after BASE. */
+static struct ir_value *
+add_init(struct tp *t, struct ir_tensor *ten, const char *base)
+{
+	struct ir_graph *g = t->g;
+	struct ir_tensor **inits;
+	struct ir_value *v;
+	struct pshape s;
+	const char *name = ir_unique_name(g, base);
+	int i;
+
+	if (name == NULL || (v = ir_value_new(g, name, IR_VALUE_INITIALIZER))
+	    == NULL)
+		return NULL;
+	inits = arena_array(&t->m->arena, g->ninits + 1, sizeof(*inits));
+	if (inits == NULL)
+		return NULL;
+	if (g->ninits)
+		memcpy(inits, g->inits, g->ninits * sizeof(*inits));
+	ten->name = name;
+	inits[g->ninits++] = ten;
+	g->inits = inits;
+	v->init = ten;
+	s.rank = ten->rank;
+	for (i = 0; i < ten->rank && i < PERM_MAX; i++)
+		s.dim[i] = ten->dims[i];
+	if (set_type(t, v, ten->elem, &s) < 0)
+		return NULL;
+	return v;
+}
+
+/* Can new initializers be added to this graph? */
+static bool
+inits_ok(struct tp *t)
+{
+	return !(t->m->has_ir_version && t->m->ir_version < 4);
+}
+
+/*
+ * Node D, which produced OLD from SRC, goes away and OLD becomes SRC.
+ * A graph output keeps its name: SRC's producer is made to produce it,
+ * or, when SRC has none here (an input, initializer, outer value, another
+ * output), D stays as Identity.
+ */
+static int
+cancel_into(struct tp *t, struct ir_node *d, struct ir_value *src)
+{
+	struct ir_value *old = d->outputs[0];
+	struct ir_node *p = producer(src);
+
+	if (old->noutputs == 0) {
+		ir_node_kill(d);
+		t->removed++;
+		return ir_value_replace_uses(old, src);
+	}
+	if (p != NULL && src->graph == t->g && src->noutputs == 0 &&
+	    p != d && src->graph == old->graph) {
+		int k = src->out_index;
+
+		ir_node_kill(d);
+		t->removed++;
+		ir_node_set_output(p, (size_t)k, old);
+		if (ir_value_replace_uses(src, old) < 0)
+			return -1;
+		src->producer = NULL;
+		return 0;
+	}
+	d->op_type = "Identity";
+	d->nattrs = 0;
+	d->dirty = true;
+	t->removed++;
+	return ir_node_set_input(d, 0, src);
+}
+
+static void
+note(struct tp *t, enum diag_id id, const struct ir_node *n,
+    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+static void
+note(struct tp *t, enum diag_id id, const struct ir_node *n,
+    const char *fmt, ...)
+{
+	char buf[1024];
+	va_list ap;
+
+	t->changed = true;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	pass_report_node(t->ctx, id, n, "%s", buf);
+}
+
+/*
+ * Transpose N: fold a Transpose producing its input into it, and drop it
+ * when the perm becomes the identity.  Returns 1 when N is gone.
+ */
+static int
+fold(struct tp *t, struct ir_node *n)
+{
+	struct ir_node *pn;
+	int p[PERM_MAX], q[PERM_MAX], c[PERM_MAX], r, rq;
+	char a[64], b[64], e[DIAG_ESCAPE_SIZE];
+	bool merged = false;
+
+	if (!node_perm(t, n, p, &r))
+		return 0;
+	pn = producer(n->inputs[0]);
+	if (pn != NULL && pn->graph == t->g && node_perm(t, pn, q, &rq) &&
+	    rq == r) {
+		perm_compose(q, p, r, c);
+		if (ir_node_set_input(n, 0, pn->inputs[0]) < 0)
+			return -1;
+		if (!perm_is_identity(c, r)) {
+			note(t, DIAG_F_TP_MERGED, n, "[%s] then [%s] is [%s]",
+			    perm_str(q, r, a, sizeof(a)),
+			    perm_str(p, r, b, sizeof(b)),
+			    perm_str(c, r, e, sizeof(e)));
+			if (set_perm_attr(t, n, c, r) < 0)
+				return -1;
+		}
+		if (pn->outputs[0]->nuses == 0 &&
+		    pn->outputs[0]->noutputs == 0) {
+			ir_node_kill(pn);
+			t->removed++;
+		}
+		memcpy(p, c, sizeof(c));
+		merged = true;
+	}
+	if (!perm_is_identity(p, r))
+		return 0;
+	if (merged)
+		note(t, DIAG_F_TP_CANCELLED, n, "'%s'",
+		    esc(e, n->outputs[0]->name));
+	else
+		note(t, DIAG_F_TP_IDENTITY, n, "'%s'",
+		    esc(e, n->outputs[0]->name));
+	if (cancel_into(t, n, n->inputs[0]) < 0)
+		return -1;
+	return 1;
+}
+
+/* --- pushing a Transpose through a node ------------------------------ */
+
+enum slot_action {
+	SLOT_KEEP,		/* untouched (scalar, or not transposable) */
+	SLOT_FROM_T,		/* fed by a Transpose with the perm: bypass */
+	SLOT_CONST,		/* constant: permute (unsqueezed first) */
+	SLOT_NEW_T,		/* insert Unsqueeze? + inverse Transpose */
+};
+
+#define MAX_IO 64
+
+struct plan {
+	int p[PERM_MAX], inv[PERM_MAX], r;
+	enum slot_action act[MAX_IO];
+	int srank[MAX_IO];
+	/* Output perms (identity: no Transpose needed), and out ranks. */
+	int q[MAX_IO][PERM_MAX];
+	int qr[MAX_IO];
+	/* Attribute or input edits decided by the kind. */
+	const char *attr;	/* attribute to set, or NULL */
+	int64_t vals[2 * PERM_MAX];
+	size_t nvals;
+	bool list;
+	int input_slot;		/* input to replace by a new constant, -1 */
+	int32_t input_elem;
+};
+
+static bool
+norm_axis(int64_t a, int r, int *out)
+{
+	if (a < -r || a >= r)
+		return false;
+	*out = (int)(a < 0 ? a + r : a);
+	return true;
+}
+
+static int64_t
+attr_int(const struct ir_node *n, const char *name, int64_t def)
+{
+	struct ir_attr *a = ir_node_attr(n, name);
+
+	return a != NULL && a->type == IR_ATTR_INT ? a->i : def;
+}
+
+/* Integer list from attribute NAME (attr_first) or input slot SLOT. */
+static int
+ints_from(const struct ir_node *n, bool from_attr, const char *name,
+    size_t slot, int64_t *v, size_t *cnt, bool *present, int32_t *elem)
+{
+	*present = false;
+	*elem = IR_ELEM_INT64;
+	if (from_attr) {
+		struct ir_attr *a = ir_node_attr(n, name);
+
+		if (a == NULL)
+			return 0;
+		if (a->type != IR_ATTR_INTS || a->n > 2 * PERM_MAX)
+			return -1;
+		memcpy(v, a->ints, a->n * sizeof(*v));
+		*cnt = a->n;
+		*present = true;
+		return 0;
+	}
+	if (slot >= n->ninputs || n->inputs[slot] == NULL)
+		return 0;
+	{
+		struct ir_tensor *c = perm_const(n->inputs[slot]);
+
+		if (c == NULL || perm_const_ints(c, v, 2 * PERM_MAX, cnt) < 0)
+			return -1;
+		*elem = c->elem;
+	}
+	*present = true;
+	return 0;
+}
+
+/* Output perm after removing axes MASK (in the pre-transpose frame). */
+static int
+squeeze_perm(const int *p, int r, const bool *gone_x, int *q)
+{
+	int pos[PERM_MAX], k = 0, i, j = 0;
+
+	for (i = 0; i < r; i++)
+		pos[i] = gone_x[i] ? -1 : k++;
+	for (i = 0; i < r; i++)
+		if (!gone_x[p[i]])
+			q[j++] = pos[p[i]];
+	return j;
+}
+
+static int
+cmp_i64(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+static void
+all_outputs(struct plan *pl, const struct ir_node *c, const int *q, int r)
+{
+	size_t k;
+
+	for (k = 0; k < c->noutputs && k < MAX_IO; k++) {
+		memcpy(pl->q[k], q, (size_t)r * sizeof(*q));
+		pl->qr[k] = r;
+	}
+}
+
+/*
+ * What pushing Transpose(P) (producing the value in slot 0 of C, or in
+ * any broadcast slot) through C needs.  False when it cannot be pushed.
+ */
+static bool
+plan_kind(struct tp *t, struct ir_node *c, struct plan *pl)
+{
+	enum perm_push kind = perm_push_kind(c);
+	int64_t opset = ir_node_opset(c), v[2 * PERM_MAX];
+	int r = pl->r, i, a;
+	const int *p = pl->p;
+	bool present, gone[PERM_MAX] = { false };
+	size_t n = 0, k;
+	int32_t elem;
+
+	pl->attr = NULL;
+	pl->input_slot = -1;
+	switch (kind) {
+	case PUSH_UNARY:
+	case PUSH_BROADCAST:
+		all_outputs(pl, c, p, r);
+		return true;
+	case PUSH_QDQ:
+		if (attr_int(c, "block_size", 0) != 0)
+			return false;
+		if (opset >= 13 && c->ninputs > 1 && c->inputs[1] != NULL) {
+			struct pshape s;
+
+			shape_of(t, c->inputs[1], &s);
+			if (s.rank != 0 && !(s.rank == 1 && s.dim[0] == 1)) {
+				if (!norm_axis(attr_int(c, "axis", 1), r, &a))
+					return false;
+				pl->attr = "axis";
+				pl->vals[0] = p[a];
+				pl->nvals = 1;
+				pl->list = false;
+			}
+		}
+		all_outputs(pl, c, p, r);
+		return true;
+	case PUSH_CONCAT:
+	case PUSH_SPLIT:
+	case PUSH_ARG:
+		if (kind == PUSH_CONCAT && ir_node_attr(c, "axis") == NULL)
+			return false;
+		if (!norm_axis(attr_int(c, "axis", 0), r, &a))
+			return false;
+		pl->attr = "axis";
+		pl->vals[0] = p[a];
+		pl->nvals = 1;
+		pl->list = false;
+		if (kind == PUSH_ARG && attr_int(c, "keepdims", 1) == 0) {
+			int q[PERM_MAX];
+
+			gone[p[a]] = true;
+			pl->qr[0] = squeeze_perm(p, r, gone, q);
+			memcpy(pl->q[0], q, sizeof(q));
+			return true;
+		}
+		all_outputs(pl, c, p, r);
+		return true;
+	case PUSH_SOFTMAX:
+		if (opset >= 13) {
+			if (!norm_axis(attr_int(c, "axis", -1), r, &a))
+				return false;
+			pl->attr = "axis";
+			pl->vals[0] = p[a];
+			pl->nvals = 1;
+			pl->list = false;
+		} else {
+			/* 2-D coercion at axis: the perm must keep the
+			 * leading axes among themselves. */
+			if (!norm_axis(attr_int(c, "axis", 1), r, &a))
+				return false;
+			for (i = 0; i < a; i++)
+				if (p[i] >= a)
+					return false;
+		}
+		all_outputs(pl, c, p, r);
+		return true;
+	case PUSH_REDUCE: {
+		bool attr_axes = opset < 18 &&
+		    !(strcmp(c->op_type, "ReduceSum") == 0 && opset >= 13);
+		int64_t keep = attr_int(c, "keepdims", 1);
+		int q[PERM_MAX];
+
+		if (ints_from(c, attr_axes, "axes", 1, v, &n, &present,
+		    &elem) < 0)
+			return false;
+		if (!present || n == 0) {
+			if (attr_int(c, "noop_with_empty_axes", 0)) {
+				all_outputs(pl, c, p, r);
+				return true;
+			}
+			/* Reduce-all: the result has no layout left. */
+			pl->qr[0] = keep ? r : 0;
+			for (i = 0; i < r; i++)
+				pl->q[0][i] = i;
+			return true;
+		}
+		if (n > (size_t)r)
+			return false;
+		for (k = 0; k < n; k++) {
+			if (!norm_axis(v[k], r, &a) || gone[p[a]])
+				return false;
+			gone[p[a]] = true;
+			pl->vals[k] = p[a];
+		}
+		qsort(pl->vals, n, sizeof(pl->vals[0]), cmp_i64);
+		pl->nvals = n;
+		pl->list = true;
+		if (attr_axes) {
+			pl->attr = "axes";
+		} else {
+			pl->input_slot = 1;
+			pl->input_elem = elem;
+		}
+		if (keep) {
+			all_outputs(pl, c, p, r);
+		} else {
+			pl->qr[0] = squeeze_perm(p, r, gone, q);
+			memcpy(pl->q[0], q, sizeof(q));
+		}
+		return true;
+	}
+	case PUSH_SQUEEZE: {
+		bool attr_axes = opset < 13;
+		int q[PERM_MAX];
+
+		if (ints_from(c, attr_axes, "axes", 1, v, &n, &present,
+		    &elem) < 0 || !present || n == 0 || n > (size_t)r)
+			return false;
+		for (k = 0; k < n; k++) {
+			if (!norm_axis(v[k], r, &a) || gone[p[a]])
+				return false;
+			gone[p[a]] = true;
+			pl->vals[k] = p[a];
+		}
+		qsort(pl->vals, n, sizeof(pl->vals[0]), cmp_i64);
+		pl->nvals = n;
+		pl->list = true;
+		if (attr_axes) {
+			pl->attr = "axes";
+		} else {
+			pl->input_slot = 1;
+			pl->input_elem = elem;
+		}
+		pl->qr[0] = squeeze_perm(p, r, gone, q);
+		memcpy(pl->q[0], q, sizeof(q));
+		return true;
+	}
+	case PUSH_UNSQUEEZE: {
+		bool attr_axes = opset < 13, ins[PERM_MAX] = { false };
+		int R, j[PERM_MAX], nj = 0;
+
+		if (ints_from(c, attr_axes, "axes", 1, v, &n, &present,
+		    &elem) < 0 || !present || n == 0)
+			return false;
+		R = r + (int)n;
+		if (R > PERM_MAX)
+			return false;
+		for (k = 0; k < n; k++) {
+			if (!norm_axis(v[k], R, &a) || ins[a])
+				return false;
+			ins[a] = true;
+		}
+		for (i = 0; i < R; i++)
+			if (!ins[i])
+				j[nj++] = i;
+		for (i = 0; i < R; i++)
+			pl->q[0][i] = i;
+		for (i = 0; i < r; i++)
+			pl->q[0][j[i]] = j[p[i]];
+		pl->qr[0] = R;
+		return true;
+	}
+	case PUSH_SLICE: {
+		bool attr_form = opset < 10;
+		int64_t st[2 * PERM_MAX];
+		size_t ns = 0;
+
+		if (ints_from(c, attr_form, "axes", 3, v, &n, &present,
+		    &elem) < 0)
+			return false;
+		if (!present) {
+			int32_t se;
+
+			if (ints_from(c, attr_form, "starts", 1, st, &ns,
+			    &present, &se) < 0 || !present || ns > (size_t)r)
+				return false;
+			for (k = 0; k < ns; k++)
+				v[k] = (int64_t)k;
+			n = ns;
+			elem = se;
+		}
+		if (n > (size_t)r)
+			return false;
+		for (k = 0; k < n; k++) {
+			if (!norm_axis(v[k], r, &a))
+				return false;
+			pl->vals[k] = p[a];
+		}
+		pl->nvals = n;
+		pl->list = true;
+		if (attr_form) {
+			pl->attr = "axes";
+		} else {
+			pl->input_slot = 3;
+			pl->input_elem = elem;
+		}
+		all_outputs(pl, c, p, r);
+		return true;
+	}
+	case PUSH_PAD:
+	case PUSH_TILE: {
+		bool attr_form = kind == PUSH_PAD && opset < 11;
+		size_t want = kind == PUSH_PAD ? 2 * (size_t)r : (size_t)r;
+
+		if (kind == PUSH_PAD && (opset < 2 || (c->ninputs > 3 &&
+		    c->inputs[3] != NULL)))
+			return false;
+		if (kind == PUSH_TILE && opset < 6)
+			return false;
+		if (ints_from(c, attr_form, kind == PUSH_PAD ? "pads" :
+		    "repeats", 1, v, &n, &present, &elem) < 0 || !present ||
+		    n != want)
+			return false;
+		for (i = 0; i < r; i++) {
+			pl->vals[p[i]] = v[i];
+			if (kind == PUSH_PAD)
+				pl->vals[r + p[i]] = v[r + i];
+		}
+		pl->nvals = n;
+		pl->list = true;
+		if (attr_form) {
+			pl->attr = "pads";
+		} else {
+			pl->input_slot = 1;
+			pl->input_elem = elem;
+		}
+		all_outputs(pl, c, p, r);
+		return true;
+	}
+	case PUSH_NONE:
+		break;
+	}
+	return false;
+}
+
+/* Transposable input slots of C: every input, or input 0. */
+static size_t
+slots_of(const struct ir_node *c)
+{
+	enum perm_push k = perm_push_kind(c);
+
+	if (k == PUSH_BROADCAST || k == PUSH_CONCAT)
+		return c->ninputs;
+	return c->ninputs ? 1 : 0;
+}
+
+static bool
+out_used(const struct ir_value *o)
+{
+	return o != NULL && (o->nuses > 0 || o->noutputs > 0);
+}
+
+/* Is every use of V a Transpose of this graph (so that a Transpose
+ * put before them merges into them)? */
+static bool
+into_transposes(struct tp *t, const struct ir_value *v)
+{
+	size_t j;
+
+	if (v->noutputs > 0 || v->nuses == 0)
+		return false;
+	for (j = 0; j < v->nuses; j++)
+		if (v->uses[j].index != 0 || !is_transpose(v->uses[j].node) ||
+		    v->uses[j].node->graph != t->g)
+			return false;
+	return true;
+}
+
+/* Is C the only user of V? */
+static bool
+only_by(const struct ir_value *v, const struct ir_node *c)
+{
+	size_t j;
+
+	if (v->noutputs > 0)
+		return false;
+	for (j = 0; j < v->nuses; j++)
+		if (v->uses[j].node != c || v->uses[j].index < 0)
+			return false;
+	return true;
+}
+
+/* Does any output of C lead (through pushable nodes) to a Transpose? */
+static bool
+leads(struct tp *t, const struct ir_node *c)
+{
+	size_t k;
+
+	for (k = 0; k < c->noutputs; k++) {
+		const struct ir_value *o = c->outputs[k];
+
+		if (o == NULL)
+			continue;
+		if (o->graph == t->g && o->id < t->nsh && t->leads[o->id])
+			return true;
+	}
+	return false;
+}
+
+static void
+compute_leads(struct tp *t)
+{
+	struct ir_graph *g = t->g;
+	size_t i, k;
+
+	memset(t->leads, 0, t->nsh);
+	/* Reverse order: a node's consumers are seen before it.  A value
+	 * leads when a Transpose uses it, or a pushable node whose outputs
+	 * lead. */
+	for (i = g->nnodes; i-- > 0;) {
+		struct ir_node *n = g->nodes[i];
+
+		if (n->dead || !(is_transpose(n) ||
+		    (perm_push_kind(n) != PUSH_NONE && leads(t, n))))
+			continue;
+		for (k = 0; k < n->ninputs; k++) {
+			struct ir_value *v = n->inputs[k];
+
+			if (v != NULL && v->graph == g && v->id < t->nsh)
+				t->leads[v->id] = 1;
+		}
+	}
+}
+
+/*
+ * Push Transpose T (perm P, rank R) through its consumer C when the cost
+ * model allows.  Returns 1 when pushed, 0 when not, -1 out of memory.
+ */
+static int
+try_push(struct tp *t, struct ir_node *tn, struct ir_node *c)
+{
+	struct plan pl;
+	struct ir_node *src[MAX_IO];
+	struct ir_node *gone[MAX_IO];
+	size_t ns, j, k, ngone = 0, added = 0;
+	struct pshape s;
+	char e[DIAG_ESCAPE_SIZE], pb[64];
+	int i;
+
+	if (c->dead || c->graph != t->g || c->ninputs > MAX_IO ||
+	    c->noutputs > MAX_IO || perm_push_kind(c) == PUSH_NONE ||
+	    c->nimplicit > 0)
+		return 0;
+	if (!node_perm(t, tn, pl.p, &pl.r))
+		return 0;
+	perm_inverse(pl.p, pl.r, pl.inv);
+	if (!plan_kind(t, c, &pl))
+		return 0;
+	ns = slots_of(c);
+	for (j = 0; j < c->ninputs; j++) {
+		struct ir_value *b = c->inputs[j];
+		struct ir_node *bp = producer(b);
+		int q[PERM_MAX], qr;
+		int64_t cnt;
+		struct ir_tensor *ct;
+
+		pl.act[j] = SLOT_KEEP;
+		src[j] = NULL;
+		if (j >= ns || b == NULL)
+			continue;
+		if (bp != NULL && bp->graph == t->g && node_perm(t, bp, q,
+		    &qr) && qr == pl.r && memcmp(q, pl.p, (size_t)qr *
+		    sizeof(*q)) == 0) {
+			pl.act[j] = SLOT_FROM_T;
+			src[j] = bp;
+			continue;
+		}
+		if (j == 0 && perm_push_kind(c) != PUSH_BROADCAST &&
+		    perm_push_kind(c) != PUSH_CONCAT)
+			return 0;	/* slot 0 must be the Transpose */
+		shape_of(t, b, &s);
+		if (s.rank < 0 || s.rank > pl.r)
+			return 0;
+		pl.srank[j] = s.rank;
+		ct = perm_const(b);
+		cnt = ct ? perm_const_count(ct) : -1;
+		if (ct != NULL && cnt == 1)
+			continue;	/* a scalar broadcasts either way */
+		if (perm_push_kind(c) == PUSH_CONCAT && s.rank != pl.r)
+			return 0;
+		if (ct == NULL) {
+			for (i = 0; i < s.rank && s.dim[i] == 1; i++)
+				;
+			if (i == s.rank && s.rank >= 0)
+				continue;	/* all dims 1 */
+		}
+		if (ct != NULL && ct->rank == s.rank && inits_ok(t) &&
+		    ct->storage != IR_DATA_EXTERNAL) {
+			pl.act[j] = SLOT_CONST;
+			continue;
+		}
+		pl.act[j] = SLOT_NEW_T;
+		if (!(bp != NULL && bp->graph == t->g && is_transpose(bp) &&
+		    only_by(bp->outputs[0], c)))
+			added++;	/* else it merges into that one */
+	}
+	/* Transposes that die: all their uses are slots of C bypassing. */
+	for (j = 0; j < c->ninputs; j++) {
+		struct ir_node *bp = src[j];
+		struct ir_value *o;
+		size_t u, cnt = 0;
+		bool dup = false;
+
+		if (bp == NULL)
+			continue;
+		for (k = 0; k < ngone; k++)
+			dup = dup || gone[k] == bp;
+		if (dup)
+			continue;
+		o = bp->outputs[0];
+		for (u = 0; u < o->nuses; u++)
+			if (o->uses[u].node == c && o->uses[u].index >= 0 &&
+			    pl.act[o->uses[u].index] == SLOT_FROM_T)
+				cnt++;
+		if (cnt == o->nuses && o->noutputs == 0)
+			gone[ngone++] = bp;
+	}
+	for (k = 0; k < c->noutputs; k++)
+		if (out_used(c->outputs[k]) && !perm_is_identity(pl.q[k],
+		    pl.qr[k]) && !into_transposes(t, c->outputs[k]))
+			added++;
+	if (added > ngone || (added == ngone && !leads(t, c)))
+		return 0;
+
+	/* Apply: inputs first. */
+	for (j = 0; j < c->ninputs; j++) {
+		struct ir_value *b = c->inputs[j], *nb;
+		struct ir_tensor *ct, tmp;
+		int64_t dims[PERM_MAX];
+		int off;
+
+		switch (pl.act[j]) {
+		case SLOT_KEEP:
+			break;
+		case SLOT_FROM_T:
+			if (ir_node_set_input(c, j, src[j]->inputs[0]) < 0)
+				return -1;
+			break;
+		case SLOT_CONST:
+			ct = perm_const(b);
+			/* Unsqueeze at the front to rank r, then permute. */
+			tmp = *ct;
+			off = pl.r - ct->rank;
+			for (i = 0; i < pl.r; i++)
+				dims[i] = i < off ? 1 : ct->dims[i - off];
+			tmp.rank = pl.r;
+			tmp.dims = dims;
+			ct = perm_const_transpose(&t->m->arena, &tmp, pl.inv,
+			    NULL);
+			if (ct == NULL)
+				return -1;
+			if (b->kind == IR_VALUE_INITIALIZER && b->nuses == 1 &&
+			    b->noutputs == 0) {
+				/* Only C uses it: rewrite in place. */
+				struct pshape ps;
+
+				ct->name = b->init->name;
+				ct->orig = b->init->orig;
+				*b->init = *ct;
+				ps.rank = ct->rank;
+				for (i = 0; i < ct->rank; i++)
+					ps.dim[i] = ct->dims[i];
+				if (set_type(t, b, ct->elem, &ps) < 0)
+					return -1;
+				if (b->id < t->nsh)
+					t->sh[b->id] = ps;
+				break;
+			}
+			if ((nb = add_init(t, ct, b->name)) == NULL ||
+			    ir_node_set_input(c, j, nb) < 0)
+				return -1;
+			break;
+		case SLOT_NEW_T: {
+			struct ir_value *cur = b;
+
+			shape_of(t, b, &s);
+			if (s.rank < pl.r) {
+				/* Unsqueeze the leading axes first. */
+				int64_t ax[PERM_MAX];
+				int nax = pl.r - s.rank;
+				struct ir_node *un;
+				struct ir_value *uv, *axv;
+				struct pshape us;
+
+				for (i = 0; i < nax; i++)
+					ax[i] = i;
+				if ((uv = new_value(t, b->name)) == NULL ||
+				    (un = ir_node_new(t->g, "Unsqueeze", "",
+				    uv->name, 1, 1)) == NULL)
+					return -1;
+				if (ir_node_opset(c) >= 13) {
+					struct ir_tensor *at =
+					    perm_const_ints_new(&t->m->arena,
+					    NULL, ax, (size_t)nax,
+					    IR_ELEM_INT64);
+
+					if (at == NULL || (axv = add_init(t,
+					    at, "axes")) == NULL ||
+					    ir_node_add_input(un, axv) < 0)
+						return -1;
+				} else if (set_ints_attr(t, un, "axes", ax,
+				    (size_t)nax, true) < 0) {
+					return -1;
+				}
+				if (ir_node_set_input(un, 0, b) < 0)
+					return -1;
+				ir_node_set_output(un, 0, uv);
+				us.rank = pl.r;
+				for (i = 0; i < pl.r; i++)
+					us.dim[i] = i < nax ? 1 :
+					    s.dim[i - nax];
+				if (set_type(t, uv, elem_of(b), &us) < 0)
+					return -1;
+				cur = uv;
+				s = us;
+			}
+			if ((nb = new_value(t, b->name)) == NULL)
+				return -1;
+			{
+				struct pshape ts;
+
+				ts.rank = pl.r;
+				for (i = 0; i < pl.r; i++)
+					ts.dim[i] = s.dim[pl.inv[i]];
+				if (set_type(t, nb, elem_of(b), &ts) < 0 ||
+				    add_transpose(t, cur, nb, pl.inv, pl.r) ==
+				    NULL || ir_node_set_input(c, j, nb) < 0)
+					return -1;
+			}
+			break;
+		}
+		}
+	}
+	/* Attribute and input edits. */
+	if (pl.attr != NULL && set_ints_attr(t, c, pl.attr, pl.vals,
+	    pl.nvals, pl.list) < 0)
+		return -1;
+	if (pl.input_slot >= 0) {
+		struct ir_tensor *at = perm_const_ints_new(&t->m->arena, NULL,
+		    pl.vals, pl.nvals, pl.input_elem);
+		struct ir_value *axv;
+		const char *base = strcmp(c->op_type, "Pad") == 0 ? "pads" :
+		    strcmp(c->op_type, "Tile") == 0 ? "repeats" : "axes";
+
+		if (at == NULL || (axv = add_init(t, at, base)) == NULL)
+			return -1;
+		while (c->ninputs <= (size_t)pl.input_slot)
+			if (ir_node_add_input(c, NULL) < 0)
+				return -1;
+		if (ir_node_set_input(c, (size_t)pl.input_slot, axv) < 0)
+			return -1;
+	}
+	/* Outputs: C now makes the untransposed value; a Transpose makes
+	 * the original one, name and consumers unchanged. */
+	for (k = 0; k < c->noutputs; k++) {
+		struct ir_value *o = c->outputs[k], *no;
+		struct pshape os, ns2;
+		int qi[PERM_MAX];
+
+		if (o == NULL || perm_is_identity(pl.q[k], pl.qr[k]))
+			continue;
+		if ((no = new_value(t, o->name)) == NULL)
+			return -1;
+		shape_of(t, o, &os);
+		ns2.rank = os.rank == pl.qr[k] ? os.rank : -1;
+		perm_inverse(pl.q[k], pl.qr[k], qi);
+		for (i = 0; i < ns2.rank; i++)
+			ns2.dim[i] = os.dim[qi[i]];
+		if (set_type(t, no, elem_of(o), &ns2) < 0)
+			return -1;
+		ir_node_set_output(c, k, no);
+		if (!out_used(o)) {
+			o->producer = NULL;
+			continue;
+		}
+		if (add_transpose(t, no, o, pl.q[k], pl.qr[k]) == NULL)
+			return -1;
+	}
+	c->dirty = true;
+	for (k = 0; k < ngone; k++) {
+		if (gone[k]->outputs[0]->nuses == 0 && !gone[k]->dead) {
+			ir_node_kill(gone[k]);
+			t->removed++;
+		}
+	}
+	note(t, DIAG_F_TP_PUSHED, c, "[%s] moved below '%s'",
+	    perm_str(pl.p, pl.r, pb, sizeof(pb)), esc(e, c->op_type));
+	return 1;
+}
+
+/* Visit Transpose N: fold, then push into its consumers. */
+static int
+visit(struct tp *t, struct ir_node *n)
+{
+	struct ir_node *cons[MAX_IO];
+	struct ir_value *y;
+	size_t nc = 0, j, k;
+	int rc;
+
+	if ((rc = fold(t, n)) != 0)
+		return rc < 0 ? -1 : 0;
+	if (n->dead || !is_transpose(n))
+		return 0;
+	y = n->outputs[0];
+	if (y->nuses == 0)
+		return 0;
+	for (j = 0; j < y->nuses && nc < MAX_IO; j++) {
+		struct ir_node *u = y->uses[j].node;
+		bool dup = false;
+
+		for (k = 0; k < nc; k++)
+			dup = dup || cons[k] == u;
+		if (!dup && y->uses[j].index >= 0)
+			cons[nc++] = u;
+	}
+	for (j = 0; j < nc; j++) {
+		if (cons[j]->dead)
+			continue;
+		if (is_transpose(cons[j]) && cons[j]->graph == t->g) {
+			if (fold(t, cons[j]) < 0)
+				return -1;
+		} else if (try_push(t, n, cons[j]) < 0) {
+			return -1;
+		}
+	}
+	if (!n->dead && y->nuses == 0 && y->noutputs == 0) {
+		ir_node_kill(n);
+		t->removed++;
+	}
+	return 0;
+}
+
+/* --- the interface ---------------------------------------------------- */
+
+static int
+permute_vinfo(struct tp *t, struct ir_vinfo *s, const int *q, int r)
+{
+	struct ir_dim *d;
+	int i;
+
+	if (s->type.rank != r)
+		return 0;
+	d = arena_array(&t->m->arena, (size_t)r + 1, sizeof(*d));
+	if (d == NULL)
+		return -1;
+	for (i = 0; i < r; i++)
+		d[i] = s->type.dims[q[i]];
+	s->type.dims = d;
+	s->type.dirty = true;
+	return 0;
+}
+
+static int
+change_interface(struct tp *t)
+{
+	const struct onnxfix_options *o = t->ctx->o;
+	struct ir_graph *g = t->g;
+	char e[DIAG_ESCAPE_SIZE], pb[64];
+	size_t i, j;
+	int changed = 0, nin;
+
+	if (o->inputs_layout != ONNXFIX_LAYOUT_KEEP)
+		for (i = 0; i < g->ninputs; i++) {
+			struct ir_vinfo *s = &g->inputs[i];
+			struct ir_value *v = s->value, *w;
+			enum perm_kind conv = o->inputs_layout ==
+			    ONNXFIX_LAYOUT_NCHW ? PERM_TO_FIRST : PERM_TO_LAST;
+			int p[PERM_MAX], q[PERM_MAX], back[PERM_MAX], r = -1;
+			struct pshape ws;
+			bool hit = false;
+
+			if (v == NULL || v->init != NULL || v->graph != g ||
+			    v->noutputs > 0 || s->type.rank < 3 || s->type.rank > PERM_MAX)
+				continue;
+			r = s->type.rank;
+			perm_layout(conv, r, q);
+			for (j = 0; j < v->nuses && !hit; j++) {
+				struct ir_node *u = v->uses[j].node;
+				int rr;
+
+				hit = u->graph == g && node_perm(t, u, p, &rr) &&
+				    rr == r && memcmp(p, q, (size_t)r *
+				    sizeof(*p)) == 0;
+			}
+			if (!hit)
+				continue;
+			perm_inverse(q, r, back);
+			pshape_of_type(&s->type, &ws);
+			if ((w = new_value(t, v->name)) == NULL ||
+			    set_type(t, w, s->type.elem, &ws) < 0 ||
+			    ir_value_replace_uses(v, w) < 0 ||
+			    permute_vinfo(t, s, q, r) < 0)
+				return -1;
+			v->type = s->type;
+			if (add_transpose(t, v, w, back, r) == NULL)
+				return -1;
+			t->added--;	/* part of the interface change */
+			pass_report_node(t->ctx, DIAG_F_TP_INPUT,
+			    w->producer, "'%s' now %s, [%s] inside",
+			    esc(e, v->name), o->inputs_layout ==
+			    ONNXFIX_LAYOUT_NCHW ? "nchw" : "nhwc",
+			    perm_str(back, r, pb, sizeof(pb)));
+			changed++;
+		}
+	if (o->inputs_layout != ONNXFIX_LAYOUT_KEEP && changed == 0)
+		diag_report(t->ctx->d, DIAG_F_TP_NO_INTERFACE, "graph",
+		    "--inputs-layout: no input feeds a [%s] Transpose",
+		    o->inputs_layout == ONNXFIX_LAYOUT_NCHW ? "0,r-1,1,..." :
+		    "0,2,...,1");
+	nin = changed;
+	if (o->outputs_layout != ONNXFIX_LAYOUT_KEEP)
+		for (i = 0; i < g->noutputs; i++) {
+			struct ir_vinfo *s = &g->outputs[i];
+			struct ir_value *y = s->value, *y2;
+			struct ir_node *d = producer(y);
+			enum perm_kind conv = o->outputs_layout ==
+			    ONNXFIX_LAYOUT_NCHW ? PERM_TO_LAST : PERM_TO_FIRST;
+			int p[PERM_MAX], back[PERM_MAX], want[PERM_MAX], r;
+			struct pshape ys;
+
+			if (y == NULL || d == NULL || d->graph != g ||
+			    !node_perm(t, d, p, &r) || r < 3 ||
+			    y->is_input || s->type.rank != r)
+				continue;
+			perm_layout(conv, r, want);
+			if (memcmp(p, want, (size_t)r * sizeof(*p)) != 0)
+				continue;
+			perm_inverse(p, r, back);
+			pshape_of_type(&s->type, &ys);
+			if ((y2 = new_value(t, y->name)) == NULL ||
+			    set_type(t, y2, s->type.elem, &ys) < 0 ||
+			    ir_value_replace_uses(y, y2) < 0)
+				return -1;
+			/* Keep the graph outputs on Y. */
+			for (j = 0; j < g->noutputs; j++)
+				if (g->outputs[j].value == y2) {
+					g->outputs[j].value = y;
+					y2->noutputs--;
+					y->noutputs++;
+				}
+			ir_node_set_output(d, 0, y2);
+			if (permute_vinfo(t, s, back, r) < 0)
+				return -1;
+			for (j = 0; j < g->noutputs; j++)
+				if (g->outputs[j].value == y)
+					g->outputs[j].type = s->type;
+			y->type = s->type;
+			if (add_transpose(t, y2, y, back, r) == NULL)
+				return -1;
+			t->added--;
+			pass_report_node(t->ctx, DIAG_F_TP_OUTPUT,
+			    y->producer, "'%s' now %s", esc(e, y->name),
+			    o->outputs_layout == ONNXFIX_LAYOUT_NCHW ? "nchw" :
+			    "nhwc");
+			changed++;
+		}
+	if (o->outputs_layout != ONNXFIX_LAYOUT_KEEP && changed == nin)
+		diag_report(t->ctx->d, DIAG_F_TP_NO_INTERFACE, "graph",
+		    "--outputs-layout: no output made by a [%s] Transpose",
+		    o->outputs_layout == ONNXFIX_LAYOUT_NCHW ? "0,2,...,1" :
+		    "0,r-1,1,...");
+	if (changed)
+		t->changed = true;
+	return changed;
+}
+
+/* --- Transposes that move only size-1 dims ----------------------------- */
+
+static int
+to_reshape(struct tp *t, struct ir_node *n)
+{
+	int p[PERM_MAX], r, i, last = -1, unknown = 0;
+	int64_t shape[PERM_MAX];
+	struct pshape s;
+	struct ir_tensor *ct;
+	struct ir_value *sv;
+	char e[DIAG_ESCAPE_SIZE], pb[64];
+
+	if (ir_node_opset(n) < 5 || !inits_ok(t) || !node_perm(t, n, p, &r))
+		return 0;
+	shape_of(t, n->inputs[0], &s);
+	if (s.rank != r || perm_is_identity(p, r))
+		return 0;
+	for (i = 0; i < r; i++) {
+		int64_t d = s.dim[p[i]];
+
+		if (d == 0)
+			return 0;
+		if (d != 1) {
+			if (p[i] < last)
+				return 0;	/* a real move */
+			last = p[i];
+		}
+		if (d > 0)
+			shape[i] = d;
+		else if (p[i] == i)
+			shape[i] = 0;	/* copy the input's dim */
+		else if (unknown++ == 0)
+			shape[i] = -1;
+		else
+			return 0;
+	}
+	ct = perm_const_ints_new(&t->m->arena, NULL, shape, (size_t)r,
+	    IR_ELEM_INT64);
+	if (ct == NULL || (sv = add_init(t, ct, "shape")) == NULL)
+		return -1;
+	note(t, DIAG_F_TP_RESHAPE, n, "[%s] on '%s'",
+	    perm_str(p, r, pb, sizeof(pb)), esc(e, n->inputs[0]->name));
+	n->op_type = "Reshape";
+	n->nattrs = 0;
+	n->dirty = true;
+	t->removed++;
+	return ir_node_add_input(n, sv);
+}
+
+static size_t
+count_transposes(const struct ir_graph *g)
+{
+	size_t i, c = 0;
+
+	for (i = 0; i < g->nnodes; i++)
+		c += is_transpose(g->nodes[i]);
+	return c;
+}
+
+static int
+resort(struct tp *t)
+{
+	struct ir_graph *g = t->g;
+	struct ir_node **order, *cycle;
+	size_t i;
+	int rc;
+
+	ir_graph_compact(g);
+	if (g->nnodes < 2)
+		return 0;
+	order = arena_array(&t->ctx->scratch, g->nnodes, sizeof(*order));
+	if (order == NULL)
+		return -1;
+	rc = ir_graph_toposort(g, order, &cycle);
+	if (rc != 0)
+		return rc < 0 ? -1 : 0;
+	memcpy(g->nodes, order, g->nnodes * sizeof(*order));
+	for (i = 0; i < g->nnodes; i++)
+		g->nodes[i]->index = (unsigned)i;
+	return 0;
+}
+
+static int
+run_graph(struct pass_ctx *ctx, struct ir_graph *g)
+{
+	struct tp t;
+	char path[IR_PATH_SIZE];
+	size_t i, after;
+	int round;
+	bool any;
+
+	memset(&t, 0, sizeof(t));
+	t.ctx = ctx;
+	t.m = ctx->m;
+	t.g = g;
+	t.before = count_transposes(g);
+	if (g->kind == IR_GRAPH_MAIN && change_interface(&t) < 0)
+		return -1;
+	if (t.before == 0 && !t.changed)
+		return 0;
+	any = t.changed;
+	for (round = 0; round < 4; round++) {
+		t.changed = false;
+		if (resort(&t) < 0 || pshape_scan(&ctx->scratch, g, &t.sh) < 0)
+			return -1;
+		t.nsh = g->nvalues;
+		t.leads = arena_alloc(&ctx->scratch, t.nsh + 1);
+		if (t.leads == NULL)
+			return -1;
+		compute_leads(&t);
+		for (i = 0; i < g->nnodes; i++)
+			if (is_transpose(g->nodes[i]) &&
+			    visit(&t, g->nodes[i]) < 0)
+				return -1;
+		any = any || t.changed;
+		if (!t.changed)
+			break;
+	}
+	if (resort(&t) < 0 || pshape_scan(&ctx->scratch, g, &t.sh) < 0)
+		return -1;
+	t.nsh = g->nvalues;
+	for (i = 0; i < g->nnodes; i++)
+		if (is_transpose(g->nodes[i]) &&
+		    to_reshape(&t, g->nodes[i]) < 0)
+			return -1;
+	t.changed = t.changed || any;
+	if (!t.changed)
+		return 0;
+	if (resort(&t) < 0)
+		return -1;
+	ctx->changed = true;
+	after = count_transposes(g);
+	diag_report(ctx->d, DIAG_F_TP_SUMMARY, ir_graph_path(g, path,
+	    sizeof(path)), "%zu before, %zu after", t.before, after);
+	return 0;
+}
+
+static int
+run(struct pass_ctx *ctx)
+{
+	struct ir_graph **graphs;
+	size_t n, i;
+
+	n = ir_model_graphs(ctx->m, &graphs);
+	for (i = 0; i < n; i++) {
+		if (graphs[i]->kind != IR_GRAPH_MAIN &&
+		    graphs[i]->kind != IR_GRAPH_SUB)
+			continue;
+		if (run_graph(ctx, graphs[i]) < 0)
+			return -1;
+	}
+	if (ctx->changed && ir_rebuild_implicit(ctx->m) < 0)
+		return -1;
+	return 0;
+}
+
+const struct pass pass_transpose = {
+	"transpose", PASS_REWRITE,
+	"cancel, merge and push layout Transposes; change the interface "
+	"layout on request",
+	run,
+};

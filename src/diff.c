@@ -1,0 +1,1230 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * onnxfix_diff(): the semantic difference of two models, for "did
+ * re-exporting (or fixing) change anything?" questions.  Compared: the
+ * model header (ir_version, producer, opset imports, metadata_props), the
+ * main graph's interface (inputs and outputs by name, with types and
+ * shapes), an operator histogram, and per graph the nodes, initializers
+ * and value_info entries.  Subgraphs are compared when their owners are
+ * matched (same attribute); function bodies by domain and name.
+ *
+ * Nodes are matched in three rounds: by name (same op type), by first
+ * output name (same op type, so a renamed node is found), and by
+ * structure: op type and domain plus, per input, the matched producer
+ * and output slot or the name of a graph input or initializer, taken in
+ * B's order so that a chain of renamed nodes matches in one sweep.
+ * Unmatched nodes are removed (A) or added (B); matched ones are compared
+ * attribute by attribute (values, perms, epsilons, modes) and input by
+ * input.  Initializer contents are compared by XXH3 hashes of their
+ * bytes (raw_data, or the typed field's elements).
+ *
+ * The result is a list of changes written as text, one line each:
+ *	LOCATION: KIND [OP] ['NAME'] [ATTR]: A -> B
+ * or as JSON ({"format": "onnxfix-diff", "version": 1, ...}, described in
+ * onnxfix(1)).  Model text is escaped in both.
+ */
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+#include <xxhash.h>
+
+#include "onnx.pb-c.h"
+#include "onnxfix.h"
+
+#define DIFF_FORMAT_VERSION 1
+#define DIFF_LIST_MAX	8	/* list elements shown per value */
+
+struct change {
+	const char *kind;	/* "node-removed", ... (static text) */
+	const char *graph;	/* escaped location, "" for the model */
+	const char *op;		/* escaped, or NULL */
+	const char *name;	/* escaped, or NULL */
+	const char *attr;	/* escaped, or NULL */
+	const char *a, *b;	/* escaped old and new values, or NULL */
+};
+
+struct histo {
+	const char *op;		/* escaped "domain::op" */
+	size_t a, b;
+};
+
+struct diff {
+	struct arena arena;
+	struct change *v;
+	size_t n, cap;
+	struct histo *h;
+	size_t nh, caph;
+	/* summary counts */
+	size_t removed, added, changed, renamed, tr_removed, tr_added;
+	size_t inits, interface, header;
+	bool oom;
+};
+
+/* ---- helpers ---- */
+
+static const char *
+esc(struct diff *D, const char *s)
+{
+	char b[DIAG_ESCAPE_SIZE];
+	char *r;
+
+	if (s == NULL)
+		return NULL;
+	r = arena_strdup(&D->arena, diag_escape_str(b, sizeof(b), s));
+	if (r == NULL)
+		D->oom = true;
+	return r;
+}
+
+static const char *
+fmt(struct diff *D, const char *f, ...) __attribute__((format(printf, 2, 3)));
+
+static const char *
+fmt(struct diff *D, const char *f, ...)
+{
+	char b[1024];
+	va_list ap;
+	char *r;
+
+	va_start(ap, f);
+	vsnprintf(b, sizeof(b), f, ap);
+	va_end(ap);
+	if ((r = arena_strdup(&D->arena, b)) == NULL)
+		D->oom = true;
+	return r;
+}
+
+static struct change *
+add(struct diff *D, const char *kind, const char *graph)
+{
+	struct change *c;
+
+	if (arena_grow(&D->arena, (void **)&D->v, &D->cap, D->n + 1,
+	    sizeof(*D->v)) < 0) {
+		D->oom = true;
+		return NULL;
+	}
+	c = &D->v[D->n++];
+	memset(c, 0, sizeof(*c));
+	c->kind = kind;
+	c->graph = graph;
+	return c;
+}
+
+static bool
+str_eq(const char *a, const char *b)
+{
+	return strcmp(a != NULL ? a : "", b != NULL ? b : "") == 0;
+}
+
+/* "float[1,3,n,?]" into a small buffer. */
+static const char *
+type_str(struct diff *D, const struct ir_type *t)
+{
+	char b[512], e[DIAG_ESCAPE_SIZE];
+	size_t n = 0;
+	int i;
+
+	switch (t->kind) {
+	case IR_TYPE_NONE:
+		return "?";
+	case IR_TYPE_SEQUENCE:
+		return "sequence";
+	case IR_TYPE_MAP:
+		return "map";
+	case IR_TYPE_OPTIONAL:
+		return "optional";
+	case IR_TYPE_OPAQUE:
+		return "opaque";
+	case IR_TYPE_TENSOR:
+	case IR_TYPE_SPARSE:
+		break;
+	}
+	n += (size_t)snprintf(b, sizeof(b), "%s%s",
+	    t->kind == IR_TYPE_SPARSE ? "sparse " : "",
+	    ir_elem_name(t->elem) ? ir_elem_name(t->elem) : "?");
+	if (t->rank >= 0 && t->dims != NULL) {
+		for (i = 0; i < t->rank && n < sizeof(b) - 64; i++) {
+			const struct ir_dim *d = &t->dims[i];
+
+			n += (size_t)snprintf(b + n, sizeof(b) - n, "%s",
+			    i == 0 ? "[" : ",");
+			if (d->kind == IR_DIM_VALUE)
+				n += (size_t)snprintf(b + n, sizeof(b) - n,
+				    "%" PRId64, d->value);
+			else if (d->kind == IR_DIM_PARAM)
+				n += (size_t)snprintf(b + n, sizeof(b) - n,
+				    "%.40s", diag_escape_str(e, sizeof(e),
+				    d->param));
+			else
+				n += (size_t)snprintf(b + n, sizeof(b) - n,
+				    "?");
+		}
+		snprintf(b + n, sizeof(b) - n, "%s", t->rank == 0 ? "[]" :
+		    "]");
+	}
+	return fmt(D, "%s", b);
+}
+
+/* The content hash of a tensor: raw bytes or the typed field. */
+static uint64_t
+tensor_hash(const struct ir_tensor *t)
+{
+	const Onnx__TensorProto *p = t->orig;
+	XXH3_state_t *st;
+	uint64_t h;
+	size_t i;
+
+	if (t->storage == IR_DATA_RAW || t->dirty || p == NULL)
+		return XXH3_64bits(t->data != NULL ? t->data : (const void *)"",
+		    t->size);
+	if ((st = XXH3_createState()) == NULL)
+		return 0;
+	XXH3_64bits_reset(st);
+	if (p->n_float_data)
+		XXH3_64bits_update(st, p->float_data,
+		    p->n_float_data * sizeof(float));
+	if (p->n_int32_data)
+		XXH3_64bits_update(st, p->int32_data,
+		    p->n_int32_data * sizeof(int32_t));
+	if (p->n_int64_data)
+		XXH3_64bits_update(st, p->int64_data,
+		    p->n_int64_data * sizeof(int64_t));
+	if (p->n_double_data)
+		XXH3_64bits_update(st, p->double_data,
+		    p->n_double_data * sizeof(double));
+	if (p->n_uint64_data)
+		XXH3_64bits_update(st, p->uint64_data,
+		    p->n_uint64_data * sizeof(uint64_t));
+	for (i = 0; i < p->n_string_data; i++) {
+		uint64_t len = p->string_data[i].len;
+
+		XXH3_64bits_update(st, &len, sizeof(len));
+		XXH3_64bits_update(st, p->string_data[i].data,
+		    p->string_data[i].len);
+	}
+	for (i = 0; i < p->n_external_data; i++) {
+		const char *k = p->external_data[i]->key;
+		const char *v = p->external_data[i]->value;
+
+		XXH3_64bits_update(st, k ? k : "", k ? strlen(k) + 1 : 1);
+		XXH3_64bits_update(st, v ? v : "", v ? strlen(v) + 1 : 1);
+	}
+	h = XXH3_64bits_digest(st);
+	XXH3_freeState(st);
+	return h;
+}
+
+/* "float 64x3x3x3 #0123456789abcdef". */
+static const char *
+tensor_str(struct diff *D, const struct ir_tensor *t)
+{
+	char b[512];
+	size_t n;
+	int i;
+
+	n = (size_t)snprintf(b, sizeof(b), "%s ", ir_elem_name(t->elem) ?
+	    ir_elem_name(t->elem) : "?");
+	for (i = 0; i < t->rank && n < sizeof(b) - 64; i++)
+		n += (size_t)snprintf(b + n, sizeof(b) - n, "%s%" PRId64,
+		    i ? "x" : "", t->dims[i]);
+	if (t->rank == 0)
+		n += (size_t)snprintf(b + n, sizeof(b) - n, "scalar");
+	snprintf(b + n, sizeof(b) - n, " #%016" PRIx64, tensor_hash(t));
+	return fmt(D, "%s", b);
+}
+
+static bool
+tensor_eq(const struct ir_tensor *a, const struct ir_tensor *b)
+{
+	int i;
+
+	if (a == NULL || b == NULL)
+		return a == b;
+	if (a->elem != b->elem || a->rank != b->rank)
+		return false;
+	for (i = 0; i < a->rank; i++)
+		if (a->dims[i] != b->dims[i])
+			return false;
+	return tensor_hash(a) == tensor_hash(b);
+}
+
+/* An attribute's value as text; graphs are compared on their own. */
+static const char *
+attr_str(struct diff *D, const struct ir_attr *a)
+{
+	char b[1024];
+	size_t n = 0, i;
+
+	if (a == NULL)
+		return NULL;
+	switch (a->type) {
+	case IR_ATTR_FLOAT:
+		return fmt(D, "%.7g", (double)a->f);
+	case IR_ATTR_INT:
+		return fmt(D, "%" PRId64, a->i);
+	case IR_ATTR_STRING: {
+		char e[DIAG_ESCAPE_SIZE];
+		char *s = arena_strndup(&D->arena, (const char *)a->s,
+		    a->slen);
+
+		if (s == NULL) {
+			D->oom = true;
+			return NULL;
+		}
+		return fmt(D, "'%s'", diag_escape_str(e, sizeof(e), s));
+	}
+	case IR_ATTR_INTS:
+	case IR_ATTR_FLOATS:
+		n += (size_t)snprintf(b, sizeof(b), "[");
+		for (i = 0; i < a->n && i < DIFF_LIST_MAX; i++) {
+			if (a->type == IR_ATTR_INTS)
+				n += (size_t)snprintf(b + n, sizeof(b) - n,
+				    "%s%" PRId64, i ? "," : "", a->ints[i]);
+			else
+				n += (size_t)snprintf(b + n, sizeof(b) - n,
+				    "%s%.7g", i ? "," : "",
+				    (double)a->floats[i]);
+		}
+		snprintf(b + n, sizeof(b) - n, "%s]",
+		    a->n > DIFF_LIST_MAX ? ",..." : "");
+		return fmt(D, "%s", b);
+	case IR_ATTR_TENSOR:
+		return a->t != NULL ? tensor_str(D, a->t) : "tensor";
+	case IR_ATTR_GRAPH:
+	case IR_ATTR_GRAPHS:
+		return "graph";
+	default:
+		return fmt(D, "%s", ir_attr_type_name(a->type));
+	}
+}
+
+static bool
+attr_eq(const struct ir_attr *x, const struct ir_attr *y)
+{
+	size_t i;
+
+	if (x->type != y->type)
+		return false;
+	switch (x->type) {
+	case IR_ATTR_FLOAT:
+		return memcmp(&x->f, &y->f, sizeof(x->f)) == 0;
+	case IR_ATTR_INT:
+		return x->i == y->i;
+	case IR_ATTR_STRING:
+		return x->slen == y->slen &&
+		    (x->slen == 0 || memcmp(x->s, y->s, x->slen) == 0);
+	case IR_ATTR_INTS:
+		if (x->n != y->n)
+			return false;
+		for (i = 0; i < x->n; i++)
+			if (x->ints[i] != y->ints[i])
+				return false;
+		return true;
+	case IR_ATTR_FLOATS:
+		return x->n == y->n && (x->n == 0 ||
+		    memcmp(x->floats, y->floats, x->n * sizeof(float)) == 0);
+	case IR_ATTR_TENSOR:
+		return tensor_eq(x->t, y->t);
+	case IR_ATTR_GRAPH:
+	case IR_ATTR_GRAPHS:
+		return true;	/* compared as subgraphs */
+	default:
+		return str_eq(x->ref_attr_name, y->ref_attr_name);
+	}
+}
+
+static const char *
+node_name(struct diff *D, const struct ir_node *n)
+{
+	if (n->name != NULL && n->name[0] != '\0')
+		return esc(D, n->name);
+	if (n->noutputs > 0 && n->outputs[0] != NULL)
+		return fmt(D, "-> %s", esc(D, n->outputs[0]->name));
+	return "";
+}
+
+static const char *
+op_name(struct diff *D, const struct ir_node *n)
+{
+	if (ir_domain_is_onnx(n->domain))
+		return esc(D, n->op_type);
+	return fmt(D, "%s::%s", esc(D, n->domain), esc(D, n->op_type));
+}
+
+static bool
+is_transpose(const struct ir_node *n)
+{
+	return ir_domain_is_onnx(n->domain) &&
+	    strcmp(n->op_type, "Transpose") == 0;
+}
+
+/* ---- the model header and interface ---- */
+
+static void
+diff_header(struct diff *D, const struct ir_model *a,
+    const struct ir_model *b)
+{
+	struct change *c;
+	size_t i, j;
+
+	if (a->ir_version != b->ir_version &&
+	    (c = add(D, "ir_version", "")) != NULL) {
+		c->a = fmt(D, "%" PRId64, a->ir_version);
+		c->b = fmt(D, "%" PRId64, b->ir_version);
+		D->header++;
+	}
+	if ((!str_eq(a->producer_name, b->producer_name) ||
+	    !str_eq(a->producer_version, b->producer_version)) &&
+	    (c = add(D, "producer", "")) != NULL) {
+		c->a = fmt(D, "%s %s", esc(D, a->producer_name ?
+		    a->producer_name : ""), esc(D, a->producer_version ?
+		    a->producer_version : ""));
+		c->b = fmt(D, "%s %s", esc(D, b->producer_name ?
+		    b->producer_name : ""), esc(D, b->producer_version ?
+		    b->producer_version : ""));
+		D->header++;
+	}
+	if (a->model_version != b->model_version &&
+	    (c = add(D, "model_version", "")) != NULL) {
+		c->a = fmt(D, "%" PRId64, a->model_version);
+		c->b = fmt(D, "%" PRId64, b->model_version);
+		D->header++;
+	}
+	for (i = 0; i < a->nopsets; i++) {
+		const char *dom = a->opsets[i].domain;
+		int64_t vb = ir_model_opset(b, dom);
+
+		if (vb == a->opsets[i].version)
+			continue;
+		if ((c = add(D, "opset", "")) == NULL)
+			return;
+		c->name = dom[0] ? esc(D, dom) : "ai.onnx";
+		c->a = fmt(D, "%" PRId64, a->opsets[i].version);
+		c->b = vb >= 0 ? fmt(D, "%" PRId64, vb) : NULL;
+		D->header++;
+	}
+	for (i = 0; i < b->nopsets; i++) {
+		if (ir_model_opset(a, b->opsets[i].domain) >= 0)
+			continue;
+		if ((c = add(D, "opset", "")) == NULL)
+			return;
+		c->name = b->opsets[i].domain[0] ?
+		    esc(D, b->opsets[i].domain) : "ai.onnx";
+		c->b = fmt(D, "%" PRId64, b->opsets[i].version);
+		D->header++;
+	}
+	for (i = 0; i < a->nmeta; i++) {
+		for (j = 0; j < b->nmeta; j++)
+			if (str_eq(a->meta[i].key, b->meta[j].key))
+				break;
+		if (j < b->nmeta && str_eq(a->meta[i].value, b->meta[j].value))
+			continue;
+		if ((c = add(D, "metadata", "")) == NULL)
+			return;
+		c->name = esc(D, a->meta[i].key);
+		c->a = esc(D, a->meta[i].value);
+		c->b = j < b->nmeta ? esc(D, b->meta[j].value) : NULL;
+		D->header++;
+	}
+	for (j = 0; j < b->nmeta; j++) {
+		for (i = 0; i < a->nmeta; i++)
+			if (str_eq(a->meta[i].key, b->meta[j].key))
+				break;
+		if (i < a->nmeta || (c = add(D, "metadata", "")) == NULL)
+			continue;
+		c->name = esc(D, b->meta[j].key);
+		c->b = esc(D, b->meta[j].value);
+		D->header++;
+	}
+}
+
+/* Graph inputs (initializers left out) or outputs, by name. */
+static void
+diff_io(struct diff *D, const struct ir_vinfo *va, size_t na,
+    const struct ir_vinfo *vb, size_t nb, bool inputs)
+{
+	struct change *c;
+	size_t i, j;
+
+	for (i = 0; i < na; i++) {
+		if (inputs && va[i].value != NULL && va[i].value->init != NULL)
+			continue;
+		for (j = 0; j < nb; j++)
+			if (str_eq(va[i].name, vb[j].name))
+				break;
+		if (j < nb) {
+			const char *ta = type_str(D, &va[i].type);
+			const char *tb = type_str(D, &vb[j].type);
+
+			if (ta == NULL || tb == NULL || strcmp(ta, tb) == 0)
+				continue;
+			if ((c = add(D, inputs ? "input-changed" :
+			    "output-changed", "graph")) == NULL)
+				return;
+			c->a = ta;
+			c->b = tb;
+		} else if ((c = add(D, inputs ? "input-removed" :
+		    "output-removed", "graph")) != NULL) {
+			c->a = type_str(D, &va[i].type);
+		} else {
+			return;
+		}
+		c->name = esc(D, va[i].name);
+		D->interface++;
+	}
+	for (j = 0; j < nb; j++) {
+		if (inputs && vb[j].value != NULL && vb[j].value->init != NULL)
+			continue;
+		for (i = 0; i < na; i++)
+			if (str_eq(va[i].name, vb[j].name))
+				break;
+		if (i < na)
+			continue;
+		if ((c = add(D, inputs ? "input-added" : "output-added",
+		    "graph")) == NULL)
+			return;
+		c->name = esc(D, vb[j].name);
+		c->b = type_str(D, &vb[j].type);
+		D->interface++;
+	}
+}
+
+/* ---- operator histogram ---- */
+
+static void
+histo_count(struct diff *D, struct ir_model *m, bool second)
+{
+	struct ir_graph **gs;
+	size_t ng = ir_model_graphs(m, &gs), i, j, k;
+
+	for (i = 0; i < ng; i++)
+		for (j = 0; j < gs[i]->nnodes; j++) {
+			const struct ir_node *n = gs[i]->nodes[j];
+			const char *op;
+
+			if (n->dead)
+				continue;
+			op = op_name(D, n);
+			if (op == NULL)
+				return;
+			for (k = 0; k < D->nh; k++)
+				if (strcmp(D->h[k].op, op) == 0)
+					break;
+			if (k == D->nh) {
+				if (arena_grow(&D->arena, (void **)&D->h,
+				    &D->caph, D->nh + 1, sizeof(*D->h)) < 0) {
+					D->oom = true;
+					return;
+				}
+				D->h[k].op = op;
+				D->h[k].a = D->h[k].b = 0;
+				D->nh++;
+			}
+			if (second)
+				D->h[k].b++;
+			else
+				D->h[k].a++;
+		}
+}
+
+static int
+histo_cmp(const void *x, const void *y)
+{
+	return strcmp(((const struct histo *)x)->op,
+	    ((const struct histo *)y)->op);
+}
+
+/* ---- graphs ---- */
+
+struct gpair {
+	struct ir_graph *a, *b;
+};
+
+struct side {
+	struct ir_graph *g;
+	long *partner;		/* per node index: the other side's, or -1 */
+};
+
+/* A value's key in A's terms: "nI.K" (output K of A's node I), "vNAME"
+ * (input or initializer) or NULL when it cannot be expressed. */
+static char *
+value_key(struct diff *D, const struct ir_value *v, const struct side *own,
+    bool is_b)
+{
+	if (v == NULL)
+		return arena_strdup(&D->arena, "-");
+	if (v->kind == IR_VALUE_NODE) {
+		const struct ir_node *p = v->producer;
+		long ia;
+
+		if (p == NULL || p->dead || p->graph != own->g ||
+		    p->index >= own->g->nnodes || own->g->nodes[p->index] != p)
+			return arena_printf(&D->arena, "o%s", v->name);
+		ia = is_b ? own->partner[p->index] : (long)p->index;
+		if (ia < 0)
+			return NULL;
+		return arena_printf(&D->arena, "n%ld.%d", ia, v->out_index);
+	}
+	return arena_printf(&D->arena, "v%s", v->name);
+}
+
+static char *
+node_key(struct diff *D, const struct ir_node *n, const struct side *own,
+    bool is_b)
+{
+	char *k = arena_printf(&D->arena, "%s|%s", n->domain, n->op_type);
+	size_t i;
+
+	for (i = 0; k != NULL && i < n->ninputs; i++) {
+		char *vk = value_key(D, n->inputs[i], own, is_b);
+
+		if (vk == NULL)
+			return NULL;
+		k = arena_printf(&D->arena, "%s|%s", k, vk);
+	}
+	return k;
+}
+
+static void
+link(struct side *sa, struct side *sb, size_t i, size_t j)
+{
+	sa->partner[i] = (long)j;
+	sb->partner[j] = (long)i;
+}
+
+static bool
+same_op(const struct ir_node *x, const struct ir_node *y)
+{
+	return str_eq(x->op_type, y->op_type) &&
+	    ir_domain_is_onnx(x->domain) == ir_domain_is_onnx(y->domain) &&
+	    (ir_domain_is_onnx(x->domain) || str_eq(x->domain, y->domain));
+}
+
+/* Sentinel for a name that occurs more than once. */
+static char ambiguous;
+
+static int
+match_nodes(struct diff *D, struct side *sa, struct side *sb)
+{
+	struct ir_graph *ga = sa->g, *gb = sb->g;
+	struct hmap byname, byout, bykey;
+	size_t i, j, round;
+
+	hmap_init(&byname, &D->arena);
+	hmap_init(&byout, &D->arena);
+	for (j = 0; j < gb->nnodes; j++) {
+		const struct ir_node *n = gb->nodes[j];
+		void *old;
+
+		if (n->name != NULL && n->name[0] != '\0' &&
+		    hmap_put(&byname, n->name, (void *)(uintptr_t)(j + 1), &old) == 0)
+			hmap_set(&byname, n->name, &ambiguous);
+		if (n->noutputs > 0 && n->outputs[0] != NULL &&
+		    hmap_put(&byout, n->outputs[0]->name, (void *)(uintptr_t)(j + 1),
+		    NULL) < 0)
+			return -1;
+	}
+	for (i = 0; i < ga->nnodes; i++) {
+		const struct ir_node *n = ga->nodes[i];
+		void *v;
+
+		if (n->name == NULL || n->name[0] == '\0' ||
+		    (v = hmap_get(&byname, n->name)) == NULL ||
+		    v == &ambiguous)
+			continue;
+		j = (size_t)(uintptr_t)v - 1;
+		if (sb->partner[j] < 0 && same_op(n, gb->nodes[j]))
+			link(sa, sb, i, j);
+	}
+	for (i = 0; i < ga->nnodes; i++) {
+		const struct ir_node *n = ga->nodes[i];
+		void *v;
+
+		if (sa->partner[i] >= 0 || n->noutputs == 0 ||
+		    n->outputs[0] == NULL ||
+		    (v = hmap_get(&byout, n->outputs[0]->name)) == NULL)
+			continue;
+		j = (size_t)(uintptr_t)v - 1;
+		if (sb->partner[j] < 0 && same_op(n, gb->nodes[j]))
+			link(sa, sb, i, j);
+	}
+	/* Structure: unmatched A nodes by key; B nodes in B's order. */
+	for (round = 0; round < 4; round++) {
+		bool more = false;
+
+		hmap_init(&bykey, &D->arena);
+		for (i = 0; i < ga->nnodes; i++) {
+			char *k;
+
+			if (sa->partner[i] >= 0)
+				continue;
+			if ((k = node_key(D, ga->nodes[i], sa, false)) == NULL)
+				continue;
+			if (hmap_put(&bykey, k, (void *)(uintptr_t)(i + 1), NULL) < 0)
+				return -1;
+		}
+		for (j = 0; j < gb->nnodes; j++) {
+			char *k;
+			void *v;
+
+			if (sb->partner[j] >= 0 ||
+			    (k = node_key(D, gb->nodes[j], sb, true)) == NULL ||
+			    (v = hmap_get(&bykey, k)) == NULL)
+				continue;
+			i = (size_t)(uintptr_t)v - 1;
+			if (sa->partner[i] >= 0)
+				continue;
+			link(sa, sb, i, j);
+			more = true;
+		}
+		if (!more)
+			break;
+	}
+	return D->oom ? -1 : 0;
+}
+
+static void
+diff_node(struct diff *D, const char *where, const struct side *sa,
+    const struct side *sb, size_t i, size_t j)
+{
+	const struct ir_node *x = sa->g->nodes[i], *y = sb->g->nodes[j];
+	const char *op = op_name(D, x), *nm = node_name(D, x);
+	struct change *c;
+	bool changed = false;
+	size_t k, q;
+
+	if (!str_eq(x->name, y->name)) {
+		if ((c = add(D, "node-renamed", where)) == NULL)
+			return;
+		c->op = op;
+		c->name = nm;
+		c->a = esc(D, x->name ? x->name : "");
+		c->b = esc(D, y->name ? y->name : "");
+		D->renamed++;
+	}
+	for (k = 0; k < x->nattrs; k++) {
+		const struct ir_attr *ax = &x->attrs[k];
+		const struct ir_attr *ay = ir_node_attr(y, ax->name);
+
+		if (ay != NULL && attr_eq(ax, ay))
+			continue;
+		if ((c = add(D, ay ? "attribute-changed" : "attribute-removed",
+		    where)) == NULL)
+			return;
+		c->op = op;
+		c->name = nm;
+		c->attr = esc(D, ax->name);
+		c->a = attr_str(D, ax);
+		c->b = attr_str(D, ay);
+		changed = true;
+	}
+	for (k = 0; k < y->nattrs; k++) {
+		const struct ir_attr *ay = &y->attrs[k];
+
+		if (ir_node_attr(x, ay->name) != NULL)
+			continue;
+		if ((c = add(D, "attribute-added", where)) == NULL)
+			return;
+		c->op = op;
+		c->name = nm;
+		c->attr = esc(D, ay->name);
+		c->b = attr_str(D, ay);
+		changed = true;
+	}
+	for (k = 0; k < x->ninputs || k < y->ninputs; k++) {
+		const struct ir_value *vx = k < x->ninputs ? x->inputs[k] :
+		    NULL;
+		const struct ir_value *vy = k < y->ninputs ? y->inputs[k] :
+		    NULL;
+		char *kx = value_key(D, vx, sa, false);
+		char *ky = value_key(D, vy, sb, true);
+
+		if (kx != NULL && ky != NULL && strcmp(kx, ky) == 0)
+			continue;
+		if ((c = add(D, "input-rewired", where)) == NULL)
+			return;
+		c->op = op;
+		c->name = nm;
+		c->attr = fmt(D, "input %zu", k);
+		c->a = vx != NULL ? esc(D, vx->name) : NULL;
+		c->b = vy != NULL ? esc(D, vy->name) : NULL;
+		changed = true;
+	}
+	for (q = 0; q < x->noutputs && q < y->noutputs; q++) {
+		const struct ir_value *ox = x->outputs[q], *oy = y->outputs[q];
+
+		if ((ox == NULL) == (oy == NULL) &&
+		    (ox == NULL || str_eq(ox->name, oy->name)))
+			continue;
+		if ((c = add(D, "output-renamed", where)) == NULL)
+			return;
+		c->op = op;
+		c->name = nm;
+		c->attr = fmt(D, "output %zu", q);
+		c->a = ox != NULL ? esc(D, ox->name) : NULL;
+		c->b = oy != NULL ? esc(D, oy->name) : NULL;
+		changed = true;
+	}
+	if (changed)
+		D->changed++;
+}
+
+static const char *
+outputs_str(struct diff *D, const struct ir_node *n)
+{
+	char b[1024], e[DIAG_ESCAPE_SIZE];
+	size_t len = 0, k;
+
+	b[0] = '\0';
+	for (k = 0; k < n->noutputs && len < sizeof(b) - 80; k++)
+		len += (size_t)snprintf(b + len, sizeof(b) - len, "%s%.60s",
+		    k ? ", " : "", n->outputs[k] ? diag_escape_str(e,
+		    sizeof(e), n->outputs[k]->name) : "");
+	return fmt(D, "%s", b);
+}
+
+static int
+diff_inits(struct diff *D, const char *where, struct ir_graph *ga,
+    struct ir_graph *gb)
+{
+	struct hmap hb;
+	struct change *c;
+	size_t i;
+
+	hmap_init(&hb, &D->arena);
+	for (i = 0; i < gb->ninits; i++)
+		if (gb->inits[i] != NULL && gb->inits[i]->name != NULL &&
+		    hmap_put(&hb, gb->inits[i]->name, gb->inits[i], NULL) < 0)
+			return -1;
+	for (i = 0; i < ga->ninits; i++) {
+		const struct ir_tensor *ta = ga->inits[i], *tb;
+
+		if (ta == NULL || ta->name == NULL)
+			continue;
+		tb = hmap_get(&hb, ta->name);
+		if (tb != NULL && tensor_eq(ta, tb))
+			continue;
+		if ((c = add(D, tb ? "initializer-changed" :
+		    "initializer-removed", where)) == NULL)
+			return -1;
+		c->name = esc(D, ta->name);
+		c->a = tensor_str(D, ta);
+		c->b = tb ? tensor_str(D, tb) : NULL;
+		D->inits++;
+	}
+	hmap_init(&hb, &D->arena);
+	for (i = 0; i < ga->ninits; i++)
+		if (ga->inits[i] != NULL && ga->inits[i]->name != NULL &&
+		    hmap_put(&hb, ga->inits[i]->name, ga->inits[i], NULL) < 0)
+			return -1;
+	for (i = 0; i < gb->ninits; i++) {
+		const struct ir_tensor *tb = gb->inits[i];
+
+		if (tb == NULL || tb->name == NULL ||
+		    hmap_get(&hb, tb->name) != NULL)
+			continue;
+		if ((c = add(D, "initializer-added", where)) == NULL)
+			return -1;
+		c->name = esc(D, tb->name);
+		c->b = tensor_str(D, tb);
+		D->inits++;
+	}
+	return 0;
+}
+
+static int
+diff_value_info(struct diff *D, const char *where, struct ir_graph *ga,
+    struct ir_graph *gb)
+{
+	struct hmap h;
+	struct change *c;
+	size_t i, pass;
+
+	for (pass = 0; pass < 2; pass++) {
+		struct ir_graph *x = pass ? gb : ga, *y = pass ? ga : gb;
+
+		hmap_init(&h, &D->arena);
+		for (i = 0; i < y->nvalue_info; i++)
+			if (y->value_info[i].name != NULL &&
+			    hmap_put(&h, y->value_info[i].name,
+			    &y->value_info[i], NULL) < 0)
+				return -1;
+		for (i = 0; i < x->nvalue_info; i++) {
+			const struct ir_vinfo *vx = &x->value_info[i], *vy;
+			const char *tx, *ty;
+
+			if (vx->name == NULL)
+				continue;
+			vy = hmap_get(&h, vx->name);
+			if (vy == NULL) {
+				c = add(D, pass ? "value_info-added" :
+				    "value_info-removed", where);
+				if (c == NULL)
+					return -1;
+				c->name = esc(D, vx->name);
+				*(pass ? &c->b : &c->a) = type_str(D,
+				    &vx->type);
+				continue;
+			}
+			if (pass)
+				continue;
+			tx = type_str(D, &vx->type);
+			ty = type_str(D, &vy->type);
+			if (tx == NULL || ty == NULL || strcmp(tx, ty) == 0)
+				continue;
+			if ((c = add(D, "value_info-changed", where)) == NULL)
+				return -1;
+			c->name = esc(D, vx->name);
+			c->a = tx;
+			c->b = ty;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Compare one pair of graphs; matched owners of subgraphs push their
+ * graph pairs on WORK (no recursion).
+ */
+static int
+diff_graph(struct diff *D, struct ir_graph *ga, struct ir_graph *gb,
+    struct gpair **work, size_t *nwork, size_t *capwork)
+{
+	char path[IR_PATH_SIZE];
+	const char *where;
+	struct side sa = { ga, NULL }, sb = { gb, NULL };
+	struct change *c;
+	size_t i, j;
+	long last = -1;
+	bool reordered = false;
+
+	where = esc(D, ir_graph_path(ga, path, sizeof(path)));
+	sa.partner = arena_array(&D->arena, ga->nnodes + 1,
+	    sizeof(*sa.partner));
+	sb.partner = arena_array(&D->arena, gb->nnodes + 1,
+	    sizeof(*sb.partner));
+	if (where == NULL || sa.partner == NULL || sb.partner == NULL)
+		return -1;
+	for (i = 0; i < ga->nnodes; i++) {
+		ga->nodes[i]->index = (unsigned)i;
+		sa.partner[i] = -1;
+	}
+	for (j = 0; j < gb->nnodes; j++) {
+		gb->nodes[j]->index = (unsigned)j;
+		sb.partner[j] = -1;
+	}
+	if (match_nodes(D, &sa, &sb) < 0)
+		return -1;
+	for (i = 0; i < ga->nnodes; i++) {
+		const struct ir_node *n = ga->nodes[i];
+
+		if (n->dead)
+			continue;
+		if (sa.partner[i] < 0) {
+			if ((c = add(D, "node-removed", where)) == NULL)
+				return -1;
+			c->op = op_name(D, n);
+			c->name = node_name(D, n);
+			c->a = outputs_str(D, n);
+			D->removed++;
+			D->tr_removed += is_transpose(n);
+			continue;
+		}
+		if (sa.partner[i] < last)
+			reordered = true;
+		last = sa.partner[i];
+		diff_node(D, where, &sa, &sb, i, (size_t)sa.partner[i]);
+	}
+	for (j = 0; j < gb->nnodes; j++) {
+		const struct ir_node *n = gb->nodes[j];
+
+		if (n->dead || sb.partner[j] >= 0)
+			continue;
+		if ((c = add(D, "node-added", where)) == NULL)
+			return -1;
+		c->op = op_name(D, n);
+		c->name = node_name(D, n);
+		c->b = outputs_str(D, n);
+		D->added++;
+		D->tr_added += is_transpose(n);
+	}
+	if (reordered && (c = add(D, "order-changed", where)) == NULL)
+		return -1;
+	if (diff_inits(D, where, ga, gb) < 0 ||
+	    diff_value_info(D, where, ga, gb) < 0)
+		return -1;
+	/* Subgraphs of matched nodes, by attribute name and position. */
+	for (i = 0; i < ga->nnodes; i++) {
+		struct ir_node *x = ga->nodes[i], *y;
+		size_t k;
+
+		if (sa.partner[i] < 0)
+			continue;
+		y = gb->nodes[sa.partner[i]];
+		for (k = 0; k < x->nattrs; k++) {
+			const struct ir_attr *ax = &x->attrs[k];
+			const struct ir_attr *ay = ir_node_attr(y, ax->name);
+			size_t q, nq;
+
+			if (ay == NULL)
+				continue;
+			nq = ax->type == IR_ATTR_GRAPHS ? (ax->n < ay->n ?
+			    ax->n : ay->n) : 1;
+			for (q = 0; q < nq; q++) {
+				struct ir_graph *sx = ax->g, *sy = ay->g;
+
+				if (ax->type == IR_ATTR_GRAPHS &&
+				    ay->type == IR_ATTR_GRAPHS) {
+					sx = ax->graphs[q];
+					sy = ay->graphs[q];
+				}
+				if (sx == NULL || sy == NULL)
+					continue;
+				if (arena_grow(&D->arena, (void **)work,
+				    capwork, *nwork + 1, sizeof(**work)) < 0)
+					return -1;
+				(*work)[*nwork].a = sx;
+				(*work)[*nwork].b = sy;
+				(*nwork)++;
+			}
+		}
+	}
+	return D->oom ? -1 : 0;
+}
+
+static int
+diff_all_graphs(struct diff *D, struct ir_model *a, struct ir_model *b)
+{
+	struct gpair *work = NULL;
+	size_t nwork = 0, capwork = 0, i, j;
+
+	if (arena_grow(&D->arena, (void **)&work, &capwork, 1,
+	    sizeof(*work)) < 0)
+		return -1;
+	work[nwork].a = a->graph;
+	work[nwork].b = b->graph;
+	nwork++;
+	for (i = 0; i < a->nfunctions; i++)
+		for (j = 0; j < b->nfunctions; j++) {
+			const struct ir_function *fa = a->functions[i];
+			const struct ir_function *fb = b->functions[j];
+
+			if (!str_eq(fa->name, fb->name) ||
+			    !str_eq(fa->domain, fb->domain) ||
+			    fa->body == NULL || fb->body == NULL)
+				continue;
+			if (arena_grow(&D->arena, (void **)&work, &capwork,
+			    nwork + 1, sizeof(*work)) < 0)
+				return -1;
+			work[nwork].a = fa->body;
+			work[nwork].b = fb->body;
+			nwork++;
+		}
+	/* Breadth-first over the queue; it grows as owners match. */
+	for (i = 0; i < nwork; i++)
+		if (diff_graph(D, work[i].a, work[i].b, &work, &nwork,
+		    &capwork) < 0)
+			return -1;
+	return 0;
+}
+
+/* ---- output ---- */
+
+static void
+write_text(struct diff *D, FILE *fp, const char *fa, const char *fb)
+{
+	char e1[DIAG_ESCAPE_SIZE], e2[DIAG_ESCAPE_SIZE];
+	size_t i;
+
+	fprintf(fp, "--- %s\n+++ %s\n", diag_escape_str(e1, sizeof(e1), fa),
+	    diag_escape_str(e2, sizeof(e2), fb));
+	for (i = 0; i < D->n; i++) {
+		const struct change *c = &D->v[i];
+
+		fprintf(fp, "%s%s%s", c->graph[0] ? c->graph : "model", ": ",
+		    c->kind);
+		if (c->op != NULL)
+			fprintf(fp, " %s", c->op);
+		if (c->name != NULL)
+			fprintf(fp, " '%s'", c->name);
+		if (c->attr != NULL)
+			fprintf(fp, " %s", c->attr);
+		if (c->a != NULL && c->b != NULL)
+			fprintf(fp, ": %s -> %s", c->a, c->b);
+		else if (c->a != NULL || c->b != NULL)
+			fprintf(fp, ": %s", c->a ? c->a : c->b);
+		fprintf(fp, "\n");
+	}
+	for (i = 0; i < D->nh; i++)
+		if (D->h[i].a != D->h[i].b)
+			fprintf(fp, "ops: %s %zu -> %zu (%+ld)\n", D->h[i].op,
+			    D->h[i].a, D->h[i].b,
+			    (long)D->h[i].b - (long)D->h[i].a);
+	fprintf(fp, "summary: %s; nodes %zu removed, %zu added, %zu changed,"
+	    " %zu renamed; transposes %zu removed, %zu added; initializers "
+	    "%zu; interface %zu; header %zu\n", D->n ? "differ" : "same",
+	    D->removed, D->added, D->changed, D->renamed, D->tr_removed,
+	    D->tr_added, D->inits, D->interface, D->header);
+}
+
+static void
+put(json_t *o, const char *k, json_t *v, bool *bad)
+{
+	if (v == NULL || json_object_set_new(o, k, v) < 0)
+		*bad = true;
+}
+
+static void
+put_str(json_t *o, const char *k, const char *s, bool *bad)
+{
+	if (s != NULL)
+		put(o, k, json_string(s), bad);
+}
+
+static char *
+write_json(struct diff *D, const char *fa, const char *fb)
+{
+	char e[DIAG_ESCAPE_SIZE];
+	json_t *root = json_object(), *ch = json_array(), *hi = json_array();
+	json_t *sum = json_object();
+	bool bad = root == NULL || ch == NULL || hi == NULL || sum == NULL;
+	char *s = NULL;
+	size_t i;
+
+	if (bad)
+		goto out;
+	put(root, "format", json_string("onnxfix-diff"), &bad);
+	put(root, "version", json_integer(DIFF_FORMAT_VERSION), &bad);
+	put(root, "a", json_string(diag_escape_str(e, sizeof(e), fa)), &bad);
+	put(root, "b", json_string(diag_escape_str(e, sizeof(e), fb)), &bad);
+	put(root, "same", json_boolean(D->n == 0), &bad);
+	for (i = 0; i < D->n; i++) {
+		const struct change *c = &D->v[i];
+		json_t *o = json_object();
+
+		if (o == NULL || json_array_append_new(ch, o) < 0) {
+			bad = true;
+			break;
+		}
+		put_str(o, "kind", c->kind, &bad);
+		put_str(o, "graph", c->graph[0] ? c->graph : "model", &bad);
+		put_str(o, "op", c->op, &bad);
+		put_str(o, "name", c->name, &bad);
+		put_str(o, "attr", c->attr, &bad);
+		put(o, "a", c->a ? json_string(c->a) : json_null(), &bad);
+		put(o, "b", c->b ? json_string(c->b) : json_null(), &bad);
+	}
+	for (i = 0; i < D->nh; i++) {
+		json_t *o;
+
+		if (D->h[i].a == D->h[i].b)
+			continue;
+		if ((o = json_object()) == NULL ||
+		    json_array_append_new(hi, o) < 0) {
+			bad = true;
+			break;
+		}
+		put_str(o, "op", D->h[i].op, &bad);
+		put(o, "a", json_integer((json_int_t)D->h[i].a), &bad);
+		put(o, "b", json_integer((json_int_t)D->h[i].b), &bad);
+	}
+	put(sum, "nodes_removed", json_integer((json_int_t)D->removed), &bad);
+	put(sum, "nodes_added", json_integer((json_int_t)D->added), &bad);
+	put(sum, "nodes_changed", json_integer((json_int_t)D->changed), &bad);
+	put(sum, "nodes_renamed", json_integer((json_int_t)D->renamed), &bad);
+	put(sum, "transposes_removed", json_integer((json_int_t)
+	    D->tr_removed), &bad);
+	put(sum, "transposes_added", json_integer((json_int_t)D->tr_added),
+	    &bad);
+	put(sum, "initializers", json_integer((json_int_t)D->inits), &bad);
+	put(sum, "interface", json_integer((json_int_t)D->interface), &bad);
+	put(sum, "header", json_integer((json_int_t)D->header), &bad);
+	put(root, "summary", sum, &bad);
+	sum = NULL;
+	put(root, "ops", hi, &bad);
+	hi = NULL;
+	put(root, "changes", ch, &bad);
+	ch = NULL;
+	if (!bad)
+		s = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+out:
+	json_decref(sum);
+	json_decref(hi);
+	json_decref(ch);
+	json_decref(root);
+	return s;
+}
+
+enum onnxfix_status
+onnxfix_diff(struct ir_model *a, struct ir_model *b, const char *path,
+    bool json, bool *differ, struct diag_list *d)
+{
+	enum onnxfix_status st;
+	struct diff D;
+	char *buf = NULL;
+	size_t len = 0;
+
+	memset(&D, 0, sizeof(D));
+	arena_init(&D.arena, a->budget);
+	diff_header(&D, a, b);
+	diff_io(&D, a->graph->inputs, a->graph->ninputs, b->graph->inputs,
+	    b->graph->ninputs, true);
+	diff_io(&D, a->graph->outputs, a->graph->noutputs, b->graph->outputs,
+	    b->graph->noutputs, false);
+	if (!D.oom && diff_all_graphs(&D, a, b) < 0)
+		D.oom = true;
+	histo_count(&D, a, false);
+	histo_count(&D, b, true);
+	if (D.oom) {
+		arena_release(&D.arena);
+		diag_report(d, DIAG_LOAD_BUDGET, "", "while comparing");
+		return ONNXFIX_EBUDGET;
+	}
+	qsort(D.h, D.nh, sizeof(*D.h), histo_cmp);
+	*differ = D.n > 0;
+	if (json) {
+		buf = write_json(&D, a->path ? a->path : "",
+		    b->path ? b->path : "");
+		if (buf != NULL)
+			len = strlen(buf);
+	} else {
+		FILE *fp = open_memstream(&buf, &len);
+
+		if (fp != NULL) {
+			write_text(&D, fp, a->path ? a->path : "",
+			    b->path ? b->path : "");
+			if (fclose(fp) != 0) {
+				free(buf);
+				buf = NULL;
+			}
+		}
+	}
+	arena_release(&D.arena);
+	if (buf == NULL) {
+		diag_report(d, DIAG_LOAD_BUDGET, "", "while writing the diff");
+		return ONNXFIX_EBUDGET;
+	}
+	if (json) {
+		/* json_dumps has no final newline. */
+		char *nb = realloc(buf, len + 2);
+
+		if (nb == NULL) {
+			free(buf);
+			diag_report(d, DIAG_LOAD_BUDGET, "", "diff output");
+			return ONNXFIX_EBUDGET;
+		}
+		buf = nb;
+		buf[len++] = '\n';
+		buf[len] = '\0';
+	}
+	st = onnxfix_write_file(path, buf, len, d);
+	free(buf);
+	return st;
+}

@@ -1,0 +1,139 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+#
+# onnxfix diff: the golden comparison of two fixtures (testdata/diff/a
+# and b: a removed Transpose, renamed nodes and outputs, changed perm,
+# alpha and initializer, interface, opset and producer changes), as text
+# and JSON; the exit statuses; and the contract with fix: comparing a
+# model with its own fix output lists exactly the rewrites fix reported
+# (F301 removed nodes, F302 removed initializers, F303 removed
+# value_info, F300 re-sorted graphs, and the audit entry), for every
+# corpus model and every golden rewrite case.
+# sh tests/diff.sh [--update] rewrites the golden outputs.
+set -u
+ONNXFIX=$(pwd)/${ONNXFIX:-onnxfix}
+[ -x "$ONNXFIX" ] || ONNXFIX=${ONNXFIX#"$(pwd)/"}
+update=0
+[ "${1:-}" = --update ] && update=1
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT INT TERM
+pass=0
+fail=0
+
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+encode() {	# encode TEXTPROTO OUT
+	grep -v '^#' "$1" | protoc --proto_path=proto \
+	    --encode=onnx.ModelProto onnx.proto >"$2"
+}
+golden() {	# golden GOT WANT
+	if [ $update -eq 1 ]; then
+		cp "$1" "$2"; ok
+	elif cmp -s "$1" "$2"; then
+		ok
+	else
+		bad "$2"; diff -u "$2" "$1" | head -20 | sed 's/^/  | /'
+	fi
+}
+
+# --- the fixtures -----------------------------------------------------------
+encode testdata/diff/a.pbtxt "$T/a.onnx"
+encode testdata/diff/b.pbtxt "$T/b.onnx"
+(cd "$T" && "$ONNXFIX" diff a.onnx b.onnx >ab.txt 2>err)
+[ $? -eq 1 ] && ok || bad "diff a b: exit status"
+[ -s "$T/err" ] && bad "diff a b: stderr" || ok
+golden "$T/ab.txt" testdata/diff/a-b.expect
+(cd "$T" && "$ONNXFIX" diff --format json -o ab.json a.onnx b.onnx)
+[ $? -eq 1 ] && ok || bad "diff json: exit status"
+golden "$T/ab.json" testdata/diff/a-b.json
+# The JSON parses and agrees with the text.
+if /usr/bin/python3 - "$T/ab.json" "$T/ab.txt" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+text = open(sys.argv[2]).read().splitlines()
+assert d["format"] == "onnxfix-diff" and d["version"] == 1
+assert d["same"] is False
+kinds = [c["kind"] for c in d["changes"]]
+lines = [l for l in text if not l.startswith(("---", "+++", "ops:", "summary:"))]
+assert len(kinds) == len(lines), (len(kinds), len(lines))
+for k, l in zip(kinds, lines):
+    assert l.split(": ", 1)[1].split(" ")[0].rstrip(":") == k, (k, l)
+s = d["summary"]
+assert s["transposes_removed"] == 1 and s["nodes_renamed"] == 2
+PY
+then ok; else bad "diff json does not match the text"; fi
+# Reversed: removed and added swap.
+(cd "$T" && "$ONNXFIX" diff b.onnx a.onnx >ba.txt)
+grep -q "node-added Transpose 't0'" "$T/ba.txt" &&
+    grep -q "node-removed Identity" "$T/ba.txt" && ok || bad "diff b a"
+
+# --- exit statuses ----------------------------------------------------------
+"$ONNXFIX" diff "$T/a.onnx" "$T/a.onnx" >"$T/out"
+[ $? -eq 0 ] && grep -q '^summary: same;' "$T/out" && ok || bad "same: exit 0"
+"$ONNXFIX" diff --format json "$T/a.onnx" "$T/a.onnx" >"$T/out"
+[ $? -eq 0 ] && grep -q '"same": true' "$T/out" && ok || bad "same json"
+"$ONNXFIX" diff "$T/a.onnx" "$T/missing.onnx" >/dev/null 2>"$T/err"
+[ $? -eq 4 ] && [ "$(wc -l <"$T/err")" -eq 1 ] && ok || bad "missing: exit 4"
+printf '<html>' >"$T/page.onnx"
+"$ONNXFIX" diff "$T/page.onnx" "$T/a.onnx" >/dev/null 2>"$T/err"
+[ $? -eq 2 ] && grep -q 'fatal L1' "$T/err" && ok || bad "not a model: exit 2"
+"$ONNXFIX" diff "$T/a.onnx" >/dev/null 2>&1
+[ $? -eq 64 ] && ok || bad "one model: exit 64"
+"$ONNXFIX" diff --format sarif "$T/a.onnx" "$T/b.onnx" >/dev/null 2>&1
+[ $? -eq 64 ] && ok || bad "sarif: exit 64"
+"$ONNXFIX" diff -o /dev/full "$T/a.onnx" "$T/b.onnx" >/dev/null 2>&1
+[ $? -eq 4 ] && ok || bad "/dev/full: exit 4"
+
+# --- diff of a model against its fix output lists what fix reported --------
+count() { grep -c -- "$1" "$2"; }
+contract() {	# contract NAME MODEL
+	"$ONNXFIX" fix -o "$T/fixed.onnx" "$2" >"$T/notes" 2>&1 ||
+	    { bad "$1: fix failed"; return; }
+	"$ONNXFIX" diff "$2" "$T/fixed.onnx" >"$T/diff"
+	rc=$?
+	# fix records an audit entry exactly when a pass changed the model.
+	if ! protoc --proto_path=proto --decode=onnx.ModelProto onnx.proto \
+	    <"$T/fixed.onnx" | grep -q '"onnxfix.fix"'; then
+		[ $rc -eq 0 ] && ok || bad "$1: fix changed nothing, diff differs"
+		return
+	fi
+	[ $rc -eq 1 ] || { bad "$1: diff says same"; return; }
+	# The exact counts hold for the cleanup passes (F300-F303); a
+	# rewrite of another pass (F31x-F39x) also removes and adds nodes
+	# under its own note, so there only "differs" is asserted.
+	if grep -q ' note F3[1-9]' "$T/notes"; then
+		ok
+		return
+	fi
+	for pair in "F301::node-removed " "F302::initializer-removed " \
+	    "F303::value_info-removed " "F300::order-changed"; do
+		code=${pair%%::*} kind=${pair#*::}
+		a=$(count " note $code" "$T/notes")
+		b=$(count ": $kind" "$T/diff")
+		[ "$a" -eq "$b" ] && ok ||
+		    bad "$1: $a $code notes, $b '$kind' lines"
+	done
+	# Nothing else differs but the audit entry.
+	other=$(grep -v -e '^---' -e '^+++' -e '^ops:' -e '^summary:' \
+	    -e ': node-removed ' -e ': initializer-removed ' \
+	    -e ': value_info-removed ' -e ': order-changed' \
+	    -e "^model: metadata 'onnxfix.fix'" "$T/diff")
+	if [ -z "$other" ]; then
+		ok
+	else
+		bad "$1: diff lists more than fix reported:"
+		echo "$other" | head -5 | sed 's/^/  | /'
+	fi
+}
+for f in testdata/corpus/*.onnx; do
+	contract "$f" "$f"
+done
+for tp in testdata/*/*.textproto; do
+	case $tp in *.out.textproto) continue ;; esac
+	[ -e "${tp%.textproto}.out.textproto" ] || continue
+	encode "$tp" "$T/case.onnx" || { bad "$tp does not encode"; continue; }
+	contract "$tp" "$T/case.onnx"
+done
+
+echo "diff: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]

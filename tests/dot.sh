@@ -1,0 +1,86 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+#
+# Golden pictures: each case of testdata/dot/cases is drawn as DOT and
+# compared with testdata/dot/NAME.dot.  DOT written by onnxfix has no
+# layout (no coordinates), so the expectations pin the structure: nodes,
+# clusters, edges, labels, colours.  Every expectation must also lay out
+# with Graphviz.  Then the timing contract: a generated 1,000-node model
+# (tools/gen_dot_models.py, when python3-onnx is there) draws as SVG at
+# the default settings in less than 20 seconds.
+# sh tests/dot.sh [--update] rewrites the expectations.
+set -u
+ONNXFIX=${ONNXFIX:-./onnxfix}
+update=0
+[ "${1:-}" = --update ] && update=1
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT INT TERM
+pass=0
+fail=0
+
+grep -v '^#' testdata/dot/cases | while IFS='|' read -r name cmd model opts; do
+	[ -n "$name" ] || continue
+	case $model in
+	*.pbtxt|*.textproto)
+		grep -v '^#' "$model" | protoc --proto_path=proto \
+		    --encode=onnx.ModelProto onnx.proto >"$T/in.onnx" ;;
+	*)	cp "$model" "$T/in.onnx" ;;
+	esac
+	# shellcheck disable=SC2086
+	if [ "$cmd" = fix ]; then
+		$ONNXFIX fix --dry-run --dot-diff "$T/got.dot" $opts \
+		    "$T/in.onnx" >/dev/null 2>"$T/err"
+	else
+		$ONNXFIX dot -o "$T/got.dot" $opts "$T/in.onnx" 2>"$T/err"
+	fi
+	rc=$?
+	want=testdata/dot/$name.dot
+	if [ $rc -ne 0 ] || [ -s "$T/err" ]; then
+		echo "FAIL: $name: exit $rc"; sed 's/^/  | /' "$T/err" | head -3
+		echo x >>"$T/failed"
+		continue
+	fi
+	if [ $update -eq 1 ]; then
+		cp "$T/got.dot" "$want"
+	elif ! cmp -s "$T/got.dot" "$want"; then
+		echo "FAIL: $want"
+		diff -u "$want" "$T/got.dot" | head -20 | sed 's/^/  | /'
+		echo x >>"$T/failed"
+		continue
+	fi
+	if ! dot -Tplain "$want" >/dev/null 2>"$T/err"; then
+		echo "FAIL: $want does not lay out"
+		echo x >>"$T/failed"
+		continue
+	fi
+	echo x >>"$T/passed"
+done
+pass=$(cat "$T/passed" 2>/dev/null | wc -l)
+fail=$(cat "$T/failed" 2>/dev/null | wc -l)
+
+# The node limit and the timing of a large model.
+if /usr/bin/python3 -c 'import onnx, numpy' 2>/dev/null; then
+	/usr/bin/python3 tools/gen_dot_models.py big 1000 "$T/big.onnx"
+	start=$(date +%s)
+	$ONNXFIX dot -T svg -o "$T/big.svg" "$T/big.onnx"
+	rc=$?
+	secs=$(( $(date +%s) - start ))
+	if [ $rc -eq 0 ] && [ "$secs" -lt 20 ] &&
+	    grep -q 'not drawn:' "$T/big.svg" &&
+	    grep -q '497 more nodes (limit 500): 83 Add, 83 GlobalAveragePool' "$T/big.svg"; then
+		pass=$((pass + 1))
+	else
+		fail=$((fail + 1))
+		echo "FAIL: 1,000-node model: exit $rc, $secs s"
+	fi
+	$ONNXFIX dot --collapse -o "$T/bigc.dot" "$T/big.onnx"
+	if grep -q 'block0 .. block165  x166' "$T/bigc.dot"; then
+		pass=$((pass + 1))
+	else
+		fail=$((fail + 1)); echo "FAIL: 1,000-node model: no x166 block"
+	fi
+else
+	echo "skip: 1,000-node model (no python3-onnx)"
+fi
+echo "dot: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]

@@ -1,0 +1,138 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+#
+# The target and defaults analyses on real models:
+#   - testdata/corpus: custom_op reports com.example::FastGelu as unknown
+#     to every target, with and without --target; silero_vad_legacy's
+#     eight unused domain imports are no finding; every standard-op model
+#     runs on ort-cpu without a finding (paddleocr_cls included);
+#   - Debian's libonnx-testdata (when installed): the ort-cpu findings are
+#     exactly those of testdata/target/libonnx-ort-cpu.txt, each checked
+#     by hand against ONNX Runtime (opset-6 kernels it lacks, the int16
+#     Max/Min, uint16 BitShift and unsigned Pow exponents its CPU provider
+#     has no kernel for, and the preview.training operators);
+#   - the defaults pass finds nothing on the corpus, with or without
+#     --expect, and on libonnx-testdata exactly the findings of
+#     testdata/defaults/libonnx.txt (reviewed: the test models set the
+#     non-default values on purpose);
+#   - passes/target.c's list of function operators matches ops.tsv.
+set -u
+ONNXFIX=${ONNXFIX:-./onnxfix}
+CORPUS=testdata/corpus
+LIBONNX=/usr/share/libonnx-testdata/data
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT INT TERM
+pass=0
+fail=0
+
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+
+# check ARGS...: findings of `onnxfix check` in $T/out
+check() {
+	"$ONNXFIX" check --fail-on never "$@" >"$T/out" 2>&1
+}
+
+# --- custom_op: FastGelu unknown to every target --------------------------
+for t in "" ort-cpu ort-cuda ort-dml tensorrt tflite onnx \
+    ort-cpu,ort-cuda,ort-dml,tensorrt,tflite,onnx@14; do
+	if [ -n "$t" ]; then
+		check --passes target --target "$t" "$CORPUS/custom_op.onnx"
+	else
+		check --passes target "$CORPUS/custom_op.onnx"
+	fi
+	want="warning C400: custom operator is unknown to every target:"
+	n=$(grep -c "$want 'com.example::FastGelu'\$" "$T/out")
+	if [ "$n" -eq 1 ]; then ok; else
+		bad "custom_op --target '$t': $n C400 lines"; head -5 "$T/out"
+	fi
+	# Nothing else per node: the summaries only.
+	if grep -v 'C400\|C420\|C413' "$T/out" | grep -q .; then
+		bad "custom_op --target '$t': unexpected findings"
+		grep -v 'C400\|C420\|C413' "$T/out" | head -5
+	else ok; fi
+done
+
+# --- silero_vad_legacy: eight unused domain imports, no finding -----------
+check --passes target "$CORPUS/silero_vad_legacy.onnx"
+if [ -s "$T/out" ]; then
+	bad "silero_vad_legacy: findings"; head -5 "$T/out"
+else ok; fi
+check --passes target --target ort-cpu "$CORPUS/silero_vad_legacy.onnx"
+if [ "$(grep -vc 'note C421' "$T/out")" -eq 0 ]; then ok; else
+	bad "silero_vad_legacy ort-cpu: findings"; head -5 "$T/out"
+fi
+
+# --- every standard-op corpus model runs on ort-cpu -----------------------
+for f in "$CORPUS"/*.onnx; do
+	case $f in */custom_op.onnx) continue ;; esac
+	check --target ort-cpu "$f"
+	if grep -q ' C4[0-9][0-9]:' "$T/out" &&
+	    grep ' C4[0-9][0-9]:' "$T/out" | grep -vq 'note C421'; then
+		bad "$f --target ort-cpu: target findings"
+		grep ' C4' "$T/out" | head -5
+	else ok; fi
+	grep -q 'note C421: the target runs every node: ort-cpu' "$T/out" &&
+	    ok || bad "$f --target ort-cpu: no C421 summary"
+done
+
+# --- libonnx-testdata on ort-cpu: exactly the reviewed findings -----------
+if [ -d "$LIBONNX" ]; then
+	find "$LIBONNX" -name model.onnx | LC_ALL=C sort |
+	    xargs "$ONNXFIX" check --fail-on never --passes target \
+	    --target ort-cpu 2>&1 |
+	    grep -v 'note C421' | sed "s|$LIBONNX/||" >"$T/libonnx"
+	if cmp -s "$T/libonnx" testdata/target/libonnx-ort-cpu.txt; then ok; else
+		bad "libonnx-testdata ort-cpu findings differ from" \
+		    "testdata/target/libonnx-ort-cpu.txt"
+		diff -u testdata/target/libonnx-ort-cpu.txt "$T/libonnx" | head -20
+	fi
+else
+	echo "skip: $LIBONNX is not installed"
+fi
+
+# --- defaults: no finding on the corpus, with or without --expect ----------
+for f in "$CORPUS"/*.onnx; do
+	for e in "" onnx pytorch; do
+		if [ -n "$e" ]; then
+			check --passes defaults --expect "$e" \
+			    --target tensorrt,tflite "$f"
+		else
+			check --passes defaults "$f"
+		fi
+		[ -s "$T/out" ] && { bad "$f defaults '$e': findings"
+		    head -3 "$T/out"; } || ok
+	done
+done
+
+# --- defaults on libonnx-testdata: exactly the reviewed findings ----------
+# (the test models set the non-default values on purpose: epsilons of 0.1,
+# cubic a=-0.5, tf_crop_and_resize, edge padding, SAME_LOWER, ...)
+if [ -d "$LIBONNX" ]; then
+	for e in none pytorch keras; do
+		if [ $e = none ]; then set --; else set -- --expect $e; fi
+		echo "# $e"
+		find "$LIBONNX" -name model.onnx | LC_ALL=C sort |
+		    xargs "$ONNXFIX" check --fail-on never --passes defaults \
+		    --target tensorrt,tflite "$@" 2>&1 | sed "s|$LIBONNX/||"
+	done >"$T/libonnx"
+	if cmp -s "$T/libonnx" testdata/defaults/libonnx.txt; then ok; else
+		bad "libonnx-testdata defaults findings differ from" \
+		    "testdata/defaults/libonnx.txt"
+		diff -u testdata/defaults/libonnx.txt "$T/libonnx" | head -20
+	fi
+fi
+
+# --- the function-operator list against ops.tsv ---------------------------
+awk -F'\t' '$2 == "ai.onnx" && $8 == 1 { print $3 }' src/opdb/ops.tsv |
+    LC_ALL=C sort >"$T/want"
+awk '/^static const char \*const function_ops\[\]/ { on = 1; next }
+    on && /^};/ { exit } on' passes/target.c | tr ',' '\n' |
+    sed -n 's/.*"\([A-Za-z0-9]*\)".*/\1/p' >"$T/got"
+if cmp -s "$T/want" "$T/got"; then ok; else
+	bad "passes/target.c function_ops differs from src/opdb/ops.tsv"
+	diff "$T/want" "$T/got" | head -5
+fi
+
+echo "target: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
