@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "batch.h"
 #include "onnxfix.h"
 #include "report.h"
 #include "pass.h"
@@ -38,6 +39,8 @@ struct cli {
 	const char *maps[64];	/* --map values */
 	int report_format;	/* enum report_format */
 	const char *select, *ignore, *baseline;
+	unsigned jobs;		/* -j: worker processes for check */
+	int progress;		/* -1: when stderr is a terminal */
 	struct onnxfix_dot_options dopt;	/* dot: --focus ... */
 	const char *dot_diff;	/* fix --dot-diff FILE */
 };
@@ -207,6 +210,9 @@ enum {
 	OPT_SELECT,
 	OPT_IGNORE,
 	OPT_BASELINE,
+	OPT_PROGRESS,
+	OPT_NO_PROGRESS,
+	OPT_NO_SYNC,
 	OPT_FOCUS,
 	OPT_RADIUS,
 	OPT_OPS,
@@ -242,6 +248,10 @@ static const struct option long_opts[] = {
 	{ "select", required_argument, NULL, OPT_SELECT },
 	{ "ignore", required_argument, NULL, OPT_IGNORE },
 	{ "baseline", required_argument, NULL, OPT_BASELINE },
+	{ "jobs", required_argument, NULL, 'j' },
+	{ "progress", no_argument, NULL, OPT_PROGRESS },
+	{ "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
+	{ "no-sync", no_argument, NULL, OPT_NO_SYNC },
 	{ "focus", required_argument, NULL, OPT_FOCUS },
 	{ "radius", required_argument, NULL, OPT_RADIUS },
 	{ "ops", required_argument, NULL, OPT_OPS },
@@ -331,32 +341,81 @@ report_close(struct report *r, int rc)
 	return rc;
 }
 
+/* One check run over many models (batch.h). */
+struct check_run {
+	struct cli *c;
+	struct report *r;
+	char **paths;
+	size_t n;
+	int rc;
+	struct progress pg;
+};
+
+static int
+check_work(void *arg, size_t i, struct diag_list *d)
+{
+	struct check_run *k = arg;
+	struct ir_model *m;
+	int st = load(k->c, k->paths[i], d, &m);
+
+	if (st == EXIT_CLEAN) {
+		st = exit_of(onnxfix_check(m, &k->c->o, d));
+		onnxfix_model_free(m);
+	}
+	return st;
+}
+
+static void
+check_done(void *arg, size_t i, struct diag_list *d, int st)
+{
+	struct check_run *k = arg;
+	char b[DIAG_ESCAPE_SIZE];
+
+	progress_end(&k->pg);
+	if (st == BATCH_DIED && d->n == 0)
+		fprintf(stderr, "onnxfix: %s: the worker checking it died\n",
+		    diag_escape_str(b, sizeof(b), k->paths[i]));
+	st = report_model(k->c, k->r, k->paths[i], d, st);
+	k->rc = worse(k->rc, st);
+	progress_show(&k->pg, "checked", i + 1, k->n, "models");
+}
+
 static int
 cmd_check(struct cli *c, int argc, char **argv)
 {
+	struct check_run k;
 	struct report r;
-	int i, rc = EXIT_CLEAN;
+	const char *bad;
+	char b[DIAG_ESCAPE_SIZE];
+	int i;
 
 	if (argc < 1)
 		return usage_error("check", "no model given", NULL);
-	if ((i = report_open(c, &r, "check")) >= 0)
-		return i;
-	for (i = 0; i < argc; i++) {
-		struct diag_list d;
-		struct ir_model *m;
-		int st;
-
-		diag_list_init(&d);
-		st = load(c, argv[i], &d, &m);
-		if (st == EXIT_CLEAN) {
-			st = exit_of(onnxfix_check(m, &c->o, &d));
-			onnxfix_model_free(m);
-		}
-		st = report_model(c, &r, argv[i], &d, st);
-		diag_list_release(&d);
-		rc = worse(rc, st);
+	memset(&k, 0, sizeof(k));
+	if (batch_expand(argc, argv, &k.paths, &k.n, &bad) < 0) {
+		fprintf(stderr, "onnxfix: %s: %s\n",
+		    diag_escape_str(b, sizeof(b), bad), strerror(errno));
+		return EXIT_IO;
 	}
-	return report_close(&r, rc);
+	if (k.n == 0) {
+		batch_free(k.paths, k.n);
+		fprintf(stderr, "onnxfix: no *.onnx models found\n");
+		return EXIT_INPUT;
+	}
+	if ((i = report_open(c, &r, "check")) >= 0) {
+		batch_free(k.paths, k.n);
+		return i;
+	}
+	k.c = c;
+	k.r = &r;
+	k.rc = EXIT_CLEAN;
+	/* Never in the machine formats. */
+	progress_init(&k.pg, c->report_format == REPORT_TEXT ?
+	    c->progress : 0);
+	batch_run(k.n, c->jobs, check_work, check_done, &k);
+	progress_end(&k.pg);
+	batch_free(k.paths, k.n);
+	return report_close(&r, k.rc);
 }
 
 static bool
@@ -374,6 +433,7 @@ static enum onnxfix_dot_format format_of_name(const char *path);
 static int
 cmd_fix(struct cli *c, int argc, char **argv)
 {
+	struct progress pg;
 	struct diag_list d;
 	struct report r;
 	struct ir_model *m;
@@ -411,6 +471,9 @@ cmd_fix(struct cli *c, int argc, char **argv)
 		diag_list_release(&d);
 		return report_close(&r, rc);
 	}
+	progress_init(&pg, c->report_format == REPORT_TEXT ? c->progress : 0);
+	c->o.progress = progress_bytes;
+	c->o.progress_arg = &pg;
 	rc = load(c, argv[0], &d, &m);
 	if (rc == EXIT_CLEAN) {
 		struct onnxfix_dot_options dopt = c->dopt;
@@ -433,6 +496,7 @@ cmd_fix(struct cli *c, int argc, char **argv)
 			    format_of_name(c->dot_diff), &dopt, &d));
 		onnxfix_model_free(m);
 	}
+	progress_end(&pg);
 	rc = report_model(c, &r, argv[0], &d, rc);
 	diag_list_release(&d);
 	return report_close(&r, rc);
@@ -760,7 +824,8 @@ cmd_explain(struct cli *c, int argc, char **argv)
 }
 
 static const struct command commands[] = {
-	{ "check", "onnxfix check [--fail-on LEVEL] [-q] MODEL...",
+	{ "check", "onnxfix check [--fail-on LEVEL] [-q] [-j N] "
+	  "MODEL|DIR...",
 	  "Check models against the ONNX rules and report findings.",
 	  cmd_check },
 	{ "fix", "onnxfix fix [--passes LIST] [--skip LIST] "
@@ -821,7 +886,11 @@ command_help(const struct command *cmd)
 	    "  --max-graph-depth N      subgraph nesting limit (32)\n");
 	if (strcmp(cmd->name, "check") == 0)
 		printf("  --fail-on LEVEL          exit 1 at this level: "
-		    "note, warning, error (default), never\n");
+		    "note, warning, error (default), never\n"
+		    "  -j, --jobs N             check N models at once\n");
+	if (strcmp(cmd->name, "check") == 0 || strcmp(cmd->name, "fix") == 0)
+		printf("  --progress, --no-progress  progress on stderr "
+		    "(default: when a terminal)\n");
 	if (strcmp(cmd->name, "fix") == 0)
 		printf("  -o, --output FILE        write the model here\n"
 		    "  --in-place               replace the input\n"
@@ -832,7 +901,8 @@ command_help(const struct command *cmd)
 		    "(.svg, .png, else DOT)\n"
 		    "  --passes LIST, --skip LIST  choose passes "
 		    "(onnxfix passes)\n"
-		    "  --dry-run                report, write nothing\n");
+		    "  --dry-run                report, write nothing\n"
+		    "  --no-sync                do not fsync large outputs\n");
 	if (strcmp(cmd->name, "dot") == 0)
 		printf("  -o, --output FILE        output file "
 		    "(default stdout)\n"
@@ -886,10 +956,12 @@ main(int argc, char **argv)
 	memset(&c, 0, sizeof(c));
 	onnxfix_options_default(&c.o);
 	c.fail_on = DIAG_ERROR;
+	c.jobs = 1;
+	c.progress = -1;
 	argc--;
 	argv++;
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "ho:qT:", long_opts, NULL)) !=
+	while ((opt = getopt_long(argc, argv, "hj:o:qT:", long_opts, NULL)) !=
 	    -1) {
 		switch (opt) {
 		case 'h':
@@ -992,6 +1064,18 @@ main(int argc, char **argv)
 		}
 		case OPT_BASELINE:
 			c.baseline = optarg;
+			break;
+		case 'j':
+			if (parse_uint(optarg, &c.jobs) < 0 || c.jobs > 256)
+				return usage_error(cmd->name,
+				    "bad job count", optarg);
+			break;
+		case OPT_PROGRESS:
+		case OPT_NO_PROGRESS:
+			c.progress = opt == OPT_PROGRESS;
+			break;
+		case OPT_NO_SYNC:
+			c.o.no_sync = true;
 			break;
 		case OPT_FOCUS:
 			c.dopt.focus = optarg;

@@ -89,6 +89,8 @@ struct onnxfix_options {
 	const char *skip;
 	bool verify;			/* verify the IR after each rewrite */
 	bool dry_run;			/* fix: report, change nothing */
+	bool no_sync;			/* fix --no-sync: streamed outputs and
+					 * external data are not fsync'd */
 	/* Analyses (check) and rewrites (fix). */
 	struct onnxfix_target targets[ONNXFIX_MAX_TARGETS];	/* --target */
 	size_t ntargets;		/* 0: no runtime chosen */
@@ -159,7 +161,10 @@ enum onnxfix_status onnxfix_encode(struct ir_model *m, struct diag_list *d,
 /*
  * Write M to PATH atomically: a temporary file beside PATH, every write
  * checked, fsync, rename.  On failure nothing is left at PATH's name and
- * an existing file there is untouched.
+ * an existing file there is untouched.  Tensor payloads still in the
+ * input file are copied from it by the kernel, never through memory
+ * (stream.h); external data files go along to another directory
+ * (xdata.h); O->no_sync leaves out the fsync for both.
  */
 enum onnxfix_status onnxfix_save(struct ir_model *m, const char *path,
     const struct onnxfix_options *o, struct diag_list *d);

@@ -23,6 +23,7 @@
 #include "onnxfix.h"
 #include "prescan.h"
 #include "stream.h"
+#include "xdata.h"
 
 struct saver {
 	struct arena a;		/* scratch for the rebuilt messages */
@@ -644,6 +645,9 @@ onnxfix_save(struct ir_model *m, const char *path,
 	uint8_t *buf;
 	size_t len;
 
+	/* Weights in external files go along first (xdata.h). */
+	if ((rc = xdata_copy(m, path, o, d)) != ONNXFIX_OK)
+		return rc;
 	if (stream_wanted(m, path))
 		return stream_save(m, path, o, d);
 	rc = onnxfix_encode(m, d, &buf, &len);

@@ -116,6 +116,11 @@ copy_span(struct sink *s, const uint8_t *data, size_t len)
 			off += k;
 		}
 		left -= (size_t)k;
+		/* Start writing back what is copied, so that the fsync
+		 * at the end waits for the tail only. */
+		if (s->o == NULL || !s->o->no_sync)
+			sync_file_range(s->fd, (off_t)s->written, k,
+			    SYNC_FILE_RANGE_WRITE);
 		s->written += (uint64_t)k;
 		progress(s);
 	}
@@ -144,6 +149,50 @@ sink_append(ProtobufCBuffer *b, size_t len, const uint8_t *data)
 	}
 	memcpy(s->buf + s->n, data, len);
 	s->n += len;
+}
+
+/* A sink that only compares what would be written with the input. */
+struct same {
+	ProtobufCBuffer base;
+	const struct skel *skel;
+	size_t pos;
+	bool differs;
+};
+
+static void
+same_append(ProtobufCBuffer *b, size_t len, const uint8_t *data)
+{
+	struct same *s = (struct same *)b;
+	const struct skel *k = s->skel;
+
+	if (s->differs)
+		return;
+	if (len > k->file_len - s->pos ||
+	    (data != k->file + s->pos &&	/* a span in place is equal */
+	    memcmp(data, k->file + s->pos, len) != 0)) {
+		s->differs = true;
+		return;
+	}
+	s->pos += len;
+}
+
+/*
+ * Would M's encoding be the input file itself, byte for byte?  The
+ * common case for fix (no pass changed anything in a canonically encoded
+ * model); then the whole file is copied from offset 0, page-aligned,
+ * exactly as cp does.  Spans are compared by position, so this reads
+ * only the small messages.
+ */
+static bool
+same_as_input(ProtobufCMessage *mp, const struct skel *k, size_t size)
+{
+	struct same s = { { NULL }, k, 0, false };
+
+	if (size != k->file_len)
+		return false;
+	s.base.append = same_append;
+	protobuf_c_message_pack_to_buffer(mp, &s.base);
+	return !s.differs && s.pos == k->file_len;
 }
 
 bool
@@ -225,7 +274,10 @@ stream_save(struct ir_model *m, const char *path,
 	s->o = o;
 	s->fd = fd;
 	s->total = size;
-	protobuf_c_message_pack_to_buffer(mp, &s->base);
+	if (same_as_input(mp, m->skel, size))
+		copy_span(s, m->skel->file, size);
+	else
+		protobuf_c_message_pack_to_buffer(mp, &s->base);
 	sink_flush(s);
 	arena_release(&a);
 	saved = s->err;
@@ -249,7 +301,8 @@ stream_save(struct ir_model *m, const char *path,
 		umask(mask);
 		mode = 0666 & ~mask;
 	}
-	if (fchmod(fd, mode) < 0 || fsync(fd) < 0) {
+	if (fchmod(fd, mode) < 0 ||
+	    ((o == NULL || !o->no_sync) && fsync(fd) < 0)) {
 		saved = errno;
 		close(fd);
 		goto fail;

@@ -105,7 +105,7 @@ one_line "empty file" 'fatal L102'
 printf '<!DOCTYPE html>\n<html><body>Not Found</body></html>\n' >"$T/page.onnx"
 run "html" 2 check "$T/page.onnx"
 one_line "html" 'fatal L122: .*text'
-run "directory" 4 check "$CORPUS"
+run "directory" 4 info "$CORPUS"
 one_line "directory" 'fatal L101: .*directory'
 run "missing" 4 check "$T/nonexistent.onnx"
 one_line "missing" 'fatal L100'
@@ -217,6 +217,112 @@ run "transpose no interface" 0 fix --dry-run --inputs-layout nhwc \
     "$CORPUS/bn_small.onnx"
 grep -q 'warning F318' "$T/out" && ok || bad "no F318 warning"
 run "bad layout" 64 fix --inputs-layout nwhc -o "$T/x.onnx" "$NT"
+# --- many models: directories, -j, one report, the worst status ----------
+mkdir -p "$T/many/sub/deeper" "$T/many/.hidden" "$T/empty"
+cp "$CORPUS/bn_small.onnx" "$T/many/b.onnx"
+cp "$T/unsorted.onnx" "$T/many/a.onnx"
+cp "$CORPUS/custom_op.onnx" "$T/many/sub/deeper/c.onnx"
+cp "$CORPUS/bn_small.onnx" "$T/many/.hidden/h.onnx"
+cp "$CORPUS/bn_small.onnx" "$T/many/notes.txt"
+run "check dir" 1 check --format json "$T/many"
+grep '"file"' "$T/out" | sed 's/.*"file": "//; s/".*//' | sed "s|^$T/||" \
+    >"$T/files"
+printf 'many/a.onnx\nmany/b.onnx\nmany/sub/deeper/c.onnx\n' |
+    cmp -s - "$T/files" && ok || bad "check dir: models or order"
+cp "$T/out" "$T/j1.json"
+run "check dir -j 3" 1 check -j 3 --format json "$T/many"
+cmp -s "$T/out" "$T/j1.json" && ok || bad "-j 3 report differs from -j 1"
+run "check -j worst" 2 check -j 2 "$T/many" "$T/empty.onnx" "$CORPUS/bn_small.onnx"
+grep -q 'error S211' "$T/out" && ok || bad "-j: findings of a.onnx missing"
+one_line "-j fatal" 'fatal L102'
+run "check -j text order" 1 check -j 4 --fail-on note "$T/many/b.onnx" "$T/unsorted.onnx" "$T/many/b.onnx" "$T/many/a.onnx"
+[ "$(grep -c 'S211' "$T/out")" -eq 2 ] && ok || bad "-j text: S211 twice"
+for f in text sarif github; do
+	run "check $f j1" 1 check --format $f "$T/many" "$T/unsorted.onnx"
+	cp "$T/out" "$T/j1.$f"
+	run "check $f j2" 1 check -j 2 --format $f "$T/many" "$T/unsorted.onnx"
+	cmp -s "$T/out" "$T/j1.$f" && ok || bad "-j 2 $f report differs"
+done
+run "check empty dir" 2 check "$T/empty"
+one_line "empty dir" 'no \*.onnx models found'
+run "bad -j" 64 check -j 0 "$CORPUS/bn_small.onnx"
+# Progress goes to a terminal only: none here (stderr is a file), none
+# in machine formats even when forced.
+run "no progress" 0 check -j 2 "$CORPUS"
+[ -s "$T/err" ] && bad "progress without a terminal" || ok
+run "no progress json" 0 check --progress --format json "$CORPUS"
+[ -s "$T/err" ] && bad "progress in json output" || ok
+run "no-progress" 0 fix --no-progress -o "$T/np.onnx" "$CORPUS/paddleocr_cls.onnx"
+[ -s "$T/err" ] && bad "fix --no-progress wrote to stderr" || ok
+
+# --- large payloads: written from the input's spans, same bytes as the
+# --- in-memory encoder (stdout) -------------------------------------------
+for f in paddleocr_cls silero_vad_legacy silero_vad_op18_ifless; do
+	run "fix $f" 0 fix -q -o "$T/$f.onnx" "$CORPUS/$f.onnx"
+	run "fix $f stdout" 0 fix -q -o - "$CORPUS/$f.onnx"
+	cmp -s "$T/out" "$T/$f.onnx" && ok || bad "$f: streamed output differs"
+	run "check $f fixed" 0 check "$T/$f.onnx"
+done
+cp "$CORPUS/silero_vad_op18_ifless.onnx" "$T/inplace.onnx"
+run "fix --in-place spans" 0 fix -q --in-place "$T/inplace.onnx"
+cmp -s "$T/inplace.onnx" "$T/silero_vad_op18_ifless.onnx" && ok ||
+    bad "--in-place with spans differs from -o"
+
+# --- external data: copied along to another directory, never from
+# --- outside the model's directory, not at all beside the input ---------
+mkdir -p "$T/x/in" "$T/x/out"
+protoc --proto_path=proto --encode=onnx.ModelProto onnx.proto \
+    >"$T/x/in/m.onnx" <<'EOF'
+ir_version: 8
+producer_name: "onnxfix-tests"
+opset_import { version: 17 }
+graph {
+  name: "g"
+  node { input: "X" input: "W" output: "A" name: "add" op_type: "Add" }
+  node { input: "A" input: "V" output: "Y" name: "mul" op_type: "Mul" }
+  initializer {
+    name: "W"
+    dims: 4
+    data_type: 1
+    data_location: EXTERNAL
+    external_data { key: "location" value: "w.bin" }
+    external_data { key: "offset" value: "0" }
+    external_data { key: "length" value: "16" }
+  }
+  initializer {
+    name: "V"
+    dims: 4
+    data_type: 1
+    data_location: EXTERNAL
+    external_data { key: "location" value: "../outside.bin" }
+    external_data { key: "length" value: "16" }
+  }
+  input {
+    name: "X"
+    type { tensor_type { elem_type: 1 shape { dim { dim_value: 4 } } } }
+  }
+  output {
+    name: "Y"
+    type { tensor_type { elem_type: 1 shape { dim { dim_value: 4 } } } }
+  }
+}
+EOF
+printf '0123456789abcdef' >"$T/x/in/w.bin"
+printf 'outside-the-dir!' >"$T/x/outside.bin"
+run "check external" 0 check "$T/x/in/m.onnx"
+run "fix external beside" 0 fix -q -o "$T/x/in/m2.onnx" "$T/x/in/m.onnx"
+[ "$(ls "$T/x/in" | wc -l)" -eq 3 ] && ok || bad "fix beside copied data"
+run "fix external elsewhere" 0 fix -q -o "$T/x/out/m.onnx" "$T/x/in/m.onnx"
+cmp -s "$T/x/in/w.bin" "$T/x/out/w.bin" && ok || bad "w.bin not copied along"
+[ -e "$T/x/outside.bin" ] && [ "$(ls "$T/x" | wc -l)" -eq 3 ] && ok ||
+    bad "a location outside the model directory was written"
+cmp -s "$T/x/in/m.onnx" "$T/x/out/m.onnx" && ok || bad "external model changed"
+run "fix external --no-sync" 0 fix -q --no-sync -o "$T/x/out/n.onnx" "$T/x/in/m.onnx"
+ls -a "$T/x/out" | grep -q '^\.onnxfix\.' && bad "temporary file left" || ok
+rm "$T/x/in/w.bin"
+run "fix external missing" 4 fix -q -o "$T/x/out/m3.onnx" "$T/x/in/m.onnx"
+one_line "external missing" 'O100: .*w\.bin'
+[ -e "$T/x/out/m3.onnx" ] && bad "model written without its data" || ok
 
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
