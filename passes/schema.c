@@ -39,16 +39,18 @@ is_list_type(enum ir_attr_type t)
 	    t == IR_ATTR_TYPE_PROTOS;
 }
 
+/* Local functions by "domain\x1fname" (a hash map: a hostile model may
+ * have thousands of functions and of nodes). */
 static bool
-is_local_function(const struct ir_model *m, const struct ir_node *n)
+is_local_function(struct pass_ctx *ctx, const struct hmap *locals,
+    const struct ir_node *n)
 {
-	size_t i;
+	const char *k;
 
-	for (i = 0; i < m->nfunctions; i++)
-		if (strcmp(m->functions[i]->name, n->op_type) == 0 &&
-		    strcmp(m->functions[i]->domain, n->domain) == 0)
-			return true;
-	return false;
+	if (locals->n == 0)
+		return false;
+	k = arena_printf(&ctx->scratch, "%s\x1f%s", n->domain, n->op_type);
+	return k != NULL && hmap_get(locals, k) != NULL;
 }
 
 static bool
@@ -139,7 +141,8 @@ check_arity(struct pass_ctx *ctx, const struct ir_node *n,
 }
 
 static void
-check_node(struct pass_ctx *ctx, const struct ir_node *n)
+check_node(struct pass_ctx *ctx, const struct hmap *locals,
+    const struct ir_node *n)
 {
 	char b[DIAG_ESCAPE_SIZE], c[DIAG_ESCAPE_SIZE];
 	const struct opdb_schema *s;
@@ -156,7 +159,7 @@ check_node(struct pass_ctx *ctx, const struct ir_node *n)
 		    esc(b, n->domain));
 		return;
 	}
-	if (is_local_function(ctx->m, n)) {
+	if (is_local_function(ctx, locals, n)) {
 		check_attrs(ctx, n, NULL);
 		return;
 	}
@@ -199,12 +202,22 @@ static int
 run(struct pass_ctx *ctx)
 {
 	struct ir_graph **graphs;
+	struct hmap locals;
 	size_t n, i, j;
 
+	hmap_init(&locals, &ctx->scratch);
+	for (i = 0; i < ctx->m->nfunctions; i++) {
+		const struct ir_function *f = ctx->m->functions[i];
+		const char *k = arena_printf(&ctx->scratch, "%s\x1f%s",
+		    f->domain, f->name);
+
+		if (k == NULL || hmap_put(&locals, k, (void *)f, NULL) < 0)
+			return -1;
+	}
 	n = ir_model_graphs(ctx->m, &graphs);
 	for (i = 0; i < n; i++)
 		for (j = 0; j < graphs[i]->nnodes; j++)
-			check_node(ctx, graphs[i]->nodes[j]);
+			check_node(ctx, &locals, graphs[i]->nodes[j]);
 	return 0;
 }
 

@@ -205,6 +205,10 @@ enum {
 	OPT_SELECT,
 	OPT_IGNORE,
 	OPT_BASELINE,
+	OPT_EXTERNAL_DATA,
+	OPT_SIZE_THRESHOLD,
+	OPT_ALLOW_HARDLINKS,
+	OPT_MAX_EXTERNAL_FILES,
 };
 
 static const struct option long_opts[] = {
@@ -233,6 +237,11 @@ static const struct option long_opts[] = {
 	{ "select", required_argument, NULL, OPT_SELECT },
 	{ "ignore", required_argument, NULL, OPT_IGNORE },
 	{ "baseline", required_argument, NULL, OPT_BASELINE },
+	{ "external-data", required_argument, NULL, OPT_EXTERNAL_DATA },
+	{ "size-threshold", required_argument, NULL, OPT_SIZE_THRESHOLD },
+	{ "allow-hardlinks", no_argument, NULL, OPT_ALLOW_HARDLINKS },
+	{ "max-external-files", required_argument, NULL,
+	  OPT_MAX_EXTERNAL_FILES },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -715,7 +724,9 @@ command_help(const struct command *cmd)
 	    "  --mem-budget BYTES       memory budget (default "
 	    "64M + 48 x input)\n"
 	    "  --max-depth N            message nesting limit (100)\n"
-	    "  --max-graph-depth N      subgraph nesting limit (32)\n");
+	    "  --max-graph-depth N      subgraph nesting limit (32)\n"
+	    "  --allow-hardlinks        accept hard-linked external data\n"
+	    "  --max-external-files N   distinct external files (4096)\n");
 	if (strcmp(cmd->name, "check") == 0)
 		printf("  --fail-on LEVEL          exit 1 at this level: "
 		    "note, warning, error (default), never\n");
@@ -725,7 +736,11 @@ command_help(const struct command *cmd)
 		    "  --dot FILE               also draw the result\n"
 		    "  --passes LIST, --skip LIST  choose passes "
 		    "(onnxfix passes)\n"
-		    "  --dry-run                report, write nothing\n");
+		    "  --dry-run                report, write nothing\n"
+		    "  --external-data FILE     weights into FILE beside "
+		    "the output\n"
+		    "  --size-threshold BYTES   smaller tensors stay inline "
+		    "(1K)\n");
 	if (strcmp(cmd->name, "dot") == 0)
 		printf("  -o, --output FILE        output file "
 		    "(default stdout)\n"
@@ -870,6 +885,22 @@ main(int argc, char **argv)
 		}
 		case OPT_BASELINE:
 			c.baseline = optarg;
+			break;
+		case OPT_EXTERNAL_DATA:
+			c.o.external_data = optarg;
+			break;
+		case OPT_SIZE_THRESHOLD:
+			if (parse_size(optarg, &c.o.size_threshold) < 0)
+				return usage_error(cmd->name,
+				    "bad size", optarg);
+			break;
+		case OPT_ALLOW_HARDLINKS:
+			c.o.allow_hardlinks = true;
+			break;
+		case OPT_MAX_EXTERNAL_FILES:
+			if (parse_uint(optarg, &c.o.max_external_files) < 0)
+				return usage_error(cmd->name,
+				    "bad count", optarg);
 			break;
 		case OPT_TARGET: {
 			/* Repeatable and comma-separated. */

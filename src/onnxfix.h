@@ -84,6 +84,12 @@ struct onnxfix_options {
 	unsigned max_graph_depth;	/* subgraph nesting, default 32 */
 	unsigned max_type_depth;	/* TypeProto nesting, default 32 */
 	unsigned max_repeat;		/* singular field repeats, default 64 */
+	/* External data (external.h). */
+	unsigned max_external_files;	/* distinct files, default 4096 */
+	bool allow_hardlinks;		/* accept st_nlink > 1 */
+	const char *external_data;	/* fix: write weights to this file
+					 * beside the output; NULL: inline */
+	uint64_t size_threshold;	/* smaller tensors stay inline, 1024 */
 	/* Passes: comma-separated pass names; NULL means the default set. */
 	const char *passes;
 	const char *skip;

@@ -21,6 +21,7 @@
 
 #include "onnx.pb-c.h"
 #include "onnxfix.h"
+#include "external.h"
 #include "prescan.h"
 
 struct saver {
@@ -124,6 +125,42 @@ build_vinfo(struct saver *S, const struct ir_vinfo *s)
 	return vi;
 }
 
+/* Data location and external_data entries of a rewritten tensor. */
+static int
+build_external(struct saver *S, const struct ir_tensor *t,
+    Onnx__TensorProto *tp)
+{
+	size_t i;
+
+	tp->has_data_location = 0;
+	tp->data_location = ONNX__TENSOR_PROTO__DATA_LOCATION__DEFAULT;
+	tp->n_external_data = 0;
+	tp->external_data = NULL;
+	if (t->storage != IR_DATA_EXTERNAL)
+		return 0;
+	tp->has_raw_data = 0;
+	tp->raw_data.len = 0;
+	tp->has_data_location = 1;
+	tp->data_location = ONNX__TENSOR_PROTO__DATA_LOCATION__EXTERNAL;
+	tp->external_data = arena_array(&S->a, t->next + 1,
+	    sizeof(*tp->external_data));
+	if (tp->external_data == NULL)
+		return -1;
+	for (i = 0; i < t->next; i++) {
+		Onnx__StringStringEntryProto *e = NEW(S,
+		    Onnx__StringStringEntryProto,
+		    ONNX__STRING_STRING_ENTRY_PROTO__INIT);
+
+		if (e == NULL)
+			return -1;
+		e->key = (char *)t->ext[i].key;
+		e->value = (char *)t->ext[i].value;
+		tp->external_data[i] = e;
+	}
+	tp->n_external_data = t->next;
+	return 0;
+}
+
 static Onnx__TensorProto *
 build_tensor(struct saver *S, const struct ir_tensor *t, const char *name)
 {
@@ -148,6 +185,8 @@ build_tensor(struct saver *S, const struct ir_tensor *t, const char *name)
 		tp->has_raw_data = 1;
 		tp->raw_data.data = (uint8_t *)t->data;
 		tp->raw_data.len = t->size;
+		if (build_external(S, t, tp) < 0)
+			return NULL;
 	}
 	return tp;
 }
@@ -605,15 +644,29 @@ enum onnxfix_status
 onnxfix_save(struct ir_model *m, const char *path,
     const struct onnxfix_options *o, struct diag_list *d)
 {
+	struct onnxfix_options defaults;
+	struct ext_pending ext;
 	enum onnxfix_status rc;
 	uint8_t *buf;
 	size_t len;
 
-	(void)o;
-	rc = onnxfix_encode(m, d, &buf, &len);
+	if (o == NULL) {
+		onnxfix_options_default(&defaults);
+		o = &defaults;
+	}
+	/* External data is read back in, or written beside PATH. */
+	rc = ext_prepare_save(m, path, o, d, &ext);
 	if (rc != ONNXFIX_OK)
 		return rc;
-	rc = onnxfix_write_file(path, buf, len, d);
+	rc = onnxfix_encode(m, d, &buf, &len);
+	if (rc == ONNXFIX_OK && ext_publish(&ext, d) < 0)
+		rc = ONNXFIX_EIO;
+	if (rc == ONNXFIX_OK)
+		rc = onnxfix_write_file(path, buf, len, d);
+	if (rc != ONNXFIX_OK)
+		ext_abandon(&ext);
+	else
+		ext_finish(&ext);
 	free(buf);
 	return rc;
 }

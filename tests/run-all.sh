@@ -39,6 +39,7 @@ for t in "$@"; do
 	total_fail=$((total_fail + f))
 done
 for s in tests/run-golden.sh tests/cli.sh tests/check-docs.sh tests/report.sh \
+    tests/hostile/run.sh \
     tests/verify.sh; do
 	sh "$s" >"$out" 2>&1
 	cat "$out"
