@@ -554,7 +554,7 @@ pad(struct saver *S)
 }
 
 static int
-one_tensor(struct saver *S, struct ir_tensor *t)
+one_tensor(struct saver *S, struct ir_tensor *t, struct ir_attr *a)
 {
 	char why[160];
 	struct ext_ref r;
@@ -565,6 +565,14 @@ one_tensor(struct saver *S, struct ir_tensor *t)
 
 	if (t == NULL)
 		return ONNXFIX_OK;
+	/* An attribute is rewritten only as a whole, and only a TENSOR
+	 * attribute can be. */
+	if (a != NULL && a->type != IR_ATTR_TENSOR)
+		return ONNXFIX_OK;
+	if (a != NULL && (t->storage == IR_DATA_EXTERNAL ||
+	    (S->out >= 0 && t->storage == IR_DATA_RAW &&
+	    t->size >= S->o->size_threshold && t->size > 0)))
+		a->dirty = true;
 	if (t->storage != IR_DATA_EXTERNAL) {
 		if (S->out < 0 || t->storage != IR_DATA_RAW ||
 		    t->size < S->o->size_threshold || t->size == 0) {
@@ -572,11 +580,12 @@ one_tensor(struct saver *S, struct ir_tensor *t)
 				S->inline_bytes += t->size;
 			return ONNXFIX_OK;
 		}
-		if (pad(S) < 0 || write_all(S->out, t->data, t->size) < 0)
+		len = t->size;	/* set_external clears it */
+		if (pad(S) < 0 || write_all(S->out, t->data, len) < 0)
 			goto io;
-		if (set_external(S, t, S->pos, t->size) < 0)
+		if (set_external(S, t, S->pos, len) < 0)
 			goto mem;
-		S->pos += t->size;
+		S->pos += len;
 		return ONNXFIX_OK;
 	}
 	st = ext_parse(t->ext, t->next, &r, why, sizeof(why));
@@ -742,11 +751,13 @@ ext_prepare_save(struct ir_model *m, const char *path,
 	n = ir_model_graphs(m, &gs);
 	for (i = 0; i < n && rc == ONNXFIX_OK; i++) {
 		for (j = 0; j < gs[i]->ninits && rc == ONNXFIX_OK; j++)
-			rc = one_tensor(&S, gs[i]->inits[j]);
+			rc = one_tensor(&S, gs[i]->inits[j], NULL);
 		for (j = 0; j < gs[i]->nnodes && rc == ONNXFIX_OK; j++)
 			for (k = 0; k < gs[i]->nodes[j]->nattrs &&
 			    rc == ONNXFIX_OK; k++)
-				rc = one_tensor(&S, gs[i]->nodes[j]->attrs[k].t);
+				rc = one_tensor(&S,
+				    gs[i]->nodes[j]->attrs[k].t,
+				    &gs[i]->nodes[j]->attrs[k]);
 	}
 	if (rc == ONNXFIX_OK && S.out >= 0 && fsync(S.out) < 0) {
 		diag_report(d, DIAG_OUT_WRITE, "", "external data: %s",

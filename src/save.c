@@ -174,7 +174,9 @@ build_tensor(struct saver *S, const struct ir_tensor *t, const char *name)
 		return NULL;
 	if (o != NULL)
 		*tp = *o;
-	tp->name = (char *)name;
+	/* An absent name stays absent. */
+	if (o == NULL || o->name != NULL || name[0] != '\0')
+		tp->name = (char *)name;
 	if (t->dirty || o == NULL) {
 		tp->has_data_type = 1;
 		tp->data_type = t->elem;
