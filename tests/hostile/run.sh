@@ -69,6 +69,16 @@ while IFS="$tab" read -r name want code rest; do
 	if [ "$want" -ge 2 ] && [ -n "$(ls -A "$O")" ]; then
 		bad "$name: output left behind: $(ls -A "$O")"; continue
 	fi
+	# a rejected input: fix must fail the same way and leave nothing
+	if [ "$want" -ge 2 ] && [ "$1" = check ]; then
+		eval "model=\${$#}"
+		limited "$ONNXFIX" fix -o "$O/fixed.onnx" --dot "$O/fixed.dot" \
+		    "$model"
+		if [ "$got" -ne "$want" ] || [ -n "$(ls -A "$O")" ]; then
+			bad "$name: fix exit $got or output left: $(ls -A "$O")"
+			continue
+		fi
+	fi
 	if [ -n "$post" ]; then
 		a=$(echo "$post" | cut -d: -f2 | sed "s#^@O#$O#; s#^@#$D#")
 		b=$(echo "$post" | cut -d: -f3 | sed "s#^@O#$O#; s#^@#$D#")
