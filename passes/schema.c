@@ -66,19 +66,28 @@ check_attrs(struct pass_ctx *ctx, const struct ir_node *n,
 	char b[DIAG_ESCAPE_SIZE];
 	bool in_function;
 	const struct ir_graph *top = n->graph;
+	struct hmap seen;
 	size_t i, j;
 
 	while (top->parent != NULL)
 		top = top->parent;
 	in_function = top->kind == IR_GRAPH_FUNCTION;
+	/* Duplicates: a hash map past a few attributes (a hostile node
+	 * may have 10^5 of them). */
+	hmap_init(&seen, &ctx->scratch);
 	for (i = 0; i < n->nattrs; i++) {
 		const struct ir_attr *a = &n->attrs[i];
 		const struct opdb_attr *sa;
+		bool dup = false;
 
-		for (j = 0; j < i; j++)
-			if (strcmp(n->attrs[j].name, a->name) == 0)
-				break;
-		if (j < i) {
+		if (n->nattrs <= 8) {
+			for (j = 0; j < i; j++)
+				if (strcmp(n->attrs[j].name, a->name) == 0)
+					dup = true;
+		} else {
+			dup = hmap_put(&seen, a->name, (void *)a, NULL) == 0;
+		}
+		if (dup) {
 			pass_report_node(ctx, DIAG_S_ATTR_DUP, n, "'%s'",
 			    esc(b, a->name));
 			continue;

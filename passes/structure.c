@@ -38,7 +38,8 @@ check_model(struct pass_ctx *ctx)
 {
 	struct ir_model *m = ctx->m;
 	char b1[DIAG_ESCAPE_SIZE], b2[DIAG_ESCAPE_SIZE];
-	size_t i, j;
+	struct hmap seen;
+	size_t i;
 
 	if (!m->has_ir_version || m->ir_version <= 0)
 		diag_report(ctx->d, DIAG_S_IR_MISSING, "model", NULL);
@@ -51,21 +52,16 @@ check_model(struct pass_ctx *ctx)
 	if (m->has_ir_version && m->ir_version > 0 && m->ir_version < 3 &&
 	    m->nopsets > 0)
 		diag_report(ctx->d, DIAG_S_OPSET_FORBIDDEN, "model", NULL);
+	hmap_init(&seen, &ctx->scratch);
 	for (i = 0; i < m->nopsets; i++) {
 		const char *dom = m->opsets[i].domain;
+		const char *key = ir_domain_is_onnx(dom) ? "" : dom;
 		int lo, hi, last;
 
-		for (j = 0; j < i; j++) {
-			bool same = ir_domain_is_onnx(dom) ?
-			    ir_domain_is_onnx(m->opsets[j].domain) :
-			    strcmp(dom, m->opsets[j].domain) == 0;
-
-			if (same) {
-				diag_report(ctx->d, DIAG_S_OPSET_DUP,
-				    "model", "'%s'", esc(b1, dom));
-				break;
-			}
-		}
+		/* a hash map: a hostile model may import 10^5 domains */
+		if (hmap_put(&seen, key, (void *)dom, NULL) == 0)
+			diag_report(ctx->d, DIAG_S_OPSET_DUP, "model", "'%s'",
+			    esc(b1, dom));
 		if (opdb_domain_range(ir_domain_is_onnx(dom) ? "ai.onnx" : dom,
 		    &lo, &hi, &last) < 0 || !opdb_domain_is_onnx(dom))
 			continue;
@@ -75,14 +71,12 @@ check_model(struct pass_ctx *ctx)
 			    esc(b1, dom[0] ? dom : "ai.onnx"),
 			    m->opsets[i].version, lo, hi);
 	}
+	hmap_init(&seen, &ctx->scratch);
 	for (i = 0; i < m->nmeta; i++)
-		for (j = 0; j < i; j++)
-			if (m->meta[i].key && m->meta[j].key &&
-			    strcmp(m->meta[i].key, m->meta[j].key) == 0) {
-				diag_report(ctx->d, DIAG_S_META_DUP, "model",
-				    "'%s'", esc(b2, m->meta[i].key));
-				break;
-			}
+		if (m->meta[i].key != NULL &&
+		    hmap_put(&seen, m->meta[i].key, &m->meta[i], NULL) == 0)
+			diag_report(ctx->d, DIAG_S_META_DUP, "model", "'%s'",
+			    esc(b2, m->meta[i].key));
 }
 
 static const char *

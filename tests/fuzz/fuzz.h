@@ -13,7 +13,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include <unistd.h>
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* Where the targets that write files work: a tmpfs when there is one
+ * (fsync on a busy disk took longer than the 2 s input timeout). */
+static inline const char *
+fuzz_tmpdir(void)
+{
+	return access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp";
+}
 
 #define fuzz_fail(what) do {						\
 	fprintf(stderr, "fuzz: %s:%d: %s\n", __FILE__, __LINE__, what);	\

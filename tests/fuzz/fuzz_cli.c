@@ -62,8 +62,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	int fd, rc;
 
 	if (base[0] == '\0') {
-		snprintf(base, sizeof(base), "/tmp/onnxfix-fuzz-cli.%ld",
-		    (long)getpid());
+		snprintf(base, sizeof(base), "%s/onnxfix-fuzz-cli.%ld",
+		    fuzz_tmpdir(), (long)getpid());
 		fd = open("/dev/null", O_WRONLY);
 		if (fd >= 0) {
 			dup2(fd, 1);

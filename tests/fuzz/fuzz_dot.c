@@ -47,8 +47,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct ir_model *m;
 
 	if (path[0] == '\0')
-		snprintf(path, sizeof(path), "/tmp/onnxfix-fuzz-dot.%ld",
-		    (long)getpid());
+		snprintf(path, sizeof(path), "%s/onnxfix-fuzz-dot.%ld",
+		    fuzz_tmpdir(), (long)getpid());
 	onnxfix_options_default(&o);
 	o.mem_budget = 256u << 20;
 	diag_list_init(&d);

@@ -61,8 +61,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	int fd;
 
 	if (base[0] == '\0')
-		snprintf(base, sizeof(base), "/tmp/onnxfix-fuzz-ext.%ld",
-		    (long)getpid());
+		snprintf(base, sizeof(base), "%s/onnxfix-fuzz-ext.%ld",
+		    fuzz_tmpdir(), (long)getpid());
 	nftw(base, rm_one, 16, FTW_DEPTH | FTW_PHYS);
 	snprintf(p, sizeof(p), "%s", base);
 	if (mkdir(p, 0700) < 0)

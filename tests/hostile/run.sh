@@ -95,7 +95,9 @@ for f in testdata/corpus/*.onnx; do
 		bad "a24 $b: exit $got or changed"; fi
 done
 
-# fix --external-data and back: byte-identical, offsets aligned to 4 KiB
+# Regression: fix --external-data wrote every tensor at offset 0 and left
+# Constant attributes inline.  fix --external-data and back must be
+# byte-identical, with offsets aligned to 4 KiB.
 mkdir -p "$T/x"
 for f in testdata/corpus/*.onnx; do
 	b=$(basename "$f" .onnx)
