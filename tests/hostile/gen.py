@@ -391,6 +391,8 @@ for nm, loc in (("a19_dotdot_end", "sub/.."), ("a19_dot", "."),
                 ("a19_long_comp", "x" * 300),
                 ("tar_sibling_prefix", "../model_evil/canary.bin")):
     ext_case(nm, L(loc, "0", "8"), 1, "S280")
+# a NUL inside the location: protobuf-c would cut it to "x"
+ext_case("a19_nul", L("w.bin\0../secret/canary.bin", "0", "8"), 2, "L119")
 # leaf symlink, parent-directory symlink (CVE-2026-27489), magic link
 os.symlink(os.path.join(SECRET, "canary.bin"), os.path.join(MD, "leaf.bin"))
 ext_case("a19_leaf_symlink", L("leaf.bin", "0", "8"), 1, "S281")
