@@ -116,10 +116,69 @@ RUNNER = valgrind -q --error-exitcode=99 --leak-check=full \
 	--suppressions=testdata/dot/valgrind.supp
 endif
 
+# Fuzzing (tests/fuzz, README "Fuzzing").  The replay drivers are built
+# with $(CC) and run over testdata/fuzz/TARGET/ by make check; the
+# libFuzzer binaries need clang (make fuzz) and run for CI_FUZZ_SECONDS
+# per loader target (make fuzz-run, also part of make check when clang
+# is present; CI_FUZZ_SECONDS=0 skips it).
+FUZZ_TARGETS = prescan load passes dot external cli
+FUZZ_REPLAY = $(patsubst %,build/fuzz/replay_%,$(FUZZ_TARGETS))
+FUZZ_BIN = $(patsubst %,build/fuzz/fuzz_%,$(FUZZ_TARGETS))
+CLANG ?= clang
+FUZZ_SAN = -fsanitize=address,undefined -fno-sanitize-recover=all
+FUZZ_CFLAGS = -std=c11 -D_GNU_SOURCE -g -O1 -fno-omit-frame-pointer \
+	$(FUZZ_SAN) -Isrc -Ipasses -Ibuild -Itests/fuzz \
+	$(shell $(PKG_CONFIG) --cflags $(PKGS)) -DONNXFIX_VERSION='"$(VERSION)"'
+FUZZ_LIB_OBJ = $(patsubst %.c,build/fuzz/obj/%.o,$(LIB_SRC)) \
+	build/fuzz/obj/onnx.pb-c.o build/fuzz/obj/opdb_tables.o
+CI_FUZZ_SECONDS ?= 60
+
+build/fuzz/cli_main.o: src/main.c $(GEN_H) $(wildcard src/*.h src/*.def)
+	@mkdir -p build/fuzz
+	$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -Dmain=onnxfix_cli_main \
+		-c -o $@ $<
+
+build/fuzz/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c \
+    tests/fuzz/fuzz.h build/libonnxfix.a build/fuzz/cli_main.o \
+    build/src/batch.o
+	$(CC) $(ALL_CFLAGS) -Itests/fuzz $(LDFLAGS) -o $@ $< \
+		tests/fuzz/replay.c \
+		$(if $(filter cli,$*),build/fuzz/cli_main.o build/src/batch.o) \
+		build/libonnxfix.a $(LIBS)
+
+build/fuzz/obj/%.o: %.c $(GEN_H) $(wildcard src/*.h src/*.def passes/*.h passes/*.def)
+	@mkdir -p $(dir $@)
+	$(CLANG) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+
+build/fuzz/obj/%.o: build/%.c $(GEN_H)
+	@mkdir -p $(dir $@)
+	$(CLANG) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -w -c -o $@ $<
+
+build/fuzz/obj/cli_main.o: src/main.c $(GEN_H)
+	@mkdir -p $(dir $@)
+	$(CLANG) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link \
+		-Dmain=onnxfix_cli_main -c -o $@ $<
+
+build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(FUZZ_LIB_OBJ) \
+    build/fuzz/obj/cli_main.o build/fuzz/obj/src/batch.o
+	$(CLANG) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< \
+		$(if $(filter cli,$*),build/fuzz/obj/cli_main.o \
+		build/fuzz/obj/src/batch.o) \
+		$(FUZZ_LIB_OBJ) $(LIBS)
+
+fuzz: $(FUZZ_BIN)
+
+.SECONDARY: $(FUZZ_LIB_OBJ) build/fuzz/obj/cli_main.o build/fuzz/cli_main.o \
+	build/fuzz/obj/src/batch.o
+
+fuzz-run: fuzz
+	sh tests/fuzz/run.sh $(CI_FUZZ_SECONDS)
+
 # LeakSanitizer: Graphviz's and the font stack's own leaks are not ours.
-check: all $(TEST_BIN)
+check: all $(TEST_BIN) $(FUZZ_REPLAY)
 	LSAN_OPTIONS="suppressions=$(CURDIR)/testdata/dot/lsan.supp:print_suppressions=0" \
-	ONNXFIX_RUNNER="$(RUNNER)" sh tests/run-all.sh $(TEST_BIN)
+	ONNXFIX_RUNNER="$(RUNNER)" CI_FUZZ_SECONDS="$(CI_FUZZ_SECONDS)" \
+		sh tests/run-all.sh $(TEST_BIN)
 
 # Benchmarks (bench/run.sh): onnxfix against the onnx package and ONNX
 # Runtime; bench-large adds the 1.48 GB and 3.2 GB models (4.6 GB of
@@ -152,4 +211,6 @@ clean:
 	rm -rf build onnxfix
 
 .PHONY: all setup demo bench bench-large check golden-update install uninstall clean
+.PHONY: all setup demo bench check golden-update install uninstall clean \
+	fuzz fuzz-run
 .DELETE_ON_ERROR:

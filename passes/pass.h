@@ -52,6 +52,13 @@ struct pass {
 extern const struct pass *const pass_table[];
 const struct pass *pass_lookup(const char *name);
 
+/* Index the model's local functions by "domain\x1fname" into LOCALS
+ * (scratch memory): 0, or -1 when out of budget. */
+int pass_local_functions(struct pass_ctx *ctx, struct hmap *locals);
+/* Is N a call of a local function of LOCALS? */
+bool pass_is_local_function(struct pass_ctx *ctx, const struct hmap *locals,
+    const struct ir_node *n);
+
 /* Report ID at node N (escaping handled). */
 void pass_report_node(struct pass_ctx *ctx, enum diag_id id,
     const struct ir_node *n, const char *fmt, ...)

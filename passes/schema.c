@@ -40,18 +40,6 @@ is_list_type(enum ir_attr_type t)
 }
 
 static bool
-is_local_function(const struct ir_model *m, const struct ir_node *n)
-{
-	size_t i;
-
-	for (i = 0; i < m->nfunctions; i++)
-		if (strcmp(m->functions[i]->name, n->op_type) == 0 &&
-		    strcmp(m->functions[i]->domain, n->domain) == 0)
-			return true;
-	return false;
-}
-
-static bool
 domain_imported(const struct ir_node *n)
 {
 	return ir_node_opset(n) >= 0;
@@ -64,19 +52,28 @@ check_attrs(struct pass_ctx *ctx, const struct ir_node *n,
 	char b[DIAG_ESCAPE_SIZE];
 	bool in_function;
 	const struct ir_graph *top = n->graph;
+	struct hmap seen;
 	size_t i, j;
 
 	while (top->parent != NULL)
 		top = top->parent;
 	in_function = top->kind == IR_GRAPH_FUNCTION;
+	/* Duplicates: a hash map past a few attributes (a hostile node
+	 * may have 10^5 of them). */
+	hmap_init(&seen, &ctx->scratch);
 	for (i = 0; i < n->nattrs; i++) {
 		const struct ir_attr *a = &n->attrs[i];
 		const struct opdb_attr *sa;
+		bool dup = false;
 
-		for (j = 0; j < i; j++)
-			if (strcmp(n->attrs[j].name, a->name) == 0)
-				break;
-		if (j < i) {
+		if (n->nattrs <= 8) {
+			for (j = 0; j < i; j++)
+				if (strcmp(n->attrs[j].name, a->name) == 0)
+					dup = true;
+		} else {
+			dup = hmap_put(&seen, a->name, (void *)a, NULL) == 0;
+		}
+		if (dup) {
 			pass_report_node(ctx, DIAG_S_ATTR_DUP, n, "'%s'",
 			    esc(b, a->name));
 			continue;
@@ -139,7 +136,8 @@ check_arity(struct pass_ctx *ctx, const struct ir_node *n,
 }
 
 static void
-check_node(struct pass_ctx *ctx, const struct ir_node *n)
+check_node(struct pass_ctx *ctx, const struct hmap *locals,
+    const struct ir_node *n)
 {
 	char b[DIAG_ESCAPE_SIZE], c[DIAG_ESCAPE_SIZE];
 	const struct opdb_schema *s;
@@ -156,7 +154,7 @@ check_node(struct pass_ctx *ctx, const struct ir_node *n)
 		    esc(b, n->domain));
 		return;
 	}
-	if (is_local_function(ctx->m, n)) {
+	if (pass_is_local_function(ctx, locals, n)) {
 		check_attrs(ctx, n, NULL);
 		return;
 	}
@@ -199,12 +197,16 @@ static int
 run(struct pass_ctx *ctx)
 {
 	struct ir_graph **graphs;
+	struct hmap locals;
 	size_t n, i, j;
 
+	/* A hash map: a hostile model may have thousands of functions. */
+	if (pass_local_functions(ctx, &locals) < 0)
+		return -1;
 	n = ir_model_graphs(ctx->m, &graphs);
 	for (i = 0; i < n; i++)
 		for (j = 0; j < graphs[i]->nnodes; j++)
-			check_node(ctx, graphs[i]->nodes[j]);
+			check_node(ctx, &locals, graphs[i]->nodes[j]);
 	return 0;
 }
 

@@ -17,9 +17,11 @@
  *	         later node: 'A' from node 1 (Neg)
  */
 #include <inttypes.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "external.h"
 #include "opdb.h"
 #include "pass.h"
 
@@ -36,7 +38,8 @@ check_model(struct pass_ctx *ctx)
 {
 	struct ir_model *m = ctx->m;
 	char b1[DIAG_ESCAPE_SIZE], b2[DIAG_ESCAPE_SIZE];
-	size_t i, j;
+	struct hmap seen;
+	size_t i;
 
 	if (!m->has_ir_version || m->ir_version <= 0)
 		diag_report(ctx->d, DIAG_S_IR_MISSING, "model", NULL);
@@ -49,21 +52,16 @@ check_model(struct pass_ctx *ctx)
 	if (m->has_ir_version && m->ir_version > 0 && m->ir_version < 3 &&
 	    m->nopsets > 0)
 		diag_report(ctx->d, DIAG_S_OPSET_FORBIDDEN, "model", NULL);
+	hmap_init(&seen, &ctx->scratch);
 	for (i = 0; i < m->nopsets; i++) {
 		const char *dom = m->opsets[i].domain;
+		const char *key = ir_domain_is_onnx(dom) ? "" : dom;
 		int lo, hi, last;
 
-		for (j = 0; j < i; j++) {
-			bool same = ir_domain_is_onnx(dom) ?
-			    ir_domain_is_onnx(m->opsets[j].domain) :
-			    strcmp(dom, m->opsets[j].domain) == 0;
-
-			if (same) {
-				diag_report(ctx->d, DIAG_S_OPSET_DUP,
-				    "model", "'%s'", esc(b1, dom));
-				break;
-			}
-		}
+		/* a hash map: a hostile model may import 10^5 domains */
+		if (hmap_put(&seen, key, (void *)dom, NULL) == 0)
+			diag_report(ctx->d, DIAG_S_OPSET_DUP, "model", "'%s'",
+			    esc(b1, dom));
 		if (opdb_domain_range(ir_domain_is_onnx(dom) ? "ai.onnx" : dom,
 		    &lo, &hi, &last) < 0 || !opdb_domain_is_onnx(dom))
 			continue;
@@ -73,14 +71,12 @@ check_model(struct pass_ctx *ctx)
 			    esc(b1, dom[0] ? dom : "ai.onnx"),
 			    m->opsets[i].version, lo, hi);
 	}
+	hmap_init(&seen, &ctx->scratch);
 	for (i = 0; i < m->nmeta; i++)
-		for (j = 0; j < i; j++)
-			if (m->meta[i].key && m->meta[j].key &&
-			    strcmp(m->meta[i].key, m->meta[j].key) == 0) {
-				diag_report(ctx->d, DIAG_S_META_DUP, "model",
-				    "'%s'", esc(b2, m->meta[i].key));
-				break;
-			}
+		if (m->meta[i].key != NULL &&
+		    hmap_put(&seen, m->meta[i].key, &m->meta[i], NULL) == 0)
+			diag_report(ctx->d, DIAG_S_META_DUP, "model", "'%s'",
+			    esc(b2, m->meta[i].key));
 }
 
 static const char *
@@ -100,9 +96,69 @@ describe_producer(const struct ir_value *v, char *buf, size_t size)
  * Check one tensor: type known, dims non-negative and their product
  * representable, exactly one data field, and a data length that matches.
  */
+static const enum diag_id ext_diag[] = {
+	[EXT_OK] = DIAG_S_TENSOR_EXTERNAL,
+	[EXT_LOCATION] = DIAG_S_EXT_LOCATION,
+	[EXT_OPEN] = DIAG_S_EXT_OPEN,
+	[EXT_NOT_REGULAR] = DIAG_S_EXT_NOT_REGULAR,
+	[EXT_HARDLINK] = DIAG_S_EXT_HARDLINK,
+	[EXT_NUMBER] = DIAG_S_EXT_NUMBER,
+	[EXT_RANGE] = DIAG_S_EXT_RANGE,
+	[EXT_LENGTH] = DIAG_S_EXT_LENGTH,
+	[EXT_DUP_KEY] = DIAG_S_EXT_DUP_KEY,
+	[EXT_NO_LOCATION] = DIAG_S_EXT_NO_LOCATION,
+	[EXT_TOO_MANY] = DIAG_S_EXT_TOO_MANY,
+	[EXT_READ] = DIAG_S_EXT_RANGE,
+	[EXT_NO_DIR] = DIAG_S_TENSOR_EXTERNAL,
+	[EXT_NOMEM] = DIAG_S_TENSOR_EXTERNAL,
+};
+
+/*
+ * External data of T: the entries parse, the file opens beneath the
+ * model's directory without links, and the range fits and has exactly
+ * the tensor's size (external.c).  The first problem is reported with the
+ * tensor's name and the location, escaped.
+ */
+static void
+check_external(struct pass_ctx *ctx, const char *where,
+    const struct ir_tensor *t, struct ext_dir *x, uint64_t count)
+{
+	char b[DIAG_ESCAPE_SIZE], l[DIAG_ESCAPE_SIZE], why[160];
+	struct ext_ref r;
+	enum ext_status st;
+	uint64_t want;
+
+	esc(b, t->name);
+	st = ext_parse(t->ext, t->next, &r, why, sizeof(why));
+	esc(l, r.location ? r.location : "");
+	if (r.nunknown > 0)
+		diag_report(ctx->d, DIAG_S_EXT_KEY, where,
+		    "'%s' key '%s'%s", b, esc(why, r.unknown),
+		    r.nunknown > 1 ? " and others" : "");
+	if (st == EXT_OK && ir_elem_bytes(t->elem, count, &want) < 0) {
+		diag_report(ctx->d, DIAG_S_EXT_TYPE, where, "'%s' %s", b,
+		    t->elem == IR_ELEM_STRING ? "string" : "data_type");
+		return;
+	}
+	if (st == EXT_OK)
+		st = ext_open(x, &r, want, NULL, NULL, why, sizeof(why));
+	if (st == EXT_OK)
+		return;
+	if (st == EXT_TOO_MANY) {
+		if (x->full)
+			return;
+		x->full = true;
+	}
+	if (st == EXT_NO_DIR || st == EXT_NOMEM)
+		diag_report(ctx->d, DIAG_S_TENSOR_EXTERNAL, where, "'%s'", b);
+	else
+		diag_report(ctx->d, ext_diag[st], where,
+		    "'%s' location '%s': %s", b, l, why);
+}
+
 static void
 check_tensor(struct pass_ctx *ctx, const char *where,
-    const struct ir_tensor *t)
+    const struct ir_tensor *t, struct ext_dir *x)
 {
 	char b[DIAG_ESCAPE_SIZE];
 	uint64_t count, bytes;
@@ -119,6 +175,8 @@ check_tensor(struct pass_ctx *ctx, const char *where,
 		    "'%s' dims[%d] = %" PRId64, b, bad, t->dims[bad]);
 		return;
 	}
+	if (t->next > 0 && t->storage != IR_DATA_EXTERNAL)
+		diag_report(ctx->d, DIAG_S_EXT_STRAY, where, "'%s'", b);
 	if (t->nfields > 1) {
 		diag_report(ctx->d, DIAG_S_TENSOR_STORAGE, where, "'%s'", b);
 		return;
@@ -174,7 +232,7 @@ check_tensor(struct pass_ctx *ctx, const char *where,
 			    " elements", b, count);
 		break;
 	case IR_DATA_EXTERNAL:
-		diag_report(ctx->d, DIAG_S_TENSOR_EXTERNAL, where, "'%s'", b);
+		check_external(ctx, where, t, x, count);
 		break;
 	}
 }
@@ -211,7 +269,7 @@ check_node_order(struct pass_ctx *ctx, struct ir_graph *g)
 }
 
 static void
-check_graph(struct pass_ctx *ctx, struct ir_graph *g)
+check_graph(struct pass_ctx *ctx, struct ir_graph *g, struct ext_dir *x)
 {
 	struct ir_model *m = ctx->m;
 	char path[IR_PATH_SIZE], b[DIAG_ESCAPE_SIZE];
@@ -280,7 +338,7 @@ check_graph(struct pass_ctx *ctx, struct ir_graph *g)
 		    (v == NULL || !v->is_input))
 			diag_report(ctx->d, DIAG_S_INIT_NOT_INPUT, where,
 			    "'%s'", esc(b, t->name));
-		check_tensor(ctx, where, t);
+		check_tensor(ctx, where, t, x);
 	}
 	check_node_order(ctx, g);
 	for (i = 0; i < g->nnodes; i++) {
@@ -294,60 +352,216 @@ check_graph(struct pass_ctx *ctx, struct ir_graph *g)
 				snprintf(path + strlen(path),
 				    sizeof(path) - strlen(path),
 				    "/attribute '%s'", esc(b, a->name));
-				check_tensor(ctx, path, a->t);
+				check_tensor(ctx, path, a->t, x);
 			}
 		}
 	}
 }
 
-static void
+#define FUNC_MAX 10000	/* ONNX's kMaxModelLocalFunctions */
+#define CALL_DEPTH_MAX 100	/* ONNX's kMaxFunctionCallDepth */
+
+/* "domain\x1fname" in the scratch arena: the key calls resolve by. */
+static const char *
+func_key(struct pass_ctx *ctx, const char *domain, const char *name)
+{
+	return arena_printf(&ctx->scratch, "%s\x1f%s", domain, name);
+}
+
+/*
+ * Local functions: duplicates, their number, recursion (direct, mutual,
+ * through subgraphs) and the depth of call chains.  All of it in
+ * O(functions + calls) with hash maps and two Kahn peels over the call
+ * graph, no recursion: a function that is peeled neither from the
+ * callees' side nor from the callers' side lies on (or between) cycles.
+ */
+static int
 check_functions(struct pass_ctx *ctx)
 {
 	struct ir_model *m = ctx->m;
+	struct arena *a = &ctx->scratch;
 	char b[DIAG_ESCAPE_SIZE], c[DIAG_ESCAPE_SIZE];
-	size_t i, j;
+	struct ir_graph **graphs;
+	struct hmap names, dups;
+	size_t nf = m->nfunctions, ng, i, j, ne = 0, cape = 0, capt = 0;
+	size_t *from = NULL, *to = NULL, *deg, *odeg, *q, *first, *adj;
+	size_t *radj, *rfirst, head, tail;
+	unsigned *depth;
+	bool *self, *peeled;
 
-	for (i = 0; i < m->nfunctions; i++) {
+	if (nf == 0)
+		return 0;
+	if (nf > FUNC_MAX) {
+		diag_report(ctx->d, DIAG_S_FUNC_COUNT, "model",
+		    "%zu functions, limit %d", nf, FUNC_MAX);
+		return 0;
+	}
+	hmap_init(&names, a);
+	hmap_init(&dups, a);
+	for (i = 0; i < nf; i++) {
 		const struct ir_function *f = m->functions[i];
+		const char *k = func_key(ctx, f->domain, f->name);
+		const char *kd = arena_printf(a, "%s\x1f%s", k,
+		    f->overload ? f->overload : "");
 
-		for (j = 0; j < i; j++) {
-			const struct ir_function *e = m->functions[j];
-
-			if (strcmp(f->name, e->name) == 0 &&
-			    strcmp(f->domain, e->domain) == 0 &&
-			    strcmp(f->overload ? f->overload : "",
-			    e->overload ? e->overload : "") == 0) {
-				diag_report(ctx->d, DIAG_S_FUNC_DUP, "model",
-				    "'%s::%s'", esc(b, f->domain),
-				    esc(c, f->name));
-				break;
-			}
+		if (k == NULL || kd == NULL)
+			return -1;
+		switch (hmap_put(&dups, kd, (void *)f, NULL)) {
+		case -1:
+			return -1;
+		case 0:
+			diag_report(ctx->d, DIAG_S_FUNC_DUP, "model",
+			    "'%s::%s'", esc(b, f->domain), esc(c, f->name));
+			break;
 		}
-		if (f->body == NULL)
-			continue;
-		for (j = 0; j < f->body->nnodes; j++) {
-			const struct ir_node *n = f->body->nodes[j];
+		if (hmap_put(&names, k, (void *)(uintptr_t)(i + 1), NULL) < 0)
+			return -1;
+	}
+	/* The call graph: caller index -> callee index, one edge per
+	 * calling node. */
+	self = arena_array(a, nf, sizeof(*self));
+	if (self == NULL)
+		return -1;
+	ng = ir_model_graphs(m, &graphs);
+	for (i = 0; i < ng; i++) {
+		const struct ir_graph *g = graphs[i];
+		size_t caller;
 
-			if (strcmp(n->op_type, f->name) == 0 &&
-			    strcmp(n->domain, f->domain) == 0)
+		if (g->function == NULL)
+			continue;
+		caller = (size_t)(uintptr_t)hmap_get(&names, func_key(ctx,
+		    g->function->domain, g->function->name));
+		if (caller == 0)
+			continue;
+		caller--;
+		for (j = 0; j < g->nnodes; j++) {
+			const struct ir_node *n = g->nodes[j];
+			const char *k = func_key(ctx, n->domain, n->op_type);
+			size_t callee;
+
+			if (k == NULL)
+				return -1;
+			callee = (size_t)(uintptr_t)hmap_get(&names, k);
+			if (callee == 0)
+				continue;
+			callee--;
+			if (callee == caller) {
 				pass_report_node(ctx, DIAG_S_FUNC_RECURSIVE,
-				    n, "'%s'", esc(b, f->name));
+				    n, "'%s'", esc(b, m->functions[caller]->name));
+				self[caller] = true;
+				continue;
+			}
+			if (arena_grow(a, (void **)&from, &cape, ne + 1,
+			    sizeof(*from)) < 0)
+				return -1;
+			if (arena_grow(a, (void **)&to, &capt, ne + 1,
+			    sizeof(*to)) < 0)
+				return -1;
+			from[ne] = caller;
+			to[ne++] = callee;
 		}
 	}
+	/* Adjacency in both directions (counting sort by endpoint). */
+	deg = arena_array(a, nf + 1, sizeof(*deg));
+	odeg = arena_array(a, nf + 1, sizeof(*odeg));
+	first = arena_array(a, nf + 1, sizeof(*first));
+	rfirst = arena_array(a, nf + 1, sizeof(*rfirst));
+	adj = arena_array(a, ne + 1, sizeof(*adj));
+	radj = arena_array(a, ne + 1, sizeof(*radj));
+	q = arena_array(a, nf + 1, sizeof(*q));
+	depth = arena_array(a, nf + 1, sizeof(*depth));
+	peeled = arena_array(a, nf + 1, sizeof(*peeled));
+	if (!deg || !odeg || !first || !rfirst || !adj || !radj || !q ||
+	    !depth || !peeled)
+		return -1;
+	for (i = 0; i < ne; i++) {
+		odeg[from[i]]++;
+		deg[to[i]]++;
+	}
+	for (i = 0; i < nf; i++) {
+		first[i + 1] = first[i] + odeg[i];
+		rfirst[i + 1] = rfirst[i] + deg[i];
+	}
+	{
+		size_t *fill = arena_array(a, nf + 1, sizeof(*fill));
+		size_t *rfill = arena_array(a, nf + 1, sizeof(*rfill));
+
+		if (fill == NULL || rfill == NULL)
+			return -1;
+		for (i = 0; i < ne; i++) {
+			adj[first[from[i]] + fill[from[i]]++] = to[i];
+			radj[rfirst[to[i]] + rfill[to[i]]++] = from[i];
+		}
+	}
+	/* Peel from the callees' side: a function whose callees are all
+	 * done gets depth 1 + their deepest; the order is a topological
+	 * order of the acyclic part. */
+	head = tail = 0;
+	for (i = 0; i < nf; i++)
+		if (odeg[i] == 0 && !self[i])
+			q[tail++] = i;
+	while (head < tail) {
+		size_t f = q[head++];
+
+		peeled[f] = true;
+		depth[f] += 1;
+		if (depth[f] > CALL_DEPTH_MAX && depth[f] - 1 <= CALL_DEPTH_MAX)
+			diag_report(ctx->d, DIAG_S_FUNC_DEPTH, "model",
+			    "'%s': calls %u deep, limit %d",
+			    esc(b, m->functions[f]->name), depth[f],
+			    CALL_DEPTH_MAX);
+		for (j = rfirst[f]; j < rfirst[f + 1]; j++) {
+			size_t caller = radj[j];
+
+			if (depth[caller] < depth[f])
+				depth[caller] = depth[f];
+			if (--odeg[caller] == 0 && !self[caller])
+				q[tail++] = caller;
+		}
+	}
+	if (tail == nf)
+		return 0;
+	/* Peel from the callers' side too; what neither peel reached is
+	 * on a cycle (or between cycles). */
+	head = tail = 0;
+	for (i = 0; i < nf; i++)
+		if (deg[i] == 0 && !self[i] && !peeled[i])
+			q[tail++] = i;
+	for (i = 0; i < nf; i++)
+		if (deg[i] == 0 && !self[i] && peeled[i])
+			q[tail++] = i;
+	while (head < tail) {
+		size_t f = q[head++];
+
+		peeled[f] = true;
+		for (j = first[f]; j < first[f + 1]; j++)
+			if (--deg[adj[j]] == 0 && !self[adj[j]])
+				q[tail++] = adj[j];
+	}
+	for (i = 0; i < nf; i++)
+		if (!peeled[i] && !self[i])
+			diag_report(ctx->d, DIAG_S_FUNC_RECURSIVE, "model",
+			    "'%s' through a cycle of calls",
+			    esc(b, m->functions[i]->name));
+	return 0;
 }
 
 static int
 run(struct pass_ctx *ctx)
 {
+	struct ext_limits lim = { ctx->o->max_external_files,
+	    ctx->o->allow_hardlinks };
 	struct ir_graph **graphs;
+	struct ext_dir x;
 	size_t n, i;
 
 	check_model(ctx);
+	(void)ext_dir_open(&x, ctx->m->path, &lim, ctx->m->budget);
 	n = ir_model_graphs(ctx->m, &graphs);
 	for (i = 0; i < n; i++)
-		check_graph(ctx, graphs[i]);
-	check_functions(ctx);
-	return 0;
+		check_graph(ctx, graphs[i], &x);
+	ext_dir_close(&x);
+	return check_functions(ctx);
 }
 
 const struct pass pass_structure = {

@@ -239,18 +239,6 @@ domain_info(const char *domain)
 	    sizeof(known_domains[0]), cmp_domain_info);
 }
 
-static bool
-is_local_function(const struct ir_model *m, const struct ir_node *n)
-{
-	size_t i;
-
-	for (i = 0; i < m->nfunctions; i++)
-		if (strcmp(m->functions[i]->name, n->op_type) == 0 &&
-		    strcmp(m->functions[i]->domain, n->domain) == 0)
-			return true;
-	return false;
-}
-
 /* Does any table know (DOMAIN, OP)? */
 static bool
 known_anywhere(const char *domain, const char *op)
@@ -329,18 +317,21 @@ memo_equal(const struct memo *a, const struct memo *b)
 	    memcmp(a->types, b->types, a->ntypes * sizeof(a->types[0])) == 0;
 }
 
-static void classify_node(const struct ir_model *m, struct ninfo *ni);
+static void classify_node(struct pass_ctx *ctx, const struct hmap *locals,
+    struct ninfo *ni);
 
 static void
-classify(const struct ir_model *m, struct ninfo *ni, struct memo *memo)
+classify(struct pass_ctx *ctx, const struct hmap *locals, struct ninfo *ni,
+    struct memo *memo)
 {
+	const struct ir_model *m = ctx->m;
 	struct memo key;
 	size_t slot;
 
 	ni->opset = ir_node_opset(ni->n);
 	if (m->nfunctions > 0 || !memo_key(ni->n, ni->opset, false, &key,
 	    &slot)) {
-		classify_node(m, ni);
+		classify_node(ctx, locals, ni);
 		return;
 	}
 	if (memo_equal(&memo[slot], &key)) {
@@ -348,14 +339,15 @@ classify(const struct ir_model *m, struct ninfo *ni, struct memo *memo)
 		ni->s = memo[slot].s;
 		return;
 	}
-	classify_node(m, ni);
+	classify_node(ctx, locals, ni);
 	key.value = (int)ni->cls;
 	key.s = ni->s;
 	memo[slot] = key;
 }
 
 static void
-classify_node(const struct ir_model *m, struct ninfo *ni)
+classify_node(struct pass_ctx *ctx, const struct hmap *locals,
+    struct ninfo *ni)
 {
 	const struct ir_node *n = ni->n;
 
@@ -365,7 +357,7 @@ classify_node(const struct ir_model *m, struct ninfo *ni)
 		ni->cls = NC_INVALID;
 		return;
 	}
-	if (m->nfunctions > 0 && is_local_function(m, n)) {
+	if (pass_is_local_function(ctx, locals, n)) {
 		ni->cls = NC_FUNCTION;
 		return;
 	}
@@ -1144,6 +1136,7 @@ run(struct pass_ctx *ctx)
 	struct tstate ts[ONNXFIX_MAX_TARGETS];
 	size_t ng, n = 0, i, j, k, *parent;
 	struct memo *memo;
+	struct hmap locals;
 	char b[DIAG_ESCAPE_SIZE], c[DIAG_ESCAPE_SIZE];
 
 	ng = ir_model_graphs(ctx->m, &graphs);
@@ -1156,10 +1149,13 @@ run(struct pass_ctx *ctx)
 	if (infos == NULL || memo == NULL)
 		return -1;
 	memset(memo, 0, MEMO_SLOTS * sizeof(*memo));
+	/* A hash map: a hostile model may have thousands of functions. */
+	if (pass_local_functions(ctx, &locals) < 0)
+		return -1;
 	for (i = 0, k = 0; i < ng; i++)
 		for (j = 0; j < graphs[i]->nnodes; j++, k++) {
 			infos[k].n = graphs[i]->nodes[j];
-			classify(ctx->m, &infos[k], memo);
+			classify(ctx, &locals, &infos[k], memo);
 		}
 	for (i = 0; i < n; i++) {
 		const struct ir_node *nd = infos[i].n;

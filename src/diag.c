@@ -125,20 +125,74 @@ diag_level_name(enum diag_level level)
 	return "?";
 }
 
+/* Append S to LINE[*POS] (the line holds CAP bytes), at most MAX bytes
+ * of it: a longer S keeps its head and tail around "...". */
+static void
+put_cut(char *line, size_t cap, size_t *pos, const char *s, size_t max)
+{
+	size_t n = strlen(s), head;
+
+	if (max > cap - 1 - *pos)
+		max = cap - 1 - *pos;
+	if (n <= max) {
+		memcpy(line + *pos, s, n);
+		*pos += n;
+	} else if (max >= 8) {
+		head = (max - 3) / 2;
+		memcpy(line + *pos, s, head);
+		memcpy(line + *pos + head, "...", 3);
+		memcpy(line + *pos + head + 3, s + n - (max - 3 - head),
+		    max - 3 - head);
+		*pos += max;
+	}
+	line[*pos] = '\0';
+}
+
 void
 diag_print(FILE *fp, const char *file, const struct diag *d)
 {
 	const struct diag_info *info = &diag_table[d->id];
-	char buf[DIAG_ESCAPE_SIZE];
+	char buf[DIAG_ESCAPE_SIZE], line[DIAG_LINE_MAX], mid[160];
+	const char *detail = d->detail != NULL ? d->detail : "";
+	size_t pos = 0, room, fl, ll, dl;
 
-	fprintf(fp, "onnxfix: %s: ", diag_escape_str(buf, sizeof(buf), file));
-	if (d->loc[0] != '\0')
-		fprintf(fp, "%s: ", d->loc);
-	fprintf(fp, "%s %s: %s", diag_level_name(info->level), info->code,
-	    info->text);
-	if (d->detail != NULL && d->detail[0] != '\0')
-		fprintf(fp, ": %s", d->detail);
-	fputc('\n', fp);
+	/* One line of at most DIAG_LINE_MAX bytes, newline included: the
+	 * level, code and text always whole; file, location and detail
+	 * share the rest, each cut in the middle if it must be. */
+	snprintf(mid, sizeof(mid), "%s %s: %s", diag_level_name(info->level),
+	    info->code, info->text);
+	diag_escape_str(buf, sizeof(buf), file);
+	room = DIAG_LINE_MAX - 1 - strlen("onnxfix: : ") - strlen(mid) -
+	    (d->loc[0] != '\0' ? 2 : 0) - (detail[0] != '\0' ? 2 : 0);
+	fl = strlen(buf);
+	ll = strlen(d->loc);
+	dl = strlen(detail);
+	if (fl + ll + dl > room) {
+		size_t share = room / 3;
+
+		if (fl > share && ll + dl + share <= room)
+			fl = room - ll - dl;
+		else if (fl > share)
+			fl = share;
+		if (ll > share && fl + dl + share <= room)
+			ll = room - fl - dl;
+		else if (ll > share)
+			ll = share;
+		dl = room - fl - ll;
+	}
+	put_cut(line, sizeof(line), &pos, "onnxfix: ", 9);
+	put_cut(line, sizeof(line), &pos, buf, fl);
+	put_cut(line, sizeof(line), &pos, ": ", 2);
+	if (d->loc[0] != '\0') {
+		put_cut(line, sizeof(line), &pos, d->loc, ll);
+		put_cut(line, sizeof(line), &pos, ": ", 2);
+	}
+	put_cut(line, sizeof(line), &pos, mid, strlen(mid));
+	if (detail[0] != '\0') {
+		put_cut(line, sizeof(line), &pos, ": ", 2);
+		put_cut(line, sizeof(line), &pos, detail, dl);
+	}
+	fprintf(fp, "%s\n", line);
 }
 
 const struct diag_info *

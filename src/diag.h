@@ -68,7 +68,11 @@ int diag_vreport(struct diag_list *l, enum diag_id id, const char *loc,
 int diag_worst(const struct diag_list *l);
 /* Number of diagnostics with id ID. */
 size_t diag_count(const struct diag_list *l, enum diag_id id);
-/* Print one diagnostic in the standard format; FILE is escaped here. */
+/* Print one diagnostic in the standard format; FILE is escaped here.
+ * The line is at most DIAG_LINE_MAX bytes, newline included: file,
+ * location and detail are cut in the middle ("...") when needed, the
+ * level, code and text never. */
+#define DIAG_LINE_MAX 512
 void diag_print(FILE *fp, const char *file, const struct diag *d);
 const char *diag_level_name(enum diag_level level);
 /* Look up a code ("S211") or enum name; NULL when unknown. */

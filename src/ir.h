@@ -120,6 +120,11 @@ struct ir_vinfo {
 	const void *orig;
 };
 
+struct ir_meta {
+	const char *key;
+	const char *value;
+};
+
 enum ir_storage {
 	IR_DATA_NONE,		/* no data field set */
 	IR_DATA_RAW,		/* raw_data: data/size below */
@@ -152,6 +157,10 @@ struct ir_tensor {
 	int nfields;		/* data fields present (>1 is malformed) */
 	const void *orig;	/* source TensorProto */
 	bool dirty;
+	/* external_data entries (key/value), whatever data_location says;
+	 * a dirty IR_DATA_EXTERNAL tensor is written with exactly these */
+	struct ir_meta *ext;
+	size_t next;
 };
 
 struct ir_use {
@@ -265,10 +274,6 @@ struct ir_opset {
 	const void *orig;
 };
 
-struct ir_meta {
-	const char *key;
-	const char *value;
-};
 
 struct ir_function {
 	const char *name;

@@ -30,6 +30,8 @@ onnxfix_options_default(struct onnxfix_options *o)
 	o->max_graph_depth = 32;
 	o->max_type_depth = 32;
 	o->max_repeat = 64;
+	o->max_external_files = 4096;
+	o->size_threshold = 1024;
 	o->verify = true;
 }
 
@@ -185,6 +187,19 @@ conv_tensor(struct loader *L, const Onnx__TensorProto *tp)
 	if (tp->has_data_location &&
 	    tp->data_location == ONNX__TENSOR_PROTO__DATA_LOCATION__EXTERNAL)
 		t->storage = IR_DATA_EXTERNAL;
+	if (tp->n_external_data > 0) {	/* checked in external.c */
+		size_t i;
+
+		t->ext = arena_array(&L->m->arena, tp->n_external_data,
+		    sizeof(*t->ext));
+		if (t->ext == NULL)
+			return NULL;
+		t->next = tp->n_external_data;
+		for (i = 0; i < t->next; i++) {
+			t->ext[i].key = tp->external_data[i]->key;
+			t->ext[i].value = tp->external_data[i]->value;
+		}
+	}
 	return t;
 }
 
@@ -755,7 +770,7 @@ onnxfix_load_buffer(const uint8_t *buf, size_t len, const char *name,
 	}
 	limit = o->mem_budget;
 	if (limit == 0) {
-		limit = (64u << 20) + 48 * (uint64_t)len;
+		limit = (64u << 20) + 64 * (uint64_t)len;
 		if (limit > (8ull << 30))
 			limit = 8ull << 30;
 	}

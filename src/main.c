@@ -220,6 +220,10 @@ enum {
 	OPT_MAX_NODES,
 	OPT_NO_SCOPES,
 	OPT_DOT_DIFF,
+	OPT_EXTERNAL_DATA,
+	OPT_SIZE_THRESHOLD,
+	OPT_ALLOW_HARDLINKS,
+	OPT_MAX_EXTERNAL_FILES,
 };
 
 static const struct option long_opts[] = {
@@ -259,6 +263,11 @@ static const struct option long_opts[] = {
 	{ "max-nodes", required_argument, NULL, OPT_MAX_NODES },
 	{ "no-scopes", no_argument, NULL, OPT_NO_SCOPES },
 	{ "dot-diff", required_argument, NULL, OPT_DOT_DIFF },
+	{ "external-data", required_argument, NULL, OPT_EXTERNAL_DATA },
+	{ "size-threshold", required_argument, NULL, OPT_SIZE_THRESHOLD },
+	{ "allow-hardlinks", no_argument, NULL, OPT_ALLOW_HARDLINKS },
+	{ "max-external-files", required_argument, NULL,
+	  OPT_MAX_EXTERNAL_FILES },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -399,7 +408,9 @@ cmd_check(struct cli *c, int argc, char **argv)
 	}
 	if (k.n == 0) {
 		batch_free(k.paths, k.n);
-		fprintf(stderr, "onnxfix: no *.onnx models found\n");
+		fprintf(stderr, "onnxfix: %s: no *.onnx models found\n",
+		    argc == 1 ? diag_escape_str(b, sizeof(b), argv[0]) :
+		    "the inputs");
 		return EXIT_INPUT;
 	}
 	if ((i = report_open(c, &r, "check")) >= 0) {
@@ -881,9 +892,11 @@ command_help(const struct command *cmd)
 	    "  --max-size BYTES         refuse larger inputs "
 	    "(default 2G-1)\n"
 	    "  --mem-budget BYTES       memory budget (default "
-	    "64M + 48 x input)\n"
+	    "64M + 64 x input)\n"
 	    "  --max-depth N            message nesting limit (100)\n"
-	    "  --max-graph-depth N      subgraph nesting limit (32)\n");
+	    "  --max-graph-depth N      subgraph nesting limit (32)\n"
+	    "  --allow-hardlinks        accept hard-linked external data\n"
+	    "  --max-external-files N   distinct external files (4096)\n");
 	if (strcmp(cmd->name, "check") == 0)
 		printf("  --fail-on LEVEL          exit 1 at this level: "
 		    "note, warning, error (default), never\n"
@@ -902,7 +915,11 @@ command_help(const struct command *cmd)
 		    "  --passes LIST, --skip LIST  choose passes "
 		    "(onnxfix passes)\n"
 		    "  --dry-run                report, write nothing\n"
-		    "  --no-sync                do not fsync large outputs\n");
+		    "  --no-sync                do not fsync large outputs\n"
+		    "  --external-data FILE     weights into FILE beside "
+		    "the output\n"
+		    "  --size-threshold BYTES   smaller tensors stay inline "
+		    "(1K)\n");
 	if (strcmp(cmd->name, "dot") == 0)
 		printf("  -o, --output FILE        output file "
 		    "(default stdout)\n"
@@ -1101,6 +1118,22 @@ main(int argc, char **argv)
 			break;
 		case OPT_DOT_DIFF:
 			c.dot_diff = optarg;
+			break;
+		case OPT_EXTERNAL_DATA:
+			c.o.external_data = optarg;
+			break;
+		case OPT_SIZE_THRESHOLD:
+			if (parse_size(optarg, &c.o.size_threshold) < 0)
+				return usage_error(cmd->name,
+				    "bad size", optarg);
+			break;
+		case OPT_ALLOW_HARDLINKS:
+			c.o.allow_hardlinks = true;
+			break;
+		case OPT_MAX_EXTERNAL_FILES:
+			if (parse_uint(optarg, &c.o.max_external_files) < 0)
+				return usage_error(cmd->name,
+				    "bad count", optarg);
 			break;
 		case OPT_TARGET: {
 			/* Repeatable and comma-separated. */

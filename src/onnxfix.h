@@ -79,11 +79,17 @@ enum onnxfix_layout {
 struct onnxfix_options {
 	/* Loading limits (hostile input). */
 	uint64_t max_file_bytes;	/* default 2 GiB - 1 */
-	uint64_t mem_budget;		/* 0: min(64 MiB + 48 x input, 8 GiB) */
+	uint64_t mem_budget;		/* 0: min(64 MiB + 64 x input, 8 GiB) */
 	unsigned max_depth;		/* message nesting, default 100 */
 	unsigned max_graph_depth;	/* subgraph nesting, default 32 */
 	unsigned max_type_depth;	/* TypeProto nesting, default 32 */
 	unsigned max_repeat;		/* singular field repeats, default 64 */
+	/* External data (external.h). */
+	unsigned max_external_files;	/* distinct files, default 4096 */
+	bool allow_hardlinks;		/* accept st_nlink > 1 */
+	const char *external_data;	/* fix: write weights to this file
+					 * beside the output; NULL: inline */
+	uint64_t size_threshold;	/* smaller tensors stay inline, 1024 */
 	/* Passes: comma-separated pass names; NULL means the default set. */
 	const char *passes;
 	const char *skip;

@@ -29,6 +29,35 @@ pass_lookup(const char *name)
 	return NULL;
 }
 
+int
+pass_local_functions(struct pass_ctx *ctx, struct hmap *locals)
+{
+	size_t i;
+
+	hmap_init(locals, &ctx->scratch);
+	for (i = 0; i < ctx->m->nfunctions; i++) {
+		const struct ir_function *f = ctx->m->functions[i];
+		const char *k = arena_printf(&ctx->scratch, "%s\x1f%s",
+		    f->domain, f->name);
+
+		if (k == NULL || hmap_put(locals, k, (void *)f, NULL) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+bool
+pass_is_local_function(struct pass_ctx *ctx, const struct hmap *locals,
+    const struct ir_node *n)
+{
+	const char *k;
+
+	if (locals->n == 0)
+		return false;
+	k = arena_printf(&ctx->scratch, "%s\x1f%s", n->domain, n->op_type);
+	return k != NULL && hmap_get(locals, k) != NULL;
+}
+
 void
 pass_report_node(struct pass_ctx *ctx, enum diag_id id,
     const struct ir_node *n, const char *fmt, ...)

@@ -21,6 +21,7 @@
 
 #include "onnx.pb-c.h"
 #include "onnxfix.h"
+#include "external.h"
 #include "prescan.h"
 #include "stream.h"
 #include "xdata.h"
@@ -126,6 +127,42 @@ build_vinfo(struct saver *S, const struct ir_vinfo *s)
 	return vi;
 }
 
+/* Data location and external_data entries of a rewritten tensor. */
+static int
+build_external(struct saver *S, const struct ir_tensor *t,
+    Onnx__TensorProto *tp)
+{
+	size_t i;
+
+	tp->has_data_location = 0;
+	tp->data_location = ONNX__TENSOR_PROTO__DATA_LOCATION__DEFAULT;
+	tp->n_external_data = 0;
+	tp->external_data = NULL;
+	if (t->storage != IR_DATA_EXTERNAL)
+		return 0;
+	tp->has_raw_data = 0;
+	tp->raw_data.len = 0;
+	tp->has_data_location = 1;
+	tp->data_location = ONNX__TENSOR_PROTO__DATA_LOCATION__EXTERNAL;
+	tp->external_data = arena_array(&S->a, t->next + 1,
+	    sizeof(*tp->external_data));
+	if (tp->external_data == NULL)
+		return -1;
+	for (i = 0; i < t->next; i++) {
+		Onnx__StringStringEntryProto *e = NEW(S,
+		    Onnx__StringStringEntryProto,
+		    ONNX__STRING_STRING_ENTRY_PROTO__INIT);
+
+		if (e == NULL)
+			return -1;
+		e->key = (char *)t->ext[i].key;
+		e->value = (char *)t->ext[i].value;
+		tp->external_data[i] = e;
+	}
+	tp->n_external_data = t->next;
+	return 0;
+}
+
 static Onnx__TensorProto *
 build_tensor(struct saver *S, const struct ir_tensor *t, const char *name)
 {
@@ -139,7 +176,9 @@ build_tensor(struct saver *S, const struct ir_tensor *t, const char *name)
 		return NULL;
 	if (o != NULL)
 		*tp = *o;
-	tp->name = (char *)name;
+	/* An absent name stays absent. */
+	if (o == NULL || o->name != NULL || name[0] != '\0')
+		tp->name = (char *)name;
 	if (t->dirty || o == NULL) {
 		tp->has_data_type = 1;
 		tp->data_type = t->elem;
@@ -150,6 +189,8 @@ build_tensor(struct saver *S, const struct ir_tensor *t, const char *name)
 		tp->has_raw_data = 1;
 		tp->raw_data.data = (uint8_t *)t->data;
 		tp->raw_data.len = t->size;
+		if (build_external(S, t, tp) < 0)
+			return NULL;
 	}
 	return tp;
 }
@@ -637,23 +678,97 @@ fail:
 	return ONNXFIX_EIO;
 }
 
+/*
+ * Sum the byte sizes of M's external tensors into *BYTES (UINT64_MAX when
+ * one is unknown).  Returns false when M has none.
+ */
+static bool
+external_total(struct ir_model *m, uint64_t *bytes)
+{
+	struct ir_graph **gs;
+	size_t n, i, j, k;
+	bool any = false;
+	uint64_t b;
+
+	*bytes = 0;
+	n = ir_model_graphs(m, &gs);
+	for (i = 0; i < n; i++) {
+		struct ir_graph *g = gs[i];
+
+		for (j = 0; j < g->ninits + g->nnodes; j++) {
+			size_t na = j < g->ninits ? 1 :
+			    g->nodes[j - g->ninits]->nattrs;
+
+			for (k = 0; k < na; k++) {
+				struct ir_tensor *t = j < g->ninits ?
+				    g->inits[j] :
+				    g->nodes[j - g->ninits]->attrs[k].t;
+
+				if (t == NULL || t->storage != IR_DATA_EXTERNAL)
+					continue;
+				any = true;
+				if (ext_tensor_bytes(t, &b) < 0 ||
+				    b > UINT64_MAX - *bytes)
+					*bytes = UINT64_MAX;
+				else
+					*bytes += b;
+			}
+		}
+	}
+	return any;
+}
+
 enum onnxfix_status
 onnxfix_save(struct ir_model *m, const char *path,
     const struct onnxfix_options *o, struct diag_list *d)
 {
+	struct onnxfix_options defaults;
+	struct ext_pending ext;
 	enum onnxfix_status rc;
 	uint8_t *buf;
 	size_t len;
 
-	/* Weights in external files go along first (xdata.h). */
-	if ((rc = xdata_copy(m, path, o, d)) != ONNXFIX_OK)
-		return rc;
-	if (stream_wanted(m, path))
-		return stream_save(m, path, o, d);
-	rc = onnxfix_encode(m, d, &buf, &len);
+	if (o == NULL) {
+		onnxfix_options_default(&defaults);
+		o = &defaults;
+	}
+	/*
+	 * Without --external-data, a model whose weights live in external
+	 * files is written back with them inline when the whole fits in one
+	 * protobuf; over that (models past 2 GiB) the weights stay external
+	 * and their files go along to the output's directory (xdata.h).
+	 * A model with no external data is streamed (stream.h).
+	 */
+	if (o->external_data == NULL) {
+		uint64_t ext_bytes;
+
+		if (!external_total(m, &ext_bytes) ||
+		    ext_bytes > 2147483647u - (m->file_size < 2147483647u ?
+		    m->file_size : 2147483647u)) {
+			if ((rc = xdata_copy(m, path, o, d)) != ONNXFIX_OK)
+				return rc;
+			if (stream_wanted(m, path))
+				return stream_save(m, path, o, d);
+			rc = onnxfix_encode(m, d, &buf, &len);
+			if (rc == ONNXFIX_OK)
+				rc = onnxfix_write_file(path, buf, len, d);
+			free(buf);
+			return rc;
+		}
+	}
+	/* External data is read back in, or written beside PATH. */
+	rc = ext_prepare_save(m, path, o, d, &ext);
 	if (rc != ONNXFIX_OK)
 		return rc;
-	rc = onnxfix_write_file(path, buf, len, d);
+	rc = onnxfix_encode(m, d, &buf, &len);
+	if (rc == ONNXFIX_OK && ext_publish(&ext, d) < 0)
+		rc = ONNXFIX_EIO;
+	if (rc == ONNXFIX_OK)
+		rc = onnxfix_write_file(path, buf, len, d);
+	if (rc != ONNXFIX_OK)
+		ext_abandon(&ext);
+	else
+		ext_finish(&ext);
 	free(buf);
 	return rc;
 }

@@ -40,10 +40,22 @@ for t in "$@"; do
 done
 for s in tests/run-golden.sh tests/cli.sh tests/check-docs.sh tests/report.sh \
     tests/shapes-onnx.sh tests/target.sh tests/dot.sh tests/diff.sh \
+    tests/hostile/run.sh tests/fuzz/replay.sh \
     tests/verify.sh; do
 	sh "$s" >"$out" 2>&1
 	cat "$out"
 	tally "$out" "$s"
 done
+# A bounded fuzz run when clang is there (CI_FUZZ_SECONDS, 0 skips).
+if command -v "${CLANG:-clang}" >/dev/null 2>&1 &&
+    [ "${CI_FUZZ_SECONDS:-60}" -gt 0 ]; then
+	if make -s fuzz >"$out" 2>&1; then
+		sh tests/fuzz/run.sh "${CI_FUZZ_SECONDS:-60}" >"$out" 2>&1
+	else
+		echo "fuzz: 0 passed, 1 failed (make fuzz)" >>"$out"
+	fi
+	cat "$out"
+	tally "$out" tests/fuzz/run.sh
+fi
 echo "check: $total_pass passed, $total_fail failed"
 [ "$total_fail" -eq 0 ]

@@ -11,7 +11,7 @@ set -eu
 BUILD="make gcc pkg-config libc6-dev libprotobuf-c-dev protobuf-c-compiler
 libgraphviz-dev graphviz libcmocka-dev libjansson-dev libxxhash-dev"
 TEST="protobuf-compiler mandoc libonnx-testdata python3-onnx python3-numpy
-python3-jsonschema"
+python3-jsonschema clang libclang-rt-14-dev"
 # Node.js may come from elsewhere (NodeSource); only ask Debian when the
 # commands are missing.
 command -v node >/dev/null 2>&1 || TEST="$TEST nodejs"

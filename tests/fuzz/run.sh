@@ -1,0 +1,51 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+#
+# A bounded libFuzzer run of every target (make fuzz-run; make check runs
+# it when clang is present): SECONDS for each loader target (prescan,
+# load), a quarter of it for the others, from the committed corpus
+# (testdata/fuzz/TARGET/, not modified: new inputs go to a temporary
+# directory).  Flags as in the hardening plan: -timeout=2 (no input may
+# take more than 1 s; 2 s leaves room for a loaded machine),
+# -rss_limit_mb=1024, -max_len=1048576.  Any crash, leak, timeout or
+# out-of-memory fails; the input is kept in build/fuzz/artifacts/ to be
+# committed under testdata/fuzz/TARGET/ with a regression test.
+#
+#   sh tests/fuzz/run.sh [SECONDS]       (default 60; 0 skips)
+set -u
+S=${1:-60}
+pass=0
+fail=0
+if [ "$S" -eq 0 ]; then
+	echo "fuzz: 0 passed, 0 failed (CI_FUZZ_SECONDS=0)"
+	exit 0
+fi
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT INT TERM
+mkdir -p build/fuzz/artifacts
+for t in prescan load passes dot external cli; do
+	case $t in
+	prescan|load) secs=$S ;;
+	*) secs=$((S / 4 > 0 ? S / 4 : 1)) ;;
+	esac
+	mkdir -p "$T/$t"
+	dict=""
+	[ -f "tests/fuzz/$t.dict" ] && dict="-dict=tests/fuzz/$t.dict"
+	[ -f tests/fuzz/onnx.dict ] && [ -z "$dict" ] && [ "$t" != external ] &&
+	    dict="-dict=tests/fuzz/onnx.dict"
+	if "build/fuzz/fuzz_$t" -max_total_time="$secs" -timeout=2 \
+	    -rss_limit_mb=1024 -max_len=1048576 -print_final_stats=1 \
+	    -artifact_prefix="build/fuzz/artifacts/$t-" $dict \
+	    "$T/$t" "testdata/fuzz/$t" >"$T/log" 2>&1; then
+		execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$T/log")
+		echo "fuzz $t: ${secs}s, ${execs:-?} executions, no finding"
+		pass=$((pass + 1))
+	else
+		echo "FAIL: fuzz $t: see build/fuzz/artifacts/"
+		grep -E 'ERROR|SUMMARY|fuzz: |Test unit written' "$T/log" |
+		    head -8 | sed 's/^/  | /'
+		fail=$((fail + 1))
+	fi
+done
+echo "fuzz: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
