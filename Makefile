@@ -119,8 +119,9 @@ endif
 # Fuzzing (tests/fuzz, README "Fuzzing").  The replay drivers are built
 # with $(CC) and run over testdata/fuzz/TARGET/ by make check; the
 # libFuzzer binaries need clang (make fuzz) and run for CI_FUZZ_SECONDS
-# per loader target (make fuzz-run, also part of make check when clang
-# is present; CI_FUZZ_SECONDS=0 skips it).
+# per loader target (make fuzz-run); make check, when clang is present,
+# runs them for a fixed number of executions from a fixed seed
+# (CI_FUZZ_SECONDS=0 skips it).
 FUZZ_TARGETS = prescan load passes dot external cli
 FUZZ_REPLAY = $(patsubst %,build/fuzz/replay_%,$(FUZZ_TARGETS))
 FUZZ_BIN = $(patsubst %,build/fuzz/fuzz_%,$(FUZZ_TARGETS))

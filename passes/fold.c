@@ -65,21 +65,6 @@ elem_int(int32_t e)
 	return false;
 }
 
-static double
-half_to_double(uint16_t h)
-{
-	unsigned e = (h >> 10) & 0x1f, m = h & 0x3ff;
-	double v;
-
-	if (e == 0)
-		v = ldexp(m, -24);
-	else if (e == 31)
-		v = m ? NAN : INFINITY;
-	else
-		v = ldexp(m + 1024, (int)e - 25);
-	return (h & 0x8000) ? -v : v;
-}
-
 /* Element I of T as a double or int64 (by ISINT); -1 when unreadable. */
 static int
 get_elem(const struct ir_tensor *t, size_t i, bool isint, double *f,
@@ -98,7 +83,7 @@ get_elem(const struct ir_tensor *t, size_t i, bool isint, double *f,
 		case IR_ELEM_FLOAT16: {
 			uint16_t h;
 			memcpy(&h, p, 2);
-			d = half_to_double(h);
+			d = ir_half_to_double(h);
 			break;
 		}
 		case IR_ELEM_BFLOAT16: {
@@ -136,7 +121,7 @@ get_elem(const struct ir_tensor *t, size_t i, bool isint, double *f,
 			d = ((const double *)t->typed)[i];
 			break;
 		case IR_ELEM_FLOAT16:
-			d = half_to_double((uint16_t)((const int32_t *)
+			d = ir_half_to_double((uint16_t)((const int32_t *)
 			    t->typed)[i]);
 			break;
 		case IR_ELEM_INT64:
@@ -1078,7 +1063,7 @@ fold_node(struct pass_ctx *ctx, struct ir_node *n, int64_t opset)
 {
 	struct arena *ar = &ctx->scratch;
 	struct ir_graph *g = n->graph;
-	struct ir_value *y = n->outputs[0];
+	struct ir_value *y;
 	struct cval *in, out;
 	struct ir_tensor *t, **inits;
 	char b1[DIAG_ESCAPE_SIZE], dims[128];
@@ -1087,8 +1072,10 @@ fold_node(struct pass_ctx *ctx, struct ir_node *n, int64_t opset)
 	size_t nin = n->ninputs, i, len;
 	int rc = 0, k;
 
-	if (!foldable_op(n))
+	/* A malformed node may have no output at all. */
+	if (!foldable_op(n) || n->noutputs == 0 || n->outputs[0] == NULL)
 		return 0;
+	y = n->outputs[0];
 	/* Absent trailing optionals only. */
 	while (nin > 0 && n->inputs[nin - 1] == NULL)
 		nin--;

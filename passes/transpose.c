@@ -86,7 +86,11 @@ shape_of(struct tp *t, const struct ir_value *v, struct pshape *s)
 static bool
 is_transpose(const struct ir_node *n)
 {
-	return n != NULL && !n->dead && perm_op(n, "Transpose");
+	/* A malformed Transpose (S225/S226: no input or output) is left
+	 * alone. */
+	return n != NULL && !n->dead && perm_op(n, "Transpose") &&
+	    n->ninputs >= 1 && n->inputs[0] != NULL && n->noutputs >= 1 &&
+	    n->outputs[0] != NULL;
 }
 
 /* The perm of live Transpose N (rank from its input when defaulted). */
@@ -1411,6 +1415,17 @@ run_graph(struct pass_ctx *ctx, struct ir_graph *g)
 	int round;
 	bool any;
 
+	/* A graph with a cycle (S214) has no order to push along: a
+	 * Transpose pushed round the cycle would come back forever. */
+	if (g->nnodes > 1) {
+		struct ir_node **order, *cycle = NULL;
+
+		order = arena_array(&ctx->scratch, g->nnodes, sizeof(*order));
+		if (order == NULL)
+			return -1;
+		if (ir_graph_toposort(g, order, &cycle) != 0)
+			return cycle != NULL ? 0 : -1;
+	}
 	memset(&t, 0, sizeof(t));
 	t.ctx = ctx;
 	t.m = ctx->m;

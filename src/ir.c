@@ -6,6 +6,7 @@
  * stack.
  */
 #include <inttypes.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -92,18 +93,18 @@ ir_elem_bytes(int32_t elem, uint64_t count, uint64_t *bytes)
 	return 0;
 }
 
-static double
-half_to_double(uint16_t h)
+double
+ir_half_to_double(uint16_t h)
 {
 	unsigned e = (h >> 10) & 0x1f, m = h & 0x3ff;
 	double v;
 
 	if (e == 0)
-		v = m / 1024.0 / 16384.0;
+		v = ldexp(m, -24);
 	else if (e == 31)
-		v = m ? 0.0 / 0.0 : 1.0 / 0.0;
+		v = m ? NAN : INFINITY;
 	else
-		v = (1.0 + m / 1024.0) * (double)(1u << e) / 32768.0;
+		v = ldexp(m + 1024, (int)e - 25);
 	return (h & 0x8000) ? -v : v;
 }
 
@@ -180,7 +181,7 @@ typed_get_f64(const struct ir_tensor *t, uint64_t i, double *out)
 		*out = ((const int32_t *)t->typed)[i];
 		return 0;
 	case IR_ELEM_FLOAT16:
-		*out = half_to_double(
+		*out = ir_half_to_double(
 		    (uint16_t)((const int32_t *)t->typed)[i]);
 		return 0;
 	case IR_ELEM_BFLOAT16: {
@@ -224,7 +225,7 @@ ir_tensor_get_f64(const struct ir_tensor *t, uint64_t i, double *out)
 	case IR_ELEM_FLOAT16: {
 		uint16_t h;
 		memcpy(&h, p, 2);
-		*out = half_to_double(h);
+		*out = ir_half_to_double(h);
 		return 0;
 	}
 	case IR_ELEM_BFLOAT16: {

@@ -316,6 +316,8 @@ struct ir_model {
 	void (*release)(struct ir_model *);	/* frees pb and file */
 };
 
+/* The value of an IEEE binary16 bit pattern. */
+double ir_half_to_double(uint16_t h);
 /* TensorProto field number that holds ELEM's values when they are not in
  * raw_data: 4 float_data, 5 int32_data, 6 string_data, 7 int64_data,
  * 10 double_data, 11 uint64_data.  A reader of ir_tensor.typed must check

@@ -12,7 +12,16 @@
 # committed under testdata/fuzz/TARGET/ with a regression test.
 #
 #   sh tests/fuzz/run.sh [SECONDS]       (default 60; 0 skips)
+#   sh tests/fuzz/run.sh --runs          (make check: a fixed number of
+#                                         executions from seed 1 per target,
+#                                         so a run gives the same verdict
+#                                         on every machine and load)
 set -u
+runs=0
+if [ "${1:-}" = --runs ]; then
+	runs=1
+	shift
+fi
 S=${1:-60}
 pass=0
 fail=0
@@ -28,17 +37,29 @@ for t in prescan load passes dot external cli; do
 	prescan|load) secs=$S ;;
 	*) secs=$((S / 4 > 0 ? S / 4 : 1)) ;;
 	esac
+	bound="-max_total_time=$secs"
+	label="${secs}s"
+	if [ $runs -eq 1 ]; then
+		case $t in
+		prescan) n=400000 ;;
+		load) n=80000 ;;
+		*) n=8000 ;;
+		esac
+		bound="-runs=$n -seed=1"
+		label="$n runs from seed 1"
+	fi
 	mkdir -p "$T/$t"
 	dict=""
 	[ -f "tests/fuzz/$t.dict" ] && dict="-dict=tests/fuzz/$t.dict"
 	[ -f tests/fuzz/onnx.dict ] && [ -z "$dict" ] && [ "$t" != external ] &&
 	    dict="-dict=tests/fuzz/onnx.dict"
-	if "build/fuzz/fuzz_$t" -max_total_time="$secs" -timeout=2 \
+	# shellcheck disable=SC2086
+	if "build/fuzz/fuzz_$t" $bound -timeout=2 \
 	    -rss_limit_mb=1024 -max_len=1048576 -print_final_stats=1 \
 	    -artifact_prefix="build/fuzz/artifacts/$t-" $dict \
 	    "$T/$t" "testdata/fuzz/$t" >"$T/log" 2>&1; then
 		execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$T/log")
-		echo "fuzz $t: ${secs}s, ${execs:-?} executions, no finding"
+		echo "fuzz $t: $label, ${execs:-?} executions, no finding"
 		pass=$((pass + 1))
 	else
 		echo "FAIL: fuzz $t: see build/fuzz/artifacts/"
