@@ -385,8 +385,8 @@ do_reshape(const struct ir_node *n, const struct cval *in, size_t nin,
 			neg = k;
 		} else if (dims[k] < 0) {
 			return 0;
-		} else {
-			known *= dims[k];
+		} else if (__builtin_mul_overflow(known, dims[k], &known)) {
+			return 0;
 		}
 	}
 	if (neg >= 0) {
