@@ -12,6 +12,7 @@
  * results on strictly in input order.  A worker that dies is replaced.
  */
 #include "batch.h"
+#include "onnxfix.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -202,22 +203,6 @@ put_str(struct buf *b, const char *s)
 		put(b, s, l);
 }
 
-static int
-write_all(int fd, const uint8_t *p, size_t n)
-{
-	while (n > 0) {
-		ssize_t k = write(fd, p, n);
-
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k <= 0)
-			return -1;
-		p += k;
-		n -= (size_t)k;
-	}
-	return 0;
-}
-
 /* In a worker: run model I and write its record, length first, to FD. */
 static int
 work_one(int fd, size_t i, batch_work work, void *arg)
@@ -247,7 +232,7 @@ work_one(int fd, size_t i, batch_work work, void *arg)
 		return -1;
 	len = b.n - sizeof(len);
 	memcpy(b.p, &len, sizeof(len));
-	rc = write_all(fd, b.p, b.n);
+	rc = onnxfix_write_all(fd, b.p, b.n);
 	free(b.p);
 	return rc;
 }
@@ -438,7 +423,7 @@ assign(struct proc *w, size_t i)
 {
 	uint64_t v = i;
 
-	if (write_all(w->cmd, (const uint8_t *)&v, sizeof(v)) < 0)
+	if (onnxfix_write_all(w->cmd, (const uint8_t *)&v, sizeof(v)) < 0)
 		return false;
 	w->busy = true;
 	w->model = i;

@@ -446,26 +446,6 @@ ext_model_uses_external(const struct ir_model *m)
 	return 0;
 }
 
-static int
-write_all(int fd, const uint8_t *p, uint64_t n)
-{
-	while (n > 0) {
-		size_t chunk = n > (1u << 30) ? (1u << 30) : (size_t)n;
-		ssize_t k = write(fd, p, chunk);
-
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k <= 0) {
-			if (k == 0)
-				errno = EIO;
-			return -1;
-		}
-		p += k;
-		n -= (uint64_t)k;
-	}
-	return 0;
-}
-
 /* Copy exactly N bytes from IN at OFF to OUT through a small buffer. */
 static int
 copy_range(int in, uint64_t off, int out, uint64_t n, bool *short_read)
@@ -480,7 +460,7 @@ copy_range(int in, uint64_t off, int out, uint64_t n, bool *short_read)
 			*short_read = true;
 			return -1;
 		}
-		if (write_all(out, buf, chunk) < 0)
+		if (onnxfix_write_all(out, buf, chunk) < 0)
 			return -1;
 		off += chunk;
 		n -= chunk;
@@ -547,7 +527,7 @@ pad(struct saver *S)
 
 	if (r == 0)
 		return 0;
-	if (write_all(S->out, zero, EXT_ALIGN - r) < 0)
+	if (onnxfix_write_all(S->out, zero, EXT_ALIGN - r) < 0)
 		return -1;
 	S->pos += EXT_ALIGN - r;
 	return 0;
@@ -581,7 +561,7 @@ one_tensor(struct saver *S, struct ir_tensor *t, struct ir_attr *a)
 			return ONNXFIX_OK;
 		}
 		len = t->size;	/* set_external clears it */
-		if (pad(S) < 0 || write_all(S->out, t->data, len) < 0)
+		if (pad(S) < 0 || onnxfix_write_all(S->out, t->data, len) < 0)
 			goto io;
 		if (set_external(S, t, S->pos, len) < 0)
 			goto mem;

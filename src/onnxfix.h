@@ -221,6 +221,10 @@ size_t onnxfix_dot_snapshot(struct ir_model *m, struct ir_node ***out);
 enum onnxfix_status onnxfix_diff(struct ir_model *a, struct ir_model *b,
     const char *path, bool json, bool *differ, struct diag_list *d);
 
+/* Write all N bytes at BUF to FD, retrying short writes and EINTR.
+ * Returns 0, or -1 with errno set (EIO for a write of zero bytes). */
+int onnxfix_write_all(int fd, const void *buf, size_t n);
+
 /*
  * Write BUF (LEN bytes) to PATH atomically.  "-" writes stdout.  Used by
  * every writer in the library.

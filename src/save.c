@@ -567,9 +567,11 @@ onnxfix_encode(struct ir_model *m, struct diag_list *d, uint8_t **buf,
 	return ONNXFIX_OK;
 }
 
-static int
-write_all(int fd, const uint8_t *p, size_t n)
+int
+onnxfix_write_all(int fd, const void *buf, size_t n)
 {
+	const uint8_t *p = buf;
+
 	while (n > 0) {
 		ssize_t k = write(fd, p, n > (1u << 30) ? (1u << 30) : n);
 
@@ -611,7 +613,7 @@ onnxfix_write_file(const char *path, const void *buf, size_t len,
 		/* A device or FIFO (/dev/stdout, /dev/full): write through
 		 * it; renaming over it would replace the device. */
 		fd = open(path, O_WRONLY | O_CLOEXEC | O_NOCTTY);
-		if (fd < 0 || write_all(fd, buf, len) < 0) {
+		if (fd < 0 || onnxfix_write_all(fd, buf, len) < 0) {
 			saved = errno;
 			if (fd >= 0)
 				close(fd);
@@ -655,7 +657,7 @@ onnxfix_write_file(const char *path, const void *buf, size_t len,
 		umask(mask);
 		mode = 0666 & ~mask;
 	}
-	if (write_all(fd, buf, len) < 0 || fchmod(fd, mode) < 0 ||
+	if (onnxfix_write_all(fd, buf, len) < 0 || fchmod(fd, mode) < 0 ||
 	    fsync(fd) < 0) {
 		saved = errno;
 		close(fd);

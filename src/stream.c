@@ -39,31 +39,11 @@ struct sink {
 	uint8_t buf[SINK_BUF];
 };
 
-static int
-write_all(int fd, const uint8_t *p, size_t n)
-{
-	while (n > 0) {
-		ssize_t k = write(fd, p, n > (1u << 30) ? (1u << 30) : n);
-
-		if (k < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		if (k == 0) {
-			errno = EIO;
-			return -1;
-		}
-		p += k;
-		n -= (size_t)k;
-	}
-	return 0;
-}
-
 static void
 sink_flush(struct sink *s)
 {
-	if (s->n > 0 && s->err == 0 && write_all(s->fd, s->buf, s->n) < 0)
+	if (s->n > 0 && s->err == 0 &&
+	    onnxfix_write_all(s->fd, s->buf, s->n) < 0)
 		s->err = errno;
 	s->written += s->n;
 	s->n = 0;
@@ -108,7 +88,8 @@ copy_span(struct sink *s, const uint8_t *data, size_t len)
 		}
 		if (k < 0) {
 			kernel = false;
-			if (write_all(s->fd, s->skel->file + off, step) < 0) {
+			if (onnxfix_write_all(s->fd, s->skel->file + off,
+			    step) < 0) {
 				s->err = errno;
 				break;
 			}
@@ -141,7 +122,8 @@ sink_append(ProtobufCBuffer *b, size_t len, const uint8_t *data)
 	if (len > SINK_BUF - s->n) {
 		sink_flush(s);
 		if (len >= SINK_BUF) {
-			if (s->err == 0 && write_all(s->fd, data, len) < 0)
+			if (s->err == 0 &&
+			    onnxfix_write_all(s->fd, data, len) < 0)
 				s->err = errno;
 			s->written += len;
 			return;
