@@ -147,6 +147,15 @@ dunknown(void)
 	return d;
 }
 
+/* Copy n dims; a rank-0 type has no dims array (NULL), so n == 0 copies
+ * nothing rather than handing memcpy a null pointer. */
+static void
+dcopy(struct ir_dim *dst, const struct ir_dim *src, int64_t n)
+{
+	if (n > 0)
+		memcpy(dst, src, (size_t)n * sizeof(*dst));
+}
+
 /* Sizes and attributes beyond this are left alone: no overflow. */
 #define SH_BIG ((int64_t)1 << 30)
 
@@ -1595,8 +1604,7 @@ op_split(struct sh *s, struct ir_node *n, struct ir_type *out)
 		if (mk(s, &out[k], x->elem, x->rank) < 0)
 			return -1;
 		if (x->rank > 0)
-			memcpy(out[k].dims, x->dims,
-			    (size_t)x->rank * sizeof(*x->dims));
+			dcopy(out[k].dims, x->dims, x->rank);
 	}
 	if (x->rank < 0 ||
 	    (axis = norm_axis(attr_i(n, "axis", 0), x->rank)) < 0)
@@ -1702,8 +1710,7 @@ op_slice(struct sh *s, struct ir_node *n, struct ir_type *out)
 		/* with known axes, the other dims pass through */
 		if (ir_node_opset(n) >= 10 && in_v(n, 3) != NULL &&
 		    cints(s, in_v(n, 3), &ax, &nax)) {
-			memcpy(out[0].dims, x->dims,
-			    (size_t)x->rank * sizeof(*x->dims));
+			dcopy(out[0].dims, x->dims, x->rank);
 			for (k = 0; k < nax; k++) {
 				int a = norm_axis(ax[k], x->rank);
 
@@ -1718,7 +1725,7 @@ op_slice(struct sh *s, struct ir_node *n, struct ir_type *out)
 	if (nst != nen || (ax != NULL && nax != nst) ||
 	    (sp != NULL && nsp != nst))
 		return 0;
-	memcpy(out[0].dims, x->dims, (size_t)x->rank * sizeof(*x->dims));
+	dcopy(out[0].dims, x->dims, x->rank);
 	for (k = 0; k < nst; k++) {
 		int a = norm_axis(ax ? ax[k] : (int64_t)k, x->rank);
 		int64_t step = sp ? sp[k] : 1;
@@ -1985,13 +1992,13 @@ op_matmul(struct sh *s, struct ir_node *n, struct ir_type *out)
 		ad[0] = one;
 		ad[1] = a->dims[0];
 	} else {
-		memcpy(ad, a->dims, (size_t)ra * sizeof(*ad));
+		dcopy(ad, a->dims, ra);
 	}
 	if (b->rank == 1) {
 		bd[0] = b->dims[0];
 		bd[1] = one;
 	} else {
-		memcpy(bd, b->dims, (size_t)rb * sizeof(*bd));
+		dcopy(bd, b->dims, rb);
 	}
 	if (ad[ra - 1].kind == IR_DIM_VALUE && bd[rb - 2].kind ==
 	    IR_DIM_VALUE && ad[ra - 1].value != bd[rb - 2].value) {
@@ -2367,7 +2374,7 @@ op_pad(struct sh *s, struct ir_node *n, struct ir_type *out)
 	}
 	if (np != 2 * na)
 		return 0;
-	memcpy(out[0].dims, x->dims, (size_t)x->rank * sizeof(*x->dims));
+	dcopy(out[0].dims, x->dims, x->rank);
 	for (k = 0; k < na; k++) {
 		int a = norm_axis(axes[k], x->rank);
 		const struct ir_dim *d;
@@ -2399,7 +2406,7 @@ op_topk(struct sh *s, struct ir_node *n, struct ir_type *out)
 	if (x->rank < 0 ||
 	    (axis = norm_axis(attr_i(n, "axis", -1), x->rank)) < 0)
 		goto indices;
-	memcpy(out[0].dims, x->dims, (size_t)x->rank * sizeof(*x->dims));
+	dcopy(out[0].dims, x->dims, x->rank);
 	if (ir_node_opset(n) < 10) {
 		k = attr_i(n, "k", -1);
 		have = k >= 0;
@@ -2530,8 +2537,7 @@ op_resize(struct sh *s, struct ir_node *n, struct ir_type *out)
 
 		if (c == NULL || c->n != nax)
 			return 0;
-		memcpy(out[0].dims, x->dims,
-		    (size_t)x->rank * sizeof(*x->dims));
+		dcopy(out[0].dims, x->dims, x->rank);
 		for (k = 0; k < nax; k++) {
 			int a = axes ? norm_axis(axes[k], x->rank) : (int)k;
 
@@ -2541,7 +2547,7 @@ op_resize(struct sh *s, struct ir_node *n, struct ir_type *out)
 	}
 	if (!cfloats(s, in_v(n, scales_in), &sc, &ns) || ns != nax)
 		return 0;
-	memcpy(out[0].dims, x->dims, (size_t)x->rank * sizeof(*x->dims));
+	dcopy(out[0].dims, x->dims, x->rank);
 	for (k = 0; k < nax; k++) {
 		int a = axes ? norm_axis(axes[k], x->rank) : (int)k;
 		const struct ir_dim *d = &x->dims[a];
@@ -2709,8 +2715,7 @@ op_loop(struct sh *s, struct ir_node *n, struct ir_type *out)
 		    t->rank + 1) < 0)
 			return -1;
 		if (out[i].rank > 0)
-			memcpy(out[i].dims + 1, t->dims,
-			    (size_t)t->rank * sizeof(*t->dims));
+			dcopy(out[i].dims + 1, t->dims, t->rank);
 	}
 	return 0;
 }
@@ -2923,7 +2928,7 @@ op_compress(struct sh *s, struct ir_node *n, struct ir_type *out)
 	if (x->rank < 0 || (axis = norm_axis(attr_i(n, "axis", 0),
 	    x->rank)) < 0)
 		return 0;
-	memcpy(out[0].dims, x->dims, (size_t)x->rank * sizeof(*x->dims));
+	dcopy(out[0].dims, x->dims, x->rank);
 	out[0].dims[axis] = dunknown();
 	return 0;
 }
@@ -2971,8 +2976,7 @@ op_det(struct sh *s, struct ir_node *n, struct ir_type *out)
 		return 0;
 	if (mk(s, &out[0], x->elem, x->rank - 2) < 0)
 		return -1;
-	memcpy(out[0].dims, x->dims, (size_t)(x->rank - 2) *
-	    sizeof(*x->dims));
+	dcopy(out[0].dims, x->dims, x->rank - 2);
 	return 0;
 }
 
@@ -3237,8 +3241,7 @@ merge(struct sh *s, const struct ir_type *base, const struct ir_type *d,
 			    sizeof(*o->dims));
 			if (o->dims == NULL)
 				return -1;
-			memcpy(o->dims, b->dims,
-			    (size_t)b->rank * sizeof(*o->dims));
+			dcopy(o->dims, b->dims, b->rank);
 		}
 		o->dims[i] = *y;
 	}
@@ -3271,8 +3274,7 @@ commit(struct sh *s, struct ir_value *v, const struct ir_type *t)
 		    sizeof(*t->dims));
 		if (v->type.dims == NULL)
 			return -1;
-		memcpy(v->type.dims, t->dims,
-		    (size_t)t->rank * sizeof(*t->dims));
+		dcopy(v->type.dims, t->dims, t->rank);
 	} else {
 		v->type.dims = NULL;
 	}
