@@ -212,6 +212,7 @@ enum {
 	OPT_BASELINE,
 	OPT_PROGRESS,
 	OPT_NO_PROGRESS,
+	OPT_SYNC,
 	OPT_NO_SYNC,
 	OPT_FOCUS,
 	OPT_RADIUS,
@@ -255,6 +256,7 @@ static const struct option long_opts[] = {
 	{ "jobs", required_argument, NULL, 'j' },
 	{ "progress", no_argument, NULL, OPT_PROGRESS },
 	{ "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
+	{ "sync", no_argument, NULL, OPT_SYNC },
 	{ "no-sync", no_argument, NULL, OPT_NO_SYNC },
 	{ "focus", required_argument, NULL, OPT_FOCUS },
 	{ "radius", required_argument, NULL, OPT_RADIUS },
@@ -915,7 +917,8 @@ command_help(const struct command *cmd)
 		    "  --passes LIST, --skip LIST  choose passes "
 		    "(onnxfix passes)\n"
 		    "  --dry-run                report, write nothing\n"
-		    "  --no-sync                do not fsync large outputs\n"
+		    "  --sync                   fsync outputs before "
+		    "renaming them into place\n"
 		    "  --external-data FILE     weights into FILE beside "
 		    "the output\n"
 		    "  --size-threshold BYTES   smaller tensors stay inline "
@@ -1091,8 +1094,9 @@ main(int argc, char **argv)
 		case OPT_NO_PROGRESS:
 			c.progress = opt == OPT_PROGRESS;
 			break;
+		case OPT_SYNC:
 		case OPT_NO_SYNC:
-			c.o.no_sync = true;
+			c.o.sync = opt == OPT_SYNC;
 			break;
 		case OPT_FOCUS:
 			c.dopt.focus = optarg;

@@ -263,6 +263,24 @@ for f in paddleocr_cls silero_vad_legacy silero_vad_op18_ifless; do
 	cmp -s "$T/out" "$T/$f.onnx" && ok || bad "$f: streamed output differs"
 	run "check $f fixed" 0 check "$T/$f.onnx"
 done
+# --sync: the same bytes, fsync'd before the rename (counted with strace
+# where it is installed); without it no fsync, as cp
+for f in paddleocr_cls bn_small; do
+	run "fix --sync $f" 0 fix -q --sync -o "$T/$f.sync.onnx" "$CORPUS/$f.onnx"
+	run "fix $f default" 0 fix -q -o "$T/$f.nosync.onnx" "$CORPUS/$f.onnx"
+	cmp -s "$T/$f.sync.onnx" "$T/$f.nosync.onnx" && ok ||
+	    bad "$f: --sync output differs"
+	if command -v strace >/dev/null 2>&1; then
+		strace -f -qq -e trace=fsync -o "$T/strace" "$ONNXFIX" fix -q \
+		    --sync -o "$T/$f.sync.onnx" "$CORPUS/$f.onnx"
+		[ "$(grep -c '^[0-9]* *fsync(' "$T/strace")" -ge 1 ] && ok ||
+		    bad "$f: --sync did not fsync"
+		strace -f -qq -e trace=fsync -o "$T/strace" "$ONNXFIX" fix -q \
+		    -o "$T/$f.nosync.onnx" "$CORPUS/$f.onnx"
+		grep -q 'fsync(' "$T/strace" && bad "$f: fsync without --sync" ||
+		    ok
+	fi
+done
 cp "$CORPUS/silero_vad_op18_ifless.onnx" "$T/inplace.onnx"
 run "fix --in-place spans" 0 fix -q --in-place "$T/inplace.onnx"
 cmp -s "$T/inplace.onnx" "$T/silero_vad_op18_ifless.onnx" && ok ||
