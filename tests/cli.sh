@@ -247,13 +247,66 @@ run "check empty dir" 2 check "$T/empty"
 one_line "empty dir" 'no \*.onnx models found'
 run "bad -j" 64 check -j 0 "$CORPUS/bn_small.onnx"
 # Progress goes to a terminal only: none here (stderr is a file), none
-# in machine formats even when forced.
+# in machine formats even when forced.  ONNXFIX_PROGRESS_DELAY=0 shows it
+# from the start instead of after a second.
+export ONNXFIX_PROGRESS_DELAY=0
 run "no progress" 0 check -j 2 "$CORPUS"
 [ -s "$T/err" ] && bad "progress without a terminal" || ok
 run "no progress json" 0 check --progress --format json "$CORPUS"
 [ -s "$T/err" ] && bad "progress in json output" || ok
 run "no-progress" 0 fix --no-progress -o "$T/np.onnx" "$CORPUS/paddleocr_cls.onnx"
 [ -s "$T/err" ] && bad "fix --no-progress wrote to stderr" || ok
+# Forced: "onnxfix: checked 1/N models (P%)" lines redrawn in place, the
+# line cleared at the end, the report itself unchanged.
+nmodels=$(ls "$CORPUS"/*.onnx | wc -l)
+run "progress forced" 0 check -j 2 --progress "$CORPUS"
+grep -q "onnxfix: checked 1/$nmodels models (" "$T/err" && ok ||
+    bad "check --progress: no progress line"
+[ "$(tail -c 4 "$T/err" | od -An -c | tr -d ' ')" = '\r033[K' ] && ok ||
+    bad "check --progress: line not cleared at the end"
+[ "$(tr '\r' '\n' <"$T/err" | grep -cv -e '^onnxfix: checked' -e '^.\[K$' -e '^$')" -eq 0 ] &&
+    ok || bad "check --progress: other text on stderr"
+cp "$T/out" "$T/prog.out"
+run "progress report" 0 check -j 2 "$CORPUS"
+cmp -s "$T/out" "$T/prog.out" && ok || bad "progress changed the report"
+run "fix progress forced" 0 fix --progress -o "$T/pg.onnx" "$CORPUS/paddleocr_cls.onnx"
+grep -q 'onnxfix: writing [0-9]*/[0-9]* MiB' "$T/err" && ok ||
+    bad "fix --progress: no progress line"
+# On a terminal (script(1) gives one) it is on by default.
+if command -v script >/dev/null 2>&1; then
+	script -qec "$ONNXFIX check -q $CORPUS" /dev/null >"$T/tty" 2>&1
+	grep -q 'onnxfix: checked 1/' "$T/tty" && ok || bad "no progress on a terminal"
+	script -qec "$ONNXFIX check -q --no-progress $CORPUS" /dev/null >"$T/tty" 2>&1
+	grep -q 'onnxfix: checked' "$T/tty" && bad "--no-progress on a terminal" || ok
+fi
+unset ONNXFIX_PROGRESS_DELAY
+# A worker that dies (killed by the kernel, a crash) is reported as such,
+# status 70, and the other models are still checked and reported in
+# order; build/tests/die_on_open.so kills a worker that opens one file.
+SHIM=$(pwd)/build/tests/die_on_open.so
+if [ -f "$SHIM" ] && [ -z "${ONNXFIX_RUNNER:-}" ]; then
+	mkdir -p "$T/die"
+	cp "$CORPUS/bn_small.onnx" "$T/die/a.onnx"
+	cp "$CORPUS/bn_small.onnx" "$T/die/dies.onnx"
+	cp "$CORPUS/custom_op.onnx" "$T/die/z.onnx"
+	# (with -j 1 the models are checked in the one process: no workers)
+	for j in 2 3; do
+		DIE_ON_OPEN=dies.onnx LD_PRELOAD=$SHIM \
+		    ASAN_OPTIONS=verify_asan_link_order=0 \
+		    run "worker dies -j $j" 70 check -j $j --format json "$T/die"
+		/usr/bin/python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+st = [(m["file"].rsplit("/", 1)[1], m["status"]) for m in d["models"]]
+assert st == [("a.onnx", 0), ("dies.onnx", 70), ("z.onnx", 0)], st
+assert any(f["code"] == "C400" for f in d["models"][2]["findings"])
+' "$T/out" && ok || bad "worker dies -j $j: report"
+		grep -q "dies.onnx: the worker checking it died" "$T/err" && ok ||
+		    bad "worker dies -j $j: no message"
+	done
+elif [ -z "${ONNXFIX_RUNNER:-}" ]; then
+	bad "build/tests/die_on_open.so not built"
+fi
 
 # --- large payloads: written from the input's spans, same bytes as the
 # --- in-memory encoder (stdout) -------------------------------------------
