@@ -547,6 +547,9 @@ cmd_dot(struct cli *c, int argc, char **argv)
 		else if (strcmp(c->format, "dot") != 0)
 			return usage_error("dot", "unknown output type",
 			    c->format);
+	} else if (c->output != NULL) {
+		/* -o picture.svg / picture.png: the type from the name */
+		fmt = format_of_name(c->output);
 	}
 	diag_list_init(&d);
 	rc = load(c, argv[0], &d, &m);
@@ -926,7 +929,8 @@ command_help(const struct command *cmd)
 	if (strcmp(cmd->name, "dot") == 0)
 		printf("  -o, --output FILE        output file "
 		    "(default stdout)\n"
-		    "  -T, --type FMT           dot, svg or png\n"
+		    "  -T, --type FMT           dot, svg or png (default: "
+		    "from -o's .svg/.png, else dot)\n"
 		    "  --focus NAME             only around this node or "
 		    "tensor\n"
 		    "  --radius N               hops around --focus "
