@@ -40,38 +40,41 @@ maybe_die(const char *path)
 		kill(getpid(), SIGKILL);
 }
 
+/* Die or call the real NAME ("open" or "open64"). */
+static int
+pass_on(const char *name, const char *path, int flags, mode_t mode)
+{
+	int (*real)(const char *, int, ...);
+
+	maybe_die(path);
+	*(void **)&real = dlsym(RTLD_NEXT, name);
+	return real(path, flags, mode);
+}
+
+#define OPEN_MODE(flags, mode) do {					\
+	va_list ap;							\
+									\
+	if ((flags) & (O_CREAT | O_TMPFILE)) {				\
+		va_start(ap, flags);					\
+		(mode) = (mode_t)va_arg(ap, int);			\
+		va_end(ap);						\
+	}								\
+} while (0)
+
 int
 open(const char *path, int flags, ...)
 {
-	static int (*real)(const char *, int, ...);
 	mode_t mode = 0;
-	va_list ap;
 
-	if (flags & (O_CREAT | O_TMPFILE)) {
-		va_start(ap, flags);
-		mode = (mode_t)va_arg(ap, int);
-		va_end(ap);
-	}
-	maybe_die(path);
-	if (real == NULL)
-		*(void **)&real = dlsym(RTLD_NEXT, "open");
-	return real(path, flags, mode);
+	OPEN_MODE(flags, mode);
+	return pass_on("open", path, flags, mode);
 }
 
 int
 open64(const char *path, int flags, ...)
 {
-	static int (*real)(const char *, int, ...);
 	mode_t mode = 0;
-	va_list ap;
 
-	if (flags & (O_CREAT | O_TMPFILE)) {
-		va_start(ap, flags);
-		mode = (mode_t)va_arg(ap, int);
-		va_end(ap);
-	}
-	maybe_die(path);
-	if (real == NULL)
-		*(void **)&real = dlsym(RTLD_NEXT, "open64");
-	return real(path, flags, mode);
+	OPEN_MODE(flags, mode);
+	return pass_on("open64", path, flags, mode);
 }
