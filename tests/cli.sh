@@ -316,6 +316,29 @@ for f in paddleocr_cls silero_vad_legacy silero_vad_op18_ifless; do
 	cmp -s "$T/out" "$T/$f.onnx" && ok || bad "$f: streamed output differs"
 	run "check $f fixed" 0 check "$T/$f.onnx"
 done
+# A model named - is read from standard input: the same findings and the
+# same fixed bytes as from the file; empty or oversized input is fatal;
+# --in-place needs a file.
+"$ONNXFIX" check --format json "$CORPUS/nhwc_transposes.onnx" >"$T/f.json"
+"$ONNXFIX" check --format json - <"$CORPUS/nhwc_transposes.onnx" >"$T/s.json"
+sed 's/"file": "[^"]*"/"file": X/' "$T/f.json" >"$T/f2.json"
+sed 's/"file": "[^"]*"/"file": X/' "$T/s.json" >"$T/s2.json"
+cmp -s "$T/f2.json" "$T/s2.json" && grep -q '"file": "-"' "$T/s.json" && ok ||
+    bad "check - differs from check FILE"
+"$ONNXFIX" fix -q -o "$T/from-file.onnx" "$CORPUS/nhwc_transposes.onnx"
+"$ONNXFIX" fix -q -o "$T/from-stdin.onnx" - <"$CORPUS/nhwc_transposes.onnx"
+cmp -s "$T/from-file.onnx" "$T/from-stdin.onnx" && ok ||
+    bad "fix - differs from fix FILE"
+: >"$T/empty-in"
+( exec "$ONNXFIX" check - <"$T/empty-in" ) >"$T/out" 2>"$T/err"
+[ $? -eq 2 ] && grep -q '^onnxfix: -: fatal L102: input is empty$' "$T/err" &&
+    ok || bad "check - of nothing"
+( exec "$ONNXFIX" check --max-size 100 - <"$CORPUS/bn_small.onnx" ) >"$T/out" 2>"$T/err"
+[ $? -eq 2 ] && grep -q 'fatal L103: .*more than 100 bytes on standard input' "$T/err" &&
+    ok || bad "check - over --max-size"
+( exec "$ONNXFIX" fix --in-place - <"$CORPUS/bn_small.onnx" ) >"$T/out" 2>"$T/err"
+[ $? -eq 64 ] && [ ! -s "$T/out" ] && ok || bad "fix --in-place -"
+
 # --sync: the same bytes, fsync'd before the rename (counted with strace
 # where it is installed); without it no fsync, as cp
 for f in paddleocr_cls bn_small; do
