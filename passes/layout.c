@@ -211,7 +211,8 @@ find_cancel(struct lay *l, struct ir_node *n, const int *p, int r,
 			return perm_is_identity(c2, r) ? c : NULL;
 		}
 		if (!keeps_perm(c, p, r) || !others_const(l, c,
-		    (size_t)v->uses[0].index) || c->outputs[0] == NULL)
+		    (size_t)v->uses[0].index) || c->noutputs < 1 ||
+		    c->outputs[0] == NULL)
 			return NULL;
 		if (*via == NULL)
 			*via = c->op_type;
