@@ -52,11 +52,11 @@ esc(char *buf, const char *s)
 static bool
 is_op(const struct ir_node *n, const char *domain, const char *op)
 {
-	if (strcmp(n->op_type, op) != 0)
+	if (!ir_streq(n->op_type, op))
 		return false;
 	if (domain == NULL)
 		return ir_domain_is_onnx(n->domain);
-	return strcmp(n->domain, domain) == 0;
+	return ir_streq(n->domain, domain);
 }
 
 static float
@@ -525,7 +525,7 @@ static bool
 one_of(const char *s, const char *const *list)
 {
 	for (; *list != NULL; list++)
-		if (strcmp(s, *list) == 0)
+		if (ir_streq(s, *list))
 			return true;
 	return false;
 }
@@ -839,15 +839,15 @@ run(struct pass_ctx *ctx)
 			check_autopad(ctx, n, &ac);
 			if (!ir_domain_is_onnx(n->domain))
 				continue;
-			if (strcmp(n->op_type, "Resize") == 0)
+			if (ir_streq(n->op_type, "Resize"))
 				check_resize(ctx, n);
-			else if (strcmp(n->op_type, "AveragePool") == 0)
+			else if (ir_streq(n->op_type, "AveragePool"))
 				check_avgpool(ctx, n, &pc);
-			else if (strcmp(n->op_type, "Softmax") == 0 ||
-			    strcmp(n->op_type, "LogSoftmax") == 0 ||
-			    strcmp(n->op_type, "Hardmax") == 0)
+			else if (ir_streq(n->op_type, "Softmax") ||
+			    ir_streq(n->op_type, "LogSoftmax") ||
+			    ir_streq(n->op_type, "Hardmax"))
 				check_softmax(ctx, n);
-			else if (strcmp(n->op_type, "Pad") == 0)
+			else if (ir_streq(n->op_type, "Pad"))
 				check_pad(ctx, n);
 		}
 	report_eps_mix(ctx, seen);

@@ -31,6 +31,9 @@ void arena_init(struct arena *a, struct budget *budget);
 void arena_release(struct arena *a);
 /* N zeroed bytes aligned for any type, or NULL when out of budget. */
 void *arena_alloc(struct arena *a, size_t n);
+/* The same aligned to ALIGN only (a power of two up to that of any
+ * type): smaller objects pack tighter. */
+void *arena_alloc_align(struct arena *a, size_t n, size_t align);
 /* N elements of SIZE bytes, zeroed; NULL on overflow or out of budget. */
 void *arena_array(struct arena *a, size_t n, size_t size);
 /* Grow *V (an arena array of *CAP elements of SIZE) to hold at least NEED. */

@@ -32,6 +32,9 @@ void *hmap_get(const struct hmap *h, const char *key);
  * when KEY was present (*OLD then holds its value, if OLD is not NULL),
  * -1 when out of memory. */
 int hmap_put(struct hmap *h, const char *key, void *value, void **old);
+/* Make room for N entries at once (no regrowth, no abandoned slot
+ * arrays up to N).  Returns 0, or -1 when out of memory. */
+int hmap_reserve(struct hmap *h, size_t n);
 /* Replace or insert. Returns 0, or -1 when out of memory. */
 int hmap_set(struct hmap *h, const char *key, void *value);
 
