@@ -80,6 +80,13 @@ hmap_reserve(struct hmap *h, size_t n)
 	return cap == h->cap ? 0 : resize(h, cap);
 }
 
+void
+hmap_prefetch(const struct hmap *h, const char *key)
+{
+	if (h->cap > 0)
+		__builtin_prefetch(&h->v[hash_key(key) & (h->cap - 1)], 1);
+}
+
 void *
 hmap_get(const struct hmap *h, const char *key)
 {

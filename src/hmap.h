@@ -26,6 +26,9 @@ struct hmap {
 };
 
 void hmap_init(struct hmap *h, struct arena *a);
+/* Start loading KEY's slot into the cache (a put or get of KEY soon
+ * after does not wait for memory). */
+void hmap_prefetch(const struct hmap *h, const char *key);
 /* Value stored for KEY, or NULL. */
 void *hmap_get(const struct hmap *h, const char *key);
 /* Store VALUE for KEY unless KEY is present.  Returns 1 when inserted, 0

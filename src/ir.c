@@ -298,6 +298,7 @@ ir_graph_new(struct ir_model *m, enum ir_graph_kind kind,
 
 	if (g == NULL)
 		return NULL;
+	m->ngraphs++;
 	g->kind = kind;
 	g->model = m;
 	g->parent = parent;
@@ -416,12 +417,18 @@ ir_node_new(struct ir_graph *g, const char *op_type, const char *domain,
 	n->ninputs = nin;
 	n->capinputs = nin;
 	n->noutputs = nout;
-	if (nin && (n->inputs = arena_array(a, nin, sizeof(*n->inputs))) ==
-	    NULL)
-		return NULL;
-	if (nout && (n->outputs = arena_array(a, nout,
-	    sizeof(*n->outputs))) == NULL)
-		return NULL;
+	/* One block for both slot arrays (add_input moves the inputs to
+	 * a larger one of their own). */
+	if (nin + nout > 0) {
+		struct ir_value **v;
+
+		if (nin > SIZE_MAX / sizeof(*v) - nout ||
+		    (v = arena_alloc_align(a, (nin + nout) * sizeof(*v),
+		    _Alignof(struct ir_value *))) == NULL)
+			return NULL;
+		n->inputs = nin ? v : NULL;
+		n->outputs = nout ? v + nin : NULL;
+	}
 	n->index = (unsigned)g->nnodes;
 	n->order = n->index;
 	n->dirty = true;
@@ -782,6 +789,10 @@ ir_model_graphs(struct ir_model *m, struct ir_graph ***out)
 			return 0;
 		v[n++] = m->functions[i]->body;
 	}
+	/* Every graph the model has is listed: no node holds one (the
+	 * usual case, and a pass over every node saved). */
+	if (m->ngraphs <= n)
+		next = n;
 	for (; next < n; next++) {
 		struct ir_graph *g = v[next];
 

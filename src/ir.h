@@ -313,6 +313,7 @@ struct ir_model {
 	struct ir_graph *graph;
 	struct ir_function **functions;
 	size_t nfunctions;
+	size_t ngraphs;		/* graphs ir_graph_new made for it */
 	const void *orig;	/* source ModelProto */
 	void *pb;		/* decoded message, freed with the model */
 	const uint8_t *file;	/* input bytes (mapping), may be NULL */

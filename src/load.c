@@ -70,20 +70,28 @@ struct loader {
 	 * same op_type points at the same string, so the passes' string
 	 * compares read memory that stays in cache. */
 	struct hmap words;
+	const char *last[4];
 };
 
 static const char *
 intern(struct loader *L, const char *s)
 {
 	void *old;
+	size_t i;
+
+	/* the few names seen last, without hashing */
+	for (i = 0; i < 4 && L->last[i] != NULL; i++)
+		if (ir_streq(L->last[i], s))
+			return L->last[i];
+	memmove(L->last + 1, L->last, 3 * sizeof(L->last[0]));
 
 	switch (hmap_put(&L->words, s, (void *)s, &old)) {
 	case -1:
 		return NULL;
 	case 0:
-		return old;
+		return L->last[0] = old;
 	default:
-		return s;
+		return L->last[0] = s;
 	}
 }
 
@@ -455,6 +463,12 @@ graph_defs(struct loader *L, struct ir_graph *g, const Onnx__GraphProto *pb)
 			return -1;
 		n->orig = np;
 		n->dirty = false;
+		/* the name table is large and its slots random: ask for the
+		 * slots of a later node's outputs while this one is built */
+		if (i + 8 < pb->n_node)
+			for (j = 0; j < pb->node[i + 8]->n_output; j++)
+				hmap_prefetch(&g->names,
+				    pb->node[i + 8]->output[j]);
 		for (j = 0; j < np->n_output; j++) {
 			struct ir_value *v;
 
