@@ -377,34 +377,34 @@ gelu_form(const struct ir_node *n, const char **how)
 		return strcmp(attr_s(n, "approximate", "none", b), "tanh") ==
 		    0 ? GELU_TANH : GELU_ERF;
 	}
-	if (strcmp(n->domain, "com.microsoft") == 0) {
+	if (ir_streq(n->domain, "com.microsoft")) {
 		*how = n->op_type;
-		if (strcmp(n->op_type, "Gelu") == 0 ||
-		    strcmp(n->op_type, "BiasGelu") == 0)
+		if (ir_streq(n->op_type, "Gelu") ||
+		    ir_streq(n->op_type, "BiasGelu"))
 			return GELU_ERF;
-		if (strcmp(n->op_type, "FastGelu") == 0)
+		if (ir_streq(n->op_type, "FastGelu"))
 			return GELU_TANH;
-		if (strcmp(n->op_type, "QuickGelu") == 0)
+		if (ir_streq(n->op_type, "QuickGelu"))
 			return GELU_SIGMOID;
 		return GELU_NONE;
 	}
 	if (!ir_domain_is_onnx(n->domain))
 		return GELU_NONE;
-	if (strcmp(n->op_type, "Erf") == 0) {
+	if (ir_streq(n->op_type, "Erf")) {
 		const struct ir_node *p = producer(n, 0);
 
 		*how = "Erf of x/sqrt(2)";
 		if (binary_const(p, "Div", M_SQRT2) != NULL ||
 		    binary_const(p, "Mul", M_SQRT1_2) != NULL)
 			return GELU_ERF;
-	} else if (strcmp(n->op_type, "Tanh") == 0) {
+	} else if (ir_streq(n->op_type, "Tanh")) {
 		const struct ir_value *v;
 
 		*how = "Tanh of sqrt(2/pi)*(x+0.044715x^3)";
 		v = binary_const(producer(n, 0), "Mul", 0.7978845608);
 		if (v != NULL && upstream_mul(v, 0.044715, 4))
 			return GELU_TANH;
-	} else if (strcmp(n->op_type, "Sigmoid") == 0) {
+	} else if (ir_streq(n->op_type, "Sigmoid")) {
 		*how = "Sigmoid of 1.702x";
 		if (binary_const(producer(n, 0), "Mul", 1.702) != NULL)
 			return GELU_SIGMOID;
