@@ -89,6 +89,45 @@ arena_alloc(struct arena *a, size_t n)
 }
 
 void *
+arena_alloc_own(struct arena *a, size_t n)
+{
+	struct arena_block *b;
+
+	if (n > SIZE_MAX / 2)
+		return NULL;
+	b = budget_calloc(a->budget, 1, HDR + n);
+	if (b == NULL)
+		return NULL;
+	b->size = n;
+	b->used = n;
+	b->own = 1;
+	/* behind the block being filled, which stays the head */
+	if (a->head != NULL) {
+		b->next = a->head->next;
+		a->head->next = b;
+	} else {
+		b->next = NULL;
+		a->head = b;
+	}
+	return (unsigned char *)b + HDR;
+}
+
+void
+arena_free_own(struct arena *a, void *p)
+{
+	struct arena_block **pb, *b;
+
+	if (p == NULL)
+		return;
+	for (pb = &a->head; (b = *pb) != NULL; pb = &b->next)
+		if (b->own && (unsigned char *)b + HDR == p) {
+			*pb = b->next;
+			budget_free(a->budget, b);
+			return;
+		}
+}
+
+void *
 arena_array(struct arena *a, size_t n, size_t size)
 {
 	if (size != 0 && n > SIZE_MAX / size)

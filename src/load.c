@@ -39,12 +39,18 @@ onnxfix_options_default(struct onnxfix_options *o)
  * protobuf-c's allocator hook: the decoded message lives in the model's
  * arena (charged to its budget) and goes with it, so there are no
  * per-field mallocs and frees (a 100,000-node graph decodes into about
- * 500,000 allocations).  The unpack's own scratch is not given back
- * before the model is freed; the pre-scan's estimate counts it.
+ * 500,000 allocations).  Small frees are no-ops (the memory goes with
+ * the arena); large buffers have their own blocks and are given back.
  */
+#define PB_OWN_MIN (64 * 1024)
 static void *
 pb_alloc(void *data, size_t size)
 {
+	/* Large requests (the scan buffers of a message with many fields,
+	 * long arrays) get blocks of their own, so that the buffers the
+	 * unpack frees go back at once. */
+	if (size >= PB_OWN_MIN)
+		return arena_alloc_own(data, size);
 	/* protobuf-c's messages and arrays need no more than pointer
 	 * alignment; strings need none. */
 	return arena_alloc_align(data, size, sizeof(void *) > 8 ?
@@ -54,8 +60,7 @@ pb_alloc(void *data, size_t size)
 static void
 pb_free(void *data, void *p)
 {
-	(void)data;
-	(void)p;
+	arena_free_own(data, p);
 }
 
 struct loader {
