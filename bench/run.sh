@@ -9,17 +9,22 @@
 # runs (time and peak RSS from /usr/bin/time -f '%e %M'), page cache warm.
 # Prints a Markdown table, then the ratios the targets are stated in.
 #
-#   sh bench/run.sh [--large] [DIR]
+#   sh bench/run.sh [--large | --chain] [DIR]
 #
 # --large adds the 1.48 GB single-file model and the 3.2 GB external-data
 # model (about 4.6 GB of disk, plus room for one output of each tool);
-# they are deleted at the end, the small models are kept.  DIR defaults to
-# build/bench.  Needs python3-onnx python3-numpy time node (make bench
-# installs the Debian packages as root).
+# they are deleted at the end, the small models are kept.  --chain times
+# only `onnxfix check` and onnx's load + check_model on the 25,000,
+# 50,000 and 100,000-node chains (time, peak memory, and their ratios).
+# DIR defaults to build/bench.  Needs python3-onnx python3-numpy time node
+# (make bench installs the Debian packages as root).
 set -eu
 cd "$(dirname "$0")/.."
-LARGE=
-case ${1:-} in --large) LARGE=--large; shift ;; esac
+LARGE= CHAIN=
+case ${1:-} in
+--large) LARGE=--large; shift ;;
+--chain) CHAIN=1; shift ;;
+esac
 DIR=${1:-build/bench}
 OUT=$DIR/out
 mkdir -p "$DIR" "$OUT"
@@ -114,6 +119,21 @@ one_file() {	# one_file LABEL FILE: the tools on a single-file model
 	    "$OUT/ort.onnx"
 	summary "$label"
 }
+
+if [ -n "$CHAIN" ]; then
+	echo "| chain | onnxfix check (s) | MiB | onnx load+check (s) | MiB |" \
+	    "time ratio |"
+	echo "|---|---|---|---|---|---|"
+	for k in 25 50 100; do
+		f=$DIR/chain${k}k.onnx
+		c=$(measure ./onnxfix check -q "$f")
+		o=$(measure $PY -c "$ONNX_CHECK" "$f" model)
+		echo "| ${k},000 nodes | ${c% *} | $(( ${c#* } / 1024 )) |" \
+		    "${o% *} | $(( ${o#* } / 1024 )) |" \
+		    "$(ratio "${c% *}" "${o% *}") |"
+	done
+	exit 0
+fi
 
 : >"$DIR/summary"
 echo "| model | tool | time (s) | peak RSS (MiB) | note |"

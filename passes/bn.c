@@ -16,8 +16,8 @@ bn_is_bn(const struct ir_node *n)
 {
 	/* A node without X or Y is malformed (schema reports it); nothing
 	 * here looks at it. */
-	return !n->dead && strcmp(n->op_type, "BatchNormalization") == 0 &&
-	    ir_domain_is_onnx(n->domain) && n->ninputs >= 1 &&
+	return !n->dead && ir_is_op(n, "BatchNormalization") &&
+	    n->ninputs >= 1 &&
 	    n->inputs[0] != NULL && n->noutputs >= 1 &&
 	    n->outputs[0] != NULL;
 }

@@ -52,11 +52,11 @@ esc(char *buf, const char *s)
 static bool
 is_op(const struct ir_node *n, const char *domain, const char *op)
 {
-	if (strcmp(n->op_type, op) != 0)
+	if (!ir_streq(n->op_type, op))
 		return false;
 	if (domain == NULL)
 		return ir_domain_is_onnx(n->domain);
-	return strcmp(n->domain, domain) == 0;
+	return ir_streq(n->domain, domain);
 }
 
 static float
@@ -377,34 +377,34 @@ gelu_form(const struct ir_node *n, const char **how)
 		return strcmp(attr_s(n, "approximate", "none", b), "tanh") ==
 		    0 ? GELU_TANH : GELU_ERF;
 	}
-	if (strcmp(n->domain, "com.microsoft") == 0) {
+	if (ir_streq(n->domain, "com.microsoft")) {
 		*how = n->op_type;
-		if (strcmp(n->op_type, "Gelu") == 0 ||
-		    strcmp(n->op_type, "BiasGelu") == 0)
+		if (ir_streq(n->op_type, "Gelu") ||
+		    ir_streq(n->op_type, "BiasGelu"))
 			return GELU_ERF;
-		if (strcmp(n->op_type, "FastGelu") == 0)
+		if (ir_streq(n->op_type, "FastGelu"))
 			return GELU_TANH;
-		if (strcmp(n->op_type, "QuickGelu") == 0)
+		if (ir_streq(n->op_type, "QuickGelu"))
 			return GELU_SIGMOID;
 		return GELU_NONE;
 	}
 	if (!ir_domain_is_onnx(n->domain))
 		return GELU_NONE;
-	if (strcmp(n->op_type, "Erf") == 0) {
+	if (ir_streq(n->op_type, "Erf")) {
 		const struct ir_node *p = producer(n, 0);
 
 		*how = "Erf of x/sqrt(2)";
 		if (binary_const(p, "Div", M_SQRT2) != NULL ||
 		    binary_const(p, "Mul", M_SQRT1_2) != NULL)
 			return GELU_ERF;
-	} else if (strcmp(n->op_type, "Tanh") == 0) {
+	} else if (ir_streq(n->op_type, "Tanh")) {
 		const struct ir_value *v;
 
 		*how = "Tanh of sqrt(2/pi)*(x+0.044715x^3)";
 		v = binary_const(producer(n, 0), "Mul", 0.7978845608);
 		if (v != NULL && upstream_mul(v, 0.044715, 4))
 			return GELU_TANH;
-	} else if (strcmp(n->op_type, "Sigmoid") == 0) {
+	} else if (ir_streq(n->op_type, "Sigmoid")) {
 		*how = "Sigmoid of 1.702x";
 		if (binary_const(producer(n, 0), "Mul", 1.702) != NULL)
 			return GELU_SIGMOID;
@@ -525,7 +525,7 @@ static bool
 one_of(const char *s, const char *const *list)
 {
 	for (; *list != NULL; list++)
-		if (strcmp(s, *list) == 0)
+		if (ir_streq(s, *list))
 			return true;
 	return false;
 }
@@ -839,15 +839,15 @@ run(struct pass_ctx *ctx)
 			check_autopad(ctx, n, &ac);
 			if (!ir_domain_is_onnx(n->domain))
 				continue;
-			if (strcmp(n->op_type, "Resize") == 0)
+			if (ir_streq(n->op_type, "Resize"))
 				check_resize(ctx, n);
-			else if (strcmp(n->op_type, "AveragePool") == 0)
+			else if (ir_streq(n->op_type, "AveragePool"))
 				check_avgpool(ctx, n, &pc);
-			else if (strcmp(n->op_type, "Softmax") == 0 ||
-			    strcmp(n->op_type, "LogSoftmax") == 0 ||
-			    strcmp(n->op_type, "Hardmax") == 0)
+			else if (ir_streq(n->op_type, "Softmax") ||
+			    ir_streq(n->op_type, "LogSoftmax") ||
+			    ir_streq(n->op_type, "Hardmax"))
 				check_softmax(ctx, n);
-			else if (strcmp(n->op_type, "Pad") == 0)
+			else if (ir_streq(n->op_type, "Pad"))
 				check_pad(ctx, n);
 		}
 	report_eps_mix(ctx, seen);

@@ -28,12 +28,27 @@ enum pass_kind {
 	PASS_REWRITE,
 };
 
+/* A finding of the shape inference the pipeline runs before the
+ * analysis passes (what: enum shapes_issue; detail escaped). */
+struct pass_shapes_finding {
+	int what;
+	const struct ir_graph *g;
+	const struct ir_node *n;
+	const char *detail;
+};
+
 struct pass_ctx {
 	struct ir_model *m;
 	struct diag_list *d;
 	const struct onnxfix_options *o;
 	struct arena scratch;	/* reset after each pass */
 	bool changed;		/* a rewrite pass sets it when it changed */
+	/* check: what that inference found, for the shapes pass to report
+	 * in its turn (inference gives the same result when run again, so
+	 * it runs once); shapes_recorded false: run it again */
+	bool shapes_recorded;
+	const struct pass_shapes_finding *shapes_found;
+	size_t nshapes_found;
 };
 
 struct pass {

@@ -18,6 +18,7 @@
  *	         operator: 'alpha'
  */
 #include <inttypes.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -37,12 +38,6 @@ is_list_type(enum ir_attr_type t)
 	    t == IR_ATTR_STRINGS || t == IR_ATTR_TENSORS ||
 	    t == IR_ATTR_GRAPHS || t == IR_ATTR_SPARSE_TENSORS ||
 	    t == IR_ATTR_TYPE_PROTOS;
-}
-
-static bool
-domain_imported(const struct ir_node *n)
-{
-	return ir_node_opset(n) >= 0;
 }
 
 static void
@@ -135,12 +130,53 @@ check_arity(struct pass_ctx *ctx, const struct ir_node *n,
 			    "input %zu '%s'", i, s->inputs[i].name);
 }
 
+/*
+ * The opset and schema of a node, remembered per (op_type, domain, graph)
+ * string pointers: the loader gives every node with the same op_type the
+ * same string, so a model's nodes are looked up once per operator.
+ */
+struct memo {
+	const char *op, *domain;
+	const struct ir_graph *g;
+	int64_t opset;		/* ir_node_opset */
+	int64_t judged;		/* the opset the schema is chosen by */
+	const struct opdb_schema *s;
+};
+
+#define MEMO_SIZE 64
+
+static const struct memo *
+memo_get(struct memo *memo, const struct ir_node *n)
+{
+	uintptr_t h = ((uintptr_t)n->op_type >> 4) ^
+	    ((uintptr_t)n->graph >> 6) ^ ((uintptr_t)n->domain >> 3);
+	struct memo *e = &memo[(h ^ (h >> 7)) % MEMO_SIZE];
+	int lo, hi, last;
+
+	if (e->op == n->op_type && e->domain == n->domain && e->g == n->graph)
+		return e;
+	e->op = n->op_type;
+	e->domain = n->domain;
+	e->g = n->graph;
+	e->opset = ir_node_opset(n);
+	e->judged = e->opset;
+	/* A newer opset than the tables know: judge the node by the
+	 * newest schema (S204 reports the opset itself). */
+	if (opdb_domain_range(n->domain, &lo, &hi, &last) == 0 &&
+	    e->judged > hi)
+		e->judged = hi;
+	e->s = e->opset >= 0 ? opdb_schema(n->domain, n->op_type, e->judged) :
+	    NULL;
+	return e;
+}
+
 static void
 check_node(struct pass_ctx *ctx, const struct hmap *locals,
-    const struct ir_node *n)
+    struct memo *memo, const struct ir_node *n)
 {
 	char b[DIAG_ESCAPE_SIZE], c[DIAG_ESCAPE_SIZE];
 	const struct opdb_schema *s;
+	const struct memo *e;
 	int64_t opset;
 
 	if (n->op_type[0] == '\0') {
@@ -149,7 +185,8 @@ check_node(struct pass_ctx *ctx, const struct hmap *locals,
 	}
 	if (n->ninputs == 0 && n->noutputs == 0)
 		pass_report_node(ctx, DIAG_S_NODE_EMPTY, n, NULL);
-	if (!domain_imported(n)) {
+	e = memo_get(memo, n);
+	if (e->opset < 0) {
 		pass_report_node(ctx, DIAG_S_DOMAIN_NOT_IMPORTED, n, "'%s'",
 		    esc(b, n->domain));
 		return;
@@ -158,19 +195,10 @@ check_node(struct pass_ctx *ctx, const struct hmap *locals,
 		check_attrs(ctx, n, NULL);
 		return;
 	}
-	opset = ir_node_opset(n);
-	{
-		int lo, hi, last;
-
-		/* A newer opset than the tables know: judge the node by the
-		 * newest schema (S204 reports the opset itself). */
-		if (opdb_domain_range(n->domain, &lo, &hi, &last) == 0 &&
-		    opset > hi)
-			opset = hi;
-	}
+	opset = e->judged;
 	/* Only domains whose whole operator set is in the tables can say
 	 * "no such operator"; com.microsoft is checked when known. */
-	s = opdb_schema(n->domain, n->op_type, opset);
+	s = e->s;
 	if (s == NULL) {
 		if (opdb_domain_is_onnx(n->domain))
 			pass_report_node(ctx, DIAG_S_OP_UNKNOWN, n,
@@ -196,9 +224,12 @@ check_node(struct pass_ctx *ctx, const struct hmap *locals,
 static int
 run(struct pass_ctx *ctx)
 {
+	struct memo memo[MEMO_SIZE];
 	struct ir_graph **graphs;
 	struct hmap locals;
 	size_t n, i, j;
+
+	memset(memo, 0, sizeof(memo));
 
 	/* A hash map: a hostile model may have thousands of functions. */
 	if (pass_local_functions(ctx, &locals) < 0)
@@ -206,7 +237,7 @@ run(struct pass_ctx *ctx)
 	n = ir_model_graphs(ctx->m, &graphs);
 	for (i = 0; i < n; i++)
 		for (j = 0; j < graphs[i]->nnodes; j++)
-			check_node(ctx, &locals, graphs[i]->nodes[j]);
+			check_node(ctx, &locals, memo, graphs[i]->nodes[j]);
 	return 0;
 }
 

@@ -53,7 +53,16 @@ found(void *arg, enum shapes_issue what, const struct ir_graph *g,
 static int
 run(struct pass_ctx *ctx)
 {
-	return shapes_infer_report(ctx->m, found, ctx);
+	size_t i;
+
+	if (!ctx->shapes_recorded)
+		return shapes_infer_report(ctx->m, found, ctx);
+	for (i = 0; i < ctx->nshapes_found; i++) {
+		const struct pass_shapes_finding *f = &ctx->shapes_found[i];
+
+		found(ctx, (enum shapes_issue)f->what, f->g, f->n, f->detail);
+	}
+	return 0;
 }
 
 const struct pass pass_shapes = {

@@ -242,18 +242,24 @@ check_node_order(struct pass_ctx *ctx, struct ir_graph *g)
 {
 	char b[DIAG_ESCAPE_SIZE], who[2 * DIAG_ESCAPE_SIZE];
 	struct ir_node **order, *cycle = NULL;
+	bool sorted = true;	/* in order, nothing dead: no cycle */
 	size_t i, j;
 
 	for (i = 0; i < g->nnodes; i++) {
 		struct ir_node *n = g->nodes[i];
 
+		if (n->index != i || n->dead)
+			sorted = false;
 		for (j = 0; j < n->ninputs + n->nimplicit; j++) {
 			struct ir_value *v = j < n->ninputs ? n->inputs[j] :
 			    n->implicit[j - n->ninputs];
 
 			if (v == NULL || v->graph != g ||
-			    v->kind != IR_VALUE_NODE || v->producer == NULL ||
-			    v->producer->index <= n->index)
+			    v->kind != IR_VALUE_NODE || v->producer == NULL)
+				continue;
+			if (v->producer->index >= n->index)
+				sorted = false;
+			if (v->producer->index <= n->index)
 				continue;
 			pass_report_node(ctx, DIAG_S_UNSORTED, n,
 			    "'%s' from %s", esc(b, v->name),
@@ -261,6 +267,8 @@ check_node_order(struct pass_ctx *ctx, struct ir_graph *g)
 			break;
 		}
 	}
+	if (sorted)
+		return;
 	order = arena_array(&ctx->scratch, g->nnodes + 1, sizeof(*order));
 	if (order != NULL && ir_graph_toposort(g, order, &cycle) == 1 &&
 	    cycle != NULL)

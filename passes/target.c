@@ -312,8 +312,9 @@ static bool
 memo_equal(const struct memo *a, const struct memo *b)
 {
 	return a->op != NULL && a->opset == b->opset &&
-	    a->ntypes == b->ntypes && strcmp(a->op, b->op) == 0 &&
-	    strcmp(a->domain, b->domain) == 0 &&
+	    a->ntypes == b->ntypes &&
+	    (a->op == b->op || strcmp(a->op, b->op) == 0) &&
+	    (a->domain == b->domain || strcmp(a->domain, b->domain) == 0) &&
 	    memcmp(a->types, b->types, a->ntypes * sizeof(a->types[0])) == 0;
 }
 

@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Bump allocation in blocks of growing size, charged to the model's
- * budget.  Freed all at once.
+ * budget.  Freed all at once.  Blocks come zeroed from calloc (fresh
+ * pages need no clearing), so an allocation costs no memset.
  */
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "arena.h"
 #include "budget.h"
@@ -37,36 +39,92 @@ arena_release(struct arena *a)
 }
 
 void *
-arena_alloc(struct arena *a, size_t n)
+arena_alloc_align(struct arena *a, size_t n, size_t align)
 {
 	struct arena_block *b = a->head;
-	size_t need, size;
-	unsigned char *p;
+	size_t off = 0, size;
 
-	if (n > SIZE_MAX / 2)
+	if (n > SIZE_MAX / 2 || align == 0 || align > ALIGN ||
+	    (align & (align - 1)) != 0)
 		return NULL;
-	need = (n + ALIGN - 1) / ALIGN * ALIGN;
-	if (need == 0)
-		need = ALIGN;
-	if (b == NULL || b->size - b->used < need) {
+	if (n == 0)
+		n = 1;
+	if (b != NULL)
+		off = (b->used + align - 1) & ~(align - 1);
+	if (b == NULL || off > b->size || b->size - off < n) {
 		size = a->total / 2 > MIN_BLOCK ? a->total / 2 : MIN_BLOCK;
-		if (size < need)
-			size = need;
-		if (size > 64u << 20 && need < (64u << 20))
+		if (size < n)
+			size = (n + ALIGN - 1) / ALIGN * ALIGN;
+		if (size > 64u << 20 && n < (64u << 20))
 			size = 64u << 20;
-		b = budget_malloc(a->budget, HDR + size);
+		/* Zeroed blocks: a bump allocator never hands out memory
+		 * twice, so what it returns is still zero. */
+		b = budget_calloc(a->budget, 1, HDR + size);
 		if (b == NULL)
 			return NULL;
+		if (size >= (4u << 20)) {
+			/* Large blocks in 2 MiB pages: a fault per 4 KiB page
+			 * costs more than the clearing itself. */
+			uintptr_t lo = ((uintptr_t)b + 4095) & ~(uintptr_t)4095;
+			uintptr_t hi = ((uintptr_t)b + HDR + size) &
+			    ~(uintptr_t)4095;
+
+			(void)madvise((void *)lo, hi - lo, MADV_HUGEPAGE);
+		}
 		b->size = size;
 		b->used = 0;
 		b->next = a->head;
 		a->head = b;
 		a->total += size;
+		off = 0;
 	}
-	p = (unsigned char *)b + HDR + b->used;
-	b->used += need;
-	memset(p, 0, n);
-	return p;
+	b->used = off + n;
+	return (unsigned char *)b + HDR + off;
+}
+
+void *
+arena_alloc(struct arena *a, size_t n)
+{
+	return arena_alloc_align(a, n, ALIGN);
+}
+
+void *
+arena_alloc_own(struct arena *a, size_t n)
+{
+	struct arena_block *b;
+
+	if (n > SIZE_MAX / 2)
+		return NULL;
+	b = budget_calloc(a->budget, 1, HDR + n);
+	if (b == NULL)
+		return NULL;
+	b->size = n;
+	b->used = n;
+	b->own = 1;
+	/* behind the block being filled, which stays the head */
+	if (a->head != NULL) {
+		b->next = a->head->next;
+		a->head->next = b;
+	} else {
+		b->next = NULL;
+		a->head = b;
+	}
+	return (unsigned char *)b + HDR;
+}
+
+void
+arena_free_own(struct arena *a, void *p)
+{
+	struct arena_block **pb, *b;
+
+	if (p == NULL)
+		return;
+	for (pb = &a->head; (b = *pb) != NULL; pb = &b->next)
+		if (b->own && (unsigned char *)b + HDR == p) {
+			*pb = b->next;
+			budget_free(a->budget, b);
+			return;
+		}
 }
 
 void *

@@ -16,6 +16,7 @@ struct arena_block {
 	struct arena_block *next;
 	size_t size;
 	size_t used;
+	int own;		/* made by arena_alloc_own */
 	/* payload follows, aligned to max_align_t */
 };
 
@@ -31,6 +32,14 @@ void arena_init(struct arena *a, struct budget *budget);
 void arena_release(struct arena *a);
 /* N zeroed bytes aligned for any type, or NULL when out of budget. */
 void *arena_alloc(struct arena *a, size_t n);
+/* The same aligned to ALIGN only (a power of two up to that of any
+ * type): smaller objects pack tighter. */
+void *arena_alloc_align(struct arena *a, size_t n, size_t align);
+/* N zeroed bytes in a block of their own, released with the arena or
+ * earlier by arena_free_own (for large transient buffers). */
+void *arena_alloc_own(struct arena *a, size_t n);
+/* Give back P from arena_alloc_own now; any other pointer is ignored. */
+void arena_free_own(struct arena *a, void *p);
 /* N elements of SIZE bytes, zeroed; NULL on overflow or out of budget. */
 void *arena_array(struct arena *a, size_t n, size_t size);
 /* Grow *V (an arena array of *CAP elements of SIZE) to hold at least NEED. */

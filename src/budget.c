@@ -58,14 +58,25 @@ budget_malloc(struct budget *b, size_t n)
 void *
 budget_calloc(struct budget *b, size_t n, size_t size)
 {
-	void *p;
+	unsigned char *p;
 
 	if (size != 0 && n > SIZE_MAX / size)
 		return NULL;
-	p = budget_malloc(b, n * size);
-	if (p != NULL)
-		memset(p, 0, n * size);
-	return p;
+	n *= size;
+	if (n > SIZE_MAX - HEADER || charge(b, n + HEADER) < 0)
+		return NULL;
+	/* calloc, not malloc and memset: fresh pages from the system come
+	 * zeroed, and are then neither written nor faulted in here. */
+	p = calloc(1, n + HEADER);
+	if (p == NULL) {
+		if (b != NULL) {
+			b->used -= n + HEADER;
+			b->exceeded = true;
+		}
+		return NULL;
+	}
+	memcpy(p, &n, sizeof(n));
+	return p + HEADER;
 }
 
 void

@@ -4,6 +4,7 @@
  * arena; growing abandons the old slot array to the arena (tables grow
  * geometrically, so the waste is bounded by the final size).
  */
+#include <stdint.h>
 #include <string.h>
 #include <xxhash.h>
 
@@ -42,12 +43,12 @@ find(const struct hmap *h, const char *key, uint64_t hash)
 }
 
 static int
-grow(struct hmap *h)
+resize(struct hmap *h, size_t cap)
 {
 	struct hmap_entry *old = h->v;
 	size_t oldcap = h->cap, i;
 
-	h->cap = oldcap ? oldcap * 2 : 16;
+	h->cap = cap;
 	h->v = arena_array(h->arena, h->cap, sizeof(*h->v));
 	if (h->v == NULL) {
 		h->v = old;
@@ -58,6 +59,32 @@ grow(struct hmap *h)
 		if (old[i].key != NULL)
 			*find(h, old[i].key, old[i].hash) = old[i];
 	return 0;
+}
+
+static int
+grow(struct hmap *h)
+{
+	return resize(h, h->cap ? h->cap * 2 : 16);
+}
+
+int
+hmap_reserve(struct hmap *h, size_t n)
+{
+	size_t cap = h->cap ? h->cap : 16;
+
+	while (n * 4 > cap * 3) {
+		if (cap > SIZE_MAX / 2 / sizeof(*h->v))
+			return -1;
+		cap *= 2;
+	}
+	return cap == h->cap ? 0 : resize(h, cap);
+}
+
+void
+hmap_prefetch(const struct hmap *h, const char *key)
+{
+	if (h->cap > 0)
+		__builtin_prefetch(&h->v[hash_key(key) & (h->cap - 1)], 1);
 }
 
 void *

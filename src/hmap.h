@@ -26,12 +26,18 @@ struct hmap {
 };
 
 void hmap_init(struct hmap *h, struct arena *a);
+/* Start loading KEY's slot into the cache (a put or get of KEY soon
+ * after does not wait for memory). */
+void hmap_prefetch(const struct hmap *h, const char *key);
 /* Value stored for KEY, or NULL. */
 void *hmap_get(const struct hmap *h, const char *key);
 /* Store VALUE for KEY unless KEY is present.  Returns 1 when inserted, 0
  * when KEY was present (*OLD then holds its value, if OLD is not NULL),
  * -1 when out of memory. */
 int hmap_put(struct hmap *h, const char *key, void *value, void **old);
+/* Make room for N entries at once (no regrowth, no abandoned slot
+ * arrays up to N).  Returns 0, or -1 when out of memory. */
+int hmap_reserve(struct hmap *h, size_t n);
 /* Replace or insert. Returns 0, or -1 when out of memory. */
 int hmap_set(struct hmap *h, const char *key, void *value);
 

@@ -298,12 +298,41 @@ ir_graph_new(struct ir_model *m, enum ir_graph_kind kind,
 
 	if (g == NULL)
 		return NULL;
+	m->ngraphs++;
 	g->kind = kind;
 	g->model = m;
 	g->parent = parent;
 	g->depth = parent ? parent->depth + 1 : 0;
 	hmap_init(&g->names, &m->arena);
 	return g;
+}
+
+int
+ir_graph_reserve(struct ir_graph *g, size_t nnodes, size_t nvalues)
+{
+	struct arena *a = &g->model->arena;
+
+	if (nnodes > SIZE_MAX - g->nnodes || nvalues > SIZE_MAX - g->nvalues ||
+	    arena_grow(a, (void **)&g->nodes, &g->capnodes, g->nnodes + nnodes,
+	    sizeof(*g->nodes)) < 0 ||
+	    arena_grow(a, (void **)&g->values, &g->capvalues,
+	    g->nvalues + nvalues, sizeof(*g->values)) < 0 ||
+	    hmap_reserve(&g->names, g->names.n + nvalues) < 0)
+		return -1;
+	if (nnodes > 0) {
+		g->node_slab = arena_array(a, nnodes, sizeof(*g->node_slab));
+		if (g->node_slab == NULL)
+			return -1;
+		g->nnode_slab = nnodes;
+	}
+	if (nvalues > 0) {
+		g->value_slab = arena_array(a, nvalues,
+		    sizeof(*g->value_slab));
+		if (g->value_slab == NULL)
+			return -1;
+		g->nvalue_slab = nvalues;
+	}
+	return 0;
 }
 
 struct ir_value *
@@ -313,7 +342,12 @@ ir_value_new(struct ir_graph *g, const char *name, enum ir_value_kind kind)
 	struct ir_value *v;
 	void *old;
 
-	v = arena_alloc(a, sizeof(*v));
+	if (g->nvalue_slab > 0) {
+		v = g->value_slab++;
+		g->nvalue_slab--;
+	} else {
+		v = arena_alloc(a, sizeof(*v));
+	}
 	if (v == NULL || arena_grow(a, (void **)&g->values, &g->capvalues,
 	    g->nvalues + 1, sizeof(*g->values)) < 0)
 		return NULL;
@@ -367,7 +401,12 @@ ir_node_new(struct ir_graph *g, const char *op_type, const char *domain,
 	struct arena *a = &g->model->arena;
 	struct ir_node *n;
 
-	n = arena_alloc(a, sizeof(*n));
+	if (g->nnode_slab > 0) {
+		n = g->node_slab++;
+		g->nnode_slab--;
+	} else {
+		n = arena_alloc(a, sizeof(*n));
+	}
 	if (n == NULL || arena_grow(a, (void **)&g->nodes, &g->capnodes,
 	    g->nnodes + 1, sizeof(*g->nodes)) < 0)
 		return NULL;
@@ -378,12 +417,18 @@ ir_node_new(struct ir_graph *g, const char *op_type, const char *domain,
 	n->ninputs = nin;
 	n->capinputs = nin;
 	n->noutputs = nout;
-	if (nin && (n->inputs = arena_array(a, nin, sizeof(*n->inputs))) ==
-	    NULL)
-		return NULL;
-	if (nout && (n->outputs = arena_array(a, nout,
-	    sizeof(*n->outputs))) == NULL)
-		return NULL;
+	/* One block for both slot arrays (add_input moves the inputs to
+	 * a larger one of their own). */
+	if (nin + nout > 0) {
+		struct ir_value **v;
+
+		if (nin > SIZE_MAX / sizeof(*v) - nout ||
+		    (v = arena_alloc_align(a, (nin + nout) * sizeof(*v),
+		    _Alignof(struct ir_value *))) == NULL)
+			return NULL;
+		n->inputs = nin ? v : NULL;
+		n->outputs = nout ? v + nin : NULL;
+	}
 	n->index = (unsigned)g->nnodes;
 	n->order = n->index;
 	n->dirty = true;
@@ -744,6 +789,10 @@ ir_model_graphs(struct ir_model *m, struct ir_graph ***out)
 			return 0;
 		v[n++] = m->functions[i]->body;
 	}
+	/* Every graph the model has is listed: no node holds one (the
+	 * usual case, and a pass over every node saved). */
+	if (m->ngraphs <= n)
+		next = n;
 	for (; next < n; next++) {
 		struct ir_graph *g = v[next];
 
@@ -806,6 +855,24 @@ dep_of(const struct ir_graph *g, const struct ir_value *v)
 	return (int)v->producer->index;
 }
 
+/* Does ND use the output of a node at or after its own position? */
+static bool
+depends_forward(const struct ir_graph *g, const struct ir_node *nd)
+{
+	size_t j;
+	int d;
+
+	for (j = 0; j < nd->ninputs; j++)
+		if ((d = dep_of(g, nd->inputs[j])) >= 0 &&
+		    (unsigned)d >= nd->index)
+			return true;
+	for (j = 0; j < nd->nimplicit; j++)
+		if ((d = dep_of(g, nd->implicit[j])) >= 0 &&
+		    (unsigned)d >= nd->index)
+			return true;
+	return false;
+}
+
 int
 ir_graph_toposort(struct ir_graph *g, struct ir_node **order,
     struct ir_node **cycle_at)
@@ -816,6 +883,18 @@ ir_graph_toposort(struct ir_graph *g, struct ir_node **order,
 	bool *done;
 	int rc = 0;
 
+	for (i = 0; i < n; i++)
+		g->nodes[i]->index = (unsigned)i;
+	/* Usually the nodes are in order already (every producer before
+	 * its consumers, none dead): then the stable order is the list. */
+	for (i = 0; i < n; i++)
+		if (g->nodes[i]->dead || depends_forward(g, g->nodes[i]))
+			break;
+	if (i == n) {
+		if (order != g->nodes && n > 0)
+			memcpy(order, g->nodes, n * sizeof(*order));
+		return 0;
+	}
 	arena_init(&scratch, g->model->budget);
 	indeg = arena_array(&scratch, n + 1, sizeof(*indeg));
 	heap = arena_array(&scratch, n + 1, sizeof(*heap));
@@ -824,8 +903,6 @@ ir_graph_toposort(struct ir_graph *g, struct ir_node **order,
 		arena_release(&scratch);
 		return -1;
 	}
-	for (i = 0; i < n; i++)
-		g->nodes[i]->index = (unsigned)i;
 	for (i = 0; i < n; i++) {
 		struct ir_node *nd = g->nodes[i];
 

@@ -23,6 +23,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "arena.h"
 #include "budget.h"
@@ -106,9 +107,9 @@ struct ir_type {
 	enum ir_type_kind kind;
 	int32_t elem;		/* tensor/sparse element type, else 0 */
 	int rank;		/* -1: shape unknown */
+	bool dirty;		/* changed since load: save re-encodes it */
 	struct ir_dim *dims;	/* rank entries */
 	const void *orig;	/* source TypeProto, NULL when built */
-	bool dirty;		/* changed since load: save re-encodes it */
 };
 
 /* A ValueInfoProto slot: graph input, graph output or value_info entry. */
@@ -179,18 +180,18 @@ struct ir_value {
 	const char *name;
 	struct ir_graph *graph;	/* the scope that defines it */
 	enum ir_value_kind kind;
-	struct ir_node *producer;	/* IR_VALUE_NODE */
 	int out_index;
+	struct ir_node *producer;	/* IR_VALUE_NODE */
 	struct ir_tensor *init;	/* initializer data, or NULL */
 	bool sparse_init;	/* defined by a sparse_initializer */
 	bool is_input;		/* listed in graph inputs */
-	int noutputs;		/* times listed in graph outputs */
 	bool duplicate;		/* a second definition of the same name */
-	struct ir_type type;	/* best known type (value_info, I/O, init,
-				 * refined by shapes_infer) */
 	bool type_inferred;	/* type was derived or refined by
 				 * shapes_infer; then type_decl holds the
 				 * type it started from */
+	int noutputs;		/* times listed in graph outputs */
+	struct ir_type type;	/* best known type (value_info, I/O, init,
+				 * refined by shapes_infer) */
 	struct ir_type type_decl;
 	struct ir_use *uses;
 	size_t nuses, capuses;
@@ -264,6 +265,11 @@ struct ir_graph {
 	struct ir_tensor **inits;	/* initializer list in file order */
 	size_t ninits;
 	struct hmap names;	/* name -> first struct ir_value defined */
+	/* ir_graph_reserve's blocks, from which ir_node_new and
+	 * ir_value_new take objects while they last */
+	struct ir_node *node_slab;
+	struct ir_value *value_slab;
+	size_t nnode_slab, nvalue_slab;
 	const void *orig;	/* source GraphProto */
 	void *out;		/* save.c scratch: the encoded GraphProto */
 };
@@ -307,6 +313,7 @@ struct ir_model {
 	struct ir_graph *graph;
 	struct ir_function **functions;
 	size_t nfunctions;
+	size_t ngraphs;		/* graphs ir_graph_new made for it */
 	const void *orig;	/* source ModelProto */
 	void *pb;		/* decoded message, freed with the model */
 	const uint8_t *file;	/* input bytes (mapping), may be NULL */
@@ -350,6 +357,9 @@ void ir_model_free(struct ir_model *m);
 /* Graph building; every function returns NULL/-1 when out of budget. */
 struct ir_graph *ir_graph_new(struct ir_model *m, enum ir_graph_kind kind,
     struct ir_graph *parent);
+/* Room for NNODES more nodes and NVALUES more values in G, allocated at
+ * once and side by side (a loader knows the counts).  0 or -1 (budget). */
+int ir_graph_reserve(struct ir_graph *g, size_t nnodes, size_t nvalues);
 /* A new value NAME defined in G (not yet linked to a producer). */
 struct ir_value *ir_value_new(struct ir_graph *g, const char *name,
     enum ir_value_kind kind);
@@ -380,6 +390,22 @@ void ir_graph_compact(struct ir_graph *g);
 struct ir_attr *ir_node_attr(const struct ir_node *n, const char *name);
 /* True when N's domain is the default ONNX domain ("" or "ai.onnx"). */
 bool ir_domain_is_onnx(const char *domain);
+/*
+ * String equality for operator and domain names: the same pointer is
+ * equal (the loader gives every node with one op_type the same string)
+ * and a different first byte is not, both without a call.
+ */
+static inline bool
+ir_streq(const char *a, const char *b)
+{
+	return a == b || (a[0] == b[0] && strcmp(a, b) == 0);
+}
+/* Is N the operator OP of the default ONNX domain? */
+static inline bool
+ir_is_op(const struct ir_node *n, const char *op)
+{
+	return ir_streq(n->op_type, op) && ir_domain_is_onnx(n->domain);
+}
 /* Opset version the model imports for DOMAIN; -1 when not imported.
  * "" and "ai.onnx" are the same domain. */
 int64_t ir_model_opset(const struct ir_model *m, const char *domain);

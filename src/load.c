@@ -39,20 +39,28 @@ onnxfix_options_default(struct onnxfix_options *o)
  * protobuf-c's allocator hook: the decoded message lives in the model's
  * arena (charged to its budget) and goes with it, so there are no
  * per-field mallocs and frees (a 100,000-node graph decodes into about
- * 500,000 allocations).  The unpack's own scratch is not given back
- * before the model is freed; the pre-scan's estimate counts it.
+ * 500,000 allocations).  Small frees are no-ops (the memory goes with
+ * the arena); large buffers have their own blocks and are given back.
  */
+#define PB_OWN_MIN (64 * 1024)
 static void *
 pb_alloc(void *data, size_t size)
 {
-	return arena_alloc(data, size);
+	/* Large requests (the scan buffers of a message with many fields,
+	 * long arrays) get blocks of their own, so that the buffers the
+	 * unpack frees go back at once. */
+	if (size >= PB_OWN_MIN)
+		return arena_alloc_own(data, size);
+	/* protobuf-c's messages and arrays need no more than pointer
+	 * alignment; strings need none. */
+	return arena_alloc_align(data, size, sizeof(void *) > 8 ?
+	    sizeof(void *) : 8);
 }
 
 static void
 pb_free(void *data, void *p)
 {
-	(void)data;
-	(void)p;
+	arena_free_own(data, p);
 }
 
 struct loader {
@@ -63,7 +71,34 @@ struct loader {
 	struct ir_graph **gq;
 	const Onnx__GraphProto **pq;
 	size_t nq, capq, capp;
+	/* Operator and domain names, one copy each: every node with the
+	 * same op_type points at the same string, so the passes' string
+	 * compares read memory that stays in cache. */
+	struct hmap words;
+	const char *last[4];
 };
+
+static const char *
+intern(struct loader *L, const char *s)
+{
+	void *old;
+	size_t i;
+
+	/* the few names seen last, without hashing */
+	for (i = 0; i < 4 && L->last[i] != NULL; i++)
+		if (ir_streq(L->last[i], s))
+			return L->last[i];
+	memmove(L->last + 1, L->last, 3 * sizeof(L->last[0]));
+
+	switch (hmap_put(&L->words, s, (void *)s, &old)) {
+	case -1:
+		return NULL;
+	case 0:
+		return L->last[0] = old;
+	default:
+		return L->last[0] = s;
+	}
+}
 
 static void
 release(struct ir_model *m)
@@ -345,18 +380,16 @@ graph_defs(struct loader *L, struct ir_graph *g, const Onnx__GraphProto *pb)
 	g->inits = arena_array(a, pb->n_initializer + 1, sizeof(*g->inits));
 	if (!g->inputs || !g->outputs || !g->value_info || !g->inits)
 		return -1;
-	/* Size the node and value arrays once: growing them by doubling
-	 * would leave the abandoned copies in the arena. */
+	/* Size the node and value arrays and the name table once: growing
+	 * them by doubling would leave the abandoned copies in the arena.
+	 * The nodes and values themselves are allocated side by side. */
 	{
 		size_t nv = pb->n_input + pb->n_initializer +
-		    pb->n_sparse_initializer + pb->n_output;
+		    pb->n_sparse_initializer;
 
 		for (i = 0; i < pb->n_node; i++)
 			nv += pb->node[i]->n_output;
-		if (arena_grow(a, (void **)&g->nodes, &g->capnodes,
-		    pb->n_node, sizeof(*g->nodes)) < 0 ||
-		    arena_grow(a, (void **)&g->values, &g->capvalues, nv,
-		    sizeof(*g->values)) < 0)
+		if (ir_graph_reserve(g, pb->n_node, nv) < 0)
 			return -1;
 	}
 	for (i = 0; i < pb->n_input; i++) {
@@ -423,15 +456,24 @@ graph_defs(struct loader *L, struct ir_graph *g, const Onnx__GraphProto *pb)
 	}
 	for (i = 0; i < pb->n_node; i++) {
 		const Onnx__NodeProto *np = pb->node[i];
+		const char *op = intern(L, np->op_type ? np->op_type : "");
+		const char *dom = intern(L, np->domain ? np->domain : "");
 		struct ir_node *n;
 
-		n = ir_node_new(g, np->op_type ? np->op_type : "",
-		    np->domain ? np->domain : "", np->name, np->n_input,
+		if (op == NULL || dom == NULL)
+			return -1;
+		n = ir_node_new(g, op, dom, np->name, np->n_input,
 		    np->n_output);
 		if (n == NULL)
 			return -1;
 		n->orig = np;
 		n->dirty = false;
+		/* the name table is large and its slots random: ask for the
+		 * slots of a later node's outputs while this one is built */
+		if (i + 8 < pb->n_node)
+			for (j = 0; j < pb->node[i + 8]->n_output; j++)
+				hmap_prefetch(&g->names,
+				    pb->node[i + 8]->output[j]);
 		for (j = 0; j < np->n_output; j++) {
 			struct ir_value *v;
 
@@ -444,9 +486,8 @@ graph_defs(struct loader *L, struct ir_graph *g, const Onnx__GraphProto *pb)
 		}
 		n->dirty = false;
 		n->nattrs = np->n_attribute;
-		n->attrs = arena_array(a, np->n_attribute + 1,
-		    sizeof(*n->attrs));
-		if (n->attrs == NULL)
+		if (n->nattrs > 0 && (n->attrs = arena_array(a, n->nattrs,
+		    sizeof(*n->attrs))) == NULL)
 			return -1;
 		for (j = 0; j < np->n_attribute; j++)
 			if (conv_attr(L, n, np->attribute[j], &n->attrs[j]) < 0)
@@ -482,11 +523,42 @@ resolve(struct ir_graph *g, const char *name)
 	return v;
 }
 
+/*
+ * The value an input NAME of node I refers to when a node shortly before
+ * it defines NAME (the usual case): the first definition in G is the one
+ * ir_lookup finds, so a duplicate does not count.  NULL: look it up.
+ */
+static struct ir_value *
+recent(struct ir_graph *g, size_t i, const char *name)
+{
+	size_t k, o;
+
+	for (k = i; k > 0 && k + 4 > i; k--) {
+		const struct ir_node *p = g->nodes[k - 1];
+
+		/* a few compares per input at most, whatever the input */
+		if (p->noutputs > 4)
+			continue;
+		for (o = 0; o < p->noutputs; o++) {
+			struct ir_value *v = p->outputs[o];
+
+			if (v != NULL && !v->duplicate &&
+			    strcmp(v->name, name) == 0)
+				return v;
+		}
+	}
+	return NULL;
+}
+
 static int
 graph_links(struct loader *L, struct ir_graph *g, const Onnx__GraphProto *pb)
 {
-	size_t i, j;
+	struct ir_use *slab;
+	size_t i, j, total = 0;
 
+	/* Resolve every input first, counting the uses of this scope's
+	 * values, so that their use lists come from one block at their
+	 * final size. */
 	for (i = 0; i < g->nnodes; i++) {
 		struct ir_node *n = g->nodes[i];
 		const Onnx__NodeProto *np = n->orig;
@@ -496,12 +568,35 @@ graph_links(struct loader *L, struct ir_graph *g, const Onnx__GraphProto *pb)
 
 			if (np->input[j][0] == '\0')
 				continue;
-			if ((v = resolve(g, np->input[j])) == NULL)
+			if ((v = recent(g, i, np->input[j])) == NULL &&
+			    (v = resolve(g, np->input[j])) == NULL)
 				return -1;
 			n->inputs[j] = v;
-			if (ir_use_add(v, n, (int)j) < 0)
-				return -1;
+			if (v->graph == g && v->uses == NULL) {
+				v->capuses++;
+				total++;
+			}
 		}
+	}
+	slab = total > 0 ? arena_array(&L->m->arena, total, sizeof(*slab)) :
+	    NULL;
+	if (total > 0 && slab == NULL)
+		return -1;
+	for (i = 0; i < g->nvalues; i++) {
+		struct ir_value *v = g->values[i];
+
+		if (v->uses == NULL && v->capuses > 0) {
+			v->uses = slab;
+			slab += v->capuses;
+		}
+	}
+	for (i = 0; i < g->nnodes; i++) {
+		struct ir_node *n = g->nodes[i];
+
+		for (j = 0; j < n->ninputs; j++)
+			if (n->inputs[j] != NULL &&
+			    ir_use_add(n->inputs[j], n, (int)j) < 0)
+				return -1;
 		n->dirty = false;
 	}
 	for (i = 0; i < pb->n_output; i++) {
@@ -781,8 +876,9 @@ onnxfix_load_buffer(const uint8_t *buf, size_t len, const char *name,
 	}
 	budget_init(budget, (size_t)limit);
 	/* Large tensor payloads stay in BUF: decode a skeleton without them
-	 * (skel.h). */
-	if (skel_build(buf, len, SKEL_MIN_SPAN, &sk) < 0) {
+	 * (skel.h); without any, the walk would find nothing to leave out. */
+	if (st.max_bytes >= SKEL_MIN_SPAN &&
+	    skel_build(buf, len, SKEL_MIN_SPAN, &sk) < 0) {
 		diag_report(d, DIAG_LOAD_BUDGET, "", "out of memory");
 		free(budget);
 		return ONNXFIX_EBUDGET;
@@ -811,6 +907,7 @@ onnxfix_load_buffer(const uint8_t *buf, size_t len, const char *name,
 	}
 	L.m->release = release;
 	L.alloc.allocator_data = &L.m->arena;
+	hmap_init(&L.words, &L.m->arena);
 	L.m->file = buf;
 	L.m->file_size = len;
 	L.m->skel = sk;

@@ -114,7 +114,7 @@ perm_str(const int *p, int r, char *buf, size_t size)
 bool
 perm_op(const struct ir_node *n, const char *op)
 {
-	return ir_domain_is_onnx(n->domain) && strcmp(n->op_type, op) == 0;
+	return ir_is_op(n, op);
 }
 
 bool

@@ -148,9 +148,54 @@ audit(struct ir_model *m, const char *const *names, size_t n)
 	return 0;
 }
 
+struct shapes_log;
+static enum onnxfix_status run_passes(struct ir_model *m,
+    const struct onnxfix_options *o, struct diag_list *d,
+    enum pass_kind kind, struct shapes_log *log);
+
+/* The findings of the first inference, for the shapes pass. */
+struct shapes_log {
+	struct arena a;
+	struct pass_shapes_finding *v;
+	size_t n, cap;
+	bool failed;
+};
+
+static void
+record(void *arg, enum shapes_issue what, const struct ir_graph *g,
+    const struct ir_node *n, const char *detail)
+{
+	struct shapes_log *l = arg;
+	const char *copy = detail ? arena_strdup(&l->a, detail) : NULL;
+
+	if ((detail != NULL && copy == NULL) || arena_grow(&l->a,
+	    (void **)&l->v, &l->cap, l->n + 1, sizeof(*l->v)) < 0) {
+		l->failed = true;
+		return;
+	}
+	l->v[l->n].what = (int)what;
+	l->v[l->n].g = g;
+	l->v[l->n].n = n;
+	l->v[l->n++].detail = copy;
+}
+
 static enum onnxfix_status
 run(struct ir_model *m, const struct onnxfix_options *o, struct diag_list *d,
     enum pass_kind kind)
+{
+	enum onnxfix_status rc;
+	struct shapes_log log;
+
+	memset(&log, 0, sizeof(log));
+	arena_init(&log.a, m->budget);
+	rc = run_passes(m, o, d, kind, &log);
+	arena_release(&log.a);
+	return rc;
+}
+
+static enum onnxfix_status
+run_passes(struct ir_model *m, const struct onnxfix_options *o,
+    struct diag_list *d, enum pass_kind kind, struct shapes_log *log)
 {
 	const char *changed[sizeof(pass_table) / sizeof(pass_table[0])];
 	size_t nchanged = 0;
@@ -161,11 +206,17 @@ run(struct ir_model *m, const struct onnxfix_options *o, struct diag_list *d,
 	ctx.m = m;
 	ctx.d = d;
 	ctx.o = o;
-	/* Every pass sees inferred types, whatever the pass order. */
-	if (shapes_infer(m) < 0) {
+	/* Every pass sees inferred types, whatever the pass order.  For
+	 * check, the findings are kept for the shapes pass. */
+	ctx.shapes_recorded = kind == PASS_ANALYSIS &&
+	    selected(o, &pass_shapes);
+	if ((ctx.shapes_recorded ? shapes_infer_report(m, record, log) :
+	    shapes_infer(m)) < 0 || log->failed) {
 		diag_report(d, DIAG_LOAD_BUDGET, "", "inferring shapes");
 		return ONNXFIX_EBUDGET;
 	}
+	ctx.shapes_found = log->v;
+	ctx.nshapes_found = log->n;
 	for (i = 0; pass_table[i] != NULL; i++) {
 		const struct pass *p = pass_table[i];
 		char why[512];

@@ -728,6 +728,8 @@ next_frame:
 				return rc;
 			pos += plen;
 			st->alloc_estimate += plen;
+			if (plen > st->max_bytes)
+				st->max_bytes = plen;
 			if (fd->label == PROTOBUF_C_LABEL_REPEATED) {
 				st->alloc_estimate +=
 					sizeof(ProtobufCBinaryData);

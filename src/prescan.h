@@ -60,6 +60,7 @@ struct prescan_stats {
 	 * it with the memory budget before unpacking.
 	 */
 	uint64_t alloc_estimate;
+	uint64_t max_bytes;	/* longest bytes field (known fields) */
 	unsigned max_depth_seen;	/* deepest message nesting, root = 1 */
 	unsigned max_graph_depth_seen;	/* deepest GraphProto nesting */
 };

@@ -63,6 +63,12 @@ struct sh {
 	struct pmap calls;	/* call node -> body of its local function */
 	struct pmap entered;	/* function bodies already inferred */
 	struct hmap ops, ms_ops;
+	/* the last lookups by op_type and domain string (the loader gives
+	 * all nodes of one operator the same strings) */
+	struct {
+		const char *op, *domain;
+		const struct op_entry *e;
+	} last[4];
 	bool init_inputs_const;	/* ir_version < 4 */
 	struct frame *cur;
 };
@@ -3378,10 +3384,22 @@ infer_node(struct sh *s, struct frame *f, struct ir_node *n)
 	for (i = 0; i < n->nattrs; i++)
 		if (n->attrs[i].ref_attr_name != NULL)
 			goto merge;
-	if (ir_domain_is_onnx(n->domain))
-		e = hmap_get(&s->ops, n->op_type);
-	else if (strcmp(n->domain, "com.microsoft") == 0)
-		e = hmap_get(&s->ms_ops, n->op_type);
+	for (i = 0; i < 4; i++)
+		if (s->last[i].op == n->op_type &&
+		    s->last[i].domain == n->domain)
+			break;
+	if (i < 4) {
+		e = s->last[i].e;
+	} else {
+		if (ir_domain_is_onnx(n->domain))
+			e = hmap_get(&s->ops, n->op_type);
+		else if (strcmp(n->domain, "com.microsoft") == 0)
+			e = hmap_get(&s->ms_ops, n->op_type);
+		memmove(s->last + 1, s->last, 3 * sizeof(s->last[0]));
+		s->last[0].op = n->op_type;
+		s->last[0].domain = n->domain;
+		s->last[0].e = e;
+	}
 	if (e != NULL && e->fn(s, n, out) < 0)
 		return -1;
 	if (e == NULL && (body = pmap_get(&s->calls, n)) != NULL)
