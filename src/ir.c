@@ -415,19 +415,22 @@ ir_node_new(struct ir_graph *g, const char *op_type, const char *domain,
 	n->name = name;
 	n->graph = g;
 	n->ninputs = nin;
-	n->capinputs = nin;
 	n->noutputs = nout;
 	/* One block for both slot arrays (add_input moves the inputs to
-	 * a larger one of their own). */
-	if (nin + nout > 0) {
+	 * a larger one of their own).  Each has at least one slot, NULL
+	 * when the node has none: a malformed node without inputs or
+	 * outputs reads as an absent first one, never past an array. */
+	{
+		size_t si = nin ? nin : 1, so = nout ? nout : 1;
 		struct ir_value **v;
 
-		if (nin > SIZE_MAX / sizeof(*v) - nout ||
-		    (v = arena_alloc_align(a, (nin + nout) * sizeof(*v),
+		if (si > SIZE_MAX / sizeof(*v) - so ||
+		    (v = arena_alloc_align(a, (si + so) * sizeof(*v),
 		    _Alignof(struct ir_value *))) == NULL)
 			return NULL;
-		n->inputs = nin ? v : NULL;
-		n->outputs = nout ? v + nin : NULL;
+		n->inputs = v;
+		n->outputs = v + si;
+		n->capinputs = si;
 	}
 	n->index = (unsigned)g->nnodes;
 	n->order = n->index;
