@@ -1558,7 +1558,7 @@ item_list(struct tp *t, size_t r, const unsigned char *state,
 		if (best == t->nitems || len > sizeof(b) - 80)
 			break;
 		done[best] = 1;
-		len += (size_t)snprintf(b + len, sizeof(b) - len, "%s'%.60s'",
+		len += (size_t)snprintf(b + len, sizeof(b) - len, "%s'%s'",
 		    len ? ", " : "", diag_escape_str(e, sizeof(e),
 		    t->items[best].name));
 	}

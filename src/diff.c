@@ -591,6 +591,10 @@ value_key(struct diff *D, const struct ir_value *v, const struct side *own,
 		    p->index >= own->g->nnodes || own->g->nodes[p->index] != p)
 			return arena_printf(&D->arena, "o%s", v->name);
 		ia = is_b ? own->partner[p->index] : (long)p->index;
+		/* A's value whose producer has no partner (yet) may be
+		 * B's initializer of that name (a folded constant). */
+		if (!is_b && own->partner[p->index] < 0)
+			return arena_printf(&D->arena, "v%s", v->name);
 		if (ia < 0)
 			return NULL;
 		return arena_printf(&D->arena, "n%ld.%d", ia, v->out_index);
@@ -606,7 +610,26 @@ node_key(struct diff *D, const struct ir_node *n, const struct side *own,
 	size_t i;
 
 	for (i = 0; k != NULL && i < n->ninputs; i++) {
-		char *vk = value_key(D, n->inputs[i], own, is_b);
+		const struct ir_value *v = n->inputs[i];
+		char *vk;
+		int hop;
+
+		/* In A, through Transposes and Identities without a partner
+		 * (removed): B's node reads what they read. */
+		for (hop = 0; !is_b && v != NULL && hop < 16; hop++) {
+			const struct ir_node *p = v->producer;
+
+			if (v->kind != IR_VALUE_NODE || p == NULL || p->dead ||
+			    p->graph != own->g || p->index >= own->g->nnodes ||
+			    own->g->nodes[p->index] != p ||
+			    own->partner[p->index] >= 0 || p->ninputs < 1 ||
+			    !ir_domain_is_onnx(p->domain) ||
+			    (strcmp(p->op_type, "Transpose") != 0 &&
+			    strcmp(p->op_type, "Identity") != 0))
+				break;
+			v = p->inputs[0];
+		}
+		vk = value_key(D, v, own, is_b);
 
 		if (vk == NULL)
 			return NULL;
@@ -838,7 +861,7 @@ name_list(struct diff *D, const struct grp *G, const long *uf,
 		if (!(f[id] & want) || uf_find((long *)uf, id) != r)
 			continue;
 		len += (size_t)snprintf(buf + len, sizeof(buf) - len,
-		    "%s'%.60s'", len ? ", " : "", node_name(D, g->nodes[i]));
+		    "%s'%s'", len ? ", " : "", node_name(D, g->nodes[i]));
 	}
 	return fmt(D, "%s", buf);
 }

@@ -48,6 +48,9 @@ for line in open(notes).read().splitlines():
     if subject is None:
         q = re.search(r"'((?:[^'\\]|\\.)*)'", detail)
         subject = q.group(1) if q and code not in ("F300",) else ""
+        # A node without a name is named by its first output.
+        if subject.startswith("-> "):
+            subject = subject[3:]
     want[(same.get(code, code), graph, subject)] += 1
 got = collections.Counter()
 audit = 0
