@@ -36,6 +36,7 @@
 
 #include "onnx.pb-c.h"
 #include "onnxfix.h"
+#include "perm.h"
 
 #define DIFF_FORMAT_VERSION 2
 #define DIFF_LIST_MAX	8	/* list elements shown per value */
@@ -935,7 +936,10 @@ node_changed(const struct grp *G, size_t i, bool outputs)
 			continue;
 		kx = value_key(G->D, vx, G->sa, false);
 		ky = value_key(G->D, vy, G->sb, true);
-		if (kx == NULL || ky == NULL || strcmp(kx, ky) != 0)
+		/* The same name from another producer (a folded node's
+		 * output taken over) is that producer's change. */
+		if ((kx == NULL || ky == NULL || strcmp(kx, ky) != 0) &&
+		    !str_eq(vx->name, vy->name))
 			return true;
 		if (vx->init != NULL && vy->init != NULL &&
 		    !tensor_eq(vx->init, vy->init))
@@ -1071,9 +1075,20 @@ group_transposes(struct grp *G)
 						uf_union(uf, (long)i, ui);
 						continue;
 					}
+					/* A removed Identity (its own entry)
+					 * is passed through. */
+					if (removed_a(G, ui) &&
+					    is_op(u, "Identity")) {
+						stack[nst++] = ui;
+						stack[nst++] = depth;
+						continue;
+					}
+					/* Only where the transpose pass
+					 * pushes (perm_push_kind). */
 					if (G->sa->partner[ui] < 0 ||
 					    G->ga[ui] >= 0 ||
-					    is_op(u, "Transpose"))
+					    is_op(u, "Transpose") ||
+					    perm_push_kind(u) == PUSH_NONE)
 						continue;
 					if (node_changed(G, (size_t)ui, false)) {
 						f[ui] |= TF_THROUGH;
@@ -1099,6 +1114,7 @@ group_transposes(struct grp *G)
 				if (c >= 0 && stamp[c] != (long)i &&
 				    G->sa->partner[c] >= 0 && G->ga[c] < 0 &&
 				    !is_op(ga->nodes[c], "Transpose") &&
+				    perm_push_kind(ga->nodes[c]) != PUSH_NONE &&
 				    node_changed(G, (size_t)c, false))
 					p = c;
 			}
@@ -1126,6 +1142,7 @@ group_transposes(struct grp *G)
 				    gb->nodes[u->index] != u ||
 				    (pa = G->sb->partner[u->index]) < 0 ||
 				    G->ga[pa] >= 0 || is_op(u, "Transpose") ||
+				    perm_push_kind(u) == PUSH_NONE ||
 				    !node_changed(G, (size_t)pa, true))
 					continue;
 				f[pa] |= TF_THROUGH;
@@ -1135,6 +1152,7 @@ group_transposes(struct grp *G)
 		p = prod_index(G->sb, y->inputs[0]);
 		if (p >= 0 && (pa = G->sb->partner[p]) >= 0 &&
 		    G->ga[pa] < 0 && !is_op(gb->nodes[p], "Transpose") &&
+		    perm_push_kind(gb->nodes[p]) != PUSH_NONE &&
 		    node_changed(G, (size_t)pa, true)) {
 			f[pa] |= TF_THROUGH;
 			uf_union(uf, (long)(na + j), pa);
