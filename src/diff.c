@@ -846,6 +846,49 @@ uf_union(long *uf, long x, long y)
 		uf[x > y ? x : y] = x < y ? x : y;
 }
 
+enum {
+	TF_REMOVED = 1,		/* A: removed Transpose */
+	TF_CHANGED = 2,		/* A: kept Transpose, perm changed */
+	TF_ADDED = 4,		/* B: added Transpose */
+	TF_CONVERTED = 8,	/* B: added Reshape/Identity in a Transpose's
+				 * place */
+	TF_HELPER = 16,		/* B: added Unsqueeze feeding a Transpose */
+	TF_THROUGH = 32,	/* A: matched node a Transpose went through */
+	TF_REACHED = 64,	/* A: cancelled with one moved down to it */
+};
+
+/* Does matched A node I's partner feed an added Transpose? */
+static bool
+feeds_added(const struct grp *G, const unsigned char *f, long i)
+{
+	const struct ir_node *y = G->sb->g->nodes[G->sa->partner[i]];
+	size_t na = G->sa->g->nnodes, nb = G->sb->g->nnodes, k, q;
+
+	for (k = 0; k < y->noutputs; k++)
+		for (q = 0; y->outputs[k] != NULL &&
+		    q < y->outputs[k]->nuses; q++) {
+			const struct ir_node *u = y->outputs[k]->uses[q].node;
+
+			if (u->graph == G->sb->g && u->index < nb &&
+			    G->sb->g->nodes[u->index] == u &&
+			    (f[na + u->index] & TF_ADDED))
+				return true;
+		}
+	return false;
+}
+
+/* Does component R hold a node a Transpose went through? */
+static bool
+has_through(long *uf, const unsigned char *f, size_t na, long r)
+{
+	size_t k;
+
+	for (k = 0; k < na; k++)
+		if ((f[k] & TF_THROUGH) && uf_find(uf, (long)k) == r)
+			return true;
+	return false;
+}
+
 /* "'a', 'b'" of the A (or B) nodes in component R with flag F. */
 static const char *
 name_list(struct diff *D, const struct grp *G, const long *uf,
@@ -867,15 +910,6 @@ name_list(struct diff *D, const struct grp *G, const long *uf,
 	return fmt(D, "%s", buf);
 }
 
-enum {
-	TF_REMOVED = 1,		/* A: removed Transpose */
-	TF_CHANGED = 2,		/* A: kept Transpose, perm changed */
-	TF_ADDED = 4,		/* B: added Transpose */
-	TF_CONVERTED = 8,	/* B: added Reshape/Identity in a Transpose's
-				 * place */
-	TF_HELPER = 16,		/* B: added Unsqueeze feeding a Transpose */
-	TF_THROUGH = 32,	/* A: matched node a Transpose went through */
-};
 
 static bool
 perm_changed(const struct ir_node *x, const struct ir_node *y)
@@ -1023,16 +1057,6 @@ group_transposes(struct grp *G)
 		if (p >= 0 && (f[na + p] & TF_ADDED))
 			uf_union(uf, (long)(na + j), (long)na + p);
 	}
-	/* Transposes next to each other. */
-	for (i = 0; i < na; i++) {
-		long p;
-
-		if (!(f[i] & (TF_REMOVED | TF_CHANGED)))
-			continue;
-		p = prod_index(G->sa, ga->nodes[i]->inputs[0]);
-		if (p >= 0 && (f[p] & (TF_REMOVED | TF_CHANGED)))
-			uf_union(uf, (long)i, p);
-	}
 	/* Nodes a Transpose went through: downstream of a removed one, in
 	 * A, the changed nodes up to the next Transpose (unchanged ones in
 	 * between are passed); next to an added one in B, the changed
@@ -1043,11 +1067,26 @@ group_transposes(struct grp *G)
 		return -1;
 	for (i = 0; i < na; i++)
 		stamp[i] = -1;
+	/*
+	 * In the order of the graph, as the transpose pass visits them: a
+	 * Transpose right below another merges or cancels with it, unless
+	 * that one already cancelled with one moved down to it; one a moved
+	 * Transpose reached is done; any other is moved down itself.
+	 */
 	for (i = 0; i < na; i++) {
 		size_t nst = 0;
-		long x;
+		long x, p;
 
 		if (!(f[i] & (TF_REMOVED | TF_CHANGED)))
+			continue;
+		p = prod_index(G->sa, ga->nodes[i]->inputs[0]);
+		if (p >= 0 && (f[p] & (TF_REMOVED | TF_CHANGED)) &&
+		    !(f[p] & TF_REACHED)) {
+			uf_union(uf, (long)i, p);
+			continue;
+		}
+		if ((f[i] & TF_REACHED) ||
+		    has_through(uf, f, na, uf_find(uf, (long)i)))
 			continue;
 		stamp[i] = (long)i;
 		stack[nst++] = (long)i;
@@ -1072,7 +1111,12 @@ group_transposes(struct grp *G)
 						continue;
 					stamp[ui] = (long)i;
 					if (f[ui] & (TF_REMOVED | TF_CHANGED)) {
-						uf_union(uf, (long)i, ui);
+						/* Next to each other: below. */
+						if (x != (long)i) {
+							uf_union(uf, (long)i,
+							    ui);
+							f[ui] |= TF_REACHED;
+						}
 						continue;
 					}
 					/* A removed Identity (its own entry)
@@ -1094,6 +1138,9 @@ group_transposes(struct grp *G)
 						f[ui] |= TF_THROUGH;
 						uf_union(uf, (long)i, ui);
 						nd = 0;
+						/* It stopped below this one. */
+						if (feeds_added(G, f, ui))
+							continue;
 					} else if (nd > 8) {
 						continue;
 					}
@@ -1105,25 +1152,45 @@ group_transposes(struct grp *G)
 		/* Upstream: a Transpose pushed down from a kept one (it
 		 * has other users) cancelled here; the changed nodes it
 		 * went through feed this one. */
-		for (x = (long)i; x >= 0;) {
-			const struct ir_node *xn = ga->nodes[x];
-			long p = -1, c;
+		{
+			long chain[16], up, c;
+			size_t nch = 0, q2;
+			bool kept = false;
 
-			for (k = 0; k < xn->ninputs && p < 0; k++) {
-				c = prod_index(G->sa, xn->inputs[k]);
-				if (c >= 0 && stamp[c] != (long)i &&
-				    G->sa->partner[c] >= 0 && G->ga[c] < 0 &&
-				    !is_op(ga->nodes[c], "Transpose") &&
-				    perm_push_kind(ga->nodes[c]) != PUSH_NONE &&
-				    node_changed(G, (size_t)c, false))
-					p = c;
+			for (x = (long)i; x >= 0 && nch < 16 && !kept;
+			    x = up) {
+				const struct ir_node *xn = ga->nodes[x];
+
+				up = -1;
+				for (k = 0; k < xn->ninputs && up < 0 &&
+				    !kept; k++) {
+					c = prod_index(G->sa, xn->inputs[k]);
+					if (c < 0)
+						continue;
+					/* The top: fed by a kept Transpose. */
+					if (x != (long)i && is_op(ga->nodes[c],
+					    "Transpose") &&
+					    G->sa->partner[c] >= 0) {
+						kept = true;
+						break;
+					}
+					if (stamp[c] != (long)i &&
+					    G->sa->partner[c] >= 0 &&
+					    G->ga[c] < 0 &&
+					    !is_op(ga->nodes[c], "Transpose") &&
+					    perm_push_kind(ga->nodes[c]) !=
+					    PUSH_NONE &&
+					    node_changed(G, (size_t)c, false))
+						up = c;
+				}
+				if (up >= 0)
+					chain[nch++] = up;
 			}
-			if (p >= 0) {
-				stamp[p] = (long)i;
-				f[p] |= TF_THROUGH;
-				uf_union(uf, (long)i, p);
+			for (q2 = 0; kept && q2 < nch; q2++) {
+				stamp[chain[q2]] = (long)i;
+				f[chain[q2]] |= TF_THROUGH;
+				uf_union(uf, (long)i, chain[q2]);
 			}
-			x = p;
 		}
 	}
 	for (j = 0; j < nb; j++) {
@@ -1236,6 +1303,26 @@ group_transposes(struct grp *G)
 	return D->oom ? -1 : 0;
 }
 
+/* The name V has in B: its own, or the graph output name a removed
+ * Identity that reads it gave it (identity-removed took it over). */
+static const char *
+b_name(const struct grp *G, const struct ir_value *v)
+{
+	size_t q;
+
+	for (q = 0; v != NULL && q < v->nuses; q++) {
+		const struct ir_node *u = v->uses[q].node;
+
+		if (u->graph == G->sa->g && u->index < G->sa->g->nnodes &&
+		    G->sa->g->nodes[u->index] == u &&
+		    removed_a(G, (long)u->index) && is_op(u, "Identity") &&
+		    u->noutputs > 0 && u->outputs[0] != NULL &&
+		    u->outputs[0]->noutputs > 0)
+			return u->outputs[0]->name;
+	}
+	return v != NULL ? v->name : NULL;
+}
+
 /* A BatchNormalization folded into the matched node that feeds it. */
 static int
 group_bn_fold(struct grp *G)
@@ -1256,7 +1343,8 @@ group_bn_fold(struct grp *G)
 			continue;
 		y = gb->nodes[G->sa->partner[p]];
 		if (y->noutputs < 1 || y->outputs[0] == NULL ||
-		    !str_eq(y->outputs[0]->name, x->outputs[0]->name))
+		    (!str_eq(y->outputs[0]->name, x->outputs[0]->name) &&
+		    !str_eq(y->outputs[0]->name, b_name(G, x->outputs[0]))))
 			continue;
 		if ((e = new_entry(G->D, "bn-folded", "F350", G->where, x)) < 0)
 			return -1;
@@ -1386,6 +1474,9 @@ group_replaced(struct grp *G)
 				continue;
 			p = prod_index(G->sb, ir_lookup(gb,
 			    x->outputs[k]->name));
+			if (p < 0)
+				p = prod_index(G->sb, ir_lookup(gb,
+				    b_name(G, x->outputs[k])));
 			if (!added_b(G, p) || G->gb[p] >= 0)
 				continue;
 			if (e < 0) {
