@@ -855,7 +855,26 @@ enum {
 	TF_HELPER = 16,		/* B: added Unsqueeze feeding a Transpose */
 	TF_THROUGH = 32,	/* A: matched node a Transpose went through */
 	TF_REACHED = 64,	/* A: cancelled with one moved down to it */
+	TF_MOVED = 128,		/* A: kept in place, now below Identities */
 };
+
+/* Does Transpose X feed an Identity that is gone from B? */
+static bool
+moved_below_identity(const struct grp *G, const struct ir_node *x)
+{
+	const struct ir_value *o = x->noutputs > 0 ? x->outputs[0] : NULL;
+	size_t q;
+
+	for (q = 0; o != NULL && q < o->nuses; q++) {
+		const struct ir_node *u = o->uses[q].node;
+
+		if (u->graph == G->sa->g && u->index < G->sa->g->nnodes &&
+		    G->sa->g->nodes[u->index] == u &&
+		    G->sa->partner[u->index] < 0 && is_op(u, "Identity"))
+			return true;
+	}
+	return false;
+}
 
 /* Does matched A node I's partner feed an added Transpose? */
 static bool
@@ -1023,6 +1042,14 @@ group_transposes(struct grp *G)
 				return -1;
 		} else if (perm_changed(x, gb->nodes[G->sa->partner[i]])) {
 			f[i] |= TF_CHANGED;
+		} else if (!str_eq(x->name, gb->nodes[G->sa->partner[i]]->name)
+		    && x->name != NULL && x->name[0] != '\0' &&
+		    moved_below_identity(G, x)) {
+			/* Moved below Identities since removed: a new
+			 * Transpose in the old one's place. */
+			f[i] |= TF_MOVED;
+			f[na + G->sa->partner[i]] |= TF_ADDED | TF_MOVED;
+			uf_union(uf, (long)i, (long)na + G->sa->partner[i]);
 		}
 	}
 	for (j = 0; j < nb; j++) {
@@ -1197,7 +1224,8 @@ group_transposes(struct grp *G)
 		struct ir_node *y = gb->nodes[j];
 		long p, pa;
 
-		if (!(f[na + j] & (TF_ADDED | TF_CONVERTED)))
+		if (!(f[na + j] & (TF_ADDED | TF_CONVERTED)) ||
+		    (f[na + j] & TF_MOVED))
 			continue;
 		for (k = 0; k < y->noutputs; k++) {
 			const struct ir_value *o = y->outputs[k];
@@ -1232,9 +1260,10 @@ group_transposes(struct grp *G)
 		const char *kind, *code;
 		struct entry *en;
 		const struct ir_node *subj = NULL;
-		bool reshape = false;
+		bool reshape = false, moved = false;
 
-		if (!(f[i] & (TF_REMOVED | TF_ADDED | TF_CONVERTED)))
+		if (!(f[i] & (TF_REMOVED | TF_ADDED | TF_CONVERTED |
+		    TF_MOVED)))
 			continue;
 		r = uf_find(uf, (long)i);
 		if (ent[r] >= 0)
@@ -1249,13 +1278,21 @@ group_transposes(struct grp *G)
 			nc += (f[k] & TF_CHANGED) != 0;
 			nadd += (f[k] & TF_ADDED) != 0;
 			nthr += (f[k] & TF_THROUGH) != 0;
+			if ((f[k] & TF_MOVED) && k < na) {
+				moved = true;
+				if (nr++ == 0)
+					subj = ga->nodes[k];
+			}
 			if (f[k] & TF_CONVERTED) {
 				nconv++;
 				reshape = reshape ||
 				    is_op(gb->nodes[k - na], "Reshape");
 			}
 		}
-		if (nthr > 0 && nadd + nc + nconv == 0) {
+		if (moved) {
+			kind = "transposes-pushed";
+			code = "F313";
+		} else if (nthr > 0 && nadd + nc + nconv == 0) {
 			kind = "transposes-cancelled";
 			code = "F310";
 		} else if (nthr > 0) {
@@ -1282,7 +1319,8 @@ group_transposes(struct grp *G)
 		ent[r] = e;
 		en = &D->e[e];
 		en->text = fmt(D, "removed %s%s%s%s%s%s%s",
-		    nr ? name_list(D, G, uf, f, TF_REMOVED, r, false) :
+		    nr ? name_list(D, G, uf, f, TF_REMOVED | TF_MOVED, r,
+		    false) :
 		    "none",
 		    nthr ? "; through " : "", nthr ? name_list(D, G, uf, f,
 		    TF_THROUGH, r, false) : "",
