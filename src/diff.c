@@ -1341,22 +1341,33 @@ group_transposes(struct grp *G)
 	return D->oom ? -1 : 0;
 }
 
-/* The name V has in B: its own, or the graph output name a removed
- * Identity that reads it gave it (identity-removed took it over). */
+/* The name V has in B: its own, or the graph output name a chain of
+ * removed Identities that reads it gave it (identity-removed took it
+ * over). */
 static const char *
 b_name(const struct grp *G, const struct ir_value *v)
 {
+	const struct ir_value *w = v;
 	size_t q;
+	int hop;
 
-	for (q = 0; v != NULL && q < v->nuses; q++) {
-		const struct ir_node *u = v->uses[q].node;
+	for (hop = 0; w != NULL && hop < 16; hop++) {
+		const struct ir_value *next = NULL;
 
-		if (u->graph == G->sa->g && u->index < G->sa->g->nnodes &&
-		    G->sa->g->nodes[u->index] == u &&
-		    removed_a(G, (long)u->index) && is_op(u, "Identity") &&
-		    u->noutputs > 0 && u->outputs[0] != NULL &&
-		    u->outputs[0]->noutputs > 0)
-			return u->outputs[0]->name;
+		for (q = 0; q < w->nuses && next == NULL; q++) {
+			const struct ir_node *u = w->uses[q].node;
+
+			if (u->graph == G->sa->g &&
+			    u->index < G->sa->g->nnodes &&
+			    G->sa->g->nodes[u->index] == u &&
+			    removed_a(G, (long)u->index) &&
+			    is_op(u, "Identity") && u->noutputs > 0 &&
+			    u->outputs[0] != NULL)
+				next = u->outputs[0];
+		}
+		if (next != NULL && next->noutputs > 0)
+			return next->name;
+		w = next;
 	}
 	return v != NULL ? v->name : NULL;
 }
