@@ -90,6 +90,19 @@ printf '<html>' >"$T/page.onnx"
 "$ONNXFIX" diff -o /dev/full "$T/a.onnx" "$T/b.onnx" >/dev/null 2>&1
 [ $? -eq 4 ] && ok || bad "/dev/full: exit 4"
 
+# --- fix --dot-diff: removed nodes are drawn with the edges they had ---------
+# bn_small: both folded BatchNormalizations (ghosts) between their Conv and
+# the node that now reads the Conv; nhwc_transposes: the cancelled pair.
+for m in bn_small:2 nhwc_transposes:3; do
+	f=${m%%:*} n=${m#*:}
+	"$ONNXFIX" fix --dot-diff "$T/d.dot" -o "$T/d.onnx" \
+	    "testdata/corpus/$f.onnx" >/dev/null 2>&1
+	i=$(grep -c -- '-> gone[0-9]*[[:space:]]' "$T/d.dot")
+	o=$(grep -c -- '^[[:space:]]*gone[0-9]* -> ' "$T/d.dot")
+	[ "$i" -eq "$n" ] && [ "$o" -eq "$n" ] && ok ||
+	    bad "dot-diff $f: $i edges into ghosts, $o out, want $n each"
+done
+
 # --- diff of a model against its fix output lists what fix reported --------
 # One to one (tests/diff_match.py): every rewrite note of fix is one diff
 # entry of the same code, graph and subject, every diff entry one note,
