@@ -1534,6 +1534,14 @@ restore_names(struct tp *t)
 	return 0;
 }
 
+enum {
+	ST_REMOVED = 1,		/* a Transpose of the input, gone */
+	ST_CHANGED = 2,		/* a Transpose of the input, new perm */
+	ST_ADDED = 4,		/* a new Transpose */
+	ST_CONVERTED = 8,	/* now a Reshape or Identity */
+	ST_THROUGH = 16,	/* a node pushed through */
+};
+
 /* "'a', 'b'": the names of the items of group R with a role in WANT and
  * state STATE (see net_notes), in the order of the input. */
 static const char *
@@ -1561,18 +1569,16 @@ item_list(struct tp *t, size_t r, const unsigned char *state,
 		len += (size_t)snprintf(b + len, sizeof(b) - len, "%s'%s'",
 		    len ? ", " : "", diag_escape_str(e, sizeof(e),
 		    t->items[best].name));
+		/* A Transpose that stays: with its perm. */
+		if ((want & (ST_ADDED | ST_CHANGED)) && len < sizeof(b) &&
+		    !t->items[best].n->dead && strcmp(t->items[best].n->op_type,
+		    "Transpose") == 0)
+			len += (size_t)snprintf(b + len, sizeof(b) - len,
+			    " [%s]", perm_text(t, t->items[best].n));
 	}
 	(void)i;
 	return arena_printf(&t->ctx->scratch, "%s", b);
 }
-
-enum {
-	ST_REMOVED = 1,		/* a Transpose of the input, gone */
-	ST_CHANGED = 2,		/* a Transpose of the input, new perm */
-	ST_ADDED = 4,		/* a new Transpose */
-	ST_CONVERTED = 8,	/* now a Reshape or Identity */
-	ST_THROUGH = 16,	/* a node pushed through */
-};
 
 /*
  * One note per group of steps, on the net effect: which Transposes of
