@@ -105,6 +105,11 @@ build/onnxfix.pc: Makefile
 		'Libs: -L$${libdir} -lonnxfix' 'Libs.private: -lm' \
 		'Cflags: -I$${includedir}/onnxfix' > $@
 
+# tests/cli.sh: LD_PRELOAD'd to kill a -j worker on one model.
+build/tests/die_on_open.so: tests/shim/die_on_open.c
+	@mkdir -p build/tests
+	$(CC) -std=c11 -D_GNU_SOURCE $(WARN) -O2 -Werror -shared -fPIC -o $@ $< -ldl
+
 build/tests/%: tests/%.c tests/builder.h build/libonnxfix.a
 	@mkdir -p build/tests
 	$(CC) $(ALL_CFLAGS) -Itests $(shell $(PKG_CONFIG) --cflags cmocka) \
@@ -176,7 +181,7 @@ fuzz-run: fuzz
 	sh tests/fuzz/run.sh $(CI_FUZZ_SECONDS)
 
 # LeakSanitizer: Graphviz's and the font stack's own leaks are not ours.
-check: all $(TEST_BIN) $(FUZZ_REPLAY)
+check: all $(TEST_BIN) $(FUZZ_REPLAY) build/tests/die_on_open.so
 	LSAN_OPTIONS="suppressions=$(CURDIR)/testdata/dot/lsan.supp:print_suppressions=0" \
 	ONNXFIX_RUNNER="$(RUNNER)" CI_FUZZ_SECONDS="$(CI_FUZZ_SECONDS)" \
 		sh tests/run-all.sh $(TEST_BIN)

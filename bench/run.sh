@@ -28,6 +28,7 @@ if [ ! -f "$DIR/chain25k.onnx" ] ||
     { [ -n "$LARGE" ] && [ ! -f "$DIR/matmul1g5.onnx" ]; }; then
 	$PY bench/gen_models.py "$DIR" $LARGE
 fi
+[ -f "$DIR/tfnet.onnx" ] || $PY bench/gen_tfnet.py "$DIR/tfnet.onnx"
 cleanup() {
 	rm -rf "$OUT"
 	[ -z "$LARGE" ] || rm -f "$DIR/matmul1g5.onnx" "$DIR/ext3g.onnx" \
@@ -90,9 +91,8 @@ summary() {	# summary LABEL: the ratios of the targets
 	echo "$1: check/cat $(ratio "$c" "$(first "$R_cat")")," \
 	    "check peak $(( $(second "$R_onnxfix_check") / 1024 )) MiB," \
 	    "fix/cp $(ratio "$f" "$(first "$R_cp")")," \
-	    "fix/(cp+sync) $(ratio "$f" "$(first "$R_cp___sync")")," \
-	    "fix --no-sync/cp $(ratio "$(first "$R_onnxfix_fix___no_sync")" \
-	    "$(first "$R_cp")")," \
+	    "fix --sync/(cp+sync) $(ratio "$(first "$R_onnxfix_fix___sync")" \
+	    "$(first "$R_cp___sync")")," \
 	    "check/onnx $(ratio "$c" "$(first "${R_onnx_load_check:-}")")," \
 	    "fix/ort $(ratio "$f" "$(first "${R_ort_optimise_save:-}")")" \
 	    >>"$DIR/summary"
@@ -102,12 +102,12 @@ one_file() {	# one_file LABEL FILE: the tools on a single-file model
 	label=$1 f=$2
 	row "$label" cat sh -c "cat '$f' >/dev/null"
 	row "$label" cp cp "$f" "$OUT/copy.onnx"
-	# the same durability as onnxfix's writer, which syncs its output
+	# the same durability as onnxfix fix --sync
 	row "$label" "cp + sync" sh -c "cp '$f' '$OUT/copy.onnx' &&
 	    sync '$OUT/copy.onnx'"
 	row "$label" "onnxfix check" ./onnxfix check -q "$f"
 	row "$label" "onnxfix fix" ./onnxfix fix -q -o "$OUT/fixed.onnx" "$f"
-	row "$label" "onnxfix fix --no-sync" ./onnxfix fix -q --no-sync \
+	row "$label" "onnxfix fix --sync" ./onnxfix fix -q --sync \
 	    -o "$OUT/fixed.onnx" "$f"
 	row "$label" "onnx load+check" $PY -c "$ONNX_CHECK" "$f" model
 	row "$label" "ort optimise+save" node bench/ort_optimize.js "$f" \
@@ -120,10 +120,11 @@ echo "| model | tool | time (s) | peak RSS (MiB) | note |"
 echo "|---|---|---|---|---|"
 one_file "12 x MatMul 1024x1024 (49 MB)" "$DIR/weights40m.onnx"
 one_file "100,000-node chain (3 MB)" "$DIR/chain100k.onnx"
+one_file "24-block NHWC convnet (tf2onnx style)" "$DIR/tfnet.onnx"
 if [ -n "$LARGE" ]; then
 	one_file "22 x MatMul 4096x4096 (1.48 GB)" "$DIR/matmul1g5.onnx"
 	f=$DIR/ext3g.onnx
-	R_onnxfix_fix___no_sync=
+	R_onnxfix_fix___sync=
 	label="48 x MatMul 4096x4096, external data (3.2 GB)"
 	row "$label" cat sh -c "cat '$f' '$f.data' >/dev/null"
 	row "$label" cp cp "$f" "$f.data" "$OUT/"
@@ -136,15 +137,15 @@ if [ -n "$LARGE" ]; then
 	# written elsewhere: the data file is copied along
 	row "$label" "onnxfix fix (other dir)" \
 	    ./onnxfix fix -q -o "$OUT/ext3g.onnx" "$f"
-	row "$label" "onnxfix fix --no-sync (other dir)" \
-	    ./onnxfix fix -q --no-sync -o "$OUT/ext3g.onnx" "$f"
+	row "$label" "onnxfix fix --sync (other dir)" \
+	    ./onnxfix fix -q --sync -o "$OUT/ext3g.onnx" "$f"
 	row "$label" "onnx load+check" $PY -c "$ONNX_CHECK" "$f" path
 	row "$label" "ort optimise+save" node bench/ort_optimize.js "$f" \
 	    "$OUT/ort.onnx"
 	summary "$label (fix beside the input)"
 	# the other-directory rows against cp, which also copies the data
 	R_onnxfix_fix=$R_onnxfix_fix__other_dir_
-	R_onnxfix_fix___no_sync=$R_onnxfix_fix___no_sync__other_dir_
+	R_onnxfix_fix___sync=$R_onnxfix_fix___sync__other_dir_
 	summary "$label (fix to another directory)"
 fi
 echo

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "bn.h"
+#include "irbuild.h"
 
 bool
 bn_is_bn(const struct ir_node *n)
@@ -265,47 +266,10 @@ bn_impact_str(char *buf, size_t size, const struct bn_impact *i)
 	return buf;
 }
 
-/* IEEE binary16 from double, rounded to nearest even. */
-static uint16_t
-to_half(double d)
-{
-	float f = (float)d;
-	uint32_t x, sign, mant;
-	int e;
-	uint16_t h;
-
-	memcpy(&x, &f, 4);
-	sign = (x >> 16) & 0x8000;
-	if (isnan(f))
-		return (uint16_t)(sign | 0x7e00);
-	f = fabsf(f);
-	if (f >= 65520.0f)
-		return (uint16_t)(sign | 0x7c00);
-	if (f < 5.9604645e-8f / 2)
-		return (uint16_t)sign;
-	(void)frexp(fabs(d), &e);
-	if (e < -13) {
-		/* subnormal: units of 2^-24 */
-		double u = ldexp(fabs(d), 24);
-
-		h = (uint16_t)nearbyint(u);
-		return (uint16_t)(sign | h);
-	}
-	/* normal: 10 mantissa bits */
-	mant = (uint32_t)nearbyint(ldexp(fabs(d), 11 - e));	/* 1024..2048 */
-	if (mant == 2048) {
-		mant = 1024;
-		e++;
-	}
-	if (e + 14 >= 31)
-		return (uint16_t)(sign | 0x7c00);
-	return (uint16_t)(sign | (uint32_t)(e + 14) << 10 | (mant & 0x3ff));
-}
-
 double
 bn_round_half(double d)
 {
-	uint16_t h = to_half(d);
+	uint16_t h = irbuild_half((float)d);
 	unsigned e = (h >> 10) & 0x1f, m = h & 0x3ff;
 	double v = e == 0 ? ldexp(m, -24) : e == 31 ? (m ? NAN : INFINITY) :
 	    ldexp(1024 + m, (int)e - 25);
@@ -370,7 +334,7 @@ bn_new_init(struct ir_graph *g, size_t *cap, const char *base, int32_t elem,
 			memcpy(data + 8 * k, &vals[k], 8);
 			break;
 		case IR_ELEM_FLOAT16: {
-			uint16_t h = to_half(vals[k]);
+			uint16_t h = irbuild_half((float)vals[k]);
 			memcpy(data + 2 * k, &h, 2);
 			break;
 		}

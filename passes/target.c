@@ -860,7 +860,18 @@ judge_node(struct pass_ctx *ctx, const struct tstate *ts,
 	switch (ni->cls) {
 	case NC_FUNCTION:
 		return V_OK;
-	case NC_CUSTOM:
+	case NC_CUSTOM: {
+		/* No runtime registers it unless a custom-op library is
+		 * loaded: creating the session fails (an error, where C400
+		 * alone, without a target, is a warning). */
+		char b[DIAG_ESCAPE_SIZE], c[DIAG_ESCAPE_SIZE];
+
+		pass_report_node(ctx, DIAG_C_UNSUPPORTED, ni->n, "%s: custom "
+		    "operator '%s::%s' is in none of its operator tables (it "
+		    "runs only with a custom-op library that registers it)",
+		    ts->label, esc(b, ni->n->domain), esc(c, ni->n->op_type));
+		return V_NO;
+	}
 	case NC_INVALID:
 		return V_SILENT;
 	case NC_PLUGIN:
@@ -1160,7 +1171,8 @@ run(struct pass_ctx *ctx)
 	for (i = 0; i < n; i++) {
 		const struct ir_node *nd = infos[i].n;
 
-		if (infos[i].cls == NC_CUSTOM)
+		if (infos[i].cls == NC_CUSTOM &&
+		    (o == NULL || o->ntargets == 0))
 			pass_report_node(ctx, DIAG_C_CUSTOM, nd, "'%s::%s'",
 			    esc(b, nd->domain), esc(c, nd->op_type));
 		else if (infos[i].cls == NC_PLUGIN)

@@ -582,8 +582,19 @@ now_ms(void)
 void
 progress_init(struct progress *p, int on)
 {
+	const char *e = getenv("ONNXFIX_PROGRESS_DELAY");
+	char *end;
+	unsigned long long v;
+
 	p->on = on < 0 ? isatty(STDERR_FILENO) != 0 : on != 0;
 	p->shown = false;
+	p->delay_ms = 1000;
+	if (e != NULL && *e >= '0' && *e <= '9') {
+		errno = 0;
+		v = strtoull(e, &end, 10);
+		if (errno == 0 && *end == '\0')
+			p->delay_ms = v;
+	}
 	p->start_ms = p->last_ms = now_ms();
 }
 
@@ -596,7 +607,8 @@ progress_show(struct progress *p, const char *what, uint64_t done,
 	if (!p->on)
 		return;
 	t = now_ms();
-	if (t - p->start_ms < 1000 || (p->shown && t - p->last_ms < 100))
+	if (t - p->start_ms < p->delay_ms ||
+	    (p->shown && t - p->last_ms < 100))
 		return;
 	p->last_ms = t;
 	p->shown = true;

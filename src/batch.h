@@ -51,9 +51,11 @@ struct progress {
 	bool on;		/* drawing allowed */
 	bool shown;		/* something is on the line */
 	uint64_t start_ms, last_ms;
+	uint64_t delay_ms;	/* nothing before this much time */
 };
 
-/* ON: -1 when stderr is a terminal, 0 never, 1 always. */
+/* ON: -1 when stderr is a terminal, 0 never, 1 always.  The first line
+ * comes after a second, or after $ONNXFIX_PROGRESS_DELAY milliseconds. */
 void progress_init(struct progress *p, int on);
 /* "onnxfix: WHAT DONE/TOTAL UNIT"; UNIT "MiB" divides byte counts. */
 void progress_show(struct progress *p, const char *what, uint64_t done,

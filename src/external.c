@@ -739,7 +739,7 @@ ext_prepare_save(struct ir_model *m, const char *path,
 				    gs[i]->nodes[j]->attrs[k].t,
 				    &gs[i]->nodes[j]->attrs[k]);
 	}
-	if (rc == ONNXFIX_OK && S.out >= 0 && fsync(S.out) < 0) {
+	if (rc == ONNXFIX_OK && S.out >= 0 && o->sync && fsync(S.out) < 0) {
 		diag_report(d, DIAG_OUT_WRITE, "", "external data: %s",
 		    strerror(errno));
 		rc = ONNXFIX_EIO;

@@ -165,8 +165,8 @@ irbuild_attr_copy(struct ir_node *n, const struct ir_attr *src,
 	}
 }
 
-static uint16_t
-to_half(float f)
+uint16_t
+irbuild_half(float f)
 {
 	uint32_t x, sign, e, m;
 
@@ -217,7 +217,7 @@ irbuild_encode(int32_t elem, double v, unsigned char *out)
 		memcpy(out, &v, 8);
 		return 0;
 	case IR_ELEM_FLOAT16: {
-		uint16_t h = to_half((float)v);
+		uint16_t h = irbuild_half((float)v);
 		memcpy(out, &h, 2);
 		return 0;
 	}

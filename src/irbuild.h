@@ -57,6 +57,9 @@ struct ir_value *irbuild_ints(struct ir_graph *g, const char *base,
 /* Encode V as ELEM into OUT (8 bytes at most); -1 when ELEM is none of
  * the types irbuild_scalar() takes. */
 int irbuild_encode(int32_t elem, double v, unsigned char *out);
+/* IEEE binary16 bits of F, rounded to nearest even (overflow to
+ * infinity, NaN kept quiet). */
+uint16_t irbuild_half(float f);
 
 /*
  * Move the nodes G->nodes[FIRST..] (built since FIRST) to just before

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "batch.h"
 #include "onnxfix.h"
@@ -212,6 +213,7 @@ enum {
 	OPT_BASELINE,
 	OPT_PROGRESS,
 	OPT_NO_PROGRESS,
+	OPT_SYNC,
 	OPT_NO_SYNC,
 	OPT_FOCUS,
 	OPT_RADIUS,
@@ -255,6 +257,7 @@ static const struct option long_opts[] = {
 	{ "jobs", required_argument, NULL, 'j' },
 	{ "progress", no_argument, NULL, OPT_PROGRESS },
 	{ "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
+	{ "sync", no_argument, NULL, OPT_SYNC },
 	{ "no-sync", no_argument, NULL, OPT_NO_SYNC },
 	{ "focus", required_argument, NULL, OPT_FOCUS },
 	{ "radius", required_argument, NULL, OPT_RADIUS },
@@ -296,13 +299,95 @@ usage_error(const char *cmd, const char *what, const char *arg)
 	return EXIT_USAGE;
 }
 
-/* Load PATH, reporting failure; returns the exit status. */
+/*
+ * Read standard input (a model given as "-") into memory, at most LIMIT
+ * bytes; it stays until the process exits (models point into it).
+ * Returns 0, or with a fatal diagnostic in D -1 (cannot read) or -2 (too
+ * large).
+ */
+static int
+read_stdin(uint64_t limit, struct diag_list *d, uint8_t **buf, size_t *len)
+{
+	static uint8_t *p;
+	static size_t n;
+	static bool done;
+	size_t cap = 0;
+	ssize_t k;
+
+	if (done) {
+		if (p == NULL) {
+			diag_report(d, DIAG_LOAD_OPEN, "", "standard input "
+			    "can be read once only");
+			return -1;
+		}
+		*buf = p;
+		*len = n;
+		return 0;
+	}
+	done = true;
+	for (;;) {
+		if (n == cap) {
+			uint8_t *q;
+
+			cap = cap ? cap * 2 : 1 << 16;
+			if ((q = realloc(p, cap)) == NULL) {
+				diag_report(d, DIAG_LOAD_OPEN, "",
+				    "standard input: %s", strerror(errno));
+				goto fail;
+			}
+			p = q;
+		}
+		k = read(STDIN_FILENO, p + n, cap - n);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k < 0) {
+			diag_report(d, DIAG_LOAD_READ, "", "standard input: %s",
+			    strerror(errno));
+			goto fail;
+		}
+		if (k == 0)
+			break;
+		n += (size_t)k;
+		if (n > limit) {
+			diag_report(d, DIAG_LOAD_TOO_LARGE, "",
+			    "more than %" PRIu64 " bytes on standard input",
+			    limit);
+			free(p);
+			p = NULL;
+			return -2;
+		}
+	}
+	*buf = p;
+	*len = n;
+	return 0;
+fail:
+	free(p);
+	p = NULL;
+	return -1;
+}
+
+/* Load PATH ("-": standard input), reporting failure; returns the exit
+ * status. */
 static int
 load(struct cli *c, const char *path, struct diag_list *d,
     struct ir_model **m)
 {
-	enum onnxfix_status s = onnxfix_load(path, &c->o, d, m);
+	enum onnxfix_status s;
+	uint8_t *buf;
+	size_t len;
 
+	if (strcmp(path, "-") == 0) {
+		*m = NULL;
+		switch (read_stdin(c->o.max_file_bytes, d, &buf, &len)) {
+		case -1:
+			return EXIT_IO;
+		case -2:
+			return EXIT_INPUT;
+		}
+		s = onnxfix_load_buffer(buf, len, "-", &c->o, d, m);
+	} else {
+		s = onnxfix_load(path, &c->o, d, m);
+	}
 	return exit_of(s);
 }
 
@@ -454,6 +539,9 @@ cmd_fix(struct cli *c, int argc, char **argv)
 	if (argc != 1)
 		return usage_error("fix", argc ? "one model at a time" :
 		    "no model given", NULL);
+	if (c->in_place && strcmp(argv[0], "-") == 0)
+		return usage_error("fix", "--in-place needs a file, not "
+		    "standard input", NULL);
 	out = c->in_place ? argv[0] : c->output;
 	if (out == NULL && !c->o.dry_run)
 		return usage_error("fix",
@@ -545,6 +633,9 @@ cmd_dot(struct cli *c, int argc, char **argv)
 		else if (strcmp(c->format, "dot") != 0)
 			return usage_error("dot", "unknown output type",
 			    c->format);
+	} else if (c->output != NULL) {
+		/* -o picture.svg / picture.png: the type from the name */
+		fmt = format_of_name(c->output);
 	}
 	diag_list_init(&d);
 	rc = load(c, argv[0], &d, &m);
@@ -915,7 +1006,8 @@ command_help(const struct command *cmd)
 		    "  --passes LIST, --skip LIST  choose passes "
 		    "(onnxfix passes)\n"
 		    "  --dry-run                report, write nothing\n"
-		    "  --no-sync                do not fsync large outputs\n"
+		    "  --sync                   fsync outputs before "
+		    "renaming them into place\n"
 		    "  --external-data FILE     weights into FILE beside "
 		    "the output\n"
 		    "  --size-threshold BYTES   smaller tensors stay inline "
@@ -923,7 +1015,8 @@ command_help(const struct command *cmd)
 	if (strcmp(cmd->name, "dot") == 0)
 		printf("  -o, --output FILE        output file "
 		    "(default stdout)\n"
-		    "  -T, --type FMT           dot, svg or png\n"
+		    "  -T, --type FMT           dot, svg or png (default: "
+		    "from -o's .svg/.png, else dot)\n"
 		    "  --focus NAME             only around this node or "
 		    "tensor\n"
 		    "  --radius N               hops around --focus "
@@ -1091,8 +1184,9 @@ main(int argc, char **argv)
 		case OPT_NO_PROGRESS:
 			c.progress = opt == OPT_PROGRESS;
 			break;
+		case OPT_SYNC:
 		case OPT_NO_SYNC:
-			c.o.no_sync = true;
+			c.o.sync = opt == OPT_SYNC;
 			break;
 		case OPT_FOCUS:
 			c.dopt.focus = optarg;

@@ -95,8 +95,9 @@ struct onnxfix_options {
 	const char *skip;
 	bool verify;			/* verify the IR after each rewrite */
 	bool dry_run;			/* fix: report, change nothing */
-	bool no_sync;			/* fix --no-sync: streamed outputs and
-					 * external data are not fsync'd */
+	bool sync;			/* fix --sync: fsync every output file
+					 * (model, external data) before it is
+					 * renamed into place */
 	/* Analyses (check) and rewrites (fix). */
 	struct onnxfix_target targets[ONNXFIX_MAX_TARGETS];	/* --target */
 	size_t ntargets;		/* 0: no runtime chosen */
@@ -166,11 +167,12 @@ enum onnxfix_status onnxfix_encode(struct ir_model *m, struct diag_list *d,
     uint8_t **buf, size_t *len);
 /*
  * Write M to PATH atomically: a temporary file beside PATH, every write
- * checked, fsync, rename.  On failure nothing is left at PATH's name and
+ * checked, rename.  On failure nothing is left at PATH's name and
  * an existing file there is untouched.  Tensor payloads still in the
  * input file are copied from it by the kernel, never through memory
  * (stream.h); external data files go along to another directory
- * (xdata.h); O->no_sync leaves out the fsync for both.
+ * (xdata.h).  With O->sync every file is fsync'd before it is renamed
+ * (durable across a power loss, at the cost of waiting for the disk).
  */
 enum onnxfix_status onnxfix_save(struct ir_model *m, const char *path,
     const struct onnxfix_options *o, struct diag_list *d);
@@ -226,8 +228,9 @@ enum onnxfix_status onnxfix_diff(struct ir_model *a, struct ir_model *b,
 int onnxfix_write_all(int fd, const void *buf, size_t n);
 
 /*
- * Write BUF (LEN bytes) to PATH atomically.  "-" writes stdout.  Used by
- * every writer in the library.
+ * Write BUF (LEN bytes) to PATH atomically (a temporary file beside it,
+ * then rename; not fsync'd).  "-" writes stdout.  Used by every writer in
+ * the library.
  */
 enum onnxfix_status onnxfix_write_file(const char *path, const void *buf,
     size_t len, struct diag_list *d);

@@ -590,8 +590,8 @@ onnxfix_write_all(int fd, const void *buf, size_t n)
 	return 0;
 }
 
-enum onnxfix_status
-onnxfix_write_file(const char *path, const void *buf, size_t len,
+static enum onnxfix_status
+write_file(const char *path, const void *buf, size_t len, bool sync,
     struct diag_list *d)
 {
 	char *dup, *tmp;
@@ -658,7 +658,7 @@ onnxfix_write_file(const char *path, const void *buf, size_t len,
 		mode = 0666 & ~mask;
 	}
 	if (onnxfix_write_all(fd, buf, len) < 0 || fchmod(fd, mode) < 0 ||
-	    fsync(fd) < 0) {
+	    (sync && fsync(fd) < 0)) {
 		saved = errno;
 		close(fd);
 		goto fail;
@@ -678,6 +678,13 @@ fail:
 	free(tmp);
 	diag_report(d, DIAG_OUT_WRITE, "", "%s", strerror(saved));
 	return ONNXFIX_EIO;
+}
+
+enum onnxfix_status
+onnxfix_write_file(const char *path, const void *buf, size_t len,
+    struct diag_list *d)
+{
+	return write_file(path, buf, len, false, d);
 }
 
 /*
@@ -753,7 +760,7 @@ onnxfix_save(struct ir_model *m, const char *path,
 				return stream_save(m, path, o, d);
 			rc = onnxfix_encode(m, d, &buf, &len);
 			if (rc == ONNXFIX_OK)
-				rc = onnxfix_write_file(path, buf, len, d);
+				rc = write_file(path, buf, len, o->sync, d);
 			free(buf);
 			return rc;
 		}
@@ -766,7 +773,7 @@ onnxfix_save(struct ir_model *m, const char *path,
 	if (rc == ONNXFIX_OK && ext_publish(&ext, d) < 0)
 		rc = ONNXFIX_EIO;
 	if (rc == ONNXFIX_OK)
-		rc = onnxfix_write_file(path, buf, len, d);
+		rc = write_file(path, buf, len, o->sync, d);
 	if (rc != ONNXFIX_OK)
 		ext_abandon(&ext);
 	else

@@ -99,7 +99,7 @@ copy_span(struct sink *s, const uint8_t *data, size_t len)
 		left -= (size_t)k;
 		/* Start writing back what is copied, so that the fsync
 		 * at the end waits for the tail only. */
-		if (s->o == NULL || !s->o->no_sync)
+		if (s->o != NULL && s->o->sync)
 			sync_file_range(s->fd, (off_t)s->written, k,
 			    SYNC_FILE_RANGE_WRITE);
 		s->written += (uint64_t)k;
@@ -284,7 +284,7 @@ stream_save(struct ir_model *m, const char *path,
 		mode = 0666 & ~mask;
 	}
 	if (fchmod(fd, mode) < 0 ||
-	    ((o == NULL || !o->no_sync) && fsync(fd) < 0)) {
+	    (o != NULL && o->sync && fsync(fd) < 0)) {
 		saved = errno;
 		close(fd);
 		goto fail;

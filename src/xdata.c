@@ -126,7 +126,7 @@ copy_file(const char *src, const char *dst, const struct onnxfix_options *o)
 		}
 		/* Start writing back what is copied, so that the fsync
 		 * below waits for the tail only. */
-		if (o == NULL || !o->no_sync)
+		if (o != NULL && o->sync)
 			sync_file_range(out, done, k, SYNC_FILE_RANGE_WRITE);
 		done += k;
 		if (o != NULL && o->progress != NULL)
@@ -134,7 +134,7 @@ copy_file(const char *src, const char *dst, const struct onnxfix_options *o)
 			    (uint64_t)done, (uint64_t)st.st_size);
 	}
 	if (fchmod(out, st.st_mode & 0666) < 0 ||
-	    ((o == NULL || !o->no_sync) && fsync(out) < 0)) {
+	    (o != NULL && o->sync && fsync(out) < 0)) {
 		saved = errno;
 		goto out;
 	}

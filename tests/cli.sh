@@ -247,13 +247,66 @@ run "check empty dir" 2 check "$T/empty"
 one_line "empty dir" 'no \*.onnx models found'
 run "bad -j" 64 check -j 0 "$CORPUS/bn_small.onnx"
 # Progress goes to a terminal only: none here (stderr is a file), none
-# in machine formats even when forced.
+# in machine formats even when forced.  ONNXFIX_PROGRESS_DELAY=0 shows it
+# from the start instead of after a second.
+export ONNXFIX_PROGRESS_DELAY=0
 run "no progress" 0 check -j 2 "$CORPUS"
 [ -s "$T/err" ] && bad "progress without a terminal" || ok
 run "no progress json" 0 check --progress --format json "$CORPUS"
 [ -s "$T/err" ] && bad "progress in json output" || ok
 run "no-progress" 0 fix --no-progress -o "$T/np.onnx" "$CORPUS/paddleocr_cls.onnx"
 [ -s "$T/err" ] && bad "fix --no-progress wrote to stderr" || ok
+# Forced: "onnxfix: checked 1/N models (P%)" lines redrawn in place, the
+# line cleared at the end, the report itself unchanged.
+nmodels=$(ls "$CORPUS"/*.onnx | wc -l)
+run "progress forced" 0 check -j 2 --progress "$CORPUS"
+grep -q "onnxfix: checked 1/$nmodels models (" "$T/err" && ok ||
+    bad "check --progress: no progress line"
+[ "$(tail -c 4 "$T/err" | od -An -c | tr -d ' ')" = '\r033[K' ] && ok ||
+    bad "check --progress: line not cleared at the end"
+[ "$(tr '\r' '\n' <"$T/err" | grep -cv -e '^onnxfix: checked' -e '^.\[K$' -e '^$')" -eq 0 ] &&
+    ok || bad "check --progress: other text on stderr"
+cp "$T/out" "$T/prog.out"
+run "progress report" 0 check -j 2 "$CORPUS"
+cmp -s "$T/out" "$T/prog.out" && ok || bad "progress changed the report"
+run "fix progress forced" 0 fix --progress -o "$T/pg.onnx" "$CORPUS/paddleocr_cls.onnx"
+grep -q 'onnxfix: writing [0-9]*/[0-9]* MiB' "$T/err" && ok ||
+    bad "fix --progress: no progress line"
+# On a terminal (script(1) gives one) it is on by default.
+if command -v script >/dev/null 2>&1; then
+	script -qec "$ONNXFIX check -q $CORPUS" /dev/null >"$T/tty" 2>&1
+	grep -q 'onnxfix: checked 1/' "$T/tty" && ok || bad "no progress on a terminal"
+	script -qec "$ONNXFIX check -q --no-progress $CORPUS" /dev/null >"$T/tty" 2>&1
+	grep -q 'onnxfix: checked' "$T/tty" && bad "--no-progress on a terminal" || ok
+fi
+unset ONNXFIX_PROGRESS_DELAY
+# A worker that dies (killed by the kernel, a crash) is reported as such,
+# status 70, and the other models are still checked and reported in
+# order; build/tests/die_on_open.so kills a worker that opens one file.
+SHIM=$(pwd)/build/tests/die_on_open.so
+if [ -f "$SHIM" ] && [ -z "${ONNXFIX_RUNNER:-}" ]; then
+	mkdir -p "$T/die"
+	cp "$CORPUS/bn_small.onnx" "$T/die/a.onnx"
+	cp "$CORPUS/bn_small.onnx" "$T/die/dies.onnx"
+	cp "$CORPUS/custom_op.onnx" "$T/die/z.onnx"
+	# (with -j 1 the models are checked in the one process: no workers)
+	for j in 2 3; do
+		DIE_ON_OPEN=dies.onnx LD_PRELOAD=$SHIM \
+		    ASAN_OPTIONS=verify_asan_link_order=0 \
+		    run "worker dies -j $j" 70 check -j $j --format json "$T/die"
+		/usr/bin/python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+st = [(m["file"].rsplit("/", 1)[1], m["status"]) for m in d["models"]]
+assert st == [("a.onnx", 0), ("dies.onnx", 70), ("z.onnx", 0)], st
+assert any(f["code"] == "C400" for f in d["models"][2]["findings"])
+' "$T/out" && ok || bad "worker dies -j $j: report"
+		grep -q "dies.onnx: the worker checking it died" "$T/err" && ok ||
+		    bad "worker dies -j $j: no message"
+	done
+elif [ -z "${ONNXFIX_RUNNER:-}" ]; then
+	bad "build/tests/die_on_open.so not built"
+fi
 
 # --- large payloads: written from the input's spans, same bytes as the
 # --- in-memory encoder (stdout) -------------------------------------------
@@ -262,6 +315,47 @@ for f in paddleocr_cls silero_vad_legacy silero_vad_op18_ifless; do
 	run "fix $f stdout" 0 fix -q -o - "$CORPUS/$f.onnx"
 	cmp -s "$T/out" "$T/$f.onnx" && ok || bad "$f: streamed output differs"
 	run "check $f fixed" 0 check "$T/$f.onnx"
+done
+# A model named - is read from standard input: the same findings and the
+# same fixed bytes as from the file; empty or oversized input is fatal;
+# --in-place needs a file.
+"$ONNXFIX" check --format json "$CORPUS/nhwc_transposes.onnx" >"$T/f.json"
+"$ONNXFIX" check --format json - <"$CORPUS/nhwc_transposes.onnx" >"$T/s.json"
+sed 's/"file": "[^"]*"/"file": X/' "$T/f.json" >"$T/f2.json"
+sed 's/"file": "[^"]*"/"file": X/' "$T/s.json" >"$T/s2.json"
+cmp -s "$T/f2.json" "$T/s2.json" && grep -q '"file": "-"' "$T/s.json" && ok ||
+    bad "check - differs from check FILE"
+"$ONNXFIX" fix -q -o "$T/from-file.onnx" "$CORPUS/nhwc_transposes.onnx"
+"$ONNXFIX" fix -q -o "$T/from-stdin.onnx" - <"$CORPUS/nhwc_transposes.onnx"
+cmp -s "$T/from-file.onnx" "$T/from-stdin.onnx" && ok ||
+    bad "fix - differs from fix FILE"
+: >"$T/empty-in"
+( exec "$ONNXFIX" check - <"$T/empty-in" ) >"$T/out" 2>"$T/err"
+[ $? -eq 2 ] && grep -q '^onnxfix: -: fatal L102: input is empty$' "$T/err" &&
+    ok || bad "check - of nothing"
+( exec "$ONNXFIX" check --max-size 100 - <"$CORPUS/bn_small.onnx" ) >"$T/out" 2>"$T/err"
+[ $? -eq 2 ] && grep -q 'fatal L103: .*more than 100 bytes on standard input' "$T/err" &&
+    ok || bad "check - over --max-size"
+( exec "$ONNXFIX" fix --in-place - <"$CORPUS/bn_small.onnx" ) >"$T/out" 2>"$T/err"
+[ $? -eq 64 ] && [ ! -s "$T/out" ] && ok || bad "fix --in-place -"
+
+# --sync: the same bytes, fsync'd before the rename (counted with strace
+# where it is installed); without it no fsync, as cp
+for f in paddleocr_cls bn_small; do
+	run "fix --sync $f" 0 fix -q --sync -o "$T/$f.sync.onnx" "$CORPUS/$f.onnx"
+	run "fix $f default" 0 fix -q -o "$T/$f.nosync.onnx" "$CORPUS/$f.onnx"
+	cmp -s "$T/$f.sync.onnx" "$T/$f.nosync.onnx" && ok ||
+	    bad "$f: --sync output differs"
+	if command -v strace >/dev/null 2>&1; then
+		strace -f -qq -e trace=fsync -o "$T/strace" "$ONNXFIX" fix -q \
+		    --sync -o "$T/$f.sync.onnx" "$CORPUS/$f.onnx"
+		[ "$(grep -c '^[0-9]* *fsync(' "$T/strace")" -ge 1 ] && ok ||
+		    bad "$f: --sync did not fsync"
+		strace -f -qq -e trace=fsync -o "$T/strace" "$ONNXFIX" fix -q \
+		    -o "$T/$f.nosync.onnx" "$CORPUS/$f.onnx"
+		grep -q 'fsync(' "$T/strace" && bad "$f: fsync without --sync" ||
+		    ok
+	fi
 done
 cp "$CORPUS/silero_vad_op18_ifless.onnx" "$T/inplace.onnx"
 run "fix --in-place spans" 0 fix -q --in-place "$T/inplace.onnx"

@@ -58,20 +58,30 @@ done
 pass=$(cat "$T/passed" 2>/dev/null | wc -l)
 fail=$(cat "$T/failed" 2>/dev/null | wc -l)
 
-# The node limit and the timing of a large model.
+# Without -T, -o's name says the type: PNG and SVG by their magic, DOT
+# otherwise; -T wins over the name.
+C=testdata/corpus/nhwc_transposes.onnx
+$ONNXFIX dot -o "$T/n.png" "$C" && [ "$(head -c 8 "$T/n.png" | od -An -tx1 | tr -d ' ')" = 89504e470d0a1a0a ] &&
+    pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL: dot -o n.png is not PNG"; }
+$ONNXFIX dot -o "$T/n.svg" "$C" && grep -q '<svg' "$T/n.svg" &&
+    pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL: dot -o n.svg is not SVG"; }
+$ONNXFIX dot -o "$T/n.gv" "$C" && head -1 "$T/n.gv" | grep -q '^digraph' &&
+    pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL: dot -o n.gv is not DOT"; }
+$ONNXFIX dot -T dot -o "$T/n2.png" "$C" && head -1 "$T/n2.png" | grep -q '^digraph' &&
+    pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL: -T dot -o n2.png is not DOT"; }
+
+# The node limit of a large model.
 if /usr/bin/python3 -c 'import onnx, numpy' 2>/dev/null; then
 	/usr/bin/python3 tools/gen_dot_models.py big 1000 "$T/big.onnx"
-	start=$(date +%s)
 	$ONNXFIX dot -T svg -o "$T/big.svg" "$T/big.onnx"
 	rc=$?
-	secs=$(( $(date +%s) - start ))
-	if [ $rc -eq 0 ] && [ "$secs" -lt 20 ] &&
+	if [ $rc -eq 0 ] &&
 	    grep -q 'not drawn:' "$T/big.svg" &&
 	    grep -q '497 more nodes (limit 500): 83 Add, 83 GlobalAveragePool' "$T/big.svg"; then
 		pass=$((pass + 1))
 	else
 		fail=$((fail + 1))
-		echo "FAIL: 1,000-node model: exit $rc, $secs s"
+		echo "FAIL: 1,000-node model: exit $rc"
 	fi
 	$ONNXFIX dot --collapse -o "$T/bigc.dot" "$T/big.onnx"
 	if grep -q 'block0 .. block165  x166' "$T/bigc.dot"; then

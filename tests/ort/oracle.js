@@ -5,6 +5,15 @@
 //
 //   node tests/ort/oracle.js run MODEL          print each output's sum
 //   node tests/ort/oracle.js compare A B [opts]  run A and B, compare
+//   node tests/ort/oracle.js batch < LIST        compare many pairs
+//
+// batch reads lines "A B DIR" and runs A and B on the inputs stored in
+// DIR/input_N.pb (ONNX TensorProto files, as the ONNX backend test data
+// has them), then prints one line per pair: "equal A", "differs A: ...",
+// "skip A: ..." when A itself does not load or run (or its inputs are not
+// tensors: ORT did not run it before, so there is nothing to keep), or
+// "broken A: ..." when A runs and B does not.  Exit status 1 when a pair
+// differs or is broken.
 //
 // compare options:
 //   --rtol X --atol X   tolerance (default 1e-4 relative, 1e-5 absolute):
@@ -209,6 +218,235 @@ async function cmdRun(argv) {
 		    `sum ${sum(out[name]).toPrecision(8)}`);
 }
 
+// Compare outputs NAMES of runs OA and OB (B's file FB): one {ok, text}
+// per output.
+function compareOutputs(names, oa, ob, fb, permOut, rtol, atol) {
+	const msgs = [];
+	for (const name of names) {
+		if (!(name in ob)) {
+			msgs.push({ ok: false,
+			    text: `output ${name} missing from ${fb}` });
+			continue;
+		}
+		let a = oa[name];
+		const b = ob[name];
+		if (permOut.has(name))
+			a = transpose(a, permOut.get(name));
+		if (a.dims.join(',') !== b.dims.join(',')) {
+			msgs.push({ ok: false, text: `output ${name}: shape ` +
+			    `[${a.dims}] vs [${b.dims}]` });
+			continue;
+		}
+		if (a.type === 'string') {
+			const same = a.data.every((v, i) => v === b.data[i]);
+			msgs.push({ ok: same, text: `output ${name} ` +
+			    (same ? 'equal' : 'differs (strings)') });
+			continue;
+		}
+		let maxAbs = 0, worst = 0, where = -1;
+		for (let i = 0; i < a.data.length; i++) {
+			const x = Number(a.data[i]), y = Number(b.data[i]);
+			if (Number.isNaN(x) && Number.isNaN(y))
+				continue;
+			if (x === y)
+				continue;
+			const d = Math.abs(x - y);
+			const lim = atol + rtol * Math.abs(x);
+			if (!(d <= lim) && (where < 0 || d / lim > worst)) {
+				worst = d / lim;
+				where = i;
+			}
+			if (d > maxAbs || Number.isNaN(d))
+				maxAbs = d;
+		}
+		if (where >= 0)
+			msgs.push({ ok: false, text: `output ${name} differs: ` +
+			    `element ${where} ${Number(a.data[where])} vs ` +
+			    `${Number(b.data[where])}, max abs diff ${maxAbs}` });
+		else
+			msgs.push({ ok: true, text: `output ${name} equal, ` +
+			    `max abs diff ${maxAbs}` });
+	}
+	return msgs;
+}
+
+// --- ONNX TensorProto files (the backend test data) ----------------------
+
+const ELEM = {
+	1: ['float32', Float32Array], 2: ['uint8', Uint8Array],
+	3: ['int8', Int8Array], 4: ['uint16', Uint16Array],
+	5: ['int16', Int16Array], 6: ['int32', Int32Array],
+	7: ['int64', BigInt64Array], 8: ['string', Array],
+	9: ['bool', Uint8Array], 10: ['float16', Uint16Array],
+	11: ['float64', Float64Array], 12: ['uint32', Uint32Array],
+	13: ['uint64', BigUint64Array],
+};
+
+// A protobuf reader over BUF: varints as BigInt, fields as
+// [number, wiretype, value] (value: BigInt or a Buffer slice).
+function* fields(buf) {
+	let i = 0;
+	const varint = () => {
+		let v = 0n, shift = 0n;
+		for (;;) {
+			if (i >= buf.length || shift > 63n)
+				throw new Error('bad varint');
+			const b = buf[i++];
+			v |= BigInt(b & 0x7f) << shift;
+			if (!(b & 0x80))
+				return v;
+			shift += 7n;
+		}
+	};
+	while (i < buf.length) {
+		const key = varint();
+		const num = Number(key >> 3n), wt = Number(key & 7n);
+		let val;
+		if (wt === 0) {
+			val = varint();
+		} else if (wt === 1 || wt === 5) {
+			const n = wt === 1 ? 8 : 4;
+			val = buf.subarray(i, i + n);
+			i += n;
+		} else if (wt === 2) {
+			const n = Number(varint());
+			if (i + n > buf.length)
+				throw new Error('length past the end');
+			val = buf.subarray(i, i + n);
+			i += n;
+		} else {
+			throw new Error(`wire type ${wt}`);
+		}
+		yield [num, wt, val];
+	}
+}
+
+// The varints of a packed field (wire type 2), or one unpacked value.
+function varints(wt, val) {
+	if (wt === 0)
+		return [val];
+	const out = [];
+	let v = 0n, shift = 0n;
+	for (const b of val) {
+		v |= BigInt(b & 0x7f) << shift;
+		shift += 7n;
+		if (!(b & 0x80)) {
+			out.push(v);
+			v = 0n;
+			shift = 0n;
+		}
+	}
+	return out;
+}
+
+function readTensor(file) {
+	const buf = require('fs').readFileSync(file);
+	let type = 0, raw = null, name = '';
+	const dims = [], ints = [], floats = [], doubles = [], strs = [];
+	for (const [num, wt, val] of fields(buf)) {
+		switch (num) {
+		case 1: dims.push(...varints(wt, val).map(Number)); break;
+		case 2: type = Number(val); break;
+		case 4:
+			for (let k = 0; k + 4 <= val.length; k += 4)
+				floats.push(val.readFloatLE(k));
+			break;
+		case 5: case 7: case 11:
+			ints.push(...varints(wt, val));
+			break;
+		case 6: strs.push(val.toString('utf8')); break;
+		case 8: name = val.toString('utf8'); break;
+		case 9: raw = val; break;
+		case 10:
+			for (let k = 0; k + 8 <= val.length; k += 8)
+				doubles.push(val.readDoubleLE(k));
+			break;
+		case 3: case 13: case 14:
+			throw new Error('segmented or external tensor');
+		default: break;
+		}
+	}
+	if (!(type in ELEM))
+		throw new Error(`element type ${type}`);
+	const [tname, Ctor] = ELEM[type];
+	const n = dims.reduce((a, b) => a * b, 1);
+	let data;
+	if (tname === 'string') {
+		data = strs;
+	} else if (raw !== null) {
+		const copy = Uint8Array.from(raw);
+		data = new Ctor(copy.buffer, 0, n);
+	} else if (tname === 'float32') {
+		data = Float32Array.from(floats);
+	} else if (tname === 'float64') {
+		data = Float64Array.from(doubles);
+	} else if (Ctor === BigInt64Array) {
+		data = BigInt64Array.from(ints.map((v) => BigInt.asIntN(64, v)));
+	} else if (Ctor === BigUint64Array) {
+		data = BigUint64Array.from(ints.map((v) => BigInt.asUintN(64, v)));
+	} else {
+		data = Ctor.from(ints.map((v) => Number(BigInt.asIntN(32, v))));
+	}
+	if (data.length !== n)
+		throw new Error(`${data.length} values for ${n} elements`);
+	return [name, new ort.Tensor(tname, data, dims)];
+}
+
+async function tryOpen(file) {
+	return ort.InferenceSession.create(file, {
+		graphOptimizationLevel: 'disabled',
+		executionProviders: ['cpu'],
+		logSeverityLevel: 3,
+	});
+}
+
+async function comparePair(fa, fb, dir) {
+	const first = (e) => String(e.message || e).split('\n')[0];
+	let sa, feeds = {}, oa;
+	try {
+		sa = await tryOpen(fa);
+		const fs = require('fs');
+		const files = fs.readdirSync(dir).filter((f) =>
+		    /^input_\d+\.pb$/.test(f)).sort((x, y) =>
+		    Number(x.slice(6, -3)) - Number(y.slice(6, -3)));
+		files.forEach((f, k) => {
+			const [name, t] = readTensor(`${dir}/${f}`);
+			feeds[name || sa.inputNames[k]] = t;
+		});
+		oa = await sa.run(feeds);
+	} catch (e) {
+		return `skip ${fa}: ${first(e)}`;
+	}
+	let sb, ob;
+	try {
+		sb = await tryOpen(fb);
+		const feedB = {};
+		for (const name of sb.inputNames)
+			feedB[name] = feeds[name];
+		ob = await sb.run(feedB);
+	} catch (e) {
+		return `broken ${fa}: ${first(e)}`;
+	}
+	const bad = compareOutputs(sa.outputNames, oa, ob, fb, new Map(),
+	    1e-4, 1e-5).filter((m) => !m.ok);
+	return bad.length ? `differs ${fa}: ${bad[0].text}` : `equal ${fa}`;
+}
+
+async function cmdBatch() {
+	const lines = require('fs').readFileSync(0, 'utf8').split('\n');
+	let bad = 0;
+	for (const line of lines) {
+		if (line.trim() === '')
+			continue;
+		const [fa, fb, dir] = line.split(' ');
+		const r = await comparePair(fa, fb, dir);
+		if (r.startsWith('differs') || r.startsWith('broken'))
+			bad++;
+		console.log(r);
+	}
+	process.exit(bad ? 1 : 0);
+}
+
 async function cmdCompare(argv) {
 	let rtol = 1e-4, atol = 1e-5, seed = 1, plain = false;
 	const permIn = new Map(), permOut = new Map(), files = [];
@@ -258,46 +496,13 @@ async function cmdCompare(argv) {
 	}
 	const oa = await runSession(sa, fa, feedA);
 	const ob = await runSession(sb, fb, feedB);
+	const msgs = compareOutputs(sa.outputNames, oa, ob, fb, permOut,
+	    rtol, atol);
 	let bad = 0;
-	for (const name of sa.outputNames) {
-		if (!(name in ob)) {
-			console.log(`oracle: output ${name} missing from ${fb}`);
+	for (const m of msgs) {
+		console.log(`oracle: ${m.text}`);
+		if (!m.ok)
 			bad++;
-			continue;
-		}
-		let a = oa[name];
-		const b = ob[name];
-		if (permOut.has(name))
-			a = transpose(a, permOut.get(name));
-		if (a.dims.join(',') !== b.dims.join(',')) {
-			console.log(`oracle: output ${name}: shape ` +
-			    `[${a.dims}] vs [${b.dims}]`);
-			bad++;
-			continue;
-		}
-		let maxAbs = 0, worst = 0, where = -1;
-		for (let i = 0; i < a.data.length; i++) {
-			const x = Number(a.data[i]), y = Number(b.data[i]);
-			if (Number.isNaN(x) && Number.isNaN(y))
-				continue;
-			const d = Math.abs(x - y);
-			const lim = atol + rtol * Math.abs(x);
-			if (!(d <= lim) && (where < 0 || d / lim > worst)) {
-				worst = d / lim;
-				where = i;
-			}
-			if (d > maxAbs || Number.isNaN(d))
-				maxAbs = d;
-		}
-		if (where >= 0) {
-			console.log(`oracle: output ${name} differs: element ` +
-			    `${where} ${Number(a.data[where])} vs ` +
-			    `${Number(b.data[where])}, max abs diff ${maxAbs}`);
-			bad++;
-		} else {
-			console.log(`oracle: output ${name} equal, ` +
-			    `max abs diff ${maxAbs}`);
-		}
 	}
 	process.exit(bad ? 1 : 0);
 }
@@ -308,5 +513,7 @@ if (argv[0] === 'run')
 	cmdRun(argv.slice(1));
 else if (argv[0] === 'compare')
 	cmdCompare(argv.slice(1));
+else if (argv[0] === 'batch')
+	cmdBatch();
 else
 	usage();
