@@ -325,12 +325,39 @@ fold_one(struct pass_ctx *ctx, struct state *st, struct fold *f)
 	    b);
 	if (wv == NULL || bv == NULL)
 		return -1;
-	pass_report_node(ctx, DIAG_F_BN_FOLDED, n,
-	    "%s producing '%s': weights '%s', %s '%s'", p->op_type,
-	    diag_escape_str(b1, sizeof(b1), n->inputs[0]->name),
-	    diag_escape_str(b2, sizeof(b2), wv->name),
-	    f->kind == K_GEMM ? "C" : "bias",
-	    diag_escape_str(b3, sizeof(b3), bv->name));
+	/* The node is gone: what bn-normalize did to it is part of this
+	 * rewrite, not a change of its own. */
+	{
+		char was[512];
+		size_t i = ctx->d->n, len = 0;
+
+		was[0] = '\0';
+		while (i-- > 0) {
+			const struct diag *d = &ctx->d->v[i];
+
+			if (d->subject != n || (d->id != DIAG_F_BN_EPS &&
+			    d->id != DIAG_F_BN_MOMENTUM &&
+			    d->id != DIAG_F_BN_MOMENTUM_TORCH &&
+			    d->id != DIAG_F_BN_INFERENCE &&
+			    d->id != DIAG_F_BN_LEGACY_ATTR))
+				continue;
+			if (len < sizeof(was) - 1)
+				len += (size_t)snprintf(was + len,
+				    sizeof(was) - len, "%s%s", len ? "; " :
+				    "", d->detail ? d->detail : "");
+			pass_drop_note(ctx, i);
+		}
+		if (len >= sizeof(was))
+			len = sizeof(was) - 1;
+		pass_report_node(ctx, DIAG_F_BN_FOLDED, n,
+		    "%s producing '%s': weights '%s', %s '%s'%s%s%s",
+		    p->op_type,
+		    diag_escape_str(b1, sizeof(b1), n->inputs[0]->name),
+		    diag_escape_str(b2, sizeof(b2), wv->name),
+		    f->kind == K_GEMM ? "C" : "bias",
+		    diag_escape_str(b3, sizeof(b3), bv->name),
+		    len ? " (normalised first: " : "", was, len ? ")" : "");
+	}
 	if (ir_node_set_input(p, 1, wv) < 0)
 		return -1;
 	if (p->ninputs > 2) {

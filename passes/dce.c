@@ -115,9 +115,11 @@ sweep_nodes(struct pass_ctx *ctx, struct ir_graph *g, bool *changed)
 
 		if (live[i] || n->dead)
 			continue;
-		pass_report_node(ctx, DIAG_F_DEAD_NODE, n, "'%s'",
-		    esc(b, n->outputs && n->noutputs && n->outputs[0] ?
-		    n->outputs[0]->name : ""));
+		/* A node an earlier pass made is no change to the input. */
+		if (n->orig != NULL)
+			pass_report_node(ctx, DIAG_F_DEAD_NODE, n, "'%s'",
+			    esc(b, n->outputs && n->noutputs &&
+			    n->outputs[0] ? n->outputs[0]->name : ""));
 		if (kill_deep(ctx, n) < 0)
 			return -1;
 		*changed = true;
@@ -156,8 +158,9 @@ sweep_inits(struct pass_ctx *ctx, struct ir_graph *g, bool *changed)
 		if (v == NULL || v->init != t || v->is_input || v->nuses ||
 		    v->noutputs)
 			continue;
-		diag_report(ctx->d, DIAG_F_DEAD_INIT, path, "'%s'",
-		    esc(b, t->name));
+		if (t->orig != NULL)
+			diag_report(ctx->d, DIAG_F_DEAD_INIT, path, "'%s'",
+			    esc(b, t->name));
 		g->inits[i] = NULL;
 		v->init = NULL;
 		v->kind = IR_VALUE_UNDEFINED;
@@ -172,8 +175,9 @@ sweep_inits(struct pass_ctx *ctx, struct ir_graph *g, bool *changed)
 		    !(s->value->kind == IR_VALUE_UNDEFINED &&
 		    s->value->init == NULL && s->value->nuses == 0))
 			continue;
-		diag_report(ctx->d, DIAG_F_DEAD_VALUE_INFO, path, "'%s'",
-		    esc(b, s->name));
+		if (s->orig != NULL)
+			diag_report(ctx->d, DIAG_F_DEAD_VALUE_INFO, path,
+			    "'%s'", esc(b, s->name));
 		s->name = NULL;
 		*changed = true;
 	}

@@ -1142,11 +1142,70 @@ fold_node(struct pass_ctx *ctx, struct ir_node *n, int64_t opset)
 	return 1;
 }
 
+static const char *
+fold_name(const struct ir_node *n)
+{
+	if (n->name != NULL && n->name[0] != '\0')
+		return n->name;
+	return n->noutputs > 0 && n->outputs[0] != NULL ?
+	    n->outputs[0]->name : "";
+}
+
+/*
+ * A folded value that only other folded nodes read is not in the output:
+ * its note (from index N0 on) joins the note of the node that read it,
+ * "; with 'A', 'B'", so that one note names the whole folded expression.
+ */
+static int
+merge_chains(struct pass_ctx *ctx, size_t n0)
+{
+	struct diag_list *l = ctx->d;
+	char b[DIAG_ESCAPE_SIZE];
+	size_t i, j, k;
+
+	for (i = n0; i < l->n;) {
+		const struct ir_node *n = l->v[i].subject, *u;
+		const struct ir_value *y;
+		const char *with;
+		bool moved = false;
+
+		if (l->v[i].id != DIAG_F_FOLDED || n == NULL || !n->dead ||
+		    n->noutputs == 0 || (y = n->outputs[0]) == NULL ||
+		    y->nuses > 0 || y->noutputs > 0) {
+			i++;
+			continue;
+		}
+		for (j = i + 1; j < l->n && !moved; j++) {
+			if (l->v[j].id != DIAG_F_FOLDED ||
+			    (u = l->v[j].subject) == NULL)
+				continue;
+			for (k = 0; k < u->ninputs && u->inputs[k] != y; k++)
+				;
+			if (k == u->ninputs)
+				continue;
+			with = l->v[i].detail ? strstr(l->v[i].detail,
+			    "; with ") : NULL;
+			if (pass_amend_note(ctx, j, "%s'%s'%s%s",
+			    l->v[j].detail && strstr(l->v[j].detail,
+			    "; with ") ? ", " : "; with ",
+			    diag_escape_str(b, sizeof(b), fold_name(n)),
+			    with ? ", " : "", with ? with + 7 : "") < 0)
+				return -1;
+			moved = true;
+		}
+		if (moved)
+			pass_drop_note(ctx, i);
+		else
+			i++;
+	}
+	return 0;
+}
+
 static int
 run(struct pass_ctx *ctx)
 {
 	struct ir_graph **graphs;
-	size_t ng, i, j;
+	size_t ng, i, j, n0 = ctx->d->n;
 	int64_t opset = ir_model_opset(ctx->m, "");
 	bool again = true;
 
@@ -1182,6 +1241,8 @@ run(struct pass_ctx *ctx)
 			}
 		}
 	}
+	if (merge_chains(ctx, n0) < 0)
+		return -1;
 	/* Initializers are typed by their data; refresh what follows. */
 	if (ctx->changed && shapes_infer(ctx->m) < 0)
 		return -1;

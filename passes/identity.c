@@ -48,8 +48,9 @@ remove_one(struct pass_ctx *ctx, struct ir_node *n)
 	if (x->kind != IR_VALUE_NODE || x->graph != g || p == NULL ||
 	    p->dead || x->noutputs > 0 || x->duplicate || y->duplicate)
 		return 0;
-	pass_report_node(ctx, DIAG_F_IDENTITY, n, "'%s' renamed to graph "
-	    "output '%s'", esc(b1, x->name), esc(b2, y->name));
+	pass_report_node(ctx, DIAG_F_IDENTITY, n, "'%s', a graph output, "
+	    "now made by the node that made '%s'", esc(b2, y->name),
+	    esc(b1, x->name));
 	ir_node_kill(n);
 	if (ir_value_replace_uses(x, y) < 0)
 		return -1;

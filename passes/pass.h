@@ -79,4 +79,14 @@ void pass_report_node(struct pass_ctx *ctx, enum diag_id id,
     const struct ir_node *n, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
+/*
+ * Notes describe the net change to the input: a pass that undoes or
+ * absorbs an earlier step drops the note about it (pass_drop_note, by
+ * index in ctx->d) or adds to one (pass_amend_note appends the formatted
+ * text to its detail; 0, or -1 when out of memory).
+ */
+void pass_drop_note(struct pass_ctx *ctx, size_t i);
+int pass_amend_note(struct pass_ctx *ctx, size_t i, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
 #endif

@@ -52,7 +52,31 @@ struct tp {
 	struct hmap node_names;	/* names of G's nodes, to keep them unique */
 	size_t before, removed, added;
 	bool changed;
+	/* What happened, for notes on the net effect: the Transposes and
+	 * the nodes they went through, joined into groups of one rewrite. */
+	struct item *items;
+	size_t nitems, capitems;
+	struct ir_node *through;	/* the node being pushed through */
 };
+
+enum {
+	IT_ORIG = 1,		/* a Transpose of the input */
+	IT_NEW = 2,		/* a Transpose this pass made */
+	IT_THROUGH = 4,		/* a node a Transpose was pushed through */
+};
+
+struct item {
+	struct ir_node *n;
+	size_t parent;
+	unsigned role;
+	const char *name;	/* display name when the pass started */
+	const char *perm;	/* IT_ORIG: the perm it had */
+	const char **outs;	/* IT_THROUGH: output names it had */
+};
+
+static long item(struct tp *t, struct ir_node *n, unsigned role);
+static int join(struct tp *t, struct ir_node *a, unsigned ra,
+    struct ir_node *b, unsigned rb);
 
 static const char *
 esc(char *buf, const char *s)
@@ -238,6 +262,9 @@ add_transpose(struct tp *t, struct ir_value *in, struct ir_value *out,
 		return NULL;
 	ir_node_set_output(n, 0, out);
 	t->added++;
+	if (item(t, n, IT_NEW) < 0 || (t->through != NULL &&
+	    join(t, n, IT_NEW, t->through, IT_THROUGH) < 0))
+		return NULL;
 	return n;
 }
 
@@ -326,11 +353,64 @@ note(struct tp *t, enum diag_id id, const struct ir_node *n,
 	char buf[1024];
 	va_list ap;
 
+	/* The steps are not reported: notes() reports their net effect. */
 	t->changed = true;
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
-	pass_report_node(t->ctx, id, n, "%s", buf);
+	(void)id;
+	(void)n;
+}
+
+/* N's item (added with ROLE when new), or -1 when out of budget. */
+static long
+item(struct tp *t, struct ir_node *n, unsigned role)
+{
+	struct item *it;
+	size_t i;
+
+	for (i = 0; i < t->nitems; i++)
+		if (t->items[i].n == n) {
+			t->items[i].role |= role;
+			return (long)i;
+		}
+	if (arena_grow(&t->ctx->scratch, (void **)&t->items, &t->capitems,
+	    t->nitems + 1, sizeof(*t->items)) < 0)
+		return -1;
+	it = &t->items[t->nitems];
+	memset(it, 0, sizeof(*it));
+	it->n = n;
+	it->parent = t->nitems;
+	it->role = role;
+	it->name = n->name != NULL && n->name[0] != '\0' ? n->name :
+	    arena_printf(&t->ctx->scratch, "-> %s", n->noutputs > 0 &&
+	    n->outputs[0] != NULL ? n->outputs[0]->name : "");
+	return (long)t->nitems++;
+}
+
+static size_t
+item_root(struct tp *t, size_t i)
+{
+	while (t->items[i].parent != i)
+		i = t->items[i].parent = t->items[t->items[i].parent].parent;
+	return i;
+}
+
+/* Record that A and B are one rewrite; -1 when out of budget. */
+static int
+join(struct tp *t, struct ir_node *a, unsigned ra, struct ir_node *b,
+    unsigned rb)
+{
+	long x = item(t, a, ra), y;
+	size_t rx, ry;
+
+	if (x < 0 || (y = item(t, b, rb)) < 0)
+		return -1;
+	rx = item_root(t, (size_t)x);
+	ry = item_root(t, (size_t)y);
+	if (rx != ry)
+		t->items[rx > ry ? rx : ry].parent = rx < ry ? rx : ry;
+	return 0;
 }
 
 /*
@@ -351,7 +431,8 @@ fold(struct tp *t, struct ir_node *n)
 	if (pn != NULL && pn->graph == t->g && node_perm(t, pn, q, &rq) &&
 	    rq == r) {
 		perm_compose(q, p, r, c);
-		if (ir_node_set_input(n, 0, pn->inputs[0]) < 0)
+		if (join(t, n, 0, pn, 0) < 0 ||
+		    ir_node_set_input(n, 0, pn->inputs[0]) < 0)
 			return -1;
 		if (!perm_is_identity(c, r)) {
 			note(t, DIAG_F_TP_MERGED, n, "[%s] then [%s] is [%s]",
@@ -948,6 +1029,30 @@ try_push(struct tp *t, struct ir_node *tn, struct ir_node *c)
 	if (added > ngone || (added == ngone && !leads(t, c)))
 		return 0;
 
+	/* Record the push: C, the Transposes it bypasses, the ones it
+	 * makes; C's output names, to give them back at the end. */
+	{
+		long ci = item(t, c, IT_THROUGH);
+		struct item *it;
+
+		if (ci < 0)
+			return -1;
+		it = &t->items[ci];
+		if (it->outs == NULL && c->noutputs > 0) {
+			it->outs = arena_array(&t->ctx->scratch, c->noutputs,
+			    sizeof(*it->outs));
+			if (it->outs == NULL)
+				return -1;
+			for (k = 0; k < c->noutputs; k++)
+				it->outs[k] = c->outputs[k] ?
+				    c->outputs[k]->name : NULL;
+		}
+		for (j = 0; j < c->ninputs; j++)
+			if (pl.act[j] == SLOT_FROM_T && src[j] != NULL &&
+			    join(t, c, IT_THROUGH, src[j], 0) < 0)
+				return -1;
+		t->through = c;
+	}
 	/* Apply: inputs first. */
 	for (j = 0; j < c->ninputs; j++) {
 		struct ir_value *b = c->inputs[j], *nb;
@@ -1109,6 +1214,7 @@ try_push(struct tp *t, struct ir_node *tn, struct ir_node *c)
 			t->removed++;
 		}
 	}
+	t->through = NULL;
 	note(t, DIAG_F_TP_PUSHED, c, "[%s] moved below '%s'",
 	    perm_str(pl.p, pl.r, pb, sizeof(pb)), esc(e, c->op_type));
 	return 1;
@@ -1373,6 +1479,205 @@ to_reshape(struct tp *t, struct ir_node *n)
 	return ir_node_add_input(n, sv);
 }
 
+/* The perm attribute as text, "" when absent. */
+static const char *
+perm_text(struct tp *t, const struct ir_node *n)
+{
+	const struct ir_attr *a = ir_node_attr(n, "perm");
+	char b[256];
+	size_t i, len = 0;
+
+	b[0] = '\0';
+	for (i = 0; a != NULL && a->type == IR_ATTR_INTS && i < a->n &&
+	    len < sizeof(b) - 24; i++)
+		len += (size_t)snprintf(b + len, sizeof(b) - len, "%s%lld",
+		    i ? "," : "", (long long)a->ints[i]);
+	return arena_printf(&t->ctx->scratch, "%s", b);
+}
+
+/*
+ * A node pushed through got a new output name; when the Transposes that
+ * took its old name are gone, it gets its old name back, so the output
+ * model differs from the input only where it has to.
+ */
+static int
+restore_names(struct tp *t)
+{
+	size_t i, k, q;
+
+	for (i = 0; i < t->nitems; i++) {
+		struct item *it = &t->items[i];
+		struct ir_node *c = it->n;
+
+		if (!(it->role & IT_THROUGH) || it->outs == NULL || c->dead)
+			continue;
+		for (k = 0; k < c->noutputs; k++) {
+			struct ir_value *v = c->outputs[k], *w;
+
+			if (v == NULL || it->outs[k] == NULL ||
+			    strcmp(v->name, it->outs[k]) == 0 || v->noutputs)
+				continue;
+			w = hmap_get(&t->g->names, it->outs[k]);
+			if (w != NULL && (w == v || w->kind != IR_VALUE_NODE ||
+			    (w->producer != NULL && !w->producer->dead) ||
+			    w->nuses > 0 || w->noutputs > 0 || w->is_input ||
+			    w->init != NULL))
+				continue;
+			if (hmap_set(&t->g->names, it->outs[k], v) < 0)
+				return -1;
+			v->name = it->outs[k];
+			c->dirty = true;
+			for (q = 0; q < v->nuses; q++)
+				v->uses[q].node->dirty = true;
+		}
+	}
+	return 0;
+}
+
+enum {
+	ST_REMOVED = 1,		/* a Transpose of the input, gone */
+	ST_CHANGED = 2,		/* a Transpose of the input, new perm */
+	ST_ADDED = 4,		/* a new Transpose */
+	ST_CONVERTED = 8,	/* now a Reshape or Identity */
+	ST_THROUGH = 16,	/* a node pushed through */
+};
+
+/* "'a', 'b'": the names of the items of group R with a role in WANT and
+ * state STATE (see net_notes), in the order of the input. */
+static const char *
+item_list(struct tp *t, size_t r, const unsigned char *state,
+    unsigned char want)
+{
+	char b[1024], e[DIAG_ESCAPE_SIZE];
+	size_t len = 0, i, j, best;
+	unsigned char *done = arena_alloc(&t->ctx->scratch, t->nitems + 1);
+
+	if (done == NULL)
+		return NULL;
+	memset(done, 0, t->nitems + 1);
+	b[0] = '\0';
+	for (;;) {
+		best = t->nitems;
+		for (j = 0; j < t->nitems; j++)
+			if (!done[j] && (state[j] & want) &&
+			    item_root(t, j) == r && (best == t->nitems ||
+			    t->items[j].n->order < t->items[best].n->order))
+				best = j;
+		if (best == t->nitems || len > sizeof(b) - 80)
+			break;
+		done[best] = 1;
+		len += (size_t)snprintf(b + len, sizeof(b) - len, "%s'%s'",
+		    len ? ", " : "", diag_escape_str(e, sizeof(e),
+		    t->items[best].name));
+		/* A Transpose that stays: with its perm. */
+		if ((want & (ST_ADDED | ST_CHANGED)) && len < sizeof(b) &&
+		    !t->items[best].n->dead && strcmp(t->items[best].n->op_type,
+		    "Transpose") == 0)
+			len += (size_t)snprintf(b + len, sizeof(b) - len,
+			    " [%s]", perm_text(t, t->items[best].n));
+	}
+	(void)i;
+	return arena_printf(&t->ctx->scratch, "%s", b);
+}
+
+/*
+ * One note per group of steps, on the net effect: which Transposes of
+ * the input are gone, which nodes they went through, which Transposes are
+ * new and which have a new perm.  A Transpose pushed below a node and
+ * cancelled there is one F310 "through" that node, not a push and a
+ * cancel.  Located at the first Transpose removed.
+ */
+static int
+net_notes(struct tp *t)
+{
+	unsigned char *state;
+	size_t i, j;
+
+	if (restore_names(t) < 0)
+		return -1;
+	state = arena_alloc(&t->ctx->scratch, t->nitems + 1);
+	if (state == NULL)
+		return -1;
+	for (i = 0; i < t->nitems; i++) {
+		const struct item *it = &t->items[i];
+		const struct ir_node *n = it->n;
+		bool tp = !n->dead && strcmp(n->op_type, "Transpose") == 0;
+
+		state[i] = 0;
+		if ((it->role & IT_ORIG) && !tp)
+			state[i] |= ST_REMOVED;
+		if ((it->role & IT_ORIG) && tp && it->perm != NULL &&
+		    strcmp(it->perm, perm_text(t, n)) != 0)
+			state[i] |= ST_CHANGED;
+		if ((it->role & IT_NEW) && tp)
+			state[i] |= ST_ADDED;
+		if ((it->role & (IT_ORIG | IT_NEW)) && !n->dead && !tp)
+			state[i] |= ST_CONVERTED;
+		if ((it->role & IT_THROUGH) && !n->dead &&
+		    !(it->role & (IT_ORIG | IT_NEW)))
+			state[i] |= ST_THROUGH;
+	}
+	for (i = 0; i < t->nitems; i++) {
+		size_t r = item_root(t, i), nr = 0, nc = 0, nadd = 0;
+		size_t nconv = 0, nthr = 0;
+		const struct ir_node *subj = NULL, *chg = NULL;
+		bool reshape = false, first = true;
+		enum diag_id id;
+
+		for (j = 0; j < i && first; j++)
+			first = item_root(t, j) != r;
+		if (!first)
+			continue;
+		for (j = 0; j < t->nitems; j++) {
+			const struct ir_node *n = t->items[j].n;
+
+			if (item_root(t, j) != r)
+				continue;
+			if ((state[j] & ST_REMOVED) && (subj == NULL ||
+			    n->order < subj->order))
+				subj = n;
+			if ((state[j] & ST_CHANGED) && (chg == NULL ||
+			    n->order < chg->order))
+				chg = n;
+			nr += (state[j] & ST_REMOVED) != 0;
+			nc += (state[j] & ST_CHANGED) != 0;
+			nadd += (state[j] & ST_ADDED) != 0;
+			nthr += (state[j] & ST_THROUGH) != 0;
+			if (state[j] & ST_CONVERTED) {
+				nconv++;
+				reshape = reshape ||
+				    strcmp(n->op_type, "Reshape") == 0;
+			}
+		}
+		if (nthr > 0 && nadd + nc + nconv == 0)
+			id = DIAG_F_TP_CANCELLED;
+		else if (nthr > 0)
+			id = DIAG_F_TP_PUSHED;
+		else if (reshape)
+			id = DIAG_F_TP_RESHAPE;
+		else if (nadd + nc > 0)
+			id = DIAG_F_TP_MERGED;
+		else if (nr >= 2)
+			id = DIAG_F_TP_CANCELLED;
+		else if (nr == 1)
+			id = DIAG_F_TP_IDENTITY;
+		else
+			continue;	/* no net change */
+		if (subj == NULL)
+			subj = chg;
+		if (subj == NULL)
+			continue;
+		pass_report_node(t->ctx, id, subj, "removed %s%s%s%s%s%s%s",
+		    nr ? item_list(t, r, state, ST_REMOVED) : "none",
+		    nthr ? "; through " : "", nthr ? item_list(t, r, state,
+		    ST_THROUGH) : "", nadd + nconv ? "; added " : "",
+		    nadd + nconv ? item_list(t, r, state, ST_ADDED |
+		    ST_CONVERTED) : "", nc ? "; changed " : "",
+		    nc ? item_list(t, r, state, ST_CHANGED) : "");
+	}
+	return 0;
+}
+
 static size_t
 count_transposes(const struct ir_graph *g)
 {
@@ -1436,6 +1741,15 @@ run_graph(struct pass_ctx *ctx, struct ir_graph *g)
 		if (g->nodes[i]->name != NULL && hmap_put(&t.node_names,
 		    g->nodes[i]->name, g->nodes[i], NULL) < 0)
 			return -1;
+	for (i = 0; i < g->nnodes; i++) {
+		long k;
+
+		if (!is_transpose(g->nodes[i]))
+			continue;
+		if ((k = item(&t, g->nodes[i], IT_ORIG)) < 0)
+			return -1;
+		t.items[k].perm = perm_text(&t, g->nodes[i]);
+	}
 	if (g->kind == IR_GRAPH_MAIN && change_interface(&t) < 0)
 		return -1;
 	if (t.before == 0 && !t.changed)
@@ -1472,7 +1786,7 @@ run_graph(struct pass_ctx *ctx, struct ir_graph *g)
 	t.changed = t.changed || any;
 	if (!t.changed)
 		return 0;
-	if (resort(&t) < 0)
+	if (resort(&t) < 0 || net_notes(&t) < 0)
 		return -1;
 	ctx->changed = true;
 	after = count_transposes(g);

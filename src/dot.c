@@ -2143,6 +2143,53 @@ draw_ghosts(struct dot *D, struct dgraph *dg)
 	return 0;
 }
 
+/* The drawn node of N: live (drawn op) or removed (its ghost). */
+static Agnode_t *
+drawn_node(struct dot *D, const struct ir_node *n)
+{
+	struct dgraph *vg;
+
+	if (n->dead)
+		return ghost_of(D, n);
+	if ((vg = find_dgraph(D, n->graph)) == NULL || vg->ag == NULL)
+		return NULL;
+	return op_of(vg, n);
+}
+
+/*
+ * The edges removed nodes of DG's graph had before the rewrites, to and
+ * from the nodes still drawn (dashed, grey): a folded BatchNormalization
+ * shows between its Conv and the Conv's new users.  From the snapshot's
+ * edge list, which follows its nodes and a NULL.
+ */
+static int
+ghost_edges(struct dot *D, struct dgraph *dg)
+{
+	struct ir_node *const *ev = D->opt.before + D->opt.nbefore + 1;
+	size_t i;
+
+	if (D->opt.before[D->opt.nbefore] != NULL)
+		return 0;
+	for (i = 0; ev[i] != NULL && ev[i + 1] != NULL; i += 2) {
+		const struct ir_node *p = ev[i], *c = ev[i + 1];
+		Agnode_t *tail, *head;
+		Agedge_t *e;
+
+		if (!(p->dead && p->graph == dg->g) &&
+		    !(c->dead && c->graph == dg->g))
+			continue;
+		if ((tail = drawn_node(D, p)) == NULL ||
+		    (head = drawn_node(D, c)) == NULL || tail == head ||
+		    agedge(D->root, tail, head, NULL, 0) != NULL)
+			continue;
+		if ((e = mkedge(D, tail, head)) == NULL)
+			return D->status == ONNXFIX_OK ? 0 : -1;
+		if (edge_style(D, e, "dashed", GHOST_COLOR) < 0)
+			return -1;
+	}
+	return D->status == ONNXFIX_OK ? 0 : -1;
+}
+
 static int
 draw_graph(struct dot *D, struct dgraph *dg)
 {
@@ -2225,6 +2272,8 @@ draw_graph(struct dot *D, struct dgraph *dg)
 				return -1;
 		}
 	}
+	if (D->opt.diff && first_ghost < D->nghosts && ghost_edges(D, dg) < 0)
+		return -1;
 	for (i = 0; i < g->noutputs; i++)
 		if (draw_output(D, dg, &g->outputs[i]) < 0)
 			return -1;
@@ -2632,18 +2681,39 @@ size_t
 onnxfix_dot_snapshot(struct ir_model *m, struct ir_node ***out)
 {
 	struct ir_graph **gs;
-	size_t ng = ir_model_graphs(m, &gs), i, j, n = 0;
+	size_t ng = ir_model_graphs(m, &gs), i, j, k, n = 0, ne = 0;
 	struct ir_node **v;
 
 	*out = NULL;
 	for (i = 0; i < ng; i++)
+		for (j = 0; j < gs[i]->nnodes; j++)
+			ne += gs[i]->nodes[j]->ninputs;
+	for (i = 0; i < ng; i++)
 		n += gs[i]->nnodes;
-	if ((v = arena_array(&m->arena, n + 1, sizeof(*v))) == NULL)
+	/* The nodes, NULL, then the edges as (producer, consumer) pairs,
+	 * NULL: a removed node is drawn with the edges it had. */
+	if ((v = arena_array(&m->arena, n + 2 * ne + 2, sizeof(*v))) == NULL)
 		return 0;
 	for (i = 0, n = 0; i < ng; i++)
 		for (j = 0; j < gs[i]->nnodes; j++)
 			if (!gs[i]->nodes[j]->dead)
 				v[n++] = gs[i]->nodes[j];
+	v[n] = NULL;
+	for (i = 0, ne = n + 1; i < ng; i++)
+		for (j = 0; j < gs[i]->nnodes; j++) {
+			struct ir_node *c = gs[i]->nodes[j];
+
+			for (k = 0; !c->dead && k < c->ninputs; k++) {
+				const struct ir_value *iv = c->inputs[k];
+
+				if (iv == NULL || iv->kind != IR_VALUE_NODE ||
+				    iv->producer == NULL || iv->producer->dead)
+					continue;
+				v[ne++] = iv->producer;
+				v[ne++] = c;
+			}
+		}
+	v[ne] = NULL;
 	*out = v;
 	return n;
 }

@@ -217,7 +217,7 @@ size_t onnxfix_dot_snapshot(struct ir_model *m, struct ir_node ***out);
 
 /*
  * Semantic difference of models A and B, written as text or JSON (format
- * "onnxfix-diff", version 1) to PATH ("-": stdout).  *DIFFER tells
+ * "onnxfix-diff", version 2) to PATH ("-": stdout).  *DIFFER tells
  * whether anything differs.
  */
 enum onnxfix_status onnxfix_diff(struct ir_model *a, struct ir_model *b,

@@ -6,6 +6,7 @@
  */
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "pass.h"
@@ -72,6 +73,42 @@ pass_report_node(struct pass_ctx *ctx, enum diag_id id,
 	va_end(ap);
 	if (ctx->d->n > before)
 		ctx->d->v[ctx->d->n - 1].subject = n;
+}
+
+void
+pass_drop_note(struct pass_ctx *ctx, size_t i)
+{
+	struct diag_list *l = ctx->d;
+
+	if (i >= l->n)
+		return;
+	free(l->v[i].loc);
+	free(l->v[i].detail);
+	memmove(&l->v[i], &l->v[i + 1], (l->n - i - 1) * sizeof(*l->v));
+	l->n--;
+}
+
+int
+pass_amend_note(struct pass_ctx *ctx, size_t i, const char *fmt, ...)
+{
+	struct diag *d = &ctx->d->v[i];
+	char *add = NULL, *nd = NULL;
+	va_list ap;
+	int rc;
+
+	va_start(ap, fmt);
+	rc = vasprintf(&add, fmt, ap);
+	va_end(ap);
+	if (rc < 0 || asprintf(&nd, "%s%s", d->detail ? d->detail : "",
+	    add) < 0) {
+		free(add);
+		ctx->d->oom = true;
+		return -1;
+	}
+	free(add);
+	free(d->detail);
+	d->detail = nd;
+	return 0;
 }
 
 /* Is NAME in the comma-separated LIST? */
