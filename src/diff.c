@@ -2422,16 +2422,16 @@ onnxfix_diff(struct ir_model *a, struct ir_model *b, const char *path,
 	qsort(D.h, D.nh, sizeof(*D.h), histo_cmp);
 	*differ = D.n > 0;
 	if (json) {
-		buf = write_json(&D, a->path ? a->path : "",
-		    b->path ? b->path : "");
+		buf = write_json(&D, a->path ? a->path : "-",
+		    b->path ? b->path : "-");
 		if (buf != NULL)
 			len = strlen(buf);
 	} else {
 		FILE *fp = open_memstream(&buf, &len);
 
 		if (fp != NULL) {
-			write_text(&D, fp, a->path ? a->path : "",
-			    b->path ? b->path : "");
+			write_text(&D, fp, a->path ? a->path : "-",
+			    b->path ? b->path : "-");
 			if (fclose(fp) != 0) {
 				free(buf);
 				buf = NULL;
