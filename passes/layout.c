@@ -76,19 +76,11 @@ shape_of(struct lay *l, const struct ir_value *v, struct pshape *s)
 }
 
 static bool
-is_transpose(const struct ir_node *n)
-{
-	return n != NULL && !n->dead && perm_op(n, "Transpose") &&
-	    n->ninputs >= 1 && n->inputs[0] != NULL && n->noutputs >= 1 &&
-	    n->outputs[0] != NULL;
-}
-
-static bool
 node_perm(struct lay *l, const struct ir_node *n, int *p, int *r)
 {
 	struct pshape s;
 
-	if (!is_transpose(n))
+	if (!perm_is_transpose(n))
 		return false;
 	shape_of(l, n->inputs[0], &s);
 	return perm_of_node(n, s.rank, p, r);
@@ -204,7 +196,7 @@ find_cancel(struct lay *l, struct ir_node *n, const int *p, int r,
 
 		if (c == NULL)
 			return NULL;
-		if (is_transpose(c)) {
+		if (perm_is_transpose(c)) {
 			if (!node_perm(l, c, q, &rq) || rq != r)
 				return NULL;
 			perm_compose(p, q, r, c2);
@@ -236,7 +228,7 @@ wraps_sensitive(struct lay *l, struct ir_node *n, const int *p, int r)
 
 		if (c == NULL)
 			return false;
-		if (is_transpose(c)) {
+		if (perm_is_transpose(c)) {
 			if (!sensitive || !node_perm(l, c, q, &rq) || rq != r)
 				return false;
 			perm_compose(p, q, r, c2);
@@ -268,7 +260,7 @@ wrapped_from(struct lay *l, struct ir_node *n, const int *p, int r)
 
 		if (c == NULL || c->graph != l->g || v->nuses != 1)
 			return false;
-		if (is_transpose(c)) {
+		if (perm_is_transpose(c)) {
 			if (!sensitive || !node_perm(l, c, q, &rq) || rq != r)
 				return false;
 			perm_compose(q, p, r, c2);
@@ -493,7 +485,7 @@ run_graph(struct lay *l)
 	struct ir_graph *g = l->g;
 	size_t i;
 
-	for (i = 0; i < g->nnodes && !is_transpose(g->nodes[i]); i++)
+	for (i = 0; i < g->nnodes && !perm_is_transpose(g->nodes[i]); i++)
 		;
 	if (i == g->nnodes)
 		return 0;	/* nothing to classify */
@@ -509,7 +501,7 @@ run_graph(struct lay *l)
 	for (i = 0; i < g->nnodes; i++)
 		g->nodes[i]->index = (unsigned)i;
 	for (i = 0; i < g->nnodes; i++)
-		if (is_transpose(g->nodes[i])) {
+		if (perm_is_transpose(g->nodes[i])) {
 			l->ntransposes++;
 			classify(l, g->nodes[i]);
 		}
@@ -530,7 +522,7 @@ report_required(struct lay *l)
 		int p[PERM_MAX], r;
 		char pb[64];
 
-		if (!is_transpose(n))
+		if (!perm_is_transpose(n))
 			continue;
 		shape_of(l, n->inputs[0], &s);
 		if (!perm_of_node(n, s.rank, p, &r)) {
@@ -564,7 +556,7 @@ count_transposes(struct ir_model *m)
 		    graphs[i]->kind != IR_GRAPH_SUB)
 			continue;
 		for (j = 0; j < graphs[i]->nnodes; j++)
-			c += is_transpose(graphs[i]->nodes[j]);
+			c += perm_is_transpose(graphs[i]->nodes[j]);
 	}
 	return c;
 }

@@ -107,23 +107,13 @@ shape_of(struct tp *t, const struct ir_value *v, struct pshape *s)
 	}
 }
 
-static bool
-is_transpose(const struct ir_node *n)
-{
-	/* A malformed Transpose (S225/S226: no input or output) is left
-	 * alone. */
-	return n != NULL && !n->dead && perm_op(n, "Transpose") &&
-	    n->ninputs >= 1 && n->inputs[0] != NULL && n->noutputs >= 1 &&
-	    n->outputs[0] != NULL;
-}
-
 /* The perm of live Transpose N (rank from its input when defaulted). */
 static bool
 node_perm(struct tp *t, const struct ir_node *n, int *p, int *r)
 {
 	struct pshape s;
 
-	if (!is_transpose(n) || n->ninputs < 1 || n->inputs[0] == NULL ||
+	if (!perm_is_transpose(n) || n->ninputs < 1 || n->inputs[0] == NULL ||
 	    n->noutputs < 1 || n->outputs[0] == NULL)
 		return false;
 	shape_of(t, n->inputs[0], &s);
@@ -848,7 +838,8 @@ into_transposes(struct tp *t, const struct ir_value *v)
 	if (v->noutputs > 0 || v->nuses == 0)
 		return false;
 	for (j = 0; j < v->nuses; j++)
-		if (v->uses[j].index != 0 || !is_transpose(v->uses[j].node) ||
+		if (v->uses[j].index != 0 ||
+		    !perm_is_transpose(v->uses[j].node) ||
 		    v->uses[j].node->graph != t->g)
 			return false;
 	return true;
@@ -917,7 +908,7 @@ compute_leads(struct tp *t)
 	for (i = g->nnodes; i-- > 0;) {
 		struct ir_node *n = g->nodes[i];
 
-		if (n->dead || !(is_transpose(n) || drops_rank(n) ||
+		if (n->dead || !(perm_is_transpose(n) || drops_rank(n) ||
 		    (perm_push_kind(n) != PUSH_NONE && leads(t, n))))
 			continue;
 		for (k = 0; k < n->ninputs; k++) {
@@ -997,8 +988,8 @@ try_push(struct tp *t, struct ir_node *tn, struct ir_node *c)
 			continue;
 		}
 		pl.act[j] = SLOT_NEW_T;
-		if (!(bp != NULL && bp->graph == t->g && is_transpose(bp) &&
-		    only_by(bp->outputs[0], c)))
+		if (!(bp != NULL && bp->graph == t->g &&
+		    perm_is_transpose(bp) && only_by(bp->outputs[0], c)))
 			added++;	/* else it merges into that one */
 	}
 	/* Transposes that die: all their uses are slots of C bypassing. */
@@ -1231,7 +1222,7 @@ visit(struct tp *t, struct ir_node *n)
 
 	if ((rc = fold(t, n)) != 0)
 		return rc < 0 ? -1 : 0;
-	if (n->dead || !is_transpose(n))
+	if (n->dead || !perm_is_transpose(n))
 		return 0;
 	y = n->outputs[0];
 	if (y->nuses == 0)
@@ -1248,7 +1239,7 @@ visit(struct tp *t, struct ir_node *n)
 	for (j = 0; j < nc; j++) {
 		if (cons[j]->dead)
 			continue;
-		if (is_transpose(cons[j]) && cons[j]->graph == t->g) {
+		if (perm_is_transpose(cons[j]) && cons[j]->graph == t->g) {
 			if (fold(t, cons[j]) < 0)
 				return -1;
 		} else if (try_push(t, n, cons[j]) < 0) {
@@ -1298,7 +1289,7 @@ converted_output(struct tp *t, struct ir_value *y, const int *want, int r)
 
 		if (d == NULL || d->graph != t->g)
 			return false;
-		if (is_transpose(d))
+		if (perm_is_transpose(d))
 			return node_perm(t, d, p, &rr) && rr == r &&
 			    memcmp(p, want, (size_t)r * sizeof(*p)) == 0;
 		if (perm_push_kind(d) != PUSH_UNARY || d->ninputs < 1 ||
@@ -1684,7 +1675,7 @@ count_transposes(const struct ir_graph *g)
 	size_t i, c = 0;
 
 	for (i = 0; i < g->nnodes; i++)
-		c += is_transpose(g->nodes[i]);
+		c += perm_is_transpose(g->nodes[i]);
 	return c;
 }
 
@@ -1744,7 +1735,7 @@ run_graph(struct pass_ctx *ctx, struct ir_graph *g)
 	for (i = 0; i < g->nnodes; i++) {
 		long k;
 
-		if (!is_transpose(g->nodes[i]))
+		if (!perm_is_transpose(g->nodes[i]))
 			continue;
 		if ((k = item(&t, g->nodes[i], IT_ORIG)) < 0)
 			return -1;
@@ -1768,7 +1759,7 @@ run_graph(struct pass_ctx *ctx, struct ir_graph *g)
 			return -1;
 		compute_leads(&t);
 		for (i = 0; i < g->nnodes; i++)
-			if (is_transpose(g->nodes[i]) &&
+			if (perm_is_transpose(g->nodes[i]) &&
 			    visit(&t, g->nodes[i]) < 0)
 				return -1;
 		any = any || t.changed;
@@ -1780,7 +1771,7 @@ run_graph(struct pass_ctx *ctx, struct ir_graph *g)
 		return -1;
 	t.nsh = g->nvalues;
 	for (i = 0; i < g->nnodes; i++)
-		if (is_transpose(g->nodes[i]) &&
+		if (perm_is_transpose(g->nodes[i]) &&
 		    to_reshape(&t, g->nodes[i]) < 0)
 			return -1;
 	t.changed = t.changed || any;

@@ -118,6 +118,14 @@ perm_op(const struct ir_node *n, const char *op)
 }
 
 bool
+perm_is_transpose(const struct ir_node *n)
+{
+	return n != NULL && !n->dead && perm_op(n, "Transpose") &&
+	    n->ninputs >= 1 && n->inputs[0] != NULL && n->noutputs >= 1 &&
+	    n->outputs[0] != NULL;
+}
+
+bool
 perm_of_node(const struct ir_node *n, int rank, int *p, int *r)
 {
 	struct ir_attr *a = ir_node_attr(n, "perm");
