@@ -5,6 +5,7 @@
  * header so that free and realloc can credit it back.
  */
 #include <stdalign.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -36,14 +37,17 @@ charge(struct budget *b, size_t n)
 	return 0;
 }
 
-void *
-budget_malloc(struct budget *b, size_t n)
+/* N bytes (zeroed when ZERO) after a header holding N, charged to B. */
+static void *
+alloc(struct budget *b, size_t n, bool zero)
 {
 	unsigned char *p;
 
 	if (n > SIZE_MAX - HEADER || charge(b, n + HEADER) < 0)
 		return NULL;
-	p = malloc(n + HEADER);
+	/* calloc, not malloc and memset: fresh pages from the system come
+	 * zeroed, and are then neither written nor faulted in here. */
+	p = zero ? calloc(1, n + HEADER) : malloc(n + HEADER);
 	if (p == NULL) {
 		if (b != NULL) {
 			b->used -= n + HEADER;
@@ -56,27 +60,17 @@ budget_malloc(struct budget *b, size_t n)
 }
 
 void *
+budget_malloc(struct budget *b, size_t n)
+{
+	return alloc(b, n, false);
+}
+
+void *
 budget_calloc(struct budget *b, size_t n, size_t size)
 {
-	unsigned char *p;
-
 	if (size != 0 && n > SIZE_MAX / size)
 		return NULL;
-	n *= size;
-	if (n > SIZE_MAX - HEADER || charge(b, n + HEADER) < 0)
-		return NULL;
-	/* calloc, not malloc and memset: fresh pages from the system come
-	 * zeroed, and are then neither written nor faulted in here. */
-	p = calloc(1, n + HEADER);
-	if (p == NULL) {
-		if (b != NULL) {
-			b->used -= n + HEADER;
-			b->exceeded = true;
-		}
-		return NULL;
-	}
-	memcpy(p, &n, sizeof(n));
-	return p + HEADER;
+	return alloc(b, n * size, true);
 }
 
 void
