@@ -287,14 +287,56 @@ get_axes(const struct cval *in, size_t nin, const struct ir_node *n,
 	return 1;
 }
 
+/*
+ * Fill Y (dims and payload already set up) from X: element IDX of Y is
+ * element BASE + sum IDX[k] * STRIDE[k] of X.  Transpose and Slice are
+ * both such a gather.
+ */
+static void
+gather(const struct cval *x, struct cval *y, int64_t base,
+    const int64_t *stride)
+{
+	int64_t idx[MAX_RANK] = { 0 };
+	size_t i;
+	int k, r = y->rank;
+
+	for (i = 0; i < y->n; i++) {
+		int64_t src = base;
+
+		for (k = 0; k < r; k++)
+			src += idx[k] * stride[k];
+		if (y->isint)
+			y->i[i] = x->i[src];
+		else
+			y->f[i] = x->f[src];
+		for (k = r - 1; k >= 0; k--) {
+			if (++idx[k] < y->dims[k])
+				break;
+			idx[k] = 0;
+		}
+	}
+}
+
+/* Row-major element strides of X's dims into ST. */
+static void
+strides_of(const struct cval *x, int64_t *st)
+{
+	int64_t s = 1;
+	int k;
+
+	for (k = x->rank - 1; k >= 0; k--) {
+		st[k] = s;
+		s *= x->dims[k];
+	}
+}
+
 static int
 do_transpose(const struct ir_node *n, const struct cval *x, struct cval *y,
     struct arena *ar)
 {
 	const struct ir_attr *a = ir_node_attr(n, "perm");
-	int64_t perm[MAX_RANK], st[MAX_RANK], idx[MAX_RANK];
+	int64_t perm[MAX_RANK], st[MAX_RANK], stride[MAX_RANK];
 	bool seen[MAX_RANK] = { false };
-	size_t i;
 	int r = x->rank, k;
 
 	for (k = 0; k < r; k++)
@@ -315,26 +357,10 @@ do_transpose(const struct ir_node *n, const struct cval *x, struct cval *y,
 		y->dims[k] = x->dims[perm[k]];
 	if (cval_alloc(ar, y) < 0)
 		return -1;
-	for (k = r - 1, i = 1; k >= 0; k--) {
-		st[k] = (int64_t)i;
-		i *= (size_t)x->dims[k];
-	}
-	memset(idx, 0, sizeof(idx));
-	for (i = 0; i < y->n; i++) {
-		size_t src = 0;
-
-		for (k = 0; k < r; k++)
-			src += (size_t)(idx[k] * st[perm[k]]);
-		if (y->isint)
-			y->i[i] = x->i[src];
-		else
-			y->f[i] = x->f[src];
-		for (k = r - 1; k >= 0; k--) {
-			if (++idx[k] < y->dims[k])
-				break;
-			idx[k] = 0;
-		}
-	}
+	strides_of(x, st);
+	for (k = 0; k < r; k++)
+		stride[k] = st[perm[k]];
+	gather(x, y, 0, stride);
 	return 1;
 }
 
@@ -875,10 +901,10 @@ do_slice(const struct ir_node *n, const struct cval *in, size_t nin,
     struct cval *y, struct arena *ar, int64_t opset)
 {
 	const struct cval *x = &in[0];
-	int64_t st[MAX_RANK], en[MAX_RANK], sp[MAX_RANK], idx[MAX_RANK];
+	int64_t st[MAX_RANK], en[MAX_RANK], sp[MAX_RANK], base;
 	int64_t starts[MAX_RANK], ends[MAX_RANK], axes[MAX_RANK],
 	    steps[MAX_RANK], xs[MAX_RANK];
-	size_t na, i, s;
+	size_t na, i;
 	int r = x->rank, k;
 
 	if (r == 0)
@@ -960,26 +986,13 @@ do_slice(const struct ir_node *n, const struct cval *in, size_t nin,
 	}
 	if (cval_alloc(ar, y) < 0)
 		return -1;
-	for (k = r - 1, s = 1; k >= 0; k--) {
-		xs[k] = (int64_t)s;
-		s *= (size_t)x->dims[k];
+	strides_of(x, xs);
+	base = 0;
+	for (k = 0; k < r; k++) {
+		base += st[k] * xs[k];
+		xs[k] *= sp[k];
 	}
-	memset(idx, 0, sizeof(idx));
-	for (i = 0; i < y->n; i++) {
-		size_t src = 0;
-
-		for (k = 0; k < r; k++)
-			src += (size_t)((st[k] + idx[k] * sp[k]) * xs[k]);
-		if (y->isint)
-			y->i[i] = x->i[src];
-		else
-			y->f[i] = x->f[src];
-		for (k = r - 1; k >= 0; k--) {
-			if (++idx[k] < y->dims[k])
-				break;
-			idx[k] = 0;
-		}
-	}
+	gather(x, y, base, xs);
 	return 1;
 }
 
