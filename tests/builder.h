@@ -9,10 +9,34 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <cmocka.h>
 
 #include "onnxfix.h"
+
+/* The whole file at PATH in a malloc'd buffer (one spare byte); its
+ * length in *LEN. */
+static inline uint8_t *
+slurp(const char *path, size_t *len)
+{
+	struct stat st;
+	uint8_t *buf;
+	FILE *fp = fopen(path, "rb");
+
+	assert_non_null(fp);
+	assert_int_equal(fstat(fileno(fp), &st), 0);
+	buf = malloc((size_t)st.st_size + 1);
+	assert_non_null(buf);
+	assert_int_equal(fread(buf, 1, (size_t)st.st_size, fp),
+	    (size_t)st.st_size);
+	fclose(fp);
+	*len = (size_t)st.st_size;
+	return buf;
+}
 
 /* A model with an empty main graph importing ai.onnx at OPSET. */
 static inline struct ir_model *

@@ -360,24 +360,6 @@ file_limit(void **state)
 	ext_dir_close(&x);
 }
 
-static uint8_t *
-slurp(const char *path, size_t *len)
-{
-	struct stat st;
-	uint8_t *buf;
-	FILE *fp = fopen(path, "rb");
-
-	assert_non_null(fp);
-	assert_int_equal(fstat(fileno(fp), &st), 0);
-	buf = malloc((size_t)st.st_size + 1);
-	assert_non_null(buf);
-	assert_int_equal(fread(buf, 1, (size_t)st.st_size, fp),
-	    (size_t)st.st_size);
-	fclose(fp);
-	*len = (size_t)st.st_size;
-	return buf;
-}
-
 /* A1: every prefix of three real models either loads (it ends on a
  * field boundary) or fails with exactly one fatal L1xx diagnostic that
  * names a byte offset. */

@@ -19,24 +19,6 @@
 
 #define TESTDATA "/usr/share/libonnx-testdata/data"
 
-static uint8_t *
-slurp(const char *path, size_t *len)
-{
-	struct stat st;
-	uint8_t *buf;
-	FILE *fp = fopen(path, "rb");
-
-	assert_non_null(fp);
-	assert_int_equal(fstat(fileno(fp), &st), 0);
-	buf = malloc((size_t)st.st_size + 1);
-	assert_non_null(buf);
-	assert_int_equal(fread(buf, 1, (size_t)st.st_size, fp),
-	    (size_t)st.st_size);
-	fclose(fp);
-	*len = (size_t)st.st_size;
-	return buf;
-}
-
 /* The canonical encoding of BUF: protobuf-c's decode then encode. */
 static uint8_t *
 canonical(const uint8_t *buf, size_t len, size_t *outlen)
