@@ -1905,7 +1905,7 @@ run(struct pass_ctx *ctx)
 		for (j = 0; j < g->nnodes; j++) {
 			struct ir_node *n = g->nodes[j];
 
-			if (n->dead || n->orig == NULL)
+			if (n->dead || !ir_node_loaded(n))
 				continue;
 			if (rewrite_node(ctx, n, maps, nmaps) < 0)
 				return -1;

@@ -116,7 +116,7 @@ sweep_nodes(struct pass_ctx *ctx, struct ir_graph *g, bool *changed)
 		if (live[i] || n->dead)
 			continue;
 		/* A node an earlier pass made is no change to the input. */
-		if (n->orig != NULL)
+		if (ir_node_loaded(n))
 			pass_report_node(ctx, DIAG_F_DEAD_NODE, n, "'%s'",
 			    esc(b, n->outputs && n->noutputs &&
 			    n->outputs[0] ? n->outputs[0]->name : ""));

@@ -87,6 +87,14 @@ hmap_prefetch(const struct hmap *h, const char *key)
 		__builtin_prefetch(&h->v[hash_key(key) & (h->cap - 1)], 1);
 }
 
+void
+hmap_prefetch_n(const struct hmap *h, const void *key, size_t len)
+{
+	if (h->cap > 0)
+		__builtin_prefetch(&h->v[XXH3_64bits(key, len) &
+		    (h->cap - 1)], 1);
+}
+
 void *
 hmap_get(const struct hmap *h, const char *key)
 {

@@ -29,6 +29,8 @@ void hmap_init(struct hmap *h, struct arena *a);
 /* Start loading KEY's slot into the cache (a put or get of KEY soon
  * after does not wait for memory). */
 void hmap_prefetch(const struct hmap *h, const char *key);
+/* The same for the LEN bytes at KEY (a key not yet NUL-terminated). */
+void hmap_prefetch_n(const struct hmap *h, const void *key, size_t len);
 /* Value stored for KEY, or NULL. */
 void *hmap_get(const struct hmap *h, const char *key);
 /* Store VALUE for KEY unless KEY is present.  Returns 1 when inserted, 0

@@ -236,8 +236,19 @@ struct ir_node {
 	unsigned order;		/* position in the source file */
 	bool dead;
 	bool dirty;		/* op/attrs/outputs changed: save rebuilds */
-	const void *orig;	/* source NodeProto, NULL when built */
+	const void *orig;	/* source NodeProto, NULL when built or
+				 * decoded from SRC */
+	const uint8_t *src;	/* the NodeProto's bytes in the input when
+				 * the loader decoded it itself (skel.h) */
+	size_t srclen;
 };
+
+/* Did N come from the input (rather than from a pass)? */
+static inline bool
+ir_node_loaded(const struct ir_node *n)
+{
+	return n->orig != NULL || n->src != NULL;
+}
 
 enum ir_graph_kind {
 	IR_GRAPH_MAIN,

@@ -35,34 +35,6 @@ onnxfix_options_default(struct onnxfix_options *o)
 	o->verify = true;
 }
 
-/*
- * protobuf-c's allocator hook: the decoded message lives in the model's
- * arena (charged to its budget) and goes with it, so there are no
- * per-field mallocs and frees (a 100,000-node graph decodes into about
- * 500,000 allocations).  Small frees are no-ops (the memory goes with
- * the arena); large buffers have their own blocks and are given back.
- */
-#define PB_OWN_MIN (64 * 1024)
-static void *
-pb_alloc(void *data, size_t size)
-{
-	/* Large requests (the scan buffers of a message with many fields,
-	 * long arrays) get blocks of their own, so that the buffers the
-	 * unpack frees go back at once. */
-	if (size >= PB_OWN_MIN)
-		return arena_alloc_own(data, size);
-	/* protobuf-c's messages and arrays need no more than pointer
-	 * alignment; strings need none. */
-	return arena_alloc_align(data, size, sizeof(void *) > 8 ?
-	    sizeof(void *) : 8);
-}
-
-static void
-pb_free(void *data, void *p)
-{
-	arena_free_own(data, p);
-}
-
 struct loader {
 	struct ir_model *m;
 	struct diag_list *d;
@@ -76,6 +48,10 @@ struct loader {
 	 * compares read memory that stays in cache. */
 	struct hmap words;
 	const char *last[4];
+	/* the main graph's nodes in file order when the skeleton left the
+	 * light ones out (skel.h), else NULL */
+	const struct skel *nodes;
+	char where[96];		/* what failed to decode, for the report */
 };
 
 static const char *
@@ -98,6 +74,33 @@ intern(struct loader *L, const char *s)
 	default:
 		return L->last[0] = s;
 	}
+}
+
+/* intern() for the LEN bytes at P (no NUL in them: the pre-scan saw to
+ * that); a new name is copied into the arena. */
+static const char *
+intern_n(struct loader *L, const uint8_t *p, size_t len)
+{
+	char buf[64];
+	const char *s, *old;
+	size_t i;
+
+	if (len >= sizeof(buf)) {
+		s = arena_strndup(&L->m->arena, (const char *)p, len);
+		return s != NULL ? intern(L, s) : NULL;
+	}
+	memcpy(buf, p, len);
+	buf[len] = '\0';
+	for (i = 0; i < 4 && L->last[i] != NULL; i++)
+		if (strcmp(L->last[i], buf) == 0)
+			return L->last[i];
+	old = hmap_get(&L->words, buf);
+	if (old != NULL) {
+		memmove(L->last + 1, L->last, 3 * sizeof(L->last[0]));
+		return L->last[0] = old;
+	}
+	s = arena_strndup(&L->m->arena, buf, len);
+	return s != NULL ? intern(L, s) : NULL;
 }
 
 static void
@@ -362,13 +365,145 @@ conv_attr(struct loader *L, struct ir_node *n, const Onnx__AttributeProto *p,
 	return 0;
 }
 
+/* The node NP of G, decoded by protobuf-c: create it and its outputs,
+ * convert its attributes (queueing their subgraphs). */
+static int
+node_defs(struct loader *L, struct ir_graph *g, const Onnx__NodeProto *np)
+{
+	const char *op = intern(L, np->op_type ? np->op_type : "");
+	const char *dom = intern(L, np->domain ? np->domain : "");
+	struct ir_node *n;
+	size_t j;
+
+	if (op == NULL || dom == NULL)
+		return -1;
+	n = ir_node_new(g, op, dom, np->name, np->n_input, np->n_output);
+	if (n == NULL)
+		return -1;
+	n->orig = np;
+	for (j = 0; j < np->n_output; j++) {
+		struct ir_value *v;
+
+		if (np->output[j][0] == '\0')
+			continue;
+		v = ir_value_new(g, np->output[j], IR_VALUE_NODE);
+		if (v == NULL)
+			return -1;
+		ir_node_set_output(n, j, v);
+	}
+	n->dirty = false;
+	n->nattrs = np->n_attribute;
+	if (n->nattrs > 0 && (n->attrs = arena_array(&L->m->arena, n->nattrs,
+	    sizeof(*n->attrs))) == NULL)
+		return -1;
+	for (j = 0; j < np->n_attribute; j++)
+		if (conv_attr(L, n, np->attribute[j], &n->attrs[j]) < 0)
+			return -1;
+	return 0;
+}
+
+/*
+ * A light node of G from its bytes P[0, LEN) in the input (skel.h): the
+ * IR takes its op, domain, name and outputs from the fields themselves;
+ * only the attributes (small: no tensor, graph or type) go through
+ * protobuf-c.  Repeated singular fields: the last one wins, as in
+ * protobuf-c.  The inputs are resolved later (graph_links).
+ */
+static int
+light_defs(struct loader *L, struct ir_graph *g, const uint8_t *p,
+    size_t len)
+{
+	struct arena *a = &L->m->arena;
+	struct skel_field f, op = { 0 }, dom = { 0 }, name = { 0 };
+	size_t pos = 0, nin = 0, nout = 0, nattr = 0, jo = 0, ja = 0;
+	const char *ops, *doms, *names = NULL;
+	struct ir_node *n;
+	int rc;
+
+	while ((rc = skel_field(p, len, &pos, &f)) > 0) {
+		if (f.wire != 2)
+			continue;
+		switch (f.number) {
+		case 1: nin++; break;
+		case 2: nout++; break;
+		case 3: name = f; break;
+		case 4: op = f; break;
+		case 5: nattr++; break;
+		case 7: dom = f; break;
+		}
+	}
+	if (rc < 0)
+		return -1;
+	ops = intern_n(L, op.data ? op.data : (const uint8_t *)"", op.len);
+	doms = intern_n(L, dom.data ? dom.data : (const uint8_t *)"",
+	    dom.len);
+	if (name.data != NULL &&
+	    (names = arena_strndup(a, (const char *)name.data, name.len)) ==
+	    NULL)
+		return -1;
+	if (ops == NULL || doms == NULL ||
+	    (n = ir_node_new(g, ops, doms, names, nin, nout)) == NULL)
+		return -1;
+	n->src = p;
+	n->srclen = len;
+	n->nattrs = nattr;
+	if (nattr > 0 && (n->attrs = arena_array(a, nattr,
+	    sizeof(*n->attrs))) == NULL)
+		return -1;
+	pos = 0;
+	while (skel_field(p, len, &pos, &f) > 0) {
+		if (f.wire != 2)
+			continue;
+		if (f.number == 2) {
+			struct ir_value *v;
+			const char *s;
+
+			if (f.len == 0) {
+				jo++;
+				continue;
+			}
+			s = arena_strndup(a, (const char *)f.data, f.len);
+			if (s == NULL ||
+			    (v = ir_value_new(g, s, IR_VALUE_NODE)) == NULL)
+				return -1;
+			ir_node_set_output(n, jo++, v);
+		} else if (f.number == 5) {
+			Onnx__AttributeProto *ap = onnx__attribute_proto__unpack(
+			    &L->alloc, f.len, f.data);
+
+			if (ap == NULL ||
+			    conv_attr(L, n, ap, &n->attrs[ja++]) < 0)
+				return -1;
+		}
+	}
+	n->dirty = false;
+	return 0;
+}
+
+/* hmap_prefetch() for the outputs of the light node at P[0, LEN). */
+static void
+prefetch_outputs(struct ir_graph *g, const uint8_t *p, size_t len)
+{
+	struct skel_field f;
+	size_t pos = 0;
+
+	while (skel_field(p, len, &pos, &f) > 0 && f.number <= 2)
+		if (f.number == 2 && f.wire == 2)
+			hmap_prefetch_n(&g->names, f.data, f.len);
+}
+
 /* Define everything GRAPH's own scope holds: inputs, initializers, node
  * outputs; create its nodes and queue their subgraphs. */
 static int
 graph_defs(struct loader *L, struct ir_graph *g, const Onnx__GraphProto *pb)
 {
 	struct arena *a = &L->m->arena;
-	size_t i, j;
+	const struct skel *sk = g->kind == IR_GRAPH_MAIN ? L->nodes : NULL;
+	size_t i, j, h, nnodes = sk != NULL ? sk->nnodes : pb->n_node;
+
+	/* the skeleton's heavy nodes are the decoded graph's nodes */
+	if (sk != NULL && sk->nnodes - sk->nlight != pb->n_node)
+		return -1;
 
 	g->ninputs = pb->n_input;
 	g->noutputs = pb->n_output;
@@ -387,9 +522,13 @@ graph_defs(struct loader *L, struct ir_graph *g, const Onnx__GraphProto *pb)
 		size_t nv = pb->n_input + pb->n_initializer +
 		    pb->n_sparse_initializer;
 
+		if (sk != NULL)
+			for (i = 0; i < sk->nnodes; i++)
+				if (sk->nodes[i].light)
+					nv += sk->nodes[i].noutputs;
 		for (i = 0; i < pb->n_node; i++)
 			nv += pb->node[i]->n_output;
-		if (ir_graph_reserve(g, pb->n_node, nv) < 0)
+		if (ir_graph_reserve(g, nnodes, nv) < 0)
 			return -1;
 	}
 	for (i = 0; i < pb->n_input; i++) {
@@ -454,44 +593,30 @@ graph_defs(struct loader *L, struct ir_graph *g, const Onnx__GraphProto *pb)
 			return -1;
 		v->sparse_init = true;
 	}
-	for (i = 0; i < pb->n_node; i++) {
-		const Onnx__NodeProto *np = pb->node[i];
-		const char *op = intern(L, np->op_type ? np->op_type : "");
-		const char *dom = intern(L, np->domain ? np->domain : "");
-		struct ir_node *n;
+	for (i = h = 0; i < nnodes; i++) {
+		int rc;
 
-		if (op == NULL || dom == NULL)
+		if (sk != NULL && sk->nodes[i].light)
+			rc = light_defs(L, g, L->m->file + sk->nodes[i].off,
+			    sk->nodes[i].len);
+		else
+			rc = node_defs(L, g, pb->node[h++]);
+		if (rc < 0) {
+			if (sk != NULL && sk->nodes[i].light)
+				snprintf(L->where, sizeof(L->where),
+				    "byte %zu (node %zu of the main graph)",
+				    sk->nodes[i].off, i);
 			return -1;
-		n = ir_node_new(g, op, dom, np->name, np->n_input,
-		    np->n_output);
-		if (n == NULL)
-			return -1;
-		n->orig = np;
-		n->dirty = false;
+		}
 		/* the name table is large and its slots random: ask for the
 		 * slots of a later node's outputs while this one is built */
-		if (i + 8 < pb->n_node)
+		if (sk == NULL && i + 8 < pb->n_node)
 			for (j = 0; j < pb->node[i + 8]->n_output; j++)
 				hmap_prefetch(&g->names,
 				    pb->node[i + 8]->output[j]);
-		for (j = 0; j < np->n_output; j++) {
-			struct ir_value *v;
-
-			if (np->output[j][0] == '\0')
-				continue;
-			v = ir_value_new(g, np->output[j], IR_VALUE_NODE);
-			if (v == NULL)
-				return -1;
-			ir_node_set_output(n, j, v);
-		}
-		n->dirty = false;
-		n->nattrs = np->n_attribute;
-		if (n->nattrs > 0 && (n->attrs = arena_array(a, n->nattrs,
-		    sizeof(*n->attrs))) == NULL)
-			return -1;
-		for (j = 0; j < np->n_attribute; j++)
-			if (conv_attr(L, n, np->attribute[j], &n->attrs[j]) < 0)
-				return -1;
+		if (sk != NULL && i + 8 < nnodes && sk->nodes[i + 8].light)
+			prefetch_outputs(g, L->m->file + sk->nodes[i + 8].off,
+			    sk->nodes[i + 8].len);
 	}
 	return 0;
 }
@@ -507,14 +632,19 @@ note_outer(struct ir_graph *g, struct ir_value *v)
 	return 0;
 }
 
+/* What NAME refers to in G; a dangling name becomes an undefined value
+ * (named by a copy of NAME when COPY: NAME is scratch). */
 static struct ir_value *
-resolve(struct ir_graph *g, const char *name)
+resolve(struct ir_graph *g, const char *name, bool copy)
 {
 	struct ir_value *v = ir_lookup(g, name);
 
 	if (v == NULL) {
 		/* Dangling: keep the name as an undefined value in the
 		 * innermost scope so that repeated references share it. */
+		if (copy && (name = arena_strdup(&g->model->arena, name)) ==
+		    NULL)
+			return NULL;
 		v = ir_value_new(g, name, IR_VALUE_UNDEFINED);
 		return v;
 	}
@@ -562,14 +692,38 @@ graph_links(struct loader *L, struct ir_graph *g, const Onnx__GraphProto *pb)
 	for (i = 0; i < g->nnodes; i++) {
 		struct ir_node *n = g->nodes[i];
 		const Onnx__NodeProto *np = n->orig;
+		struct skel_field f;
+		size_t pos = 0;
+		char buf[128];
 
-		for (j = 0; j < np->n_input; j++) {
+		for (j = 0; j < n->ninputs; j++) {
 			struct ir_value *v;
+			const char *name;
+			bool copy = false;
 
-			if (np->input[j][0] == '\0')
+			if (np != NULL) {
+				name = np->input[j];
+			} else {
+				/* a light node: its next input field */
+				do {
+					if (skel_field(n->src, n->srclen, &pos,
+					    &f) <= 0)
+						return -1;
+				} while (f.number != 1 || f.wire != 2);
+				if (f.len < sizeof(buf)) {
+					memcpy(buf, f.data, f.len);
+					buf[f.len] = '\0';
+					name = buf;
+					copy = true;
+				} else if ((name = arena_strndup(&L->m->arena,
+				    (const char *)f.data, f.len)) == NULL) {
+					return -1;
+				}
+			}
+			if (name[0] == '\0')
 				continue;
-			if ((v = recent(g, i, np->input[j])) == NULL &&
-			    (v = resolve(g, np->input[j])) == NULL)
+			if ((v = recent(g, i, name)) == NULL &&
+			    (v = resolve(g, name, copy)) == NULL)
 				return -1;
 			n->inputs[j] = v;
 			if (v->graph == g && v->uses == NULL) {
@@ -607,7 +761,7 @@ graph_links(struct loader *L, struct ir_graph *g, const Onnx__GraphProto *pb)
 		s->orig = vi;
 		if (conv_type(L, vi->type, &s->type) < 0)
 			return -1;
-		if ((s->value = resolve(g, s->name)) == NULL)
+		if ((s->value = resolve(g, s->name, false)) == NULL)
 			return -1;
 		s->value->noutputs++;
 		if (s->value->type.kind == IR_TYPE_NONE)
@@ -727,6 +881,16 @@ conv_function(struct loader *L, const Onnx__FunctionProto *fp,
 	return 0;
 }
 
+/* Why building failed: the budget, or bytes protobuf-c did not take. */
+static enum onnxfix_status
+failed(struct loader *L)
+{
+	if (L->m->budget->exceeded)
+		return ONNXFIX_EBUDGET;
+	diag_report(L->d, DIAG_LOAD_UNPACK, L->where, NULL);
+	return ONNXFIX_EINPUT;
+}
+
 static enum onnxfix_status
 build(struct loader *L, const Onnx__ModelProto *mp)
 {
@@ -742,12 +906,12 @@ build(struct loader *L, const Onnx__ModelProto *mp)
 	m->model_version = mp->model_version;
 	if (conv_opsets(L, mp->opset_import, mp->n_opset_import, &m->opsets,
 	    &m->nopsets) < 0)
-		return ONNXFIX_EBUDGET;
+		return failed(L);
 	m->has_training_info = mp->n_training_info > 0;
 	m->nmeta = mp->n_metadata_props;
 	m->meta = arena_array(&m->arena, m->nmeta + 1, sizeof(*m->meta));
 	if (m->meta == NULL)
-		return ONNXFIX_EBUDGET;
+		return failed(L);
 	for (i = 0; i < m->nmeta; i++) {
 		m->meta[i].key = mp->metadata_props[i]->key;
 		m->meta[i].value = mp->metadata_props[i]->value;
@@ -757,21 +921,30 @@ build(struct loader *L, const Onnx__ModelProto *mp)
 		return ONNXFIX_EINPUT;
 	}
 	m->graph = ir_graph_new(m, IR_GRAPH_MAIN, NULL);
+	if (m->skel != NULL && m->skel->nlight > 0)
+		L->nodes = m->skel;
 	if (m->graph == NULL || push_graph(L, m->graph, mp->graph) < 0 ||
 	    drain(L, &next) < 0)
-		return ONNXFIX_EBUDGET;
+		return failed(L);
+	/* the nodes now know their bytes */
+	if (L->nodes != NULL) {
+		free(m->skel->nodes);
+		m->skel->nodes = NULL;
+		m->skel->nnodes = m->skel->capnodes = 0;
+		L->nodes = NULL;
+	}
 	m->nfunctions = mp->n_functions;
 	m->functions = arena_array(&m->arena, mp->n_functions + 1,
 	    sizeof(*m->functions));
 	if (m->functions == NULL)
-		return ONNXFIX_EBUDGET;
+		return failed(L);
 	for (i = 0; i < mp->n_functions; i++) {
 		m->functions[i] = arena_alloc(&m->arena,
 		    sizeof(*m->functions[i]));
 		if (m->functions[i] == NULL ||
 		    conv_function(L, mp->functions[i], m->functions[i]) < 0 ||
 		    drain(L, &next) < 0)
-			return ONNXFIX_EBUDGET;
+			return failed(L);
 	}
 	return ONNXFIX_OK;
 }
@@ -875,10 +1048,9 @@ onnxfix_load_buffer(const uint8_t *buf, size_t len, const char *name,
 		return ONNXFIX_EBUDGET;
 	}
 	budget_init(budget, (size_t)limit);
-	/* Large tensor payloads stay in BUF: decode a skeleton without them
-	 * (skel.h); without any, the walk would find nothing to leave out. */
-	if (st.max_bytes >= SKEL_MIN_SPAN &&
-	    skel_build(buf, len, SKEL_MIN_SPAN, &sk) < 0) {
+	/* Large tensor payloads and the main graph's light nodes stay in
+	 * BUF: decode a skeleton without them (skel.h). */
+	if (skel_build(buf, len, SKEL_MIN_SPAN, &sk) < 0) {
 		diag_report(d, DIAG_LOAD_BUDGET, "", "out of memory");
 		free(budget);
 		return ONNXFIX_EBUDGET;
@@ -895,9 +1067,6 @@ onnxfix_load_buffer(const uint8_t *buf, size_t len, const char *name,
 	}
 	memset(&L, 0, sizeof(L));
 	L.d = d;
-	L.alloc.alloc = pb_alloc;
-	L.alloc.free = pb_free;
-	L.alloc.allocator_data = NULL;	/* the model's arena, below */
 	L.m = ir_model_new(budget);
 	if (L.m == NULL) {
 		diag_report(d, DIAG_LOAD_BUDGET, "", "out of memory");
@@ -906,7 +1075,7 @@ onnxfix_load_buffer(const uint8_t *buf, size_t len, const char *name,
 		return ONNXFIX_EBUDGET;
 	}
 	L.m->release = release;
-	L.alloc.allocator_data = &L.m->arena;
+	skel_allocator(&L.alloc, &L.m->arena);
 	hmap_init(&L.words, &L.m->arena);
 	L.m->file = buf;
 	L.m->file_size = len;

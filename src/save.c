@@ -23,6 +23,7 @@
 #include "onnxfix.h"
 #include "external.h"
 #include "prescan.h"
+#include "skel.h"
 #include "stream.h"
 #include "xdata.h"
 
@@ -196,9 +197,8 @@ build_tensor(struct saver *S, const struct ir_tensor *t, const char *name)
 }
 
 static bool
-node_unchanged(const struct ir_node *n)
+node_unchanged(const struct ir_node *n, const Onnx__NodeProto *o)
 {
-	const Onnx__NodeProto *o = n->orig;
 	size_t i;
 
 	if (o == NULL || n->dirty || o->n_input != n->ninputs ||
@@ -292,7 +292,12 @@ build_node(struct saver *S, const struct ir_node *n)
 	Onnx__NodeProto *np;
 	size_t i;
 
-	if (node_unchanged(n))
+	/* a node the loader decoded itself: its message, for the fields
+	 * the IR does not hold */
+	if (o == NULL && n->src != NULL &&
+	    (o = skel_unpack_node(&S->a, n->src, n->srclen)) == NULL)
+		return NULL;
+	if (node_unchanged(n, o))
 		return (Onnx__NodeProto *)o;
 	np = NEW(S, Onnx__NodeProto, ONNX__NODE_PROTO__INIT);
 	if (np == NULL)

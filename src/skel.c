@@ -18,11 +18,15 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "arena.h"
 #include "onnx.pb-c.h"
 #include "prescan.h"
 
 #define PLACEHOLDER_LEN 16
 #define RAW_DATA 9		/* TensorProto.raw_data */
+#define GRAPH_NODE 1		/* GraphProto.node */
+#define NODE_OUTPUT 2		/* NodeProto.output */
+#define NODE_ATTRIBUTE 5	/* NodeProto.attribute */
 
 static const uint8_t magic[8] = { 0xff, 'o', 'n', 'x', 'f', 'i', 'x', 0 };
 
@@ -62,6 +66,43 @@ varint_get(const uint8_t *buf, size_t *pos)
 		shift += 7;
 	} while (b & 0x80);
 	return v;
+}
+
+/*
+ * Is the NodeProto in P[0, LEN) light: no attribute holds a tensor, a
+ * graph or a type (AttributeProto fields t, g, tensors, graphs, tp,
+ * type_protos, sparse_tensor, sparse_tensors), so that it holds no
+ * payload and no subgraph?  *NOUT counts its output fields.
+ */
+static bool
+light_node(const uint8_t *p, size_t len, uint32_t *nout)
+{
+	struct skel_field f, a;
+	size_t pos = 0, apos;
+	int rc;
+
+	*nout = 0;
+	while ((rc = skel_field(p, len, &pos, &f)) > 0) {
+		if (f.number == NODE_OUTPUT) {
+			if (*nout == UINT32_MAX)
+				return false;
+			(*nout)++;
+		}
+		if (f.number != NODE_ATTRIBUTE)
+			continue;
+		if (f.wire != 2)
+			return false;
+		apos = 0;
+		while ((rc = skel_field(f.data, f.len, &apos, &a)) > 0)
+			switch (a.number) {
+			case 5: case 6: case 10: case 11:
+			case 14: case 15: case 22: case 23:
+				return false;
+			}
+		if (rc < 0)
+			return false;
+	}
+	return rc == 0;
 }
 
 static void *
@@ -105,6 +146,35 @@ edit_cmp(const void *a, const void *b)
 	return x->off < y->off ? -1 : x->off > y->off;
 }
 
+/* Record the node at [OFF, OFF + LEN) whose tag starts at TAGOFF; a light
+ * one's field is cut out of the skeleton (one edit for a run of them).
+ * Returns 1 for a light node, 0 for another, -1 when out of memory. */
+static int
+add_node(struct skel *s, size_t tagoff, size_t off, size_t len)
+{
+	struct skel_node *n;
+	struct skel_edit *e;
+	void *np = grow(s->nodes, &s->capnodes, s->nnodes + 1,
+	    sizeof(*s->nodes));
+
+	if (np == NULL)
+		return -1;
+	s->nodes = np;
+	n = &s->nodes[s->nnodes++];
+	n->off = off;
+	n->len = len;
+	n->light = light_node(s->file + off, len, &n->noutputs);
+	if (!n->light)
+		return 0;
+	s->nlight++;
+	e = s->nedits > 0 ? &s->edits[s->nedits - 1] : NULL;
+	if (e != NULL && e->end == tagoff && e->nrep == 0) {
+		e->end = off + len;
+		return 1;
+	}
+	return new_edit(s, tagoff, off + len) != NULL ? 1 : -1;
+}
+
 /* The walk; fills S->spans and S->edits.  Returns 1 on a placeholder
  * collision, -1 when out of memory, else 0. */
 static int
@@ -122,6 +192,8 @@ walk(struct skel *s, size_t min, uint64_t *shrink)
 	fr[0] = (struct wframe){ &onnx__model_proto__descriptor, s->file_len,
 	    0, 0, 0 };
 	for (;;) {
+		size_t tagoff;
+
 		f = &fr[top];
 		if (pos >= f->end) {
 			struct skel_edit *e;
@@ -144,6 +216,7 @@ walk(struct skel *s, size_t min, uint64_t *shrink)
 			top--;
 			continue;
 		}
+		tagoff = pos;
 		tag = varint_get(buf, &pos);
 		number = tag >> 3;
 		switch (tag & 7) {
@@ -161,6 +234,19 @@ walk(struct skel *s, size_t min, uint64_t *shrink)
 		}
 		lenoff = pos;
 		plen = (size_t)varint_get(buf, &pos);
+		if (top == 1 && number == GRAPH_NODE &&
+		    f->desc == &onnx__graph_proto__descriptor) {
+			/* a node of the main graph (ModelProto.graph) */
+			int r = add_node(s, tagoff, pos, plen);
+
+			if (r < 0)
+				goto oom;
+			if (r > 0) {
+				f->shrink += pos + plen - tagoff;
+				pos += plen;
+				continue;
+			}
+		}
 		if (f->desc == &onnx__tensor_proto__descriptor &&
 		    number == RAW_DATA) {
 			if (plen >= min) {
@@ -229,8 +315,6 @@ skel_build(const uint8_t *buf, size_t len, size_t min, struct skel **out)
 	int rc;
 
 	*out = NULL;
-	if (len < min)
-		return 0;
 	s = calloc(1, sizeof(*s));
 	if (s == NULL)
 		return -1;
@@ -239,9 +323,14 @@ skel_build(const uint8_t *buf, size_t len, size_t min, struct skel **out)
 	s->fd = -1;
 	rc = walk(s, min < PLACEHOLDER_LEN + 1 ? PLACEHOLDER_LEN + 1 : min,
 	    &shrink);
-	if (rc != 0 || s->nspans == 0) {
+	if (rc != 0 || (s->nspans == 0 && s->nlight == 0)) {
 		skel_free(s);
 		return rc < 0 ? -1 : 0;
+	}
+	if (s->nlight == 0) {
+		free(s->nodes);
+		s->nodes = NULL;
+		s->nnodes = s->capnodes = 0;
 	}
 	qsort(s->edits, s->nedits, sizeof(*s->edits), edit_cmp);
 	s->len = len - (size_t)shrink;
@@ -383,6 +472,7 @@ skel_free(struct skel *s)
 	free(s->edits);
 	free(s->bytes);
 	free(s->fixes);
+	free(s->nodes);
 	free(s);
 }
 
@@ -395,6 +485,49 @@ skel_contains(const struct skel *s, const void *p, size_t n)
 	    (size_t)(q - s->file) <= s->file_len - n;
 }
 
+/*
+ * protobuf-c's allocator hook: decoded messages live in the arena, so
+ * there are no per-field mallocs and frees (a 100,000-node graph decodes
+ * into about 500,000 allocations).  Large requests (the scan buffers of
+ * a message with many fields, long arrays) get blocks of their own, so
+ * that the buffers the unpack frees go back at once; other frees are
+ * no-ops (the memory goes with the arena).
+ */
+#define PB_OWN_MIN (64 * 1024)
+static void *
+pb_alloc(void *data, size_t size)
+{
+	if (size >= PB_OWN_MIN)
+		return arena_alloc_own(data, size);
+	/* protobuf-c's messages and arrays need no more than pointer
+	 * alignment; strings need none. */
+	return arena_alloc_align(data, size, sizeof(void *) > 8 ?
+	    sizeof(void *) : 8);
+}
+
+static void
+pb_free(void *data, void *p)
+{
+	arena_free_own(data, p);
+}
+
+void
+skel_allocator(ProtobufCAllocator *al, struct arena *a)
+{
+	al->alloc = pb_alloc;
+	al->free = pb_free;
+	al->allocator_data = a;
+}
+
+void *
+skel_unpack_node(struct arena *a, const uint8_t *p, size_t len)
+{
+	ProtobufCAllocator al;
+
+	skel_allocator(&al, a);
+	return onnx__node_proto__unpack(&al, len, p);
+}
+
 int
 skel_reread(const uint8_t *buf, size_t len, char *why, size_t size)
 {
@@ -403,6 +536,7 @@ skel_reread(const uint8_t *buf, size_t len, char *why, size_t size)
 	struct prescan_error err;
 	Onnx__ModelProto *mp;
 	struct skel *s = NULL;
+	size_t i;
 
 	prescan_limits_default(&lim);
 	if (prescan(buf, len, &onnx__model_proto__descriptor, &lim, &st,
@@ -417,11 +551,27 @@ skel_reread(const uint8_t *buf, size_t len, char *why, size_t size)
 	}
 	mp = s != NULL ? onnx__model_proto__unpack(NULL, s->len, s->bytes) :
 	    onnx__model_proto__unpack(NULL, len, buf);
-	skel_free(s);
 	if (mp == NULL) {
+		skel_free(s);
 		snprintf(why, size, "decoder rejected it");
 		return -1;
 	}
 	onnx__model_proto__free_unpacked(mp, NULL);
+	/* the nodes the skeleton left out decode too */
+	for (i = 0; s != NULL && i < s->nnodes; i++) {
+		Onnx__NodeProto *np;
+
+		if (!s->nodes[i].light)
+			continue;
+		np = onnx__node_proto__unpack(NULL, s->nodes[i].len,
+		    buf + s->nodes[i].off);
+		if (np == NULL) {
+			snprintf(why, size, "decoder rejected node %zu", i);
+			skel_free(s);
+			return -1;
+		}
+		onnx__node_proto__free_unpacked(np, NULL);
+	}
+	skel_free(s);
 	return 0;
 }

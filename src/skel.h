@@ -10,6 +10,14 @@
  * the input, so the decoded message is the one the file holds while its
  * payloads are neither copied nor read.  The writer (stream.c) hands the
  * spans to the kernel when it copies them out.
+ *
+ * The skeleton also leaves out the main graph's light nodes: a NodeProto
+ * whose attributes hold no tensor, graph or type (the bulk of a
+ * node-dense model).  protobuf-c would give each a message, string
+ * arrays and copies of every name; the loader decodes them straight into
+ * the IR from their bytes in the input instead, and the writer decodes
+ * one with protobuf-c only when it writes it (skel_unpack_node), so doc
+ * strings and unknown fields still travel unchanged.
  */
 #ifndef ONNXFIX_SKEL_H
 #define ONNXFIX_SKEL_H
@@ -19,6 +27,8 @@
 #include <stdint.h>
 
 #include <protobuf-c/protobuf-c.h>
+
+struct arena;
 
 /* Payloads at least this long become spans (4 KiB: smaller ones cost less
  * to copy than to track). */
@@ -33,6 +43,14 @@ struct skel_edit {
 	size_t off, end;	/* input bytes [off, end) ... */
 	uint8_t rep[24];	/* ... are replaced by these */
 	unsigned nrep;
+};
+
+/* A NodeProto of the main graph, in file order. */
+struct skel_node {
+	size_t off;		/* its bytes in the input */
+	size_t len;
+	uint32_t noutputs;	/* output fields (light nodes) */
+	bool light;		/* left out of the skeleton */
 };
 
 struct skel_fix {
@@ -52,14 +70,19 @@ struct skel {
 	uint64_t saved;		/* input bytes the skeleton leaves out */
 	struct skel_fix *fixes;
 	size_t nfixes, capfixes;
+	/* every node of the main graph, light or not, when any is light;
+	 * the loader frees the list once it has built the graph */
+	struct skel_node *nodes;
+	size_t nnodes, capnodes, nlight;
 	int fd;			/* the input file, or -1 */
 };
 
 /*
  * Build the skeleton of the LEN bytes at BUF, a ModelProto the pre-scan
- * accepted, leaving out raw_data payloads of at least MIN bytes.  Returns
- * 1 and *OUT, or 0 and *OUT = NULL when there is nothing worth leaving
- * out (decode BUF itself then), or -1 when out of memory.
+ * accepted, leaving out raw_data payloads of at least MIN bytes and the
+ * main graph's light nodes.  Returns 1 and *OUT, or 0 and *OUT = NULL
+ * when there is nothing worth leaving out (decode BUF itself then), or -1
+ * when out of memory.
  */
 int skel_build(const uint8_t *buf, size_t len, size_t min, struct skel **out);
 /*
@@ -68,6 +91,81 @@ int skel_build(const uint8_t *buf, size_t len, size_t min, struct skel **out);
  * or a placeholder names no span (then the message is left as decoded).
  */
 int skel_attach(struct skel *s, ProtobufCMessage *root);
+/* One field of a protobuf message (skel_field). */
+struct skel_field {
+	uint32_t number;
+	unsigned wire;		/* 0 varint, 1 fixed64, 2 bytes, 5 fixed32 */
+	uint64_t varint;	/* wire 0 */
+	const uint8_t *data;	/* wire 2: the value's bytes */
+	size_t len;
+};
+
+/* A varint within BUF[*POS, END); -1 when it runs past END or is longer
+ * than ten bytes. */
+static inline int
+skel_varint(const uint8_t *buf, size_t end, size_t *pos, uint64_t *out)
+{
+	uint64_t v = 0;
+	unsigned shift;
+
+	for (shift = 0; shift < 70 && *pos < end; shift += 7) {
+		uint8_t b = buf[(*pos)++];
+
+		v |= (uint64_t)(b & 0x7f) << shift;
+		if (!(b & 0x80)) {
+			*out = v;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+/*
+ * Read the field at *POS of the message in BUF[0, END) into *F and move
+ * *POS past it.  Returns 1, 0 at the end of the message, or -1 when the
+ * bytes are not a well-formed field (groups included).
+ */
+static inline int
+skel_field(const uint8_t *buf, size_t end, size_t *pos, struct skel_field *f)
+{
+	uint64_t tag, n;
+
+	if (*pos >= end)
+		return 0;
+	if (skel_varint(buf, end, pos, &tag) < 0 || tag >> 3 == 0 ||
+	    tag >> 3 > 536870911u)
+		return -1;
+	f->number = (uint32_t)(tag >> 3);
+	f->wire = (unsigned)(tag & 7);
+	f->data = NULL;
+	f->len = 0;
+	switch (f->wire) {
+	case 0:
+		return skel_varint(buf, end, pos, &f->varint) < 0 ? -1 : 1;
+	case 1:
+	case 5:
+		n = f->wire == 1 ? 8 : 4;
+		break;
+	case 2:
+		if (skel_varint(buf, end, pos, &n) < 0)
+			return -1;
+		break;
+	default:
+		return -1;
+	}
+	if (n > end - *pos)
+		return -1;
+	f->data = buf + *pos;
+	f->len = (size_t)n;
+	*pos += (size_t)n;
+	return 1;
+}
+/* protobuf-c allocations from arena A (ARENA_OWN_MIN bytes and more get
+ * blocks of their own, which protobuf-c's frees give back). */
+void skel_allocator(ProtobufCAllocator *al, struct arena *a);
+/* The NodeProto at [P, P + LEN) (a light node) decoded into arena A;
+ * NULL when out of budget or the bytes do not decode. */
+void *skel_unpack_node(struct arena *a, const uint8_t *p, size_t len);
 /* Give the decoded placeholders back to their fields (before the
  * message is freed). */
 void skel_detach(struct skel *s);

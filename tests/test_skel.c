@@ -346,10 +346,199 @@ test_skeleton_bytes(void **state)
 	assert_int_equal(mp->graph->initializer[0]->raw_data.len, 16);
 	assert_int_equal(mp->graph->initializer[1]->raw_data.len, 100);
 	onnx__model_proto__free_unpacked(mp, NULL);
+	/* the MatMul is light and left out; the Constant (a tensor) and
+	 * the If (graphs) are decoded by protobuf-c */
+	assert_int_equal(s->nnodes, 3);
+	assert_int_equal(s->nlight, 1);
+	assert_true(s->nodes[0].light);
+	assert_false(s->nodes[1].light);
+	assert_false(s->nodes[2].light);
+	mp = onnx__model_proto__unpack(NULL, s->len, s->bytes);
+	assert_non_null(mp);
+	assert_int_equal(mp->graph->n_node, 2);
+	assert_string_equal(mp->graph->node[0]->op_type, "Constant");
+	assert_string_equal(mp->graph->node[1]->op_type, "If");
+	onnx__model_proto__free_unpacked(mp, NULL);
 	skel_free(s);
-	/* nothing large enough: no skeleton */
-	assert_int_equal(skel_build(buf, len, BIG + 1, &s), 0);
-	assert_null(s);
+	/* no payload large enough: the light node alone */
+	assert_int_equal(skel_build(buf, len, BIG + 1, &s), 1);
+	assert_int_equal(s->nspans, 0);
+	assert_int_equal(s->nlight, 1);
+	skel_free(s);
+	free(buf);
+}
+
+/*
+ * Nodes the loader decodes from their bytes: an unsorted graph (an input
+ * defined by a later node), absent optional inputs and outputs, a
+ * dangling input, a custom domain, list and scalar attributes, a doc
+ * string and an unknown field, with a heavy node between them.  The IR
+ * is what protobuf-c would have given, and the model is written back
+ * byte for byte, also when a light node is rebuilt.
+ */
+static void
+test_light_nodes(void **state)
+{
+	static uint8_t unknown_data[] = { 2, 'u', 'v' };
+	Onnx__ModelProto mp = ONNX__MODEL_PROTO__INIT;
+	Onnx__GraphProto g = ONNX__GRAPH_PROTO__INIT;
+	Onnx__NodeProto n0 = ONNX__NODE_PROTO__INIT,
+	    n1 = ONNX__NODE_PROTO__INIT, n2 = ONNX__NODE_PROTO__INIT,
+	    n3 = ONNX__NODE_PROTO__INIT,
+	    *nodes[4] = { &n0, &n1, &n2, &n3 };
+	Onnx__AttributeProto at = ONNX__ATTRIBUTE_PROTO__INIT,
+	    ai = ONNX__ATTRIBUTE_PROTO__INIT, af = ONNX__ATTRIBUTE_PROTO__INIT,
+	    as = ONNX__ATTRIBUTE_PROTO__INIT, ass = ONNX__ATTRIBUTE_PROTO__INIT,
+	    *ats[1] = { &at }, *attrs[4] = { &ai, &af, &as, &ass };
+	ProtobufCMessageUnknownField uf = { 999,
+	    PROTOBUF_C_WIRE_TYPE_LENGTH_PREFIXED, sizeof(unknown_data),
+	    unknown_data };
+	Onnx__ValueInfoProto *in[1], *out[1];
+	char *n0in[2] = { "x", "late" }, *n0out[1] = { "a" },
+	    *n1out[1] = { "c" }, *n2in[3] = { "", "a", "missing" },
+	    *n2out[2] = { "", "b" }, *n3in[1] = { "c" },
+	    *n3out[1] = { "late" }, *strs[2] = { "p", "q" };
+	int64_t ints[3] = { 1, 2, 3 };
+	struct diag_list d;
+	struct ir_model *m;
+	struct ir_graph *gr;
+	struct ir_node *x0, *x2;
+	struct ir_attr *a;
+	uint8_t *buf, *enc;
+	size_t len, enclen;
+
+	(void)state;
+	in[0] = vinfo("x");
+	out[0] = vinfo("b");
+	n0.op_type = "Add";
+	n0.name = "n0";
+	n0.doc_string = "adds";
+	n0.base.n_unknown_fields = 1;
+	n0.base.unknown_fields = &uf;
+	n0.n_input = 2;
+	n0.input = n0in;
+	n0.n_output = 1;
+	n0.output = n0out;
+	at.name = "value";
+	at.has_type = 1;
+	at.type = ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__TENSOR;
+	at.t = tensor("", 4, 7);
+	n1.op_type = "Constant";
+	n1.n_output = 1;
+	n1.output = n1out;
+	n1.n_attribute = 1;
+	n1.attribute = ats;
+	ai.name = "ints";
+	ai.has_type = 1;
+	ai.type = ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__INTS;
+	ai.n_ints = 3;
+	ai.ints = ints;
+	af.name = "alpha";
+	af.has_type = 1;
+	af.type = ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__FLOAT;
+	af.has_f = 1;
+	af.f = 0.5f;
+	as.name = "mode";
+	as.has_s = 1;	/* no type field: inferred */
+	as.s.data = (uint8_t *)"hi";
+	as.s.len = 2;
+	ass.name = "names";
+	ass.has_type = 1;
+	ass.type = ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__STRINGS;
+	ass.n_strings = 2;
+	ass.strings = (ProtobufCBinaryData[2]){ { 1, (uint8_t *)strs[0] },
+	    { 1, (uint8_t *)strs[1] } };
+	n2.op_type = "Foo";
+	n2.domain = "com.example";
+	n2.name = "";
+	n2.n_input = 3;
+	n2.input = n2in;
+	n2.n_output = 2;
+	n2.output = n2out;
+	n2.n_attribute = 4;
+	n2.attribute = attrs;
+	n3.op_type = "Relu";
+	n3.n_input = 1;
+	n3.input = n3in;
+	n3.n_output = 1;
+	n3.output = n3out;
+	g.name = "g";
+	g.n_node = 4;
+	g.node = nodes;
+	g.n_input = 1;
+	g.input = in;
+	g.n_output = 1;
+	g.output = out;
+	mp.has_ir_version = 1;
+	mp.ir_version = 8;
+	mp.graph = &g;
+	len = protobuf_c_message_get_packed_size(&mp.base);
+	buf = malloc(len);
+	assert_non_null(buf);
+	assert_int_equal(protobuf_c_message_pack(&mp.base, buf), len);
+	tensor_free(at.t);
+	free(in[0]);
+	free(out[0]);
+
+	diag_list_init(&d);
+	assert_int_equal(onnxfix_load_buffer(buf, len, "x", NULL, &d, &m),
+	    ONNXFIX_OK);
+	assert_non_null(m->skel);
+	assert_int_equal(m->skel->nlight, 3);
+	gr = m->graph;
+	assert_int_equal(gr->nnodes, 4);
+	x0 = gr->nodes[0];
+	x2 = gr->nodes[2];
+	assert_null(x0->orig);
+	assert_true(within(x0->src, x0->srclen, buf, len));
+	assert_non_null(gr->nodes[1]->orig);
+	assert_string_equal(x0->op_type, "Add");
+	assert_string_equal(x0->name, "n0");
+	assert_string_equal(x0->domain, "");
+	assert_int_equal(x0->ninputs, 2);
+	assert_ptr_equal(x0->inputs[0], gr->inputs[0].value);
+	assert_ptr_equal(x0->inputs[1], gr->nodes[3]->outputs[0]);
+	assert_string_equal(x0->outputs[0]->name, "a");
+	assert_ptr_equal(x0->outputs[0]->producer, x0);
+	assert_string_equal(x2->op_type, "Foo");
+	assert_string_equal(x2->domain, "com.example");
+	assert_string_equal(x2->name, "");
+	assert_int_equal(x2->ninputs, 3);
+	assert_null(x2->inputs[0]);
+	assert_ptr_equal(x2->inputs[1], x0->outputs[0]);
+	assert_int_equal(x2->inputs[2]->kind, IR_VALUE_UNDEFINED);
+	assert_string_equal(x2->inputs[2]->name, "missing");
+	assert_int_equal(x2->noutputs, 2);
+	assert_null(x2->outputs[0]);
+	assert_ptr_equal(x2->outputs[1], gr->outputs[0].value);
+	assert_int_equal(x2->nattrs, 4);
+	a = ir_node_attr(x2, "ints");
+	assert_non_null(a);
+	assert_int_equal(a->type, IR_ATTR_INTS);
+	assert_int_equal(a->n, 3);
+	assert_int_equal(a->ints[2], 3);
+	a = ir_node_attr(x2, "alpha");
+	assert_true(a->f == 0.5f);
+	a = ir_node_attr(x2, "mode");
+	assert_int_equal(a->type, IR_ATTR_STRING);
+	assert_int_equal(a->slen, 2);
+	assert_memory_equal(a->s, "hi", 2);
+	assert_int_equal(ir_node_attr(x2, "names")->n, 2);
+	assert_null(gr->nodes[3]->name);
+	assert_int_equal(x0->outputs[0]->nuses, 1);
+	/* written back as it was, untouched and rebuilt alike */
+	assert_int_equal(onnxfix_encode(m, &d, &enc, &enclen), ONNXFIX_OK);
+	assert_int_equal(enclen, len);
+	assert_memory_equal(enc, buf, len);
+	free(enc);
+	x0->dirty = true;
+	x2->dirty = true;
+	assert_int_equal(onnxfix_encode(m, &d, &enc, &enclen), ONNXFIX_OK);
+	assert_int_equal(enclen, len);
+	assert_memory_equal(enc, buf, len);
+	free(enc);
+	onnxfix_model_free(m);
+	diag_list_release(&d);
 	free(buf);
 }
 
@@ -424,6 +613,7 @@ main(void)
 		cmocka_unit_test(test_roundtrip_exact),
 		cmocka_unit_test(test_placeholder_lookalike),
 		cmocka_unit_test(test_skeleton_bytes),
+		cmocka_unit_test(test_light_nodes),
 		cmocka_unit_test(test_save_streams),
 	};
 
