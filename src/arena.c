@@ -166,7 +166,7 @@ arena_strndup(struct arena *a, const char *s, size_t n)
 
 	if (n == SIZE_MAX)
 		return NULL;
-	p = arena_alloc(a, n + 1);
+	p = arena_alloc_align(a, n + 1, 1);	/* text needs no alignment */
 	if (p != NULL) {
 		memcpy(p, s, n);
 		p[n] = '\0';

@@ -403,79 +403,79 @@ node_defs(struct loader *L, struct ir_graph *g, const Onnx__NodeProto *np)
 }
 
 /*
- * A light node of G from its bytes P[0, LEN) in the input (skel.h): the
- * IR takes its op, domain, name and outputs from the fields themselves;
+ * The light node SN of G from its bytes in the input (skel.h): the IR
+ * takes its op, domain, name and outputs from the fields themselves;
  * only the attributes (small: no tensor, graph or type) go through
  * protobuf-c.  Repeated singular fields: the last one wins, as in
  * protobuf-c.  The inputs are resolved later (graph_links).
  */
 static int
-light_defs(struct loader *L, struct ir_graph *g, const uint8_t *p,
-    size_t len)
+light_defs(struct loader *L, struct ir_graph *g, const struct skel_node *sn)
 {
 	struct arena *a = &L->m->arena;
-	struct skel_field f, op = { 0 }, dom = { 0 }, name = { 0 };
-	size_t pos = 0, nin = 0, nout = 0, nattr = 0, jo = 0, ja = 0;
-	const char *ops, *doms, *names = NULL;
+	const uint8_t *p = L->m->file + sn->off;
+	struct skel_field f, op = { 0 }, dom = { 0 };
+	size_t pos = 0, jo = 0, ja = 0;
 	struct ir_node *n;
 	int rc;
 
-	while ((rc = skel_field(p, len, &pos, &f)) > 0) {
+	n = ir_node_new(g, "", "", NULL, sn->ninputs, sn->noutputs);
+	if (n == NULL)
+		return -1;
+	n->src = p;
+	n->srclen = sn->len;
+	n->nattrs = sn->nattrs;
+	if (n->nattrs > 0 && (n->attrs = arena_array(a, n->nattrs,
+	    sizeof(*n->attrs))) == NULL)
+		return -1;
+	while ((rc = skel_field(p, sn->len, &pos, &f)) > 0) {
+		Onnx__AttributeProto *ap;
+		struct ir_value *v;
+		const char *s;
+
 		if (f.wire != 2)
 			continue;
 		switch (f.number) {
-		case 1: nin++; break;
-		case 2: nout++; break;
-		case 3: name = f; break;
-		case 4: op = f; break;
-		case 5: nattr++; break;
-		case 7: dom = f; break;
-		}
-	}
-	if (rc < 0)
-		return -1;
-	ops = intern_n(L, op.data ? op.data : (const uint8_t *)"", op.len);
-	doms = intern_n(L, dom.data ? dom.data : (const uint8_t *)"",
-	    dom.len);
-	if (name.data != NULL &&
-	    (names = arena_strndup(a, (const char *)name.data, name.len)) ==
-	    NULL)
-		return -1;
-	if (ops == NULL || doms == NULL ||
-	    (n = ir_node_new(g, ops, doms, names, nin, nout)) == NULL)
-		return -1;
-	n->src = p;
-	n->srclen = len;
-	n->nattrs = nattr;
-	if (nattr > 0 && (n->attrs = arena_array(a, nattr,
-	    sizeof(*n->attrs))) == NULL)
-		return -1;
-	pos = 0;
-	while (skel_field(p, len, &pos, &f) > 0) {
-		if (f.wire != 2)
-			continue;
-		if (f.number == 2) {
-			struct ir_value *v;
-			const char *s;
-
+		case 2:
+			if (jo == n->noutputs)
+				return -1;
 			if (f.len == 0) {
 				jo++;
-				continue;
+				break;
 			}
 			s = arena_strndup(a, (const char *)f.data, f.len);
 			if (s == NULL ||
 			    (v = ir_value_new(g, s, IR_VALUE_NODE)) == NULL)
 				return -1;
 			ir_node_set_output(n, jo++, v);
-		} else if (f.number == 5) {
-			Onnx__AttributeProto *ap = onnx__attribute_proto__unpack(
-			    &L->alloc, f.len, f.data);
-
-			if (ap == NULL ||
+			break;
+		case 3:
+			n->name = arena_strndup(a, (const char *)f.data, f.len);
+			if (n->name == NULL)
+				return -1;
+			break;
+		case 4:
+			op = f;
+			break;
+		case 5:
+			if (ja == n->nattrs || (ap = onnx__attribute_proto__unpack(
+			    &L->alloc, f.len, f.data)) == NULL ||
 			    conv_attr(L, n, ap, &n->attrs[ja++]) < 0)
 				return -1;
+			break;
+		case 7:
+			dom = f;
+			break;
 		}
 	}
+	if (rc < 0 || jo != n->noutputs || ja != n->nattrs)
+		return -1;
+	n->op_type = intern_n(L, op.data ? op.data : (const uint8_t *)"",
+	    op.len);
+	n->domain = intern_n(L, dom.data ? dom.data : (const uint8_t *)"",
+	    dom.len);
+	if (n->op_type == NULL || n->domain == NULL)
+		return -1;
 	n->dirty = false;
 	return 0;
 }
@@ -597,8 +597,7 @@ graph_defs(struct loader *L, struct ir_graph *g, const Onnx__GraphProto *pb)
 		int rc;
 
 		if (sk != NULL && sk->nodes[i].light)
-			rc = light_defs(L, g, L->m->file + sk->nodes[i].off,
-			    sk->nodes[i].len);
+			rc = light_defs(L, g, &sk->nodes[i]);
 		else
 			rc = node_defs(L, g, pb->node[h++]);
 		if (rc < 0) {

@@ -25,6 +25,7 @@
 #define PLACEHOLDER_LEN 16
 #define RAW_DATA 9		/* TensorProto.raw_data */
 #define GRAPH_NODE 1		/* GraphProto.node */
+#define NODE_INPUT 1		/* NodeProto.input */
 #define NODE_OUTPUT 2		/* NodeProto.output */
 #define NODE_ATTRIBUTE 5	/* NodeProto.attribute */
 
@@ -69,29 +70,36 @@ varint_get(const uint8_t *buf, size_t *pos)
 }
 
 /*
- * Is the NodeProto in P[0, LEN) light: no attribute holds a tensor, a
- * graph or a type (AttributeProto fields t, g, tensors, graphs, tp,
- * type_protos, sparse_tensor, sparse_tensors), so that it holds no
- * payload and no subgraph?  *NOUT counts its output fields.
+ * Is the NodeProto N (its bytes P[0, LEN)) light: no attribute holds a
+ * tensor, a graph or a type (AttributeProto fields t, g, tensors,
+ * graphs, tp, type_protos, sparse_tensor, sparse_tensors), so that it
+ * holds no payload and no subgraph?  Counts its inputs, outputs and
+ * attributes into N.
  */
 static bool
-light_node(const uint8_t *p, size_t len, uint32_t *nout)
+light_node(struct skel_node *n, const uint8_t *p, size_t len)
 {
 	struct skel_field f, a;
 	size_t pos = 0, apos;
 	int rc;
 
-	*nout = 0;
+	n->ninputs = n->noutputs = n->nattrs = 0;
 	while ((rc = skel_field(p, len, &pos, &f)) > 0) {
-		if (f.number == NODE_OUTPUT) {
-			if (*nout == UINT32_MAX)
-				return false;
-			(*nout)++;
-		}
-		if (f.number != NODE_ATTRIBUTE)
-			continue;
 		if (f.wire != 2)
-			return false;
+			continue;
+		switch (f.number) {
+		case NODE_INPUT:
+			n->ninputs++;
+			continue;
+		case NODE_OUTPUT:
+			n->noutputs++;
+			continue;
+		case NODE_ATTRIBUTE:
+			n->nattrs++;
+			break;
+		default:
+			continue;
+		}
 		apos = 0;
 		while ((rc = skel_field(f.data, f.len, &apos, &a)) > 0)
 			switch (a.number) {
@@ -102,7 +110,8 @@ light_node(const uint8_t *p, size_t len, uint32_t *nout)
 		if (rc < 0)
 			return false;
 	}
-	return rc == 0;
+	/* fields are at least two bytes: the counts fit */
+	return rc == 0 && len < UINT32_MAX;
 }
 
 static void *
@@ -163,7 +172,7 @@ add_node(struct skel *s, size_t tagoff, size_t off, size_t len)
 	n = &s->nodes[s->nnodes++];
 	n->off = off;
 	n->len = len;
-	n->light = light_node(s->file + off, len, &n->noutputs);
+	n->light = light_node(n, s->file + off, len);
 	if (!n->light)
 		return 0;
 	s->nlight++;

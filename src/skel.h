@@ -49,7 +49,8 @@ struct skel_edit {
 struct skel_node {
 	size_t off;		/* its bytes in the input */
 	size_t len;
-	uint32_t noutputs;	/* output fields (light nodes) */
+	/* input, output and attribute fields (light nodes) */
+	uint32_t ninputs, noutputs, nattrs;
 	bool light;		/* left out of the skeleton */
 };
 
@@ -125,13 +126,24 @@ skel_varint(const uint8_t *buf, size_t end, size_t *pos, uint64_t *out)
  * *POS past it.  Returns 1, 0 at the end of the message, or -1 when the
  * bytes are not a well-formed field (groups included).
  */
-static inline int
+static inline __attribute__((always_inline)) int
 skel_field(const uint8_t *buf, size_t end, size_t *pos, struct skel_field *f)
 {
 	uint64_t tag, n;
 
 	if (*pos >= end)
 		return 0;
+	/* the usual field: a one-byte tag and a one-byte length */
+	if (end - *pos >= 2 && (buf[*pos] & 0x87) == 0x02 &&
+	    buf[*pos] >= 0x08 && buf[*pos + 1] < 0x80 &&
+	    buf[*pos + 1] <= end - *pos - 2) {
+		f->number = buf[*pos] >> 3;
+		f->wire = 2;
+		f->len = buf[*pos + 1];
+		f->data = buf + *pos + 2;
+		*pos += 2 + f->len;
+		return 1;
+	}
 	if (skel_varint(buf, end, pos, &tag) < 0 || tag >> 3 == 0 ||
 	    tag >> 3 > 536870911u)
 		return -1;
