@@ -85,15 +85,22 @@ intern_n(struct loader *L, const uint8_t *p, size_t len)
 	const char *s, *old;
 	size_t i;
 
+	for (i = 0; i < 4 && L->last[i] != NULL; i++) {
+		const char *w = L->last[i];
+		size_t k;
+
+		/* P holds no NUL: a shorter W differs at its end */
+		for (k = 0; k < len && w[k] == (char)p[k]; k++)
+			;
+		if (k == len && w[len] == '\0')
+			return w;
+	}
 	if (len >= sizeof(buf)) {
 		s = arena_strndup(&L->m->arena, (const char *)p, len);
 		return s != NULL ? intern(L, s) : NULL;
 	}
 	memcpy(buf, p, len);
 	buf[len] = '\0';
-	for (i = 0; i < 4 && L->last[i] != NULL; i++)
-		if (strcmp(L->last[i], buf) == 0)
-			return L->last[i];
 	old = hmap_get(&L->words, buf);
 	if (old != NULL) {
 		memmove(L->last + 1, L->last, 3 * sizeof(L->last[0]));
