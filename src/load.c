@@ -934,9 +934,7 @@ build(struct loader *L, const Onnx__ModelProto *mp)
 		return failed(L);
 	/* the nodes now know their bytes */
 	if (L->nodes != NULL) {
-		free(m->skel->nodes);
-		m->skel->nodes = NULL;
-		m->skel->nnodes = m->skel->capnodes = 0;
+		skel_drop_nodes(m->skel);
 		L->nodes = NULL;
 	}
 	m->nfunctions = mp->n_functions;
@@ -1056,8 +1054,12 @@ onnxfix_load_buffer(const uint8_t *buf, size_t len, const char *name,
 	budget_init(budget, (size_t)limit);
 	/* Large tensor payloads and the main graph's light nodes stay in
 	 * BUF: decode a skeleton without them (skel.h). */
-	if (skel_build(buf, len, SKEL_MIN_SPAN, &sk) < 0) {
-		diag_report(d, DIAG_LOAD_BUDGET, "", "out of memory");
+	if (skel_build(buf, len, SKEL_MIN_SPAN, budget, &sk) < 0) {
+		if (budget->exceeded)
+			diag_report(d, DIAG_LOAD_BUDGET, "",
+			    "limit %" PRIu64 " bytes", limit);
+		else
+			diag_report(d, DIAG_LOAD_BUDGET, "", "out of memory");
 		free(budget);
 		return ONNXFIX_EBUDGET;
 	}

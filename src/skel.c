@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "arena.h"
+#include "budget.h"
 #include "onnx.pb-c.h"
 #include "prescan.h"
 
@@ -163,12 +164,18 @@ add_node(struct skel *s, size_t tagoff, size_t off, size_t len)
 {
 	struct skel_node *n;
 	struct skel_edit *e;
-	void *np = grow(s->nodes, &s->capnodes, s->nnodes + 1,
-	    sizeof(*s->nodes));
 
-	if (np == NULL)
-		return -1;
-	s->nodes = np;
+	if (s->nnodes == s->capnodes) {
+		size_t cap = s->capnodes ? 2 * s->capnodes : 64;
+		void *np = cap <= SIZE_MAX / sizeof(*n) ?
+		    budget_realloc(s->budget, s->nodes, cap * sizeof(*n)) :
+		    NULL;
+
+		if (np == NULL)
+			return -1;
+		s->nodes = np;
+		s->capnodes = cap;
+	}
 	n = &s->nodes[s->nnodes++];
 	n->off = off;
 	n->len = len;
@@ -316,7 +323,8 @@ oom:
 }
 
 int
-skel_build(const uint8_t *buf, size_t len, size_t min, struct skel **out)
+skel_build(const uint8_t *buf, size_t len, size_t min, struct budget *b,
+    struct skel **out)
 {
 	struct skel *s;
 	uint64_t shrink = 0;
@@ -330,17 +338,15 @@ skel_build(const uint8_t *buf, size_t len, size_t min, struct skel **out)
 	s->file = buf;
 	s->file_len = len;
 	s->fd = -1;
+	s->budget = b;
 	rc = walk(s, min < PLACEHOLDER_LEN + 1 ? PLACEHOLDER_LEN + 1 : min,
 	    &shrink);
 	if (rc != 0 || (s->nspans == 0 && s->nlight == 0)) {
 		skel_free(s);
 		return rc < 0 ? -1 : 0;
 	}
-	if (s->nlight == 0) {
-		free(s->nodes);
-		s->nodes = NULL;
-		s->nnodes = s->capnodes = 0;
-	}
+	if (s->nlight == 0)
+		skel_drop_nodes(s);
 	qsort(s->edits, s->nedits, sizeof(*s->edits), edit_cmp);
 	s->len = len - (size_t)shrink;
 	s->bytes = malloc(s->len ? s->len : 1);
@@ -481,8 +487,16 @@ skel_free(struct skel *s)
 	free(s->edits);
 	free(s->bytes);
 	free(s->fixes);
-	free(s->nodes);
+	skel_drop_nodes(s);
 	free(s);
+}
+
+void
+skel_drop_nodes(struct skel *s)
+{
+	budget_free(s->budget, s->nodes);
+	s->nodes = NULL;
+	s->nnodes = s->capnodes = 0;
 }
 
 bool
@@ -554,7 +568,7 @@ skel_reread(const uint8_t *buf, size_t len, char *why, size_t size)
 		    (unsigned long long)err.offset, err.detail);
 		return -1;
 	}
-	if (skel_build(buf, len, SKEL_MIN_SPAN, &s) < 0) {
+	if (skel_build(buf, len, SKEL_MIN_SPAN, NULL, &s) < 0) {
 		snprintf(why, size, "out of memory");
 		return -1;
 	}

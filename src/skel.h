@@ -29,6 +29,7 @@
 #include <protobuf-c/protobuf-c.h>
 
 struct arena;
+struct budget;
 
 /* Payloads at least this long become spans (4 KiB: smaller ones cost less
  * to copy than to track). */
@@ -72,20 +73,26 @@ struct skel {
 	struct skel_fix *fixes;
 	size_t nfixes, capfixes;
 	/* every node of the main graph, light or not, when any is light;
-	 * the loader frees the list once it has built the graph */
+	 * charged to BUDGET; the loader frees the list (skel_drop_nodes)
+	 * once it has built the graph */
 	struct skel_node *nodes;
 	size_t nnodes, capnodes, nlight;
+	struct budget *budget;
 	int fd;			/* the input file, or -1 */
 };
 
 /*
  * Build the skeleton of the LEN bytes at BUF, a ModelProto the pre-scan
  * accepted, leaving out raw_data payloads of at least MIN bytes and the
- * main graph's light nodes.  Returns 1 and *OUT, or 0 and *OUT = NULL
- * when there is nothing worth leaving out (decode BUF itself then), or -1
- * when out of memory.
+ * main graph's light nodes (their list charged to budget B, which may be
+ * NULL).  Returns 1 and *OUT, or 0 and *OUT = NULL when there is nothing
+ * worth leaving out (decode BUF itself then), or -1 when out of memory
+ * or budget.
  */
-int skel_build(const uint8_t *buf, size_t len, size_t min, struct skel **out);
+int skel_build(const uint8_t *buf, size_t len, size_t min, struct budget *b,
+    struct skel **out);
+/* Free S's node list. */
+void skel_drop_nodes(struct skel *s);
 /*
  * Point every placeholder in the message decoded from S->bytes at its
  * span of S->file.  Frees S->bytes.  Returns 0, or -1 when out of memory

@@ -337,7 +337,7 @@ test_skeleton_bytes(void **state)
 
 	(void)state;
 	buf = make_model(&len, false);
-	assert_int_equal(skel_build(buf, len, SKEL_MIN_SPAN, &s), 1);
+	assert_int_equal(skel_build(buf, len, SKEL_MIN_SPAN, NULL, &s), 1);
 	assert_int_equal(s->nspans, 5);
 	assert_int_equal(s->saved, BIG + 8192 + 5000 * 2 + 4096);
 	assert_true(s->len < len - s->saved + 200);
@@ -361,7 +361,7 @@ test_skeleton_bytes(void **state)
 	onnx__model_proto__free_unpacked(mp, NULL);
 	skel_free(s);
 	/* no payload large enough: the light node alone */
-	assert_int_equal(skel_build(buf, len, BIG + 1, &s), 1);
+	assert_int_equal(skel_build(buf, len, BIG + 1, NULL, &s), 1);
 	assert_int_equal(s->nspans, 0);
 	assert_int_equal(s->nlight, 1);
 	skel_free(s);
