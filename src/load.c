@@ -742,21 +742,24 @@ graph_links(struct loader *L, struct ir_graph *g, const Onnx__GraphProto *pb)
 	    NULL;
 	if (total > 0 && slab == NULL)
 		return -1;
-	for (i = 0; i < g->nvalues; i++) {
-		struct ir_value *v = g->values[i];
-
-		if (v->uses == NULL && v->capuses > 0) {
-			v->uses = slab;
-			slab += v->capuses;
-		}
-	}
 	for (i = 0; i < g->nnodes; i++) {
 		struct ir_node *n = g->nodes[i];
 
-		for (j = 0; j < n->ninputs; j++)
-			if (n->inputs[j] != NULL &&
-			    ir_use_add(n->inputs[j], n, (int)j) < 0)
+		for (j = 0; j < n->ninputs; j++) {
+			struct ir_value *v = n->inputs[j];
+
+			if (v == NULL)
+				continue;
+			/* a value of this scope: its uses, counted above,
+			 * from the slab at its first use */
+			if (v->graph == g && v->uses == NULL &&
+			    v->capuses > 0) {
+				v->uses = slab;
+				slab += v->capuses;
+			}
+			if (ir_use_add(v, n, (int)j) < 0)
 				return -1;
+		}
 		n->dirty = false;
 	}
 	for (i = 0; i < pb->n_output; i++) {
