@@ -1057,7 +1057,8 @@ onnxfix_load_buffer(const uint8_t *buf, size_t len, const char *name,
 	budget_init(budget, (size_t)limit);
 	/* Large tensor payloads and the main graph's light nodes stay in
 	 * BUF: decode a skeleton without them (skel.h). */
-	if (skel_build(buf, len, SKEL_MIN_SPAN, budget, &sk) < 0) {
+	if (skel_build(buf, len, SKEL_MIN_SPAN, !o->pb_nodes, budget,
+	    &sk) < 0) {
 		if (budget->exceeded)
 			diag_report(d, DIAG_LOAD_BUDGET, "",
 			    "limit %" PRIu64 " bytes", limit);

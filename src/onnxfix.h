@@ -84,6 +84,10 @@ struct onnxfix_options {
 	unsigned max_graph_depth;	/* subgraph nesting, default 32 */
 	unsigned max_type_depth;	/* TypeProto nesting, default 32 */
 	unsigned max_repeat;		/* singular field repeats, default 64 */
+	bool pb_nodes;			/* decode every node with protobuf-c,
+					 * none from its bytes (skel.h): slower,
+					 * for testing one way against the
+					 * other */
 	/* External data (external.h). */
 	unsigned max_external_files;	/* distinct files, default 4096 */
 	bool allow_hardlinks;		/* accept st_nlink > 1 */

@@ -250,7 +250,7 @@ walk(struct skel *s, size_t min, uint64_t *shrink)
 		}
 		lenoff = pos;
 		plen = (size_t)varint_get(buf, &pos);
-		if (top == 1 && number == GRAPH_NODE &&
+		if (s->want_nodes && top == 1 && number == GRAPH_NODE &&
 		    f->desc == &onnx__graph_proto__descriptor) {
 			/* a node of the main graph (ModelProto.graph) */
 			int r = add_node(s, tagoff, pos, plen);
@@ -323,8 +323,8 @@ oom:
 }
 
 int
-skel_build(const uint8_t *buf, size_t len, size_t min, struct budget *b,
-    struct skel **out)
+skel_build(const uint8_t *buf, size_t len, size_t min, bool nodes,
+    struct budget *b, struct skel **out)
 {
 	struct skel *s;
 	uint64_t shrink = 0;
@@ -339,6 +339,7 @@ skel_build(const uint8_t *buf, size_t len, size_t min, struct budget *b,
 	s->file_len = len;
 	s->fd = -1;
 	s->budget = b;
+	s->want_nodes = nodes;
 	rc = walk(s, min < PLACEHOLDER_LEN + 1 ? PLACEHOLDER_LEN + 1 : min,
 	    &shrink);
 	if (rc != 0 || (s->nspans == 0 && s->nlight == 0)) {
@@ -568,7 +569,7 @@ skel_reread(const uint8_t *buf, size_t len, char *why, size_t size)
 		    (unsigned long long)err.offset, err.detail);
 		return -1;
 	}
-	if (skel_build(buf, len, SKEL_MIN_SPAN, NULL, &s) < 0) {
+	if (skel_build(buf, len, SKEL_MIN_SPAN, true, NULL, &s) < 0) {
 		snprintf(why, size, "out of memory");
 		return -1;
 	}

@@ -78,19 +78,20 @@ struct skel {
 	struct skel_node *nodes;
 	size_t nnodes, capnodes, nlight;
 	struct budget *budget;
+	bool want_nodes;	/* skel_build's NODES */
 	int fd;			/* the input file, or -1 */
 };
 
 /*
  * Build the skeleton of the LEN bytes at BUF, a ModelProto the pre-scan
- * accepted, leaving out raw_data payloads of at least MIN bytes and the
- * main graph's light nodes (their list charged to budget B, which may be
- * NULL).  Returns 1 and *OUT, or 0 and *OUT = NULL when there is nothing
+ * accepted, leaving out raw_data payloads of at least MIN bytes and, when
+ * NODES, the main graph's light nodes (their list charged to budget B,
+ * which may be NULL).  Returns 1 and *OUT, or 0 and *OUT = NULL when there is nothing
  * worth leaving out (decode BUF itself then), or -1 when out of memory
  * or budget.
  */
-int skel_build(const uint8_t *buf, size_t len, size_t min, struct budget *b,
-    struct skel **out);
+int skel_build(const uint8_t *buf, size_t len, size_t min, bool nodes,
+    struct budget *b, struct skel **out);
 /* Free S's node list. */
 void skel_drop_nodes(struct skel *s);
 /*

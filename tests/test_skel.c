@@ -337,7 +337,8 @@ test_skeleton_bytes(void **state)
 
 	(void)state;
 	buf = make_model(&len, false);
-	assert_int_equal(skel_build(buf, len, SKEL_MIN_SPAN, NULL, &s), 1);
+	assert_int_equal(skel_build(buf, len, SKEL_MIN_SPAN, true, NULL, &s),
+	    1);
 	assert_int_equal(s->nspans, 5);
 	assert_int_equal(s->saved, BIG + 8192 + 5000 * 2 + 4096);
 	assert_true(s->len < len - s->saved + 200);
@@ -361,7 +362,7 @@ test_skeleton_bytes(void **state)
 	onnx__model_proto__free_unpacked(mp, NULL);
 	skel_free(s);
 	/* no payload large enough: the light node alone */
-	assert_int_equal(skel_build(buf, len, BIG + 1, NULL, &s), 1);
+	assert_int_equal(skel_build(buf, len, BIG + 1, true, NULL, &s), 1);
 	assert_int_equal(s->nspans, 0);
 	assert_int_equal(s->nlight, 1);
 	skel_free(s);
@@ -538,6 +539,56 @@ test_light_nodes(void **state)
 	assert_memory_equal(enc, buf, len);
 	free(enc);
 	onnxfix_model_free(m);
+	/* protobuf-c's decoding of every node gives the same nodes */
+	{
+		struct onnxfix_options o;
+		struct ir_model *p;
+		size_t i, j;
+
+		onnxfix_options_default(&o);
+		o.pb_nodes = true;
+		assert_int_equal(onnxfix_load_buffer(buf, len, "x", NULL, &d,
+		    &m), ONNXFIX_OK);
+		assert_int_equal(onnxfix_load_buffer(buf, len, "x", &o, &d,
+		    &p), ONNXFIX_OK);
+		assert_null(p->skel);
+		assert_int_equal(p->graph->nnodes, m->graph->nnodes);
+		for (i = 0; i < m->graph->nnodes; i++) {
+			const struct ir_node *x = m->graph->nodes[i],
+			    *b = p->graph->nodes[i];
+
+			assert_non_null(b->orig);
+			assert_null(b->src);
+			assert_string_equal(x->op_type, b->op_type);
+			assert_string_equal(x->domain, b->domain);
+			assert_true(x->name == NULL ? b->name == NULL :
+			    strcmp(x->name, b->name) == 0);
+			assert_int_equal(x->ninputs, b->ninputs);
+			assert_int_equal(x->noutputs, b->noutputs);
+			assert_int_equal(x->nattrs, b->nattrs);
+			for (j = 0; j < x->ninputs; j++)
+				assert_true(x->inputs[j] == NULL ?
+				    b->inputs[j] == NULL :
+				    strcmp(x->inputs[j]->name,
+				    b->inputs[j]->name) == 0 &&
+				    x->inputs[j]->kind == b->inputs[j]->kind);
+			for (j = 0; j < x->noutputs; j++)
+				assert_true(x->outputs[j] == NULL ?
+				    b->outputs[j] == NULL :
+				    strcmp(x->outputs[j]->name,
+				    b->outputs[j]->name) == 0);
+			for (j = 0; j < x->nattrs; j++) {
+				assert_string_equal(x->attrs[j].name,
+				    b->attrs[j].name);
+				assert_int_equal(x->attrs[j].type,
+				    b->attrs[j].type);
+				assert_int_equal(x->attrs[j].n,
+				    b->attrs[j].n);
+			}
+		}
+		onnxfix_model_free(p);
+		onnxfix_model_free(m);
+	}
 	diag_list_release(&d);
 	free(buf);
 }
