@@ -15,7 +15,7 @@
 
 #define ALIGN (sizeof(max_align_t))
 #define MIN_BLOCK (64 * 1024)
-#define HDR ((sizeof(struct arena_block) + ALIGN - 1) / ALIGN * ALIGN)
+#define HDR ARENA_HDR
 
 void
 arena_init(struct arena *a, struct budget *budget)
@@ -39,7 +39,7 @@ arena_release(struct arena *a)
 }
 
 void *
-arena_alloc_align(struct arena *a, size_t n, size_t align)
+arena_alloc_block(struct arena *a, size_t n, size_t align)
 {
 	struct arena_block *b = a->head;
 	size_t off = 0, size;
