@@ -51,7 +51,10 @@ struct frame {
 	struct ir_node **order;
 	size_t pos;
 	bool entered;		/* subgraphs of order[pos] are done */
-	struct ir_type **der;	/* derived type per value id, or NULL */
+	/* when reporting: the values G declares a type for (its outputs
+	 * and value_info, produced in G) -> their derived type (kind
+	 * IR_TYPE_NONE until a tensor type is derived) */
+	struct pmap der;
 };
 
 struct sh {
@@ -71,6 +74,9 @@ struct sh {
 	} last[4];
 	bool init_inputs_const;	/* ir_version < 4 */
 	struct frame *cur;
+	/* output types of the node being inferred, reused node to node */
+	struct ir_type *out;
+	size_t capout;
 };
 
 typedef int op_fn(struct sh *s, struct ir_node *n, struct ir_type *out);
@@ -3254,9 +3260,13 @@ merge(struct sh *s, const struct ir_type *base, const struct ir_type *d,
 	return 0;
 }
 
-/* Store T as V's type (model memory when it changed). */
+/*
+ * Store T as V's type (model memory when it changed).  SHARE: T's dims
+ * are model memory already (another value's type, never changed in
+ * place) and are taken as they are rather than copied.
+ */
 static int
-commit(struct sh *s, struct ir_value *v, const struct ir_type *t)
+store(struct sh *s, struct ir_value *v, const struct ir_type *t, bool share)
 {
 	const struct ir_type *b = base_of(v);
 	struct ir_type base = *b;
@@ -3275,16 +3285,22 @@ commit(struct sh *s, struct ir_value *v, const struct ir_type *t)
 	v->type = *t;
 	v->type.orig = NULL;
 	v->type.dirty = false;
-	if (t->rank > 0) {
+	if (t->rank > 0 && !share) {
 		v->type.dims = arena_array(&s->m->arena, (size_t)t->rank,
 		    sizeof(*t->dims));
 		if (v->type.dims == NULL)
 			return -1;
 		dcopy(v->type.dims, t->dims, t->rank);
-	} else {
+	} else if (t->rank <= 0) {
 		v->type.dims = NULL;
 	}
 	return 0;
+}
+
+static int
+commit(struct sh *s, struct ir_value *v, const struct ir_type *t)
+{
+	return store(s, v, t, false);
 }
 
 /* Compare a declaration with the derivation. */
@@ -3329,10 +3345,49 @@ check_decl(struct sh *s, const struct ir_vinfo *vi, const struct ir_type *d,
 		    shapes_type_str(d, b, sizeof(b)));
 }
 
+/* Is V a value of G whose declared type check_graph compares? */
+static bool
+declared(const struct ir_graph *g, const struct ir_value *v)
+{
+	return v != NULL && v->graph == g && v->kind == IR_VALUE_NODE &&
+	    v->producer != NULL;
+}
+
+/* The derived type of declared value V, NULL when none was derived. */
+static const struct ir_type *
+derived(const struct frame *f, const struct ir_value *v)
+{
+	const struct ir_type *d = pmap_get(&f->der, v);
+
+	return d != NULL && d->kind != IR_TYPE_NONE ? d : NULL;
+}
+
+/* Slots in F->der for the values whose declarations G holds. */
+static int
+want_derived(struct sh *s, struct frame *f)
+{
+	struct ir_graph *g = f->g;
+	size_t i, n = g->noutputs + g->nvalue_info;
+
+	for (i = 0; i < n; i++) {
+		struct ir_value *v = i < g->noutputs ? g->outputs[i].value :
+		    g->value_info[i - g->noutputs].value;
+		struct ir_type *d;
+
+		if (!declared(g, v) || pmap_get(&f->der, v) != NULL)
+			continue;
+		if ((d = arena_alloc(&s->tmp, sizeof(*d))) == NULL ||
+		    pmap_put(&s->tmp, &f->der, v, d) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 static void
 check_graph(struct sh *s, struct frame *f)
 {
 	struct ir_graph *g = f->g;
+	const struct ir_type *d;
 	size_t i;
 
 	if (s->fn == NULL)
@@ -3340,18 +3395,14 @@ check_graph(struct sh *s, struct frame *f)
 	for (i = 0; i < g->noutputs; i++) {
 		struct ir_value *v = g->outputs[i].value;
 
-		if (v != NULL && v->graph == g && v->kind == IR_VALUE_NODE &&
-		    v->producer != NULL && f->der[v->id] != NULL)
-			check_decl(s, &g->outputs[i], f->der[v->id],
-			    "graph output");
+		if (declared(g, v) && (d = derived(f, v)) != NULL)
+			check_decl(s, &g->outputs[i], d, "graph output");
 	}
 	for (i = 0; i < g->nvalue_info; i++) {
 		struct ir_value *v = g->value_info[i].value;
 
-		if (v != NULL && v->graph == g && v->kind == IR_VALUE_NODE &&
-		    v->producer != NULL && f->der[v->id] != NULL)
-			check_decl(s, &g->value_info[i], f->der[v->id],
-			    "value_info");
+		if (declared(g, v) && (d = derived(f, v)) != NULL)
+			check_decl(s, &g->value_info[i], d, "value_info");
 		/* an initializer's own dims are its type */
 		if (v != NULL && v->graph == g &&
 		    v->kind == IR_VALUE_INITIALIZER && v->init != NULL &&
@@ -3359,6 +3410,19 @@ check_graph(struct sh *s, struct frame *f)
 			check_decl(s, &g->value_info[i], base_of(v),
 			    "value_info");
 	}
+}
+
+/* Are DIMS those of an input's type (model memory, shared as is)?
+ * Types that pass a shape through (Relu, Neg, Cast, ...) end up so. */
+static bool
+input_dims(const struct ir_node *n, const struct ir_dim *dims)
+{
+	size_t i;
+
+	for (i = 0; dims != NULL && i < n->ninputs; i++)
+		if (n->inputs[i] != NULL && n->inputs[i]->type.dims == dims)
+			return true;
+	return false;
 }
 
 static int
@@ -3371,9 +3435,11 @@ infer_node(struct sh *s, struct frame *f, struct ir_node *n)
 
 	if (n->noutputs == 0)
 		return 0;
-	out = arena_array(&s->tmp, n->noutputs, sizeof(*out));
-	if (out == NULL)
+	if (arena_grow(&s->tmp, (void **)&s->out, &s->capout, n->noutputs,
+	    sizeof(*s->out)) < 0)
 		return -1;
+	out = s->out;
+	memset(out, 0, n->noutputs * sizeof(*out));
 	for (i = 0; i < n->noutputs; i++)
 		out[i].rank = -1;
 	/* ranks beyond SH_MAX_RANK are not worth the arithmetic; a
@@ -3409,14 +3475,15 @@ infer_node(struct sh *s, struct frame *f, struct ir_node *n)
 merge:
 	for (i = 0; i < n->noutputs; i++) {
 		struct ir_value *v = n->outputs[i];
-		struct ir_type t;
+		struct ir_type t, *d;
 
 		if (v == NULL || v->producer != n)
 			continue;
-		if (out[i].kind == IR_TYPE_TENSOR && v->graph == f->g)
-			f->der[v->id] = &out[i];
+		if (out[i].kind == IR_TYPE_TENSOR && v->graph == f->g &&
+		    (d = pmap_get(&f->der, v)) != NULL)
+			*d = out[i];
 		if (merge(s, base_of(v), &out[i], &t) < 0 ||
-		    commit(s, v, &t) < 0)
+		    store(s, v, &t, input_dims(n, t.dims)) < 0)
 			return -1;
 	}
 	return 0;
@@ -3623,8 +3690,7 @@ push(struct sh *s, struct frame **stack, size_t *n, size_t *cap,
 	f = &(*stack)[(*n)++];
 	memset(f, 0, sizeof(*f));
 	f->g = g;
-	f->der = arena_array(&s->tmp, g->nvalues + 1, sizeof(*f->der));
-	if (f->der == NULL)
+	if (s->fn != NULL && want_derived(s, f) < 0)
 		return -1;
 	/* declared inputs and initializers: negative dims are unknown */
 	for (i = 0; i < g->nvalues; i++) {
