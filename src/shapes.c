@@ -51,6 +51,8 @@ struct frame {
 	struct ir_node **order;
 	size_t pos;
 	bool entered;		/* subgraphs of order[pos] are done */
+	bool unchecked;		/* order is g->nodes, checked up to pos
+				 * (check_order) */
 	/* when reporting: the values G declares a type for (its outputs
 	 * and value_info, produced in G) -> their derived type (kind
 	 * IR_TYPE_NONE until a tensor type is derived) */
@@ -3609,33 +3611,51 @@ enter_call(struct sh *s, struct ir_node *n, struct ir_graph *b)
 	return pmap_put(&s->tmp, &s->entered, b, b);
 }
 
-/* Is G's node list already in topological order (the usual case)? */
+/*
+ * Does node I of G's list keep the list in topological order: live,
+ * numbered I, and nothing it uses comes from a node of G at or after it?
+ */
 static bool
-sorted(const struct ir_graph *g)
+in_order(const struct ir_graph *g, size_t i)
 {
-	size_t i, j;
+	const struct ir_node *n = g->nodes[i];
+	size_t j;
 
-	for (i = 0; i < g->nnodes; i++) {
-		const struct ir_node *n = g->nodes[i];
+	if (n->dead || n->index != i)
+		return false;
+	for (j = 0; j < n->ninputs + n->nimplicit; j++) {
+		const struct ir_value *v = j < n->ninputs ? n->inputs[j] :
+		    n->implicit[j - n->ninputs];
 
-		if (n->index != i)
+		if (v != NULL && v->producer != NULL &&
+		    v->producer->graph == g && v->producer->index >= i)
 			return false;
-		for (j = 0; j < n->ninputs; j++) {
-			const struct ir_value *v = n->inputs[j];
-
-			if (v != NULL && v->producer != NULL &&
-			    v->producer->graph == g && v->producer->index >= i)
-				return false;
-		}
-		for (j = 0; j < n->nimplicit; j++) {
-			const struct ir_value *v = n->implicit[j];
-
-			if (v != NULL && v->producer != NULL &&
-			    v->producer->graph == g && v->producer->index >= i)
-				return false;
-		}
 	}
 	return true;
+}
+
+/*
+ * Usually a graph's node list is in topological order already: a frame
+ * takes the nodes as they are and checks each one as it comes to it
+ * (in_order), while it reads that node anyway.  The first one out of
+ * order (or dead) switches the frame to the stable topological order,
+ * whose first F->pos nodes are the ones done (ir_graph_toposort keeps
+ * a prefix of live nodes in order where it is), and inference goes on
+ * from there.  Dead nodes are skipped in either order.
+ */
+static int
+check_order(struct sh *s, struct frame *f)
+{
+	struct ir_graph *g = f->g;
+	struct ir_node *cycle;
+
+	if (!f->unchecked || in_order(g, f->pos))
+		return 0;
+	f->unchecked = false;
+	f->order = arena_array(&s->tmp, g->nnodes + 1, sizeof(*f->order));
+	if (f->order == NULL)
+		return -1;
+	return ir_graph_toposort(g, f->order, &cycle) < 0 ? -1 : 0;
 }
 
 /* Before a Scan body runs: state elements, scan inputs sliced. */
@@ -3681,7 +3701,6 @@ push(struct sh *s, struct frame **stack, size_t *n, size_t *cap,
     struct ir_graph *g)
 {
 	struct frame *f;
-	struct ir_node *cycle;
 	size_t i;
 
 	if (arena_grow(&s->tmp, (void **)stack, cap, *n + 1,
@@ -3702,15 +3721,8 @@ push(struct sh *s, struct frame **stack, size_t *n, size_t *cap,
 		if (merge(s, base_of(v), NULL, &t) < 0 || commit(s, v, &t) < 0)
 			return -1;
 	}
-	if (sorted(g)) {
-		f->order = g->nodes;
-		return 0;
-	}
-	f->order = arena_array(&s->tmp, g->nnodes + 1, sizeof(*f->order));
-	if (f->order == NULL)
-		return -1;
-	if (g->nnodes > 0 && ir_graph_toposort(g, f->order, &cycle) < 0)
-		return -1;
+	f->order = g->nodes;
+	f->unchecked = true;
 	return 0;
 }
 
@@ -3733,6 +3745,8 @@ run_graph(struct sh *s, struct ir_graph *root)
 			n--;
 			continue;
 		}
+		if (check_order(s, f) < 0)
+			return -1;
 		nd = f->order[f->pos];
 		if (nd->dead) {
 			f->pos++;
