@@ -308,6 +308,10 @@ check_graph(struct pass_ctx *ctx, struct ir_graph *g, struct ext_dir *x)
 	for (i = 0; i < g->nvalues; i++) {
 		struct ir_value *v = g->values[i];
 
+		/* a large graph's values are more than the cache holds:
+		 * ask for later ones while this one is read */
+		if (i + 16 < g->nvalues)
+			__builtin_prefetch(g->values[i + 16]);
 		if (v->duplicate) {
 			struct ir_value *first = hmap_get(&g->names, v->name);
 
