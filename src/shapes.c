@@ -3716,6 +3716,10 @@ push(struct sh *s, struct frame **stack, size_t *n, size_t *cap,
 		struct ir_value *v = g->values[i];
 		struct ir_type t;
 
+		/* a large graph's values are more than the cache holds:
+		 * ask for later ones while this one is read */
+		if (i + 16 < g->nvalues)
+			__builtin_prefetch(g->values[i + 16]);
 		if (v->kind == IR_VALUE_NODE || !has_negative(base_of(v)))
 			continue;
 		if (merge(s, base_of(v), NULL, &t) < 0 || commit(s, v, &t) < 0)
