@@ -85,8 +85,7 @@ bool pass_is_local_function(struct pass_ctx *ctx, const struct hmap *locals,
  * operators it looks at are absent.
  */
 struct pass_op {
-	const char *domain;	/* as the first node using it spells them */
-	const char *op_type;
+	const char *domain, *op_type;	/* as its first node spells them */
 	bool onnx;		/* the default domain */
 	size_t count;		/* nodes */
 	struct pass_op *next;	/* in order of first use */
