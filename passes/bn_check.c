@@ -284,6 +284,8 @@ run(struct pass_ctx *ctx)
 	size_t ng, gi, i;
 	char b[DIAG_ESCAPE_SIZE];
 
+	if (!pass_uses_op(ctx, NULL, "BatchNormalization"))
+		return 0;
 	memset(&s, 0, sizeof(s));
 	ng = ir_model_graphs(ctx->m, &graphs);
 	for (gi = 0; gi < ng; gi++) {

@@ -616,6 +616,8 @@ run(struct pass_ctx *ctx)
 	struct lay total, *per;
 	size_t n, i;
 
+	if (!pass_uses_op(ctx, NULL, "Transpose"))
+		return 0;
 	memset(&total, 0, sizeof(total));
 	n = ir_model_graphs(ctx->m, &graphs);
 	/* First pass: classes; required ones are reported afterwards. */

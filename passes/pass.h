@@ -49,6 +49,9 @@ struct pass_ctx {
 	bool shapes_recorded;
 	const struct pass_shapes_finding *shapes_found;
 	size_t nshapes_found;
+	/* check: the operators the nodes use, made on first use
+	 * (pass_uses_op); NULL: not known */
+	struct pass_census *census;
 };
 
 struct pass {
@@ -73,6 +76,28 @@ int pass_local_functions(struct pass_ctx *ctx, struct hmap *locals);
 /* Is N a call of a local function of LOCALS? */
 bool pass_is_local_function(struct pass_ctx *ctx, const struct hmap *locals,
     const struct ir_node *n);
+
+/*
+ * The operators of the model's nodes (every graph and function body,
+ * dead nodes too), one entry per op_type and domain, "" and "ai.onnx"
+ * being one domain.  Known during check only, where no pass changes the
+ * model, so that a pass can leave out its walk over the nodes when the
+ * operators it looks at are absent.
+ */
+struct pass_op {
+	const char *domain, *op_type;	/* as its first node spells them */
+	bool onnx;		/* the default domain */
+	size_t count;		/* nodes */
+	struct pass_op *next;	/* in order of first use */
+	struct pass_op *same_type;	/* next with this op_type */
+};
+
+/* The first entry into *FIRST (NULL: no node at all) and 0, or -1 when
+ * the operators are not known (in fix, or out of budget). */
+int pass_ops(struct pass_ctx *ctx, const struct pass_op **first);
+/* Does a node use OP of DOMAIN (NULL, "" or "ai.onnx": the default
+ * domain)?  True as well when that is not known. */
+bool pass_uses_op(struct pass_ctx *ctx, const char *domain, const char *op);
 
 /* Report ID at node N (escaping handled). */
 void pass_report_node(struct pass_ctx *ctx, enum diag_id id,

@@ -237,17 +237,35 @@ check_tensor(struct pass_ctx *ctx, const char *where,
 	}
 }
 
-static void
+static bool
+has_tensor_attr(const struct ir_node *n)
+{
+	size_t i;
+
+	for (i = 0; i < n->nattrs; i++)
+		if (n->attrs[i].t != NULL)
+			return true;
+	return false;
+}
+
+/*
+ * Nodes using values of later nodes, and a cycle.  Returns the position
+ * of the first node holding a tensor attribute (G->nnodes: none), noted
+ * on the same walk so that check_graph need not walk every node again.
+ */
+static size_t
 check_node_order(struct pass_ctx *ctx, struct ir_graph *g)
 {
 	char b[DIAG_ESCAPE_SIZE], who[2 * DIAG_ESCAPE_SIZE];
 	struct ir_node **order, *cycle = NULL;
 	bool sorted = true;	/* in order, nothing dead: no cycle */
-	size_t i, j;
+	size_t i, j, first_tensor = g->nnodes;
 
 	for (i = 0; i < g->nnodes; i++) {
 		struct ir_node *n = g->nodes[i];
 
+		if (first_tensor == g->nnodes && has_tensor_attr(n))
+			first_tensor = i;
 		if (n->index != i || n->dead)
 			sorted = false;
 		for (j = 0; j < n->ninputs + n->nimplicit; j++) {
@@ -268,12 +286,13 @@ check_node_order(struct pass_ctx *ctx, struct ir_graph *g)
 		}
 	}
 	if (sorted)
-		return;
+		return first_tensor;
 	order = arena_array(&ctx->scratch, g->nnodes + 1, sizeof(*order));
 	if (order != NULL && ir_graph_toposort(g, order, &cycle) == 1 &&
 	    cycle != NULL)
 		pass_report_node(ctx, DIAG_S_CYCLE, cycle, NULL);
 	/* toposort renumbered nothing: indexes still match positions */
+	return first_tensor;
 }
 
 static void
@@ -289,6 +308,10 @@ check_graph(struct pass_ctx *ctx, struct ir_graph *g, struct ext_dir *x)
 	for (i = 0; i < g->nvalues; i++) {
 		struct ir_value *v = g->values[i];
 
+		/* a large graph's values are more than the cache holds:
+		 * ask for later ones while this one is read */
+		if (i + 16 < g->nvalues)
+			__builtin_prefetch(g->values[i + 16]);
 		if (v->duplicate) {
 			struct ir_value *first = hmap_get(&g->names, v->name);
 
@@ -348,8 +371,7 @@ check_graph(struct pass_ctx *ctx, struct ir_graph *g, struct ext_dir *x)
 			    "'%s'", esc(b, t->name));
 		check_tensor(ctx, where, t, x);
 	}
-	check_node_order(ctx, g);
-	for (i = 0; i < g->nnodes; i++) {
+	for (i = check_node_order(ctx, g); i < g->nnodes; i++) {
 		const struct ir_node *n = g->nodes[i];
 
 		for (j = 0; j < n->nattrs; j++) {

@@ -263,15 +263,15 @@ is_trt_plugin_name(const char *op)
 	return n > 4 && strcmp(op + n - 4, "_TRT") == 0;
 }
 
-/* The schema of N at OPSET, clamped to the newest opset known. */
+/* The schema of OP at OPSET, clamped to the newest opset known. */
 static const struct opdb_schema *
-schema_at(const struct ir_node *n, int64_t opset)
+schema_at(const char *domain, const char *op, int64_t opset)
 {
 	int lo, hi, last;
 
-	if (opdb_domain_range(n->domain, &lo, &hi, &last) == 0 && opset > hi)
+	if (opdb_domain_range(domain, &lo, &hi, &last) == 0 && opset > hi)
 		opset = hi;
-	return opdb_schema(n->domain, n->op_type, opset);
+	return opdb_schema(domain, op, opset);
 }
 
 /* Fill KEY from N (returns false when N has too many slots to cache)
@@ -346,6 +346,28 @@ classify(struct pass_ctx *ctx, const struct hmap *locals, struct ninfo *ni,
 	memo[slot] = key;
 }
 
+/* The class of operator OP of DOMAIN imported at OPSET, other than a
+ * local function; its schema at OPSET (or NULL) into *S. */
+static enum nclass
+op_class(const char *domain, const char *op, int64_t opset,
+    const struct opdb_schema **s)
+{
+	*s = NULL;
+	if (op[0] == '\0')
+		return NC_INVALID;
+	if (opset >= 0)
+		*s = schema_at(domain, op, opset);
+	if (*s != NULL && opdb_domain_is_onnx(domain))
+		return (*s)->deprecated ? NC_INVALID : NC_STANDARD;
+	if (known_anywhere(domain, op))
+		return opset < 0 ? NC_INVALID : NC_KNOWN;
+	if (ir_domain_is_onnx(domain) && is_trt_plugin_name(op))
+		return NC_PLUGIN;
+	if (opdb_domain_is_onnx(domain))
+		return NC_INVALID;	/* S222 */
+	return NC_CUSTOM;
+}
+
 static void
 classify_node(struct pass_ctx *ctx, const struct hmap *locals,
     struct ninfo *ni)
@@ -354,30 +376,10 @@ classify_node(struct pass_ctx *ctx, const struct hmap *locals,
 
 	ni->s = NULL;
 	ni->opset = ir_node_opset(n);
-	if (n->op_type[0] == '\0') {
-		ni->cls = NC_INVALID;
-		return;
-	}
-	if (pass_is_local_function(ctx, locals, n)) {
+	if (n->op_type[0] != '\0' && pass_is_local_function(ctx, locals, n))
 		ni->cls = NC_FUNCTION;
-		return;
-	}
-	if (ni->opset >= 0)
-		ni->s = schema_at(n, ni->opset);
-	if (ni->s != NULL && opdb_domain_is_onnx(n->domain)) {
-		ni->cls = ni->s->deprecated ? NC_INVALID : NC_STANDARD;
-		return;
-	}
-	if (known_anywhere(n->domain, n->op_type)) {
-		ni->cls = ni->opset < 0 ? NC_INVALID : NC_KNOWN;
-		return;
-	}
-	if (ir_domain_is_onnx(n->domain) && is_trt_plugin_name(n->op_type))
-		ni->cls = NC_PLUGIN;
-	else if (opdb_domain_is_onnx(n->domain))
-		ni->cls = NC_INVALID;	/* S222 */
 	else
-		ni->cls = NC_CUSTOM;
+		ni->cls = op_class(n->domain, n->op_type, ni->opset, &ni->s);
 }
 
 /* The ONNX type string of V ("tensor(float)"); NULL when unknown. */
@@ -975,23 +977,25 @@ check_opset_range(struct pass_ctx *ctx, const struct tstate *ts,
 		    lo, hi);
 }
 
-/* The domains the nodes use that known_domains explains, once each. */
+/* Count N nodes of DOMAIN of class CLS in COUNTS, by known_domains. */
 static void
-report_domains(struct pass_ctx *ctx, const struct ninfo *infos, size_t n)
+count_domain(size_t *counts, const char *domain, enum nclass cls, size_t n)
 {
-	size_t counts[NKNOWN_DOMAINS];
+	const struct domain_info *di;
+
+	if (ir_domain_is_onnx(domain) || cls == NC_FUNCTION)
+		return;
+	if ((di = domain_info(domain)) != NULL)
+		counts[di - known_domains] += n;
+}
+
+/* The domains the nodes use that known_domains explains (COUNTS nodes
+ * each), once each. */
+static void
+report_domains(struct pass_ctx *ctx, const size_t *counts)
+{
 	size_t i;
 
-	memset(counts, 0, sizeof(counts));
-	for (i = 0; i < n; i++) {
-		const struct domain_info *di;
-
-		if (ir_domain_is_onnx(infos[i].n->domain) ||
-		    infos[i].cls == NC_FUNCTION)
-			continue;
-		if ((di = domain_info(infos[i].n->domain)) != NULL)
-			counts[di - known_domains]++;
-	}
 	for (i = 0; i < NKNOWN_DOMAINS; i++)
 		if (counts[i] > 0)
 			diag_report(ctx->d, known_domains[i].tied ?
@@ -1139,6 +1143,34 @@ summarise(struct pass_ctx *ctx, const struct tstate *ts,
 	return 0;
 }
 
+/*
+ * Without targets and local functions a node's class follows from its
+ * operator alone: when no operator of the census is one that has its
+ * nodes reported (C400, C403), the domains are counted by operator and
+ * no node is looked at.  False when the nodes must be walked.
+ */
+static bool
+by_operator(struct pass_ctx *ctx)
+{
+	const struct opdb_schema *s;
+	const struct pass_op *e, *first;
+	size_t counts[NKNOWN_DOMAINS];
+
+	if (ctx->m->nfunctions > 0 || pass_ops(ctx, &first) < 0)
+		return false;
+	memset(counts, 0, sizeof(counts));
+	for (e = first; e != NULL; e = e->next) {
+		enum nclass cls = op_class(e->domain, e->op_type,
+		    ir_model_opset(ctx->m, e->domain), &s);
+
+		if (cls == NC_CUSTOM || cls == NC_PLUGIN)
+			return false;
+		count_domain(counts, e->domain, cls, e->count);
+	}
+	report_domains(ctx, counts);
+	return true;
+}
+
 static int
 run(struct pass_ctx *ctx)
 {
@@ -1149,8 +1181,11 @@ run(struct pass_ctx *ctx)
 	size_t ng, n = 0, i, j, k, *parent;
 	struct memo *memo;
 	struct hmap locals;
+	size_t counts[NKNOWN_DOMAINS];
 	char b[DIAG_ESCAPE_SIZE], c[DIAG_ESCAPE_SIZE];
 
+	if ((o == NULL || o->ntargets == 0) && by_operator(ctx))
+		return 0;
 	ng = ir_model_graphs(ctx->m, &graphs);
 	for (i = 0; i < ng; i++)
 		n += graphs[i]->nnodes;
@@ -1180,7 +1215,10 @@ run(struct pass_ctx *ctx)
 			pass_report_node(ctx, DIAG_C_TRT_PLUGIN, nd, "'%s'",
 			    esc(b, nd->op_type));
 	}
-	report_domains(ctx, infos, n);
+	memset(counts, 0, sizeof(counts));
+	for (i = 0; i < n; i++)
+		count_domain(counts, infos[i].n->domain, infos[i].cls, 1);
+	report_domains(ctx, counts);
 	if (o == NULL || o->ntargets == 0)
 		return 0;
 	parent = arena_array(&ctx->scratch, n, sizeof(*parent));

@@ -59,6 +59,116 @@ pass_is_local_function(struct pass_ctx *ctx, const struct hmap *locals,
 	return k != NULL && hmap_get(locals, k) != NULL;
 }
 
+#define CENSUS_RECENT 8
+
+/* What pass_ops() found, in memory that lasts the whole check. */
+struct pass_census {
+	struct arena a;
+	bool built, failed;
+	struct hmap by_type;	/* op_type -> first struct pass_op */
+	struct pass_op *first, **tail;
+	/* the last entries found by op_type and domain pointer: the loader
+	 * gives every node of one operator the same strings */
+	struct {
+		const char *op_type, *domain;
+		struct pass_op *e;
+	} recent[CENSUS_RECENT];
+	size_t next_recent;
+};
+
+/* The entry of N's operator, made when new; NULL when out of budget. */
+static struct pass_op *
+census_entry(struct pass_census *c, const struct ir_node *n)
+{
+	bool onnx = ir_domain_is_onnx(n->domain);
+	struct pass_op *first, *e;
+	size_t i;
+
+	for (i = 0; i < CENSUS_RECENT; i++)
+		if (c->recent[i].op_type == n->op_type &&
+		    c->recent[i].domain == n->domain)
+			return c->recent[i].e;
+	first = hmap_get(&c->by_type, n->op_type);
+	for (e = first; e != NULL; e = e->same_type)
+		if (onnx ? e->onnx : !e->onnx && strcmp(e->domain,
+		    n->domain) == 0)
+			break;
+	if (e == NULL) {
+		if ((e = arena_alloc(&c->a, sizeof(*e))) == NULL ||
+		    hmap_set(&c->by_type, n->op_type, e) < 0)
+			return NULL;
+		e->domain = n->domain;
+		e->op_type = n->op_type;
+		e->onnx = onnx;
+		e->same_type = first;
+		*c->tail = e;
+		c->tail = &e->next;
+	}
+	i = c->next_recent++ % CENSUS_RECENT;
+	c->recent[i].op_type = n->op_type;
+	c->recent[i].domain = n->domain;
+	c->recent[i].e = e;
+	return e;
+}
+
+static int
+census_build(struct pass_census *c, struct ir_model *m)
+{
+	struct ir_graph **graphs;
+	size_t ng, i, j;
+
+	hmap_init(&c->by_type, &c->a);
+	c->first = NULL;
+	c->tail = &c->first;
+	ng = ir_model_graphs(m, &graphs);
+	for (i = 0; i < ng; i++)
+		for (j = 0; j < graphs[i]->nnodes; j++) {
+			struct pass_op *e;
+
+			/* a large graph's nodes are more than the cache
+			 * holds: ask for later ones while this one is read */
+			if (j + 16 < graphs[i]->nnodes)
+				__builtin_prefetch(graphs[i]->nodes[j + 16]);
+			e = census_entry(c, graphs[i]->nodes[j]);
+			if (e == NULL)
+				return -1;
+			e->count++;
+		}
+	return 0;
+}
+
+int
+pass_ops(struct pass_ctx *ctx, const struct pass_op **first)
+{
+	struct pass_census *c = ctx->census;
+
+	if (c == NULL || c->failed)
+		return -1;
+	if (!c->built && census_build(c, ctx->m) < 0) {
+		c->failed = true;
+		return -1;
+	}
+	c->built = true;
+	*first = c->first;
+	return 0;
+}
+
+bool
+pass_uses_op(struct pass_ctx *ctx, const char *domain, const char *op)
+{
+	bool onnx = domain == NULL || ir_domain_is_onnx(domain);
+	const struct pass_op *e;
+
+	if (pass_ops(ctx, &e) < 0)
+		return true;
+	for (e = hmap_get(&ctx->census->by_type, op); e != NULL;
+	    e = e->same_type)
+		if (onnx ? e->onnx : !e->onnx && strcmp(e->domain,
+		    domain) == 0)
+			return true;
+	return false;
+}
+
 void
 pass_report_node(struct pass_ctx *ctx, enum diag_id id,
     const struct ir_node *n, const char *fmt, ...)
@@ -188,7 +298,7 @@ audit(struct ir_model *m, const char *const *names, size_t n)
 struct shapes_log;
 static enum onnxfix_status run_passes(struct ir_model *m,
     const struct onnxfix_options *o, struct diag_list *d,
-    enum pass_kind kind, struct shapes_log *log);
+    enum pass_kind kind, struct shapes_log *log, struct pass_census *c);
 
 /* The findings of the first inference, for the shapes pass. */
 struct shapes_log {
@@ -222,17 +332,22 @@ run(struct ir_model *m, const struct onnxfix_options *o, struct diag_list *d,
 {
 	enum onnxfix_status rc;
 	struct shapes_log log;
+	struct pass_census census;
 
 	memset(&log, 0, sizeof(log));
 	arena_init(&log.a, m->budget);
-	rc = run_passes(m, o, d, kind, &log);
+	memset(&census, 0, sizeof(census));
+	arena_init(&census.a, m->budget);
+	rc = run_passes(m, o, d, kind, &log, &census);
+	arena_release(&census.a);
 	arena_release(&log.a);
 	return rc;
 }
 
 static enum onnxfix_status
 run_passes(struct ir_model *m, const struct onnxfix_options *o,
-    struct diag_list *d, enum pass_kind kind, struct shapes_log *log)
+    struct diag_list *d, enum pass_kind kind, struct shapes_log *log,
+    struct pass_census *census)
 {
 	const char *changed[sizeof(pass_table) / sizeof(pass_table[0])];
 	size_t nchanged = 0;
@@ -254,6 +369,10 @@ run_passes(struct ir_model *m, const struct onnxfix_options *o,
 	}
 	ctx.shapes_found = log->v;
 	ctx.nshapes_found = log->n;
+	/* analysis passes leave the model as it is: one census serves
+	 * them all */
+	if (kind == PASS_ANALYSIS)
+		ctx.census = census;
 	for (i = 0; pass_table[i] != NULL; i++) {
 		const struct pass *p = pass_table[i];
 		char why[512];

@@ -51,7 +51,12 @@ struct frame {
 	struct ir_node **order;
 	size_t pos;
 	bool entered;		/* subgraphs of order[pos] are done */
-	struct ir_type **der;	/* derived type per value id, or NULL */
+	bool unchecked;		/* order is g->nodes, checked up to pos
+				 * (check_order) */
+	/* when reporting: the values G declares a type for (its outputs
+	 * and value_info, produced in G) -> their derived type (kind
+	 * IR_TYPE_NONE until a tensor type is derived) */
+	struct pmap der;
 };
 
 struct sh {
@@ -71,6 +76,9 @@ struct sh {
 	} last[4];
 	bool init_inputs_const;	/* ir_version < 4 */
 	struct frame *cur;
+	/* output types of the node being inferred, reused node to node */
+	struct ir_type *out;
+	size_t capout;
 };
 
 typedef int op_fn(struct sh *s, struct ir_node *n, struct ir_type *out);
@@ -3254,9 +3262,13 @@ merge(struct sh *s, const struct ir_type *base, const struct ir_type *d,
 	return 0;
 }
 
-/* Store T as V's type (model memory when it changed). */
+/*
+ * Store T as V's type (model memory when it changed).  SHARE: T's dims
+ * are model memory already (another value's type, never changed in
+ * place) and are taken as they are rather than copied.
+ */
 static int
-commit(struct sh *s, struct ir_value *v, const struct ir_type *t)
+store(struct sh *s, struct ir_value *v, const struct ir_type *t, bool share)
 {
 	const struct ir_type *b = base_of(v);
 	struct ir_type base = *b;
@@ -3275,16 +3287,22 @@ commit(struct sh *s, struct ir_value *v, const struct ir_type *t)
 	v->type = *t;
 	v->type.orig = NULL;
 	v->type.dirty = false;
-	if (t->rank > 0) {
+	if (t->rank > 0 && !share) {
 		v->type.dims = arena_array(&s->m->arena, (size_t)t->rank,
 		    sizeof(*t->dims));
 		if (v->type.dims == NULL)
 			return -1;
 		dcopy(v->type.dims, t->dims, t->rank);
-	} else {
+	} else if (t->rank <= 0) {
 		v->type.dims = NULL;
 	}
 	return 0;
+}
+
+static int
+commit(struct sh *s, struct ir_value *v, const struct ir_type *t)
+{
+	return store(s, v, t, false);
 }
 
 /* Compare a declaration with the derivation. */
@@ -3329,10 +3347,49 @@ check_decl(struct sh *s, const struct ir_vinfo *vi, const struct ir_type *d,
 		    shapes_type_str(d, b, sizeof(b)));
 }
 
+/* Is V a value of G whose declared type check_graph compares? */
+static bool
+declared(const struct ir_graph *g, const struct ir_value *v)
+{
+	return v != NULL && v->graph == g && v->kind == IR_VALUE_NODE &&
+	    v->producer != NULL;
+}
+
+/* The derived type of declared value V, NULL when none was derived. */
+static const struct ir_type *
+derived(const struct frame *f, const struct ir_value *v)
+{
+	const struct ir_type *d = pmap_get(&f->der, v);
+
+	return d != NULL && d->kind != IR_TYPE_NONE ? d : NULL;
+}
+
+/* Slots in F->der for the values whose declarations G holds. */
+static int
+want_derived(struct sh *s, struct frame *f)
+{
+	struct ir_graph *g = f->g;
+	size_t i, n = g->noutputs + g->nvalue_info;
+
+	for (i = 0; i < n; i++) {
+		struct ir_value *v = i < g->noutputs ? g->outputs[i].value :
+		    g->value_info[i - g->noutputs].value;
+		struct ir_type *d;
+
+		if (!declared(g, v) || pmap_get(&f->der, v) != NULL)
+			continue;
+		if ((d = arena_alloc(&s->tmp, sizeof(*d))) == NULL ||
+		    pmap_put(&s->tmp, &f->der, v, d) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 static void
 check_graph(struct sh *s, struct frame *f)
 {
 	struct ir_graph *g = f->g;
+	const struct ir_type *d;
 	size_t i;
 
 	if (s->fn == NULL)
@@ -3340,18 +3397,14 @@ check_graph(struct sh *s, struct frame *f)
 	for (i = 0; i < g->noutputs; i++) {
 		struct ir_value *v = g->outputs[i].value;
 
-		if (v != NULL && v->graph == g && v->kind == IR_VALUE_NODE &&
-		    v->producer != NULL && f->der[v->id] != NULL)
-			check_decl(s, &g->outputs[i], f->der[v->id],
-			    "graph output");
+		if (declared(g, v) && (d = derived(f, v)) != NULL)
+			check_decl(s, &g->outputs[i], d, "graph output");
 	}
 	for (i = 0; i < g->nvalue_info; i++) {
 		struct ir_value *v = g->value_info[i].value;
 
-		if (v != NULL && v->graph == g && v->kind == IR_VALUE_NODE &&
-		    v->producer != NULL && f->der[v->id] != NULL)
-			check_decl(s, &g->value_info[i], f->der[v->id],
-			    "value_info");
+		if (declared(g, v) && (d = derived(f, v)) != NULL)
+			check_decl(s, &g->value_info[i], d, "value_info");
 		/* an initializer's own dims are its type */
 		if (v != NULL && v->graph == g &&
 		    v->kind == IR_VALUE_INITIALIZER && v->init != NULL &&
@@ -3359,6 +3412,19 @@ check_graph(struct sh *s, struct frame *f)
 			check_decl(s, &g->value_info[i], base_of(v),
 			    "value_info");
 	}
+}
+
+/* Are DIMS those of an input's type (model memory, shared as is)?
+ * Types that pass a shape through (Relu, Neg, Cast, ...) end up so. */
+static bool
+input_dims(const struct ir_node *n, const struct ir_dim *dims)
+{
+	size_t i;
+
+	for (i = 0; dims != NULL && i < n->ninputs; i++)
+		if (n->inputs[i] != NULL && n->inputs[i]->type.dims == dims)
+			return true;
+	return false;
 }
 
 static int
@@ -3371,9 +3437,11 @@ infer_node(struct sh *s, struct frame *f, struct ir_node *n)
 
 	if (n->noutputs == 0)
 		return 0;
-	out = arena_array(&s->tmp, n->noutputs, sizeof(*out));
-	if (out == NULL)
+	if (arena_grow(&s->tmp, (void **)&s->out, &s->capout, n->noutputs,
+	    sizeof(*s->out)) < 0)
 		return -1;
+	out = s->out;
+	memset(out, 0, n->noutputs * sizeof(*out));
 	for (i = 0; i < n->noutputs; i++)
 		out[i].rank = -1;
 	/* ranks beyond SH_MAX_RANK are not worth the arithmetic; a
@@ -3409,14 +3477,15 @@ infer_node(struct sh *s, struct frame *f, struct ir_node *n)
 merge:
 	for (i = 0; i < n->noutputs; i++) {
 		struct ir_value *v = n->outputs[i];
-		struct ir_type t;
+		struct ir_type t, *d;
 
 		if (v == NULL || v->producer != n)
 			continue;
-		if (out[i].kind == IR_TYPE_TENSOR && v->graph == f->g)
-			f->der[v->id] = &out[i];
+		if (out[i].kind == IR_TYPE_TENSOR && v->graph == f->g &&
+		    (d = pmap_get(&f->der, v)) != NULL)
+			*d = out[i];
 		if (merge(s, base_of(v), &out[i], &t) < 0 ||
-		    commit(s, v, &t) < 0)
+		    store(s, v, &t, input_dims(n, t.dims)) < 0)
 			return -1;
 	}
 	return 0;
@@ -3542,33 +3611,51 @@ enter_call(struct sh *s, struct ir_node *n, struct ir_graph *b)
 	return pmap_put(&s->tmp, &s->entered, b, b);
 }
 
-/* Is G's node list already in topological order (the usual case)? */
+/*
+ * Does node I of G's list keep the list in topological order: live,
+ * numbered I, and nothing it uses comes from a node of G at or after it?
+ */
 static bool
-sorted(const struct ir_graph *g)
+in_order(const struct ir_graph *g, size_t i)
 {
-	size_t i, j;
+	const struct ir_node *n = g->nodes[i];
+	size_t j;
 
-	for (i = 0; i < g->nnodes; i++) {
-		const struct ir_node *n = g->nodes[i];
+	if (n->dead || n->index != i)
+		return false;
+	for (j = 0; j < n->ninputs + n->nimplicit; j++) {
+		const struct ir_value *v = j < n->ninputs ? n->inputs[j] :
+		    n->implicit[j - n->ninputs];
 
-		if (n->index != i)
+		if (v != NULL && v->producer != NULL &&
+		    v->producer->graph == g && v->producer->index >= i)
 			return false;
-		for (j = 0; j < n->ninputs; j++) {
-			const struct ir_value *v = n->inputs[j];
-
-			if (v != NULL && v->producer != NULL &&
-			    v->producer->graph == g && v->producer->index >= i)
-				return false;
-		}
-		for (j = 0; j < n->nimplicit; j++) {
-			const struct ir_value *v = n->implicit[j];
-
-			if (v != NULL && v->producer != NULL &&
-			    v->producer->graph == g && v->producer->index >= i)
-				return false;
-		}
 	}
 	return true;
+}
+
+/*
+ * Usually a graph's node list is in topological order already: a frame
+ * takes the nodes as they are and checks each one as it comes to it
+ * (in_order), while it reads that node anyway.  The first one out of
+ * order (or dead) switches the frame to the stable topological order,
+ * whose first F->pos nodes are the ones done (ir_graph_toposort keeps
+ * a prefix of live nodes in order where it is), and inference goes on
+ * from there.  Dead nodes are skipped in either order.
+ */
+static int
+check_order(struct sh *s, struct frame *f)
+{
+	struct ir_graph *g = f->g;
+	struct ir_node *cycle;
+
+	if (!f->unchecked || in_order(g, f->pos))
+		return 0;
+	f->unchecked = false;
+	f->order = arena_array(&s->tmp, g->nnodes + 1, sizeof(*f->order));
+	if (f->order == NULL)
+		return -1;
+	return ir_graph_toposort(g, f->order, &cycle) < 0 ? -1 : 0;
 }
 
 /* Before a Scan body runs: state elements, scan inputs sliced. */
@@ -3614,7 +3701,6 @@ push(struct sh *s, struct frame **stack, size_t *n, size_t *cap,
     struct ir_graph *g)
 {
 	struct frame *f;
-	struct ir_node *cycle;
 	size_t i;
 
 	if (arena_grow(&s->tmp, (void **)stack, cap, *n + 1,
@@ -3623,28 +3709,24 @@ push(struct sh *s, struct frame **stack, size_t *n, size_t *cap,
 	f = &(*stack)[(*n)++];
 	memset(f, 0, sizeof(*f));
 	f->g = g;
-	f->der = arena_array(&s->tmp, g->nvalues + 1, sizeof(*f->der));
-	if (f->der == NULL)
+	if (s->fn != NULL && want_derived(s, f) < 0)
 		return -1;
 	/* declared inputs and initializers: negative dims are unknown */
 	for (i = 0; i < g->nvalues; i++) {
 		struct ir_value *v = g->values[i];
 		struct ir_type t;
 
+		/* a large graph's values are more than the cache holds:
+		 * ask for later ones while this one is read */
+		if (i + 16 < g->nvalues)
+			__builtin_prefetch(g->values[i + 16]);
 		if (v->kind == IR_VALUE_NODE || !has_negative(base_of(v)))
 			continue;
 		if (merge(s, base_of(v), NULL, &t) < 0 || commit(s, v, &t) < 0)
 			return -1;
 	}
-	if (sorted(g)) {
-		f->order = g->nodes;
-		return 0;
-	}
-	f->order = arena_array(&s->tmp, g->nnodes + 1, sizeof(*f->order));
-	if (f->order == NULL)
-		return -1;
-	if (g->nnodes > 0 && ir_graph_toposort(g, f->order, &cycle) < 0)
-		return -1;
+	f->order = g->nodes;
+	f->unchecked = true;
 	return 0;
 }
 
@@ -3667,6 +3749,8 @@ run_graph(struct sh *s, struct ir_graph *root)
 			n--;
 			continue;
 		}
+		if (check_order(s, f) < 0)
+			return -1;
 		nd = f->order[f->pos];
 		if (nd->dead) {
 			f->pos++;
