@@ -13,6 +13,10 @@
 #include "diag.h"
 #include "ir.h"
 
+/* The fields every walk reads fill the first cache line of a node. */
+_Static_assert(sizeof(void *) != 8 ||
+    offsetof(struct ir_node, name) == 64, "ir_node's hot fields");
+
 /* Element names and sizes in bits, indexed by enum ir_elem. */
 static const struct {
 	const char *name;
@@ -320,9 +324,14 @@ ir_graph_reserve(struct ir_graph *g, size_t nnodes, size_t nvalues)
 	    hmap_reserve(&g->names, g->names.n + nvalues) < 0)
 		return -1;
 	if (nnodes > 0) {
-		g->node_slab = arena_array(a, nnodes, sizeof(*g->node_slab));
-		if (g->node_slab == NULL)
+		/* on a cache line: a walk reads one line of each node */
+		uintptr_t p;
+
+		if (nnodes > (SIZE_MAX - 64) / sizeof(*g->node_slab) ||
+		    (p = (uintptr_t)arena_alloc(a, nnodes *
+		    sizeof(*g->node_slab) + 64)) == 0)
 			return -1;
+		g->node_slab = (struct ir_node *)((p + 63) & ~(uintptr_t)63);
 		g->nnode_slab = nnodes;
 	}
 	if (nvalues > 0) {
@@ -484,10 +493,13 @@ int
 ir_node_add_input(struct ir_node *n, struct ir_value *v)
 {
 	struct arena *a = &n->graph->model->arena;
+	size_t cap = n->capinputs;
 
-	if (arena_grow(a, (void **)&n->inputs, &n->capinputs,
-	    n->ninputs + 1, sizeof(*n->inputs)) < 0)
+	if (n->ninputs >= UINT32_MAX / 2 ||
+	    arena_grow(a, (void **)&n->inputs, &cap, n->ninputs + 1,
+	    sizeof(*n->inputs)) < 0)
 		return -1;
+	n->capinputs = (uint32_t)cap;
 	n->inputs[n->ninputs++] = NULL;
 	return ir_node_set_input(n, n->ninputs - 1, v);
 }
@@ -508,14 +520,16 @@ int
 ir_node_add_implicit(struct ir_node *n, struct ir_value *v)
 {
 	struct arena *a = &n->graph->model->arena;
-	size_t i;
+	size_t i, cap = n->capimplicit;
 
 	for (i = 0; i < n->nimplicit; i++)
 		if (n->implicit[i] == v)
 			return 0;
-	if (arena_grow(a, (void **)&n->implicit, &n->capimplicit,
-	    n->nimplicit + 1, sizeof(*n->implicit)) < 0)
+	if (n->nimplicit >= UINT32_MAX / 2 ||
+	    arena_grow(a, (void **)&n->implicit, &cap, n->nimplicit + 1,
+	    sizeof(*n->implicit)) < 0)
 		return -1;
+	n->capimplicit = (uint32_t)cap;
 	n->implicit[n->nimplicit++] = v;
 	return ir_use_add(v, n, -1);
 }

@@ -219,28 +219,32 @@ struct ir_attr {
 };
 
 struct ir_node {
+	/* what the walks over every node read, in the first 64 bytes (the
+	 * graph's node slab is aligned to them) */
 	const char *op_type;
 	const char *domain;	/* "" for the default domain */
-	const char *name;	/* may be NULL */
-	struct ir_graph *graph;
 	struct ir_value **inputs;	/* NULL entries are absent optionals */
-	size_t ninputs, capinputs;
 	struct ir_value **outputs;	/* NULL entries are absent optionals */
-	size_t noutputs;
 	struct ir_attr *attrs;
-	size_t nattrs;
-	/* Outer-scope values that this node's subgraphs use. */
-	struct ir_value **implicit;
-	size_t nimplicit, capimplicit;
+	size_t ninputs;
+	size_t noutputs;
 	unsigned index;		/* position in graph->nodes */
-	unsigned order;		/* position in the source file */
 	bool dead;
 	bool dirty;		/* op/attrs/outputs changed: save rebuilds */
+	/* the rest */
+	const char *name;	/* may be NULL */
+	struct ir_graph *graph;
+	/* Outer-scope values that this node's subgraphs use. */
+	struct ir_value **implicit;
 	const void *orig;	/* source NodeProto, NULL when built or
 				 * decoded from SRC */
 	const uint8_t *src;	/* the NodeProto's bytes in the input when
 				 * the loader decoded it itself (skel.h) */
-	size_t srclen;
+	uint32_t nattrs;
+	uint32_t nimplicit, capimplicit;
+	uint32_t capinputs;
+	uint32_t srclen;
+	unsigned order;		/* position in the source file */
 };
 
 /* Did N come from the input (rather than from a pass)? */

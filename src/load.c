@@ -689,12 +689,11 @@ recent(struct ir_graph *g, size_t i, const char *name)
 static int
 graph_links(struct loader *L, struct ir_graph *g, const Onnx__GraphProto *pb)
 {
-	struct ir_use *slab;
-	size_t i, j, total = 0;
+	size_t i, j;
 
-	/* Resolve every input first, counting the uses of this scope's
-	 * values, so that their use lists come from one block at their
-	 * final size. */
+	/* Resolve every input and record the use at once.  A value's first
+	 * use list holds one use (most values have one) and doubles from
+	 * there. */
 	for (i = 0; i < g->nnodes; i++) {
 		struct ir_node *n = g->nodes[i];
 		const Onnx__NodeProto *np = n->orig;
@@ -732,30 +731,12 @@ graph_links(struct loader *L, struct ir_graph *g, const Onnx__GraphProto *pb)
 			    (v = resolve(g, name, copy)) == NULL)
 				return -1;
 			n->inputs[j] = v;
-			if (v->graph == g && v->uses == NULL) {
-				v->capuses++;
-				total++;
-			}
-		}
-	}
-	slab = total > 0 ? arena_array(&L->m->arena, total, sizeof(*slab)) :
-	    NULL;
-	if (total > 0 && slab == NULL)
-		return -1;
-	for (i = 0; i < g->nnodes; i++) {
-		struct ir_node *n = g->nodes[i];
-
-		for (j = 0; j < n->ninputs; j++) {
-			struct ir_value *v = n->inputs[j];
-
-			if (v == NULL)
-				continue;
-			/* a value of this scope: its uses, counted above,
-			 * from the slab at its first use */
-			if (v->graph == g && v->uses == NULL &&
-			    v->capuses > 0) {
-				v->uses = slab;
-				slab += v->capuses;
+			if (v->capuses == 0) {
+				v->uses = arena_alloc_align(&L->m->arena,
+				    sizeof(*v->uses), _Alignof(struct ir_use));
+				if (v->uses == NULL)
+					return -1;
+				v->capuses = 1;
 			}
 			if (ir_use_add(v, n, (int)j) < 0)
 				return -1;
