@@ -75,7 +75,8 @@ varint_get(const uint8_t *buf, size_t *pos)
  * tensor, a graph or a type (AttributeProto fields t, g, tensors,
  * graphs, tp, type_protos, sparse_tensor, sparse_tensors), so that it
  * holds no payload and no subgraph?  Counts its inputs, outputs and
- * attributes into N.
+ * attributes into N (a node with 65,535 or more of one is left to
+ * protobuf-c).
  */
 static bool
 light_node(struct skel_node *n, const uint8_t *p, size_t len)
@@ -90,13 +91,16 @@ light_node(struct skel_node *n, const uint8_t *p, size_t len)
 			continue;
 		switch (f.number) {
 		case NODE_INPUT:
-			n->ninputs++;
+			if (++n->ninputs == UINT16_MAX)
+				return false;
 			continue;
 		case NODE_OUTPUT:
-			n->noutputs++;
+			if (++n->noutputs == UINT16_MAX)
+				return false;
 			continue;
 		case NODE_ATTRIBUTE:
-			n->nattrs++;
+			if (++n->nattrs == UINT16_MAX)
+				return false;
 			break;
 		default:
 			continue;
@@ -111,8 +115,7 @@ light_node(struct skel_node *n, const uint8_t *p, size_t len)
 		if (rc < 0)
 			return false;
 	}
-	/* fields are at least two bytes: the counts fit */
-	return rc == 0 && len < UINT32_MAX;
+	return rc == 0;
 }
 
 static void *
@@ -177,8 +180,8 @@ add_node(struct skel *s, size_t tagoff, size_t off, size_t len)
 		s->capnodes = cap;
 	}
 	n = &s->nodes[s->nnodes++];
-	n->off = off;
-	n->len = len;
+	n->off = (uint32_t)off;
+	n->len = (uint32_t)len;
 	n->light = light_node(n, s->file + off, len);
 	if (!n->light)
 		return 0;
@@ -339,7 +342,8 @@ skel_build(const uint8_t *buf, size_t len, size_t min, bool nodes,
 	s->file_len = len;
 	s->fd = -1;
 	s->budget = b;
-	s->want_nodes = nodes;
+	/* node offsets are 32-bit: protobuf's own limit is 2 GiB */
+	s->want_nodes = nodes && len <= UINT32_MAX;
 	rc = walk(s, min < PLACEHOLDER_LEN + 1 ? PLACEHOLDER_LEN + 1 : min,
 	    &shrink);
 	if (rc != 0 || (s->nspans == 0 && s->nlight == 0)) {

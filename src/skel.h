@@ -46,12 +46,14 @@ struct skel_edit {
 	unsigned nrep;
 };
 
-/* A NodeProto of the main graph, in file order. */
+/* A NodeProto of the main graph, in file order (16 bytes: a graph may
+ * have millions). */
 struct skel_node {
-	size_t off;		/* its bytes in the input */
-	size_t len;
+	uint32_t off;		/* its bytes in the input (under 2 GiB: the
+				 * pre-scan's limit on any length) */
+	uint32_t len;
 	/* input, output and attribute fields (light nodes) */
-	uint32_t ninputs, noutputs, nattrs;
+	uint16_t ninputs, noutputs, nattrs;
 	bool light;		/* left out of the skeleton */
 };
 
