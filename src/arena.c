@@ -8,7 +8,6 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/mman.h>
 
 #include "arena.h"
 #include "budget.h"
@@ -16,6 +15,7 @@
 #define ALIGN (sizeof(max_align_t))
 #define MIN_BLOCK (64 * 1024)
 #define HDR ARENA_HDR
+#define MAPPED 2		/* arena_block.own: from budget_map */
 
 void
 arena_init(struct arena *a, struct budget *budget)
@@ -32,7 +32,10 @@ arena_release(struct arena *a)
 
 	for (b = a->head; b != NULL; b = next) {
 		next = b->next;
-		budget_free(a->budget, b);
+		if (b->own == MAPPED)
+			budget_unmap(a->budget, b, HDR + b->size);
+		else
+			budget_free(a->budget, b);
 	}
 	a->head = NULL;
 	a->total = 0;
@@ -58,18 +61,21 @@ arena_alloc_block(struct arena *a, size_t n, size_t align)
 		if (size > 64u << 20 && n < (64u << 20))
 			size = 64u << 20;
 		/* Zeroed blocks: a bump allocator never hands out memory
-		 * twice, so what it returns is still zero. */
-		b = budget_calloc(a->budget, 1, HDR + size);
-		if (b == NULL)
-			return NULL;
+		 * twice, so what it returns is still zero.  Large blocks are
+		 * whole 2 MiB pages, aligned: a fault per 4 KiB page costs
+		 * more than the clearing itself. */
 		if (size >= (4u << 20)) {
-			/* Large blocks in 2 MiB pages: a fault per 4 KiB page
-			 * costs more than the clearing itself. */
-			uintptr_t lo = ((uintptr_t)b + 4095) & ~(uintptr_t)4095;
-			uintptr_t hi = ((uintptr_t)b + HDR + size) &
-			    ~(uintptr_t)4095;
+			size_t len = HDR + size;
 
-			(void)madvise((void *)lo, hi - lo, MADV_HUGEPAGE);
+			b = budget_map(a->budget, &len);
+			if (b == NULL)
+				return NULL;
+			b->own = MAPPED;
+			size = len - HDR;
+		} else {
+			b = budget_calloc(a->budget, 1, HDR + size);
+			if (b == NULL)
+				return NULL;
 		}
 		b->size = size;
 		b->used = 0;
@@ -120,7 +126,7 @@ arena_free_own(struct arena *a, void *p)
 	if (p == NULL)
 		return;
 	for (pb = &a->head; (b = *pb) != NULL; pb = &b->next)
-		if (b->own && (unsigned char *)b + HDR == p) {
+		if (b->own == 1 && (unsigned char *)b + HDR == p) {
 			*pb = b->next;
 			budget_free(a->budget, b);
 			return;

@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "budget.h"
 
@@ -112,4 +113,50 @@ budget_realloc(struct budget *b, void *p, size_t n)
 		b->used -= old - n;
 	memcpy(q, &n, sizeof(n));
 	return q + HEADER;
+}
+
+#define HUGE_PAGE ((size_t)2 << 20)
+
+void *
+budget_map(struct budget *b, size_t *n)
+{
+	size_t len, span;
+	uintptr_t p, q;
+	void *m;
+
+	if (*n > SIZE_MAX - 2 * HUGE_PAGE)
+		return NULL;
+	len = (*n + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
+	if (charge(b, len) < 0)
+		return NULL;
+	/* one page more than needed, to cut an aligned run out of it */
+	span = len + HUGE_PAGE;
+	m = mmap(NULL, span, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (m == MAP_FAILED) {
+		if (b != NULL) {
+			b->used -= len;
+			b->exceeded = true;
+		}
+		return NULL;
+	}
+	p = (uintptr_t)m;
+	q = (p + HUGE_PAGE - 1) & ~(uintptr_t)(HUGE_PAGE - 1);
+	if (q > p)
+		munmap(m, q - p);
+	if (p + span > q + len)
+		munmap((void *)(q + len), p + span - (q + len));
+	(void)madvise((void *)q, len, MADV_HUGEPAGE);
+	*n = len;
+	return (void *)q;
+}
+
+void
+budget_unmap(struct budget *b, void *p, size_t n)
+{
+	if (p == NULL)
+		return;
+	munmap(p, n);
+	if (b != NULL)
+		b->used -= n;
 }

@@ -24,5 +24,13 @@ void *budget_malloc(struct budget *b, size_t n);
 void *budget_calloc(struct budget *b, size_t n, size_t size);
 void *budget_realloc(struct budget *b, void *p, size_t n);
 void budget_free(struct budget *b, void *p);
+/*
+ * *N (rounded up to whole 2 MiB pages, *N updated) zeroed bytes straight
+ * from the kernel, aligned to 2 MiB and advised into huge pages, charged
+ * to B: large arena blocks, so that every page of them is a huge one.
+ * Give back with budget_unmap(B, P, *N).
+ */
+void *budget_map(struct budget *b, size_t *n);
+void budget_unmap(struct budget *b, void *p, size_t n);
 
 #endif
