@@ -47,6 +47,10 @@ measure() {
 	: >"$DIR/t.all"
 	for i in 1 2 3; do
 		rm -rf "$OUT" && mkdir -p "$OUT"
+		# no write-back of an earlier run (or of the generated
+		# models) during this one: every run starts with no dirty
+		# pages waiting; the input itself stays in the page cache
+		sync
 		if /usr/bin/time -f '%e %M' -o "$DIR/t.$i" "$@" \
 		    >/dev/null 2>"$DIR/err.$i"; then
 			tail -n 1 "$DIR/t.$i" >>"$DIR/t.all"

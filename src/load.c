@@ -1159,11 +1159,8 @@ onnxfix_load(const char *path, const struct onnxfix_options *o,
 		return ONNXFIX_EIO;
 	}
 	/* Only the small messages between the payloads are read: no
-	 * read-ahead or fault-around that would map the payloads too.  A
-	 * small file is read nearly whole (a graph of many nodes): there,
-	 * fault-around saves a fault per page. */
-	if (st.st_size > (64 << 20))
-		(void)madvise(map, (size_t)st.st_size, MADV_RANDOM);
+	 * read-ahead or fault-around that would map the payloads too. */
+	(void)madvise(map, (size_t)st.st_size, MADV_RANDOM);
 	rc = onnxfix_load_buffer(map, (size_t)st.st_size, path, o, d, out);
 	if (rc != ONNXFIX_OK) {
 		munmap(map, (size_t)st.st_size);
