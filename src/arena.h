@@ -16,7 +16,7 @@ struct arena_block {
 	struct arena_block *next;
 	size_t size;
 	size_t used;
-	int own;		/* 1: made by arena_alloc_own; 2: by budget_map */
+	int own;		/* 1: by arena_alloc_own, 2: by budget_map */
 	/* payload follows, aligned to max_align_t */
 };
 

@@ -465,9 +465,12 @@ light_defs(struct loader *L, struct ir_graph *g, const struct skel_node *sn)
 			op = f;
 			break;
 		case 5:
-			if (ja == n->nattrs || (ap = onnx__attribute_proto__unpack(
-			    &L->alloc, f.len, f.data)) == NULL ||
-			    conv_attr(L, n, ap, &n->attrs[ja++]) < 0)
+			if (ja == n->nattrs)
+				return -1;
+			ap = onnx__attribute_proto__unpack(&L->alloc, f.len,
+			    f.data);
+			if (ap == NULL || conv_attr(L, n, ap,
+			    &n->attrs[ja++]) < 0)
 				return -1;
 			break;
 		case 7:

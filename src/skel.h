@@ -49,8 +49,9 @@ struct skel_edit {
 /* A NodeProto of the main graph, in file order (16 bytes: a graph may
  * have millions). */
 struct skel_node {
-	uint32_t off;		/* its bytes in the input (under 2 GiB: the
-				 * pre-scan's limit on any length) */
+	uint32_t off;		/* its bytes in the input (nodes are left
+				 * out only of inputs under 4 GiB; protobuf's
+				 * own limit is 2 GiB) */
 	uint32_t len;
 	/* input, output and attribute fields (light nodes) */
 	uint16_t ninputs, noutputs, nattrs;
@@ -88,9 +89,9 @@ struct skel {
  * Build the skeleton of the LEN bytes at BUF, a ModelProto the pre-scan
  * accepted, leaving out raw_data payloads of at least MIN bytes and, when
  * NODES, the main graph's light nodes (their list charged to budget B,
- * which may be NULL).  Returns 1 and *OUT, or 0 and *OUT = NULL when there is nothing
- * worth leaving out (decode BUF itself then), or -1 when out of memory
- * or budget.
+ * which may be NULL).  Returns 1 and *OUT, or 0 and *OUT = NULL when
+ * there is nothing worth leaving out (decode BUF itself then), or -1 when
+ * out of memory or budget.
  */
 int skel_build(const uint8_t *buf, size_t len, size_t min, bool nodes,
     struct budget *b, struct skel **out);
