@@ -700,7 +700,8 @@ attr_s(const struct ir_node *n, const char *name, const char *dflt,
 	if (a == NULL)
 		return dflt;
 	len = a->slen < size - 1 ? a->slen : size - 1;
-	memcpy(buf, a->s, len);
+	if (len > 0)
+		memcpy(buf, a->s, len);
 	buf[len] = '\0';
 	return buf;
 }

@@ -174,7 +174,8 @@ arena_strndup(struct arena *a, const char *s, size_t n)
 		return NULL;
 	p = arena_alloc_align(a, n + 1, 1);	/* text needs no alignment */
 	if (p != NULL) {
-		memcpy(p, s, n);
+		if (n > 0)	/* S may be NULL then (an absent bytes field) */
+			memcpy(p, s, n);
 		p[n] = '\0';
 	}
 	return p;

@@ -331,7 +331,8 @@ attr_is(const struct ir_node *n, const char *name, const char *want,
 
 	if (a == NULL || a->type != IR_ATTR_STRING)
 		return absent;
-	return a->slen == strlen(want) && memcmp(a->s, want, a->slen) == 0;
+	return a->slen == strlen(want) &&
+	    (a->slen == 0 || memcmp(a->s, want, a->slen) == 0);
 }
 
 /* Normalise AXIS against RANK; -1 when out of range. */
@@ -2584,7 +2585,8 @@ op_einsum(struct sh *s, struct ir_node *n, struct ir_type *out)
 	size_t k = 0;
 	int r = 0, i;
 
-	if (a == NULL || a->type != IR_ATTR_STRING)
+	/* a STRING attribute without its s field holds "" */
+	if (a == NULL || a->type != IR_ATTR_STRING || a->s == NULL)
 		return 0;
 	p = (const char *)a->s;
 	end = p + a->slen;
