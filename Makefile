@@ -160,7 +160,7 @@ build/fuzz/obj/%.o: build/%.c $(GEN_H)
 	@mkdir -p $(dir $@)
 	$(CLANG) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -w -c -o $@ $<
 
-build/fuzz/obj/cli_main.o: src/main.c $(GEN_H)
+build/fuzz/obj/cli_main.o: src/main.c $(GEN_H) $(wildcard src/*.h src/*.def)
 	@mkdir -p $(dir $@)
 	$(CLANG) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link \
 		-Dmain=onnxfix_cli_main -c -o $@ $<
