@@ -112,7 +112,8 @@ sink_append(ProtobufCBuffer *b, size_t len, const uint8_t *data)
 {
 	struct sink *s = (struct sink *)b;
 
-	if (s->err != 0)
+	/* an empty bytes field comes with a null pointer */
+	if (s->err != 0 || len == 0)
 		return;
 	if (len >= SKEL_MIN_SPAN && skel_contains(s->skel, data, len)) {
 		sink_flush(s);
@@ -147,7 +148,7 @@ same_append(ProtobufCBuffer *b, size_t len, const uint8_t *data)
 	struct same *s = (struct same *)b;
 	const struct skel *k = s->skel;
 
-	if (s->differs)
+	if (s->differs || len == 0)
 		return;
 	if (len > k->file_len - s->pos ||
 	    (data != k->file + s->pos &&	/* a span in place is equal */
