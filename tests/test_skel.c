@@ -72,6 +72,41 @@ vinfo(const char *name)
 	return v;
 }
 
+/* N: OP reading the NIN names IN and writing the NOUT names OUT. */
+static void
+node_set(Onnx__NodeProto *n, const char *op, char **in, size_t nin,
+    char **out, size_t nout)
+{
+	n->op_type = (char *)op;
+	n->n_input = nin;
+	n->input = in;
+	n->n_output = nout;
+	n->output = out;
+}
+
+/* A: attribute NAME with its type field set to TYPE. */
+static void
+attr_set(Onnx__AttributeProto *a, const char *name,
+    Onnx__AttributeProto__AttributeType type)
+{
+	a->name = (char *)name;
+	a->has_type = 1;
+	a->type = type;
+}
+
+/* MP packed into a new buffer of *LEN bytes. */
+static uint8_t *
+pack(const ProtobufCMessage *mp, size_t *len)
+{
+	uint8_t *buf;
+
+	*len = protobuf_c_message_get_packed_size(mp);
+	buf = malloc(*len);
+	assert_non_null(buf);
+	assert_int_equal(protobuf_c_message_pack(mp, buf), *len);
+	return buf;
+}
+
 /*
  * A model whose large payloads sit at every kind of place: a big and a
  * small initializer (the big one with an unknown field after its data),
@@ -127,25 +162,13 @@ make_model(size_t *len, bool collide)
 	in[0] = vinfo("x");
 	out[0] = vinfo("z");
 	sout[0] = vinfo("s");
-	n0.op_type = "MatMul";
-	n0.n_input = 2;
-	n0.input = n0in;
-	n0.n_output = 1;
-	n0.output = n0out;
-	n1.op_type = "Constant";
-	n1.n_output = 1;
-	n1.output = n1out;
-	at.name = "value";
-	at.has_type = 1;
-	at.type = ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__TENSOR;
+	node_set(&n0, "MatMul", n0in, 2, n0out, 1);
+	node_set(&n1, "Constant", NULL, 0, n1out, 1);
+	attr_set(&at, "value", ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__TENSOR);
 	at.t = ct;
 	n1.n_attribute = 1;
 	n1.attribute = ats;
-	sn.op_type = "Add";
-	sn.n_input = 2;
-	sn.input = snin;
-	sn.n_output = 1;
-	sn.output = snout;
+	node_set(&sn, "Add", snin, 2, snout, 1);
 	sub.name = "then";
 	sub.n_node = 1;
 	sub.node = subnodes;
@@ -153,19 +176,13 @@ make_model(size_t *len, bool collide)
 	sub.initializer = sinit;
 	sub.n_output = 1;
 	sub.output = sout;
-	ag.name = "then_branch";
-	ag.has_type = 1;
-	ag.type = ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__GRAPH;
+	attr_set(&ag, "then_branch",
+	    ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__GRAPH);
 	ag.g = &sub;
-	ae.name = "else_branch";
-	ae.has_type = 1;
-	ae.type = ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__GRAPH;
+	attr_set(&ae, "else_branch",
+	    ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__GRAPH);
 	ae.g = &sub;
-	n2.op_type = "If";
-	n2.n_input = 1;
-	n2.input = n2in;
-	n2.n_output = 1;
-	n2.output = n2out;
+	node_set(&n2, "If", n2in, 1, n2out, 1);
 	n2.n_attribute = 2;
 	n2.attribute = ags;
 	sp.values = sv;
@@ -188,10 +205,7 @@ make_model(size_t *len, bool collide)
 	mp.n_opset_import = 1;
 	mp.opset_import = ops;
 	mp.graph = &g;
-	*len = protobuf_c_message_get_packed_size(&mp.base);
-	buf = malloc(*len);
-	assert_non_null(buf);
-	assert_int_equal(protobuf_c_message_pack(&mp.base, buf), *len);
+	buf = pack(&mp.base, len);
 	inits[0]->base.n_unknown_fields = 0;
 	tensor_free(inits[0]);
 	tensor_free(inits[1]);
@@ -411,58 +425,36 @@ test_light_nodes(void **state)
 	(void)state;
 	in[0] = vinfo("x");
 	out[0] = vinfo("b");
-	n0.op_type = "Add";
+	node_set(&n0, "Add", n0in, 2, n0out, 1);
 	n0.name = "n0";
 	n0.doc_string = "adds";
 	n0.base.n_unknown_fields = 1;
 	n0.base.unknown_fields = &uf;
-	n0.n_input = 2;
-	n0.input = n0in;
-	n0.n_output = 1;
-	n0.output = n0out;
-	at.name = "value";
-	at.has_type = 1;
-	at.type = ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__TENSOR;
+	attr_set(&at, "value", ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__TENSOR);
 	at.t = tensor("", 4, 7);
-	n1.op_type = "Constant";
-	n1.n_output = 1;
-	n1.output = n1out;
+	node_set(&n1, "Constant", NULL, 0, n1out, 1);
 	n1.n_attribute = 1;
 	n1.attribute = ats;
-	ai.name = "ints";
-	ai.has_type = 1;
-	ai.type = ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__INTS;
+	attr_set(&ai, "ints", ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__INTS);
 	ai.n_ints = 3;
 	ai.ints = ints;
-	af.name = "alpha";
-	af.has_type = 1;
-	af.type = ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__FLOAT;
+	attr_set(&af, "alpha", ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__FLOAT);
 	af.has_f = 1;
 	af.f = 0.5f;
 	as.name = "mode";
 	as.has_s = 1;	/* no type field: inferred */
 	as.s.data = (uint8_t *)"hi";
 	as.s.len = 2;
-	ass.name = "names";
-	ass.has_type = 1;
-	ass.type = ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__STRINGS;
+	attr_set(&ass, "names", ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__STRINGS);
 	ass.n_strings = 2;
 	ass.strings = (ProtobufCBinaryData[2]){ { 1, (uint8_t *)strs[0] },
 	    { 1, (uint8_t *)strs[1] } };
-	n2.op_type = "Foo";
+	node_set(&n2, "Foo", n2in, 3, n2out, 2);
 	n2.domain = "com.example";
 	n2.name = "";
-	n2.n_input = 3;
-	n2.input = n2in;
-	n2.n_output = 2;
-	n2.output = n2out;
 	n2.n_attribute = 4;
 	n2.attribute = attrs;
-	n3.op_type = "Relu";
-	n3.n_input = 1;
-	n3.input = n3in;
-	n3.n_output = 1;
-	n3.output = n3out;
+	node_set(&n3, "Relu", n3in, 1, n3out, 1);
 	g.name = "g";
 	g.n_node = 4;
 	g.node = nodes;
@@ -473,10 +465,7 @@ test_light_nodes(void **state)
 	mp.has_ir_version = 1;
 	mp.ir_version = 8;
 	mp.graph = &g;
-	len = protobuf_c_message_get_packed_size(&mp.base);
-	buf = malloc(len);
-	assert_non_null(buf);
-	assert_int_equal(protobuf_c_message_pack(&mp.base, buf), len);
+	buf = pack(&mp.base, &len);
 	tensor_free(at.t);
 	free(in[0]);
 	free(out[0]);
