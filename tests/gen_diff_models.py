@@ -18,8 +18,9 @@ import numpy as np
 import onnx
 from onnx import helper as h, TensorProto as TP, numpy_helper as nh
 
-def model1(seed):
-    r = random.Random(seed)
+def builder(prefix, outname):
+    """Node and initializer makers sharing one counter: node names are
+    PREFIX + op_N (or empty when not named), output I is outname(N, I)."""
     nodes, inits = [], []
     cnt = [0]
     def nm(p):
@@ -29,9 +30,16 @@ def model1(seed):
         inits.append(nh.from_array(np.asarray(arr), name)); return name
     def node(op, ins, nout=1, domain="", named=True, **attrs):
         n = nm(op)
-        outs = [n + "_out%d" % i if i else n + "_out" for i in range(nout)]
-        nodes.append(h.make_node(op, ins, outs, name=(("/" + n) if named else ""), domain=domain, **attrs))
+        outs = [outname(n, i) for i in range(nout)]
+        nodes.append(h.make_node(op, ins, outs, name=((prefix + n) if named else ""), domain=domain, **attrs))
         return outs if nout > 1 else outs[0]
+    return nodes, inits, nm, init, node
+
+
+def model1(seed):
+    r = random.Random(seed)
+    nodes, inits, nm, init, node = builder(
+        "/", lambda n, i: n + "_out%d" % i if i else n + "_out")
     C = r.choice([3, 4])
     H = 8
     x = "x"
@@ -105,18 +113,8 @@ def model1(seed):
 def model2(seed):
     r = random.Random(seed)
     rs = np.random.RandomState(seed)
-    nodes, inits = [], []
-    cnt = [0]
-    def nm(p):
-        cnt[0] += 1
-        return "%s_%d" % (p, cnt[0])
-    def init(name, arr):
-        inits.append(nh.from_array(np.asarray(arr), name)); return name
-    def node(op, ins, nout=1, domain="", named=True, **attrs):
-        n = nm(op)
-        outs = [n + "_o%d" % i for i in range(nout)]
-        nodes.append(h.make_node(op, ins, outs, name=(("tf/" + n) if named else ""), domain=domain, **attrs))
-        return outs if nout > 1 else outs[0]
+    nodes, inits, nm, init, node = builder(
+        "tf/", lambda n, i: n + "_o%d" % i)
     C = 4
     cur = "x"
     for b in range(r.randint(2, 5)):
