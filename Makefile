@@ -172,6 +172,26 @@ build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(FUZZ_LIB_OBJ) \
 		build/fuzz/obj/src/batch.o) \
 		$(FUZZ_LIB_OBJ) $(LIBS)
 
+# The regression models (tests/regress): the whole program built with
+# AddressSanitizer and UndefinedBehaviorSanitizer (gcc's runtimes come
+# with gcc on Debian), so that a model that corrupts memory fails the
+# test even where the plain build happens to survive it.
+ASAN_FLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all \
+	-fno-omit-frame-pointer
+ASAN_OBJ = $(patsubst %.c,build/asan/%.o,$(LIB_SRC) src/main.c src/batch.c) \
+	build/asan/onnx.pb-c.o build/asan/opdb_tables.o
+
+build/asan/%.o: %.c $(GEN_H) $(wildcard src/*.h src/*.def passes/*.h passes/*.def)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -O1 $(ASAN_FLAGS) -c -o $@ $<
+
+build/asan/%.o: build/%.c $(GEN_H)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -O1 $(ASAN_FLAGS) -w -c -o $@ $<
+
+build/asan/onnxfix: $(ASAN_OBJ)
+	$(CC) $(ASAN_FLAGS) -o $@ $(ASAN_OBJ) $(LIBS)
+
 fuzz: $(FUZZ_BIN)
 
 .SECONDARY: $(FUZZ_LIB_OBJ) build/fuzz/obj/cli_main.o build/fuzz/cli_main.o \
@@ -181,7 +201,8 @@ fuzz-run: fuzz
 	sh tests/fuzz/run.sh $(CI_FUZZ_SECONDS)
 
 # LeakSanitizer: Graphviz's and the font stack's own leaks are not ours.
-check: all $(TEST_BIN) $(FUZZ_REPLAY) build/tests/die_on_open.so
+check: all $(TEST_BIN) $(FUZZ_REPLAY) build/tests/die_on_open.so \
+    build/asan/onnxfix
 	LSAN_OPTIONS="suppressions=$(CURDIR)/testdata/dot/lsan.supp:print_suppressions=0" \
 	ONNXFIX_RUNNER="$(RUNNER)" CI_FUZZ_SECONDS="$(CI_FUZZ_SECONDS)" \
 		sh tests/run-all.sh $(TEST_BIN)

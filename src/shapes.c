@@ -920,7 +920,8 @@ const_arith(struct sh *s, struct ir_node *n)
 		} else if (strcmp(op, "Div") == 0) {
 			/* integer Div truncates toward zero in ONNX
 			 * runtimes; only exact quotients are kept */
-			if (y->value == 0 || x->value % y->value != 0)
+			if (y->value == 0 || (y->value == -1 &&
+			    x->value == INT64_MIN) || x->value % y->value != 0)
 				continue;
 			r = x->value / y->value;
 		} else if (strcmp(op, "Equal") == 0) {
