@@ -28,7 +28,7 @@ WARN = -Wall -Wextra -Wpedantic -Wstrict-prototypes -Wmissing-prototypes \
 	-Wshadow -Wvla -Wformat=2
 CFLAGS ?= -O2 -g
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) \
-	-Isrc -Ipasses -Ibuild $(shell $(PKG_CONFIG) --cflags $(PKGS)) \
+	-Isrc -I. -Ibuild $(shell $(PKG_CONFIG) --cflags $(PKGS)) \
 	-DONNXFIX_VERSION='"$(VERSION)"'
 LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS)) -lm
 ifdef WERROR
@@ -41,10 +41,15 @@ endif
 
 GEN_C = build/onnx.pb-c.c build/opdb_tables.c
 GEN_H = build/onnx.pb-c.h
+# The installed headers: the API and what it includes, in the same
+# folders as in src/ (a program includes <onnxfix/onnxfix.h>).
+PUBLIC_H = onnxfix.h diag/diag.h diag/diag.def ir/ir.h base/arena.h \
+	base/budget.h base/hmap.h
+HDRS = $(wildcard src/*.h src/*/*.h src/*/*.def passes/*.h passes/*.def)
 # The command line: main.c and batch.c (workers, progress) print; the
 # library never does.
-CLI_OBJ = build/src/main.o build/src/batch.o
-LIB_SRC = $(filter-out src/main.c src/batch.c,$(wildcard src/*.c)) \
+CLI_OBJ = build/src/cli/main.o build/src/cli/batch.o
+LIB_SRC = $(filter-out src/cli/%,$(wildcard src/*/*.c)) \
 	$(wildcard passes/*.c)
 LIB_OBJ = $(patsubst %.c,build/%.o,$(LIB_SRC)) \
 	build/onnx.pb-c.o build/opdb_tables.o
@@ -70,9 +75,9 @@ build/onnx.pb-c.c build/onnx.pb-c.h: proto/onnx.proto
 	@mkdir -p build
 	$(PROTOC_C) --proto_path=proto --c_out=build proto/onnx.proto
 
-build/opdb_tables.c: src/opdbgen.awk $(wildcard src/opdb/*.tsv)
+build/opdb_tables.c: src/opdb/opdbgen.awk $(wildcard src/opdb/*.tsv)
 	@mkdir -p build
-	$(AWK) -f src/opdbgen.awk src/opdb/opsets.tsv src/opdb/schemas.tsv \
+	$(AWK) -f src/opdb/opdbgen.awk src/opdb/opsets.tsv src/opdb/schemas.tsv \
 		src/opdb/schemas-ort-contrib.tsv src/opdb/attributes.tsv \
 		src/opdb/io.tsv src/opdb/type-constraints.tsv \
 		src/opdb/runtime-ort-cpu.tsv src/opdb/runtime-ort-cuda.tsv \
@@ -82,10 +87,10 @@ build/opdb_tables.c: src/opdbgen.awk $(wildcard src/opdb/*.tsv)
 build/onnx.pb-c.o: build/onnx.pb-c.c build/onnx.pb-c.h
 	$(CC) $(ALL_CFLAGS) -w -c -o $@ $<
 
-build/opdb_tables.o: build/opdb_tables.c src/opdb.h
+build/opdb_tables.o: build/opdb_tables.c src/opdb/opdb.h
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
-build/%.o: %.c $(GEN_H) $(wildcard src/*.h src/*.def passes/*.h passes/*.def)
+build/%.o: %.c $(GEN_H) $(HDRS)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
@@ -96,14 +101,20 @@ build/libonnxfix.a: $(LIB_OBJ)
 onnxfix: $(CLI_OBJ) build/libonnxfix.a
 	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) build/libonnxfix.a $(LIBS)
 
-build/onnxfix.pc: Makefile
+# The pkg-config file names the PREFIX of the install that writes it,
+# so it is written by make install, never kept from an earlier build.
+PC_TEXT = 'prefix=$(PREFIX)' 'libdir=$${prefix}/lib' \
+	'includedir=$${prefix}/include' '' 'Name: onnxfix' \
+	'Description: inspect and repair ONNX models' \
+	'Version: $(VERSION)' 'Requires.private: $(PKGS)' \
+	'Libs: -L$${libdir} -lonnxfix' 'Libs.private: -lm' \
+	'Cflags: -I$${includedir} -I$${includedir}/onnxfix'
+build/onnxfix.pc: FORCE
 	@mkdir -p build
-	printf '%s\n' 'prefix=$(PREFIX)' 'libdir=$${prefix}/lib' \
-		'includedir=$${prefix}/include' '' 'Name: onnxfix' \
-		'Description: inspect and repair ONNX models' \
-		'Version: $(VERSION)' 'Requires.private: $(PKGS)' \
-		'Libs: -L$${libdir} -lonnxfix' 'Libs.private: -lm' \
-		'Cflags: -I$${includedir}/onnxfix' > $@
+	@printf '%s\n' $(PC_TEXT) > $@.tmp
+	@cmp -s $@.tmp $@ 2>/dev/null && rm -f $@.tmp || mv $@.tmp $@
+
+FORCE:
 
 # tests/cli.sh: LD_PRELOAD'd to kill a -j worker on one model.
 build/tests/die_on_open.so: tests/shim/die_on_open.c
@@ -133,26 +144,26 @@ FUZZ_BIN = $(patsubst %,build/fuzz/fuzz_%,$(FUZZ_TARGETS))
 CLANG ?= clang
 FUZZ_SAN = -fsanitize=address,undefined -fno-sanitize-recover=all
 FUZZ_CFLAGS = -std=c11 -D_GNU_SOURCE -g -O1 -fno-omit-frame-pointer \
-	$(FUZZ_SAN) -Isrc -Ipasses -Ibuild -Itests/fuzz \
+	$(FUZZ_SAN) -Isrc -I. -Ibuild -Itests/fuzz \
 	$(shell $(PKG_CONFIG) --cflags $(PKGS)) -DONNXFIX_VERSION='"$(VERSION)"'
 FUZZ_LIB_OBJ = $(patsubst %.c,build/fuzz/obj/%.o,$(LIB_SRC)) \
 	build/fuzz/obj/onnx.pb-c.o build/fuzz/obj/opdb_tables.o
 CI_FUZZ_SECONDS ?= 60
 
-build/fuzz/cli_main.o: src/main.c $(GEN_H) $(wildcard src/*.h src/*.def)
+build/fuzz/cli_main.o: src/cli/main.c $(GEN_H) $(HDRS)
 	@mkdir -p build/fuzz
 	$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -Dmain=onnxfix_cli_main \
 		-c -o $@ $<
 
 build/fuzz/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c \
     tests/fuzz/fuzz.h build/libonnxfix.a build/fuzz/cli_main.o \
-    build/src/batch.o
+    build/src/cli/batch.o
 	$(CC) $(ALL_CFLAGS) -Itests/fuzz $(LDFLAGS) -o $@ $< \
 		tests/fuzz/replay.c \
-		$(if $(filter cli,$*),build/fuzz/cli_main.o build/src/batch.o) \
+		$(if $(filter cli,$*),build/fuzz/cli_main.o build/src/cli/batch.o) \
 		build/libonnxfix.a $(LIBS)
 
-build/fuzz/obj/%.o: %.c $(GEN_H) $(wildcard src/*.h src/*.def passes/*.h passes/*.def)
+build/fuzz/obj/%.o: %.c $(GEN_H) $(HDRS)
 	@mkdir -p $(dir $@)
 	$(CLANG) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
 
@@ -160,16 +171,16 @@ build/fuzz/obj/%.o: build/%.c $(GEN_H)
 	@mkdir -p $(dir $@)
 	$(CLANG) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -w -c -o $@ $<
 
-build/fuzz/obj/cli_main.o: src/main.c $(GEN_H) $(wildcard src/*.h src/*.def)
+build/fuzz/obj/cli_main.o: src/cli/main.c $(GEN_H) $(HDRS)
 	@mkdir -p $(dir $@)
 	$(CLANG) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link \
 		-Dmain=onnxfix_cli_main -c -o $@ $<
 
 build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(FUZZ_LIB_OBJ) \
-    build/fuzz/obj/cli_main.o build/fuzz/obj/src/batch.o
+    build/fuzz/obj/cli_main.o build/fuzz/obj/src/cli/batch.o
 	$(CLANG) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< \
 		$(if $(filter cli,$*),build/fuzz/obj/cli_main.o \
-		build/fuzz/obj/src/batch.o) \
+		build/fuzz/obj/src/cli/batch.o) \
 		$(FUZZ_LIB_OBJ) $(LIBS)
 
 # The regression models (tests/regress): the whole program built with
@@ -178,10 +189,10 @@ build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(FUZZ_LIB_OBJ) \
 # test even where the plain build happens to survive it.
 ASAN_FLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer
-ASAN_OBJ = $(patsubst %.c,build/asan/%.o,$(LIB_SRC) src/main.c src/batch.c) \
+ASAN_OBJ = $(patsubst %.c,build/asan/%.o,$(LIB_SRC) src/cli/main.c src/cli/batch.c) \
 	build/asan/onnx.pb-c.o build/asan/opdb_tables.o
 
-build/asan/%.o: %.c $(GEN_H) $(wildcard src/*.h src/*.def passes/*.h passes/*.def)
+build/asan/%.o: %.c $(GEN_H) $(HDRS)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -O1 $(ASAN_FLAGS) -c -o $@ $<
 
@@ -195,7 +206,7 @@ build/asan/onnxfix: $(ASAN_OBJ)
 fuzz: $(FUZZ_BIN)
 
 .SECONDARY: $(FUZZ_LIB_OBJ) build/fuzz/obj/cli_main.o build/fuzz/cli_main.o \
-	build/fuzz/obj/src/batch.o
+	build/fuzz/obj/src/cli/batch.o
 
 fuzz-run: fuzz
 	sh tests/fuzz/run.sh $(CI_FUZZ_SECONDS)
@@ -224,8 +235,10 @@ install: all
 		$(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(PKGDIR)
 	install -m 755 onnxfix $(DESTDIR)$(BINDIR)/onnxfix
 	install -m 644 build/libonnxfix.a $(DESTDIR)$(LIBDIR)/libonnxfix.a
-	install -m 644 src/onnxfix.h src/ir.h src/arena.h src/budget.h \
-		src/hmap.h src/diag.h src/diag.def $(DESTDIR)$(INCDIR)/
+	for h in $(PUBLIC_H); do \
+		install -d $(DESTDIR)$(INCDIR)/$$(dirname $$h) && \
+		install -m 644 src/$$h $(DESTDIR)$(INCDIR)/$$h || exit 1; \
+	done
 	install -m 644 man/onnxfix.1 $(DESTDIR)$(MANDIR)/man1/onnxfix.1
 	install -m 644 build/onnxfix.pc $(DESTDIR)$(PKGDIR)/onnxfix.pc
 
@@ -237,7 +250,6 @@ uninstall:
 clean:
 	rm -rf build onnxfix
 
-.PHONY: all setup demo bench bench-large check golden-update install uninstall clean
-.PHONY: all setup demo bench check golden-update install uninstall clean \
-	fuzz fuzz-run
+.PHONY: all setup demo bench bench-large check golden-update install \
+	uninstall clean fuzz fuzz-run FORCE
 .DELETE_ON_ERROR:

@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "bn.h"
-#include "irbuild.h"
+#include "ir/irbuild.h"
 
 bool
 bn_is_bn(const struct ir_node *n)

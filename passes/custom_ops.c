@@ -28,11 +28,11 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "cmap.h"
-#include "irbuild.h"
-#include "opdb.h"
+#include "opdb/cmap.h"
+#include "ir/irbuild.h"
+#include "opdb/opdb.h"
 #include "pass.h"
-#include "shapes.h"
+#include "ir/shapes.h"
 
 #define MS "com.microsoft"
 

@@ -34,7 +34,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "opdb.h"
+#include "opdb/opdb.h"
 #include "pass.h"
 
 #define ATTR_STR_MAX 64

@@ -27,9 +27,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "irbuild.h"
+#include "ir/irbuild.h"
 #include "pass.h"
-#include "shapes.h"
+#include "ir/shapes.h"
 
 #define MAX_BYTES (1u << 20)
 #define MAX_RANK 8

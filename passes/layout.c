@@ -28,8 +28,8 @@
 #include <string.h>
 
 #include "pass.h"
-#include "perm.h"
-#include "shapes.h"
+#include "ir/perm.h"
+#include "ir/shapes.h"
 
 enum lclass {
 	LC_NONE,

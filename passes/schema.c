@@ -22,7 +22,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "opdb.h"
+#include "opdb/opdb.h"
 #include "pass.h"
 
 static const char *

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * shapes: what shape and type inference (src/shapes.c) proves wrong.
+ * shapes: what shape and type inference (src/ir/shapes.c) proves wrong.
  *
  * Exporters leave stale value_info behind after graph surgery, and tools
  * that trust it (runtimes merging shapes, converters, other passes) then
@@ -23,7 +23,7 @@
  * ir_value.type, which the writer ignores).
  */
 #include "pass.h"
-#include "shapes.h"
+#include "ir/shapes.h"
 
 static const enum diag_id ids[] = {
 	[SHAPES_DECL_ELEM] = DIAG_S_DECL_ELEM,

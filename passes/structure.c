@@ -21,8 +21,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "external.h"
-#include "opdb.h"
+#include "io/external.h"
+#include "opdb/opdb.h"
 #include "pass.h"
 
 #define IR_KNOWN_MAX 13

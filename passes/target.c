@@ -36,7 +36,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "opdb.h"
+#include "opdb/opdb.h"
 #include "pass.h"
 
 /*

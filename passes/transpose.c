@@ -40,7 +40,7 @@
 #include <string.h>
 
 #include "pass.h"
-#include "perm.h"
+#include "ir/perm.h"
 
 struct tp {
 	struct pass_ctx *ctx;

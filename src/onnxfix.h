@@ -31,8 +31,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "diag.h"
-#include "ir.h"
+#include "diag/diag.h"
+#include "ir/ir.h"
 
 /* Status of a library call; the CLI maps them to exit statuses. */
 enum onnxfix_status {

@@ -3,14 +3,14 @@
 #
 # Documentation checks: the man page, the diagnostic catalogue, the pass
 # table, the CLI's options and the golden cases must agree.
-#   a. every code in src/diag.def has an ".It Sy CODE" entry under
+#   a. every code in src/diag/diag.def has an ".It Sy CODE" entry under
 #      DIAGNOSTICS in man/onnxfix.1, in catalogue order, and the page
 #      documents no code the catalogue lacks;
 #   b. every PASS(name) in passes/passes.def has an ".It Cm name" entry
 #      (underscores as dashes) under PASSES, in pipeline order, and vice
 #      versa; passes/NAME.c defines pass_NAME; testdata/NAME/ holds at
 #      least one golden case (NAME.textproto);
-#   c. every long option in src/main.c's long_opts appears as "Fl -NAME",
+#   c. every long option in src/cli/main.c's long_opts appears as "Fl -NAME",
 #      every short option as "Fl X", every command as ".Cm NAME" in the
 #      SYNOPSIS and as an ".It Cm NAME" entry under COMMANDS;
 #   d. mandoc -T lint -W warning is silent (skipped without mandoc);
@@ -22,9 +22,9 @@ set -u
 cd "$(dirname "$0")/.." || exit 1
 
 MAN=man/onnxfix.1
-DEF=src/diag.def
+DEF=src/diag/diag.def
 PASSES=passes/passes.def
-MAIN=src/main.c
+MAIN=src/cli/main.c
 ONNXFIX=${ONNXFIX:-./onnxfix}
 verbose=0
 [ "${1:-}" = -v ] && verbose=1

@@ -18,7 +18,7 @@ for f in $(find "$DIR" -name '*.onnx' | sort); do
 	rc=$?
 	[ $rc -eq 1 ] && changed=$((changed + 1))
 	if ! out=$(/usr/bin/python3 tests/diff_match.py "$f" "$T/notes" \
-	    "$T/d.json" $rc src/diag.def 2>&1); then
+	    "$T/d.json" $rc src/diag/diag.def 2>&1); then
 		bad=$((bad + 1))
 		echo "FAIL: $f"
 		echo "$out" | head -6 | sed 's/^/  | /'

@@ -117,7 +117,7 @@ match() {	# match NAME MODEL [PASSES]
 	"$ONNXFIX" diff --format json "$2" "$T/fixed.onnx" >"$T/diff.json"
 	rc=$?
 	if out=$(/usr/bin/python3 tests/diff_match.py "$2" "$T/notes" \
-	    "$T/diff.json" $rc src/diag.def); then
+	    "$T/diff.json" $rc src/diag/diag.def); then
 		ok
 	else
 		bad "$1 (${3:-all}): fix's notes and the diff differ:"

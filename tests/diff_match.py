@@ -3,7 +3,7 @@
 Match the notes of `onnxfix fix` with the entries of `onnxfix diff` of
 the model against fix's output, one to one (tests/diff.sh).
 
-usage: diff_match.py MODEL NOTES DIFF.json DIFF-EXIT-STATUS src/diag.def
+usage: diff_match.py MODEL NOTES DIFF.json DIFF-EXIT-STATUS src/diag/diag.def
 
 Every rewrite note (F3xx notes but the F317 summary and the F347/F351
 "left unchanged" notes) must be one diff entry of the same code, graph

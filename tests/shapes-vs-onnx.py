@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: MIT
 #
-# Compares onnxfix's shape inference (src/shapes.c, through
+# Compares onnxfix's shape inference (src/ir/shapes.c, through
 # `build/tests/test_shapes --dump`) with the onnx package's
 # onnx.shape_inference.infer_shapes on real models: testdata/corpus and,
 # when installed, Debian's libonnx-testdata.  Declared value_info and

@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "builder.h"
-#include "bn.h"
+#include "passes/bn.h"
 
 static void
 test_float_eq(void **state)

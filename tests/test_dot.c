@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Unit tests of onnxfix_dot() (src/dot.c): the DOT drawn for real models
+ * Unit tests of onnxfix_dot() (src/view/dot.c): the DOT drawn for real models
  * has one op node per IR node and one cluster per subgraph, is the same
  * on every run and reads back with cgraph; a model whose names hold
  * terminal escapes, quotes, backslashes, newlines, "::error::" and

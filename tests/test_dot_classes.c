@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Transposes marked by layout class in pictures (src/dot.c): a finding
+ * Transposes marked by layout class in pictures (src/view/dot.c): a finding
  * whose code is P500-P549 about a Transpose fills it with its class's
  * colour and adds a key node naming the class; the same code on another
  * operator only colours the border, as any finding does.  The findings

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * External data (src/external.c): the ONNX external-data CVE chain as
+ * External data (src/io/external.c): the ONNX external-data CVE chain as
  * named regression tests, each run twice (openat2, then the
  * component-by-component fallback), the text checks, the strict numbers,
  * the TOCTOU cases, the file limit, and every prefix of three real models
@@ -16,7 +16,7 @@
 #include <unistd.h>
 
 #include "builder.h"
-#include "external.h"
+#include "io/external.h"
 
 static const char canary[] = "CANARY-unit-do-not-leak!";
 static char root[64];		/* temp dir: model/ and secret/ inside */

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Unit tests of the operator database (src/opdb.c over the tables that
- * src/opdbgen.awk generates).  Every expectation is a fact copied from
+ * Unit tests of the operator database (src/opdb/opdb.c over the tables that
+ * src/opdb/opdbgen.awk generates).  Every expectation is a fact copied from
  * the TSV files in src/opdb/, so a data refresh that changes one of them
  * shows up here.
  */
@@ -13,7 +13,7 @@
 
 #include <cmocka.h>
 
-#include "opdb.h"
+#include "opdb/opdb.h"
 
 #define UNBOUNDED 2147483647
 

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Unit tests of the perm module (src/perm.c): perm algebra, the
+ * Unit tests of the perm module (src/ir/perm.c): perm algebra, the
  * channels-first/last perms of every rank, operator classes, reading
  * integer constants, and permuting constant tensors.
  */
@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "builder.h"
-#include "perm.h"
+#include "ir/perm.h"
 
 static void
 test_algebra(void **state)

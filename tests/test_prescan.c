@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Unit tests for the wire-format pre-scan (src/prescan.c): a handcrafted
+ * Unit tests for the wire-format pre-scan (src/io/prescan.c): a handcrafted
  * input for every rule, one that fires and one that passes; nesting bombs
  * built programmatically; real models from testdata/corpus/ (skipped when
  * absent) and every 1/16th prefix of one.  Every input the pre-scan
@@ -21,7 +21,7 @@
 #include <time.h>
 
 #include "onnx.pb-c.h"
-#include "prescan.h"
+#include "io/prescan.h"
 
 #define MODEL (&onnx__model_proto__descriptor)
 

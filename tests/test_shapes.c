@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Shape and type inference (src/shapes.c): exact shapes per operator
+ * Shape and type inference (src/ir/shapes.c): exact shapes per operator
  * family on graphs built in C, idempotence, and that the writer ignores
  * inferred types.
  *
@@ -16,7 +16,7 @@
 #include <stdlib.h>
 
 #include "builder.h"
-#include "shapes.h"
+#include "ir/shapes.h"
 
 /* A graph input NAME of ELEM with dims written "1,N,?,4" ("" scalar,
  * NULL unranked). */

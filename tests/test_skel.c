@@ -16,7 +16,7 @@
 
 #include "builder.h"
 #include "onnx.pb-c.h"
-#include "skel.h"
+#include "io/skel.h"
 
 #define BIG (1024 * 1024)
 

@@ -2,7 +2,7 @@
 /*
  * Fuzz target: the whole command line on a temporary directory: the
  * input is written as a model, then "check", "fix -o --dot" and
- * "fix --external-data" run through the real main() (src/main.c built
+ * "fix --external-data" run through the real main() (src/cli/main.c built
  * with main renamed).  Invariants: never status 70 or 64; on failure no
  * output and no temporary file is left; on success the output exists.
  */

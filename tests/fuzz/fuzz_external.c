@@ -15,7 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "external.h"
+#include "io/external.h"
 #include "fuzz.h"
 
 static const char canary[] = "CANARY-fuzz-do-not-leak-0123456";

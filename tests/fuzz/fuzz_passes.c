@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "fuzz.h"
-#include "pass.h"
+#include "passes/pass.h"
 
 static void
 run(const uint8_t *data, size_t size, const char *passes)

@@ -10,7 +10,7 @@
 
 #include "fuzz.h"
 #include "onnx.pb-c.h"
-#include "prescan.h"
+#include "io/prescan.h"
 
 static void
 printable(const char *s, size_t cap)

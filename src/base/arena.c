@@ -1,0 +1,209 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Bump allocation in blocks of growing size, charged to the model's
+ * budget.  Freed all at once.  Blocks come zeroed from calloc (fresh
+ * pages need no clearing), so an allocation costs no memset.
+ */
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "base/arena.h"
+#include "base/budget.h"
+
+#define ALIGN (sizeof(max_align_t))
+#define MIN_BLOCK (64 * 1024)
+#define HDR ARENA_HDR
+#define MAPPED 2		/* arena_block.own: from budget_map */
+
+void
+arena_init(struct arena *a, struct budget *budget)
+{
+	a->head = NULL;
+	a->budget = budget;
+	a->total = 0;
+}
+
+void
+arena_release(struct arena *a)
+{
+	struct arena_block *b, *next;
+
+	for (b = a->head; b != NULL; b = next) {
+		next = b->next;
+		if (b->own == MAPPED)
+			budget_unmap(a->budget, b, HDR + b->size);
+		else
+			budget_free(a->budget, b);
+	}
+	a->head = NULL;
+	a->total = 0;
+}
+
+void *
+arena_alloc_block(struct arena *a, size_t n, size_t align)
+{
+	struct arena_block *b = a->head;
+	size_t off = 0, size;
+
+	if (n > SIZE_MAX / 2 || align == 0 || align > ALIGN ||
+	    (align & (align - 1)) != 0)
+		return NULL;
+	if (n == 0)
+		n = 1;
+	if (b != NULL)
+		off = (b->used + align - 1) & ~(align - 1);
+	if (b == NULL || off > b->size || b->size - off < n) {
+		size = a->total / 2 > MIN_BLOCK ? a->total / 2 : MIN_BLOCK;
+		if (size < n)
+			size = (n + ALIGN - 1) / ALIGN * ALIGN;
+		if (size > 64u << 20 && n < (64u << 20))
+			size = 64u << 20;
+		/* Zeroed blocks: a bump allocator never hands out memory
+		 * twice, so what it returns is still zero.  Large blocks are
+		 * whole 2 MiB pages, aligned: a fault per 4 KiB page costs
+		 * more than the clearing itself. */
+		if (size >= (4u << 20)) {
+			size_t len = HDR + size;
+
+			b = budget_map(a->budget, &len);
+			if (b == NULL)
+				return NULL;
+			b->own = MAPPED;
+			size = len - HDR;
+		} else {
+			b = budget_calloc(a->budget, 1, HDR + size);
+			if (b == NULL)
+				return NULL;
+		}
+		b->size = size;
+		b->used = 0;
+		b->next = a->head;
+		a->head = b;
+		a->total += size;
+		off = 0;
+	}
+	b->used = off + n;
+	return (unsigned char *)b + HDR + off;
+}
+
+void *
+arena_alloc(struct arena *a, size_t n)
+{
+	return arena_alloc_align(a, n, ALIGN);
+}
+
+void *
+arena_alloc_own(struct arena *a, size_t n)
+{
+	struct arena_block *b;
+
+	if (n > SIZE_MAX / 2)
+		return NULL;
+	b = budget_calloc(a->budget, 1, HDR + n);
+	if (b == NULL)
+		return NULL;
+	b->size = n;
+	b->used = n;
+	b->own = 1;
+	/* behind the block being filled, which stays the head */
+	if (a->head != NULL) {
+		b->next = a->head->next;
+		a->head->next = b;
+	} else {
+		b->next = NULL;
+		a->head = b;
+	}
+	return (unsigned char *)b + HDR;
+}
+
+void
+arena_free_own(struct arena *a, void *p)
+{
+	struct arena_block **pb, *b;
+
+	if (p == NULL)
+		return;
+	for (pb = &a->head; (b = *pb) != NULL; pb = &b->next)
+		if (b->own == 1 && (unsigned char *)b + HDR == p) {
+			*pb = b->next;
+			budget_free(a->budget, b);
+			return;
+		}
+}
+
+void *
+arena_array(struct arena *a, size_t n, size_t size)
+{
+	if (size != 0 && n > SIZE_MAX / size)
+		return NULL;
+	return arena_alloc(a, n * size);
+}
+
+int
+arena_grow(struct arena *a, void **v, size_t *cap, size_t need, size_t size)
+{
+	size_t ncap;
+	void *nv;
+
+	if (need <= *cap)
+		return 0;
+	ncap = *cap ? *cap : 4;
+	while (ncap < need) {
+		if (ncap > SIZE_MAX / 2)
+			return -1;
+		ncap *= 2;
+	}
+	nv = arena_array(a, ncap, size);
+	if (nv == NULL)
+		return -1;
+	if (*cap)
+		memcpy(nv, *v, *cap * size);
+	*v = nv;
+	*cap = ncap;
+	return 0;
+}
+
+char *
+arena_strndup(struct arena *a, const char *s, size_t n)
+{
+	char *p;
+
+	if (n == SIZE_MAX)
+		return NULL;
+	p = arena_alloc_align(a, n + 1, 1);	/* text needs no alignment */
+	if (p != NULL) {
+		if (n > 0)	/* S may be NULL then (an absent bytes field) */
+			memcpy(p, s, n);
+		p[n] = '\0';
+	}
+	return p;
+}
+
+char *
+arena_strdup(struct arena *a, const char *s)
+{
+	return arena_strndup(a, s, strlen(s));
+}
+
+char *
+arena_printf(struct arena *a, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+	char *p;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return NULL;
+	p = arena_alloc(a, (size_t)n + 1);
+	if (p == NULL)
+		return NULL;
+	va_start(ap, fmt);
+	vsnprintf(p, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	return p;
+}

@@ -1,0 +1,684 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Reports in text, JSON, SARIF 2.1.0 and GitHub workflow-command form,
+ * with --select/--ignore filtering and baselines (report.h).  JSON goes
+ * through jansson; every string in a diagnostic is already escaped to
+ * printable ASCII (diag.h), so no format carries raw model bytes.
+ */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "diag/report.h"
+
+#ifndef ONNXFIX_VERSION
+#define ONNXFIX_VERSION "0"
+#endif
+
+int
+report_parse_format(const char *s)
+{
+	static const char *const names[] = {
+		[REPORT_TEXT] = "text",
+		[REPORT_JSON] = "json",
+		[REPORT_SARIF] = "sarif",
+		[REPORT_GITHUB] = "github",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strcmp(s, names[i]) == 0)
+			return (int)i;
+	return -1;
+}
+
+void
+report_init(struct report *r, enum report_format fmt, const char *command)
+{
+	memset(r, 0, sizeof(*r));
+	r->fmt = fmt;
+	r->command = command;
+	r->out = stdout;
+	r->err = stderr;
+}
+
+void
+report_release(struct report *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->n; i++) {
+		free(r->v[i].file);
+		diag_list_release(&r->v[i].d);
+	}
+	free(r->v);
+	for (i = 0; i < r->nbl; i++) {
+		free(r->bl[i].file);
+		free(r->bl[i].code);
+		free(r->bl[i].loc);
+	}
+	free(r->bl);
+	memset(r, 0, sizeof(*r));
+}
+
+/* A selector is a code ("B601") or a prefix of one ("B", "B6"), in
+ * either case. */
+bool
+report_valid_selector(const char *s)
+{
+	size_t i, n = strlen(s);
+
+	if (n == 0 || n > 8 || !isalpha((unsigned char)s[0]))
+		return false;
+	for (i = 1; i < n; i++)
+		if (!isdigit((unsigned char)s[i]))
+			return false;
+	return true;
+}
+
+/* Does CODE match an entry of the comma-separated LIST? */
+static bool
+matches(const char *list, const char *code)
+{
+	const char *p = list;
+
+	while (p != NULL && *p != '\0') {
+		const char *end = strchr(p, ',');
+		size_t len = end ? (size_t)(end - p) : strlen(p);
+
+		if (len > 0 && strncasecmp(p, code, len) == 0)
+			return true;
+		p = end ? end + 1 : NULL;
+	}
+	return false;
+}
+
+bool
+report_selected(const struct report *r, const struct diag_info *info)
+{
+	if (info->level == DIAG_FATAL)
+		return true;
+	if (r->select != NULL && !matches(r->select, info->code))
+		return false;
+	return r->ignore == NULL || !matches(r->ignore, info->code);
+}
+
+/* The last path component: baselines match files by base name, so a
+ * baseline works from any directory. */
+static const char *
+base_name(const char *path)
+{
+	const char *s = strrchr(path, '/');
+
+	return s ? s + 1 : path;
+}
+
+int
+report_load_baseline(struct report *r, const char *path, char *why,
+    size_t size)
+{
+	json_error_t err;
+	json_t *root, *models, *m, *f;
+	size_t i, j;
+
+	root = json_load_file(path, JSON_REJECT_DUPLICATES, &err);
+	if (root == NULL) {
+		snprintf(why, size, "line %d: %s", err.line, err.text);
+		return -1;
+	}
+	models = json_object_get(root, "models");
+	if (!json_is_object(root) ||
+	    !json_is_string(json_object_get(root, "format")) ||
+	    strcmp(json_string_value(json_object_get(root, "format")),
+	    "onnxfix-report") != 0 || !json_is_array(models)) {
+		snprintf(why, size, "not an onnxfix JSON report");
+		json_decref(root);
+		return -1;
+	}
+	json_array_foreach(models, i, m) {
+		json_t *file = json_object_get(m, "file");
+		json_t *findings = json_object_get(m, "findings");
+
+		if (!json_is_string(file) || !json_is_array(findings))
+			continue;
+		json_array_foreach(findings, j, f) {
+			json_t *code = json_object_get(f, "code");
+			json_t *loc = json_object_get(f, "location");
+			struct baseline_entry *e, *nv;
+			size_t k;
+
+			if (!json_is_string(code) || !json_is_string(loc))
+				continue;
+			for (k = 0; k < r->nbl; k++) {
+				e = &r->bl[k];
+				if (strcmp(e->code, json_string_value(code))
+				    == 0 && strcmp(e->loc,
+				    json_string_value(loc)) == 0 &&
+				    strcmp(e->file, base_name(
+				    json_string_value(file))) == 0)
+					break;
+			}
+			if (k < r->nbl) {
+				r->bl[k].count++;
+				continue;
+			}
+			nv = realloc(r->bl, (r->nbl + 1) * sizeof(*nv));
+			if (nv == NULL)
+				goto oom;
+			r->bl = nv;
+			e = &r->bl[r->nbl];
+			e->file = strdup(base_name(json_string_value(file)));
+			e->code = strdup(json_string_value(code));
+			e->loc = strdup(json_string_value(loc));
+			e->count = 1;
+			r->nbl++;
+			if (e->file == NULL || e->code == NULL ||
+			    e->loc == NULL)
+				goto oom;
+		}
+	}
+	json_decref(root);
+	return 0;
+oom:
+	json_decref(root);
+	snprintf(why, size, "out of memory");
+	return -1;
+}
+
+/* Is this finding in the baseline?  Each entry absorbs as many findings
+ * as it was recorded times. */
+static bool
+in_baseline(struct report *r, const char *file, const struct diag *d)
+{
+	size_t i;
+
+	for (i = 0; i < r->nbl; i++) {
+		struct baseline_entry *e = &r->bl[i];
+
+		if (e->count > 0 &&
+		    strcmp(e->code, diag_table[d->id].code) == 0 &&
+		    strcmp(e->loc, d->loc) == 0 &&
+		    strcmp(e->file, base_name(file)) == 0) {
+			e->count--;
+			return true;
+		}
+	}
+	return false;
+}
+
+/*
+ * GitHub workflow commands: the message escapes %, CR and LF; property
+ * values also escape : and , (the runner's toolkit rules).
+ */
+static void
+gh_escape(FILE *fp, const char *s, bool property)
+{
+	for (; *s != '\0'; s++) {
+		switch (*s) {
+		case '%':
+			fputs("%25", fp);
+			break;
+		case '\r':
+			fputs("%0D", fp);
+			break;
+		case '\n':
+			fputs("%0A", fp);
+			break;
+		case ':':
+			fputs(property ? "%3A" : ":", fp);
+			break;
+		case ',':
+			fputs(property ? "%2C" : ",", fp);
+			break;
+		default:
+			fputc(*s, fp);
+		}
+	}
+}
+
+static void
+print_github(FILE *fp, const char *file, const struct diag *d)
+{
+	const struct diag_info *info = &diag_table[d->id];
+	char esc[DIAG_ESCAPE_SIZE];
+	const char *cmd;
+
+	switch (info->level) {
+	case DIAG_NOTE:
+		cmd = "notice";
+		break;
+	case DIAG_WARNING:
+		cmd = "warning";
+		break;
+	default:
+		cmd = "error";
+	}
+	fprintf(fp, "::%s file=", cmd);
+	gh_escape(fp, diag_escape_str(esc, sizeof(esc), file), true);
+	fprintf(fp, ",title=onnxfix %s::", info->code);
+	if (d->loc[0] != '\0') {
+		gh_escape(fp, d->loc, false);
+		fputs(": ", fp);
+	}
+	gh_escape(fp, info->text, false);
+	if (d->detail != NULL && d->detail[0] != '\0') {
+		fputs(": ", fp);
+		gh_escape(fp, d->detail, false);
+	}
+	fputc('\n', fp);
+}
+
+int
+report_add(struct report *r, const char *file, struct diag_list *d,
+    int *status)
+{
+	struct report_model *rm;
+	size_t i;
+	int worst = -1;
+
+	if (r->n == r->cap) {
+		size_t ncap = r->cap ? 2 * r->cap : 8;
+		struct report_model *nv = realloc(r->v, ncap * sizeof(*nv));
+
+		if (nv == NULL) {
+			r->oom = true;
+			return diag_worst(d);
+		}
+		r->v = nv;
+		r->cap = ncap;
+	}
+	rm = &r->v[r->n];
+	memset(rm, 0, sizeof(*rm));
+	rm->file = strdup(file);
+	if (rm->file == NULL) {
+		r->oom = true;
+		return diag_worst(d);
+	}
+	diag_list_init(&rm->d);
+	rm->status = *status;
+	r->n++;
+	/* Keep what the filters let through; move it into the report. */
+	for (i = 0; i < d->n; i++) {
+		struct diag *x = &d->v[i];
+		const struct diag_info *info = &diag_table[x->id];
+		bool keep = report_selected(r, info);
+
+		if (keep && info->level != DIAG_FATAL &&
+		    in_baseline(r, file, x)) {
+			rm->suppressed++;
+			keep = false;
+		}
+		if (!keep) {
+			free(x->loc);
+			free(x->detail);
+			continue;
+		}
+		if (rm->d.n == rm->d.cap) {
+			size_t ncap = rm->d.cap ? 2 * rm->d.cap : 16;
+			struct diag *nv = realloc(rm->d.v,
+			    ncap * sizeof(*nv));
+
+			if (nv == NULL) {
+				free(x->loc);
+				free(x->detail);
+				rm->d.oom = true;
+				continue;
+			}
+			rm->d.v = nv;
+			rm->d.cap = ncap;
+		}
+		rm->d.v[rm->d.n++] = *x;
+		if ((int)info->level > worst)
+			worst = (int)info->level;
+	}
+	rm->d.oom |= d->oom;
+	free(d->v);
+	diag_list_init(d);
+	/* Fatal lines go to stderr in every format. */
+	for (i = 0; i < rm->d.n; i++)
+		if (diag_table[rm->d.v[i].id].level == DIAG_FATAL)
+			diag_print(r->err, file, &rm->d.v[i]);
+	for (i = 0; i < rm->d.n; i++) {
+		enum diag_level l = diag_table[rm->d.v[i].id].level;
+
+		if (l == DIAG_FATAL && r->fmt != REPORT_GITHUB)
+			continue;
+		if (r->fmt == REPORT_TEXT && (!r->quiet ||
+		    l >= DIAG_WARNING))
+			diag_print(r->out, file, &rm->d.v[i]);
+		else if (r->fmt == REPORT_GITHUB)
+			print_github(r->out, file, &rm->d.v[i]);
+	}
+	if (rm->d.oom)
+		fprintf(r->err, "onnxfix: out of memory: some diagnostics "
+		    "were lost\n");
+	if (rm->suppressed > 0 && r->fmt == REPORT_TEXT && !r->quiet) {
+		char esc[DIAG_ESCAPE_SIZE];
+
+		fprintf(r->out, "onnxfix: %s: %zu finding%s in the "
+		    "baseline not shown\n", diag_escape_str(esc, sizeof(esc),
+		    file), rm->suppressed, rm->suppressed == 1 ? "" : "s");
+	}
+	fflush(r->out);
+	return worst;
+}
+
+void
+report_set_status(struct report *r, int status)
+{
+	if (r->n > 0)
+		r->v[r->n - 1].status = status;
+}
+
+/* json_object_set_new that remembers failure. */
+static void
+put(json_t *o, const char *key, json_t *v, bool *bad)
+{
+	if (v == NULL || json_object_set_new(o, key, v) < 0)
+		*bad = true;
+}
+
+static void
+append(json_t *a, json_t *v, bool *bad)
+{
+	if (v == NULL || json_array_append_new(a, v) < 0)
+		*bad = true;
+}
+
+static json_t *
+finding_json(const struct diag *d, bool *bad)
+{
+	const struct diag_info *info = &diag_table[d->id];
+	json_t *f = json_object();
+
+	if (f == NULL) {
+		*bad = true;
+		return NULL;
+	}
+	put(f, "code", json_string(info->code), bad);
+	put(f, "level", json_string(diag_level_name(info->level)), bad);
+	put(f, "text", json_string(info->text), bad);
+	put(f, "location", json_string(d->loc), bad);
+	put(f, "detail", d->detail ? json_string(d->detail) : json_null(),
+	    bad);
+	return f;
+}
+
+static json_t *
+report_json(const struct report *r, int exit_status, bool *bad)
+{
+	json_t *root = json_object(), *models = json_array();
+	json_t *summary = json_object(), *tool = json_object();
+	size_t counts[DIAG_FATAL + 1] = { 0 };
+	size_t i, j, suppressed = 0;
+
+	if (root == NULL || models == NULL || summary == NULL ||
+	    tool == NULL) {
+		*bad = true;
+		json_decref(root);
+		json_decref(models);
+		json_decref(summary);
+		json_decref(tool);
+		return NULL;
+	}
+	put(root, "format", json_string("onnxfix-report"), bad);
+	put(root, "version", json_integer(1), bad);
+	put(tool, "name", json_string("onnxfix"), bad);
+	put(tool, "version", json_string(ONNXFIX_VERSION), bad);
+	put(root, "tool", tool, bad);
+	put(root, "command", json_string(r->command), bad);
+	for (i = 0; i < r->n; i++) {
+		const struct report_model *rm = &r->v[i];
+		json_t *m = json_object(), *fs = json_array();
+		char esc[DIAG_ESCAPE_SIZE];
+
+		if (m == NULL || fs == NULL) {
+			json_decref(m);
+			json_decref(fs);
+			*bad = true;
+			break;
+		}
+		put(m, "file", json_string(diag_escape_str(esc, sizeof(esc),
+		    rm->file)), bad);
+		put(m, "status", json_integer(rm->status), bad);
+		put(m, "suppressed", json_integer((json_int_t)rm->suppressed),
+		    bad);
+		for (j = 0; j < rm->d.n; j++) {
+			counts[diag_table[rm->d.v[j].id].level]++;
+			append(fs, finding_json(&rm->d.v[j], bad), bad);
+		}
+		suppressed += rm->suppressed;
+		put(m, "findings", fs, bad);
+		append(models, m, bad);
+	}
+	put(root, "models", models, bad);
+	put(summary, "models", json_integer((json_int_t)r->n), bad);
+	put(summary, "fatal", json_integer((json_int_t)counts[DIAG_FATAL]),
+	    bad);
+	put(summary, "error", json_integer((json_int_t)counts[DIAG_ERROR]),
+	    bad);
+	put(summary, "warning",
+	    json_integer((json_int_t)counts[DIAG_WARNING]), bad);
+	put(summary, "note", json_integer((json_int_t)counts[DIAG_NOTE]),
+	    bad);
+	put(summary, "suppressed", json_integer((json_int_t)suppressed), bad);
+	put(summary, "exit_status", json_integer(exit_status), bad);
+	put(root, "summary", summary, bad);
+	return root;
+}
+
+/* A relative URI reference for PATH: RFC 3986 unreserved characters and
+ * '/' stay, every other byte is percent-encoded. */
+static json_t *
+uri_of(const char *path)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t n = strlen(path), o = 0, i;
+	char *b = malloc(3 * n + 1);
+	json_t *s;
+
+	if (b == NULL)
+		return NULL;
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)path[i];
+
+		if (isalnum(c) || c == '-' || c == '.' || c == '_' ||
+		    c == '~' || c == '/') {
+			b[o++] = (char)c;
+		} else {
+			b[o++] = '%';
+			b[o++] = hex[c >> 4];
+			b[o++] = hex[c & 15];
+		}
+	}
+	b[o] = '\0';
+	s = json_string(b);
+	free(b);
+	return s;
+}
+
+static const char *
+sarif_level(enum diag_level l)
+{
+	switch (l) {
+	case DIAG_NOTE:
+		return "note";
+	case DIAG_WARNING:
+		return "warning";
+	default:
+		return "error";
+	}
+}
+
+static json_t *
+report_sarif(const struct report *r, int exit_status, bool *bad)
+{
+	json_t *root = json_object(), *runs = json_array(), *run = json_object();
+	json_t *tool = json_object(), *driver = json_object();
+	json_t *rules = json_array(), *results = json_array();
+	json_t *artifacts = json_array(), *invs = json_array();
+	json_t *inv = json_object();
+	int rule_index[DIAG__COUNT];
+	size_t i, j, nrules = 0;
+
+	if (root == NULL || runs == NULL || run == NULL || tool == NULL ||
+	    driver == NULL || rules == NULL || results == NULL ||
+	    artifacts == NULL || invs == NULL || inv == NULL) {
+		*bad = true;
+		json_decref(root);
+		json_decref(runs);
+		json_decref(run);
+		json_decref(tool);
+		json_decref(driver);
+		json_decref(rules);
+		json_decref(results);
+		json_decref(artifacts);
+		json_decref(invs);
+		json_decref(inv);
+		return NULL;
+	}
+	for (i = 0; i < DIAG__COUNT; i++)
+		rule_index[i] = -1;
+	put(root, "$schema", json_string("https://docs.oasis-open.org/sarif/"
+	    "sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"), bad);
+	put(root, "version", json_string("2.1.0"), bad);
+	put(driver, "name", json_string("onnxfix"), bad);
+	put(driver, "version", json_string(ONNXFIX_VERSION), bad);
+	for (i = 0; i < r->n; i++) {
+		const struct report_model *rm = &r->v[i];
+		json_t *art = json_object(), *loc = json_object();
+
+		if (art == NULL || loc == NULL) {
+			json_decref(art);
+			json_decref(loc);
+			*bad = true;
+			break;
+		}
+		put(loc, "uri", uri_of(rm->file), bad);
+		put(art, "location", loc, bad);
+		append(artifacts, art, bad);
+		for (j = 0; j < rm->d.n; j++) {
+			const struct diag *d = &rm->d.v[j];
+			const struct diag_info *info = &diag_table[d->id];
+			json_t *res = json_object(), *msg = json_object();
+			json_t *locs = json_array(), *l = json_object();
+			json_t *phys = json_object(), *al = json_object();
+			char *text = NULL;
+
+			if (res == NULL || msg == NULL || locs == NULL ||
+			    l == NULL || phys == NULL || al == NULL) {
+				json_decref(res);
+				json_decref(msg);
+				json_decref(locs);
+				json_decref(l);
+				json_decref(phys);
+				json_decref(al);
+				*bad = true;
+				continue;
+			}
+			if (rule_index[d->id] < 0) {
+				json_t *rule = json_object();
+				json_t *sd = json_object();
+				json_t *dc = json_object();
+
+				if (rule == NULL || sd == NULL || dc == NULL) {
+					json_decref(rule);
+					json_decref(sd);
+					json_decref(dc);
+					*bad = true;
+				} else {
+					put(rule, "id",
+					    json_string(info->code), bad);
+					put(rule, "name",
+					    json_string(info->name), bad);
+					put(sd, "text",
+					    json_string(info->text), bad);
+					put(rule, "shortDescription", sd,
+					    bad);
+					put(dc, "level", json_string(
+					    sarif_level(info->level)), bad);
+					put(rule, "defaultConfiguration", dc,
+					    bad);
+					append(rules, rule, bad);
+				}
+				rule_index[d->id] = (int)nrules++;
+			}
+			put(res, "ruleId", json_string(info->code), bad);
+			put(res, "ruleIndex", json_integer(rule_index[d->id]),
+			    bad);
+			put(res, "level", json_string(sarif_level(info->level)),
+			    bad);
+			if (asprintf(&text, "%s%s%s%s%s", d->loc,
+			    d->loc[0] ? ": " : "", info->text,
+			    d->detail && d->detail[0] ? ": " : "",
+			    d->detail && d->detail[0] ? d->detail : "") < 0)
+				text = NULL;
+			put(msg, "text", text ? json_string(text) : NULL, bad);
+			free(text);
+			put(res, "message", msg, bad);
+			put(al, "uri", uri_of(rm->file), bad);
+			put(al, "index", json_integer((json_int_t)i), bad);
+			put(phys, "artifactLocation", al, bad);
+			put(l, "physicalLocation", phys, bad);
+			if (d->loc[0] != '\0') {
+				json_t *lls = json_array(), *ll = json_object();
+
+				if (lls == NULL || ll == NULL) {
+					json_decref(lls);
+					json_decref(ll);
+					*bad = true;
+				} else {
+					put(ll, "fullyQualifiedName",
+					    json_string(d->loc), bad);
+					append(lls, ll, bad);
+					put(l, "logicalLocations", lls, bad);
+				}
+			}
+			append(locs, l, bad);
+			put(res, "locations", locs, bad);
+			append(results, res, bad);
+		}
+	}
+	put(driver, "rules", rules, bad);
+	put(tool, "driver", driver, bad);
+	put(run, "tool", tool, bad);
+	put(run, "artifacts", artifacts, bad);
+	put(run, "results", results, bad);
+	put(inv, "executionSuccessful", json_boolean(exit_status == 0 ||
+	    exit_status == 1), bad);
+	put(inv, "exitCode", json_integer(exit_status), bad);
+	append(invs, inv, bad);
+	put(run, "invocations", invs, bad);
+	append(runs, run, bad);
+	put(root, "runs", runs, bad);
+	return root;
+}
+
+int
+report_finish(struct report *r, int exit_status)
+{
+	json_t *doc;
+	bool bad = false;
+	int rc = 0;
+
+	if (r->fmt == REPORT_JSON)
+		doc = report_json(r, exit_status, &bad);
+	else if (r->fmt == REPORT_SARIF)
+		doc = report_sarif(r, exit_status, &bad);
+	else
+		return fflush(r->out) == 0 ? 0 : -1;
+	if (doc == NULL || bad) {
+		json_decref(doc);
+		fprintf(r->err, "onnxfix: out of memory writing the report\n");
+		return -1;
+	}
+	if (json_dumpf(doc, r->out, JSON_INDENT(2) | JSON_ENSURE_ASCII |
+	    JSON_PRESERVE_ORDER) < 0 || fputc('\n', r->out) == EOF)
+		rc = -1;
+	json_decref(doc);
+	if (fflush(r->out) != 0)
+		rc = -1;
+	return rc;
+}

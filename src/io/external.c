@@ -1,0 +1,789 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * External tensor data (see external.h): confined resolution beneath the
+ * model's directory, strict parsing of the entries, verified reads, and
+ * the writer behind fix --external-data.
+ */
+#include "io/external.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <linux/openat2.h>
+
+#include "base/budget.h"
+#include "onnxfix.h"
+
+#ifndef SYS_openat2
+#define SYS_openat2 437
+#endif
+
+/* What one location resolved to, cached per directory. */
+struct ext_file {
+	enum ext_status st;
+	uint64_t size;
+	char why[96];
+};
+
+static bool use_openat2 = true;
+
+void
+ext_use_openat2(bool on)
+{
+	use_openat2 = on;
+}
+
+int
+ext_dir_open(struct ext_dir *x, const char *model_path,
+    const struct ext_limits *lim, struct budget *budget)
+{
+	char *dup;
+	int saved;
+
+	memset(x, 0, sizeof(*x));
+	x->dirfd = -1;
+	if (lim != NULL)
+		x->lim = *lim;
+	if (x->lim.max_files == 0)
+		x->lim.max_files = EXT_MAX_FILES;
+	arena_init(&x->arena, budget);
+	hmap_init(&x->files, &x->arena);
+	if (model_path == NULL || strcmp(model_path, "-") == 0) {
+		errno = ENOENT;
+		return -1;
+	}
+	dup = strdup(model_path);
+	if (dup == NULL)
+		return -1;
+	x->dirfd = open(dirname(dup), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	saved = errno;
+	free(dup);
+	errno = saved;
+	return x->dirfd < 0 ? -1 : 0;
+}
+
+void
+ext_dir_close(struct ext_dir *x)
+{
+	if (x->dirfd >= 0)
+		close(x->dirfd);
+	x->dirfd = -1;
+	arena_release(&x->arena);
+}
+
+__attribute__((format(printf, 4, 5)))
+static enum ext_status
+say(enum ext_status st, char *why, size_t n, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (why != NULL && n > 0) {
+		va_start(ap, fmt);
+		vsnprintf(why, n, fmt, ap);
+		va_end(ap);
+	}
+	return st;
+}
+
+enum ext_status
+ext_location_check(const char *loc, char *why, size_t n)
+{
+	const char *p, *c;
+	size_t len;
+
+	if (loc == NULL || loc[0] == '\0')
+		return say(EXT_LOCATION, why, n, "empty location");
+	len = strlen(loc);
+	if (len > EXT_LOCATION_MAX)
+		return say(EXT_LOCATION, why, n, "location of %zu bytes", len);
+	if (loc[0] == '/')
+		return say(EXT_LOCATION, why, n, "absolute path");
+	if (strchr(loc, '\\') != NULL)
+		return say(EXT_LOCATION, why, n, "backslash in path");
+	if (((loc[0] >= 'A' && loc[0] <= 'Z') ||
+	    (loc[0] >= 'a' && loc[0] <= 'z')) && loc[1] == ':')
+		return say(EXT_LOCATION, why, n, "drive letter");
+	for (p = loc;; p = c + 1) {
+		c = strchr(p, '/');
+		len = c != NULL ? (size_t)(c - p) : strlen(p);
+		if (len == 0)
+			return say(EXT_LOCATION, why, n, "empty component");
+		if (len > NAME_MAX)
+			return say(EXT_LOCATION, why, n,
+			    "component longer than %d bytes", NAME_MAX);
+		if ((len == 1 && p[0] == '.') ||
+		    (len == 2 && p[0] == '.' && p[1] == '.'))
+			return say(EXT_LOCATION, why, n,
+			    "'%s' component", len == 1 ? "." : "..");
+		if (c == NULL)
+			break;
+	}
+	return EXT_OK;
+}
+
+/* Strict decimal: 1-20 digits, no sign, space or prefix, fits uint64. */
+static int
+decimal(const char *s, uint64_t *out)
+{
+	uint64_t v = 0;
+	size_t i;
+
+	if (s == NULL || s[0] == '\0')
+		return -1;
+	for (i = 0; s[i] != '\0'; i++) {
+		if (s[i] < '0' || s[i] > '9' || i >= 20)
+			return -1;
+		if (__builtin_mul_overflow(v, 10u, &v) ||
+		    __builtin_add_overflow(v, (uint64_t)(s[i] - '0'), &v))
+			return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+enum ext_status
+ext_parse(const struct ir_meta *e, size_t n, struct ext_ref *r, char *why,
+    size_t whylen)
+{
+	bool seen_loc = false, seen_off = false, seen_len = false;
+	bool seen_sum = false, *seen;
+	size_t i;
+
+	memset(r, 0, sizeof(*r));
+	for (i = 0; i < n; i++) {
+		const char *k = e[i].key ? e[i].key : "";
+		const char *v = e[i].value ? e[i].value : "";
+
+		if (strcmp(k, "location") == 0)
+			seen = &seen_loc;
+		else if (strcmp(k, "offset") == 0)
+			seen = &seen_off;
+		else if (strcmp(k, "length") == 0)
+			seen = &seen_len;
+		else if (strcmp(k, "checksum") == 0)
+			seen = &seen_sum;
+		else {
+			if (r->nunknown++ == 0)
+				r->unknown = k;
+			continue;
+		}
+		if (*seen)
+			return say(EXT_DUP_KEY, why, whylen, "key '%s' twice",
+			    k);
+		*seen = true;
+		if (seen == &seen_loc)
+			r->location = v;
+		else if (seen == &seen_sum)
+			r->checksum = v;
+		else if (decimal(v, seen == &seen_off ? &r->offset :
+		    &r->length) < 0)
+			return say(EXT_NUMBER, why, whylen, "%s",
+			    seen == &seen_off ? "offset" : "length");
+	}
+	r->has_length = seen_len;
+	if (!seen_loc)
+		return say(EXT_NO_LOCATION, why, whylen, "no location");
+	return ext_location_check(r->location, why, whylen);
+}
+
+int
+ext_tensor_bytes(const struct ir_tensor *t, uint64_t *bytes)
+{
+	uint64_t count;
+
+	if (t->elem <= 0 || t->elem > IR_ELEM__MAX)
+		return -1;
+	if (ir_tensor_count(t, &count, NULL) < 0)
+		return -1;
+	return ir_elem_bytes(t->elem, count, bytes);
+}
+
+/* openat2 beneath DIRFD with no symlinks at all; -1 with errno. */
+static int
+open_beneath(int dirfd, const char *loc)
+{
+	struct open_how how;
+	char comp[NAME_MAX + 1];
+	const char *p, *c;
+	int fd, next;
+	size_t len;
+
+	if (use_openat2) {
+		memset(&how, 0, sizeof(how));
+		how.flags = O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK |
+		    O_NOFOLLOW;
+		how.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS |
+		    RESOLVE_NO_MAGICLINKS;
+		fd = (int)syscall(SYS_openat2, dirfd, loc, &how, sizeof(how));
+		if (fd >= 0 || errno != ENOSYS)
+			return fd;
+	}
+	/* No openat2: one component at a time, never following a link.
+	 * ext_location_check already refused "..", "." and "/". */
+	fd = dirfd;
+	for (p = loc;; p = c + 1) {
+		c = strchr(p, '/');
+		len = c != NULL ? (size_t)(c - p) : strlen(p);
+		if (len == 0 || len > NAME_MAX ||
+		    (len == 1 && p[0] == '.') ||
+		    (len == 2 && p[0] == '.' && p[1] == '.')) {
+			if (fd != dirfd)
+				close(fd);
+			errno = EXDEV;
+			return -1;
+		}
+		memcpy(comp, p, len);
+		comp[len] = '\0';
+		next = openat(fd, comp, c != NULL ?
+		    O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC :
+		    O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY |
+		    O_NONBLOCK);
+		if (fd != dirfd) {
+			int saved = errno;
+
+			close(fd);
+			errno = saved;
+		}
+		if (next < 0)
+			return -1;
+		fd = next;
+		if (c == NULL)
+			return fd;
+	}
+}
+
+/* Open and fstat R's file; the cache remembers failures and sizes. */
+static enum ext_status
+open_checked(struct ext_dir *x, const char *loc, bool need_fd, int *fdp,
+    uint64_t *size, char *why, size_t whylen)
+{
+	struct ext_file *f = hmap_get(&x->files, loc);
+	struct stat st;
+	char *key;
+	int fd;
+
+	*fdp = -1;
+	if (x->dirfd < 0)
+		return say(EXT_NO_DIR, why, whylen, "model directory unknown");
+	if (f != NULL && f->st != EXT_OK)
+		return say(f->st, why, whylen, "%s", f->why);
+	if (f != NULL && !need_fd) {
+		/* Checked before: no need to open it again only to look.
+		 * Every read opens and checks the file afresh. */
+		*size = f->size;
+		return EXT_OK;
+	}
+	if (f == NULL) {
+		if (x->nfiles >= x->lim.max_files)
+			return say(EXT_TOO_MANY, why, whylen,
+			    "more than %u files", x->lim.max_files);
+		key = arena_strdup(&x->arena, loc);
+		f = arena_alloc(&x->arena, sizeof(*f));
+		if (key == NULL || f == NULL || hmap_put(&x->files, key, f,
+		    NULL) < 0)
+			return say(EXT_NOMEM, why, whylen, "out of memory");
+		x->nfiles++;
+	}
+	f->st = EXT_OK;
+	fd = open_beneath(x->dirfd, loc);
+	if (fd < 0) {
+		int e = errno;
+
+		f->st = EXT_OPEN;
+		snprintf(f->why, sizeof(f->why), "%s",
+		    e == ELOOP ? "a symbolic link on the path" :
+		    e == EXDEV ? "resolves outside the model directory" :
+		    e == ENOENT ? "no such file" :
+		    e == ENOTDIR ? "a path component is not a directory" :
+		    strerror(e));
+		return say(f->st, why, whylen, "%s", f->why);
+	}
+	if (fstat(fd, &st) < 0) {
+		f->st = EXT_OPEN;
+		snprintf(f->why, sizeof(f->why), "%s", strerror(errno));
+	} else if (!S_ISREG(st.st_mode)) {
+		f->st = EXT_NOT_REGULAR;
+		snprintf(f->why, sizeof(f->why), "%s",
+		    S_ISDIR(st.st_mode) ? "a directory" :
+		    S_ISFIFO(st.st_mode) ? "a FIFO" :
+		    S_ISCHR(st.st_mode) ? "a character device" :
+		    S_ISBLK(st.st_mode) ? "a block device" :
+		    S_ISSOCK(st.st_mode) ? "a socket" : "a special file");
+	} else if (st.st_nlink > 1 && !x->lim.allow_hardlinks) {
+		f->st = EXT_HARDLINK;
+		snprintf(f->why, sizeof(f->why), "%ju links",
+		    (uintmax_t)st.st_nlink);
+	}
+	if (f->st != EXT_OK) {
+		close(fd);
+		return say(f->st, why, whylen, "%s", f->why);
+	}
+	f->size = (uint64_t)st.st_size;
+	*size = f->size;
+	*fdp = fd;
+	return EXT_OK;
+}
+
+enum ext_status
+ext_open(struct ext_dir *x, const struct ext_ref *r, uint64_t want,
+    int *fdp, uint64_t *lenp, char *why, size_t whylen)
+{
+	enum ext_status st;
+	uint64_t size = 0, len, end;
+	int fd;
+
+	if (fdp != NULL)
+		*fdp = -1;
+	st = ext_location_check(r->location, why, whylen);
+	if (st != EXT_OK)
+		return st;
+	st = open_checked(x, r->location, fdp != NULL, &fd, &size, why,
+	    whylen);
+	if (st != EXT_OK)
+		return st;
+	if (r->offset > size) {
+		if (fd >= 0)
+			close(fd);
+		return say(EXT_RANGE, why, whylen, "offset %" PRIu64
+		    " > file size %" PRIu64, r->offset, size);
+	}
+	len = r->has_length ? r->length : size - r->offset;
+	if (__builtin_add_overflow(r->offset, len, &end) || end > size) {
+		if (fd >= 0)
+			close(fd);
+		return say(EXT_RANGE, why, whylen, "offset %" PRIu64
+		    " + length %" PRIu64 " > file size %" PRIu64, r->offset,
+		    len, size);
+	}
+	if (len != want) {
+		if (fd >= 0)
+			close(fd);
+		return say(EXT_LENGTH, why, whylen, "length %" PRIu64
+		    ", dims give %" PRIu64 " bytes", len, want);
+	}
+	if (fdp != NULL)
+		*fdp = fd;
+	else if (fd >= 0)
+		close(fd);
+	if (lenp != NULL)
+		*lenp = len;
+	return EXT_OK;
+}
+
+/* Read exactly N bytes at OFF; -1 on error or a short read. */
+static int
+pread_all(int fd, void *buf, uint64_t n, uint64_t off)
+{
+	uint8_t *p = buf;
+
+	while (n > 0) {
+		size_t chunk = n > (1u << 30) ? (1u << 30) : (size_t)n;
+		ssize_t k = pread(fd, p, chunk, (off_t)off);
+
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0)
+			return -1;
+		p += k;
+		n -= (uint64_t)k;
+		off += (uint64_t)k;
+	}
+	return 0;
+}
+
+enum ext_status
+ext_read(struct ext_dir *x, const struct ext_ref *r, uint64_t want,
+    void *buf, char *why, size_t whylen)
+{
+	enum ext_status st;
+	uint64_t len;
+	int fd;
+
+	st = ext_open(x, r, want, &fd, &len, why, whylen);
+	if (st != EXT_OK)
+		return st;
+	if (pread_all(fd, buf, len, r->offset) < 0) {
+		close(fd);
+		return say(EXT_READ, why, whylen, "short read: the file "
+		    "changed while being read");
+	}
+	close(fd);
+	return EXT_OK;
+}
+
+/* ---- writing ------------------------------------------------------- */
+
+int
+ext_model_uses_external(const struct ir_model *m)
+{
+	struct ir_graph **gs;
+	size_t n, i, j, k;
+
+	n = ir_model_graphs((struct ir_model *)m, &gs);
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < gs[i]->ninits; j++)
+			if (gs[i]->inits[j] != NULL &&
+			    gs[i]->inits[j]->storage == IR_DATA_EXTERNAL)
+				return 1;
+		for (j = 0; j < gs[i]->nnodes; j++)
+			for (k = 0; k < gs[i]->nodes[j]->nattrs; k++)
+				if (gs[i]->nodes[j]->attrs[k].t != NULL &&
+				    gs[i]->nodes[j]->attrs[k].t->storage ==
+				    IR_DATA_EXTERNAL)
+					return 1;
+	}
+	return 0;
+}
+
+/* Copy exactly N bytes from IN at OFF to OUT through a small buffer. */
+static int
+copy_range(int in, uint64_t off, int out, uint64_t n, bool *short_read)
+{
+	static uint8_t buf[1 << 16];
+
+	*short_read = false;
+	while (n > 0) {
+		size_t chunk = n > sizeof(buf) ? sizeof(buf) : (size_t)n;
+
+		if (pread_all(in, buf, chunk, off) < 0) {
+			*short_read = true;
+			return -1;
+		}
+		if (onnxfix_write_all(out, buf, chunk) < 0)
+			return -1;
+		off += chunk;
+		n -= chunk;
+	}
+	return 0;
+}
+
+struct saver {
+	struct ir_model *m;
+	const struct onnxfix_options *o;
+	struct diag_list *d;
+	struct ext_dir in;	/* the input model's directory */
+	int out;		/* data file descriptor, or -1 */
+	uint64_t pos;		/* its size so far */
+	const char *name;	/* its final name */
+	uint64_t inline_bytes;	/* data kept in the protobuf */
+};
+
+static int
+fail_ext(struct saver *S, const struct ir_tensor *t, const char *loc,
+    const char *why)
+{
+	char b[DIAG_ESCAPE_SIZE], c[DIAG_ESCAPE_SIZE];
+
+	diag_report(S->d, DIAG_LOAD_EXTERNAL, "",
+	    "tensor '%s' location '%s': %s",
+	    diag_escape_str(b, sizeof(b), t->name),
+	    diag_escape_str(c, sizeof(c), loc ? loc : ""), why);
+	return ONNXFIX_EINPUT;
+}
+
+/* New external entries for T: location NAME at OFF, LEN bytes. */
+static int
+set_external(struct saver *S, struct ir_tensor *t, uint64_t off,
+    uint64_t len)
+{
+	struct ir_meta *e = arena_array(&S->m->arena, 3, sizeof(*e));
+
+	if (e == NULL)
+		return -1;
+	e[0].key = "location";
+	e[0].value = S->name;
+	e[1].key = "offset";
+	e[1].value = arena_printf(&S->m->arena, "%" PRIu64, off);
+	e[2].key = "length";
+	e[2].value = arena_printf(&S->m->arena, "%" PRIu64, len);
+	if (e[1].value == NULL || e[2].value == NULL)
+		return -1;
+	t->storage = IR_DATA_EXTERNAL;
+	t->ext = e;
+	t->next = 3;
+	t->data = NULL;
+	t->size = 0;
+	t->nfields = 0;
+	t->dirty = true;
+	return 0;
+}
+
+static int
+pad(struct saver *S)
+{
+	static const uint8_t zero[EXT_ALIGN];
+	uint64_t r = S->pos % EXT_ALIGN;
+
+	if (r == 0)
+		return 0;
+	if (onnxfix_write_all(S->out, zero, EXT_ALIGN - r) < 0)
+		return -1;
+	S->pos += EXT_ALIGN - r;
+	return 0;
+}
+
+static int
+one_tensor(struct saver *S, struct ir_tensor *t, struct ir_attr *a)
+{
+	char why[160];
+	struct ext_ref r;
+	enum ext_status st;
+	uint64_t want, len;
+	bool short_read;
+	int fd;
+
+	if (t == NULL)
+		return ONNXFIX_OK;
+	/* An attribute is rewritten only as a whole, and only a TENSOR
+	 * attribute can be. */
+	if (a != NULL && a->type != IR_ATTR_TENSOR)
+		return ONNXFIX_OK;
+	if (a != NULL && (t->storage == IR_DATA_EXTERNAL ||
+	    (S->out >= 0 && t->storage == IR_DATA_RAW &&
+	    t->size >= S->o->size_threshold && t->size > 0)))
+		a->dirty = true;
+	if (t->storage != IR_DATA_EXTERNAL) {
+		if (S->out < 0 || t->storage != IR_DATA_RAW ||
+		    t->size < S->o->size_threshold || t->size == 0) {
+			if (t->storage == IR_DATA_RAW)
+				S->inline_bytes += t->size;
+			return ONNXFIX_OK;
+		}
+		len = t->size;	/* set_external clears it */
+		if (pad(S) < 0 || onnxfix_write_all(S->out, t->data, len) < 0)
+			goto io;
+		if (set_external(S, t, S->pos, len) < 0)
+			goto mem;
+		S->pos += len;
+		return ONNXFIX_OK;
+	}
+	st = ext_parse(t->ext, t->next, &r, why, sizeof(why));
+	if (st != EXT_OK)
+		return fail_ext(S, t, r.location, why);
+	if (ext_tensor_bytes(t, &want) < 0)
+		return fail_ext(S, t, r.location,
+		    "the tensor's byte size is unknown");
+	if (S->out >= 0 && want >= S->o->size_threshold && want > 0) {
+		st = ext_open(&S->in, &r, want, &fd, &len, why, sizeof(why));
+		if (st != EXT_OK)
+			return fail_ext(S, t, r.location, why);
+		if (pad(S) < 0) {
+			close(fd);
+			goto io;
+		}
+		if (copy_range(fd, r.offset, S->out, len, &short_read) < 0) {
+			close(fd);
+			if (short_read)
+				return fail_ext(S, t, r.location,
+				    "short read: the file changed while "
+				    "being read");
+			goto io;
+		}
+		close(fd);
+		if (set_external(S, t, S->pos, len) < 0)
+			goto mem;
+		S->pos += len;
+		return ONNXFIX_OK;
+	}
+	/* Back into the protobuf. */
+	if (want > 2147483647u - S->inline_bytes) {
+		diag_report(S->d, DIAG_OUT_ENCODE, "", "external data does "
+		    "not fit in one protobuf: use --external-data");
+		return ONNXFIX_EIO;
+	}
+	{
+		uint8_t *buf = arena_alloc(&S->m->arena, want ? want : 1);
+
+		if (buf == NULL)
+			goto mem;
+		st = ext_read(&S->in, &r, want, buf, why, sizeof(why));
+		if (st != EXT_OK)
+			return fail_ext(S, t, r.location, why);
+		t->storage = IR_DATA_RAW;
+		t->data = buf;
+		t->size = want;
+		t->nfields = 1;
+		t->ext = NULL;
+		t->next = 0;
+		t->dirty = true;
+		S->inline_bytes += want;
+	}
+	return ONNXFIX_OK;
+io:
+	diag_report(S->d, DIAG_OUT_WRITE, "", "external data: %s",
+	    strerror(errno));
+	return ONNXFIX_EIO;
+mem:
+	diag_report(S->d, DIAG_LOAD_BUDGET, "", "external data");
+	return ONNXFIX_EBUDGET;
+}
+
+/* A plain file name: one component, not "." or "..", not hidden temp. */
+static bool
+plain_name(const char *s)
+{
+	return s[0] != '\0' && strchr(s, '/') == NULL &&
+	    strcmp(s, ".") != 0 && strcmp(s, "..") != 0 &&
+	    strlen(s) <= NAME_MAX && strncmp(s, ".onnxfix.", 9) != 0;
+}
+
+/* Create a temporary ".onnxfix.XXXXXX" in DIRFD, exclusively. */
+static int
+make_temp(int dirfd, char *name, size_t n)
+{
+	static const char set[] = "abcdefghijklmnopqrstuvwxyz0123456789";
+	unsigned char rnd[12];
+	mode_t mask;
+	int tries, fd, i;
+
+	mask = umask(0);
+	umask(mask);
+	for (tries = 0; tries < 100; tries++) {
+		if (getrandom(rnd, sizeof(rnd), 0) != (ssize_t)sizeof(rnd))
+			return -1;
+		snprintf(name, n, ".onnxfix.");
+		for (i = 0; i < 12; i++)
+			name[9 + i] = set[rnd[i] % (sizeof(set) - 1)];
+		name[21] = '\0';
+		fd = openat(dirfd, name, O_WRONLY | O_CREAT | O_EXCL |
+		    O_NOFOLLOW | O_CLOEXEC, 0666 & ~mask);
+		if (fd >= 0 || errno != EEXIST)
+			return fd;
+	}
+	errno = EEXIST;
+	return -1;
+}
+
+int
+ext_prepare_save(struct ir_model *m, const char *path,
+    const struct onnxfix_options *o, struct diag_list *d,
+    struct ext_pending *p)
+{
+	struct ext_limits lim = { o->max_external_files, o->allow_hardlinks };
+	struct ir_graph **gs;
+	struct saver S;
+	char *dup = NULL, *base;
+	size_t n, i, j, k;
+	int rc = ONNXFIX_OK;
+
+	memset(p, 0, sizeof(*p));
+	p->dirfd = -1;
+	memset(&S, 0, sizeof(S));
+	S.m = m;
+	S.o = o;
+	S.d = d;
+	S.out = -1;
+	(void)ext_dir_open(&S.in, m->path, &lim, m->budget);
+	if (o->external_data != NULL) {
+		if (strcmp(path, "-") == 0 || !plain_name(o->external_data)) {
+			char b[DIAG_ESCAPE_SIZE];
+
+			diag_report(d, DIAG_OUT_WRITE, "", "--external-data "
+			    "'%s': give a plain file name, written beside "
+			    "the output model", diag_escape_str(b, sizeof(b),
+			    o->external_data));
+			ext_dir_close(&S.in);
+			return ONNXFIX_EIO;
+		}
+		dup = strdup(path);
+		if (dup == NULL) {
+			ext_dir_close(&S.in);
+			diag_report(d, DIAG_LOAD_BUDGET, "", "external data");
+			return ONNXFIX_EBUDGET;
+		}
+		base = basename(dup);
+		if (strcmp(base, o->external_data) == 0) {
+			free(dup);
+			ext_dir_close(&S.in);
+			diag_report(d, DIAG_OUT_WRITE, "", "--external-data "
+			    "names the output model itself");
+			return ONNXFIX_EIO;
+		}
+		strcpy(dup, path);
+		p->dirfd = open(dirname(dup), O_RDONLY | O_DIRECTORY |
+		    O_CLOEXEC);
+		free(dup);
+		if (p->dirfd >= 0)
+			S.out = make_temp(p->dirfd, p->tmp, sizeof(p->tmp));
+		if (p->dirfd < 0 || S.out < 0) {
+			diag_report(d, DIAG_OUT_WRITE, "", "external data: %s",
+			    strerror(errno));
+			if (p->dirfd >= 0)
+				close(p->dirfd);
+			p->dirfd = -1;
+			ext_dir_close(&S.in);
+			return ONNXFIX_EIO;
+		}
+		p->name = o->external_data;
+		S.name = o->external_data;
+	}
+	n = ir_model_graphs(m, &gs);
+	for (i = 0; i < n && rc == ONNXFIX_OK; i++) {
+		for (j = 0; j < gs[i]->ninits && rc == ONNXFIX_OK; j++)
+			rc = one_tensor(&S, gs[i]->inits[j], NULL);
+		for (j = 0; j < gs[i]->nnodes && rc == ONNXFIX_OK; j++)
+			for (k = 0; k < gs[i]->nodes[j]->nattrs &&
+			    rc == ONNXFIX_OK; k++)
+				rc = one_tensor(&S,
+				    gs[i]->nodes[j]->attrs[k].t,
+				    &gs[i]->nodes[j]->attrs[k]);
+	}
+	if (rc == ONNXFIX_OK && S.out >= 0 && o->sync && fsync(S.out) < 0) {
+		diag_report(d, DIAG_OUT_WRITE, "", "external data: %s",
+		    strerror(errno));
+		rc = ONNXFIX_EIO;
+	}
+	if (S.out >= 0 && close(S.out) < 0 && rc == ONNXFIX_OK) {
+		diag_report(d, DIAG_OUT_WRITE, "", "external data: %s",
+		    strerror(errno));
+		rc = ONNXFIX_EIO;
+	}
+	ext_dir_close(&S.in);
+	if (rc != ONNXFIX_OK)
+		ext_abandon(p);
+	return rc;
+}
+
+int
+ext_publish(struct ext_pending *p, struct diag_list *d)
+{
+	if (p->dirfd < 0)
+		return 0;
+	if (renameat(p->dirfd, p->tmp, p->dirfd, p->name) < 0) {
+		diag_report(d, DIAG_OUT_WRITE, "", "external data: %s",
+		    strerror(errno));
+		ext_abandon(p);
+		return -1;
+	}
+	p->published = true;
+	return 0;
+}
+
+void
+ext_finish(struct ext_pending *p)
+{
+	if (p->dirfd >= 0)
+		close(p->dirfd);
+	p->dirfd = -1;
+}
+
+void
+ext_abandon(struct ext_pending *p)
+{
+	if (p->dirfd < 0)
+		return;
+	unlinkat(p->dirfd, p->published ? p->name : p->tmp, 0);
+	close(p->dirfd);
+	p->dirfd = -1;
+}

@@ -1,0 +1,161 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * External tensor data, confined to the model's directory.
+ *
+ * A TensorProto with data_location = EXTERNAL names its bytes with
+ * key/value entries: location (a path relative to the model's directory),
+ * offset and length (decimal), checksum.  ONNX needed five attempts to make
+ * that location safe (CVE-2022-25882, CVE-2024-27318, CVE-2026-27489,
+ * CVE-2026-34446 and a TOCTOU race); this module starts from the end
+ * state:
+ *  - the location is checked as text first: not empty, relative, no "."
+ *    or ".." component, no empty component, no backslash, no drive
+ *    letter, at most 4095 bytes;
+ *  - it is opened beneath an already-open directory descriptor with
+ *    openat2(RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS)
+ *    or, where the kernel lacks openat2, one openat(O_NOFOLLOW) per
+ *    component, so no symlink is followed anywhere on the path;
+ *  - the opened file must be a regular file with one link (st_nlink == 1
+ *    unless hard links are allowed), and offset + length must lie inside
+ *    it (overflow-checked) with length equal to dims x element size;
+ *  - bytes are read with pread into caller memory, never mapped: a file an
+ *    attacker truncates after the check gives a short read (an error),
+ *    not SIGBUS;
+ *  - at most max_files distinct locations are opened per model, one
+ *    descriptor at a time.
+ * Nothing here sees protobuf types: entries come as struct ir_meta pairs.
+ */
+#ifndef ONNXFIX_EXTERNAL_H
+#define ONNXFIX_EXTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/arena.h"
+#include "base/hmap.h"
+#include "ir/ir.h"
+
+struct onnxfix_options;
+struct diag_list;
+
+#define EXT_MAX_FILES 4096	/* default limit on distinct files */
+#define EXT_LOCATION_MAX 4095	/* bytes in a location */
+#define EXT_ALIGN 4096		/* offset alignment of written data */
+
+enum ext_status {
+	EXT_OK,
+	EXT_LOCATION,		/* not a safe relative path */
+	EXT_OPEN,		/* missing, a symlink, or outside the dir */
+	EXT_NOT_REGULAR,	/* directory, FIFO, device, socket */
+	EXT_HARDLINK,		/* st_nlink > 1 */
+	EXT_NUMBER,		/* offset/length not strict decimal */
+	EXT_RANGE,		/* offset + length past the end of the file */
+	EXT_LENGTH,		/* length != dims x element size */
+	EXT_DUP_KEY,		/* a key given twice */
+	EXT_NO_LOCATION,	/* no location entry */
+	EXT_TOO_MANY,		/* more distinct files than max_files */
+	EXT_READ,		/* short read: the file changed */
+	EXT_NO_DIR,		/* the model's directory is unknown */
+	EXT_NOMEM,		/* out of budget */
+};
+
+/* A parsed external_data list. */
+struct ext_ref {
+	const char *location;	/* NULL when absent */
+	uint64_t offset;
+	uint64_t length;
+	bool has_length;
+	const char *checksum;	/* recorded, not verified */
+	const char *unknown;	/* first unknown key, or NULL */
+	size_t nunknown;	/* unknown keys */
+};
+
+struct ext_limits {
+	unsigned max_files;	/* distinct files; 0: EXT_MAX_FILES */
+	bool allow_hardlinks;	/* accept st_nlink > 1 */
+};
+
+/* A model directory and what is known about the files in it. */
+struct ext_dir {
+	int dirfd;		/* -1: unknown (model loaded from memory) */
+	struct ext_limits lim;
+	struct arena arena;
+	struct hmap files;	/* location -> struct ext_file */
+	unsigned nfiles;
+	bool full;		/* EXT_TOO_MANY was reported once */
+};
+
+/*
+ * Open the directory holding MODEL_PATH (NULL: none) for resolving.
+ * Returns 0, or -1 with errno set (X->dirfd is then -1 and every lookup
+ * gives EXT_NO_DIR).  BUDGET charges the file table (may be NULL).
+ */
+int ext_dir_open(struct ext_dir *x, const char *model_path,
+    const struct ext_limits *lim, struct budget *budget);
+void ext_dir_close(struct ext_dir *x);
+
+/* Check LOC as text (see above).  EXT_OK or EXT_LOCATION; WHY says what
+ * is wrong. */
+enum ext_status ext_location_check(const char *loc, char *why, size_t n);
+
+/* Parse N entries into *R: strict decimal offset and length (digits only,
+ * at most 20, no sign, space or prefix, no uint64 overflow), keys counted
+ * once each.  EXT_OK, EXT_NUMBER, EXT_DUP_KEY, EXT_NO_LOCATION or
+ * EXT_LOCATION. */
+enum ext_status ext_parse(const struct ir_meta *e, size_t n,
+    struct ext_ref *r, char *why, size_t whylen);
+
+/*
+ * Open R's file beneath X and check it: a regular file, one link, and
+ * [offset, offset + length) inside it, length equal to WANT (the tensor's
+ * byte size; a missing length means "to the end of the file" and must
+ * then also come out to WANT).  On EXT_OK, *FD (if FD is not NULL) is an
+ * open read-only descriptor the caller closes, and *LEN the length.
+ */
+enum ext_status ext_open(struct ext_dir *x, const struct ext_ref *r,
+    uint64_t want, int *fd, uint64_t *len, char *why, size_t whylen);
+
+/* ext_open, then read exactly the data into BUF (WANT bytes) with pread;
+ * a short read is EXT_READ. */
+enum ext_status ext_read(struct ext_dir *x, const struct ext_ref *r,
+    uint64_t want, void *buf, char *why, size_t whylen);
+
+/* The byte size T's data must have, or -1 (unknown type, string, bad
+ * dims). */
+int ext_tensor_bytes(const struct ir_tensor *t, uint64_t *bytes);
+
+/* Use the component-by-component walk even when openat2 exists (tests);
+ * true restores the default. */
+void ext_use_openat2(bool on);
+
+/*
+ * Prepare M for saving at PATH.  Every external tensor is read through
+ * M's directory; with O->external_data set, every tensor of raw data of at
+ * least O->size_threshold bytes (and every external one) is written into
+ * that file beside PATH (a plain file name; temp file, O_EXCL, aligned to
+ * EXT_ALIGN), else the external ones are read back into the model, which
+ * must then fit in one protobuf.  On ONNXFIX_OK, *PENDING holds a
+ * temporary file to publish with ext_publish() once the model is encoded
+ * (or -1 when there is none).
+ */
+struct ext_pending {
+	int dirfd;		/* output directory, or -1 */
+	char tmp[32];		/* temporary name in it */
+	const char *name;	/* final name */
+	bool published;
+};
+
+int ext_model_uses_external(const struct ir_model *m);
+int ext_prepare_save(struct ir_model *m, const char *path,
+    const struct onnxfix_options *o, struct diag_list *d,
+    struct ext_pending *pending);
+/* Rename the pending data file into place (0, or -1 with a diagnostic);
+ * ext_abandon removes it (the temporary, or the published file when
+ * the model could not be written after it). */
+int ext_publish(struct ext_pending *p, struct diag_list *d);
+void ext_abandon(struct ext_pending *p);
+/* Done: the data file and the model are both in place. */
+void ext_finish(struct ext_pending *p);
+
+#endif

@@ -1,0 +1,304 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Streaming output (see stream.h).  protobuf-c's pack_to_buffer() computes
+ * every length prefix from the field lengths, which for a span are the
+ * real payload lengths, and hands each bytes field to the sink as one
+ * append of the payload pointer: so the sink sees a span as a pointer
+ * into the input mapping and copies it from the input file instead.
+ * Everything else is gathered in a 1 MiB buffer.  The output is written
+ * to a temporary file beside PATH, re-read through the skeleton path (so
+ * no payload is decoded or copied), synced and renamed.
+ */
+#include "io/stream.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <protobuf-c/protobuf-c.h>
+
+#include "io/skel.h"
+
+#define SINK_BUF (1u << 20)
+#define CHUNK ((size_t)64 << 20)	/* span copy step, for progress */
+
+struct sink {
+	ProtobufCBuffer base;
+	const struct skel *skel;
+	const struct onnxfix_options *o;
+	int fd;
+	int err;		/* first errno, 0 when fine */
+	uint64_t written, total;
+	size_t n;
+	uint8_t buf[SINK_BUF];
+};
+
+static void
+sink_flush(struct sink *s)
+{
+	if (s->n > 0 && s->err == 0 &&
+	    onnxfix_write_all(s->fd, s->buf, s->n) < 0)
+		s->err = errno;
+	s->written += s->n;
+	s->n = 0;
+}
+
+static void
+progress(struct sink *s)
+{
+	if (s->o != NULL && s->o->progress != NULL)
+		s->o->progress(s->o->progress_arg, "writing",
+		    s->written + s->n, s->total);
+}
+
+/* Copy LEN bytes at input offset OFF to the output, by the kernel when
+ * it can; else from the mapping. */
+static void
+copy_span(struct sink *s, const uint8_t *data, size_t len)
+{
+	loff_t off = (loff_t)(data - s->skel->file);
+	size_t left = len, step;
+	ssize_t k;
+	bool kernel = s->skel->fd >= 0;
+
+	while (left > 0 && s->err == 0) {
+		step = left < CHUNK ? left : CHUNK;
+		k = -1;
+		if (kernel) {
+			k = copy_file_range(s->skel->fd, &off, s->fd, NULL,
+			    step, 0);
+			if (k < 0 && errno == EINTR)
+				continue;
+			if (k < 0 && errno != EXDEV && errno != EINVAL &&
+			    errno != ENOSYS && errno != EOPNOTSUPP &&
+			    errno != EBADF) {
+				s->err = errno;
+				break;
+			}
+			if (k == 0) {	/* the input shrank under us */
+				s->err = EIO;
+				break;
+			}
+		}
+		if (k < 0) {
+			kernel = false;
+			if (onnxfix_write_all(s->fd, s->skel->file + off,
+			    step) < 0) {
+				s->err = errno;
+				break;
+			}
+			k = (ssize_t)step;
+			off += k;
+		}
+		left -= (size_t)k;
+		/* Start writing back what is copied, so that the fsync
+		 * at the end waits for the tail only. */
+		if (s->o != NULL && s->o->sync)
+			sync_file_range(s->fd, (off_t)s->written, k,
+			    SYNC_FILE_RANGE_WRITE);
+		s->written += (uint64_t)k;
+		progress(s);
+	}
+}
+
+static void
+sink_append(ProtobufCBuffer *b, size_t len, const uint8_t *data)
+{
+	struct sink *s = (struct sink *)b;
+
+	/* an empty bytes field comes with a null pointer */
+	if (s->err != 0 || len == 0)
+		return;
+	if (len >= SKEL_MIN_SPAN && skel_contains(s->skel, data, len)) {
+		sink_flush(s);
+		copy_span(s, data, len);
+		return;
+	}
+	if (len > SINK_BUF - s->n) {
+		sink_flush(s);
+		if (len >= SINK_BUF) {
+			if (s->err == 0 &&
+			    onnxfix_write_all(s->fd, data, len) < 0)
+				s->err = errno;
+			s->written += len;
+			return;
+		}
+	}
+	memcpy(s->buf + s->n, data, len);
+	s->n += len;
+}
+
+/* A sink that only compares what would be written with the input. */
+struct same {
+	ProtobufCBuffer base;
+	const struct skel *skel;
+	size_t pos;
+	bool differs;
+};
+
+static void
+same_append(ProtobufCBuffer *b, size_t len, const uint8_t *data)
+{
+	struct same *s = (struct same *)b;
+	const struct skel *k = s->skel;
+
+	if (s->differs || len == 0)
+		return;
+	if (len > k->file_len - s->pos ||
+	    (data != k->file + s->pos &&	/* a span in place is equal */
+	    memcmp(data, k->file + s->pos, len) != 0)) {
+		s->differs = true;
+		return;
+	}
+	s->pos += len;
+}
+
+/*
+ * Would M's encoding be the input file itself, byte for byte?  The
+ * common case for fix (no pass changed anything in a canonically encoded
+ * model); then the whole file is copied from offset 0, page-aligned,
+ * exactly as cp does.  Spans are compared by position, so this reads
+ * only the small messages.
+ */
+static bool
+same_as_input(ProtobufCMessage *mp, const struct skel *k, size_t size)
+{
+	struct same s = { { NULL }, k, 0, false };
+
+	if (size != k->file_len)
+		return false;
+	s.base.append = same_append;
+	protobuf_c_message_pack_to_buffer(mp, &s.base);
+	return !s.differs && s.pos == k->file_len;
+}
+
+bool
+stream_wanted(const struct ir_model *m, const char *path)
+{
+	struct stat st;
+
+	if (m->skel == NULL || strcmp(path, "-") == 0)
+		return false;
+	return stat(path, &st) < 0 || S_ISREG(st.st_mode);
+}
+
+/* Map the LEN bytes written to FD and decode them as the loader would. */
+static int
+reread(int fd, size_t len, char *why, size_t size)
+{
+	void *map;
+	int rc;
+
+	map = mmap(NULL, len ? len : 1, PROT_READ, MAP_SHARED, fd, 0);
+	if (map == MAP_FAILED) {
+		snprintf(why, size, "%s", strerror(errno));
+		return -1;
+	}
+	rc = skel_reread(map, len, why, size);
+	munmap(map, len ? len : 1);
+	return rc;
+}
+
+enum onnxfix_status
+stream_save(struct ir_model *m, const char *path,
+    const struct onnxfix_options *o, struct diag_list *d)
+{
+	ProtobufCMessage *mp;
+	struct arena a;
+	struct sink *s;
+	struct stat st;
+	char *dup, *tmp, why[256];
+	mode_t mask, mode = (mode_t)-1;
+	size_t size;
+	int fd, saved;
+
+	arena_init(&a, m->budget);
+	mp = save_build_model(m, &a);
+	if (mp == NULL) {
+		arena_release(&a);
+		diag_report(d, DIAG_LOAD_BUDGET, "", "while encoding");
+		return ONNXFIX_EBUDGET;
+	}
+	size = protobuf_c_message_get_packed_size(mp);
+	if (size > 2147483647u) {
+		arena_release(&a);
+		diag_report(d, DIAG_OUT_ENCODE, "", "%zu bytes", size);
+		return ONNXFIX_EIO;
+	}
+	if (stat(path, &st) == 0)
+		mode = st.st_mode & 0777;
+	if ((dup = strdup(path)) == NULL ||
+	    asprintf(&tmp, "%s/.onnxfix.XXXXXX", dirname(dup)) < 0) {
+		free(dup);
+		arena_release(&a);
+		diag_report(d, DIAG_OUT_WRITE, "", "%s", strerror(ENOMEM));
+		return ONNXFIX_EIO;
+	}
+	free(dup);
+	s = malloc(sizeof(*s));
+	fd = s != NULL ? mkostemp(tmp, O_CLOEXEC) : -1;
+	if (fd < 0) {
+		saved = s != NULL ? errno : ENOMEM;
+		free(s);
+		free(tmp);
+		arena_release(&a);
+		diag_report(d, DIAG_OUT_WRITE, "", "%s", strerror(saved));
+		return ONNXFIX_EIO;
+	}
+	memset(s, 0, offsetof(struct sink, buf));
+	s->base.append = sink_append;
+	s->skel = m->skel;
+	s->o = o;
+	s->fd = fd;
+	s->total = size;
+	if (same_as_input(mp, m->skel, size))
+		copy_span(s, m->skel->file, size);
+	else
+		protobuf_c_message_pack_to_buffer(mp, &s->base);
+	sink_flush(s);
+	arena_release(&a);
+	saved = s->err;
+	if (saved == 0 && s->written != size)
+		saved = EIO;
+	free(s);
+	if (saved != 0) {
+		close(fd);
+		goto fail;
+	}
+	/* protobuf-c can write bytes it cannot read back: re-read. */
+	if (reread(fd, size, why, sizeof(why)) < 0) {
+		close(fd);
+		unlink(tmp);
+		free(tmp);
+		diag_report(d, DIAG_OUT_REREAD, "", "%s", why);
+		return ONNXFIX_EINTERNAL;
+	}
+	if (mode == (mode_t)-1) {
+		mask = umask(0);
+		umask(mask);
+		mode = 0666 & ~mask;
+	}
+	if (fchmod(fd, mode) < 0 ||
+	    (o != NULL && o->sync && fsync(fd) < 0)) {
+		saved = errno;
+		close(fd);
+		goto fail;
+	}
+	if (close(fd) < 0 || rename(tmp, path) < 0) {
+		saved = errno;
+		goto fail;
+	}
+	free(tmp);
+	return ONNXFIX_OK;
+fail:
+	unlink(tmp);
+	free(tmp);
+	diag_report(d, DIAG_OUT_WRITE, "", "%s", strerror(saved));
+	return ONNXFIX_EIO;
+}

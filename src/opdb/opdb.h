@@ -1,0 +1,224 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Operator database: ONNX and ONNX Runtime contrib operator schemas, the
+ * opset ranges of the known domains, and what each runtime supports (ORT
+ * CPU/CUDA/DML kernels, TensorRT, onnx2tf).  The tables are generated at
+ * build time from the TSV files in src/opdb/ by src/opdb/opdbgen.awk into
+ * build/opdb_tables.c; src/opdb/README.md documents the data.  Everything
+ * is static, read-only data: no function here allocates, and every
+ * returned pointer stays valid for the life of the program.
+ *
+ * Domains: "" and "ai.onnx" name the same domain everywhere in this API.
+ * Unless a function says otherwise, DOMAIN and OP must not be NULL.
+ * Every lookup by (domain, op) is a binary search.
+ */
+#ifndef ONNXFIX_OPDB_H
+#define ONNXFIX_OPDB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* How often an input or output may appear. */
+enum opdb_option { OPDB_SINGLE, OPDB_OPTIONAL, OPDB_VARIADIC };
+
+/* One attribute of a schema. */
+struct opdb_attr {
+	const char *name;
+	/*
+	 * ONNX AttributeProto.AttributeType number: FLOAT 1, INT 2,
+	 * STRING 3, TENSOR 4, GRAPH 5, FLOATS 6, INTS 7, STRINGS 8,
+	 * TENSORS 9, GRAPHS 10, SPARSE_TENSOR 11, SPARSE_TENSORS 12,
+	 * TYPE_PROTO 13, TYPE_PROTOS 14.
+	 */
+	unsigned char type;
+	unsigned char required;
+	/*
+	 * Default as text, NULL when none: ints in decimal, floats as the
+	 * ONNX docs print them ("1e-05"), strings raw, lists as a JSON
+	 * array.  Contrib schemas document no defaults at all.
+	 */
+	const char *dflt;
+};
+
+/* One formal input or output of a schema. */
+struct opdb_io {
+	const char *name;
+	const char *type;	/* a type parameter ("T") or "tensor(int64)" */
+	unsigned char option;	/* enum opdb_option */
+	unsigned char heterogeneous;	/* only ever 1 on variadic ones */
+};
+
+/* A type constraint: the types a type parameter may take. */
+struct opdb_tc {
+	const char *param;
+	const char *const *types;	/* "tensor(float)", "seq(...)", ... */
+	unsigned short ntypes;
+};
+
+/*
+ * One schema version of an operator: it applies to models importing its
+ * domain at an opset in [since, last].  When deprecated is set the ONNX
+ * checker rejects the op at those opsets and nothing else is documented
+ * (io_documented is 0, no attributes, inputs, outputs or constraints, and
+ * the four arities are -1).  contrib marks an ONNX Runtime contrib op
+ * (com.microsoft, from ORT's ContribOperators.md).  max_in and max_out
+ * are 2147483647 for an unbounded (variadic) arity.
+ */
+struct opdb_schema {
+	const char *domain;	/* never "": the default domain is "ai.onnx" */
+	const char *op;
+	int since, last;
+	unsigned char deprecated, experimental, io_documented, contrib;
+	int min_in, max_in, min_out, max_out;
+	const struct opdb_attr *attrs;
+	unsigned short nattrs;
+	const struct opdb_io *inputs, *outputs;
+	unsigned short ninputs, noutputs;
+	const struct opdb_tc *tcs;
+	unsigned short ntcs;
+};
+
+/*
+ * The schema of OP in DOMAIN for a model importing DOMAIN at version
+ * OPSET: the one whose [since, last] contains OPSET.  A deprecated schema
+ * (Upsample-10, Scatter-11, ...) is returned like any other, with
+ * deprecated set, so the caller can say "deprecated" rather than
+ * "unknown".  Returns NULL when the op is not in the domain, when OPSET is
+ * below its first since version, or when OPSET is beyond the last opset
+ * the database knows for the domain (clamp OPSET with opdb_domain_range()
+ * first to resolve against the newest known schema).
+ */
+const struct opdb_schema *opdb_schema(const char *domain, const char *op,
+				      long long opset);
+
+/* True when OP has a schema of any version in DOMAIN. */
+bool opdb_op_known(const char *domain, const char *op);
+
+/*
+ * Opset range of DOMAIN from opsets.tsv: the ONNX domains with their
+ * last released opset (ai.onnx: 1..28, last release 27), then the
+ * domains ORT registers itself, whose *last_release is their max.  A max
+ * that the data leaves open (com.ms.internal.nhwc follows ORT's bundled
+ * onnx) is 2147483647.  Any output pointer may be NULL.  Returns 0, or
+ * -1 when the domain is unknown (outputs untouched).
+ */
+int opdb_domain_range(const char *domain, int *min, int *max,
+		      int *last_release);
+
+/*
+ * True for "", ai.onnx, ai.onnx.ml, ai.onnx.training, ai.onnx.preview and
+ * ai.onnx.preview.training: the domains whose every schema is in
+ * schemas.tsv, so an op missing there is unknown, not merely undocumented.
+ */
+bool opdb_domain_is_onnx(const char *domain);
+
+/* The attribute NAME of schema S, or NULL when S has none by that name. */
+const struct opdb_attr *opdb_schema_attr(const struct opdb_schema *s,
+					 const char *name);
+
+/* The type constraint PARAM ("T") of schema S, or NULL when none. */
+const struct opdb_tc *opdb_schema_tc(const struct opdb_schema *s,
+				     const char *param);
+
+/* True when type constraint TC allows TYPE ("tensor(float)"). */
+bool opdb_tc_allows(const struct opdb_tc *tc, const char *type);
+
+/* ONNX Runtime execution providers with a kernel table. */
+enum opdb_runtime { OPDB_ORT_CPU, OPDB_ORT_CUDA, OPDB_ORT_DML, OPDB__RUNTIMES };
+
+/*
+ * A kernel registration: it serves nodes whose resolved schema since
+ * version S has since <= S <= end (end is inclusive, 2147483647 when
+ * open-ended), for the types in tcs.
+ */
+struct opdb_kernel {
+	const char *domain, *op;
+	int since, end;
+	const struct opdb_tc *tcs;
+	unsigned short ntcs;
+};
+
+/*
+ * All kernels runtime RT registers for (DOMAIN, OP), sorted by since:
+ * returns their count and points *FIRST at the first (NULL when none).
+ */
+size_t opdb_kernels(enum opdb_runtime rt, const char *domain, const char *op,
+		    const struct opdb_kernel **first);
+
+/*
+ * The kernel of RT for (DOMAIN, OP) that serves a node whose resolved
+ * schema has since version SINCE (see struct opdb_kernel), or NULL.
+ * When registrations overlap, the one with the largest since wins.
+ */
+const struct opdb_kernel *opdb_kernel_find(enum opdb_runtime rt,
+					   const char *domain, const char *op,
+					   int since);
+
+/* The type constraint PARAM of kernel K, or NULL when none. */
+const struct opdb_tc *opdb_kernel_tc(const struct opdb_kernel *k,
+				     const char *param);
+
+/* Short name of RT: "ort-cpu", "ort-cuda", "ort-dml"; NULL if invalid. */
+const char *opdb_runtime_name(enum opdb_runtime rt);
+
+/*
+ * A row of the onnx-tensorrt support matrix (TensorRT 10.1, opsets
+ * 9..20, no per-opset detail).  types uses TensorRT's names ("FP32,FP16");
+ * types and restrictions are NULL when the document leaves them empty.
+ */
+struct opdb_trt {
+	const char *domain, *op;
+	unsigned char supported, experimental;
+	const char *types, *restrictions;
+};
+
+/* The TensorRT row for (DOMAIN, OP), or NULL when the matrix omits it. */
+const struct opdb_trt *opdb_tensorrt(const char *domain, const char *op);
+
+/*
+ * A row of onnx2tf's support tables.  tf_converter is "supported" or
+ * "partial"; flatbuffer_direct is "builtin", "custom_candidate" or
+ * "builtin+custom_candidate".  Empty cells are NULL.  domain is "" for
+ * the rows whose op the source names without a domain.
+ */
+struct opdb_tf {
+	const char *domain, *op, *tf_converter, *flatbuffer_direct,
+		*tflite_ops, *constraints, *custom_op_policy;
+};
+
+/*
+ * The onnx2tf row for (DOMAIN, OP), or NULL when none.  DOMAIN may be
+ * NULL to look among the rows without a domain (Input,
+ * ScaleAndTranslate).
+ */
+const struct opdb_tf *opdb_onnx2tf(const char *domain, const char *op);
+
+/*
+ * Every schema, sorted by (domain, op, since) in strcmp order: sets *ALL
+ * to the array and returns its length.
+ */
+size_t opdb_schemas(const struct opdb_schema **all);
+
+/*
+ * Generated tables (build/opdb_tables.c); use the functions above.  Each
+ * array is sorted by (domain, op[, since]) in strcmp order; the domain
+ * table keeps the order of opsets.tsv.
+ */
+struct opdb_domain {
+	const char *domain;
+	int min, max, last_release;
+	unsigned char onnx;	/* a source=onnx row of opsets.tsv */
+};
+
+extern const struct opdb_schema opdb_tab_schemas[];
+extern const size_t opdb_tab_nschemas;
+extern const struct opdb_kernel *const opdb_tab_kernels[OPDB__RUNTIMES];
+extern const size_t opdb_tab_nkernels[OPDB__RUNTIMES];
+extern const struct opdb_trt opdb_tab_trt[];
+extern const size_t opdb_tab_ntrt;
+extern const struct opdb_tf opdb_tab_tf[];
+extern const size_t opdb_tab_ntf;
+extern const struct opdb_domain opdb_tab_domains[];
+extern const size_t opdb_tab_ndomains;
+
+#endif
