@@ -12,7 +12,8 @@
  *     any diagnostic it reports under DIAGNOSTICS.
  *  4. Add golden cases under testdata/foo_bar/ (tests/run-golden.sh).
  * make check fails when the table, the man page and the golden cases
- * disagree (tests/check-passes.sh).
+ * disagree (tests/check-docs.sh).  A pass calls the helpers of
+ * passes/support.c, never the driver (passes/pipeline.c).
  *
  * Analysis passes only report: they must not change the IR.  Rewrite
  * passes change it and report each change as a note; the driver verifies
@@ -90,6 +91,24 @@ struct pass_op {
 	size_t count;		/* nodes */
 	struct pass_op *next;	/* in order of first use */
 	struct pass_op *same_type;	/* next with this op_type */
+};
+
+/* The census behind pass_ops() (passes/support.c); the driver holds one
+ * per check. */
+#define CENSUS_RECENT 8
+
+struct pass_census {
+	struct arena a;
+	bool built, failed;
+	struct hmap by_type;	/* op_type -> first struct pass_op */
+	struct pass_op *first, **tail;
+	/* the last entries found by op_type and domain pointer: the loader
+	 * gives every node of one operator the same strings */
+	struct {
+		const char *op_type, *domain;
+		struct pass_op *e;
+	} recent[CENSUS_RECENT];
+	size_t next_recent;
 };
 
 /* The first entry into *FIRST (NULL: no node at all) and 0, or -1 when
