@@ -32,10 +32,9 @@
 #include <string.h>
 
 #include <jansson.h>
-#include <xxhash.h>
 
-#include "onnx.pb-c.h"
 #include "onnxfix.h"
+#include "io/content.h"
 #include "ir/perm.h"
 
 #define DIFF_FORMAT_VERSION 2
@@ -192,55 +191,6 @@ type_str(struct diff *D, const struct ir_type *t)
 	return fmt(D, "%s", b);
 }
 
-/* The content hash of a tensor: raw bytes or the typed field. */
-static uint64_t
-tensor_hash(const struct ir_tensor *t)
-{
-	const Onnx__TensorProto *p = t->orig;
-	XXH3_state_t *st;
-	uint64_t h;
-	size_t i;
-
-	if (t->storage == IR_DATA_RAW || t->dirty || p == NULL)
-		return XXH3_64bits(t->data != NULL ? t->data : (const void *)"",
-		    t->size);
-	if ((st = XXH3_createState()) == NULL)
-		return 0;
-	XXH3_64bits_reset(st);
-	if (p->n_float_data)
-		XXH3_64bits_update(st, p->float_data,
-		    p->n_float_data * sizeof(float));
-	if (p->n_int32_data)
-		XXH3_64bits_update(st, p->int32_data,
-		    p->n_int32_data * sizeof(int32_t));
-	if (p->n_int64_data)
-		XXH3_64bits_update(st, p->int64_data,
-		    p->n_int64_data * sizeof(int64_t));
-	if (p->n_double_data)
-		XXH3_64bits_update(st, p->double_data,
-		    p->n_double_data * sizeof(double));
-	if (p->n_uint64_data)
-		XXH3_64bits_update(st, p->uint64_data,
-		    p->n_uint64_data * sizeof(uint64_t));
-	for (i = 0; i < p->n_string_data; i++) {
-		uint64_t len = p->string_data[i].len;
-
-		XXH3_64bits_update(st, &len, sizeof(len));
-		XXH3_64bits_update(st, p->string_data[i].data,
-		    p->string_data[i].len);
-	}
-	for (i = 0; i < p->n_external_data; i++) {
-		const char *k = p->external_data[i]->key;
-		const char *v = p->external_data[i]->value;
-
-		XXH3_64bits_update(st, k ? k : "", k ? strlen(k) + 1 : 1);
-		XXH3_64bits_update(st, v ? v : "", v ? strlen(v) + 1 : 1);
-	}
-	h = XXH3_64bits_digest(st);
-	XXH3_freeState(st);
-	return h;
-}
-
 /* "float 64x3x3x3 #0123456789abcdef". */
 static const char *
 tensor_str(struct diff *D, const struct ir_tensor *t)
@@ -256,7 +206,7 @@ tensor_str(struct diff *D, const struct ir_tensor *t)
 		    i ? "x" : "", t->dims[i]);
 	if (t->rank == 0)
 		n += (size_t)snprintf(b + n, sizeof(b) - n, "scalar");
-	snprintf(b + n, sizeof(b) - n, " #%016" PRIx64, tensor_hash(t));
+	snprintf(b + n, sizeof(b) - n, " #%016" PRIx64, io_tensor_hash(t));
 	return fmt(D, "%s", b);
 }
 
@@ -272,7 +222,7 @@ tensor_eq(const struct ir_tensor *a, const struct ir_tensor *b)
 	for (i = 0; i < a->rank; i++)
 		if (a->dims[i] != b->dims[i])
 			return false;
-	return tensor_hash(a) == tensor_hash(b);
+	return io_tensor_hash(a) == io_tensor_hash(b);
 }
 
 /* An attribute's value as text; graphs are compared on their own. */
