@@ -39,7 +39,7 @@ ALL_CFLAGS += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer
 LDFLAGS += -fsanitize=$(SANITIZE)
 endif
 
-GEN_C = build/onnx.pb-c.c build/opdb_tables.c
+GEN_C = build/onnx.pb-c.c build/opdb_tables.c build/explain_table.c
 GEN_H = build/onnx.pb-c.h
 # The installed headers: the API and what it includes, in the same
 # folders as in src/ (a program includes <onnxfix/onnxfix.h>).
@@ -48,11 +48,13 @@ PUBLIC_H = onnxfix.h diag/diag.h diag/diag.def ir/ir.h base/arena.h \
 HDRS = $(wildcard src/*.h src/*/*.h src/*/*.def passes/*.h passes/*.def)
 # The command line: main.c and batch.c (workers, progress) print; the
 # library never does.
-CLI_OBJ = build/src/cli/main.o build/src/cli/batch.o
+CLI_REST = $(filter-out src/cli/main.c,$(wildcard src/cli/*.c))
+CLI_OBJ = build/src/cli/main.o $(patsubst %.c,build/%.o,$(CLI_REST))
+FUZZ_CLI_OBJ = $(patsubst %.c,build/fuzz/obj/%.o,$(CLI_REST))
 LIB_SRC = $(filter-out src/cli/%,$(wildcard src/*/*.c)) \
 	$(wildcard passes/*.c)
 LIB_OBJ = $(patsubst %.c,build/%.o,$(LIB_SRC)) \
-	build/onnx.pb-c.o build/opdb_tables.o
+	build/onnx.pb-c.o build/opdb_tables.o build/explain_table.o
 TEST_SRC = $(wildcard tests/test_*.c)
 TEST_BIN = $(patsubst tests/%.c,build/tests/%,$(TEST_SRC))
 
@@ -86,6 +88,13 @@ build/opdb_tables.c: src/opdb/opdbgen.awk $(wildcard src/opdb/*.tsv)
 
 build/onnx.pb-c.o: build/onnx.pb-c.c build/onnx.pb-c.h
 	$(CC) $(ALL_CFLAGS) -w -c -o $@ $<
+
+build/explain_table.c: src/diag/explaingen.awk man/onnxfix.1
+	@mkdir -p build
+	$(AWK) -f src/diag/explaingen.awk man/onnxfix.1 > $@.tmp && mv $@.tmp $@
+
+build/explain_table.o: build/explain_table.c src/diag/diag.h
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 build/opdb_tables.o: build/opdb_tables.c src/opdb/opdb.h
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
@@ -147,7 +156,8 @@ FUZZ_CFLAGS = -std=c11 -D_GNU_SOURCE -g -O1 -fno-omit-frame-pointer \
 	$(FUZZ_SAN) -Isrc -I. -Ibuild -Itests/fuzz \
 	$(shell $(PKG_CONFIG) --cflags $(PKGS)) -DONNXFIX_VERSION='"$(VERSION)"'
 FUZZ_LIB_OBJ = $(patsubst %.c,build/fuzz/obj/%.o,$(LIB_SRC)) \
-	build/fuzz/obj/onnx.pb-c.o build/fuzz/obj/opdb_tables.o
+	build/fuzz/obj/onnx.pb-c.o build/fuzz/obj/opdb_tables.o \
+	build/fuzz/obj/explain_table.o
 CI_FUZZ_SECONDS ?= 60
 
 build/fuzz/cli_main.o: src/cli/main.c $(GEN_H) $(HDRS)
@@ -157,10 +167,11 @@ build/fuzz/cli_main.o: src/cli/main.c $(GEN_H) $(HDRS)
 
 build/fuzz/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c \
     tests/fuzz/fuzz.h build/libonnxfix.a build/fuzz/cli_main.o \
-    build/src/cli/batch.o
+    $(patsubst %.c,build/%.o,$(CLI_REST))
 	$(CC) $(ALL_CFLAGS) -Itests/fuzz $(LDFLAGS) -o $@ $< \
 		tests/fuzz/replay.c \
-		$(if $(filter cli,$*),build/fuzz/cli_main.o build/src/cli/batch.o) \
+		$(if $(filter cli,$*),build/fuzz/cli_main.o \
+		$(patsubst %.c,build/%.o,$(CLI_REST))) \
 		build/libonnxfix.a $(LIBS)
 
 build/fuzz/obj/%.o: %.c $(GEN_H) $(HDRS)
@@ -177,10 +188,10 @@ build/fuzz/obj/cli_main.o: src/cli/main.c $(GEN_H) $(HDRS)
 		-Dmain=onnxfix_cli_main -c -o $@ $<
 
 build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(FUZZ_LIB_OBJ) \
-    build/fuzz/obj/cli_main.o build/fuzz/obj/src/cli/batch.o
+    build/fuzz/obj/cli_main.o $(FUZZ_CLI_OBJ)
 	$(CLANG) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< \
 		$(if $(filter cli,$*),build/fuzz/obj/cli_main.o \
-		build/fuzz/obj/src/cli/batch.o) \
+		$(FUZZ_CLI_OBJ)) \
 		$(FUZZ_LIB_OBJ) $(LIBS)
 
 # The regression models (tests/regress): the whole program built with
@@ -189,8 +200,9 @@ build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(FUZZ_LIB_OBJ) \
 # test even where the plain build happens to survive it.
 ASAN_FLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer
-ASAN_OBJ = $(patsubst %.c,build/asan/%.o,$(LIB_SRC) src/cli/main.c src/cli/batch.c) \
-	build/asan/onnx.pb-c.o build/asan/opdb_tables.o
+ASAN_OBJ = $(patsubst %.c,build/asan/%.o,$(LIB_SRC) $(wildcard src/cli/*.c)) \
+	build/asan/onnx.pb-c.o build/asan/opdb_tables.o \
+	build/asan/explain_table.o
 
 build/asan/%.o: %.c $(GEN_H) $(HDRS)
 	@mkdir -p $(dir $@)
@@ -206,7 +218,7 @@ build/asan/onnxfix: $(ASAN_OBJ)
 fuzz: $(FUZZ_BIN)
 
 .SECONDARY: $(FUZZ_LIB_OBJ) build/fuzz/obj/cli_main.o build/fuzz/cli_main.o \
-	build/fuzz/obj/src/cli/batch.o
+	$(FUZZ_CLI_OBJ)
 
 fuzz-run: fuzz
 	sh tests/fuzz/run.sh $(CI_FUZZ_SECONDS)

@@ -10,9 +10,11 @@
 #      (underscores as dashes) under PASSES, in pipeline order, and vice
 #      versa; passes/NAME.c defines pass_NAME; testdata/NAME/ holds at
 #      least one golden case (NAME.textproto);
-#   c. every long option in src/cli/main.c's long_opts appears as "Fl -NAME",
-#      every short option as "Fl X", every command as ".Cm NAME" in the
-#      SYNOPSIS and as an ".It Cm NAME" entry under COMMANDS;
+#   c. each command's options, as its -h prints them from its own table in
+#      src/cli/main.c (the table the parser reads), are exactly the ones
+#      its SYNOPSIS block names, every option appears as "Fl -NAME", and
+#      every command has ".Cm NAME" in the SYNOPSIS and an ".It Cm NAME"
+#      entry under COMMANDS (skipped when ./onnxfix is not built);
 #   d. mandoc -T lint -W warning is silent (skipped without mandoc);
 #   e. ./onnxfix passes lists the passes of passes.def in the same order
 #      (skipped when ./onnxfix is not built).
@@ -24,7 +26,6 @@ cd "$(dirname "$0")/.." || exit 1
 MAN=man/onnxfix.1
 DEF=src/diag/diag.def
 PASSES=passes/passes.def
-MAIN=src/cli/main.c
 ONNXFIX=${ONNXFIX:-./onnxfix}
 verbose=0
 [ "${1:-}" = -v ] && verbose=1
@@ -139,44 +140,85 @@ done
 same_order "PASSES entries vs $PASSES" "$cli_names" "$man_passes"
 
 # --- c. options and commands ------------------------------------------------
-longs=$(awk '/long_opts\[\] *= *\{/ { on = 1; next } on && /^\};/ { exit }
-    on' "$MAIN" | sed -n 's/^[ 	]*{ *"\([a-z0-9-]*\)".*/\1/p')
-if [ -z "$longs" ]; then
-	bad "$MAIN: no long options found in long_opts"
+# The options each command takes come from its own table in src/cli/, the
+# same table that parses them; -h prints it.  Each command's SYNOPSIS
+# block (from ".Cm NAME" to the next ".Nm onnxfix") names exactly its
+# options (-h aside), "Op Ar limits" exactly when it takes the limits,
+# and every option appears as "Fl -NAME" in the page.
+if [ -x "$ONNXFIX" ]; then
+	cmds=$("$ONNXFIX" -h | sed -n 's/^  \([a-z][a-z]*\)  .*/\1/p')
+	[ -n "$cmds" ] || bad "$ONNXFIX -h lists no commands"
+	syn=$(section SYNOPSIS)
+	com=$(section COMMANDS)
+	for c in $cmds; do
+		if printf '%s\n' "$syn" | grep -qx "\.Cm $c" &&
+		    printf '%s\n' "$com" | grep -Eq "^\.It Cm $c( |\$)"; then
+			ok "command $c documented"
+		else
+			bad "command $c lacks '.Cm $c' in SYNOPSIS or" \
+			    "'.It Cm $c' in COMMANDS of $MAN"
+		fi
+		help=$("$ONNXFIX" "$c" -h)
+		# "q quiet", "- format": the letter (- for none) and name
+		pairs=$(printf '%s\n' "$help" | awk '/^options:/ { on = 1; next }
+		    /^[a-z]+:/ { on = 0 } on' |
+		    sed -n 's/^  -\([A-Za-z]\), --\([a-z0-9-]*\).*/\1 \2/p;
+		    s/^  --\([a-z0-9-]*\).*/- \1/p' | grep -v ' help$')
+		own=$(printf '%s\n' "$pairs" | awk '{ print $2 }')
+		shorts=$(printf '%s\n' "$pairs" | awk '$1 != "-" { print $1 }')
+		limits=$(printf '%s\n' "$help" | grep -c '^limits:')
+		block=$(printf '%s\n' "$syn" | awk -v c="$c" '
+		    $0 == ".Cm " c { on = 1; next } /^\.Nm onnxfix/ { on = 0 } on')
+		while read -r l o; do
+			[ -n "$o" ] || continue
+			if printf '%s\n' "$block" |
+			    grep -Eq "Fl -$o([^a-z0-9-]|\$)" || { [ "$l" != - ] &&
+			    printf '%s\n' "$block" |
+			    grep -Eq "Fl $l([^A-Za-z0-9-]|\$)"; }; then
+				ok "$c --$o in SYNOPSIS"
+			else
+				bad "$c takes --$o (its -h says so) but its" \
+				    "SYNOPSIS in $MAN does not name it"
+			fi
+			grep -Eq "Fl -$o([^a-z0-9-]|\$)" "$MAN" ||
+			    bad "option --$o does not appear as 'Fl -$o' in $MAN"
+		done <<EOP
+$pairs
+EOP
+		for o in $(printf '%s\n' "$block" | grep -oE 'Fl [A-Za-z]( |$)' |
+		    sed 's/Fl //; s/ //'); do
+			if printf '%s\n' "$shorts" | grep -qx -- "$o"; then
+				ok "$c SYNOPSIS -$o is taken"
+			else
+				bad "$c SYNOPSIS names -$o, which $c -h does" \
+				    "not list"
+			fi
+		done
+		for o in $(printf '%s\n' "$block" | grep -oE 'Fl -[a-z0-9-]+' |
+		    sed 's/Fl --*//'); do
+			if printf '%s\n' "$own" | grep -qx -- "$o"; then
+				ok "$c SYNOPSIS --$o is taken"
+			else
+				bad "$c SYNOPSIS names --$o, which $c -h does" \
+				    "not list"
+			fi
+		done
+		hasl=$(printf '%s\n' "$block" | grep -c 'Op Ar limits')
+		if [ "$hasl" -eq "$limits" ]; then
+			ok "$c limits in SYNOPSIS"
+		else
+			bad "$c: SYNOPSIS 'Op Ar limits' ($hasl) disagrees with" \
+			    "-h's limits section ($limits)"
+		fi
+	done
+	for o in $("$ONNXFIX" check -h | awk '/^limits:/ { on = 1; next } on' |
+	    grep -oE -- '--[a-z0-9-]+' | sed 's/--//'); do
+		grep -Eq "Fl -$o([^a-z0-9-]|\$)" "$MAN" ||
+		    bad "limit --$o does not appear as 'Fl -$o' in $MAN"
+	done
+else
+	skip "$ONNXFIX is not built: options not compared"
 fi
-for o in $longs; do
-	if grep -Eq "Fl -$o([^a-z0-9-]|\$)" "$MAN" 2>/dev/null; then
-		ok "option --$o documented"
-	else
-		bad "option --$o (in $MAIN long_opts) does not appear as" \
-		    "'Fl -$o' in $MAN"
-	fi
-done
-shorts=$(sed -n 's/.*getopt_long([^"]*"\([^"]*\)".*/\1/p' "$MAIN" | tr -d :)
-for o in $(echo "$shorts" | sed 's/./& /g'); do
-	if grep -Eq "Fl $o([^A-Za-z0-9-]|\$)" "$MAN" 2>/dev/null; then
-		ok "option -$o documented"
-	else
-		bad "option -$o (in $MAIN getopt_long) does not appear as" \
-		    "'Fl $o' in $MAN"
-	fi
-done
-cmds=$(awk '/^static const struct command commands\[\] *= *\{/ { on = 1; next }
-    on && /^\};/ { exit } on' "$MAIN" | sed -n 's/^[ 	]*{ *"\([a-z]*\)".*/\1/p')
-if [ -z "$cmds" ]; then
-	bad "$MAIN: no commands found in commands[]"
-fi
-syn=$(section SYNOPSIS)
-com=$(section COMMANDS)
-for c in $cmds; do
-	if printf '%s\n' "$syn" | grep -qx "\.Cm $c" &&
-	    printf '%s\n' "$com" | grep -Eq "^\.It Cm $c( |\$)"; then
-		ok "command $c documented"
-	else
-		bad "command $c (in $MAIN) lacks '.Cm $c' in SYNOPSIS or" \
-		    "'.It Cm $c' in COMMANDS of $MAN"
-	fi
-done
 
 # --- d. mandoc lint ---------------------------------------------------------
 if command -v mandoc >/dev/null 2>&1; then

@@ -416,5 +416,105 @@ run "fix external missing" 2 fix -q -o "$T/x/out/m3.onnx" "$T/x/in/m.onnx"
 [ -e "$T/x/out/m3.onnx" ] && bad "model written without its data" || ok
 ls -a "$T/x/out" | grep -q '^\.onnxfix\.' && bad "temporary file left" || ok
 
+# --- fail closed: what cannot be honoured is an error -------------------
+# Each line: STATUS<TAB>PATTERN (on stderr)<TAB>ARGS (@M a model with
+# findings, @C a clean model, @T the scratch directory).
+M=$CORPUS/nhwc_transposes.onnx
+C=$CORPUS/bn_small.onnx
+tab=$(printf '\t')
+while IFS="$tab" read -r want pat args; do
+	case $want in ''|'#'*) continue ;; esac
+	set --
+	for a in $args; do
+		a=$(printf '%s' "$a" | sed "s#^@M\$#$M#; s#^@C\$#$C#; s#^@T#$T#")
+		[ "$a" = "''" ] && a=""
+		set -- "$@" "$a"
+	done
+	run "fail-closed: $args" "$want" "$@"
+	if [ "$pat" != - ] && ! grep -q -- "$pat" "$T/err"; then
+		bad "fail-closed: $args: stderr lacks '$pat'"
+		sed 's/^/  | /' "$T/err" | head -3
+	fi
+done <<'EOF_CASES'
+# 2. selectors and pass lists that name nothing valid for the command
+64	no diagnostic code is or starts with 'S2111'; did you mean S211?	check --select S2111 @M
+64	no diagnostic code is or starts with 'Z1'	check --select Z1 @M
+64	an empty list selects nothing	check --select '' @M
+64	an empty entry	check --select S2,,C4 @M
+64	no diagnostic code is or starts with 'X9'	check --ignore X9 @M
+64	'bn-fold' is a fix pass; check runs: structure	check --passes bn-fold @M
+64	'structure' is a check pass; fix runs: custom-ops	fix --passes structure -o @T/fc.onnx @M
+64	unknown pass 'transpse', did you mean transpose	fix --skip transpse -o @T/fc.onnx @M
+64	'dce' is a fix pass	dot --passes dce @M
+# 3. each command takes exactly its own options; no abbreviations
+64	options are not abbreviated: did you mean --allow-hardlinks?	check --all @M
+64	info does not take --format	info --format json @M
+64	info does not take --bn-convention	info --bn-convention pytorch @M
+64	info does not take -j	info -j 4 @M
+64	unknown option --bogus (check takes: --help --quiet	check --bogus @M
+64	fix does not take --target	fix --target ort-cpu -o @T/fc.onnx @M
+64	diff does not take -q	diff -q @M @C
+64	passes does not take --quiet (it takes: --help)	passes --quiet
+64	dot does not take --fail-on	dot --fail-on note @M
+64	--fail-on needs a value	check @M --fail-on
+64	--dry-run takes no value	fix --dry-run=yes @M
+# values are one of the valid ones, and the message lists them
+64	bad level (one of: note, warning, error, never) 'warn'	check --fail-on warn @M
+64	unknown target (one of: onnx, onnx@OPSET, ort-cpu	check --target trt @M
+64	unknown format (one of: text, json, sarif, github) 'xml'	check --format xml @M
+64	unknown output type (one of: dot, svg, png) 'gif'	dot -T gif @M
+64	unknown layout (one of: nchw, nhwc) 'NHWC'	fix --inputs-layout NHWC -o @T/fc.onnx @M
+64	bad size	check --max-size 99999999999G @M
+# options that shape another need it
+64	give --dot-diff FILE too	fix --collapse -o @T/fc.onnx @M
+64	give --focus NAME too	dot --radius 2 @M
+64	give --external-data FILE too	fix --size-threshold 4K -o @T/fc.onnx @M
+64	give -o FILE or --in-place, not both	fix --in-place -o @T/fc.onnx @T/copy.onnx
+64	--dry-run writes nothing	fix --dry-run -o @T/fc.onnx @M
+64	cannot both go to standard output	fix -o - --dot - @M
+64	diff writes text or json	diff --format sarif @M @C
+# explain: whole entries, prefixes, --list; unknown codes fail
+64	unknown diagnostic code 'Q1'	explain S211 Q1
+64	--list takes no code	explain --list S211
+64	help takes one command name	help frob
+EOF_CASES
+[ -e "$T/fc.onnx" ] && bad "fail-closed: a refused fix wrote its output" || ok
+
+# 1. fix -o -: the model alone on stdout, every message on stderr
+"$ONNXFIX" fix -o - "$M" >"$T/stdout.onnx" 2>"$T/err"
+[ $? -eq 0 ] && ok || bad "fix -o -: exit status"
+grep -q 'note ' "$T/err" && ok || bad "fix -o -: the notes are not on stderr"
+run "fix -o -: the output loads" 0 check "$T/stdout.onnx"
+"$ONNXFIX" fix -o "$T/file.onnx" "$M" >/dev/null 2>&1
+cmp -s "$T/stdout.onnx" "$T/file.onnx" && ok ||
+    bad "fix -o -: stdout differs from -o FILE"
+"$ONNXFIX" fix --format json -o - "$M" >"$T/stdout.onnx" 2>"$T/err"
+head -c 1 "$T/err" | grep -q '{' && ok || bad "fix -o - --format json: the report is not on stderr"
+cmp -s "$T/stdout.onnx" "$T/file.onnx" && ok || bad "fix -o - --format json: stdout is not the model"
+
+# 3. check -o FILE: the report in FILE (atomically), nothing on stdout
+run "check -o sarif" 1 check --fail-on note --format sarif -o "$T/r.sarif" "$M"
+[ -s "$T/out" ] && bad "check -o: the report went to stdout" || ok
+/usr/bin/python3 -c 'import json, sys; d = json.load(open(sys.argv[1])); assert d["version"] == "2.1.0"' "$T/r.sarif" 2>/dev/null &&
+    ok || bad "check -o: $T/r.sarif is not a SARIF report"
+run "check -o text" 1 check --fail-on note -o "$T/r.txt" "$M"
+grep -q ' L[0-9]\| [A-Z][0-9][0-9]*: ' "$T/r.txt" && ok || bad "check -o: text report empty"
+run "check -o missing dir" 4 check -o "$T/nodir/r.txt" "$M"
+grep -q 'cannot write the report' "$T/err" && ok || bad "check -o: no message for an unwritable report"
+run "check -o /dev/full" 4 check -o /dev/full "$M"
+ls -a "$T" | grep -q '^\.onnxfix\.' && bad "check -o: temporary file left" || ok
+
+# explain prints the whole entry; a prefix and --list list codes
+run "explain entry" 0 explain S211
+[ "$(wc -l <"$T/out")" -ge 3 ] && grep -q 'toposort' "$T/out" && ok ||
+    bad "explain S211: not the whole entry"
+run "explain prefix" 0 explain S21
+grep -q '^S211 ' "$T/out" && grep -q '^S212 ' "$T/out" && ok || bad "explain S21: not a list"
+run "explain --list" 0 explain --list
+[ "$(wc -l <"$T/out")" -eq "$(grep -c '^DIAG(' src/diag/diag.def)" ] && ok ||
+    bad "explain --list: not one line per code"
+run "help check" 0 help check
+"$ONNXFIX" check -h | cmp -s - "$T/out" && ok || bad "help check differs from check -h"
+
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -5,46 +5,20 @@
  * how models are read, checked or written.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli/batch.h"
+#include "cli/cli.h"
+#include "base/outfile.h"
 #include "onnxfix.h"
 #include "diag/report.h"
 #include "passes/pass.h"
-
-/* Exit statuses (documented in onnxfix.1, EXIT STATUS). */
-enum {
-	EXIT_CLEAN = 0,
-	EXIT_FINDINGS = 1,
-	EXIT_INPUT = 2,
-	EXIT_BUDGET = 3,
-	EXIT_IO = 4,
-	EXIT_USAGE = 64,
-	EXIT_INTERNAL = 70,
-};
-
-struct cli {
-	struct onnxfix_options o;
-	const char *output;
-	const char *dot;
-	const char *format;
-	int fail_on;		/* enum diag_level */
-	bool quiet;
-	bool in_place;
-	const char *maps[64];	/* --map values */
-	int report_format;	/* enum report_format */
-	const char *select, *ignore, *baseline;
-	unsigned jobs;		/* -j: worker processes for check */
-	int progress;		/* -1: when stderr is a terminal */
-	struct onnxfix_dot_options dopt;	/* dot: --focus ... */
-	const char *dot_diff;	/* fix --dot-diff FILE */
-};
 
 static int
 exit_of(enum onnxfix_status s)
@@ -130,173 +104,6 @@ print_fatal(const char *file, const struct diag_list *d)
 	for (i = 0; i < d->n; i++)
 		if (diag_table[d->v[i].id].level == DIAG_FATAL)
 			diag_print(stderr, file, &d->v[i]);
-}
-
-static int
-parse_level(const char *s)
-{
-	if (strcmp(s, "note") == 0)
-		return DIAG_NOTE;
-	if (strcmp(s, "warning") == 0)
-		return DIAG_WARNING;
-	if (strcmp(s, "error") == 0)
-		return DIAG_ERROR;
-	if (strcmp(s, "never") == 0)
-		return DIAG_FATAL + 1;
-	return -1;
-}
-
-static int
-parse_size(const char *s, uint64_t *out)
-{
-	char *end;
-	unsigned long long v;
-
-	errno = 0;
-	if (*s < '0' || *s > '9')
-		return -1;
-	v = strtoull(s, &end, 10);
-	if (errno != 0)
-		return -1;
-	switch (*end) {
-	case 'K':
-	case 'k':
-		v <<= 10, end++;
-		break;
-	case 'M':
-	case 'm':
-		v <<= 20, end++;
-		break;
-	case 'G':
-	case 'g':
-		v <<= 30, end++;
-		break;
-	}
-	if (*end != '\0')
-		return -1;
-	*out = v;
-	return 0;
-}
-
-static int
-parse_uint(const char *s, unsigned *out)
-{
-	uint64_t v;
-
-	if (parse_size(s, &v) < 0 || v == 0 || v > 100000)
-		return -1;
-	*out = (unsigned)v;
-	return 0;
-}
-
-enum {
-	OPT_FAIL_ON = 256,
-	OPT_PASSES,
-	OPT_SKIP,
-	OPT_DRY_RUN,
-	OPT_IN_PLACE,
-	OPT_DOT,
-	OPT_MAX_SIZE,
-	OPT_MEM_BUDGET,
-	OPT_MAX_DEPTH,
-	OPT_MAX_GRAPH_DEPTH,
-	OPT_FORMAT,
-	OPT_TARGET,
-	OPT_EXPECT,
-	OPT_BN_CONVENTION,
-	OPT_INPUTS_LAYOUT,
-	OPT_OUTPUTS_LAYOUT,
-	OPT_MAP,
-	OPT_MAP_FILE,
-	OPT_SELECT,
-	OPT_IGNORE,
-	OPT_BASELINE,
-	OPT_PROGRESS,
-	OPT_NO_PROGRESS,
-	OPT_SYNC,
-	OPT_NO_SYNC,
-	OPT_FOCUS,
-	OPT_RADIUS,
-	OPT_OPS,
-	OPT_COLLAPSE,
-	OPT_MAX_NODES,
-	OPT_NO_SCOPES,
-	OPT_DOT_DIFF,
-	OPT_EXTERNAL_DATA,
-	OPT_SIZE_THRESHOLD,
-	OPT_ALLOW_HARDLINKS,
-	OPT_MAX_EXTERNAL_FILES,
-};
-
-static const struct option long_opts[] = {
-	{ "help", no_argument, NULL, 'h' },
-	{ "output", required_argument, NULL, 'o' },
-	{ "quiet", no_argument, NULL, 'q' },
-	{ "type", required_argument, NULL, 'T' },
-	{ "fail-on", required_argument, NULL, OPT_FAIL_ON },
-	{ "passes", required_argument, NULL, OPT_PASSES },
-	{ "skip", required_argument, NULL, OPT_SKIP },
-	{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
-	{ "in-place", no_argument, NULL, OPT_IN_PLACE },
-	{ "dot", required_argument, NULL, OPT_DOT },
-	{ "max-size", required_argument, NULL, OPT_MAX_SIZE },
-	{ "mem-budget", required_argument, NULL, OPT_MEM_BUDGET },
-	{ "max-depth", required_argument, NULL, OPT_MAX_DEPTH },
-	{ "max-graph-depth", required_argument, NULL, OPT_MAX_GRAPH_DEPTH },
-	{ "format", required_argument, NULL, OPT_FORMAT },
-	{ "target", required_argument, NULL, OPT_TARGET },
-	{ "expect", required_argument, NULL, OPT_EXPECT },
-	{ "bn-convention", required_argument, NULL, OPT_BN_CONVENTION },
-	{ "inputs-layout", required_argument, NULL, OPT_INPUTS_LAYOUT },
-	{ "outputs-layout", required_argument, NULL, OPT_OUTPUTS_LAYOUT },
-	{ "map", required_argument, NULL, OPT_MAP },
-	{ "map-file", required_argument, NULL, OPT_MAP_FILE },
-	{ "select", required_argument, NULL, OPT_SELECT },
-	{ "ignore", required_argument, NULL, OPT_IGNORE },
-	{ "baseline", required_argument, NULL, OPT_BASELINE },
-	{ "jobs", required_argument, NULL, 'j' },
-	{ "progress", no_argument, NULL, OPT_PROGRESS },
-	{ "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
-	{ "sync", no_argument, NULL, OPT_SYNC },
-	{ "no-sync", no_argument, NULL, OPT_NO_SYNC },
-	{ "focus", required_argument, NULL, OPT_FOCUS },
-	{ "radius", required_argument, NULL, OPT_RADIUS },
-	{ "ops", required_argument, NULL, OPT_OPS },
-	{ "collapse", no_argument, NULL, OPT_COLLAPSE },
-	{ "max-nodes", required_argument, NULL, OPT_MAX_NODES },
-	{ "no-scopes", no_argument, NULL, OPT_NO_SCOPES },
-	{ "dot-diff", required_argument, NULL, OPT_DOT_DIFF },
-	{ "external-data", required_argument, NULL, OPT_EXTERNAL_DATA },
-	{ "size-threshold", required_argument, NULL, OPT_SIZE_THRESHOLD },
-	{ "allow-hardlinks", no_argument, NULL, OPT_ALLOW_HARDLINKS },
-	{ "max-external-files", required_argument, NULL,
-	  OPT_MAX_EXTERNAL_FILES },
-	{ NULL, 0, NULL, 0 },
-};
-
-struct command {
-	const char *name;
-	const char *usage;
-	const char *help;
-	int (*run)(struct cli *c, int argc, char **argv);
-};
-
-static const struct command *find_command(const char *name);
-
-/* "onnxfix: WHAT" or "onnxfix: WHAT 'ARG'" (ARG escaped), then usage. */
-static int
-usage_error(const char *cmd, const char *what, const char *arg)
-{
-	char b[DIAG_ESCAPE_SIZE];
-
-	if (arg != NULL)
-		fprintf(stderr, "onnxfix: %s '%s'", what,
-		    diag_escape_str(b, sizeof(b), arg));
-	else
-		fprintf(stderr, "onnxfix: %s", what);
-	fprintf(stderr, "\nusage: %s\n", find_command(cmd) ?
-	    find_command(cmd)->usage : "onnxfix COMMAND ...");
-	return EXIT_USAGE;
 }
 
 /*
@@ -391,12 +198,17 @@ load(struct cli *c, const char *path, struct diag_list *d,
 	return exit_of(s);
 }
 
-/* Set up the report for COMMAND from the options; an exit status on
- * failure (a bad baseline), else -1. */
+/*
+ * Set up the report for COMMAND from the options: to -o FILE for check
+ * (written atomically when the run ends), to stderr for fix when the
+ * model goes to stdout, else to stdout.  An exit status on failure (a
+ * bad baseline, an output that cannot be created), else -1.
+ */
 static int
 report_open(struct cli *c, struct report *r, const char *command)
 {
 	char why[256], e[DIAG_ESCAPE_SIZE];
+	bool check = strcmp(command, "check") == 0;
 
 	report_init(r, (enum report_format)c->report_format, command);
 	r->quiet = c->quiet;
@@ -408,6 +220,20 @@ report_open(struct cli *c, struct report *r, const char *command)
 		    diag_escape_str(e, sizeof(e), c->baseline), why);
 		report_release(r);
 		return EXIT_INPUT;
+	}
+	if (!check && c->output != NULL && strcmp(c->output, "-") == 0)
+		r->out = stderr;
+	if (check && c->output != NULL && strcmp(c->output, "-") != 0) {
+		if (outfile_open(&c->report_file, c->output) < 0 ||
+		    (r->out = outfile_stream(&c->report_file)) == NULL) {
+			fprintf(stderr, "onnxfix: %s: cannot write the report: "
+			    "%s\n", diag_escape_str(e, sizeof(e), c->output),
+			    strerror(errno));
+			outfile_abort(&c->report_file);
+			report_release(r);
+			return EXIT_IO;
+		}
+		c->report_to_file = true;
 	}
 	return -1;
 }
@@ -426,10 +252,25 @@ report_model(struct cli *c, struct report *r, const char *file,
 	return status;
 }
 
+/* Finish the report (and put -o FILE in place); RC, or EXIT_IO when
+ * the report could not be written. */
 static int
-report_close(struct report *r, int rc)
+report_close(struct cli *c, struct report *r, int rc)
 {
-	if (report_finish(r, rc) < 0 && rc == EXIT_CLEAN)
+	char e[DIAG_ESCAPE_SIZE];
+	int failed = report_finish(r, rc) < 0;
+
+	if (c->report_to_file) {
+		if (!failed && outfile_commit(&c->report_file, c->o.sync) < 0)
+			failed = 1;
+		if (failed)
+			fprintf(stderr, "onnxfix: %s: cannot write the report: "
+			    "%s\n", diag_escape_str(e, sizeof(e), c->output),
+			    strerror(errno));
+		outfile_abort(&c->report_file);
+		c->report_to_file = false;
+	}
+	if (failed && (rc == EXIT_CLEAN || rc == EXIT_FINDINGS))
 		rc = EXIT_IO;
 	report_release(r);
 	return rc;
@@ -484,7 +325,7 @@ cmd_check(struct cli *c, int argc, char **argv)
 	int i;
 
 	if (argc < 1)
-		return usage_error("check", "no model given", NULL);
+		return cli_usage_error(cli_find_command("check"), "no model given", NULL);
 	memset(&k, 0, sizeof(k));
 	if (batch_expand(argc, argv, &k.paths, &k.n, &bad) < 0) {
 		fprintf(stderr, "onnxfix: %s: %s\n",
@@ -511,7 +352,7 @@ cmd_check(struct cli *c, int argc, char **argv)
 	batch_run(k.n, c->jobs, check_work, check_done, &k);
 	progress_end(&k.pg);
 	batch_free(k.paths, k.n);
-	return report_close(&r, k.rc);
+	return report_close(c, &r, k.rc);
 }
 
 static bool
@@ -537,14 +378,14 @@ cmd_fix(struct cli *c, int argc, char **argv)
 	int rc;
 
 	if (argc != 1)
-		return usage_error("fix", argc ? "one model at a time" :
+		return cli_usage_error(cli_find_command("fix"), argc ? "one model at a time" :
 		    "no model given", NULL);
 	if (c->in_place && strcmp(argv[0], "-") == 0)
-		return usage_error("fix", "--in-place needs a file, not "
+		return cli_usage_error(cli_find_command("fix"), "--in-place needs a file, not "
 		    "standard input", NULL);
 	out = c->in_place ? argv[0] : c->output;
 	if (out == NULL && !c->o.dry_run)
-		return usage_error("fix",
+		return cli_usage_error(cli_find_command("fix"),
 		    "no output: give -o FILE, --in-place or --dry-run", NULL);
 	{
 		char why[1024];
@@ -556,7 +397,7 @@ cmd_fix(struct cli *c, int argc, char **argv)
 			fprintf(stderr, "onnxfix: %s\n", why);
 			return EXIT_IO;
 		default:
-			return usage_error("fix", why, NULL);
+			return cli_usage_error(cli_find_command("fix"), why, NULL);
 		}
 	}
 	if ((rc = report_open(c, &r, "fix")) >= 0)
@@ -568,7 +409,7 @@ cmd_fix(struct cli *c, int argc, char **argv)
 		diag_report(&d, DIAG_OUT_SAME_AS_INPUT, "", "use --in-place");
 		rc = report_model(c, &r, argv[0], &d, EXIT_IO);
 		diag_list_release(&d);
-		return report_close(&r, rc);
+		return report_close(c, &r, rc);
 	}
 	progress_init(&pg, c->report_format == REPORT_TEXT ? c->progress : 0);
 	c->o.progress = progress_bytes;
@@ -589,7 +430,8 @@ cmd_fix(struct cli *c, int argc, char **argv)
 		if (rc == EXIT_CLEAN && !c->o.dry_run)
 			rc = exit_of(onnxfix_save(m, out, &c->o, &d));
 		if (rc == EXIT_CLEAN && c->dot != NULL && !c->o.dry_run)
-			rc = exit_of(onnxfix_dot(m, c->dot, ONNXFIX_DOT, &d));
+			rc = exit_of(onnxfix_dot(m, c->dot,
+			    format_of_name(c->dot), &d));
 		if (rc == EXIT_CLEAN && c->dot_diff != NULL)
 			rc = exit_of(onnxfix_dot_opts(m, c->dot_diff,
 			    format_of_name(c->dot_diff), &dopt, &d));
@@ -598,7 +440,7 @@ cmd_fix(struct cli *c, int argc, char **argv)
 	progress_end(&pg);
 	rc = report_model(c, &r, argv[0], &d, rc);
 	diag_list_release(&d);
-	return report_close(&r, rc);
+	return report_close(c, &r, rc);
 }
 
 /* The picture format a file name asks for: .svg, .png, else DOT. */
@@ -623,7 +465,7 @@ cmd_dot(struct cli *c, int argc, char **argv)
 	int rc;
 
 	if (argc != 1)
-		return usage_error("dot", argc ? "one model at a time" :
+		return cli_usage_error(cli_find_command("dot"), argc ? "one model at a time" :
 		    "no model given", NULL);
 	if (c->format != NULL) {
 		if (strcmp(c->format, "svg") == 0)
@@ -631,12 +473,16 @@ cmd_dot(struct cli *c, int argc, char **argv)
 		else if (strcmp(c->format, "png") == 0)
 			fmt = ONNXFIX_PNG;
 		else if (strcmp(c->format, "dot") != 0)
-			return usage_error("dot", "unknown output type",
+			return cli_usage_error(cli_find_command("dot"), "unknown output type",
 			    c->format);
 	} else if (c->output != NULL) {
 		/* -o picture.svg / picture.png: the type from the name */
 		fmt = format_of_name(c->output);
 	}
+	if (fmt == ONNXFIX_PNG && (c->output == NULL ||
+	    strcmp(c->output, "-") == 0) && isatty(STDOUT_FILENO))
+		return cli_usage_error(cli_find_command("dot"), "a PNG is not "
+		    "written to a terminal; give -o FILE.png", NULL);
 	diag_list_init(&d);
 	rc = load(c, argv[0], &d, &m);
 	if (rc == EXIT_CLEAN) {
@@ -667,9 +513,9 @@ cmd_diff(struct cli *c, int argc, char **argv)
 	int rc;
 
 	if (argc != 2)
-		return usage_error("diff", "two models expected", NULL);
+		return cli_usage_error(cli_find_command("diff"), "two models expected", NULL);
 	if (c->report_format != REPORT_TEXT && c->report_format != REPORT_JSON)
-		return usage_error("diff", "diff writes text or json", NULL);
+		return cli_usage_error(cli_find_command("diff"), "diff writes text or json", NULL);
 	diag_list_init(&d);
 	rc = load(c, argv[0], &d, &a);
 	if (rc == EXIT_CLEAN) {
@@ -857,7 +703,7 @@ cmd_info(struct cli *c, int argc, char **argv)
 	int i, rc = EXIT_CLEAN;
 
 	if (argc < 1)
-		return usage_error("info", "no model given", NULL);
+		return cli_usage_error(cli_find_command("info"), "no model given", NULL);
 	for (i = 0; i < argc; i++) {
 		struct diag_list d;
 		struct ir_model *m;
@@ -893,7 +739,7 @@ cmd_passes(struct cli *c, int argc, char **argv)
 	(void)c;
 	(void)argv;
 	if (argc != 0)
-		return usage_error("passes", "no arguments expected", NULL);
+		return cli_usage_error(cli_find_command("passes"), "no arguments expected", NULL);
 	for (i = 0; pass_table[i] != NULL; i++)
 		printf("%-12s %-8s %s\n", pass_table[i]->name,
 		    pass_table[i]->kind == PASS_ANALYSIS ? "check" : "fix",
@@ -901,63 +747,210 @@ cmd_passes(struct cli *c, int argc, char **argv)
 	return EXIT_CLEAN;
 }
 
+/* TEXT to stdout, wrapped at 72 columns, each line indented by 2. */
+static void
+print_wrapped(const char *text)
+{
+	const char *p = text;
+
+	while (*p != '\0') {
+		const char *nl = strchr(p, '\n');
+		size_t line = nl ? (size_t)(nl - p) : strlen(p);
+
+		while (line > 70) {
+			size_t cut = 70;
+
+			while (cut > 20 && p[cut] != ' ')
+				cut--;
+			if (p[cut] != ' ')
+				cut = 70;
+			printf("  %.*s\n", (int)cut, p);
+			p += cut + (p[cut] == ' ');
+			line -= cut + (line > cut && p[-1] == ' ');
+		}
+		printf(line ? "  %.*s\n" : "\n", (int)line, p);
+		p += line;
+		if (*p == '\n')
+			p++;
+	}
+}
+
+/* Is CODE one of the entries of the catalogue starting with PREFIX? */
+static bool
+has_prefix(const char *code, const char *prefix)
+{
+	return strncasecmp(code, prefix, strlen(prefix)) == 0;
+}
+
+/*
+ * explain CODE...: each code's catalogue entry in full (level, title and
+ * the explanation the man page gives).  A prefix (S2, C4) or --list
+ * lists the codes it covers, one a line.
+ */
 static int
 cmd_explain(struct cli *c, int argc, char **argv)
 {
+	char b[DIAG_ESCAPE_SIZE];
+	size_t k;
 	int i;
 
-	(void)c;
+	if (c->list) {
+		if (argc != 0)
+			return cli_usage_error(cli_find_command("explain"),
+			    "--list takes no code", argv[0]);
+		for (k = 0; k < DIAG__COUNT; k++)
+			printf("%-5s %-8s %s\n", diag_table[k].code,
+			    diag_level_name(diag_table[k].level),
+			    diag_table[k].text);
+		return EXIT_CLEAN;
+	}
 	if (argc < 1)
-		return usage_error("explain", "no code given", NULL);
+		return cli_usage_error(cli_find_command("explain"),
+		    "no code given (onnxfix explain --list lists them)", NULL);
+	/* every argument must name something before anything is printed */
 	for (i = 0; i < argc; i++) {
-		const struct diag_info *info = diag_lookup(argv[i]);
-		char b[DIAG_ESCAPE_SIZE];
+		bool any = false;
 
-		if (info == NULL) {
+		for (k = 0; k < DIAG__COUNT && !any; k++)
+			any = argv[i][0] != '\0' &&
+			    has_prefix(diag_table[k].code, argv[i]);
+		if (!any) {
 			fprintf(stderr, "onnxfix: unknown diagnostic code "
-			    "'%s'\n", diag_escape_str(b, sizeof(b), argv[i]));
+			    "'%s' (onnxfix explain --list lists them)\n",
+			    diag_escape_str(b, sizeof(b), argv[i]));
 			return EXIT_USAGE;
 		}
+	}
+	for (i = 0; i < argc; i++) {
+		const struct diag_info *info = diag_lookup(argv[i]);
+		const char *text;
+
+		if (info == NULL) {
+			for (k = 0; k < DIAG__COUNT; k++)
+				if (has_prefix(diag_table[k].code, argv[i]))
+					printf("%-5s %-8s %s\n",
+					    diag_table[k].code,
+					    diag_level_name(diag_table[k].level),
+					    diag_table[k].text);
+			continue;
+		}
+		if (i > 0)
+			printf("\n");
 		printf("%s %s: %s\n", info->code,
 		    diag_level_name(info->level), info->text);
+		if ((text = diag_explain(info->code)) != NULL && *text) {
+			printf("\n");
+			print_wrapped(text);
+		}
 	}
-	printf("See DIAGNOSTICS in onnxfix(1) for what each code means.\n");
 	return EXIT_CLEAN;
 }
 
-static const struct command commands[] = {
-	{ "check", "onnxfix check [--fail-on LEVEL] [-q] [-j N] "
-	  "MODEL|DIR...",
-	  "Check models against the ONNX rules and report findings.",
-	  cmd_check },
-	{ "fix", "onnxfix fix [--passes LIST] [--skip LIST] "
-	  "[--dot FILE] [--dot-diff FILE] [--dry-run] (-o OUT | --in-place) "
-	  "MODEL",
-	  "Run the rewrite passes and write the repaired model.", cmd_fix },
-	{ "dot", "onnxfix dot [-T dot|svg|png] [-o FILE] [--focus NAME "
-	  "[--radius N]] [--ops LIST] [--collapse] [--max-nodes N] "
-	  "[--no-scopes] MODEL",
-	  "Draw the model's graph with Graphviz.", cmd_dot },
-	{ "diff", "onnxfix diff [--format text|json] [-o FILE] A B",
-	  "Show what differs between two models (exit 1 when they do).",
-	  cmd_diff },
-	{ "info", "onnxfix info MODEL...",
-	  "Summarise models: versions, opsets, interface, operators.",
-	  cmd_info },
-	{ "passes", "onnxfix passes", "List the passes in pipeline order.",
-	  cmd_passes },
-	{ "explain", "onnxfix explain CODE...",
-	  "Show the catalogue entry of diagnostic codes.", cmd_explain },
+/* Each command's own options, in the order -h shows them. */
+static const struct command_opt check_opts[] = {
+	{ OPT_HELP, NULL }, { OPT_QUIET, NULL },
+	{ OPT_FORMAT, NULL },
+	{ OPT_OUTPUT, "write the report to FILE (atomically) instead of "
+	  "stdout" },
+	{ OPT_FAIL_ON, NULL }, { OPT_SELECT, NULL }, { OPT_IGNORE, NULL },
+	{ OPT_BASELINE, NULL }, { OPT_TARGET, NULL }, { OPT_EXPECT, NULL },
+	{ OPT_PASSES, "run only these analysis passes (onnxfix passes); none: no pass" },
+	{ OPT_SKIP, "leave out these analysis passes" },
+	{ OPT_JOBS, NULL }, { OPT_PROGRESS, NULL }, { OPT_NO_PROGRESS, NULL },
+	CLI_LIMIT_OPTS, { 0, NULL },
 };
 
-static const struct command *
-find_command(const char *name)
+static const struct command_opt fix_opts[] = {
+	{ OPT_HELP, NULL }, { OPT_QUIET, NULL },
+	{ OPT_OUTPUT, "write the model to FILE (- for stdout: every "
+	  "message then goes to stderr)" },
+	{ OPT_IN_PLACE, NULL }, { OPT_DRY_RUN, NULL },
+	{ OPT_PASSES, "run only these rewrite passes (onnxfix passes); none: only write the model back" },
+	{ OPT_SKIP, "leave out these rewrite passes" },
+	{ OPT_BN_CONVENTION, NULL }, { OPT_INPUTS_LAYOUT, NULL },
+	{ OPT_OUTPUTS_LAYOUT, NULL }, { OPT_MAP, NULL }, { OPT_MAP_FILE, NULL },
+	{ OPT_EXTERNAL_DATA, NULL }, { OPT_SIZE_THRESHOLD, NULL },
+	{ OPT_SYNC, NULL }, { OPT_NO_SYNC, NULL },
+	{ OPT_DOT, NULL }, { OPT_DOT_DIFF, NULL },
+	{ OPT_FOCUS, "--dot-diff: only around this node or tensor" },
+	{ OPT_RADIUS, NULL },
+	{ OPT_OPS, "--dot-diff: only these op types" },
+	{ OPT_COLLAPSE, "--dot-diff: draw repeated blocks once" },
+	{ OPT_MAX_NODES, "--dot-diff: node limit (default 500)" },
+	{ OPT_NO_SCOPES, "--dot-diff: no clusters for name scopes" },
+	{ OPT_FORMAT, "the notes as text (default), json, sarif or github" },
+	{ OPT_SELECT, "report only these codes or prefixes" },
+	{ OPT_IGNORE, NULL },
+	{ OPT_PROGRESS, NULL }, { OPT_NO_PROGRESS, NULL },
+	CLI_LIMIT_OPTS, { 0, NULL },
+};
+
+static const struct command_opt dot_opts[] = {
+	{ OPT_HELP, NULL },
+	{ OPT_OUTPUT, "output file (default stdout)" },
+	{ OPT_TYPE, NULL },
+	{ OPT_FOCUS, NULL }, { OPT_RADIUS, NULL }, { OPT_OPS, NULL },
+	{ OPT_COLLAPSE, NULL }, { OPT_MAX_NODES, NULL }, { OPT_NO_SCOPES, NULL },
+	{ OPT_SELECT, "mark only the findings of these codes or prefixes" },
+	{ OPT_IGNORE, "do not mark these findings" },
+	{ OPT_TARGET, NULL }, { OPT_EXPECT, NULL },
+	{ OPT_PASSES, "run only these analysis passes for the marks" },
+	{ OPT_SKIP, "leave out these analysis passes" },
+	CLI_LIMIT_OPTS, { 0, NULL },
+};
+
+static const struct command_opt diff_opts[] = {
+	{ OPT_HELP, NULL },
+	{ OPT_OUTPUT, "output file (default stdout)" },
+	{ OPT_FORMAT, "text (default) or json" },
+	CLI_LIMIT_OPTS, { 0, NULL },
+};
+
+static const struct command_opt info_opts[] = {
+	{ OPT_HELP, NULL }, { OPT_QUIET, NULL },
+	CLI_LIMIT_OPTS, { 0, NULL },
+};
+
+static const struct command_opt help_only_opts[] = {
+	{ OPT_HELP, NULL }, { 0, NULL },
+};
+
+static const struct command_opt explain_opts[] = {
+	{ OPT_HELP, NULL }, { OPT_LIST, NULL }, { 0, NULL },
+};
+
+const struct command cli_commands[] = {
+	{ "check", "MODEL|DIR...",
+	  "Check models against the ONNX rules and report findings.",
+	  check_opts, cmd_check },
+	{ "fix", "(-o OUT | --in-place | --dry-run) MODEL",
+	  "Run the rewrite passes and write the repaired model.", fix_opts,
+	  cmd_fix },
+	{ "dot", "MODEL", "Draw the model's graph with Graphviz.", dot_opts,
+	  cmd_dot },
+	{ "diff", "A B",
+	  "Show what differs between two models (exit 1 when they do).",
+	  diff_opts, cmd_diff },
+	{ "info", "MODEL...",
+	  "Summarise models: versions, opsets, interface, operators.",
+	  info_opts, cmd_info },
+	{ "passes", "", "List the passes in pipeline order.", help_only_opts,
+	  cmd_passes },
+	{ "explain", "CODE|PREFIX... | --list",
+	  "Show the catalogue entry of diagnostic codes.", explain_opts,
+	  cmd_explain },
+};
+
+const size_t cli_ncommands = sizeof(cli_commands) / sizeof(cli_commands[0]);
+
+const struct command *
+cli_find_command(const char *name)
 {
 	size_t i;
 
-	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		if (strcmp(commands[i].name, name) == 0)
-			return &commands[i];
+	for (i = 0; i < cli_ncommands; i++)
+		if (strcmp(cli_commands[i].name, name) == 0)
+			return &cli_commands[i];
 	return NULL;
 }
 
@@ -967,71 +960,11 @@ usage(FILE *fp)
 	size_t i;
 
 	fprintf(fp, "usage: onnxfix COMMAND [OPTIONS] ARGS\n\n");
-	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		fprintf(fp, "  %-8s %s\n", commands[i].name,
-		    commands[i].help);
-	fprintf(fp, "\nonnxfix COMMAND -h shows a command's usage; "
-	    "onnxfix(1) has the details.\n");
-}
-
-static void
-command_help(const struct command *cmd)
-{
-	printf("usage: %s\n%s\n\n", cmd->usage, cmd->help);
-	printf("common options:\n"
-	    "  -q, --quiet              print warnings and errors only\n"
-	    "  --max-size BYTES         refuse larger inputs "
-	    "(default 2G-1)\n"
-	    "  --mem-budget BYTES       memory budget (default "
-	    "64M + 64 x input)\n"
-	    "  --max-depth N            message nesting limit (100)\n"
-	    "  --max-graph-depth N      subgraph nesting limit (32)\n"
-	    "  --allow-hardlinks        accept hard-linked external data\n"
-	    "  --max-external-files N   distinct external files (4096)\n");
-	if (strcmp(cmd->name, "check") == 0)
-		printf("  --fail-on LEVEL          exit 1 at this level: "
-		    "note, warning, error (default), never\n"
-		    "  -j, --jobs N             check N models at once\n");
-	if (strcmp(cmd->name, "check") == 0 || strcmp(cmd->name, "fix") == 0)
-		printf("  --progress, --no-progress  progress on stderr "
-		    "(default: when a terminal)\n");
-	if (strcmp(cmd->name, "fix") == 0)
-		printf("  -o, --output FILE        write the model here\n"
-		    "  --in-place               replace the input\n"
-		    "  --dot FILE               also draw the result\n"
-		    "  --dot-diff FILE          draw the result with removed "
-		    "nodes ghosted\n"
-		    "                           and new ones highlighted "
-		    "(.svg, .png, else DOT)\n"
-		    "  --passes LIST, --skip LIST  choose passes "
-		    "(onnxfix passes)\n"
-		    "  --dry-run                report, write nothing\n"
-		    "  --sync                   fsync outputs before "
-		    "renaming them into place\n"
-		    "  --external-data FILE     weights into FILE beside "
-		    "the output\n"
-		    "  --size-threshold BYTES   smaller tensors stay inline "
-		    "(1K)\n");
-	if (strcmp(cmd->name, "dot") == 0)
-		printf("  -o, --output FILE        output file "
-		    "(default stdout)\n"
-		    "  -T, --type FMT           dot, svg or png (default: "
-		    "from -o's .svg/.png, else dot)\n"
-		    "  --focus NAME             only around this node or "
-		    "tensor\n"
-		    "  --radius N               hops around --focus "
-		    "(default 3)\n"
-		    "  --ops LIST               only these op types "
-		    "(Conv,Transpose)\n"
-		    "  --collapse               draw repeated blocks once "
-		    "(xN)\n"
-		    "  --max-nodes N            node limit (default 500)\n"
-		    "  --no-scopes              no clusters for name "
-		    "scopes\n");
-	if (strcmp(cmd->name, "diff") == 0)
-		printf("  -o, --output FILE        output file "
-		    "(default stdout)\n"
-		    "  --format FMT             text (default) or json\n");
+	for (i = 0; i < cli_ncommands; i++)
+		fprintf(fp, "  %-8s %s\n", cli_commands[i].name,
+		    cli_commands[i].help);
+	fprintf(fp, "\nonnxfix COMMAND -h (or onnxfix help COMMAND) shows a "
+	    "command's options;\nonnxfix(1) has the details.\n");
 }
 
 int
@@ -1039,7 +972,8 @@ main(int argc, char **argv)
 {
 	const struct command *cmd;
 	struct cli c;
-	int opt, level;
+	char **ops;
+	int nops, rc;
 
 	if (argc < 2) {
 		usage(stderr);
@@ -1050,11 +984,19 @@ main(int argc, char **argv)
 		printf("onnxfix %s\n", ONNXFIX_VERSION);
 		return EXIT_CLEAN;
 	}
-	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
+	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0 ||
+	    (strcmp(argv[1], "help") == 0 && argc == 2)) {
 		usage(stdout);
 		return EXIT_CLEAN;
 	}
-	cmd = find_command(argv[1]);
+	if (strcmp(argv[1], "help") == 0) {
+		if (argc != 3 || (cmd = cli_find_command(argv[2])) == NULL)
+			return cli_usage_error(NULL, "help takes one command "
+			    "name", argc > 2 ? argv[2] : NULL);
+		cli_help(stdout, cmd);
+		return EXIT_CLEAN;
+	}
+	cmd = cli_find_command(argv[1]);
 	if (cmd == NULL) {
 		char b[DIAG_ESCAPE_SIZE];
 
@@ -1068,236 +1010,9 @@ main(int argc, char **argv)
 	c.fail_on = DIAG_ERROR;
 	c.jobs = 1;
 	c.progress = -1;
-	argc--;
-	argv++;
-	optind = 1;
-	while ((opt = getopt_long(argc, argv, "hj:o:qT:", long_opts, NULL)) !=
-	    -1) {
-		switch (opt) {
-		case 'h':
-			command_help(cmd);
-			return EXIT_CLEAN;
-		case 'o':
-			c.output = optarg;
-			break;
-		case 'q':
-			c.quiet = true;
-			break;
-		case 'T':
-			c.format = optarg;
-			break;
-		case OPT_FAIL_ON:
-			if ((level = parse_level(optarg)) < 0)
-				return usage_error(cmd->name,
-				    "bad level", optarg);
-			c.fail_on = level;
-			break;
-		case OPT_PASSES:
-		case OPT_SKIP: {
-			/* Every name must exist. */
-			char *list = optarg, *dup = strdup(list), *tok, *sv;
-
-			if (dup == NULL)
-				return EXIT_INTERNAL;
-			for (tok = strtok_r(dup, ",", &sv); tok != NULL;
-			    tok = strtok_r(NULL, ",", &sv))
-				if (pass_lookup(tok) == NULL) {
-					int r = usage_error(cmd->name,
-					    "unknown pass", tok);
-
-					free(dup);
-					return r;
-				}
-			free(dup);
-			if (opt == OPT_PASSES)
-				c.o.passes = list;
-			else
-				c.o.skip = list;
-			break;
-		}
-		case OPT_DRY_RUN:
-			c.o.dry_run = true;
-			break;
-		case OPT_IN_PLACE:
-			c.in_place = true;
-			break;
-		case OPT_DOT:
-			c.dot = optarg;
-			break;
-		case OPT_MAX_SIZE:
-			if (parse_size(optarg, &c.o.max_file_bytes) < 0)
-				return usage_error(cmd->name,
-				    "bad size", optarg);
-			break;
-		case OPT_MEM_BUDGET:
-			if (parse_size(optarg, &c.o.mem_budget) < 0)
-				return usage_error(cmd->name,
-				    "bad size", optarg);
-			break;
-		case OPT_MAX_DEPTH:
-			if (parse_uint(optarg, &c.o.max_depth) < 0)
-				return usage_error(cmd->name,
-				    "bad depth", optarg);
-			break;
-		case OPT_MAX_GRAPH_DEPTH:
-			if (parse_uint(optarg, &c.o.max_graph_depth) < 0)
-				return usage_error(cmd->name,
-				    "bad depth", optarg);
-			break;
-		case OPT_FORMAT:
-			if ((c.report_format = report_parse_format(optarg)) < 0)
-				return usage_error(cmd->name,
-				    "unknown format", optarg);
-			break;
-		case OPT_SELECT:
-		case OPT_IGNORE: {
-			char *dup = strdup(optarg), *tok, *sv;
-			int r = -1;
-
-			if (dup == NULL)
-				return EXIT_INTERNAL;
-			for (tok = strtok_r(dup, ",", &sv); tok != NULL;
-			    tok = strtok_r(NULL, ",", &sv))
-				if (!report_valid_selector(tok)) {
-					r = usage_error(cmd->name,
-					    "bad code or prefix", tok);
-					break;
-				}
-			free(dup);
-			if (r >= 0)
-				return r;
-			if (opt == OPT_SELECT)
-				c.select = optarg;
-			else
-				c.ignore = optarg;
-			break;
-		}
-		case OPT_BASELINE:
-			c.baseline = optarg;
-			break;
-		case 'j':
-			if (parse_uint(optarg, &c.jobs) < 0 || c.jobs > 256)
-				return usage_error(cmd->name,
-				    "bad job count", optarg);
-			break;
-		case OPT_PROGRESS:
-		case OPT_NO_PROGRESS:
-			c.progress = opt == OPT_PROGRESS;
-			break;
-		case OPT_SYNC:
-		case OPT_NO_SYNC:
-			c.o.sync = opt == OPT_SYNC;
-			break;
-		case OPT_FOCUS:
-			c.dopt.focus = optarg;
-			break;
-		case OPT_RADIUS:
-			if (parse_uint(optarg, &c.dopt.radius) < 0)
-				return usage_error(cmd->name,
-				    "bad radius", optarg);
-			break;
-		case OPT_OPS:
-			c.dopt.ops = optarg;
-			break;
-		case OPT_COLLAPSE:
-			c.dopt.collapse = true;
-			break;
-		case OPT_MAX_NODES:
-			if (parse_uint(optarg, &c.dopt.max_nodes) < 0)
-				return usage_error(cmd->name,
-				    "bad node limit", optarg);
-			break;
-		case OPT_NO_SCOPES:
-			c.dopt.no_scopes = true;
-			break;
-		case OPT_DOT_DIFF:
-			c.dot_diff = optarg;
-			break;
-		case OPT_EXTERNAL_DATA:
-			c.o.external_data = optarg;
-			break;
-		case OPT_SIZE_THRESHOLD:
-			if (parse_size(optarg, &c.o.size_threshold) < 0)
-				return usage_error(cmd->name,
-				    "bad size", optarg);
-			break;
-		case OPT_ALLOW_HARDLINKS:
-			c.o.allow_hardlinks = true;
-			break;
-		case OPT_MAX_EXTERNAL_FILES:
-			if (parse_uint(optarg, &c.o.max_external_files) < 0)
-				return usage_error(cmd->name,
-				    "bad count", optarg);
-			break;
-		case OPT_TARGET: {
-			/* Repeatable and comma-separated. */
-			char *dup = strdup(optarg), *tok, *sv;
-			int r = -1;
-
-			if (dup == NULL)
-				return EXIT_INTERNAL;
-			for (tok = strtok_r(dup, ",", &sv); tok != NULL;
-			    tok = strtok_r(NULL, ",", &sv)) {
-				struct onnxfix_target t;
-
-				if (onnxfix_parse_target(tok, &t) < 0) {
-					r = usage_error(cmd->name,
-					    "unknown target", tok);
-					break;
-				}
-				if (c.o.ntargets == ONNXFIX_MAX_TARGETS) {
-					r = usage_error(cmd->name,
-					    "too many targets", tok);
-					break;
-				}
-				c.o.targets[c.o.ntargets++] = t;
-			}
-			free(dup);
-			if (r >= 0)
-				return r;
-			break;
-		}
-		case OPT_EXPECT:
-		case OPT_BN_CONVENTION:
-			if ((level = onnxfix_parse_convention(optarg)) < 0)
-				return usage_error(cmd->name,
-				    "unknown convention", optarg);
-			if (opt == OPT_EXPECT)
-				c.o.expect = level;
-			else
-				c.o.bn_convention = level;
-			break;
-		case OPT_INPUTS_LAYOUT:
-		case OPT_OUTPUTS_LAYOUT: {
-			enum onnxfix_layout l;
-
-			if (strcmp(optarg, "nchw") == 0)
-				l = ONNXFIX_LAYOUT_NCHW;
-			else if (strcmp(optarg, "nhwc") == 0)
-				l = ONNXFIX_LAYOUT_NHWC;
-			else
-				return usage_error(cmd->name,
-				    "unknown layout", optarg);
-			if (opt == OPT_INPUTS_LAYOUT)
-				c.o.inputs_layout = l;
-			else
-				c.o.outputs_layout = l;
-			break;
-		}
-		case OPT_MAP:
-			if (c.o.nmaps == sizeof(c.maps) / sizeof(c.maps[0]))
-				return usage_error(cmd->name,
-				    "too many --map options", optarg);
-			c.maps[c.o.nmaps++] = optarg;
-			c.o.maps = c.maps;
-			break;
-		case OPT_MAP_FILE:
-			c.o.map_file = optarg;
-			break;
-		default:
-			fprintf(stderr, "usage: %s\n", cmd->usage);
-			return EXIT_USAGE;
-		}
-	}
-	return cmd->run(&c, argc - optind, argv + optind);
+	if ((rc = cli_parse(cmd, argc - 1, argv + 1, &c, &nops, &ops)) >= 0)
+		return rc;
+	rc = cmd->run(&c, nops, ops);
+	free(ops);
+	return rc;
 }

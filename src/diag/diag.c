@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "diag/diag.h"
 
@@ -244,4 +245,15 @@ diag_escape_str(char *buf, size_t size, const char *s)
 	if (s == NULL)
 		s = "";
 	return diag_escape(buf, size, s, strlen(s));
+}
+
+const char *
+diag_explain(const char *code)
+{
+	size_t i;
+
+	for (i = 0; diag_explain_table[i].code != NULL; i++)
+		if (strcasecmp(diag_explain_table[i].code, code) == 0)
+			return diag_explain_table[i].text;
+	return NULL;
 }

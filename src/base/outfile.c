@@ -1,0 +1,233 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Atomic output files (outfile.h): temporary file beside the target,
+ * write or kernel copy, optional fsync, rename; nothing left on failure.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "base/outfile.h"
+
+#define COPY_CHUNK (1u << 20)
+
+int
+outfile_write_all(int fd, const void *buf, size_t n)
+{
+	const uint8_t *p = buf;
+
+	while (n > 0) {
+		ssize_t k = write(fd, p, n > (1u << 30) ? (1u << 30) : n);
+
+		if (k < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		if (k == 0) {
+			errno = EIO;
+			return -1;
+		}
+		p += k;
+		n -= (size_t)k;
+	}
+	return 0;
+}
+
+/* Record the first error and return -1. */
+static int
+failed(struct outfile *f)
+{
+	if (f->err == 0)
+		f->err = errno != 0 ? errno : EIO;
+	errno = f->err;
+	return -1;
+}
+
+int
+outfile_open(struct outfile *f, const char *path)
+{
+	struct stat st;
+	char *dup;
+	mode_t mask;
+
+	memset(f, 0, sizeof(*f));
+	f->fd = -1;
+	if ((f->path = strdup(path)) == NULL)
+		return failed(f);
+	if (strcmp(path, "-") == 0) {
+		f->std = true;
+		f->fd = STDOUT_FILENO;
+		return 0;
+	}
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		f->fd = open(path, O_WRONLY | O_CLOEXEC | O_NOCTTY);
+		return f->fd < 0 ? failed(f) : 0;
+	}
+	if (stat(path, &st) == 0) {
+		f->mode = st.st_mode & 0777;
+	} else {
+		mask = umask(0);
+		umask(mask);
+		f->mode = 0666 & ~mask;
+	}
+	if ((dup = strdup(path)) == NULL)
+		return failed(f);
+	if (asprintf(&f->tmp, "%s/.onnxfix.XXXXXX", dirname(dup)) < 0) {
+		f->tmp = NULL;
+		free(dup);
+		return failed(f);
+	}
+	free(dup);
+	f->fd = mkostemp(f->tmp, O_CLOEXEC);
+	if (f->fd < 0) {
+		free(f->tmp);
+		f->tmp = NULL;
+		return failed(f);
+	}
+	return 0;
+}
+
+FILE *
+outfile_stream(struct outfile *f)
+{
+	if (f->fp != NULL)
+		return f->fp;
+	if (f->std)
+		return f->fp = stdout;
+	if (f->fd < 0)
+		return NULL;
+	return f->fp = fdopen(f->fd, "w");
+}
+
+/* Push what the stream holds to the file descriptor. */
+static int
+flush(struct outfile *f)
+{
+	if (f->fp != NULL && (fflush(f->fp) != 0 || ferror(f->fp)))
+		return failed(f);
+	return 0;
+}
+
+int
+outfile_write(struct outfile *f, const void *buf, size_t n)
+{
+	if (f->err != 0 || f->fd < 0 || flush(f) < 0)
+		return failed(f);
+	if (outfile_write_all(f->fd, buf, n) < 0)
+		return failed(f);
+	return 0;
+}
+
+int
+outfile_copy(struct outfile *f, int in, off_t off, size_t len)
+{
+	uint8_t *buf = NULL;
+	loff_t from = off;
+
+	if (f->err != 0 || f->fd < 0 || flush(f) < 0)
+		return failed(f);
+	while (len > 0) {
+		ssize_t k = copy_file_range(in, &from, f->fd, NULL,
+		    len > (1u << 30) ? (1u << 30) : len, 0);
+
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0)
+			break;
+		len -= (size_t)k;
+	}
+	/* Not by the kernel (another file system, a pipe, an old
+	 * kernel): by hand. */
+	while (len > 0) {
+		size_t want = len < COPY_CHUNK ? len : COPY_CHUNK;
+		ssize_t k;
+
+		if (buf == NULL && (buf = malloc(COPY_CHUNK)) == NULL)
+			return failed(f);
+		k = pread(in, buf, want, from);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0 || outfile_write_all(f->fd, buf, (size_t)k) < 0) {
+			if (k == 0)
+				errno = EIO;
+			free(buf);
+			return failed(f);
+		}
+		from += k;
+		len -= (size_t)k;
+	}
+	free(buf);
+	return 0;
+}
+
+int
+outfile_commit(struct outfile *f, bool sync)
+{
+	int rc = 0;
+
+	if (flush(f) < 0)
+		rc = -1;
+	if (f->std) {
+		if (f->fp == NULL && (fflush(stdout) != 0 || ferror(stdout)))
+			rc = failed(f);
+		f->fp = NULL;
+		f->fd = -1;
+		if (rc == 0 && f->err != 0)
+			rc = failed(f);
+		outfile_abort(f);
+		return rc;
+	}
+	if (rc == 0 && f->err != 0)
+		rc = failed(f);
+	if (rc == 0 && f->tmp != NULL && fchmod(f->fd, f->mode) < 0)
+		rc = failed(f);
+	if (rc == 0 && sync && fsync(f->fd) < 0)
+		rc = failed(f);
+	if (f->fp != NULL) {
+		if (fclose(f->fp) != 0 && rc == 0)
+			rc = failed(f);
+		f->fp = NULL;
+		f->fd = -1;
+	} else if (f->fd >= 0) {
+		if (close(f->fd) < 0 && rc == 0)
+			rc = failed(f);
+		f->fd = -1;
+	}
+	if (rc == 0 && f->tmp != NULL && rename(f->tmp, f->path) < 0)
+		rc = failed(f);
+	if (rc == 0 && f->tmp != NULL) {
+		free(f->tmp);
+		f->tmp = NULL;
+	}
+	outfile_abort(f);
+	if (rc < 0)
+		errno = f->err;
+	return rc;
+}
+
+void
+outfile_abort(struct outfile *f)
+{
+	int saved = errno;
+
+	if (f->fp != NULL && !f->std)
+		fclose(f->fp);
+	else if (f->fd >= 0 && !f->std)
+		close(f->fd);
+	f->fp = NULL;
+	f->fd = -1;
+	if (f->tmp != NULL) {
+		unlink(f->tmp);
+		free(f->tmp);
+		f->tmp = NULL;
+	}
+	free(f->path);
+	f->path = NULL;
+	errno = saved;
+}
