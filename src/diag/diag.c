@@ -257,3 +257,14 @@ diag_explain(const char *code)
 			return diag_explain_table[i].text;
 	return NULL;
 }
+
+const char *
+diag_fix_pass(const char *code)
+{
+	size_t i;
+
+	for (i = 0; diag_explain_table[i].code != NULL; i++)
+		if (strcasecmp(diag_explain_table[i].code, code) == 0)
+			return diag_explain_table[i].fix_pass;
+	return NULL;
+}

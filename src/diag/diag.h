@@ -82,10 +82,13 @@ const char *diag_level_name(enum diag_level level);
 struct diag_explain {
 	const char *code;
 	const char *text;
+	const char *fix_pass;	/* the fix pass that repairs it, or NULL */
 };
 extern const struct diag_explain diag_explain_table[];
 /* The explanation of CODE (any case), or NULL. */
 const char *diag_explain(const char *code);
+/* The fix pass that repairs findings of CODE, or NULL. */
+const char *diag_fix_pass(const char *code);
 const struct diag_info *diag_lookup(const char *code);
 
 /*

@@ -2,8 +2,8 @@
 #
 # The explanations `onnxfix explain` prints, made from the one place they
 # are written: the ".It Sy CODE Pq level" entries of DIAGNOSTICS in
-# man/onnxfix.1.  Writes a C table (code, plain text) sorted as the page
-# is; the mdoc macros become plain text (quotes for Dq and Ql,
+# man/onnxfix.1.  Writes a C table (code, plain text, the fix pass the
+# entry names as "(pass NAME)" or NULL) sorted as the page is; the mdoc macros become plain text (quotes for Dq and Ql,
 # parentheses for Pq, a dash for Fl), paragraphs a blank line.
 #
 #   awk -f src/diag/explaingen.awk man/onnxfix.1 > build/explain_table.c
@@ -12,10 +12,14 @@ function flush_entry() {
 	if (code != "") {
 		gsub(/[ \n]+$/, "", text)
 		sub(/^"[^"]*"\. */, "", text)
+		pass = ""
+		if (match(text, /\(pass [a-z][a-z-]*[),]/))
+			pass = substr(text, RSTART + 6, RLENGTH - 7)
 		gsub(/\\/, "\\\\", text)
 		gsub(/"/, "\\\"", text)
 		gsub(/\n/, "\\n", text)
-		printf "\t{ \"%s\", \"%s\" },\n", code, text
+		printf "\t{ \"%s\", \"%s\", %s },\n", code, text, \
+		    pass == "" ? "NULL" : "\"" pass "\""
 	}
 	code = ""
 	text = ""
@@ -140,6 +144,6 @@ code == "" { next }
 
 END {
 	flush_entry()
-	print "\t{ NULL, NULL },"
+	print "\t{ NULL, NULL, NULL },"
 	print "};"
 }

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include <jansson.h>
+#include <xxhash.h>
 
 #include "diag/report.h"
 
@@ -54,12 +55,13 @@ report_release(struct report *r)
 		diag_list_release(&r->v[i].d);
 	}
 	free(r->v);
-	for (i = 0; i < r->nbl; i++) {
+	for (i = 1; i < r->nbl; i++) {
 		free(r->bl[i].file);
 		free(r->bl[i].code);
-		free(r->bl[i].loc);
+		free(r->bl[i].key);
 	}
 	free(r->bl);
+	free(r->blhash);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -115,6 +117,128 @@ base_name(const char *path)
 	return s ? s + 1 : path;
 }
 
+char *
+report_key(const char *loc, char *buf, size_t size)
+{
+	size_t o = 0;
+	const char *p = loc;
+
+	if (size == 0)
+		return buf;
+	while (*p != '\0' && o + 1 < size) {
+		/* at a segment start: "node N '" drops "N " */
+		if ((p == loc || p[-1] == '/') && strncmp(p, "node ", 5) == 0) {
+			const char *q = p + 5;
+
+			while (isdigit((unsigned char)*q))
+				q++;
+			if (q > p + 5 && q[0] == ' ' && q[1] == '\'') {
+				size_t n = o + 5 < size - 1 ? 5 : size - 1 - o;
+
+				memcpy(buf + o, p, n);
+				o += n;
+				p = q + 1;
+				continue;
+			}
+		}
+		buf[o++] = *p++;
+	}
+	buf[o] = '\0';
+	return buf;
+}
+
+/* report_key() of LOC in new memory (it is never longer), or NULL. */
+static char *
+key_dup(const char *loc)
+{
+	size_t n = strlen(loc) + 1;
+	char *k = malloc(n);
+
+	return k ? report_key(loc, k, n) : NULL;
+}
+
+static uint64_t
+bl_hash(const char *file, const char *code, const char *key)
+{
+	uint64_t h = XXH3_64bits(file, strlen(file));
+
+	h = XXH3_64bits_withSeed(code, strlen(code), h);
+	return XXH3_64bits_withSeed(key, strlen(key), h);
+}
+
+/* The entry for (FILE, CODE, KEY), or 0. */
+static size_t
+bl_find(const struct report *r, const char *file, const char *code,
+    const char *key)
+{
+	size_t i;
+
+	if (r->nblhash == 0)
+		return 0;
+	for (i = r->blhash[bl_hash(file, code, key) & (r->nblhash - 1)];
+	    i != 0; i = r->bl[i].next)
+		if (strcmp(r->bl[i].key, key) == 0 &&
+		    strcmp(r->bl[i].code, code) == 0 &&
+		    strcmp(r->bl[i].file, file) == 0)
+			return i;
+	return 0;
+}
+
+/* Add one accepted finding; 0, or -1 when out of memory. */
+static int
+bl_add(struct report *r, const char *file, const char *code,
+    const char *key)
+{
+	struct baseline_entry *e;
+	size_t i, h;
+
+	if ((i = bl_find(r, file, code, key)) != 0) {
+		r->bl[i].count++;
+		return 0;
+	}
+	if (r->nbl == 0)
+		r->nbl = 1;	/* entry 0 ends the chains */
+	if ((r->nbl & (r->nbl - 1)) == 0) {
+		struct baseline_entry *nv = realloc(r->bl,
+		    2 * r->nbl * sizeof(*nv));
+
+		if (nv == NULL)
+			return -1;
+		r->bl = nv;
+	}
+	/* keep the chains at most half full */
+	if (2 * r->nbl >= r->nblhash) {
+		size_t n = r->nblhash ? 2 * r->nblhash : 64, *nh;
+
+		if ((nh = calloc(n, sizeof(*nh))) == NULL)
+			return -1;
+		free(r->blhash);
+		r->blhash = nh;
+		r->nblhash = n;
+		for (i = 1; i < r->nbl; i++) {
+			h = bl_hash(r->bl[i].file, r->bl[i].code,
+			    r->bl[i].key) & (n - 1);
+			r->bl[i].next = nh[h];
+			nh[h] = i;
+		}
+	}
+	e = &r->bl[r->nbl];
+	e->file = strdup(file);
+	e->code = strdup(code);
+	e->key = strdup(key);
+	e->count = 1;
+	if (e->file == NULL || e->code == NULL || e->key == NULL) {
+		free(e->file);
+		free(e->code);
+		free(e->key);
+		return -1;
+	}
+	h = bl_hash(file, code, key) & (r->nblhash - 1);
+	e->next = r->blhash[h];
+	r->blhash[h] = r->nbl++;
+	return 0;
+}
+
 int
 report_load_baseline(struct report *r, const char *path, char *why,
     size_t size)
@@ -146,45 +270,27 @@ report_load_baseline(struct report *r, const char *path, char *why,
 		json_array_foreach(findings, j, f) {
 			json_t *code = json_object_get(f, "code");
 			json_t *loc = json_object_get(f, "location");
-			struct baseline_entry *e, *nv;
-			size_t k;
+			char *key;
+			int rc;
 
 			if (!json_is_string(code) || !json_is_string(loc))
 				continue;
-			for (k = 0; k < r->nbl; k++) {
-				e = &r->bl[k];
-				if (strcmp(e->code, json_string_value(code))
-				    == 0 && strcmp(e->loc,
-				    json_string_value(loc)) == 0 &&
-				    strcmp(e->file, base_name(
-				    json_string_value(file))) == 0)
-					break;
+			/* the key from the location, so that a baseline of
+			 * an older release keys the same way */
+			key = key_dup(json_string_value(loc));
+			rc = key == NULL ? -1 : bl_add(r, base_name(
+			    json_string_value(file)), json_string_value(code),
+			    key);
+			free(key);
+			if (rc < 0) {
+				json_decref(root);
+				snprintf(why, size, "out of memory");
+				return -1;
 			}
-			if (k < r->nbl) {
-				r->bl[k].count++;
-				continue;
-			}
-			nv = realloc(r->bl, (r->nbl + 1) * sizeof(*nv));
-			if (nv == NULL)
-				goto oom;
-			r->bl = nv;
-			e = &r->bl[r->nbl];
-			e->file = strdup(base_name(json_string_value(file)));
-			e->code = strdup(json_string_value(code));
-			e->loc = strdup(json_string_value(loc));
-			e->count = 1;
-			r->nbl++;
-			if (e->file == NULL || e->code == NULL ||
-			    e->loc == NULL)
-				goto oom;
 		}
 	}
 	json_decref(root);
 	return 0;
-oom:
-	json_decref(root);
-	snprintf(why, size, "out of memory");
-	return -1;
 }
 
 /* Is this finding in the baseline?  Each entry absorbs as many findings
@@ -192,20 +298,17 @@ oom:
 static bool
 in_baseline(struct report *r, const char *file, const struct diag *d)
 {
+	char *key = key_dup(d->loc);
 	size_t i;
 
-	for (i = 0; i < r->nbl; i++) {
-		struct baseline_entry *e = &r->bl[i];
-
-		if (e->count > 0 &&
-		    strcmp(e->code, diag_table[d->id].code) == 0 &&
-		    strcmp(e->loc, d->loc) == 0 &&
-		    strcmp(e->file, base_name(file)) == 0) {
-			e->count--;
-			return true;
-		}
-	}
-	return false;
+	if (key == NULL)
+		return false;
+	i = bl_find(r, base_name(file), diag_table[d->id].code, key);
+	free(key);
+	if (i == 0 || r->bl[i].count == 0)
+		return false;
+	r->bl[i].count--;
+	return true;
 }
 
 /*
@@ -387,13 +490,53 @@ append(json_t *a, json_t *v, bool *bad)
 		*bad = true;
 }
 
+/*
+ * The last node of location LOC as data: index, name (NULL when the node
+ * is unnamed) and operator, and how many bytes of LOC come before it (the
+ * graph path).  False when LOC names no node.
+ */
+static bool
+loc_node(const char *loc, long long *index, char **name, char **op,
+    size_t *prefix)
+{
+	const char *p, *seg = NULL, *q, *e;
+
+	for (p = loc; (p = strstr(p, "node ")) != NULL; p++)
+		if ((p == loc || p[-1] == '/') && isdigit((unsigned char)p[5]))
+			seg = p;
+	if (seg == NULL)
+		return false;
+	*prefix = (size_t)(seg - loc);
+	*index = strtoll(seg + 5, (char **)&q, 10);
+	*name = NULL;
+	*op = NULL;
+	if (q[0] == ' ' && q[1] == '\'') {
+		/* the name ends at the last "' (" of the segment */
+		for (e = NULL, p = q + 2; (p = strstr(p, "' (")) != NULL; p++)
+			e = p;
+		if (e == NULL)
+			return true;
+		*name = strndup(q + 2, (size_t)(e - q - 2));
+		q = e + 1;
+	}
+	if (q[0] == ' ' && q[1] == '(' && (e = strchr(q, ')')) != NULL)
+		*op = strndup(q + 2, (size_t)(e - q - 2));
+	return true;
+}
+
 static json_t *
 finding_json(const struct diag *d, bool *bad)
 {
 	const struct diag_info *info = &diag_table[d->id];
 	json_t *f = json_object();
+	const char *pass = diag_fix_pass(info->code);
+	char *key = key_dup(d->loc), *name, *op;
+	long long index;
+	size_t prefix;
 
-	if (f == NULL) {
+	if (f == NULL || key == NULL) {
+		json_decref(f);
+		free(key);
 		*bad = true;
 		return NULL;
 	}
@@ -401,6 +544,30 @@ finding_json(const struct diag *d, bool *bad)
 	put(f, "level", json_string(diag_level_name(info->level)), bad);
 	put(f, "text", json_string(info->text), bad);
 	put(f, "location", json_string(d->loc), bad);
+	put(f, "key", json_string(key), bad);
+	free(key);
+	if (loc_node(d->loc, &index, &name, &op, &prefix)) {
+		json_t *n = json_object();
+
+		put(f, "graph", prefix > 1 ? json_stringn(d->loc, prefix - 1) :
+		    json_string("graph"), bad);
+		if (n == NULL) {
+			*bad = true;
+		} else {
+			put(n, "index", json_integer(index), bad);
+			put(n, "name", name ? json_string(name) : json_null(),
+			    bad);
+			put(n, "op_type", op ? json_string(op) : json_null(),
+			    bad);
+			put(f, "node", n, bad);
+		}
+		free(name);
+		free(op);
+	} else {
+		put(f, "graph", json_null(), bad);
+		put(f, "node", json_null(), bad);
+	}
+	put(f, "fixable", pass ? json_string(pass) : json_null(), bad);
 	put(f, "detail", d->detail ? json_string(d->detail) : json_null(),
 	    bad);
 	return f;
@@ -499,6 +666,71 @@ uri_of(const char *path)
 	return s;
 }
 
+/* uri (and uriBaseId) of FILE: relative paths against %SRCROOT%, the
+ * checkout a code-scanning service resolves them in; absolute ones as
+ * file: URIs. */
+static void
+artifact_location(json_t *al, const char *file, bool *bad)
+{
+	if (file[0] == '/') {
+		json_t *u = uri_of(file);
+		char *s = NULL;
+
+		if (u == NULL || asprintf(&s, "file://%s",
+		    json_string_value(u)) < 0)
+			s = NULL;
+		json_decref(u);
+		put(al, "uri", s ? json_string(s) : NULL, bad);
+		free(s);
+		return;
+	}
+	while (file[0] == '.' && file[1] == '/')
+		file += 2;
+	put(al, "uri", uri_of(file), bad);
+	put(al, "uriBaseId", json_string("%SRCROOT%"), bad);
+}
+
+/* The rule's full description and help: the catalogue entry's
+ * explanation (the man page's DIAGNOSTICS text). */
+static void
+rule_help(json_t *rule, const struct diag_info *info, bool *bad)
+{
+	const char *text = diag_explain(info->code);
+	const char *pass = diag_fix_pass(info->code);
+	char *help = NULL;
+
+	if (text == NULL || text[0] == '\0')
+		text = info->text;
+	put(rule, "fullDescription", json_pack("{s:s}", "text", text), bad);
+	if (asprintf(&help, "%s\n\n%s`onnxfix explain %s` prints this "
+	    "entry; onnxfix(1) DIAGNOSTICS has them all.", text,
+	    pass ? "onnxfix fix repairs it. " : "", info->code) < 0)
+		help = NULL;
+	put(rule, "help", help ? json_pack("{s:s}", "text", help) : NULL,
+	    bad);
+	free(help);
+}
+
+/* partialFingerprints: the baseline's key (base name, code, report_key
+ * of the location) hashed, so that an alert survives a re-export that
+ * renumbers nodes. */
+static void
+fingerprint(json_t *res, const char *file, const struct diag_info *info,
+    const struct diag *d, bool *bad)
+{
+	char *key = key_dup(d->loc), hex[17];
+
+	if (key == NULL) {
+		*bad = true;
+		return;
+	}
+	snprintf(hex, sizeof(hex), "%016llx", (unsigned long long)bl_hash(
+	    base_name(file), info->code, key));
+	free(key);
+	put(res, "partialFingerprints", json_pack("{s:s}", "onnxfixKey/v1",
+	    hex), bad);
+}
+
 static const char *
 sarif_level(enum diag_level l)
 {
@@ -556,7 +788,7 @@ report_sarif(const struct report *r, int exit_status, bool *bad)
 			*bad = true;
 			break;
 		}
-		put(loc, "uri", uri_of(rm->file), bad);
+		artifact_location(loc, rm->file, bad);
 		put(art, "location", loc, bad);
 		append(artifacts, art, bad);
 		for (j = 0; j < rm->d.n; j++) {
@@ -597,6 +829,7 @@ report_sarif(const struct report *r, int exit_status, bool *bad)
 					    json_string(info->text), bad);
 					put(rule, "shortDescription", sd,
 					    bad);
+					rule_help(rule, info, bad);
 					put(dc, "level", json_string(
 					    sarif_level(info->level)), bad);
 					put(rule, "defaultConfiguration", dc,
@@ -618,9 +851,13 @@ report_sarif(const struct report *r, int exit_status, bool *bad)
 			put(msg, "text", text ? json_string(text) : NULL, bad);
 			free(text);
 			put(res, "message", msg, bad);
-			put(al, "uri", uri_of(rm->file), bad);
+			artifact_location(al, rm->file, bad);
 			put(al, "index", json_integer((json_int_t)i), bad);
 			put(phys, "artifactLocation", al, bad);
+			/* a model is binary: the finding is at line 1 */
+			put(phys, "region", json_pack("{s:i}", "startLine", 1),
+			    bad);
+			fingerprint(res, rm->file, info, d, bad);
 			put(l, "physicalLocation", phys, bad);
 			if (d->loc[0] != '\0') {
 				json_t *lls = json_array(), *ll = json_object();

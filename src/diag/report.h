@@ -34,8 +34,9 @@ struct report_model {
 };
 
 struct baseline_entry {
-	char *file, *code, *loc;
+	char *file, *code, *key;	/* key: report_key() of the location */
 	size_t count;		/* left to match */
+	size_t next;		/* the next entry in its hash chain, or 0 */
 };
 
 struct report {
@@ -46,8 +47,10 @@ struct report {
 	bool quiet;		/* text: notes are not printed */
 	const char *select;	/* comma-separated codes or prefixes */
 	const char *ignore;
-	struct baseline_entry *bl;
+	struct baseline_entry *bl;	/* bl[0] unused: 0 ends a chain */
 	size_t nbl;
+	size_t *blhash;		/* chain heads, nblhash (a power of two) */
+	size_t nblhash;
 	struct report_model *v;
 	size_t n, cap;
 	bool oom;
@@ -82,5 +85,14 @@ void report_set_status(struct report *r, int status);
 int report_finish(struct report *r, int exit_status);
 /* Is CODE a valid --select/--ignore entry (a code or its prefix)? */
 bool report_valid_selector(const char *s);
+/*
+ * The stable key of location LOC into BUF (SIZE bytes): LOC with the
+ * index of every named node left out ("node 4 '/conv1/Conv' (Conv)"
+ * becomes "node '/conv1/Conv' (Conv)"), so that a finding keeps its key
+ * when a re-export inserts or removes nodes before it; unnamed nodes keep
+ * their index, the only thing that tells them apart.  Baselines and SARIF
+ * fingerprints match on the model's base name, the code and this key.
+ */
+char *report_key(const char *loc, char *buf, size_t size);
 
 #endif
