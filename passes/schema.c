@@ -9,8 +9,9 @@
  * (in the standard domains; custom domains are the analysis issue's
  * business), deprecated and experimental schemas, input/output arity,
  * absent required inputs, missing required, unknown, duplicate and
- * mistyped attributes, and attributes whose value fields disagree with
- * their type.  Nodes in local-function domains are checked as calls.
+ * mistyped attributes, attributes whose value fields disagree with
+ * their type, and If/Loop/Scan bodies whose inputs or outputs do not
+ * match the node.  Nodes in local-function domains are checked as calls.
  * Requires: a loaded model.  Preserves: everything (analysis only).
  *
  *	before:  Relu(X) with attribute alpha=0.1 at opset 14
@@ -130,6 +131,54 @@ check_arity(struct pass_ctx *ctx, const struct ir_node *n,
 			    "input %zu '%s'", i, s->inputs[i].name);
 }
 
+/* Report when body NAME of N does not have NIN inputs (unless NIN is -1)
+ * and NOUT outputs. */
+static void
+check_body(struct pass_ctx *ctx, const struct ir_node *n, const char *name,
+    long long nin, long long nout)
+{
+	const struct ir_attr *a = ir_node_attr(n, name);
+	const struct ir_graph *g;
+
+	if (a == NULL || a->type != IR_ATTR_GRAPH || (g = a->g) == NULL)
+		return;		/* S227/S229 */
+	if (nin >= 0 && (long long)g->ninputs != nin)
+		pass_report_node(ctx, DIAG_S_SUBGRAPH_ARITY, n,
+		    "%s has %zu inputs, the node calls for %lld", name,
+		    g->ninputs, nin);
+	if ((long long)g->noutputs != nout)
+		pass_report_node(ctx, DIAG_S_SUBGRAPH_ARITY, n,
+		    "%s has %zu outputs, the node calls for %lld", name,
+		    g->noutputs, nout);
+}
+
+/*
+ * The bodies of the control-flow operators against the node, as the
+ * onnx checker's inference and ONNX Runtime count them.  Below
+ * ir_version 4 a graph's initializers may be listed as inputs too, so
+ * only the outputs are counted there.
+ */
+static void
+check_bodies(struct pass_ctx *ctx, const struct ir_node *n, int64_t opset)
+{
+	const struct ir_model *m = ctx->m;
+	bool inputs = !m->has_ir_version || m->ir_version >= 4;
+	long long nin = (long long)n->ninputs, nout = (long long)n->noutputs;
+
+	if (!ir_domain_is_onnx(n->domain))
+		return;
+	if (strcmp(n->op_type, "If") == 0) {
+		check_body(ctx, n, "then_branch", inputs ? 0 : -1, nout);
+		check_body(ctx, n, "else_branch", inputs ? 0 : -1, nout);
+	} else if (strcmp(n->op_type, "Loop") == 0 && nin >= 2) {
+		check_body(ctx, n, "body", inputs ? nin : -1, nout + 1);
+	} else if (strcmp(n->op_type, "Scan") == 0 && nin >= 1) {
+		/* opset 8 has sequence_lens first, not a body input */
+		check_body(ctx, n, "body", !inputs ? -1 :
+		    opset < 9 ? nin - 1 : nin, nout);
+	}
+}
+
 /*
  * The opset and schema of a node, remembered per (op_type, domain, graph)
  * string pointers: the loader gives every node with the same op_type the
@@ -219,6 +268,7 @@ check_node(struct pass_ctx *ctx, const struct hmap *locals,
 		    s->op);
 	check_arity(ctx, n, s);
 	check_attrs(ctx, n, s);
+	check_bodies(ctx, n, opset);
 }
 
 static int

@@ -255,7 +255,13 @@ in_elem(const struct ir_node *n, size_t i)
 	return t != NULL ? t->elem : 0;
 }
 
-/* Make O a tensor of ELEM with RANK unknown dims (RANK -1: unranked). */
+/*
+ * Make O a tensor of ELEM with RANK unknown dims (RANK -1: unranked).
+ * A RANK above SH_MAX_RANK makes O unranked too, with no dims array: a
+ * caller whose RANK is not bounded by an input's rank (inputs of a
+ * higher rank never reach an operator, see infer_node) checks o->rank
+ * before it writes a dim.
+ */
 static int
 mk(struct sh *s, struct ir_type *o, int32_t elem, int rank)
 {
@@ -273,6 +279,21 @@ mk(struct sh *s, struct ir_type *o, int32_t elem, int rank)
 	for (i = 0; i < rank; i++)
 		o->dims[i] = dunknown();
 	return 0;
+}
+
+/* A count or a dim N as a rank for mk: unknown when negative or above
+ * SH_MAX_RANK, rather than converted to an int that may wrap (2^32 + 1
+ * is not rank 1). */
+static int
+rank_v(int64_t n)
+{
+	return n < 0 || n > SH_MAX_RANK ? -1 : (int)n;
+}
+
+static int
+rank_n(size_t n)
+{
+	return n > SH_MAX_RANK ? -1 : (int)n;
 }
 
 /* O gets the type of input I (shape shared, read-only). */
@@ -412,14 +433,45 @@ tensor_float(const struct ir_tensor *t, size_t i, double *out)
 	}
 }
 
-/* Element count of T when it is small enough to read, else 0. */
+/*
+ * Does T's data hold exactly the COUNT elements its dims say: one data
+ * field of that many elements (raw bytes or the element type's typed
+ * field), or none at all for no elements?  Where the dims and the data
+ * disagree (or two data fields each say something), neither is
+ * believed: the values are unknown, never read past what is present.
+ */
+static bool
+tensor_holds(const struct ir_tensor *t, uint64_t count)
+{
+	uint64_t bytes;
+
+	if (t->nfields > 1)
+		return false;
+	switch (t->storage) {
+	case IR_DATA_NONE:
+		return count == 0;
+	case IR_DATA_RAW:
+		return ir_elem_bits(t->elem) % 8 == 0 &&
+		    ir_elem_bytes(t->elem, count, &bytes) == 0 &&
+		    bytes == t->size;
+	case IR_DATA_TYPED:
+		return t->typed != NULL &&
+		    t->typed_field == ir_elem_typed_field(t->elem) &&
+		    t->ntyped == count;
+	default:
+		return false;
+	}
+}
+
+/* Element count of T when it is small enough to read (and its data
+ * holds that many), else 0. */
 static size_t
 tensor_small(const struct ir_tensor *t)
 {
 	uint64_t count;
 
 	if (t == NULL || t->rank > 1 || ir_tensor_count(t, &count, NULL) < 0 ||
-	    count > SH_MAX_CONST)
+	    count > SH_MAX_CONST || !tensor_holds(t, count))
 		return 0;
 	return (size_t)count;
 }
@@ -456,7 +508,8 @@ const_of_tensor(struct sh *s, const struct ir_tensor *t)
 	if (n == 0) {
 		uint64_t count;
 
-		if (ir_tensor_count(t, &count, NULL) < 0 || count != 0)
+		if (ir_tensor_count(t, &count, NULL) < 0 || count != 0 ||
+		    !tensor_holds(t, 0))
 			return NULL;
 	}
 	if ((c = const_new(s, t->rank, n)) == NULL)
@@ -471,6 +524,38 @@ const_of_tensor(struct sh *s, const struct ir_tensor *t)
 	return c;
 }
 
+/*
+ * Initializer T of V when it may be read as V's value: V's type agrees
+ * with it.  With ir_version < 4 an initializer may also be a graph
+ * input, whose declared type can say more (or other) elements than the
+ * initializer holds; the operators size their results by the type, so a
+ * disagreement makes the value unknown.
+ */
+static const struct ir_tensor *
+init_of(struct sh *s, const struct ir_value *v)
+{
+	const struct ir_type *t = &v->type;
+	const struct ir_tensor *x = v->init;
+	int i;
+
+	if (x == NULL || v->duplicate ||
+	    (v->is_input && !s->init_inputs_const))
+		return NULL;
+	if (t->kind == IR_TYPE_NONE)
+		return x;
+	if (t->kind != IR_TYPE_TENSOR || (t->elem != 0 && t->elem != x->elem))
+		return NULL;
+	if (t->rank < 0)
+		return x;
+	if (t->rank != x->rank)
+		return NULL;
+	for (i = 0; i < t->rank; i++)
+		if (t->dims[i].kind == IR_DIM_VALUE &&
+		    t->dims[i].value != x->dims[i])
+			return NULL;
+	return x;
+}
+
 /* The constant value V holds, or NULL. */
 static const struct sconst *
 cget(struct sh *s, const struct ir_value *v)
@@ -481,14 +566,19 @@ cget(struct sh *s, const struct ir_value *v)
 		return NULL;
 	if ((c = pmap_get(&s->consts, v)) != NULL)
 		return c;
-	if (v->init == NULL || v->duplicate ||
-	    (v->is_input && !s->init_inputs_const))
-		return NULL;
-	if ((c = const_of_tensor(s, v->init)) == NULL)
+	if (init_of(s, v) == NULL ||
+	    (c = const_of_tensor(s, v->init)) == NULL)
 		return NULL;
 	if (pmap_put(&s->tmp, &s->consts, v, c) < 0)
 		return NULL;
 	return c;
+}
+
+/* Does X fit in integer element type ELEM (int64 or int32)? */
+static bool
+fits(int32_t elem, int64_t x)
+{
+	return elem != IR_ELEM_INT32 || (x >= INT32_MIN && x <= INT32_MAX);
 }
 
 /* Integer element I of V's constant, when it is a known value. */
@@ -544,7 +634,7 @@ const_tensor(struct sh *s, const struct ir_value *v)
 	if (v == NULL || v->duplicate)
 		return NULL;
 	if (v->init != NULL)
-		return v->is_input && !s->init_inputs_const ? NULL : v->init;
+		return init_of(s, v);
 	if (v->producer == NULL || v->producer->dead ||
 	    strcmp(v->producer->op_type, "Constant") != 0 ||
 	    !ir_domain_is_onnx(v->producer->domain))
@@ -840,7 +930,9 @@ op_cast(struct sh *s, struct ir_node *n, struct ir_type *out)
 {
 	const struct ir_attr *a = ir_node_attr(n, "to");
 	const struct sconst *c;
+	struct sconst *r;
 	int32_t to;
+	size_t i;
 
 	if (a == NULL)
 		return 0;
@@ -851,9 +943,21 @@ op_cast(struct sh *s, struct ir_node *n, struct ir_type *out)
 	if (shape_of(s, &out[0], n, 0, to) < 0)
 		return -1;
 	c = cget(s, in_v(n, 0));
-	if (c != NULL && (to == IR_ELEM_INT64 || to == IR_ELEM_INT32))
+	if (c == NULL || (to != IR_ELEM_INT64 && to != IR_ELEM_INT32))
+		return 0;
+	for (i = 0; i < c->n; i++)
+		if (c->e[i].kind == IR_DIM_VALUE &&
+		    !fits(to, c->e[i].value))
+			break;
+	if (i == c->n)
 		return cput(s, n->outputs[0], (struct sconst *)c);
-	return 0;
+	/* a value that int32 cannot hold wraps in a runtime: unknown */
+	if ((r = const_new(s, c->rank, c->n)) == NULL)
+		return -1;
+	for (i = 0; i < c->n; i++)
+		if (c->e[i].kind != IR_DIM_VALUE || fits(to, c->e[i].value))
+			r->e[i] = c->e[i];
+	return cput(s, n->outputs[0], r);
 }
 
 static int
@@ -869,6 +973,7 @@ const_arith(struct sh *s, struct ir_node *n)
 	const struct sconst *a = cget(s, in_v(n, 0));
 	const struct sconst *b = cget(s, in_v(n, 1));
 	const char *op = n->op_type;
+	int32_t elem = in_elem(n, 0);
 	struct sconst *c;
 	size_t len, i;
 
@@ -929,6 +1034,10 @@ const_arith(struct sh *s, struct ir_node *n)
 		} else {
 			continue;
 		}
+		/* an int32 result that does not fit wraps (or is undefined)
+		 * in a runtime: not the value computed here */
+		if (!fits(elem, r))
+			continue;
 		c->e[i] = dval(r);
 	}
 	return cput(s, n->outputs[0], c);
@@ -1363,7 +1472,7 @@ reshape_dims(struct sh *s, struct ir_node *n, const struct ir_type *x,
 	int64_t vin = 1, vout = 1;
 	bool unknown = false, zero_in = false;
 
-	if (mk(s, o, x ? x->elem : in_elem(n, 0), (int)ne) < 0)
+	if (mk(s, o, x ? x->elem : in_elem(n, 0), rank_n(ne)) < 0)
 		return -1;
 	if (o->rank < 0)
 		return 0;
@@ -1378,7 +1487,7 @@ reshape_dims(struct sh *s, struct ir_node *n, const struct ir_type *x,
 				return 0;	/* malformed */
 			neg = i;
 		} else if (d->kind == IR_DIM_VALUE && d->value < -1) {
-			return mk(s, o, o->elem, (int)ne);
+			return mk(s, o, o->elem, o->rank);
 		} else {
 			o->dims[i] = *d;
 		}
@@ -1390,6 +1499,10 @@ reshape_dims(struct sh *s, struct ir_node *n, const struct ir_type *x,
 		const struct ir_dim *d = &x->dims[i];
 
 		if (d->kind == IR_DIM_VALUE) {
+			/* sizes are not negative: VIN and VOUT stay
+			 * positive, so vin % vout below is defined */
+			if (d->value < 0)
+				return 0;
 			if (d->value == 0)
 				zero_in = true;
 			else if (__builtin_mul_overflow(vin, d->value, &vin))
@@ -1406,7 +1519,7 @@ reshape_dims(struct sh *s, struct ir_node *n, const struct ir_type *x,
 		if (i == neg)
 			continue;
 		if (d->kind == IR_DIM_VALUE) {
-			if (d->value == 0)
+			if (d->value <= 0)
 				return 0;
 			if (__builtin_mul_overflow(vout, d->value, &vout))
 				return 0;
@@ -1490,7 +1603,7 @@ op_reshape(struct sh *s, struct ir_node *n, struct ir_type *out)
 	st = in_t(n, 1);
 	if (st != NULL && st->rank == 1 && st->dims[0].kind == IR_DIM_VALUE)
 		return mk(s, &out[0], x ? x->elem : 0,
-		    (int)st->dims[0].value);
+		    rank_v(st->dims[0].value));
 	return mk(s, &out[0], x ? x->elem : 0, -1);
 }
 
@@ -1673,10 +1786,20 @@ clamp64(int64_t v, int64_t lo, int64_t hi)
 	return v < lo ? lo : v > hi ? hi : v;
 }
 
-/* Length of a slice of a dim of size D. */
+/*
+ * Length of a slice of a dim of size D (STEP neither 0 nor INT64_MIN);
+ * -1 when D is negative.  START and END may be anything: once D is added
+ * to a negative one and both are clamped to [-1, D], no difference below
+ * overflows.
+ */
 static int64_t
 slice_len(int64_t d, int64_t start, int64_t end, int64_t step)
 {
+	if (d < 0)
+		return -1;
+	/* an empty dim: [0, D - 1] is no range to clamp a start to */
+	if (d == 0)
+		return 0;
 	if (start < 0)
 		start += d;
 	if (end < 0)
@@ -1750,29 +1873,43 @@ op_slice(struct sh *s, struct ir_node *n, struct ir_type *out)
 		if (a < 0 || step == 0 || step == INT64_MIN)
 			return mk(s, &out[0], x->elem, x->rank);
 		d = &x->dims[a];
-		if (d->kind == IR_DIM_VALUE)
+		if (d->kind == IR_DIM_VALUE && slice_len(d->value, st[k],
+		    en[k], step) >= 0)
 			out[0].dims[a] = dval(slice_len(d->value, st[k],
 			    en[k], step));
 		else if (!(st[k] == 0 && step == 1 && en[k] >= INT32_MAX))
 			out[0].dims[a] = dunknown();
 	}
-	/* a slice of a constant vector */
+	/*
+	 * A slice of a constant vector.  Its length is the constant's own
+	 * (the elements present), never the declared dim: when the two
+	 * differ (an ir_version 3 input declared longer than its
+	 * initializer), neither is to be believed.
+	 */
 	cx = cget(s, in_v(n, 0));
 	if (cx != NULL && cx->rank == 1 && x->rank == 1 && nst == 1 &&
-	    out[0].dims[0].kind == IR_DIM_VALUE) {
-		int64_t step = sp ? sp[0] : 1, start = st[0], len, d;
+	    isval(&x->dims[0], (int64_t)cx->n)) {
+		int64_t step = sp ? sp[0] : 1, start = st[0], len, d, j;
 		struct sconst *c;
 
 		d = (int64_t)cx->n;
-		len = out[0].dims[0].value;
+		len = slice_len(d, start, en[0], step);
+		if (len < 0 || !isval(&out[0].dims[0], len))
+			return 0;
 		if (start < 0)
 			start += d;
 		start = step > 0 ? clamp64(start, 0, d) :
 		    clamp64(start, 0, d - 1);
 		if ((c = const_new(s, 1, (size_t)len)) == NULL)
 			return -1;
-		for (i = 0; i < len; i++)
-			c->e[i] = cx->e[start + i * step];
+		for (i = 0; i < len; i++) {
+			/* within [0, d) by the length's construction;
+			 * checked all the same rather than trusted */
+			j = start + i * step;
+			if (j < 0 || j >= d)
+				return 0;
+			c->e[i] = cx->e[j];
+		}
 		return cput(s, n->outputs[0], c);
 	}
 	return 0;
@@ -1867,8 +2004,7 @@ op_unsqueeze(struct sh *s, struct ir_node *n, struct ir_type *out)
 	if (x->rank < 0 || !axes_of(s, n, 13, 1, &axes, &na, &given) ||
 	    !given)
 		return 0;
-	r = x->rank + (int)na;
-	if (r > SH_MAX_RANK)
+	if (na > SH_MAX_RANK || (r = x->rank + (int)na) > SH_MAX_RANK)
 		return 0;
 	memset(ins, 0, sizeof(ins));
 	for (k = 0; k < na; k++) {
@@ -2191,7 +2327,8 @@ op_constant(struct sh *s, struct ir_node *n, struct ir_type *out)
 	    a->t != NULL) {
 		if (mk(s, &out[0], a->t->elem, a->t->rank) < 0)
 			return -1;
-		for (i = 0; i < (size_t)out[0].rank; i++)
+		/* a tensor of a rank above SH_MAX_RANK stays unranked */
+		for (i = 0; out[0].rank >= 0 && i < (size_t)out[0].rank; i++)
 			out[0].dims[i] = dval(a->t->dims[i]);
 		return cput(s, n->outputs[0], const_of_tensor(s, a->t));
 	}
@@ -2204,14 +2341,18 @@ op_constant(struct sh *s, struct ir_node *n, struct ir_type *out)
 		return cput(s, n->outputs[0], c);
 	}
 	if (strcmp(a->name, "value_ints") == 0 && a->type == IR_ATTR_INTS) {
-		struct sconst *c = const_new(s, 1, a->n);
+		struct sconst *c;
 
-		if (c == NULL || mk(s, &out[0], IR_ELEM_INT64, 1) < 0)
+		if (mk(s, &out[0], IR_ELEM_INT64, 1) < 0)
 			return -1;
 		out[0].dims[0] = dval((int64_t)a->n);
+		if (a->n > SH_MAX_CONST)
+			return 0;
+		if ((c = const_new(s, 1, a->n)) == NULL)
+			return -1;
 		for (i = 0; i < a->n; i++)
 			c->e[i] = dval(a->ints[i]);
-		return a->n <= SH_MAX_CONST ? cput(s, n->outputs[0], c) : 0;
+		return cput(s, n->outputs[0], c);
 	}
 	if (strcmp(a->name, "value_float") == 0 && a->type == IR_ATTR_FLOAT)
 		return mk(s, &out[0], IR_ELEM_FLOAT, 0);
@@ -2244,7 +2385,7 @@ dims_from_const(struct sh *s, struct ir_node *n, size_t input,
 	size_t i;
 
 	if (c != NULL && c->rank == 1) {
-		if (mk(s, o, elem, (int)c->n) < 0)
+		if (mk(s, o, elem, rank_n(c->n)) < 0)
 			return -1;
 		for (i = 0; i < c->n && o->rank >= 0; i++)
 			if (c->e[i].kind != IR_DIM_VALUE ||
@@ -2253,7 +2394,7 @@ dims_from_const(struct sh *s, struct ir_node *n, size_t input,
 		return 0;
 	}
 	if (t != NULL && t->rank == 1 && t->dims[0].kind == IR_DIM_VALUE)
-		return mk(s, o, elem, (int)t->dims[0].value);
+		return mk(s, o, elem, rank_v(t->dims[0].value));
 	return mk(s, o, elem, -1);
 }
 
@@ -2497,10 +2638,19 @@ op_nonzero(struct sh *s, struct ir_node *n, struct ir_type *out)
 static struct ir_dim
 scaled(int64_t d, double scale)
 {
-	double x = floor((double)d * scale);
-	float f = floorf((float)d * (float)scale);
+	double x;
+	float f;
 
-	if (scale <= 0 || !isfinite(x) || x > 1e15 || (double)f != x)
+	/* a scale beyond float's range is no float to compare with (nor
+	 * a size): only an X below 1e15 is converted, to float and back to
+	 * an integer */
+	if (d < 0 || !(scale > 0) || scale > 1e15)
+		return dunknown();
+	x = floor((double)d * scale);
+	if (!isfinite(x) || x > 1e15)
+		return dunknown();
+	f = floorf((float)d * (float)scale);
+	if ((double)f != x)
 		return dunknown();
 	return dval((int64_t)x);
 }
@@ -2644,6 +2794,8 @@ op_einsum(struct sh *s, struct ir_node *n, struct ir_type *out)
 			r++;
 	if (mk(s, &out[0], in_elem(n, 0), r) < 0)
 		return -1;
+	if (out[0].rank < 0)
+		return 0;	/* more letters than SH_MAX_RANK */
 	for (p = arrow + 1, i = 0; p < end; p++) {
 		if (*p == ' ')
 			continue;
@@ -2758,7 +2910,7 @@ op_random(struct sh *s, struct ir_node *n, struct ir_type *out)
 	if (shape == NULL)
 		return 0;
 	if (mk(s, &out[0], (int32_t)attr_i(n, "dtype", IR_ELEM_FLOAT),
-	    (int)ns) < 0)
+	    rank_n(ns)) < 0)
 		return -1;
 	for (i = 0; i < ns && out[0].rank >= 0; i++)
 		out[0].dims[i] = dval(shape[i]);
@@ -2844,7 +2996,9 @@ op_gather_nd(struct sh *s, struct ir_node *n, struct ir_type *out)
 	    ix->dims[ix->rank - 1].kind != IR_DIM_VALUE)
 		return 0;
 	k = ix->dims[ix->rank - 1].value;
-	if (b + k > x->rank)
+	/* 1 <= k <= rank(x) - b and b < rank(indices); compared without
+	 * forming b + k, which a batch_dims of INT64_MAX overflows */
+	if (b >= ix->rank || b > x->rank || k < 1 || k > x->rank - b)
 		return 0;
 	r = ix->rank - 1 + x->rank - (int)(b + k);
 	if (mk(s, &out[0], x->elem, r) < 0)
@@ -3047,8 +3201,9 @@ op_scan(struct sh *s, struct ir_node *n, struct ir_type *out)
 		r = t->rank < 0 ? -1 : t->rank + 1;
 		if (mk(s, &out[i], t->elem, r) < 0)
 			return -1;
-		if (r < 0 || (a = norm_axis(oax && k < noa ? oax[k] : 0,
-		    r)) < 0) {
+		/* out[i] is unranked, too, when R is above SH_MAX_RANK */
+		if (out[i].rank < 0 || (a = norm_axis(oax && k < noa ?
+		    oax[k] : 0, r)) < 0) {
 			out[i].rank = -1;
 			continue;
 		}
@@ -3447,8 +3602,10 @@ infer_node(struct sh *s, struct frame *f, struct ir_node *n)
 	memset(out, 0, n->noutputs * sizeof(*out));
 	for (i = 0; i < n->noutputs; i++)
 		out[i].rank = -1;
-	/* ranks beyond SH_MAX_RANK are not worth the arithmetic; a
-	 * function body's attribute references have no value yet */
+	/* ranks beyond SH_MAX_RANK are not worth the arithmetic (and the
+	 * operators count on it: their per-axis arrays hold SH_MAX_RANK
+	 * entries, and mk gives no dims beyond it); a function body's
+	 * attribute references have no value yet */
 	for (i = 0; i < n->ninputs; i++)
 		if (in_rank(n, i) > SH_MAX_RANK)
 			goto merge;
@@ -3687,8 +3844,12 @@ enter_scan(struct sh *s, struct ir_node *n)
 				return -1;
 			a = norm_axis(ax && i - nstate < na ? ax[i - nstate] :
 			    0, x->rank);
-			if (a < 0)
+			/* d is unranked, too, when x is of a rank above
+			 * SH_MAX_RANK + 1 */
+			if (a < 0 || d.rank < 0) {
 				d.rank = -1;
+				a = -1;
+			}
 			for (j = 0, p = 0; a >= 0 && j < x->rank; j++)
 				if (j != a)
 					d.dims[p++] = x->dims[j];
