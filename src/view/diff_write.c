@@ -1,0 +1,266 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The diff's report, from the change list and its entries.  As text, a
+ * change that belongs to no entry is one line
+ *	LOCATION: KIND [OP] ['NAME'] [ATTR]: A -> B [CODE]
+ * and an entry is a line of its own followed by its changes, indented;
+ * then the operator counts that differ and a summary line.  As JSON, the
+ * same in one document ({"format": "onnxfix-diff", "version": 2, ...},
+ * described in onnxfix(1)): every entry, or lone change, with its
+ * changes, then the operator counts and the summary.  Both list entries
+ * where their first change is, in the order the changes were found.
+ */
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "view/diff_int.h"
+
+#define DIFF_FORMAT_VERSION 2
+
+/* "node-removed", "opset" of a new domain...: only one side exists. */
+static bool
+one_sided(const char *kind)
+{
+	size_t n = strlen(kind);
+
+	return (n > 8 && strcmp(kind + n - 8, "-removed") == 0) ||
+	    (n > 6 && strcmp(kind + n - 6, "-added") == 0);
+}
+
+/* One change: "KIND [OP] ['NAME'] [ATTR][: A [-> B]]". */
+static void
+print_change(FILE *fp, const struct change *c)
+{
+	fprintf(fp, "%s", c->kind);
+	if (c->op != NULL)
+		fprintf(fp, " %s", c->op);
+	if (c->name != NULL)
+		fprintf(fp, " '%s'", c->name);
+	if (c->attr != NULL)
+		fprintf(fp, " %s", c->attr);
+	if (one_sided(c->kind)) {
+		if (c->a != NULL || c->b != NULL)
+			fprintf(fp, ": %s", c->a ? c->a : c->b);
+	} else if (c->a != NULL || c->b != NULL) {
+		fprintf(fp, ": %s -> %s", c->a ? c->a : "(none)",
+		    c->b ? c->b : "(none)");
+	}
+}
+
+static size_t
+count_rewrites(const struct diff *D)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < D->n; i++)
+		n += D->v[i].entry < 0 && D->v[i].code != NULL;
+	for (i = 0; i < D->ne; i++)
+		n += D->e[i].code != NULL;
+	return n;
+}
+
+/*
+ * A change that belongs to no entry is one line; an entry is a line
+ *	LOCATION: KIND [OP] ['NAME'][: DETAIL] [CODE]
+ * followed by its changes, indented.  CODE is the fix note it stands for.
+ */
+void
+diff_write_text(struct diff *D, FILE *fp, const char *fa, const char *fb)
+{
+	char e1[DIAG_ESCAPE_SIZE], e2[DIAG_ESCAPE_SIZE];
+	size_t i, k;
+
+	fprintf(fp, "--- %s\n+++ %s\n", diag_escape_str(e1, sizeof(e1), fa),
+	    diag_escape_str(e2, sizeof(e2), fb));
+	for (i = 0; i < D->n; i++) {
+		const struct change *c = &D->v[i];
+		struct entry *e;
+
+		if (c->entry < 0) {
+			fprintf(fp, "%s: ", c->graph[0] ? c->graph : "model");
+			print_change(fp, c);
+			fprintf(fp, "%s%s%s\n", c->code ? " [" : "",
+			    c->code ? c->code : "", c->code ? "]" : "");
+			continue;
+		}
+		e = &D->e[c->entry];
+		if (e->shown)
+			continue;
+		e->shown = true;
+		fprintf(fp, "%s: %s", e->graph[0] ? e->graph : "model",
+		    e->kind);
+		if (e->op != NULL)
+			fprintf(fp, " %s", e->op);
+		if (e->name != NULL)
+			fprintf(fp, " '%s'", e->name);
+		if (e->text != NULL)
+			fprintf(fp, ": %s", e->text);
+		fprintf(fp, "%s%s%s\n", e->code ? " [" : "",
+		    e->code ? e->code : "", e->code ? "]" : "");
+		for (k = i; k < D->n; k++) {
+			if (D->v[k].entry != c->entry)
+				continue;
+			fprintf(fp, "    ");
+			print_change(fp, &D->v[k]);
+			fprintf(fp, "\n");
+		}
+	}
+	for (i = 0; i < D->ne; i++)
+		D->e[i].shown = false;
+	for (i = 0; i < D->nh; i++)
+		if (D->h[i].a != D->h[i].b)
+			fprintf(fp, "ops: %s %zu -> %zu (%+ld)\n", D->h[i].op,
+			    D->h[i].a, D->h[i].b,
+			    (long)D->h[i].b - (long)D->h[i].a);
+	fprintf(fp, "summary: %s; %zu rewrites; nodes %zu removed, %zu added,"
+	    " %zu changed, %zu renamed; transposes %zu removed, %zu added; "
+	    "initializers %zu; interface %zu; header %zu\n", D->n ? "differ" :
+	    "same", count_rewrites(D), D->removed, D->added, D->changed,
+	    D->renamed, D->tr_removed, D->tr_added, D->inits, D->interface,
+	    D->header);
+}
+
+/* Set O[K] to V, or append V to the array O when K is NULL. */
+static void
+put(json_t *o, const char *k, json_t *v, bool *bad)
+{
+	if (v == NULL || (k != NULL ? json_object_set_new(o, k, v) :
+	    json_array_append_new(o, v)) < 0)
+		*bad = true;
+}
+
+static void
+put_str(json_t *o, const char *k, const char *s, bool *bad)
+{
+	if (s != NULL)
+		put(o, k, json_string(s), bad);
+}
+
+static json_t *
+change_json(const struct change *c)
+{
+	json_t *o = json_object();
+	bool bad = o == NULL;
+
+	if (bad)
+		return NULL;
+	put_str(o, "kind", c->kind, &bad);
+	put_str(o, "op", c->op, &bad);
+	put_str(o, "name", c->name, &bad);
+	put_str(o, "attr", c->attr, &bad);
+	put(o, "a", c->a ? json_string(c->a) : json_null(), &bad);
+	put(o, "b", c->b ? json_string(c->b) : json_null(), &bad);
+	if (bad) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
+
+char *
+diff_write_json(struct diff *D, const char *fa, const char *fb)
+{
+	char e[DIAG_ESCAPE_SIZE];
+	json_t *root = json_object(), *ch = json_array(), *hi = json_array();
+	json_t *sum = json_object();
+	bool bad = root == NULL || ch == NULL || hi == NULL || sum == NULL;
+	char *s = NULL;
+	size_t i;
+
+	if (bad)
+		goto out;
+	put(root, "format", json_string("onnxfix-diff"), &bad);
+	put(root, "version", json_integer(DIFF_FORMAT_VERSION), &bad);
+	put(root, "a", json_string(diag_escape_str(e, sizeof(e), fa)), &bad);
+	put(root, "b", json_string(diag_escape_str(e, sizeof(e), fb)), &bad);
+	put(root, "same", json_boolean(D->n == 0), &bad);
+	for (i = 0; i < D->n; i++) {
+		const struct change *c = &D->v[i];
+		json_t *o, *members;
+		size_t k;
+
+		if (c->entry >= 0 && D->e[c->entry].shown)
+			continue;
+		if ((o = json_object()) == NULL ||
+		    json_array_append_new(ch, o) < 0 ||
+		    (members = json_array()) == NULL) {
+			bad = true;
+			break;
+		}
+		if (c->entry < 0) {
+			put_str(o, "kind", c->kind, &bad);
+			put(o, "code", c->code ? json_string(c->code) :
+			    json_null(), &bad);
+			put_str(o, "graph", c->graph[0] ? c->graph : "model",
+			    &bad);
+			put_str(o, "subject", c->subject, &bad);
+			put_str(o, "op", c->op, &bad);
+			put_str(o, "name", c->name, &bad);
+			put(members, NULL, change_json(c), &bad);
+		} else {
+			struct entry *en = &D->e[c->entry];
+
+			en->shown = true;
+			put_str(o, "kind", en->kind, &bad);
+			put(o, "code", en->code ? json_string(en->code) :
+			    json_null(), &bad);
+			put_str(o, "graph", en->graph[0] ? en->graph : "model",
+			    &bad);
+			put_str(o, "subject", en->subject, &bad);
+			put_str(o, "op", en->op, &bad);
+			put_str(o, "name", en->name, &bad);
+			put_str(o, "detail", en->text, &bad);
+			for (k = i; k < D->n; k++)
+				if (D->v[k].entry == c->entry)
+					put(members, NULL,
+					    change_json(&D->v[k]), &bad);
+		}
+		put(o, "changes", members, &bad);
+	}
+	for (i = 0; i < D->ne; i++)
+		D->e[i].shown = false;
+	for (i = 0; i < D->nh; i++) {
+		json_t *o;
+
+		if (D->h[i].a == D->h[i].b)
+			continue;
+		if ((o = json_object()) == NULL ||
+		    json_array_append_new(hi, o) < 0) {
+			bad = true;
+			break;
+		}
+		put_str(o, "op", D->h[i].op, &bad);
+		put(o, "a", json_integer((json_int_t)D->h[i].a), &bad);
+		put(o, "b", json_integer((json_int_t)D->h[i].b), &bad);
+	}
+	put(sum, "rewrites", json_integer((json_int_t)count_rewrites(D)),
+	    &bad);
+	put(sum, "nodes_removed", json_integer((json_int_t)D->removed), &bad);
+	put(sum, "nodes_added", json_integer((json_int_t)D->added), &bad);
+	put(sum, "nodes_changed", json_integer((json_int_t)D->changed), &bad);
+	put(sum, "nodes_renamed", json_integer((json_int_t)D->renamed), &bad);
+	put(sum, "transposes_removed", json_integer((json_int_t)
+	    D->tr_removed), &bad);
+	put(sum, "transposes_added", json_integer((json_int_t)D->tr_added),
+	    &bad);
+	put(sum, "initializers", json_integer((json_int_t)D->inits), &bad);
+	put(sum, "interface", json_integer((json_int_t)D->interface), &bad);
+	put(sum, "header", json_integer((json_int_t)D->header), &bad);
+	put(root, "summary", sum, &bad);
+	sum = NULL;
+	put(root, "ops", hi, &bad);
+	hi = NULL;
+	put(root, "entries", ch, &bad);
+	ch = NULL;
+	if (!bad)
+		s = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+out:
+	json_decref(sum);
+	json_decref(hi);
+	json_decref(ch);
+	json_decref(root);
+	return s;
+}

@@ -1,0 +1,446 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * What is drawn, decided before anything is: per graph, each node is
+ * shown or hidden and why (struct dgraph.hide).  A Constant read once is
+ * folded into its consumer's label, as is a single-use initializer;
+ * --ops hides other operators; --focus keeps the nodes within --radius
+ * hops of a node or tensor, breadth-first with an explicit queue, and the
+ * owners above it.  Name scopes ("/encoder/layer.3/...") become nested
+ * clusters, and with --collapse the repeated blocks among them are drawn
+ * once: every other member's node stands in by the first member's node at
+ * the same position (struct dgraph.rep).
+ */
+#include <stdbool.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <xxhash.h>
+
+#include "view/dot_int.h"
+
+/* Is NAME one of the comma-separated LIST? */
+static bool
+in_list(const char *list, const char *name)
+{
+	size_t n = name != NULL ? strlen(name) : 0;
+	const char *p = list;
+
+	while (p != NULL && *p != '\0') {
+		const char *end = strchr(p, ',');
+		size_t len = end ? (size_t)(end - p) : strlen(p);
+
+		if (len == n && n > 0 && strncmp(p, name, n) == 0)
+			return true;
+		p = end ? end + 1 : NULL;
+	}
+	return false;
+}
+
+/* Uses of V as a node input (not the owners' implicit records). */
+static size_t
+direct_uses(const struct ir_value *v, const struct ir_use **first)
+{
+	size_t i, k = 0;
+
+	for (i = 0; i < v->nuses; i++)
+		if (v->uses[i].index >= 0) {
+			if (k++ == 0 && first != NULL)
+				*first = &v->uses[i];
+		}
+	return k;
+}
+
+/*
+ * A Constant whose one output is read by exactly one node of its own
+ * graph and is no graph output: drawn as a line of that node's label.
+ */
+static bool
+const_folded(const struct ir_node *n)
+{
+	const struct ir_value *v;
+	const struct ir_use *u = NULL;
+
+	if (!ir_is_op(n, "Constant") || n->ninputs != 0 || n->noutputs != 1 ||
+	    (v = n->outputs[0]) == NULL || v->noutputs != 0 ||
+	    v->nuses != 1 || direct_uses(v, &u) != 1 ||
+	    u->node->graph != n->graph || u->node->dead)
+		return false;
+	return n->nattrs == 1;
+}
+
+/* V is drawn as a line of its consumer's label: a single-use
+ * initializer or folded Constant. */
+bool
+dot_folded(const struct dot *D, const struct ir_value *v)
+{
+	if (v->kind == IR_VALUE_NODE)
+		return v->producer != NULL && !v->producer->dead &&
+		    const_folded(v->producer);
+	if (!D->fold || v->kind != IR_VALUE_INITIALIZER || v->init == NULL ||
+	    v->noutputs != 0)
+		return false;
+	return direct_uses(v, NULL) == 1;
+}
+
+/* Does N or one of its outputs carry the name FOCUS? */
+static bool
+names_focus(const struct ir_node *n, const char *focus)
+{
+	size_t i;
+
+	if (n->name != NULL && strcmp(n->name, focus) == 0)
+		return true;
+	for (i = 0; i < n->noutputs; i++)
+		if (n->outputs[i] != NULL &&
+		    strcmp(n->outputs[i]->name, focus) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * --focus: keep the nodes within opt.radius hops (inputs and consumers,
+ * breadth-first with an explicit queue) of the node named FOCUS, or of the
+ * producer or consumers of the tensor named FOCUS, in the graph that
+ * holds it; the owners of the enclosing graphs stay so that its cluster
+ * is drawn.  Everything else is hidden.  Returns -1 when nothing has the
+ * name (a diagnostic says so).
+ */
+static int
+select_focus(struct dot *D)
+{
+	const char *focus = D->opt.focus;
+	struct dgraph *fg = NULL;
+	size_t *queue, *dist, qh = 0, qt = 0, i, j, k, gi;
+	bool *keep_owner;
+	struct arena *a = &D->ids.arena;
+
+	for (gi = 0; gi < D->ndg && fg == NULL; gi++) {
+		struct ir_graph *g = D->dg[gi].g;
+
+		for (i = 0; i < g->nnodes; i++)
+			if (!g->nodes[i]->dead &&
+			    names_focus(g->nodes[i], focus)) {
+				fg = &D->dg[gi];
+				break;
+			}
+		for (i = 0; fg == NULL && i < g->nvalues; i++)
+			if (g->values[i]->kind != IR_VALUE_NODE &&
+			    strcmp(g->values[i]->name, focus) == 0)
+				fg = &D->dg[gi];
+	}
+	if (fg == NULL) {
+		char esc[DIAG_ESCAPE_SIZE];
+
+		D->status = ONNXFIX_EIO;
+		diag_report(D->d, DIAG_OUT_RENDER, "",
+		    "--focus: no node or tensor named '%s'",
+		    diag_escape_str(esc, sizeof(esc), focus));
+		return -1;
+	}
+	queue = arena_array(a, fg->g->nnodes + 1, sizeof(*queue));
+	dist = arena_array(a, fg->g->nnodes + 1, sizeof(*dist));
+	keep_owner = arena_array(a, D->ndg + 1, sizeof(*keep_owner));
+	if (queue == NULL || dist == NULL || keep_owner == NULL)
+		return dot_fail(D, ONNXFIX_EBUDGET, "focus");
+	for (i = 0; i < fg->g->nnodes; i++) {
+		struct ir_node *n = fg->g->nodes[i];
+
+		dist[i] = SIZE_MAX;
+		if (n->dead)
+			continue;
+		if (names_focus(n, focus)) {
+			dist[i] = 0;
+			queue[qt++] = i;
+			continue;
+		}
+		for (j = 0; j < n->ninputs; j++)
+			if (n->inputs[j] != NULL &&
+			    n->inputs[j]->kind != IR_VALUE_NODE &&
+			    strcmp(n->inputs[j]->name, focus) == 0) {
+				dist[i] = 0;
+				queue[qt++] = i;
+				break;
+			}
+	}
+	while (qh < qt) {
+		struct ir_node *n = fg->g->nodes[queue[qh]];
+		size_t d0 = dist[queue[qh++]];
+
+		if (d0 >= D->opt.radius)
+			continue;
+		for (j = 0; j < n->ninputs + n->noutputs; j++) {
+			struct ir_value *v = j < n->ninputs ? n->inputs[j] :
+			    n->outputs[j - n->ninputs];
+			struct ir_node *p;
+
+			if (v == NULL || v->graph != fg->g)
+				continue;
+			p = v->producer;
+			if (j < n->ninputs && v->kind == IR_VALUE_NODE &&
+			    p != NULL && !p->dead && dist[p->index] ==
+			    SIZE_MAX) {
+				dist[p->index] = d0 + 1;
+				queue[qt++] = p->index;
+			}
+			if (j < n->ninputs)
+				continue;
+			for (k = 0; k < v->nuses; k++) {
+				struct ir_node *c = v->uses[k].node;
+
+				if (c->graph == fg->g && !c->dead &&
+				    dist[c->index] == SIZE_MAX) {
+					dist[c->index] = d0 + 1;
+					queue[qt++] = c->index;
+				}
+			}
+		}
+	}
+	for (i = 0; i < fg->g->nnodes; i++)
+		if (dist[i] == SIZE_MAX && fg->hide[i] == SHOWN)
+			fg->hide[i] = HIDE_FILTER;
+	/* Graphs other than fg's: keep the owner chain above fg, hide every
+	 * graph not below a kept node (those are not drawn at all). */
+	{
+		struct ir_graph *g = fg->g;
+
+		while (g->kind == IR_GRAPH_SUB && g->owner != NULL) {
+			struct dgraph *pg = dot_find_dgraph(D, g->owner->graph);
+
+			if (pg == NULL)
+				break;
+			keep_owner[pg - D->dg] = true;
+			for (i = 0; i < pg->g->nnodes; i++)
+				if (pg->g->nodes[i] != g->owner &&
+				    pg->hide[i] == SHOWN)
+					pg->hide[i] = HIDE_FILTER;
+			g = g->owner->graph;
+		}
+	}
+	for (gi = 0; gi < D->ndg; gi++) {
+		struct dgraph *dg = &D->dg[gi];
+		struct ir_graph *g = dg->g;
+		struct dgraph *pg;
+
+		if (dg == fg || keep_owner[gi])
+			continue;
+		if (g->kind == IR_GRAPH_SUB && g->owner != NULL &&
+		    (pg = dot_find_dgraph(D, g->owner->graph)) != NULL &&
+		    !g->owner->dead && pg->hide[g->owner->index] == SHOWN)
+			continue;	/* below a kept node: drawn */
+		for (i = 0; i < g->nnodes; i++)
+			if (dg->hide[i] == SHOWN)
+				dg->hide[i] = HIDE_FILTER;
+	}
+	return 0;
+}
+
+/* The scope (prefix of NAME of length LEN) in DG, made when absent. */
+static int
+scope_get(struct dot *D, struct dgraph *dg, const char *name, size_t len,
+    int parent, size_t pos)
+{
+	struct scope *sc;
+	char key[512];
+	void *v;
+	char *copy;
+
+	/* The prefix names the scope (and so its parent too). */
+	if (len >= sizeof(key))
+		return -1;
+	memcpy(key, name, len);
+	key[len] = '\0';
+	if ((v = hmap_get(&dg->scopemap, key)) != NULL)
+		return (int)((uintptr_t)v - 1);
+	if ((copy = arena_strndup(&D->ids.arena, name, len)) == NULL ||
+	    hmap_put(&dg->scopemap, copy,
+	    (void *)(uintptr_t)(dg->nscopes + 1), NULL) < 0 ||
+	    arena_grow(&D->ids.arena, (void **)&dg->scopes, &dg->capscopes,
+	    dg->nscopes + 1, sizeof(*dg->scopes)) < 0)
+		return -2;
+	sc = &dg->scopes[dg->nscopes];
+	memset(sc, 0, sizeof(*sc));
+	sc->name = name;
+	sc->len = len;
+	sc->parent = parent;
+	sc->up = -1;
+	sc->first = pos;
+	sc->group = -1;
+	sc->last = -1;
+	return (int)dg->nscopes++;
+}
+
+/* Digits at the end of the scope's last component: "layer.3". */
+static bool
+scope_stem(const struct scope *sc, size_t *start, size_t *stem)
+{
+	size_t s = sc->len, e = sc->len;
+
+	while (s > 0 && sc->name[s - 1] != '/')
+		s--;
+	while (e > s && sc->name[e - 1] >= '0' && sc->name[e - 1] <= '9')
+		e--;
+	*start = s;
+	*stem = e;
+	return e < sc->len && e > s;
+}
+
+/*
+ * Name scopes of DG's drawn nodes, which ones become clusters, and with
+ * --collapse the repeated ones: siblings whose last components differ
+ * only in a trailing number ("layer.0" ... "layer.11") and whose nodes
+ * have the same op types in the same order.  A group's first member is
+ * drawn (labelled "x12"), the others' nodes are hidden and stand in by
+ * the first member's node at the same position.
+ */
+static int
+build_scopes(struct dot *D, struct dgraph *dg)
+{
+	struct ir_graph *g = dg->g;
+	unsigned total = 0;
+	size_t i, j;
+
+	for (i = 0; i < g->nnodes; i++) {
+		struct ir_node *n = g->nodes[i];
+		const char *nm = n->name;
+		int parent = -1, depth = 0;
+		size_t k;
+
+		dg->scope[i] = -1;
+		dg->gmember[i] = -1;
+		if (n->dead || dg->hide[i] != SHOWN)
+			continue;
+		total++;
+		if (nm == NULL)
+			continue;
+		for (k = 1; nm[k] != '\0' && depth < DOT_SCOPE_DEPTH; k++) {
+			int s;
+
+			if (nm[k] != '/' || nm[k - 1] == '/')
+				continue;
+			s = scope_get(D, dg, nm, k, parent, i);
+			if (s == -2)
+				return dot_fail(D, ONNXFIX_EBUDGET, "scopes");
+			if (s < 0)
+				break;
+			dg->scopes[s].count++;
+			dg->scopes[s].sig = dg->scopes[s].sig * 1000003u ^
+			    XXH3_64bits(n->op_type, strlen(n->op_type));
+			parent = s;
+			depth++;
+		}
+		dg->scope[i] = parent;
+	}
+	for (i = 0; i < dg->nscopes; i++) {
+		struct scope *sc = &dg->scopes[i];
+		unsigned pc = sc->parent >= 0 ?
+		    dg->scopes[sc->parent].count : total;
+
+		sc->cluster = sc->count >= 2 && sc->count < pc;
+		sc->up = sc->parent;
+		while (sc->up >= 0 && !dg->scopes[sc->up].cluster)
+			sc->up = dg->scopes[sc->up].parent;
+	}
+	if (!D->opt.collapse || dg->nscopes > 20000)
+		return 0;
+	/* Groups: quadratic in the siblings of one parent, bounded above. */
+	for (i = 0; i < dg->nscopes; i++) {
+		struct scope *a = &dg->scopes[i];
+		size_t as, ae;
+
+		if (!a->cluster || a->group >= 0 || !scope_stem(a, &as, &ae))
+			continue;
+		for (j = i + 1; j < dg->nscopes; j++) {
+			struct scope *b = &dg->scopes[j];
+			size_t bs, be;
+
+			if (!b->cluster || b->group >= 0 || b->up != a->up ||
+			    b->count != a->count || b->sig != a->sig ||
+			    !scope_stem(b, &bs, &be) || ae - as != be - bs ||
+			    memcmp(a->name + as, b->name + bs, ae - as) != 0)
+				continue;
+			if (a->group < 0) {
+				a->group = (int)i;
+				a->members = 1;
+			}
+			b->group = (int)i;
+			a->members++;
+			a->last = (int)j;
+		}
+		if (a->group >= 0 && (a->nodes = arena_array(&D->ids.arena,
+		    a->count, sizeof(*a->nodes))) == NULL)
+			return dot_fail(D, ONNXFIX_EBUDGET, "scopes");
+	}
+	/* Each node's outermost group member; positions within it. */
+	for (i = 0; i < g->nnodes; i++) {
+		int s = dg->scope[i], m = -1;
+		struct scope *ms, *first;
+
+		for (; s >= 0; s = dg->scopes[s].parent)
+			if (dg->scopes[s].group >= 0)
+				m = s;
+		if (m < 0)
+			continue;
+		dg->gmember[i] = m;
+		ms = &dg->scopes[m];
+		first = &dg->scopes[ms->group];
+		if (ms->nth >= first->count)
+			continue;	/* cannot happen: counts are equal */
+		if (ms == first) {
+			first->nodes[ms->nth++] = i;
+		} else {
+			dg->rep[i] = first->nodes[ms->nth++];
+			dg->hide[i] = HIDE_COLLAPSE;
+			D->ncollapsed++;
+		}
+	}
+	/* A stand-in can itself be in an inner collapsed group. */
+	for (i = 0; i < g->nnodes; i++) {
+		size_t r = i, steps = 0;
+
+		if (dg->hide[i] != HIDE_COLLAPSE)
+			continue;
+		while (dg->hide[r] == HIDE_COLLAPSE && steps++ < 64)
+			r = dg->rep[r];
+		dg->rep[i] = r;
+	}
+	return 0;
+}
+
+/* Hide what the options leave out, before anything is drawn. */
+int
+dot_select_nodes(struct dot *D)
+{
+	size_t gi, i;
+
+	for (gi = 0; gi < D->ndg; gi++) {
+		struct dgraph *dg = &D->dg[gi];
+		struct ir_graph *g = dg->g;
+
+		for (i = 0; i < g->nnodes; i++) {
+			struct ir_node *n = g->nodes[i];
+
+			dg->rep[i] = i;
+			if (n->dead)
+				continue;
+			if (const_folded(n)) {
+				dg->hide[i] = HIDE_FOLD;
+				D->nfolded++;
+			} else if (D->opt.ops != NULL &&
+			    !in_list(D->opt.ops, n->op_type)) {
+				dg->hide[i] = HIDE_FILTER;
+			}
+		}
+	}
+	if (D->opt.focus != NULL && select_focus(D) < 0)
+		return -1;
+	for (gi = 0; gi < D->ndg; gi++) {
+		struct dgraph *dg = &D->dg[gi];
+
+		for (i = 0; i < dg->g->nnodes; i++)
+			if (dg->hide[i] == HIDE_FILTER)
+				D->nfiltered++;
+		if (!D->opt.no_scopes && build_scopes(D, dg) < 0)
+			return -1;
+	}
+	return 0;
+}
