@@ -353,7 +353,7 @@ dot_draw_legend(struct dot *D)
 		prev = an;
 	}
 	for (c = 0; c < 50; c++) {
-		char code[8];
+		char code[16];
 		const struct diag_info *info;
 
 		if (!D->classes[c])
