@@ -1732,7 +1732,7 @@ is_custom(const struct ir_model *m, const struct ir_node *n)
 }
 
 static int
-rewrite_node(struct pass_ctx *ctx, struct ir_node *n, const struct cmap *maps,
+rewrite_node(struct pass_ctx *ctx, struct ir_node *n, struct cmap *maps,
     size_t nmaps)
 {
 	char b1[DIAG_ESCAPE_SIZE], b2[DIAG_ESCAPE_SIZE], b3[DIAG_ESCAPE_SIZE];
@@ -1761,6 +1761,8 @@ rewrite_node(struct pass_ctx *ctx, struct ir_node *n, const struct cmap *maps,
 	    esc(b1, n->domain) : "", n->domain[0] ? "::" : "",
 	    esc(b2, n->op_type));
 	m = cmap_find(maps, nmaps, n->domain, n->op_type);
+	if (m != NULL)
+		maps[m - maps].uses++;
 	kn = m ? NULL : find_known(n);
 	if (m == NULL && kn == NULL) {
 		pass_report_node(ctx, DIAG_C_CUSTOM_UNKNOWN, n, "%s", what);
@@ -1802,12 +1804,17 @@ rewrite_node(struct pass_ctx *ctx, struct ir_node *n, const struct cmap *maps,
 		for (i = 0; i < n->nattrs; i++) {
 			len = strlen(dropped);
 			snprintf(dropped + len, sizeof(dropped) - len, "%s%s",
-			    len ? ", " : "; node attributes not carried "
-			    "over: ", esc(b1, n->attrs[i].name));
+			    len ? ", " : "", esc(b1, n->attrs[i].name));
 		}
 		diag_report(ctx->d, DIAG_F_CUSTOM_MAPPED, path, "%s -> %s "
-		    "(%s, from %s)%s", what, esc(b3, t), r.ops,
-		    esc(b2, m->where), dropped);
+		    "(%s, from %s)", what, esc(b3, t), r.ops,
+		    esc(b2, m->where));
+		/* the mapping names the target's attributes; what the node
+		 * held is gone, which may change what it computes */
+		if (dropped[0] != '\0')
+			diag_report(ctx->d, DIAG_C_MAP_DROPS_ATTRS, path,
+			    "%s: %s (from %s)", what, dropped,
+			    esc(b2, m->where));
 	} else {
 		diag_report(ctx->d, DIAG_F_CUSTOM_DECOMPOSED, path,
 		    "%s -> %s", what, r.ops);
@@ -1913,6 +1920,15 @@ run(struct pass_ctx *ctx)
 		}
 		if (g->nnodes != n0)
 			ir_graph_compact(g);
+	}
+	/* A mapping the user asked for that nothing used: a typo in the
+	 * domain or operator, or a model that is not the expected one. */
+	for (i = 0; i < nmaps; i++) {
+		char b[DIAG_ESCAPE_SIZE], w[DIAG_ESCAPE_SIZE];
+
+		if (maps[i].uses == 0)
+			diag_report(ctx->d, DIAG_C_MAP_UNUSED, "", "%s (from %s)",
+			    esc(b, maps[i].spec), esc(w, maps[i].where));
 	}
 	if (ctx->changed && ir_rebuild_implicit(ctx->m) < 0)
 		return -1;

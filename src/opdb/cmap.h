@@ -29,6 +29,7 @@ struct cmap {
 	size_t nattrs;
 	const char *spec;	/* as given */
 	const char *where;	/* "--map" or "FILE:LINE" */
+	size_t uses;		/* nodes it matched (the custom-ops pass) */
 };
 
 /*
