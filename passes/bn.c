@@ -306,8 +306,10 @@ bn_new_init(struct ir_graph *g, size_t *cap, const char *base, int32_t elem,
 	if (base == NULL)	/* its arena_printf ran out of budget */
 		return NULL;
 	for (i = 0; i < rank; i++)
-		count *= (uint64_t)dims[i];
-	if (ir_elem_bytes(elem, count, &bytes) < 0)
+		if (dims[i] < 0 ||
+		    __builtin_mul_overflow(count, (uint64_t)dims[i], &count))
+			return NULL;
+	if (ir_elem_bytes(elem, count, &bytes) < 0 || bytes > SIZE_MAX)
 		return NULL;
 	t = arena_alloc(a, sizeof(*t));
 	name = ir_unique_name(g, base);

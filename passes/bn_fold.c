@@ -21,6 +21,9 @@
  * initializer that is not a graph input, or a Constant), readable float,
  * double, float16 or bfloat16 data, parameter lengths equal to the output
  * channels, IR version 4 or later, not in a function body.
+ * A Gemm C of shape (N, 1) becomes (N, M): past 1 MiB (fold's limit
+ * for new constants) that is not done, with a warning.  Channel counts
+ * and sizes are overflow-checked (an empty W may have any dims).
  * Everything is computed in double and rounded once to the weights'
  * element type.  New initializers get new names; the originals stay for
  * any other user (dce removes them when unused).  The producer takes over
@@ -86,11 +89,14 @@ channels(const struct fold *f)
 	case K_CONV:
 		return w->rank >= 1 ? w->dims[0] : -1;
 	case K_CONVT: {
-		int64_t g = attr_int(f->p, "group", 1);
+		int64_t g = attr_int(f->p, "group", 1), m;
 
-		if (w->rank < 2 || g < 1 || w->dims[0] % g != 0)
+		/* An empty W may have any dims: M/group times a huge group
+		 * does not fit. */
+		if (w->rank < 2 || g < 1 || w->dims[0] % g != 0 ||
+		    __builtin_mul_overflow(w->dims[1], g, &m))
 			return -1;
-		return w->dims[1] * g;
+		return m;
 	}
 	case K_GEMM:
 		if (w->rank != 2)
@@ -221,16 +227,27 @@ scale_weights(const struct fold *f, int64_t *count)
 	return v;
 }
 
-/* The new bias (Conv, ConvTranspose: length M) or C (Gemm). */
+/*
+ * A new C broadcast over the channels (Gemm's C of shape (N, 1)) is data
+ * the model did not hold: past fold's limit for new constants it is not
+ * made, whatever the budget would allow.
+ */
+#define MAX_NEW_BYTES (1u << 20)
+
+/* The new bias (Conv, ConvTranspose: length M) or C (Gemm); NULL with
+ * *WHY set when not foldable, with *BIG set when too large (DIMS then
+ * hold its shape), or out of budget. */
 static double *
 new_bias(const struct fold *f, int *rank,
-    int64_t dims[2], const char **why)
+    int64_t dims[2], const char **why, bool *big)
 {
 	const struct ir_tensor *b = f->b;
-	int64_t i, j, rows = 1, bc = 0, bcols = 1;
+	int64_t i, j, rows = 1, bc = 0, bcols = 1, count;
+	uint64_t bytes;
 	double *old = NULL, *v, beta = 1;
 
 	*why = NULL;
+	*big = false;
 	if (b != NULL) {
 		int64_t n = bn_count(b);
 
@@ -261,7 +278,15 @@ new_bias(const struct fold *f, int *rank,
 	} else {
 		bcols = f->m;
 	}
-	v = arena_array(f->tmp, (size_t)(rows * f->m), sizeof(*v));
+	if (__builtin_mul_overflow(rows, f->m, &count) ||
+	    ir_elem_bytes(f->elem, (uint64_t)count, &bytes) < 0 ||
+	    (count > (bc > f->m ? bc : f->m) && bytes > MAX_NEW_BYTES)) {
+		*big = true;
+		dims[0] = rows;
+		dims[1] = f->m;
+		return NULL;
+	}
+	v = arena_array(f->tmp, (size_t)count, sizeof(*v));
 	if (v == NULL)
 		return NULL;
 	for (i = 0; i < rows; i++)
@@ -299,9 +324,10 @@ fold_one(struct pass_ctx *ctx, struct state *st, struct fold *f)
 	struct ir_graph *g = n->graph;
 	struct ir_value *wv, *bv, *y, *z;
 	const char *why;
-	double *w, *b;
+	double *w = NULL, *b = NULL;
 	int64_t count, bdims[2];
 	int brank;
+	bool big = false;
 	char b1[DIAG_ESCAPE_SIZE], b2[DIAG_ESCAPE_SIZE], b3[DIAG_ESCAPE_SIZE];
 
 	why = prepare(ctx, f);
@@ -309,9 +335,18 @@ fold_one(struct pass_ctx *ctx, struct state *st, struct fold *f)
 		return -1;
 	if (why == NULL && (w = scale_weights(f, &count)) == NULL)
 		why = "the weights are not readable (external or typed data)";
-	if (why == NULL && (b = new_bias(f, &brank, bdims, &why)) ==
-	    NULL && why == NULL)
+	if (why == NULL && (b = new_bias(f, &brank, bdims, &why, &big)) ==
+	    NULL && why == NULL && !big)
 		return -1;
+	if (big) {
+		pass_report_node(ctx, DIAG_F_BN_TOO_LARGE, n,
+		    "%s producing '%s': C would be %s[%lld,%lld], more than "
+		    "%u bytes", p->op_type,
+		    diag_escape_str(b1, sizeof(b1), n->inputs[0]->name),
+		    ir_elem_name(f->elem), (long long)bdims[0],
+		    (long long)bdims[1], MAX_NEW_BYTES);
+		return 1;
+	}
 	if (why != NULL) {
 		pass_report_node(ctx, DIAG_F_BN_NOT_FOLDED, n,
 		    "%s producing '%s': %s", p->op_type,

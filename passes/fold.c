@@ -13,10 +13,15 @@
  * Add, Sub, Mul, Div, Min, Max and the unary Neg, Abs, Sqrt, Reciprocal,
  * Exp, Log, Relu, Floor, Ceil.  Float arithmetic is done in double and
  * rounded once, which for these operations gives exactly the float
- * result; integer arithmetic is done in 64 bits.  A result larger than
- * 1 MiB, or any input larger, is left alone, as are nodes whose outputs
- * are graph outputs, and nodes in function bodies (which hold no
- * initializers).
+ * result; integer arithmetic is done in 64 bits, and so is the shape
+ * arithmetic, overflow-checked: zero-element constants may have dims
+ * whose product does not fit, and a node whose result would have such
+ * dims (or a wrapped, negative one) is not folded.  A result larger
+ * than 1 MiB, or any input larger, is left alone (the former with a
+ * warning, checked before any of it is computed), as are nodes whose
+ * outputs are graph outputs, nodes in function bodies (which hold no
+ * initializers) and models below IR version 4 (whose initializers must
+ * be graph inputs).
  * Requires: nothing.  Preserves: graph inputs and outputs, the values
  * other nodes read (the folded output keeps its name).
  *
@@ -42,6 +47,7 @@ struct cval {
 	int64_t dims[MAX_RANK];
 	size_t n;
 	bool isint;
+	bool big;	/* not computed: larger than MAX_BYTES */
 	double *f;
 	int64_t *i;
 };
@@ -150,16 +156,50 @@ get_elem(const struct ir_tensor *t, size_t i, bool isint, double *f,
 	return 0;
 }
 
+/*
+ * The element count of DIMS (RANK of them) into *N: false when a dim is
+ * negative or the product overflows, which no tensor can have.
+ */
+static bool
+dims_count(const int64_t *dims, int rank, size_t *n)
+{
+	uint64_t c = 1;
+	int k;
+
+	for (k = 0; k < rank; k++)
+		if (dims[k] < 0 ||
+		    __builtin_mul_overflow(c, (uint64_t)dims[k], &c))
+			return false;
+	if (c > SIZE_MAX)
+		return false;
+	*n = (size_t)c;
+	return true;
+}
+
+/*
+ * Room for C's C->n elements: 1, or 0 when the result would be larger
+ * than MAX_BYTES (C->big says so; checked before the doubles are
+ * allocated, which take up to 8 times the result's bytes), -1 out of
+ * budget.
+ */
 static int
 cval_alloc(struct arena *a, struct cval *c)
 {
+	uint64_t bytes;
+
 	c->f = NULL;
 	c->i = NULL;
+	c->big = false;
+	if (ir_elem_bytes(c->elem, c->n, &bytes) < 0 || bytes > MAX_BYTES ||
+	    c->n > MAX_BYTES) {
+		c->big = true;
+		return 0;
+	}
 	if (c->isint)
 		c->i = arena_array(a, c->n + 1, sizeof(*c->i));
 	else
 		c->f = arena_array(a, c->n + 1, sizeof(*c->f));
-	return c->f == NULL && c->i == NULL ? -1 : 0;
+	return c->f == NULL && c->i == NULL ? -1 : 1;
 }
 
 /* Read T into C; 1 done, 0 not foldable, -1 out of budget. */
@@ -168,6 +208,7 @@ cval_read(struct arena *a, const struct ir_tensor *t, struct cval *c)
 {
 	uint64_t count, bytes;
 	size_t i;
+	int rc;
 
 	if (t == NULL || t->rank > MAX_RANK || t->rank < 0 ||
 	    (!elem_float(t->elem) && !elem_int(t->elem)) ||
@@ -185,8 +226,8 @@ cval_read(struct arena *a, const struct ir_tensor *t, struct cval *c)
 		memcpy(c->dims, t->dims, (size_t)t->rank * sizeof(*c->dims));
 	c->n = (size_t)count;
 	c->isint = elem_int(t->elem);
-	if (cval_alloc(a, c) < 0)
-		return -1;
+	if ((rc = cval_alloc(a, c)) <= 0)
+		return rc;
 	for (i = 0; i < c->n; i++)
 		if (get_elem(t, i, c->isint, c->f ? &c->f[i] : NULL,
 		    c->i ? &c->i[i] : NULL) < 0)
@@ -317,8 +358,9 @@ gather(const struct cval *x, struct cval *y, int64_t base,
 	}
 }
 
-/* Row-major element strides of X's dims into ST. */
-static void
+/* Row-major element strides of X's dims into ST; false on overflow (a
+ * zero-element X may have dims whose product does not fit). */
+static bool
 strides_of(const struct cval *x, int64_t *st)
 {
 	int64_t s = 1;
@@ -326,8 +368,10 @@ strides_of(const struct cval *x, int64_t *st)
 
 	for (k = x->rank - 1; k >= 0; k--) {
 		st[k] = s;
-		s *= x->dims[k];
+		if (__builtin_mul_overflow(s, x->dims[k], &s))
+			return false;
 	}
+	return true;
 }
 
 static int
@@ -337,7 +381,7 @@ do_transpose(const struct ir_node *n, const struct cval *x, struct cval *y,
 	const struct ir_attr *a = ir_node_attr(n, "perm");
 	int64_t perm[MAX_RANK], st[MAX_RANK], stride[MAX_RANK];
 	bool seen[MAX_RANK] = { false };
-	int r = x->rank, k;
+	int r = x->rank, k, rc;
 
 	for (k = 0; k < r; k++)
 		perm[k] = r - 1 - k;
@@ -355,9 +399,12 @@ do_transpose(const struct ir_node *n, const struct cval *x, struct cval *y,
 	*y = *x;
 	for (k = 0; k < r; k++)
 		y->dims[k] = x->dims[perm[k]];
-	if (cval_alloc(ar, y) < 0)
-		return -1;
-	strides_of(x, st);
+	if ((rc = cval_alloc(ar, y)) <= 0)
+		return rc;
+	if (y->n == 0)
+		return 1;
+	if (!strides_of(x, st))
+		return 0;
 	for (k = 0; k < r; k++)
 		stride[k] = st[perm[k]];
 	gather(x, y, 0, stride);
@@ -368,17 +415,10 @@ do_transpose(const struct ir_node *n, const struct cval *x, struct cval *y,
 static int
 reshaped(const struct cval *x, struct cval *y, const int64_t *dims, int rank)
 {
-	uint64_t n = 1;
-	int k;
+	size_t n;
 
-	if (rank > MAX_RANK || rank < 0)
-		return 0;
-	for (k = 0; k < rank; k++) {
-		if (dims[k] < 0)
-			return 0;
-		n *= (uint64_t)dims[k];
-	}
-	if (n != x->n)
+	if (rank > MAX_RANK || rank < 0 || !dims_count(dims, rank, &n) ||
+	    n != x->n)
 		return 0;
 	*y = *x;
 	y->rank = rank;
@@ -478,8 +518,11 @@ do_flatten(const struct ir_node *n, const struct cval *x, struct cval *y)
 		axis += x->rank;
 	if (axis < 0 || axis > x->rank)
 		return 0;
+	/* A zero-element X may have dims whose product overflows. */
 	for (k = 0; k < x->rank; k++)
-		dims[k < axis ? 0 : 1] *= x->dims[k];
+		if (__builtin_mul_overflow(dims[k < axis ? 0 : 1], x->dims[k],
+		    &dims[k < axis ? 0 : 1]))
+			return 0;
 	return reshaped(x, y, dims, 2);
 }
 
@@ -488,8 +531,8 @@ do_concat(const struct ir_node *n, const struct cval *in, size_t nin,
     struct cval *y, struct arena *ar)
 {
 	int64_t axis = attr_int(n, "axis", INT64_MIN);
-	size_t i, outer = 1, o, pos = 0;
-	int r = in[0].rank, k;
+	size_t i, outer, o, pos = 0;
+	int r = in[0].rank, k, rc;
 
 	if (axis == INT64_MIN || r == 0)
 		return 0;
@@ -506,15 +549,19 @@ do_concat(const struct ir_node *n, const struct cval *in, size_t nin,
 		for (k = 0; k < r; k++)
 			if (k != axis && in[i].dims[k] != in[0].dims[k])
 				return 0;
-		y->dims[axis] += in[i].dims[axis];
+		/* Zero-element inputs may have huge dims: the sum can
+		 * overflow, and a wrapped one is a wrong tensor. */
+		if (__builtin_add_overflow(y->dims[axis], in[i].dims[axis],
+		    &y->dims[axis]))
+			return 0;
 	}
-	for (k = 0; k < axis; k++)
-		outer *= (size_t)in[0].dims[k];
-	y->n = 0;
-	for (i = 0; i < nin; i++)
-		y->n += in[i].n;
-	if (cval_alloc(ar, y) < 0)
-		return -1;
+	if (!dims_count(y->dims, r, &y->n) ||
+	    !dims_count(in[0].dims, (int)axis, &outer))
+		return 0;
+	if ((rc = cval_alloc(ar, y)) <= 0)
+		return rc;
+	if (y->n == 0)
+		return 1;
 	for (o = 0; o < outer; o++)
 		for (i = 0; i < nin; i++) {
 			size_t chunk = outer ? in[i].n / outer : 0;
@@ -536,14 +583,16 @@ do_cast(const struct ir_node *n, const struct cval *x, struct cval *y,
 {
 	int64_t to = attr_int(n, "to", -1);
 	size_t i;
+	int rc;
 
-	if (!elem_float((int32_t)to) && !elem_int((int32_t)to))
+	if (to != (int32_t)to || (!elem_float((int32_t)to) &&
+	    !elem_int((int32_t)to)))
 		return 0;
 	*y = *x;
 	y->elem = (int32_t)to;
 	y->isint = elem_int(y->elem);
-	if (cval_alloc(ar, y) < 0)
-		return -1;
+	if ((rc = cval_alloc(ar, y)) <= 0)
+		return rc;
 	/* Through double, a value would be rounded twice: int64 beyond
 	 * 2^53 to float, double to float16.  Leave those alone. */
 	if (!y->isint && y->elem != IR_ELEM_DOUBLE &&
@@ -623,7 +672,7 @@ do_binary(enum arith op, const struct cval *a, const struct cval *b,
     struct cval *y, struct arena *ar)
 {
 	int64_t sa[MAX_RANK], sb[MAX_RANK], idx[MAX_RANK];
-	int r = a->rank > b->rank ? a->rank : b->rank, k;
+	int r = a->rank > b->rank ? a->rank : b->rank, k, rc;
 	size_t i, ia, ib;
 
 	if (a->elem != b->elem || a->isint != b->isint)
@@ -631,7 +680,6 @@ do_binary(enum arith op, const struct cval *a, const struct cval *b,
 	y->elem = a->elem;
 	y->isint = a->isint;
 	y->rank = r;
-	y->n = 1;
 	/* Numpy broadcasting: align right, 1 stretches. */
 	for (k = 0; k < r; k++) {
 		int ka = k - (r - a->rank), kb = k - (r - b->rank);
@@ -641,10 +689,17 @@ do_binary(enum arith op, const struct cval *a, const struct cval *b,
 		if (da != db && da != 1 && db != 1)
 			return 0;
 		y->dims[k] = da == 1 ? db : da;
-		y->n *= (size_t)y->dims[k];
 	}
-	if (y->n * 8 > MAX_BYTES)
+	/* Zero-element operands may broadcast to dims whose product
+	 * overflows: no tensor has those. */
+	if (!dims_count(y->dims, r, &y->n))
 		return 0;
+	if ((rc = cval_alloc(ar, y)) <= 0)
+		return rc;
+	if (y->n == 0)
+		return 1;
+	/* Strides of the operands' own dims: each operand's element count
+	 * is at most y->n, nonzero here, so these do not overflow. */
 	{
 		size_t s = 1;
 
@@ -664,8 +719,6 @@ do_binary(enum arith op, const struct cval *a, const struct cval *b,
 				s *= (size_t)b->dims[kb];
 		}
 	}
-	if (cval_alloc(ar, y) < 0)
-		return -1;
 	memset(idx, 0, sizeof(idx));
 	for (i = 0; i < y->n; i++) {
 		ia = ib = 0;
@@ -739,13 +792,14 @@ do_unary(const char *op, const struct cval *x, struct cval *y,
     struct arena *ar)
 {
 	size_t i;
+	int rc;
 
 	*y = *x;
 	if (x->isint && strcmp(op, "Neg") != 0 && strcmp(op, "Abs") != 0 &&
 	    strcmp(op, "Relu") != 0)
 		return 0;
-	if (cval_alloc(ar, y) < 0)
-		return -1;
+	if ((rc = cval_alloc(ar, y)) <= 0)
+		return rc;
 	for (i = 0; i < x->n; i++) {
 		if (x->isint) {
 			int64_t v = x->i[i];
@@ -804,24 +858,37 @@ do_unary(const char *op, const struct cval *x, struct cval *y,
 	return 1;
 }
 
-/* Shape of X: its type when fully static and trustworthy (a graph
- * input, whose shape the runtime enforces, or a type inference derived). */
+/*
+ * Shape of X: its type when fully static and trustworthy (a graph
+ * input, whose shape the runtime enforces, or a type inference derived),
+ * or an initializer's dims, which come from its data.  An initializer
+ * that is also a graph input (overridable) has a known shape only when
+ * its declared type agrees with its data.
+ */
 static int
 do_shape(const struct ir_node *n, const struct ir_value *x, struct cval *y,
     struct arena *ar)
 {
-	int64_t start = 0, end, r;
-	int k;
+	int64_t start = 0, end, r, dims[MAX_RANK];
+	size_t count;
+	int k, rc;
 
 	if (x == NULL || x->type.kind != IR_TYPE_TENSOR || x->type.rank < 0 ||
 	    x->type.rank > MAX_RANK || !(x->is_input || x->type_inferred ||
 	    x->init != NULL))
 		return 0;
 	r = x->type.rank;
-	for (k = 0; k < r; k++)
+	if (x->init != NULL && x->init->rank != r)
+		return 0;
+	for (k = 0; k < r; k++) {
 		if (x->type.dims[k].kind != IR_DIM_VALUE ||
-		    x->type.dims[k].value < 0)
+		    x->type.dims[k].value < 0 || (x->init != NULL &&
+		    x->init->dims[k] != x->type.dims[k].value))
 			return 0;
+		dims[k] = x->type.dims[k].value;
+	}
+	if (x->init != NULL && !dims_count(dims, (int)r, &count))
+		return 0;
 	end = attr_int(n, "end", r);
 	start = attr_int(n, "start", 0);
 	if (start < 0)
@@ -838,10 +905,10 @@ do_shape(const struct ir_node *n, const struct ir_value *x, struct cval *y,
 	y->rank = 1;
 	y->dims[0] = end - start;
 	y->n = (size_t)(end - start);
-	if (cval_alloc(ar, y) < 0)
-		return -1;
+	if ((rc = cval_alloc(ar, y)) <= 0)
+		return rc;
 	for (k = 0; k < end - start; k++)
-		y->i[k] = x->type.dims[start + k].value;
+		y->i[k] = dims[start + k];
 	return 1;
 }
 
@@ -851,8 +918,8 @@ do_gather(const struct ir_node *n, const struct cval *in, size_t nin,
 {
 	const struct cval *d = &in[0], *ix = &in[1];
 	int64_t axis = attr_int(n, "axis", 0), dim;
-	size_t outer = 1, inner = 1, i, j, o;
-	int k;
+	size_t outer, inner, i, j, o;
+	int k, rc;
 
 	if (nin != 2 || !ix->isint || d->rank == 0 ||
 	    d->rank + ix->rank - 1 > MAX_RANK)
@@ -862,10 +929,10 @@ do_gather(const struct ir_node *n, const struct cval *in, size_t nin,
 	if (axis < 0 || axis >= d->rank)
 		return 0;
 	dim = d->dims[axis];
-	for (k = 0; k < axis; k++)
-		outer *= (size_t)d->dims[k];
-	for (k = (int)axis + 1; k < d->rank; k++)
-		inner *= (size_t)d->dims[k];
+	/* Out-of-range indices are an error even when Y is empty. */
+	for (j = 0; j < ix->n; j++)
+		if (ix->i[j] < -dim || ix->i[j] >= dim)
+			return 0;
 	*y = *d;
 	y->rank = 0;
 	for (k = 0; k < axis; k++)
@@ -874,17 +941,24 @@ do_gather(const struct ir_node *n, const struct cval *in, size_t nin,
 		y->dims[y->rank++] = ix->dims[k];
 	for (k = (int)axis + 1; k < d->rank; k++)
 		y->dims[y->rank++] = d->dims[k];
-	y->n = outer * ix->n * inner;
-	if (cval_alloc(ar, y) < 0)
-		return -1;
+	if (!dims_count(y->dims, y->rank, &y->n))
+		return 0;
+	if ((rc = cval_alloc(ar, y)) <= 0)
+		return rc;
+	if (y->n == 0)
+		return 1;
+	/* Factors of y->n, nonzero here: they fit. */
+	outer = inner = 1;
+	for (k = 0; k < axis; k++)
+		outer *= (size_t)d->dims[k];
+	for (k = (int)axis + 1; k < d->rank; k++)
+		inner *= (size_t)d->dims[k];
 	for (o = 0; o < outer; o++)
 		for (j = 0; j < ix->n; j++) {
 			int64_t q = ix->i[j] < 0 ? ix->i[j] + dim : ix->i[j];
 			size_t dst = (o * ix->n + j) * inner;
 			size_t src = (o * (size_t)dim + (size_t)q) * inner;
 
-			if (q < 0 || q >= dim)
-				return 0;
 			for (i = 0; i < inner; i++) {
 				if (y->isint)
 					y->i[dst + i] = d->i[src + i];
@@ -901,11 +975,12 @@ do_slice(const struct ir_node *n, const struct cval *in, size_t nin,
     struct cval *y, struct arena *ar, int64_t opset)
 {
 	const struct cval *x = &in[0];
-	int64_t st[MAX_RANK], en[MAX_RANK], sp[MAX_RANK], base;
+	int64_t st[MAX_RANK], en[MAX_RANK], sp[MAX_RANK], base, off;
 	int64_t starts[MAX_RANK], ends[MAX_RANK], axes[MAX_RANK],
 	    steps[MAX_RANK], xs[MAX_RANK];
+	bool seen[MAX_RANK];
 	size_t na, i;
-	int r = x->rank, k;
+	int r = x->rank, k, rc;
 
 	if (r == 0)
 		return 0;
@@ -954,13 +1029,17 @@ do_slice(const struct ir_node *n, const struct cval *in, size_t nin,
 		st[k] = 0;
 		en[k] = x->dims[k];
 		sp[k] = 1;
+		seen[k] = false;
 	}
+	/* Starts and ends are any int64 (INT64_MIN, INT64_MAX included):
+	 * adding a dim to a negative one cannot overflow, and after the
+	 * clamping every bound is within [-1, d]. */
 	for (i = 0; i < na; i++) {
 		int64_t a = axes[i] < 0 ? axes[i] + r : axes[i], d, b, e;
 
-		if (a < 0 || a >= r || steps[i] == 0 || sp[a] != 1 ||
-		    st[a] != 0 || en[a] != x->dims[a])
+		if (a < 0 || a >= r || steps[i] == 0 || seen[a])
 			return 0;
+		seen[a] = true;
 		d = x->dims[a];
 		b = starts[i] < 0 ? starts[i] + d : starts[i];
 		e = ends[i] < 0 ? ends[i] + d : ends[i];
@@ -968,7 +1047,9 @@ do_slice(const struct ir_node *n, const struct cval *in, size_t nin,
 			b = b < 0 ? 0 : b > d ? d : b;
 			e = e < 0 ? 0 : e > d ? d : e;
 		} else {
-			b = b < 0 ? 0 : b > d - 1 ? d - 1 : b;
+			/* Into [0, d - 1]: -1, no element, when d is 0. */
+			b = b < 0 ? 0 : b;
+			b = b > d - 1 ? d - 1 : b;
 			e = e < -1 ? -1 : e > d - 1 ? d - 1 : e;
 		}
 		st[a] = b;
@@ -976,22 +1057,35 @@ do_slice(const struct ir_node *n, const struct cval *in, size_t nin,
 		sp[a] = steps[i];
 	}
 	*y = *x;
-	y->n = 1;
 	for (k = 0; k < r; k++) {
-		int64_t cnt = sp[k] > 0 ? (en[k] - st[k] + sp[k] - 1) / sp[k] :
-		    (st[k] - en[k] - sp[k] - 1) / -sp[k];
+		/* |step| as unsigned: -INT64_MIN is not an int64. */
+		uint64_t m = sp[k] > 0 ? (uint64_t)sp[k] :
+		    -(uint64_t)sp[k];
+		int64_t span = sp[k] > 0 ? en[k] - st[k] : st[k] - en[k];
 
-		y->dims[k] = cnt > 0 ? cnt : 0;
-		y->n *= (size_t)y->dims[k];
+		y->dims[k] = span > 0 ? (int64_t)((uint64_t)(span - 1) / m) +
+		    1 : 0;
+		/* One element or none: the step is never applied, and
+		 * a huge one would overflow the stride below. */
+		if (y->dims[k] <= 1)
+			sp[k] = 1;
 	}
-	if (cval_alloc(ar, y) < 0)
-		return -1;
-	strides_of(x, xs);
+	if (!dims_count(y->dims, r, &y->n))
+		return 0;
+	if ((rc = cval_alloc(ar, y)) <= 0)
+		return rc;
+	if (y->n == 0)
+		return 1;
+	/* Y is not empty, so every start is an index into X and every
+	 * offset below is one of X's: these fit; checked all the same. */
+	if (!strides_of(x, xs))
+		return 0;
 	base = 0;
-	for (k = 0; k < r; k++) {
-		base += st[k] * xs[k];
-		xs[k] *= sp[k];
-	}
+	for (k = 0; k < r; k++)
+		if (__builtin_mul_overflow(st[k], xs[k], &off) ||
+		    __builtin_add_overflow(base, off, &base) ||
+		    __builtin_mul_overflow(xs[k], sp[k], &xs[k]))
+			return 0;
 	gather(x, y, base, xs);
 	return 1;
 }
@@ -1071,19 +1165,102 @@ foldable_op(const struct ir_node *n)
 	return false;
 }
 
-static int
-fold_node(struct pass_ctx *ctx, struct ir_node *n, int64_t opset)
+/* The pass's state while it runs. */
+struct fold_state {
+	struct arena tmp;	/* the constants of the latest nodes */
+	struct hmap warned;	/* "%p" of the nodes reported too large */
+	size_t cap;		/* room in the current graph's inits */
+};
+
+/* "d0,d1,..." into BUF. */
+static const char *
+fmt_dims(char *buf, size_t size, const int64_t *dims, int rank)
 {
-	struct arena *ar = &ctx->scratch;
+	size_t len = 0;
+	int k;
+
+	buf[0] = '\0';
+	for (k = 0; k < rank && len + 24 < size; k++) {
+		snprintf(buf + len, size - len, "%s%lld", k ? "," : "",
+		    (long long)dims[k]);
+		len = strlen(buf);
+	}
+	return buf;
+}
+
+/*
+ * A result larger than the limit is not folded, with a warning (once a
+ * node: run() sweeps the graph again after changes).  OUT's dims are
+ * known unless DIMS is false.
+ */
+static int
+too_large(struct pass_ctx *ctx, struct fold_state *st,
+    const struct ir_node *n, const struct cval *out, bool dims)
+{
+	char b1[DIAG_ESCAPE_SIZE], d[128];
+	const char *key = arena_printf(&ctx->scratch, "%p", (const void *)n);
+	int rc;
+
+	if (key == NULL || (rc = hmap_put(&st->warned, key, (void *)n,
+	    NULL)) < 0)
+		return -1;
+	if (rc == 0)
+		return 0;
+	diag_escape_str(b1, sizeof(b1), n->outputs[0]->name);
+	if (dims)
+		pass_report_node(ctx, DIAG_F_FOLD_TOO_LARGE, n,
+		    "'%s' = %s[%s] would take more than %u bytes", b1,
+		    ir_elem_name(out->elem), fmt_dims(d, sizeof(d),
+		    out->dims, out->rank), MAX_BYTES);
+	else
+		pass_report_node(ctx, DIAG_F_FOLD_TOO_LARGE, n,
+		    "'%s' (%s) would take more than %u bytes", b1,
+		    ir_elem_name(out->elem), MAX_BYTES);
+	return 0;
+}
+
+/*
+ * A Concat's result is as large as its inputs together: with many
+ * inputs, reading them all is what would exceed the budget.  1 when
+ * their bytes add up to more than the limit.
+ */
+static bool
+inputs_too_large(const struct ir_node *n, size_t nin, int32_t *elem)
+{
+	uint64_t total = 0, count, bytes;
+	size_t i;
+
+	if (strcmp(n->op_type, "Concat") != 0)
+		return false;
+	for (i = 0; i < nin; i++) {
+		const struct ir_tensor *t = const_tensor(n->inputs[i]);
+
+		/* Not a readable constant: cval_read refuses it. */
+		if (t == NULL || ir_tensor_count(t, &count, NULL) < 0 ||
+		    ir_elem_bytes(t->elem, count, &bytes) < 0)
+			return false;
+		*elem = t->elem;
+		if (__builtin_add_overflow(total, bytes, &total) ||
+		    total > MAX_BYTES)
+			return true;
+	}
+	return false;
+}
+
+static int
+fold_node(struct pass_ctx *ctx, struct fold_state *st, struct ir_node *n,
+    int64_t opset)
+{
+	struct arena *ar = &st->tmp;
 	struct ir_graph *g = n->graph;
 	struct ir_value *y;
 	struct cval *in, out;
-	struct ir_tensor *t, **inits;
+	struct ir_tensor *t;
 	char b1[DIAG_ESCAPE_SIZE], dims[128];
 	uint64_t bytes;
 	uint8_t *data;
-	size_t nin = n->ninputs, i, len;
-	int rc = 0, k;
+	size_t nin = n->ninputs, i, count;
+	int rc = 0;
 
 	/* A malformed node may have no output at all. */
 	if (!foldable_op(n) || n->noutputs == 0 || n->outputs[0] == NULL)
@@ -1094,10 +1271,12 @@ fold_node(struct pass_ctx *ctx, struct ir_node *n, int64_t opset)
 		nin--;
 	if (nin == 0)
 		return 0;
+	memset(&out, 0, sizeof(out));
+	if (inputs_too_large(n, nin, &out.elem))
+		return too_large(ctx, st, n, &out, false);
 	in = arena_array(ar, nin, sizeof(*in));
 	if (in == NULL)
 		return -1;
-	memset(&out, 0, sizeof(out));
 	if (strcmp(n->op_type, "Shape") == 0) {
 		if (nin != 1 || (rc = do_shape(n, n->inputs[0], &out, ar)) <= 0)
 			return rc;
@@ -1110,19 +1289,40 @@ fold_node(struct pass_ctx *ctx, struct ir_node *n, int64_t opset)
 			if ((rc = cval_read(ar, ct, &in[i])) <= 0)
 				return rc;
 		}
-		if ((rc = eval(n, in, nin, &out, ar, opset)) <= 0)
+		rc = eval(n, in, nin, &out, ar, opset);
+		if (rc == 0 && out.big)
+			return too_large(ctx, st, n, &out, true);
+		if (rc <= 0)
 			return rc;
 	}
-	if (ir_elem_bytes(out.elem, out.n, &bytes) < 0 || bytes > MAX_BYTES)
+	/* Whatever the operator computed, the result is a tensor: no
+	 * negative dim (-1 was resolved), and as many elements as its dims
+	 * say (zero-element inputs may carry dims whose product does not
+	 * fit, and a wrapped dim or product is a wrong tensor). */
+	if (out.rank < 0 || out.rank > MAX_RANK ||
+	    !dims_count(out.dims, out.rank, &count) || count != out.n)
 		return 0;
+	if (ir_elem_bytes(out.elem, out.n, &bytes) < 0 || bytes > MAX_BYTES)
+		return too_large(ctx, st, n, &out, true);
 	/* The value becomes an initializer under its own name. */
 	t = arena_alloc(&g->model->arena, sizeof(*t));
 	data = arena_alloc(&g->model->arena, bytes ? bytes : 1);
-	inits = arena_array(&g->model->arena, g->ninits + 1, sizeof(*inits));
-	if (t == NULL || data == NULL || inits == NULL ||
-	    (out.rank > 0 && (t->dims = arena_array(&g->model->arena,
-	    (size_t)out.rank, sizeof(*t->dims))) == NULL))
+	if (t == NULL || data == NULL || (out.rank > 0 &&
+	    (t->dims = arena_array(&g->model->arena, (size_t)out.rank,
+	    sizeof(*t->dims))) == NULL))
 		return -1;
+	/* The list grows geometrically: a copy per fold would make a long
+	 * chain of folds quadratic in time and memory. */
+	if (st->cap < g->ninits + 1) {
+		void *v = g->inits;
+		size_t cap = g->ninits;
+
+		if (arena_grow(&g->model->arena, &v, &cap, g->ninits + 1,
+		    sizeof(*g->inits)) < 0)
+			return -1;
+		g->inits = v;
+		st->cap = cap;
+	}
 	if (write_out(&out, data) < 0)
 		return 0;
 	t->name = y->name;
@@ -1135,20 +1335,11 @@ fold_node(struct pass_ctx *ctx, struct ir_node *n, int64_t opset)
 	t->size = (size_t)bytes;
 	t->nfields = 1;
 	t->dirty = true;
-	len = 0;
-	dims[0] = '\0';
-	for (k = 0; k < out.rank && len + 24 < sizeof(dims); k++) {
-		snprintf(dims + len, sizeof(dims) - len, "%s%lld", k ? "," :
-		    "", (long long)out.dims[k]);
-		len = strlen(dims);
-	}
 	pass_report_node(ctx, DIAG_F_FOLDED, n, "'%s' = %s[%s]",
-	    diag_escape_str(b1, sizeof(b1), y->name), ir_elem_name(out.elem), dims);
+	    diag_escape_str(b1, sizeof(b1), y->name), ir_elem_name(out.elem),
+	    fmt_dims(dims, sizeof(dims), out.dims, out.rank));
 	ir_node_kill(n);
-	if (g->ninits > 0)
-		memcpy(inits, g->inits, g->ninits * sizeof(*inits));
-	inits[g->ninits++] = t;
-	g->inits = inits;
+	g->inits[g->ninits++] = t;
 	y->kind = IR_VALUE_INITIALIZER;
 	y->producer = NULL;
 	y->init = t;
@@ -1164,70 +1355,166 @@ fold_name(const struct ir_node *n)
 	    n->outputs[0]->name : "";
 }
 
+/* Append S to the string *B (*LEN long, room for *CAP bytes). */
+static int
+buf_add(struct arena *a, char **b, size_t *len, size_t *cap, const char *s)
+{
+	size_t n = strlen(s);
+	void *v = *b;
+
+	if (arena_grow(a, &v, cap, *len + n + 1, 1) < 0)
+		return -1;
+	*b = v;
+	memcpy(*b + *len, s, n + 1);
+	*len += n;
+	return 0;
+}
+
+/* "%p" of P into BUF: the key of a folded value. */
+static const char *
+ptr_key(char *buf, size_t size, const void *p)
+{
+	snprintf(buf, size, "%p", p);
+	return buf;
+}
+
+#define NONE SIZE_MAX
+
 /*
  * A folded value that only other folded nodes read is not in the output:
- * its note (from index N0 on) joins the note of the node that read it,
- * "; with 'A', 'B'", so that one note names the whole folded expression.
+ * its note (from index N0 on) joins the note of the first folded node
+ * that read it, "; with 'A', 'B'", so that one note names the whole
+ * folded expression; a joining note brings its own list along.  The notes
+ * form a forest (each joins one later note), and a root's list is its
+ * tree in preorder, children in note order: built once per root and
+ * dropped at once, which keeps a chain of any length linear.
  */
 static int
 merge_chains(struct pass_ctx *ctx, size_t n0)
 {
 	struct diag_list *l = ctx->d;
-	char b[DIAG_ESCAPE_SIZE];
-	size_t i, j, k;
+	struct arena *a = &ctx->scratch;
+	struct hmap notes;
+	size_t cnt = l->n - n0, i, j, k, r, top, len, cap;
+	size_t *parent, *first, *last, *next, *stack;
+	bool *drop, any = false;
+	char b[DIAG_ESCAPE_SIZE], kb[32], *s;
+	const char *key;
 
-	for (i = n0; i < l->n;) {
-		const struct ir_node *n = l->v[i].subject, *u;
+	if (cnt < 2)
+		return 0;
+	parent = arena_array(a, cnt, sizeof(*parent));
+	first = arena_array(a, cnt, sizeof(*first));
+	last = arena_array(a, cnt, sizeof(*last));
+	next = arena_array(a, cnt, sizeof(*next));
+	stack = arena_array(a, cnt + 1, sizeof(*stack));
+	drop = arena_array(a, cnt, sizeof(*drop));
+	if (parent == NULL || first == NULL || last == NULL ||
+	    next == NULL || stack == NULL || drop == NULL)
+		return -1;
+	hmap_init(&notes, a);
+	/* The folded values nothing else reads, to their notes. */
+	for (i = 0; i < cnt; i++) {
+		const struct ir_node *n = l->v[n0 + i].subject;
 		const struct ir_value *y;
-		const char *with;
-		bool moved = false;
 
-		if (l->v[i].id != DIAG_F_FOLDED || n == NULL || !n->dead ||
-		    n->noutputs == 0 || (y = n->outputs[0]) == NULL ||
-		    y->nuses > 0 || y->noutputs > 0) {
-			i++;
+		parent[i] = first[i] = last[i] = next[i] = NONE;
+		if (l->v[n0 + i].id != DIAG_F_FOLDED || n == NULL ||
+		    !n->dead || n->noutputs == 0 ||
+		    (y = n->outputs[0]) == NULL || y->nuses > 0 ||
+		    y->noutputs > 0)
 			continue;
-		}
-		for (j = i + 1; j < l->n && !moved; j++) {
-			if (l->v[j].id != DIAG_F_FOLDED ||
-			    (u = l->v[j].subject) == NULL)
-				continue;
-			for (k = 0; k < u->ninputs && u->inputs[k] != y; k++)
-				;
-			if (k == u->ninputs)
-				continue;
-			with = l->v[i].detail ? strstr(l->v[i].detail,
-			    "; with ") : NULL;
-			if (pass_amend_note(ctx, j, "%s'%s'%s%s",
-			    l->v[j].detail && strstr(l->v[j].detail,
-			    "; with ") ? ", " : "; with ",
-			    diag_escape_str(b, sizeof(b), fold_name(n)),
-			    with ? ", " : "", with ? with + 7 : "") < 0)
-				return -1;
-			moved = true;
-		}
-		if (moved)
-			pass_drop_note(ctx, i);
-		else
-			i++;
+		key = arena_strdup(a, ptr_key(kb, sizeof(kb), y));
+		if (key == NULL || hmap_put(&notes, key,
+		    (void *)(uintptr_t)(i + 1), NULL) < 0)
+			return -1;
 	}
+	/* Each joins the first later folded node that read it. */
+	for (j = 0; j < cnt; j++) {
+		const struct ir_node *u = l->v[n0 + j].subject;
+
+		if (l->v[n0 + j].id != DIAG_F_FOLDED || u == NULL)
+			continue;
+		for (k = 0; k < u->ninputs; k++) {
+			void *p;
+
+			if (u->inputs[k] == NULL || (p = hmap_get(&notes,
+			    ptr_key(kb, sizeof(kb), u->inputs[k]))) == NULL)
+				continue;
+			i = (size_t)(uintptr_t)p - 1;
+			if (i >= j || parent[i] != NONE)
+				continue;
+			parent[i] = j;
+			drop[i] = true;
+			any = true;
+		}
+	}
+	if (!any)
+		return 0;
+	/* Children in note order. */
+	for (i = 0; i < cnt; i++) {
+		if ((j = parent[i]) == NONE)
+			continue;
+		if (first[j] == NONE)
+			first[j] = i;
+		else
+			next[last[j]] = i;
+		last[j] = i;
+	}
+	for (r = 0; r < cnt; r++) {
+		if (parent[r] != NONE || first[r] == NONE)
+			continue;
+		s = NULL;
+		len = cap = 0;
+		top = 0;
+		stack[top++] = first[r];
+		while (top > 0) {
+			i = stack[--top];
+			if (buf_add(a, &s, &len, &cap, len ? ", '" :
+			    "; with '") < 0 || buf_add(a, &s, &len, &cap,
+			    diag_escape_str(b, sizeof(b),
+			    fold_name(l->v[n0 + i].subject))) < 0 ||
+			    buf_add(a, &s, &len, &cap, "'") < 0)
+				return -1;
+			if (next[i] != NONE)
+				stack[top++] = next[i];
+			if (first[i] != NONE)
+				stack[top++] = first[i];
+		}
+		if (pass_amend_note(ctx, n0 + r, "%s", s) < 0)
+			return -1;
+	}
+	pass_drop_notes(ctx, n0, drop);
 	return 0;
 }
+
+#undef NONE
+
+/* Constants of the nodes folded since the last release: kept up to this
+ * size, so that a long chain of small folds does not allocate per node
+ * and large ones do not pile up. */
+#define TMP_KEEP (1u << 20)
 
 static int
 run(struct pass_ctx *ctx)
 {
 	struct ir_graph **graphs;
+	struct fold_state st;
 	size_t ng, i, j, n0 = ctx->d->n;
 	int64_t opset = ir_model_opset(ctx->m, "");
 	bool again = true;
+	int rc = 0;
 
-	if (opset < 1)
+	/* Below IR version 4 every initializer must be a graph input, and
+	 * one that is can be overridden: a folded value has no place. */
+	if (opset < 1 || (ctx->m->has_ir_version && ctx->m->ir_version < 4))
 		return 0;
-	while (again) {
+	arena_init(&st.tmp, ctx->m->budget);
+	hmap_init(&st.warned, &ctx->scratch);
+	while (again && rc == 0) {
 		again = false;
 		ng = ir_model_graphs(ctx->m, &graphs);
-		for (i = 0; i < ng; i++) {
+		for (i = 0; i < ng && rc == 0; i++) {
 			struct ir_graph *g = graphs[i];
 			const struct ir_graph *top = g;
 			bool changed = false;
@@ -1236,16 +1523,19 @@ run(struct pass_ctx *ctx)
 				top = top->parent;
 			if (top->kind == IR_GRAPH_FUNCTION)
 				continue;
+			/* The initializer list has no spare room yet. */
+			st.cap = g->ninits;
 			for (j = 0; j < g->nnodes; j++) {
-				int rc;
-
 				if (g->nodes[j]->dead)
 					continue;
-				rc = fold_node(ctx, g->nodes[j], opset);
+				rc = fold_node(ctx, &st, g->nodes[j], opset);
+				if (st.tmp.total > TMP_KEEP)
+					arena_release(&st.tmp);
 				if (rc < 0)
-					return -1;
+					break;
 				if (rc > 0)
 					changed = true;
+				rc = 0;
 			}
 			if (changed) {
 				ir_graph_compact(g);
@@ -1254,7 +1544,8 @@ run(struct pass_ctx *ctx)
 			}
 		}
 	}
-	if (merge_chains(ctx, n0) < 0)
+	arena_release(&st.tmp);
+	if (rc < 0 || merge_chains(ctx, n0) < 0)
 		return -1;
 	/* Initializers are typed by their data; refresh what follows. */
 	if (ctx->changed && shapes_infer(ctx->m) < 0)

@@ -130,6 +130,9 @@ void pass_report_node(struct pass_ctx *ctx, enum diag_id id,
  * text to its detail; 0, or -1 when out of memory).
  */
 void pass_drop_note(struct pass_ctx *ctx, size_t i);
+/* The same for every note I from FROM on with DROP[I - FROM] set, at
+ * once (dropping many one by one moves the list each time). */
+void pass_drop_notes(struct pass_ctx *ctx, size_t from, const bool *drop);
 int pass_amend_note(struct pass_ctx *ctx, size_t i, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 

@@ -163,6 +163,23 @@ pass_drop_note(struct pass_ctx *ctx, size_t i)
 	l->n--;
 }
 
+void
+pass_drop_notes(struct pass_ctx *ctx, size_t from, const bool *drop)
+{
+	struct diag_list *l = ctx->d;
+	size_t i, k = from;
+
+	for (i = from; i < l->n; i++) {
+		if (drop[i - from]) {
+			free(l->v[i].loc);
+			free(l->v[i].detail);
+			continue;
+		}
+		l->v[k++] = l->v[i];
+	}
+	l->n = k;
+}
+
 int
 pass_amend_note(struct pass_ctx *ctx, size_t i, const char *fmt, ...)
 {

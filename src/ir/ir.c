@@ -468,12 +468,23 @@ ir_use_remove(struct ir_value *v, struct ir_node *n, int index)
 	size_t i;
 
 	for (i = 0; i < v->nuses; i++) {
-		if (v->uses[i].node == n && v->uses[i].index == index) {
+		if (v->uses[i].node != n || v->uses[i].index != index)
+			continue;
+		/* Close the gap from the nearer end, keeping the order: a
+		 * pass that removes the readers of a shared value in node
+		 * order removes its first record each time, and moving the
+		 * rest every time would make that quadratic.  The array is
+		 * arena memory: its start can move up. */
+		if (i < v->nuses / 2) {
+			memmove(&v->uses[1], &v->uses[0], i * sizeof(*v->uses));
+			v->uses++;
+			v->capuses--;
+		} else {
 			memmove(&v->uses[i], &v->uses[i + 1],
 			    (v->nuses - i - 1) * sizeof(*v->uses));
-			v->nuses--;
-			return;
 		}
+		v->nuses--;
+		return;
 	}
 }
 
@@ -1026,25 +1037,105 @@ ir_rebuild_implicit(struct ir_model *m)
 	return 0;
 }
 
+/*
+ * The use records of the values with many uses, as a set: a value read by
+ * thousands of nodes (a shared constant) would otherwise make the lookup
+ * of every reader's record a scan, and ir_verify quadratic.
+ */
+#define FEW_USES 32
+
+struct use_key {
+	const struct ir_value *v;
+	const struct ir_node *n;
+	int index;
+};
+
+struct use_set {
+	struct use_key *slot;	/* v NULL: free */
+	size_t mask;
+};
+
+static size_t
+use_hash(const struct ir_value *v, const struct ir_node *n, int index)
+{
+	uint64_t x = (uint64_t)(uintptr_t)v * 0x9e3779b97f4a7c15ULL ^
+	    (uint64_t)(uintptr_t)n * 0xff51afd7ed558ccdULL ^
+	    (uint64_t)(uint32_t)index;
+
+	x ^= x >> 29;
+	x *= 0xc4ceb9fe1a85ec53ULL;
+	x ^= x >> 32;
+	return (size_t)x;
+}
+
+/* Fill S from the heavy values of M's graphs; false when out of memory
+ * (the scan serves then). */
 static bool
-has_use(const struct ir_value *v, const struct ir_node *n, int index)
+use_set_build(struct use_set *s, struct arena *a, struct ir_graph **graphs,
+    size_t ng)
+{
+	size_t total = 0, cap = 16, i, j, k, h;
+
+	for (i = 0; i < ng; i++)
+		for (j = 0; j < graphs[i]->nvalues; j++)
+			if (graphs[i]->values[j]->nuses > FEW_USES)
+				total += graphs[i]->values[j]->nuses;
+	while (cap < 2 * total) {
+		if (cap > SIZE_MAX / 4 / sizeof(*s->slot))
+			return false;
+		cap *= 2;
+	}
+	if ((s->slot = arena_array(a, cap, sizeof(*s->slot))) == NULL)
+		return false;
+	s->mask = cap - 1;
+	for (i = 0; i < ng; i++)
+		for (j = 0; j < graphs[i]->nvalues; j++) {
+			const struct ir_value *v = graphs[i]->values[j];
+
+			if (v->nuses <= FEW_USES)
+				continue;
+			for (k = 0; k < v->nuses; k++) {
+				const struct ir_use *u = &v->uses[k];
+
+				for (h = use_hash(v, u->node, u->index) &
+				    s->mask; s->slot[h].v != NULL;
+				    h = (h + 1) & s->mask)
+					;
+				s->slot[h].v = v;
+				s->slot[h].n = u->node;
+				s->slot[h].index = u->index;
+			}
+		}
+	return true;
+}
+
+static bool
+has_use(const struct use_set *s, const struct ir_value *v,
+    const struct ir_node *n, int index)
 {
 	size_t i;
 
+	if (s != NULL && v->nuses > FEW_USES) {
+		for (i = use_hash(v, n, index) & s->mask; s->slot[i].v != NULL;
+		    i = (i + 1) & s->mask)
+			if (s->slot[i].v == v && s->slot[i].n == n &&
+			    s->slot[i].index == index)
+				return true;
+		return false;
+	}
 	for (i = 0; i < v->nuses; i++)
 		if (v->uses[i].node == n && v->uses[i].index == index)
 			return true;
 	return false;
 }
 
-int
-ir_verify(struct ir_model *m, char *why, size_t size)
+static int
+verify(const struct use_set *us, struct ir_graph **graphs, size_t n,
+    char *why, size_t size)
 {
-	struct ir_graph **graphs;
 	char path[IR_PATH_SIZE];
-	size_t n, i, j, k;
+	size_t i, j, k;
 
-	n = ir_model_graphs(m, &graphs);
 	for (i = 0; i < n; i++) {
 		struct ir_graph *g = graphs[i];
 
@@ -1063,7 +1154,7 @@ ir_verify(struct ir_model *m, char *why, size_t size)
 
 				if (v == NULL)
 					continue;
-				if (!has_use(v, nd, (int)k)) {
+				if (!has_use(us, v, nd, (int)k)) {
 					snprintf(why, size,
 					    "%s: input %zu has no use record",
 					    ir_node_path(nd, path,
@@ -1117,4 +1208,21 @@ ir_verify(struct ir_model *m, char *why, size_t size)
 		}
 	}
 	return 0;
+}
+
+int
+ir_verify(struct ir_model *m, char *why, size_t size)
+{
+	struct ir_graph **graphs;
+	struct use_set us;
+	struct arena a;
+	size_t n;
+	int rc;
+
+	n = ir_model_graphs(m, &graphs);
+	arena_init(&a, m->budget);
+	rc = verify(use_set_build(&us, &a, graphs, n) ? &us : NULL, graphs,
+	    n, why, size);
+	arena_release(&a);
+	return rc;
 }
