@@ -24,6 +24,7 @@
 #include "io/external.h"
 #include "opdb/opdb.h"
 #include "pass.h"
+#include "io/xdata.h"
 
 #define IR_KNOWN_MAX 13
 
@@ -111,39 +112,42 @@ static const enum diag_id ext_diag[] = {
 	[EXT_READ] = DIAG_S_EXT_RANGE,
 	[EXT_NO_DIR] = DIAG_S_TENSOR_EXTERNAL,
 	[EXT_NOMEM] = DIAG_S_TENSOR_EXTERNAL,
+	[EXT_TYPE] = DIAG_S_EXT_TYPE,
 };
 
 /*
  * External data of T: the entries parse, the file opens beneath the
  * model's directory without links, and the range fits and has exactly
- * the tensor's size (external.c).  The first problem is reported with the
- * tensor's name and the location, escaped.
+ * the tensor's size (ext_resolve in external.c).  The first problem is
+ * reported with the tensor's name and the location, escaped; a problem
+ * of the file itself (missing, a link, not regular, hard-linked) is
+ * reported once per file by report_bad_files.
  */
 static void
 check_external(struct pass_ctx *ctx, const char *where,
-    const struct ir_tensor *t, struct ext_dir *x, uint64_t count)
+    const struct ir_tensor *t, struct ext_dir *x)
 {
 	char b[DIAG_ESCAPE_SIZE], l[DIAG_ESCAPE_SIZE], why[160];
 	struct ext_ref r;
 	enum ext_status st;
-	uint64_t want;
 
 	esc(b, t->name);
-	st = ext_parse(t->ext, t->next, &r, why, sizeof(why));
+	st = ext_resolve(x, t, where, &r, NULL, NULL, why, sizeof(why));
 	esc(l, r.location ? r.location : "");
-	if (r.nunknown > 0)
+	if (r.nunknown > 0) {
+		char k[DIAG_ESCAPE_SIZE];
+
 		diag_report(ctx->d, DIAG_S_EXT_KEY, where,
-		    "'%s' key '%s'%s", b, esc(why, r.unknown),
+		    "'%s' key '%s'%s", b, esc(k, r.unknown),
 		    r.nunknown > 1 ? " and others" : "");
-	if (st == EXT_OK && ir_elem_bytes(t->elem, count, &want) < 0) {
+	}
+	if (st == EXT_OK || ext_file_level(st))
+		return;
+	if (st == EXT_TYPE) {
 		diag_report(ctx->d, DIAG_S_EXT_TYPE, where, "'%s' %s", b,
-		    t->elem == IR_ELEM_STRING ? "string" : "data_type");
+		    why);
 		return;
 	}
-	if (st == EXT_OK)
-		st = ext_open(x, &r, want, NULL, NULL, why, sizeof(why));
-	if (st == EXT_OK)
-		return;
 	if (st == EXT_TOO_MANY) {
 		if (x->full)
 			return;
@@ -154,6 +158,26 @@ check_external(struct pass_ctx *ctx, const char *where,
 	else
 		diag_report(ctx->d, ext_diag[st], where,
 		    "'%s' location '%s': %s", b, l, why);
+}
+
+/* Each file that failed, once, with how many tensors name it. */
+static void
+report_bad_files(struct pass_ctx *ctx, const struct ext_dir *x)
+{
+	char b[DIAG_ESCAPE_SIZE], l[DIAG_ESCAPE_SIZE];
+	const struct ext_bad *f;
+
+	for (f = ext_bad_files(x); f != NULL; f = f->next) {
+		esc(b, f->tensor);
+		esc(l, f->location);
+		if (f->nrefs == 1)
+			diag_report(ctx->d, ext_diag[f->st], f->where,
+			    "'%s' location '%s': %s", b, l, f->why);
+		else
+			diag_report(ctx->d, ext_diag[f->st], f->where,
+			    "location '%s': %s; %" PRIu64 " tensors use it, "
+			    "the first '%s'", l, f->why, f->nrefs, b);
+	}
 }
 
 static void
@@ -232,7 +256,7 @@ check_tensor(struct pass_ctx *ctx, const char *where,
 			    " elements", b, count);
 		break;
 	case IR_DATA_EXTERNAL:
-		check_external(ctx, where, t, x, count);
+		check_external(ctx, where, t, x);
 		break;
 	}
 }
@@ -576,6 +600,23 @@ check_functions(struct pass_ctx *ctx)
 	return 0;
 }
 
+struct outside {
+	struct pass_ctx *ctx;
+	struct ext_dir *x;
+};
+
+/* A TensorProto the IR does not hold (sparse initializer, TENSORS or
+ * sparse attribute, function attribute default, training graph) that
+ * names external data: the same checks as the IR's tensors. */
+static int
+check_outside(void *arg, const struct xdata_ref *ref)
+{
+	struct outside *o = arg;
+
+	check_tensor(o->ctx, ref->where, ref->t, o->x);
+	return 0;
+}
+
 static int
 run(struct pass_ctx *ctx)
 {
@@ -583,6 +624,7 @@ run(struct pass_ctx *ctx)
 	    ctx->o->allow_hardlinks };
 	struct ir_graph **graphs;
 	struct ext_dir x;
+	struct outside out = { ctx, &x };
 	size_t n, i;
 
 	check_model(ctx);
@@ -590,6 +632,12 @@ run(struct pass_ctx *ctx)
 	n = ir_model_graphs(ctx->m, &graphs);
 	for (i = 0; i < n; i++)
 		check_graph(ctx, graphs[i], &x);
+	if (xdata_walk(ctx->m, XDATA_UNMODELLED | XDATA_WHERE,
+	    check_outside, &out) < 0) {
+		ext_dir_close(&x);
+		return -1;
+	}
+	report_bad_files(ctx, &x);
 	ext_dir_close(&x);
 	return check_functions(ctx);
 }

@@ -516,5 +516,115 @@ run "explain --list" 0 explain --list
 run "help check" 0 help check
 "$ONNXFIX" check -h | cmp -s - "$T/out" && ok || bad "help check differs from check -h"
 
+# --- a missing data file named by many tensors is one finding, with the
+# --- count, in check and in fix (it was one line per tensor)
+gone_init() {	# gone_init I: initializer WI, 16 bytes at 16 I of gone.bin
+	cat <<EOF
+  initializer { name: "W$1" dims: 4 data_type: 1 data_location: EXTERNAL
+    external_data { key: "location" value: "gone.bin" }
+    external_data { key: "offset" value: "$((16 * $1))" }
+    external_data { key: "length" value: "16" } }
+EOF
+}
+protoc --proto_path=proto --encode=onnx.ModelProto onnx.proto \
+    >"$T/x/in/gone.onnx" <<EOF
+ir_version: 8
+opset_import { version: 17 }
+graph {
+  name: "g"
+  node { input: "X" input: "W0" output: "A" op_type: "Add" }
+  node { input: "A" input: "W1" output: "B" op_type: "Add" }
+  node { input: "B" input: "W2" output: "Y" op_type: "Add" }
+$(gone_init 0; gone_init 1; gone_init 2)
+  input { name: "X"
+    type { tensor_type { elem_type: 1 shape { dim { dim_value: 4 } } } } }
+  output { name: "Y"
+    type { tensor_type { elem_type: 1 shape { dim { dim_value: 4 } } } } }
+}
+EOF
+run "check missing data file" 1 check "$T/x/in/gone.onnx"
+[ "$(grep -c S281 "$T/out")" -eq 1 ] && grep -q \
+    "location 'gone.bin': no such file; 3 tensors use it, the first 'W0'" \
+    "$T/out" && ok || bad "missing file: not one S281 with the count"
+run "fix missing data file" 2 fix -q -o "$T/x/out/gone.onnx" \
+    "$T/x/in/gone.onnx"
+one_line "fix missing data file" "L140.*'gone.bin': no such file; 3 tensors"
+
+# --- 100 MiB of external data written to another directory under a
+# --- 16 MiB budget: the bytes are copied by range into the output, never
+# --- held in memory (it failed with L130), and come out the same
+mkdir -p "$T/big/in" "$T/big/out" "$T/big/back"
+n=$((25 * 1024 * 1024))
+head -c $((4 * n)) /dev/urandom >"$T/big/in/w.bin"
+protoc --proto_path=proto --encode=onnx.ModelProto onnx.proto \
+    >"$T/big/in/m.onnx" <<EOF
+ir_version: 8
+opset_import { version: 17 }
+graph {
+  name: "g"
+  node { input: "X" input: "W" output: "Y" op_type: "Add" }
+  initializer { name: "W" dims: $n data_type: 1 data_location: EXTERNAL
+    external_data { key: "location" value: "w.bin" }
+    external_data { key: "offset" value: "0" }
+    external_data { key: "length" value: "$((4 * n))" } }
+  input { name: "X"
+    type { tensor_type { elem_type: 1 shape { dim { dim_value: $n } } } } }
+  output { name: "Y"
+    type { tensor_type { elem_type: 1 shape { dim { dim_value: $n } } } } }
+}
+EOF
+run "fix 100 MiB external, small budget" 0 fix -q --mem-budget 16M \
+    -o "$T/big/out/m.onnx" "$T/big/in/m.onnx"
+[ "$(ls "$T/big/out")" = m.onnx ] &&
+    [ "$(wc -c <"$T/big/out/m.onnx")" -gt $((4 * n)) ] && ok ||
+    bad "100 MiB external: weights not inline"
+run "100 MiB back out" 0 fix -q --mem-budget 16M --external-data w.bin \
+    -o "$T/big/back/m.onnx" "$T/big/out/m.onnx"
+cmp -s "$T/big/in/w.bin" "$T/big/back/w.bin" && ok ||
+    bad "100 MiB external: data differs after the round trip"
+( ulimit -s 256 2>/dev/null; exec $ONNXFIX fix -q --mem-budget 16M -o - \
+    "$T/big/in/m.onnx" ) 2>/dev/null | cmp -s - "$T/big/out/m.onnx" && ok ||
+    bad "100 MiB external to stdout differs"
+rm -rf "$T/big"
+
+# --- references the writer keeps (a sparse initializer's) go along with
+# --- their files, beneath the output's directory
+mkdir -p "$T/x/in/sub" "$T/x/sp"
+printf '0123456789abcdef' >"$T/x/in/sub/v.bin"
+sparse_model() {	# sparse_model LOCATION > FILE
+	protoc --proto_path=proto --encode=onnx.ModelProto onnx.proto <<EOF
+ir_version: 8
+opset_import { version: 17 }
+graph {
+  name: "g"
+  node { input: "X" input: "W" output: "Y" op_type: "Add" }
+  sparse_initializer {
+    values { name: "W" dims: 4 data_type: 1 data_location: EXTERNAL
+      external_data { key: "location" value: "$1" } }
+    indices { name: "I" dims: 4 data_type: 7 int64_data: [0, 1, 2, 3] }
+    dims: 4
+  }
+  input { name: "X"
+    type { tensor_type { elem_type: 1 shape { dim { dim_value: 4 } } } } }
+  output { name: "Y"
+    type { tensor_type { elem_type: 1 shape { dim { dim_value: 4 } } } } }
+}
+EOF
+}
+sparse_model sub/v.bin >"$T/x/in/sparse.onnx"
+sparse_model v.bin >"$T/x/in/sub/sparse.onnx"
+run "check sparse external" 0 check "$T/x/in/sparse.onnx"
+run "fix sparse external elsewhere" 0 fix -q -o "$T/x/sp/m.onnx" \
+    "$T/x/in/sparse.onnx"
+cmp -s "$T/x/in/sub/v.bin" "$T/x/sp/sub/v.bin" && ok ||
+    bad "sparse external: data file not copied along"
+run "check sparse external copy" 0 check "$T/x/sp/m.onnx"
+# --external-data must not replace the file a kept reference names
+run "fix sparse external, data file of the same name" 4 fix -q \
+    --external-data v.bin -o "$T/x/in/sub/m.onnx" "$T/x/in/sub/sparse.onnx"
+[ ! -e "$T/x/in/sub/m.onnx" ] &&
+    [ "$(cat "$T/x/in/sub/v.bin")" = 0123456789abcdef ] && ok ||
+    bad "model written over its data"
+
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

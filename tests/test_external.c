@@ -408,6 +408,105 @@ every_prefix(void **state)
 	}
 }
 
+/* ext_resolve: a tensor's entries, its size from type and dims, its
+ * file; a missing or unsafe file is noted once, with every tensor that
+ * names it counted, whatever order they come in. */
+static void
+resolve_counts_files(void **state)
+{
+	static int64_t d2[] = { 2 }, dneg[] = { -1 };
+	struct ir_meta gone[3] = {
+		{ "location", "gone.bin" }, { "offset", "0" },
+		{ "length", "8" },
+	};
+	struct ir_meta leaf[1] = { { "location", "leaf.bin" } };
+	struct ir_meta ok[3] = {
+		{ "location", "w.bin" }, { "offset", "8" }, { "length", "8" },
+	};
+	struct ir_tensor t;
+	const struct ext_bad *b;
+	char model[256], why[160];
+	struct ext_ref r;
+	struct ext_dir x;
+	uint64_t len;
+	int i, fd;
+
+	(void)state;
+	snprintf(model, sizeof(model), "%s/m.onnx", mdir);
+	assert_int_equal(ext_dir_open(&x, model, NULL, NULL), 0);
+	memset(&t, 0, sizeof(t));
+	t.elem = IR_ELEM_FLOAT;
+	t.rank = 1;
+	t.dims = d2;
+	t.storage = IR_DATA_EXTERNAL;
+	for (i = 0; i < 5; i++) {
+		t.name = i % 2 ? "odd" : "even";
+		t.ext = i == 3 ? leaf : gone;
+		t.next = i == 3 ? 1 : 3;
+		assert_int_equal(ext_resolve(&x, &t, i == 0 ? "here" : NULL,
+		    &r, NULL, NULL, why, sizeof(why)),
+		    EXT_OPEN);
+	}
+	t.name = "good";
+	t.ext = ok;
+	t.next = 3;
+	assert_int_equal(ext_resolve(&x, &t, NULL, &r, &fd, &len, why,
+	    sizeof(why)), EXT_OK);
+	assert_true(fd >= 0);
+	assert_int_equal(len, 8);
+	assert_int_equal(r.offset, 8);
+	close(fd);
+	b = ext_bad_files(&x);
+	assert_non_null(b);
+	assert_string_equal(b->location, "gone.bin");
+	assert_int_equal(b->nrefs, 4);
+	assert_string_equal(b->tensor, "even");
+	assert_string_equal(b->where, "here");
+	assert_non_null(b->next);
+	assert_string_equal(b->next->location, "leaf.bin");
+	assert_int_equal(b->next->nrefs, 1);
+	assert_string_equal(b->next->tensor, "odd");
+	assert_null(b->next->next);
+	/* no fixed size: nothing is opened */
+	t.dims = dneg;
+	assert_int_equal(ext_resolve(&x, &t, NULL, &r, NULL, NULL, why,
+	    sizeof(why)), EXT_TYPE);
+	assert_string_equal(why, "dims");
+	t.dims = d2;
+	t.elem = IR_ELEM_STRING;
+	assert_int_equal(ext_resolve(&x, &t, NULL, &r, NULL, NULL, why,
+	    sizeof(why)), EXT_TYPE);
+	assert_string_equal(why, "string");
+	ext_dir_close(&x);
+}
+
+/* ext_copy_range: the bytes at an offset, and a file that ends early is
+ * a short read, not a copy of less. */
+static void
+copy_range(void **state)
+{
+	char p[256], out[64];
+	bool short_read;
+	int in, o;
+
+	(void)state;
+	snprintf(p, sizeof(p), "%s/w.bin", mdir);
+	in = open(p, O_RDONLY);
+	assert_true(in >= 0);
+	snprintf(p, sizeof(p), "%s/copy.bin", root);
+	o = open(p, O_RDWR | O_CREAT | O_TRUNC, 0600);
+	assert_true(o >= 0);
+	assert_int_equal(ext_copy_range(in, 10, o, 12, &short_read), 0);
+	assert_false(short_read);
+	assert_int_equal(pread(o, out, sizeof(out), 0), 12);
+	assert_memory_equal(out, "abcdefghijkl", 12);
+	assert_int_equal(ext_copy_range(in, 30, o, 8, &short_read), -1);
+	assert_true(short_read);
+	close(o);
+	close(in);
+	unlink(p);
+}
+
 int
 main(void)
 {
@@ -424,6 +523,8 @@ main(void)
 		cmocka_unit_test(special_files),
 		cmocka_unit_test(keys),
 		cmocka_unit_test(file_limit),
+		cmocka_unit_test(resolve_counts_files),
+		cmocka_unit_test(copy_range),
 		cmocka_unit_test(every_prefix),
 	};
 

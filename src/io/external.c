@@ -24,6 +24,7 @@
 
 #include "base/budget.h"
 #include "onnxfix.h"
+#include "io/xdata.h"
 
 #ifndef SYS_openat2
 #define SYS_openat2 437
@@ -34,6 +35,8 @@ struct ext_file {
 	enum ext_status st;
 	uint64_t size;
 	char why[96];
+	const char *loc;	/* the key */
+	struct ext_bad bad;	/* who named it, when it failed */
 };
 
 static bool use_openat2 = true;
@@ -59,6 +62,7 @@ ext_dir_open(struct ext_dir *x, const char *model_path,
 		x->lim.max_files = EXT_MAX_FILES;
 	arena_init(&x->arena, budget);
 	hmap_init(&x->files, &x->arena);
+	x->badtail = &x->bad;
 	if (model_path == NULL || strcmp(model_path, "-") == 0) {
 		errno = ENOENT;
 		return -1;
@@ -266,7 +270,7 @@ open_beneath(int dirfd, const char *loc)
 /* Open and fstat R's file; the cache remembers failures and sizes. */
 static enum ext_status
 open_checked(struct ext_dir *x, const char *loc, bool need_fd, int *fdp,
-    uint64_t *size, char *why, size_t whylen)
+    uint64_t *size, struct ext_file **fp, char *why, size_t whylen)
 {
 	struct ext_file *f = hmap_get(&x->files, loc);
 	struct stat st;
@@ -274,6 +278,7 @@ open_checked(struct ext_dir *x, const char *loc, bool need_fd, int *fdp,
 	int fd;
 
 	*fdp = -1;
+	*fp = f;
 	if (x->dirfd < 0)
 		return say(EXT_NO_DIR, why, whylen, "model directory unknown");
 	if (f != NULL && f->st != EXT_OK)
@@ -294,6 +299,8 @@ open_checked(struct ext_dir *x, const char *loc, bool need_fd, int *fdp,
 		    NULL) < 0)
 			return say(EXT_NOMEM, why, whylen, "out of memory");
 		x->nfiles++;
+		f->loc = key;
+		*fp = f;
 	}
 	f->st = EXT_OK;
 	fd = open_beneath(x->dirfd, loc);
@@ -335,20 +342,23 @@ open_checked(struct ext_dir *x, const char *loc, bool need_fd, int *fdp,
 	return EXT_OK;
 }
 
-enum ext_status
-ext_open(struct ext_dir *x, const struct ext_ref *r, uint64_t want,
-    int *fdp, uint64_t *lenp, char *why, size_t whylen)
+/* ext_open, and the file's record (NULL when there is none). */
+static enum ext_status
+open_range(struct ext_dir *x, const struct ext_ref *r, uint64_t want,
+    int *fdp, uint64_t *lenp, struct ext_file **fp, char *why,
+    size_t whylen)
 {
 	enum ext_status st;
 	uint64_t size = 0, len, end;
 	int fd;
 
+	*fp = NULL;
 	if (fdp != NULL)
 		*fdp = -1;
 	st = ext_location_check(r->location, why, whylen);
 	if (st != EXT_OK)
 		return st;
-	st = open_checked(x, r->location, fdp != NULL, &fd, &size, why,
+	st = open_checked(x, r->location, fdp != NULL, &fd, &size, fp, why,
 	    whylen);
 	if (st != EXT_OK)
 		return st;
@@ -379,6 +389,72 @@ ext_open(struct ext_dir *x, const struct ext_ref *r, uint64_t want,
 	if (lenp != NULL)
 		*lenp = len;
 	return EXT_OK;
+}
+
+enum ext_status
+ext_open(struct ext_dir *x, const struct ext_ref *r, uint64_t want,
+    int *fdp, uint64_t *lenp, char *why, size_t whylen)
+{
+	struct ext_file *f;
+
+	return open_range(x, r, want, fdp, lenp, &f, why, whylen);
+}
+
+enum ext_status
+ext_resolve(struct ext_dir *x, const struct ir_tensor *t, const char *where,
+    struct ext_ref *r, int *fdp, uint64_t *lenp, char *why, size_t whylen)
+{
+	struct ext_file *f;
+	enum ext_status st;
+	uint64_t want;
+
+	if (fdp != NULL)
+		*fdp = -1;
+	st = ext_parse(t->ext, t->next, r, why, whylen);
+	if (st != EXT_OK)
+		return st;
+	if (ext_tensor_bytes(t, &want) < 0)
+		return say(EXT_TYPE, why, whylen, "%s",
+		    t->elem == IR_ELEM_STRING ? "string" :
+		    t->elem <= 0 || t->elem > IR_ELEM__MAX ? "data_type" :
+		    ir_elem_bits(t->elem) == 0 ? "data_type" : "dims");
+	st = open_range(x, r, want, fdp, lenp, &f, why, whylen);
+	if (!ext_file_level(st) || f == NULL)
+		return st;
+	/* The file's problem, not this tensor's: once per file, with
+	 * the number of tensors naming it. */
+	if (f->bad.nrefs++ == 0) {
+		f->bad.location = f->loc;
+		f->bad.st = f->st;
+		f->bad.why = f->why;
+		f->bad.tensor = t->name;
+		f->bad.where = arena_strdup(&x->arena, where ? where : "");
+		if (f->bad.where == NULL)
+			f->bad.where = "";
+		*x->badtail = &f->bad;
+		x->badtail = &f->bad.next;
+	}
+	return st;
+}
+
+enum ext_status
+ext_open_file(struct ext_dir *x, const char *loc, int *fdp, uint64_t *size,
+    char *why, size_t whylen)
+{
+	struct ext_file *f;
+	enum ext_status st;
+
+	*fdp = -1;
+	st = ext_location_check(loc, why, whylen);
+	if (st != EXT_OK)
+		return st;
+	return open_checked(x, loc, true, fdp, size, &f, why, whylen);
+}
+
+const struct ext_bad *
+ext_bad_files(const struct ext_dir *x)
+{
+	return x->bad;
 }
 
 /* Read exactly N bytes at OFF; -1 on error or a short read. */
@@ -422,72 +498,90 @@ ext_read(struct ext_dir *x, const struct ext_ref *r, uint64_t want,
 	return EXT_OK;
 }
 
-/* ---- writing ------------------------------------------------------- */
+/* ---- copying ------------------------------------------------------- */
 
 int
-ext_model_uses_external(const struct ir_model *m)
-{
-	struct ir_graph **gs;
-	size_t n, i, j, k;
-
-	n = ir_model_graphs((struct ir_model *)m, &gs);
-	for (i = 0; i < n; i++) {
-		for (j = 0; j < gs[i]->ninits; j++)
-			if (gs[i]->inits[j] != NULL &&
-			    gs[i]->inits[j]->storage == IR_DATA_EXTERNAL)
-				return 1;
-		for (j = 0; j < gs[i]->nnodes; j++)
-			for (k = 0; k < gs[i]->nodes[j]->nattrs; k++)
-				if (gs[i]->nodes[j]->attrs[k].t != NULL &&
-				    gs[i]->nodes[j]->attrs[k].t->storage ==
-				    IR_DATA_EXTERNAL)
-					return 1;
-	}
-	return 0;
-}
-
-/* Copy exactly N bytes from IN at OFF to OUT through a small buffer. */
-static int
-copy_range(int in, uint64_t off, int out, uint64_t n, bool *short_read)
+ext_copy_range(int in, uint64_t off, int out, uint64_t n, bool *short_read)
 {
 	static uint8_t buf[1 << 16];
+	bool kernel = true;
 
 	*short_read = false;
 	while (n > 0) {
-		size_t chunk = n > sizeof(buf) ? sizeof(buf) : (size_t)n;
+		size_t step = n > (1u << 30) ? (1u << 30) : (size_t)n;
+		ssize_t k = -1;
 
-		if (pread_all(in, buf, chunk, off) < 0) {
-			*short_read = true;
-			return -1;
+		if (kernel) {
+			loff_t o = (loff_t)off;
+
+			k = copy_file_range(in, &o, out, NULL, step, 0);
+			if (k < 0 && errno == EINTR)
+				continue;
+			if (k < 0 && errno != EXDEV && errno != EINVAL &&
+			    errno != ENOSYS && errno != EOPNOTSUPP &&
+			    errno != EBADF)
+				return -1;
+			if (k == 0) {	/* the file ended early */
+				*short_read = true;
+				errno = EIO;
+				return -1;
+			}
+			if (k < 0)	/* no in-kernel copy here */
+				kernel = false;
 		}
-		if (onnxfix_write_all(out, buf, chunk) < 0)
-			return -1;
-		off += chunk;
-		n -= chunk;
+		if (k < 0) {
+			if (step > sizeof(buf))
+				step = sizeof(buf);
+			k = pread(in, buf, step, (off_t)off);
+			if (k < 0 && errno == EINTR)
+				continue;
+			if (k <= 0) {
+				*short_read = k == 0;
+				if (k == 0)
+					errno = EIO;
+				return -1;
+			}
+			if (onnxfix_write_all(out, buf, (size_t)k) < 0)
+				return -1;
+		}
+		off += (uint64_t)k;
+		n -= (uint64_t)k;
 	}
 	return 0;
 }
+
+/* ---- writing ------------------------------------------------------- */
 
 struct saver {
 	struct ir_model *m;
 	const struct onnxfix_options *o;
 	struct diag_list *d;
-	struct ext_dir in;	/* the input model's directory */
+	struct ext_pending *p;
 	int out;		/* data file descriptor, or -1 */
 	uint64_t pos;		/* its size so far */
 	const char *name;	/* its final name */
-	uint64_t inline_bytes;	/* data kept in the protobuf */
+	int rc;			/* what the last walk's callback gave */
+	/* the first reference that failed */
+	enum ext_status st;
+	const char *tensor, *loc;
+	char why[160];
+	uint64_t total;		/* bytes of the IR's external tensors */
+	bool unmodelled;	/* an external tensor the IR does not model */
+	size_t capspans;
+	const char **keep;	/* locations written as they were, once */
+	size_t nkeep, capkeep;
+	struct hmap kept;
 };
 
 static int
-fail_ext(struct saver *S, const struct ir_tensor *t, const char *loc,
+fail_ext(struct saver *S, const char *tensor, const char *loc,
     const char *why)
 {
 	char b[DIAG_ESCAPE_SIZE], c[DIAG_ESCAPE_SIZE];
 
 	diag_report(S->d, DIAG_LOAD_EXTERNAL, "",
 	    "tensor '%s' location '%s': %s",
-	    diag_escape_str(b, sizeof(b), t->name),
+	    diag_escape_str(b, sizeof(b), tensor),
 	    diag_escape_str(c, sizeof(c), loc ? loc : ""), why);
 	return ONNXFIX_EINPUT;
 }
@@ -533,6 +627,55 @@ pad(struct saver *S)
 	return 0;
 }
 
+/* T (external, LEN bytes) goes into the model as a span: its bytes are
+ * copied from its file while the model is written. */
+static int
+add_span(struct saver *S, struct ir_tensor *t, struct ir_attr *a,
+    uint64_t len)
+{
+	struct ext_pending *p = S->p;
+	struct ext_span *s;
+
+	if (len > SIZE_MAX || arena_grow(&p->in.arena, (void **)&p->spans,
+	    &S->capspans, p->nspans + 1, sizeof(*p->spans)) < 0) {
+		diag_report(S->d, DIAG_LOAD_BUDGET, "", "external data");
+		return ONNXFIX_EBUDGET;
+	}
+	s = &p->spans[p->nspans++];
+	s->t = t;
+	s->attr = a;
+	s->orig = *t;
+	s->attr_dirty = a != NULL && a->dirty;
+	s->len = len;
+	return ONNXFIX_OK;
+}
+
+/* T's location stays in the output: its file goes along. */
+static int
+keep_ref(struct saver *S, const struct ir_tensor *t)
+{
+	struct ext_ref r;
+
+	/* resolved before: the entries parse */
+	if (ext_parse(t->ext, t->next, &r, NULL, 0) != EXT_OK)
+		return fail_ext(S, t->name, r.location, "changed");
+	switch (hmap_put(&S->kept, r.location, (void *)r.location, NULL)) {
+	case 0:
+		return ONNXFIX_OK;	/* named before */
+	case -1:
+		break;
+	default:
+		if (arena_grow(&S->p->in.arena, (void **)&S->keep,
+		    &S->capkeep, S->nkeep + 1, sizeof(*S->keep)) < 0)
+			break;
+		S->keep[S->nkeep++] = r.location;
+		return ONNXFIX_OK;
+	}
+	diag_report(S->d, DIAG_LOAD_BUDGET, "", "external data");
+	return ONNXFIX_EBUDGET;
+}
+
+/* --external-data: T (the IR's own) into the data file. */
 static int
 one_tensor(struct saver *S, struct ir_tensor *t, struct ir_attr *a)
 {
@@ -543,82 +686,45 @@ one_tensor(struct saver *S, struct ir_tensor *t, struct ir_attr *a)
 	bool short_read;
 	int fd;
 
-	if (t == NULL)
-		return ONNXFIX_OK;
-	/* An attribute is rewritten only as a whole, and only a TENSOR
-	 * attribute can be. */
-	if (a != NULL && a->type != IR_ATTR_TENSOR)
-		return ONNXFIX_OK;
-	if (a != NULL && (t->storage == IR_DATA_EXTERNAL ||
-	    (S->out >= 0 && t->storage == IR_DATA_RAW &&
-	    t->size >= S->o->size_threshold && t->size > 0)))
-		a->dirty = true;
 	if (t->storage != IR_DATA_EXTERNAL) {
-		if (S->out < 0 || t->storage != IR_DATA_RAW ||
-		    t->size < S->o->size_threshold || t->size == 0) {
-			if (t->storage == IR_DATA_RAW)
-				S->inline_bytes += t->size;
+		if (t->storage != IR_DATA_RAW ||
+		    t->size < S->o->size_threshold || t->size == 0)
 			return ONNXFIX_OK;
-		}
 		len = t->size;	/* set_external clears it */
 		if (pad(S) < 0 || onnxfix_write_all(S->out, t->data, len) < 0)
 			goto io;
 		if (set_external(S, t, S->pos, len) < 0)
 			goto mem;
+		if (a != NULL)
+			a->dirty = true;
 		S->pos += len;
 		return ONNXFIX_OK;
 	}
-	st = ext_parse(t->ext, t->next, &r, why, sizeof(why));
-	if (st != EXT_OK)
-		return fail_ext(S, t, r.location, why);
+	/* resolved before: its size is known */
 	if (ext_tensor_bytes(t, &want) < 0)
-		return fail_ext(S, t, r.location,
-		    "the tensor's byte size is unknown");
-	if (S->out >= 0 && want >= S->o->size_threshold && want > 0) {
-		st = ext_open(&S->in, &r, want, &fd, &len, why, sizeof(why));
-		if (st != EXT_OK)
-			return fail_ext(S, t, r.location, why);
-		if (pad(S) < 0) {
-			close(fd);
-			goto io;
-		}
-		if (copy_range(fd, r.offset, S->out, len, &short_read) < 0) {
-			close(fd);
-			if (short_read)
-				return fail_ext(S, t, r.location,
-				    "short read: the file changed while "
-				    "being read");
-			goto io;
-		}
+		return fail_ext(S, t->name, NULL, "no fixed size");
+	if (want < S->o->size_threshold || want == 0)
+		return add_span(S, t, a, want);
+	st = ext_resolve(&S->p->in, t, NULL, &r, &fd, &len, why, sizeof(why));
+	if (st != EXT_OK)
+		return fail_ext(S, t->name, r.location, why);
+	if (pad(S) < 0) {
 		close(fd);
-		if (set_external(S, t, S->pos, len) < 0)
-			goto mem;
-		S->pos += len;
-		return ONNXFIX_OK;
+		goto io;
 	}
-	/* Back into the protobuf. */
-	if (want > 2147483647u - S->inline_bytes) {
-		diag_report(S->d, DIAG_OUT_ENCODE, "", "external data does "
-		    "not fit in one protobuf: use --external-data");
-		return ONNXFIX_EIO;
+	if (ext_copy_range(fd, r.offset, S->out, len, &short_read) < 0) {
+		close(fd);
+		if (short_read)
+			return fail_ext(S, t->name, r.location,
+			    "short read: the file changed while being read");
+		goto io;
 	}
-	{
-		uint8_t *buf = arena_alloc(&S->m->arena, want ? want : 1);
-
-		if (buf == NULL)
-			goto mem;
-		st = ext_read(&S->in, &r, want, buf, why, sizeof(why));
-		if (st != EXT_OK)
-			return fail_ext(S, t, r.location, why);
-		t->storage = IR_DATA_RAW;
-		t->data = buf;
-		t->size = want;
-		t->nfields = 1;
-		t->ext = NULL;
-		t->next = 0;
-		t->dirty = true;
-		S->inline_bytes += want;
-	}
+	close(fd);
+	if (set_external(S, t, S->pos, len) < 0)
+		goto mem;
+	if (a != NULL)
+		a->dirty = true;
+	S->pos += len;
 	return ONNXFIX_OK;
 io:
 	diag_report(S->d, DIAG_OUT_WRITE, "", "external data: %s",
@@ -627,6 +733,120 @@ io:
 mem:
 	diag_report(S->d, DIAG_LOAD_BUDGET, "", "external data");
 	return ONNXFIX_EBUDGET;
+}
+
+/* Every external reference, resolved: the first failure is kept, and
+ * the walk goes on while it is a file's (to count who names it). */
+static int
+verify_one(void *arg, const struct xdata_ref *ref)
+{
+	struct saver *S = arg;
+	struct ext_ref r;
+	enum ext_status st;
+	uint64_t len = 0;
+	char why[160];
+
+	if (ref->t->storage != IR_DATA_EXTERNAL)
+		return 0;	/* entries on other data are never followed */
+	st = ext_resolve(&S->p->in, ref->t, NULL, &r, NULL, &len, why,
+	    sizeof(why));
+	if (st != EXT_OK) {
+		if (S->st == EXT_OK) {
+			S->st = st;
+			S->tensor = ref->t->name;
+			S->loc = r.location;
+			snprintf(S->why, sizeof(S->why), "%s", why);
+		}
+		return !ext_file_level(S->st);
+	}
+	if (!ref->modelled)
+		S->unmodelled = true;
+	else if (len > UINT64_MAX - S->total)
+		S->total = UINT64_MAX;
+	else
+		S->total += len;
+	return 0;
+}
+
+static int
+write_one(void *arg, const struct xdata_ref *ref)
+{
+	struct saver *S = arg;
+
+	if (ref->modelled)
+		S->rc = one_tensor(S, ref->t, ref->attr);
+	else if (ref->t->storage == IR_DATA_EXTERNAL)
+		S->rc = keep_ref(S, ref->t);
+	return S->rc != ONNXFIX_OK;
+}
+
+static int
+inline_one(void *arg, const struct xdata_ref *ref)
+{
+	struct saver *S = arg;
+	uint64_t len;
+
+	if (ref->t->storage != IR_DATA_EXTERNAL)
+		return 0;
+	if (ext_tensor_bytes(ref->t, &len) < 0)	/* resolved before */
+		S->rc = fail_ext(S, ref->t->name, NULL, "no fixed size");
+	else
+		S->rc = add_span(S, ref->t, ref->attr, len);
+	return S->rc != ONNXFIX_OK;
+}
+
+static int
+keep_one(void *arg, const struct xdata_ref *ref)
+{
+	struct saver *S = arg;
+
+	if (ref->t->storage == IR_DATA_EXTERNAL)
+		S->rc = keep_ref(S, ref->t);
+	return S->rc != ONNXFIX_OK;
+}
+
+/* Point every span's tensor at its record (see struct ext_span). */
+static void
+arm(struct ext_pending *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->nspans; i++) {
+		struct ext_span *s = &p->spans[i];
+		struct ir_tensor *t = s->t;
+
+		t->storage = IR_DATA_RAW;
+		t->data = (const uint8_t *)s;
+		t->size = (size_t)s->len;
+		t->nfields = 1;
+		t->ext = NULL;
+		t->next = 0;
+		t->dirty = true;
+		if (s->attr != NULL)
+			s->attr->dirty = true;
+	}
+	p->armed = true;
+}
+
+/* Give the tensors back their fields and drop the input directory. */
+static void
+release_in(struct ext_pending *p)
+{
+	size_t i;
+
+	if (p->armed)
+		for (i = p->nspans; i-- > 0;) {
+			*p->spans[i].t = p->spans[i].orig;
+			if (p->spans[i].attr != NULL)
+				p->spans[i].attr->dirty =
+				    p->spans[i].attr_dirty;
+		}
+	p->armed = false;
+	p->spans = NULL;
+	p->nspans = 0;
+	if (p->in_open)
+		ext_dir_close(&p->in);
+	p->in_open = false;
 }
 
 /* A plain file name: one component, not "." or "..", not hidden temp. */
@@ -638,15 +858,18 @@ plain_name(const char *s)
 	    strlen(s) <= NAME_MAX && strncmp(s, ".onnxfix.", 9) != 0;
 }
 
-/* Create a temporary ".onnxfix.XXXXXX" in DIRFD, exclusively. */
-static int
-make_temp(int dirfd, char *name, size_t n)
+int
+ext_make_temp(int dirfd, char *name, size_t n)
 {
 	static const char set[] = "abcdefghijklmnopqrstuvwxyz0123456789";
 	unsigned char rnd[12];
 	mode_t mask;
 	int tries, fd, i;
 
+	if (n < 22) {
+		errno = EINVAL;
+		return -1;
+	}
 	mask = umask(0);
 	umask(mask);
 	for (tries = 0; tries < 100; tries++) {
@@ -665,17 +888,62 @@ make_temp(int dirfd, char *name, size_t n)
 	return -1;
 }
 
+/* --external-data: the data file's temporary beside PATH. */
+static int
+open_data_file(struct saver *S, const char *path)
+{
+	const struct onnxfix_options *o = S->o;
+	struct ext_pending *p = S->p;
+	char b[DIAG_ESCAPE_SIZE], *dup, *base;
+
+	if (strcmp(path, "-") == 0 || !plain_name(o->external_data)) {
+		diag_report(S->d, DIAG_OUT_WRITE, "", "--external-data '%s': "
+		    "give a plain file name, written beside the output model",
+		    diag_escape_str(b, sizeof(b), o->external_data));
+		return ONNXFIX_EIO;
+	}
+	dup = strdup(path);
+	if (dup == NULL) {
+		diag_report(S->d, DIAG_LOAD_BUDGET, "", "external data");
+		return ONNXFIX_EBUDGET;
+	}
+	base = basename(dup);
+	if (strcmp(base, o->external_data) == 0) {
+		free(dup);
+		diag_report(S->d, DIAG_OUT_WRITE, "", "--external-data "
+		    "names the output model itself");
+		return ONNXFIX_EIO;
+	}
+	strcpy(dup, path);
+	p->dirfd = open(dirname(dup), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	free(dup);
+	if (p->dirfd >= 0)
+		S->out = ext_make_temp(p->dirfd, p->tmp, sizeof(p->tmp));
+	if (p->dirfd < 0 || S->out < 0) {
+		diag_report(S->d, DIAG_OUT_WRITE, "", "external data: %s",
+		    strerror(errno));
+		if (p->dirfd >= 0)
+			close(p->dirfd);
+		p->dirfd = -1;
+		return ONNXFIX_EIO;
+	}
+	p->name = o->external_data;
+	S->name = o->external_data;
+	return ONNXFIX_OK;
+}
+
 int
 ext_prepare_save(struct ir_model *m, const char *path,
     const struct onnxfix_options *o, struct diag_list *d,
     struct ext_pending *p)
 {
 	struct ext_limits lim = { o->max_external_files, o->allow_hardlinks };
-	struct ir_graph **gs;
+	char b[DIAG_ESCAPE_SIZE], c[DIAG_ESCAPE_SIZE];
+	const struct ext_bad *bad;
 	struct saver S;
-	char *dup = NULL, *base;
-	size_t n, i, j, k;
-	int rc = ONNXFIX_OK;
+	uint64_t room;
+	size_t i;
+	int w, rc = ONNXFIX_OK;
 
 	memset(p, 0, sizeof(*p));
 	p->dirfd = -1;
@@ -683,62 +951,44 @@ ext_prepare_save(struct ir_model *m, const char *path,
 	S.m = m;
 	S.o = o;
 	S.d = d;
+	S.p = p;
 	S.out = -1;
-	(void)ext_dir_open(&S.in, m->path, &lim, m->budget);
+	(void)ext_dir_open(&p->in, m->path, &lim, m->budget);
+	p->in_open = true;
+	hmap_init(&S.kept, &p->in.arena);
+	/* Every reference first, wherever it is: nothing is written when
+	 * one fails. */
+	if ((w = xdata_walk(m, XDATA_LIVE, verify_one, &S)) < 0)
+		goto mem;
+	if (S.st != EXT_OK) {
+		bad = ext_bad_files(&p->in);
+		if (ext_file_level(S.st) && bad != NULL && bad->nrefs > 1)
+			diag_report(d, DIAG_LOAD_EXTERNAL, "", "location '%s': "
+			    "%s; %" PRIu64 " tensors use it, the first '%s'",
+			    diag_escape_str(b, sizeof(b), bad->location),
+			    bad->why, bad->nrefs,
+			    diag_escape_str(c, sizeof(c), bad->tensor));
+		else
+			fail_ext(&S, S.tensor, S.loc, S.why);
+		rc = ONNXFIX_EINPUT;
+		goto out;
+	}
 	if (o->external_data != NULL) {
-		if (strcmp(path, "-") == 0 || !plain_name(o->external_data)) {
-			char b[DIAG_ESCAPE_SIZE];
-
-			diag_report(d, DIAG_OUT_WRITE, "", "--external-data "
-			    "'%s': give a plain file name, written beside "
-			    "the output model", diag_escape_str(b, sizeof(b),
-			    o->external_data));
-			ext_dir_close(&S.in);
-			return ONNXFIX_EIO;
-		}
-		dup = strdup(path);
-		if (dup == NULL) {
-			ext_dir_close(&S.in);
-			diag_report(d, DIAG_LOAD_BUDGET, "", "external data");
-			return ONNXFIX_EBUDGET;
-		}
-		base = basename(dup);
-		if (strcmp(base, o->external_data) == 0) {
-			free(dup);
-			ext_dir_close(&S.in);
-			diag_report(d, DIAG_OUT_WRITE, "", "--external-data "
-			    "names the output model itself");
-			return ONNXFIX_EIO;
-		}
-		strcpy(dup, path);
-		p->dirfd = open(dirname(dup), O_RDONLY | O_DIRECTORY |
-		    O_CLOEXEC);
-		free(dup);
-		if (p->dirfd >= 0)
-			S.out = make_temp(p->dirfd, p->tmp, sizeof(p->tmp));
-		if (p->dirfd < 0 || S.out < 0) {
-			diag_report(d, DIAG_OUT_WRITE, "", "external data: %s",
-			    strerror(errno));
-			if (p->dirfd >= 0)
-				close(p->dirfd);
-			p->dirfd = -1;
-			ext_dir_close(&S.in);
-			return ONNXFIX_EIO;
-		}
-		p->name = o->external_data;
-		S.name = o->external_data;
+		if ((rc = open_data_file(&S, path)) != ONNXFIX_OK)
+			goto out;
+		w = xdata_walk(m, XDATA_LIVE | XDATA_ALL, write_one, &S);
+	} else {
+		/* Back into the model when it then fits in one protobuf
+		 * and the writer can rewrite every external tensor; else
+		 * the references stay, and their files go along. */
+		room = 2147483647u - (m->file_size < 2147483647u ?
+		    m->file_size : 2147483647u);
+		w = xdata_walk(m, XDATA_LIVE, !S.unmodelled &&
+		    S.total <= room ? inline_one : keep_one, &S);
 	}
-	n = ir_model_graphs(m, &gs);
-	for (i = 0; i < n && rc == ONNXFIX_OK; i++) {
-		for (j = 0; j < gs[i]->ninits && rc == ONNXFIX_OK; j++)
-			rc = one_tensor(&S, gs[i]->inits[j], NULL);
-		for (j = 0; j < gs[i]->nnodes && rc == ONNXFIX_OK; j++)
-			for (k = 0; k < gs[i]->nodes[j]->nattrs &&
-			    rc == ONNXFIX_OK; k++)
-				rc = one_tensor(&S,
-				    gs[i]->nodes[j]->attrs[k].t,
-				    &gs[i]->nodes[j]->attrs[k]);
-	}
+	if (w < 0)
+		goto mem;
+	rc = S.rc;
 	if (rc == ONNXFIX_OK && S.out >= 0 && o->sync && fsync(S.out) < 0) {
 		diag_report(d, DIAG_OUT_WRITE, "", "external data: %s",
 		    strerror(errno));
@@ -749,10 +999,80 @@ ext_prepare_save(struct ir_model *m, const char *path,
 		    strerror(errno));
 		rc = ONNXFIX_EIO;
 	}
-	ext_dir_close(&S.in);
+	S.out = -1;
+	for (i = 0; rc == ONNXFIX_OK && o->external_data != NULL &&
+	    i < S.nkeep; i++)
+		if (strcmp(S.keep[i], o->external_data) == 0) {
+			/* the new file would replace the one they name */
+			diag_report(d, DIAG_OUT_WRITE, "", "--external-data "
+			    "'%s' is also the file of tensors written as "
+			    "they are", diag_escape_str(b, sizeof(b),
+			    o->external_data));
+			rc = ONNXFIX_EIO;
+		}
+	if (rc == ONNXFIX_OK && S.nkeep > 0)
+		rc = xdata_copy(&p->in, S.keep, S.nkeep, path, o, d);
+	goto out;
+mem:
+	diag_report(d, DIAG_LOAD_BUDGET, "", "external data");
+	rc = ONNXFIX_EBUDGET;
+out:
+	if (S.out >= 0)
+		close(S.out);
 	if (rc != ONNXFIX_OK)
 		ext_abandon(p);
+	else
+		arm(p);
 	return rc;
+}
+
+const struct ext_span *
+ext_span_of(const struct ext_pending *p, const void *data, size_t len)
+{
+	uintptr_t a = (uintptr_t)data, b = (uintptr_t)p->spans;
+	const struct ext_span *s;
+
+	if (!p->armed || p->nspans == 0 || a < b ||
+	    a - b >= p->nspans * sizeof(*p->spans) ||
+	    (a - b) % sizeof(*p->spans) != 0)
+		return NULL;
+	s = &p->spans[(a - b) / sizeof(*p->spans)];
+	return s->len == len ? s : NULL;
+}
+
+int
+ext_span_open(struct ext_pending *p, const struct ext_span *s,
+    uint64_t *off, char *why, size_t whylen)
+{
+	struct ext_ref r;
+	enum ext_status st;
+	uint64_t len;
+	int fd;
+
+	st = ext_resolve(&p->in, &s->orig, NULL, &r, &fd, &len, why, whylen);
+	if (st != EXT_OK)
+		return -1;
+	if (len != s->len) {
+		close(fd);
+		say(EXT_LENGTH, why, whylen, "the file changed");
+		return -1;
+	}
+	*off = r.offset;
+	return fd;
+}
+
+void
+ext_span_fail(struct diag_list *d, const struct ext_span *s,
+    const char *why)
+{
+	char b[DIAG_ESCAPE_SIZE], c[DIAG_ESCAPE_SIZE];
+	struct ext_ref r;
+
+	(void)ext_parse(s->orig.ext, s->orig.next, &r, NULL, 0);
+	diag_report(d, DIAG_LOAD_EXTERNAL, "", "tensor '%s' location '%s': "
+	    "%s", diag_escape_str(b, sizeof(b), s->orig.name),
+	    diag_escape_str(c, sizeof(c), r.location ? r.location : ""),
+	    why);
 }
 
 int
@@ -776,14 +1096,16 @@ ext_finish(struct ext_pending *p)
 	if (p->dirfd >= 0)
 		close(p->dirfd);
 	p->dirfd = -1;
+	release_in(p);
 }
 
 void
 ext_abandon(struct ext_pending *p)
 {
-	if (p->dirfd < 0)
-		return;
-	unlinkat(p->dirfd, p->published ? p->name : p->tmp, 0);
-	close(p->dirfd);
+	if (p->dirfd >= 0) {
+		unlinkat(p->dirfd, p->published ? p->name : p->tmp, 0);
+		close(p->dirfd);
+	}
 	p->dirfd = -1;
+	release_in(p);
 }

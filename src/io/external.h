@@ -58,7 +58,19 @@ enum ext_status {
 	EXT_READ,		/* short read: the file changed */
 	EXT_NO_DIR,		/* the model's directory is unknown */
 	EXT_NOMEM,		/* out of budget */
+	EXT_TYPE,		/* no fixed byte size: string, unknown type
+				 * or bad dims */
 };
+
+/* A status that belongs to the file rather than to the tensor naming it
+ * (missing, a link, outside the directory, not regular, hard-linked):
+ * ext_resolve() notes it once per file with the tensors that name it,
+ * and callers report it once per file (ext_bad_files). */
+static inline bool
+ext_file_level(enum ext_status st)
+{
+	return st == EXT_OPEN || st == EXT_NOT_REGULAR || st == EXT_HARDLINK;
+}
 
 /* A parsed external_data list. */
 struct ext_ref {
@@ -76,6 +88,17 @@ struct ext_limits {
 	bool allow_hardlinks;	/* accept st_nlink > 1 */
 };
 
+/* A file that failed with a file-level status, and who names it. */
+struct ext_bad {
+	const char *location;
+	enum ext_status st;
+	const char *why;
+	uint64_t nrefs;		/* tensors that named it */
+	const char *tensor;	/* the first of them */
+	const char *where;	/* where that one is ("" when not given) */
+	struct ext_bad *next;	/* the next file that failed */
+};
+
 /* A model directory and what is known about the files in it. */
 struct ext_dir {
 	int dirfd;		/* -1: unknown (model loaded from memory) */
@@ -84,6 +107,8 @@ struct ext_dir {
 	struct hmap files;	/* location -> struct ext_file */
 	unsigned nfiles;
 	bool full;		/* EXT_TOO_MANY was reported once */
+	/* files that failed, first named first */
+	struct ext_bad *bad, **badtail;
 };
 
 /*
@@ -121,6 +146,44 @@ enum ext_status ext_open(struct ext_dir *x, const struct ext_ref *r,
 enum ext_status ext_read(struct ext_dir *x, const struct ext_ref *r,
     uint64_t want, void *buf, char *why, size_t whylen);
 
+/*
+ * The one way from a tensor to its external bytes, whatever holds the
+ * tensor (initializer, sparse initializer, attribute, function, training
+ * graph: xdata_walk() finds them all): parse T's entries into *R, take
+ * the byte size from its type and dims (EXT_TYPE when there is none),
+ * and ext_open() the file beneath X with that size.  A file-level
+ * failure (ext_file_level) is noted on the file, with T's name and
+ * WHERE (may be NULL), for ext_bad_files().  FD and LEN as for
+ * ext_open(); both may be NULL.
+ */
+enum ext_status ext_resolve(struct ext_dir *x, const struct ir_tensor *t,
+    const char *where, struct ext_ref *r, int *fd, uint64_t *len, char *why,
+    size_t whylen);
+
+/* Open the file LOC beneath X with the checks of ext_open() but no
+ * range (a file copied along whole, whose references ext_resolve()
+ * accepted): *FD and its size in *SIZE. */
+enum ext_status ext_open_file(struct ext_dir *x, const char *loc, int *fd,
+    uint64_t *size, char *why, size_t whylen);
+
+/* A new temporary ".onnxfix.XXXXXXXXXXXX" in DIRFD (NAME, N >= 22 bytes),
+ * created exclusively, never through a link: its descriptor, or -1. */
+int ext_make_temp(int dirfd, char *name, size_t n);
+
+/* The files ext_resolve() found missing, unsafe or not usable, in the
+ * order they were first named, each once with the number of tensors
+ * naming it. */
+const struct ext_bad *ext_bad_files(const struct ext_dir *x);
+
+/*
+ * Copy N bytes at offset OFF of IN to OUT's current position: by the
+ * kernel (copy_file_range) where it can, else through a small buffer.
+ * Returns 0, or -1 with errno set; *SHORT_READ says that IN ended before
+ * N bytes (the file changed).
+ */
+int ext_copy_range(int in, uint64_t off, int out, uint64_t n,
+    bool *short_read);
+
 /* The byte size T's data must have, or -1 (unknown type, string, bad
  * dims). */
 int ext_tensor_bytes(const struct ir_tensor *t, uint64_t *bytes);
@@ -130,26 +193,65 @@ int ext_tensor_bytes(const struct ir_tensor *t, uint64_t *bytes);
 void ext_use_openat2(bool on);
 
 /*
- * Prepare M for saving at PATH.  Every external tensor is read through
- * M's directory; with O->external_data set, every tensor of raw data of at
- * least O->size_threshold bytes (and every external one) is written into
- * that file beside PATH (a plain file name; temp file, O_EXCL, aligned to
- * EXT_ALIGN), else the external ones are read back into the model, which
- * must then fit in one protobuf.  On ONNXFIX_OK, *PENDING holds a
- * temporary file to publish with ext_publish() once the model is encoded
- * (or -1 when there is none).
+ * A tensor whose external data the writer copies into the model by
+ * range while it writes it: ext_prepare_save() points the tensor's
+ * raw_data at the span record itself (never read through), and the
+ * writer, handed that pointer by the packer, copies the bytes from the
+ * file instead (ext_span_of, ext_span_open).  ext_finish() and
+ * ext_abandon() give the tensor back its fields.
+ */
+struct ext_span {
+	struct ir_tensor *t;
+	struct ir_attr *attr;	/* TENSOR attribute holding t, or NULL */
+	struct ir_tensor orig;	/* t as it was */
+	bool attr_dirty;	/* attr->dirty as it was */
+	uint64_t len;
+};
+
+/*
+ * Prepare M for saving at PATH.  Every external reference of M, wherever
+ * it is (xdata_walk), is resolved first; the first failure stops with
+ * L140 and nothing written.  Then:
+ *  - with O->external_data set, every tensor the IR models with raw data
+ *    of at least O->size_threshold bytes, and every external one, is
+ *    written into that file beside PATH (a plain file name; temp file,
+ *    O_EXCL, aligned to EXT_ALIGN);
+ *  - else, when the model then fits in one protobuf and the IR models
+ *    every external tensor, each becomes a span that the writer copies
+ *    into the model by range (the bytes are never held in memory);
+ *  - every external reference that stays (the rest) keeps naming its
+ *    file, which is copied along when PATH is in another directory.
+ * On ONNXFIX_OK, *PENDING holds a temporary file to publish with
+ * ext_publish() once the model is encoded (dirfd -1 when there is none)
+ * and the spans.
  */
 struct ext_pending {
 	int dirfd;		/* output directory, or -1 */
 	char tmp[32];		/* temporary name in it */
 	const char *name;	/* final name */
 	bool published;
+	struct ext_dir in;	/* the input model's directory */
+	bool in_open;
+	bool armed;		/* the spans' tensors point at them */
+	struct ext_span *spans;	/* in in.arena */
+	size_t nspans;
 };
 
-int ext_model_uses_external(const struct ir_model *m);
 int ext_prepare_save(struct ir_model *m, const char *path,
     const struct onnxfix_options *o, struct diag_list *d,
     struct ext_pending *pending);
+/* The span whose record DATA points at (a raw_data the packer hands over,
+ * LEN bytes long), or NULL: DATA is no span. */
+const struct ext_span *ext_span_of(const struct ext_pending *p,
+    const void *data, size_t len);
+/* Resolve S's file again (ext_resolve: it may have changed since) and
+ * open it: the descriptor, and the offset of S's bytes in *OFF.  -1 with
+ * the reason in WHY. */
+int ext_span_open(struct ext_pending *p, const struct ext_span *s,
+    uint64_t *off, char *why, size_t whylen);
+/* Report (L140) that S's bytes could not be copied: WHY. */
+void ext_span_fail(struct diag_list *d, const struct ext_span *s,
+    const char *why);
 /* Rename the pending data file into place (0, or -1 with a diagnostic);
  * ext_abandon removes it (the temporary, or the published file when
  * the model could not be written after it). */

@@ -20,6 +20,7 @@
 #include "onnxfix.h"
 #include "io/prescan.h"
 #include "io/skel.h"
+#include "io/xdata.h"
 
 void
 onnxfix_options_default(struct onnxfix_options *o)
@@ -192,17 +193,16 @@ conv_type(struct loader *L, const Onnx__TypeProto *tp, struct ir_type *t)
 	return 0;
 }
 
-static struct ir_tensor *
-conv_tensor(struct loader *L, const Onnx__TensorProto *tp)
+int
+load_tensor(struct arena *a, const void *p, struct ir_tensor *t)
 {
-	struct ir_tensor *t = arena_alloc(&L->m->arena, sizeof(*t));
+	const Onnx__TensorProto *tp = p;
 
-	if (t == NULL)
-		return NULL;
+	memset(t, 0, sizeof(*t));
 	t->name = tp->name ? tp->name : "";
 	t->elem = tp->has_data_type ? tp->data_type : 0;
 	if (tp->n_dims > INT32_MAX)
-		return NULL;
+		return -1;
 	t->rank = (int)tp->n_dims;
 	t->dims = tp->dims;	/* zero-copy: the decoded array */
 	t->orig = tp;
@@ -235,16 +235,25 @@ conv_tensor(struct loader *L, const Onnx__TensorProto *tp)
 	if (tp->n_external_data > 0) {	/* checked in external.c */
 		size_t i;
 
-		t->ext = arena_array(&L->m->arena, tp->n_external_data,
-		    sizeof(*t->ext));
+		t->ext = arena_array(a, tp->n_external_data, sizeof(*t->ext));
 		if (t->ext == NULL)
-			return NULL;
+			return -1;
 		t->next = tp->n_external_data;
 		for (i = 0; i < t->next; i++) {
 			t->ext[i].key = tp->external_data[i]->key;
 			t->ext[i].value = tp->external_data[i]->value;
 		}
 	}
+	return 0;
+}
+
+static struct ir_tensor *
+conv_tensor(struct loader *L, const Onnx__TensorProto *tp)
+{
+	struct ir_tensor *t = arena_alloc(&L->m->arena, sizeof(*t));
+
+	if (t == NULL || load_tensor(&L->m->arena, tp, t) < 0)
+		return NULL;
 	return t;
 }
 

@@ -25,7 +25,6 @@
 #include "io/prescan.h"
 #include "io/skel.h"
 #include "io/stream.h"
-#include "io/xdata.h"
 
 struct saver {
 	struct arena a;		/* scratch for the rebuilt messages */
@@ -511,9 +510,69 @@ save_build_model(struct ir_model *m, struct arena *a)
 	return mp;
 }
 
-enum onnxfix_status
-onnxfix_encode(struct ir_model *m, struct diag_list *d, uint8_t **buf,
-    size_t *len)
+/* A ProtobufCBuffer into OUT (SIZE bytes): spans are read from their
+ * files (pread), everything else copied. */
+struct mem_sink {
+	ProtobufCBuffer base;
+	struct ext_pending *x;
+	uint8_t *out;
+	size_t size, pos;
+	bool err;		/* overflow, or a span could not be read */
+	const struct ext_span *failed;	/* that span */
+	char why[160];
+};
+
+static void
+mem_append(ProtobufCBuffer *b, size_t len, const uint8_t *data)
+{
+	struct mem_sink *s = (struct mem_sink *)b;
+	const struct ext_span *sp;
+	uint64_t off;
+	int fd;
+
+	if (s->err || len == 0)
+		return;
+	if (len > s->size - s->pos) {
+		s->err = true;
+		snprintf(s->why, sizeof(s->why), "packed size changed");
+		return;
+	}
+	if (s->x != NULL && (sp = ext_span_of(s->x, data, len)) != NULL) {
+		size_t done = 0;
+
+		fd = ext_span_open(s->x, sp, &off, s->why, sizeof(s->why));
+		if (fd < 0) {
+			s->err = true;
+			s->failed = sp;
+			return;
+		}
+		while (done < len) {
+			ssize_t k = pread(fd, s->out + s->pos + done,
+			    len - done, (off_t)(off + done));
+
+			if (k < 0 && errno == EINTR)
+				continue;
+			if (k <= 0) {
+				s->err = true;
+				s->failed = sp;
+				snprintf(s->why, sizeof(s->why), "short read: "
+				    "the file changed while being read");
+				break;
+			}
+			done += (size_t)k;
+		}
+		close(fd);
+	} else {
+		memcpy(s->out + s->pos, data, len);
+	}
+	s->pos += len;
+}
+
+/* onnxfix_encode, with the spans of X (may be NULL) read from their
+ * files. */
+static enum onnxfix_status
+encode(struct ir_model *m, struct ext_pending *x, struct diag_list *d,
+    uint8_t **buf, size_t *len)
 {
 	struct saver S;
 	Onnx__ModelProto *mp, *back;
@@ -544,7 +603,27 @@ onnxfix_encode(struct ir_model *m, struct diag_list *d, uint8_t **buf,
 		diag_report(d, DIAG_LOAD_BUDGET, "", "%zu bytes", size);
 		return ONNXFIX_EBUDGET;
 	}
-	if (protobuf_c_message_pack(&mp->base, out) != size) {
+	if (x != NULL && x->nspans > 0) {
+		struct mem_sink ms;
+
+		memset(&ms, 0, sizeof(ms));
+		ms.base.append = mem_append;
+		ms.x = x;
+		ms.out = out;
+		ms.size = size;
+		protobuf_c_message_pack_to_buffer(&mp->base, &ms.base);
+		if (ms.err || ms.pos != size) {
+			arena_release(&S.a);
+			free(out);
+			if (ms.failed != NULL) {
+				ext_span_fail(d, ms.failed, ms.why);
+				return ONNXFIX_EINPUT;
+			}
+			diag_report(d, DIAG_OUT_REREAD, "",
+			    "packed size changed");
+			return ONNXFIX_EINTERNAL;
+		}
+	} else if (protobuf_c_message_pack(&mp->base, out) != size) {
 		arena_release(&S.a);
 		free(out);
 		diag_report(d, DIAG_OUT_REREAD, "", "packed size changed");
@@ -570,6 +649,13 @@ onnxfix_encode(struct ir_model *m, struct diag_list *d, uint8_t **buf,
 	*buf = out;
 	*len = size;
 	return ONNXFIX_OK;
+}
+
+enum onnxfix_status
+onnxfix_encode(struct ir_model *m, struct diag_list *d, uint8_t **buf,
+    size_t *len)
+{
+	return encode(m, NULL, d, buf, len);
 }
 
 int
@@ -692,46 +778,6 @@ onnxfix_write_file(const char *path, const void *buf, size_t len,
 	return write_file(path, buf, len, false, d);
 }
 
-/*
- * Sum the byte sizes of M's external tensors into *BYTES (UINT64_MAX when
- * one is unknown).  Returns false when M has none.
- */
-static bool
-external_total(struct ir_model *m, uint64_t *bytes)
-{
-	struct ir_graph **gs;
-	size_t n, i, j, k;
-	bool any = false;
-	uint64_t b;
-
-	*bytes = 0;
-	n = ir_model_graphs(m, &gs);
-	for (i = 0; i < n; i++) {
-		struct ir_graph *g = gs[i];
-
-		for (j = 0; j < g->ninits + g->nnodes; j++) {
-			size_t na = j < g->ninits ? 1 :
-			    g->nodes[j - g->ninits]->nattrs;
-
-			for (k = 0; k < na; k++) {
-				struct ir_tensor *t = j < g->ninits ?
-				    g->inits[j] :
-				    g->nodes[j - g->ninits]->attrs[k].t;
-
-				if (t == NULL || t->storage != IR_DATA_EXTERNAL)
-					continue;
-				any = true;
-				if (ext_tensor_bytes(t, &b) < 0 ||
-				    b > UINT64_MAX - *bytes)
-					*bytes = UINT64_MAX;
-				else
-					*bytes += b;
-			}
-		}
-	}
-	return any;
-}
-
 enum onnxfix_status
 onnxfix_save(struct ir_model *m, const char *path,
     const struct onnxfix_options *o, struct diag_list *d)
@@ -739,7 +785,7 @@ onnxfix_save(struct ir_model *m, const char *path,
 	struct onnxfix_options defaults;
 	struct ext_pending ext;
 	enum onnxfix_status rc;
-	uint8_t *buf;
+	uint8_t *buf = NULL;
 	size_t len;
 
 	if (o == NULL) {
@@ -747,38 +793,26 @@ onnxfix_save(struct ir_model *m, const char *path,
 		o = &defaults;
 	}
 	/*
-	 * Without --external-data, a model whose weights live in external
-	 * files is written back with them inline when the whole fits in one
-	 * protobuf; over that (models past 2 GiB) the weights stay external
-	 * and their files go along to the output's directory (xdata.h).
-	 * A model with no external data is streamed (stream.h).
+	 * Every external reference is resolved first, wherever it is; with
+	 * --external-data the weights go into that file, else external
+	 * weights come back into the model as spans that the writer copies
+	 * from their files by range when the whole fits in one protobuf,
+	 * and otherwise (models past 2 GiB) stay external with their files
+	 * copied along to the output's directory (external.h).
 	 */
-	if (o->external_data == NULL) {
-		uint64_t ext_bytes;
-
-		if (!external_total(m, &ext_bytes) ||
-		    ext_bytes > 2147483647u - (m->file_size < 2147483647u ?
-		    m->file_size : 2147483647u)) {
-			if ((rc = xdata_copy(m, path, o, d)) != ONNXFIX_OK)
-				return rc;
-			if (stream_wanted(m, path))
-				return stream_save(m, path, o, d);
-			rc = onnxfix_encode(m, d, &buf, &len);
-			if (rc == ONNXFIX_OK)
-				rc = write_file(path, buf, len, o->sync, d);
-			free(buf);
-			return rc;
-		}
-	}
-	/* External data is read back in, or written beside PATH. */
 	rc = ext_prepare_save(m, path, o, d, &ext);
 	if (rc != ONNXFIX_OK)
 		return rc;
-	rc = onnxfix_encode(m, d, &buf, &len);
-	if (rc == ONNXFIX_OK && ext_publish(&ext, d) < 0)
-		rc = ONNXFIX_EIO;
-	if (rc == ONNXFIX_OK)
-		rc = write_file(path, buf, len, o->sync, d);
+	if (ext.dirfd < 0 && stream_wanted(m, path, ext.nspans > 0)) {
+		/* no data file of ours to publish first */
+		rc = stream_save(m, path, o, &ext, d);
+	} else {
+		rc = encode(m, &ext, d, &buf, &len);
+		if (rc == ONNXFIX_OK && ext_publish(&ext, d) < 0)
+			rc = ONNXFIX_EIO;
+		if (rc == ONNXFIX_OK)
+			rc = write_file(path, buf, len, o->sync, d);
+	}
 	if (rc != ONNXFIX_OK)
 		ext_abandon(&ext);
 	else

@@ -23,6 +23,7 @@
 
 #include <protobuf-c/protobuf-c.h>
 
+#include "io/external.h"
 #include "io/skel.h"
 
 #define SINK_BUF (1u << 20)
@@ -30,10 +31,13 @@
 
 struct sink {
 	ProtobufCBuffer base;
-	const struct skel *skel;
+	const struct skel *skel;	/* may be NULL */
+	struct ext_pending *x;	/* may be NULL */
 	const struct onnxfix_options *o;
 	int fd;
 	int err;		/* first errno, 0 when fine */
+	const struct ext_span *failed;	/* a span whose file failed */
+	char why[160];		/* how */
 	uint64_t written, total;
 	size_t n;
 	uint8_t buf[SINK_BUF];
@@ -107,15 +111,59 @@ copy_span(struct sink *s, const uint8_t *data, size_t len)
 	}
 }
 
+/* Copy the external data SP stands for from its file, resolved again
+ * (it may have changed since it was checked). */
+static void
+copy_ext(struct sink *s, const struct ext_span *sp)
+{
+	uint64_t off, left = sp->len, step;
+	bool short_read;
+	int fd;
+
+	fd = ext_span_open(s->x, sp, &off, s->why, sizeof(s->why));
+	if (fd < 0) {
+		s->failed = sp;
+		s->err = EIO;
+		return;
+	}
+	while (left > 0 && s->err == 0) {
+		step = left < CHUNK ? left : CHUNK;
+		if (ext_copy_range(fd, off, s->fd, step, &short_read) < 0) {
+			if (short_read) {
+				s->failed = sp;
+				snprintf(s->why, sizeof(s->why), "short read: "
+				    "the file changed while being read");
+			}
+			s->err = errno != 0 ? errno : EIO;
+			break;
+		}
+		if (s->o != NULL && s->o->sync)
+			sync_file_range(s->fd, (off_t)s->written, (off_t)step,
+			    SYNC_FILE_RANGE_WRITE);
+		off += step;
+		left -= step;
+		s->written += step;
+		progress(s);
+	}
+	close(fd);
+}
+
 static void
 sink_append(ProtobufCBuffer *b, size_t len, const uint8_t *data)
 {
 	struct sink *s = (struct sink *)b;
+	const struct ext_span *sp;
 
 	/* an empty bytes field comes with a null pointer */
 	if (s->err != 0 || len == 0)
 		return;
-	if (len >= SKEL_MIN_SPAN && skel_contains(s->skel, data, len)) {
+	if (s->x != NULL && (sp = ext_span_of(s->x, data, len)) != NULL) {
+		sink_flush(s);
+		copy_ext(s, sp);
+		return;
+	}
+	if (len >= SKEL_MIN_SPAN && s->skel != NULL &&
+	    skel_contains(s->skel, data, len)) {
 		sink_flush(s);
 		copy_span(s, data, len);
 		return;
@@ -138,6 +186,7 @@ sink_append(ProtobufCBuffer *b, size_t len, const uint8_t *data)
 struct same {
 	ProtobufCBuffer base;
 	const struct skel *skel;
+	const struct ext_pending *x;
 	size_t pos;
 	bool differs;
 };
@@ -150,6 +199,11 @@ same_append(ProtobufCBuffer *b, size_t len, const uint8_t *data)
 
 	if (s->differs || len == 0)
 		return;
+	/* external data copied in was not in the input */
+	if (s->x != NULL && ext_span_of(s->x, data, len) != NULL) {
+		s->differs = true;
+		return;
+	}
 	if (len > k->file_len - s->pos ||
 	    (data != k->file + s->pos &&	/* a span in place is equal */
 	    memcmp(data, k->file + s->pos, len) != 0)) {
@@ -167,9 +221,10 @@ same_append(ProtobufCBuffer *b, size_t len, const uint8_t *data)
  * only the small messages.
  */
 static bool
-same_as_input(ProtobufCMessage *mp, const struct skel *k, size_t size)
+same_as_input(ProtobufCMessage *mp, const struct skel *k,
+    const struct ext_pending *x, size_t size)
 {
-	struct same s = { { NULL }, k, 0, false };
+	struct same s = { { NULL }, k, x, 0, false };
 
 	if (size != k->file_len)
 		return false;
@@ -179,11 +234,11 @@ same_as_input(ProtobufCMessage *mp, const struct skel *k, size_t size)
 }
 
 bool
-stream_wanted(const struct ir_model *m, const char *path)
+stream_wanted(const struct ir_model *m, const char *path, bool ext_spans)
 {
 	struct stat st;
 
-	if (m->skel == NULL || strcmp(path, "-") == 0)
+	if ((m->skel == NULL && !ext_spans) || strcmp(path, "-") == 0)
 		return false;
 	return stat(path, &st) < 0 || S_ISREG(st.st_mode);
 }
@@ -207,7 +262,8 @@ reread(int fd, size_t len, char *why, size_t size)
 
 enum onnxfix_status
 stream_save(struct ir_model *m, const char *path,
-    const struct onnxfix_options *o, struct diag_list *d)
+    const struct onnxfix_options *o, struct ext_pending *x,
+    struct diag_list *d)
 {
 	ProtobufCMessage *mp;
 	struct arena a;
@@ -254,10 +310,11 @@ stream_save(struct ir_model *m, const char *path,
 	memset(s, 0, offsetof(struct sink, buf));
 	s->base.append = sink_append;
 	s->skel = m->skel;
+	s->x = x;
 	s->o = o;
 	s->fd = fd;
 	s->total = size;
-	if (same_as_input(mp, m->skel, size))
+	if (m->skel != NULL && same_as_input(mp, m->skel, x, size))
 		copy_span(s, m->skel->file, size);
 	else
 		protobuf_c_message_pack_to_buffer(mp, &s->base);
@@ -266,6 +323,15 @@ stream_save(struct ir_model *m, const char *path,
 	saved = s->err;
 	if (saved == 0 && s->written != size)
 		saved = EIO;
+	if (s->failed != NULL) {
+		/* an external file changed or went away since the check */
+		ext_span_fail(d, s->failed, s->why);
+		free(s);
+		close(fd);
+		unlink(tmp);
+		free(tmp);
+		return ONNXFIX_EINPUT;
+	}
 	free(s);
 	if (saved != 0) {
 		close(fd);

@@ -1,265 +1,496 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Copying external data files beside a written model (see xdata.h).  The
- * locations come from the tensors' source TensorProto.external_data
- * ("location" entries); each distinct file is copied once, to a temporary
- * name in the output directory, then renamed.
+ * Every external data reference of a model, and copying the files they
+ * name beside a written model (see xdata.h).  The IR's own tensors come
+ * from the IR (a pass may have changed them); the TensorProtos it does
+ * not model come from the decoded messages the writer copies them from.
+ * Protobuf messages are looked into from an explicit stack, never by
+ * recursion.
  */
 #include "io/xdata.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <libgen.h>
+#include <limits.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "io/external.h"
 #include "onnx.pb-c.h"
 
-#define CHUNK ((size_t)64 << 20)
+#define CHUNK ((uint64_t)64 << 20)	/* copy step, for progress */
+
+struct walker {
+	struct ir_model *m;
+	unsigned flags;
+	int (*fn)(void *, const struct xdata_ref *);
+	void *arg;
+	struct arena a;		/* views of TensorProtos, the stack */
+	const ProtobufCMessage **stack;	/* messages still to look into */
+	size_t nstack, capstack;
+	char where[IR_PATH_SIZE + 2 * DIAG_ESCAPE_SIZE];
+};
+
+/* Does TP name external data at all? */
+static bool
+names_external(const Onnx__TensorProto *tp)
+{
+	return (tp->has_data_location && tp->data_location ==
+	    ONNX__TENSOR_PROTO__DATA_LOCATION__EXTERNAL) ||
+	    tp->n_external_data > 0;
+}
 
 static const char *
-location(const struct ir_tensor *t)
+esc(char *buf, const char *s)
 {
-	const Onnx__TensorProto *tp = t->orig;
-	size_t i;
+	return diag_escape_str(buf, DIAG_ESCAPE_SIZE, s);
+}
 
-	if (t->storage != IR_DATA_EXTERNAL || tp == NULL)
+/* W->where: PREFIX (a node's or graph's path, or NULL for none) and
+ * the formatted rest, when the caller wants places at all. */
+__attribute__((format(printf, 3, 4)))
+static const char *
+place(struct walker *W, const char *prefix, const char *fmt, ...)
+{
+	size_t len = 0;
+	va_list ap;
+
+	if (!(W->flags & XDATA_WHERE))
 		return NULL;
-	for (i = 0; i < tp->n_external_data; i++)
-		if (tp->external_data[i]->key != NULL &&
-		    strcmp(tp->external_data[i]->key, "location") == 0)
-			return tp->external_data[i]->value;
-	return NULL;
+	if (prefix != NULL)
+		len = (size_t)snprintf(W->where, sizeof(W->where), "%s",
+		    prefix);
+	if (len >= sizeof(W->where))
+		return W->where;
+	va_start(ap, fmt);
+	vsnprintf(W->where + len, sizeof(W->where) - len, fmt, ap);
+	va_end(ap);
+	return W->where;
 }
 
-/* A relative path without "..": anything else stays where it is. */
+static int
+call(struct walker *W, struct ir_tensor *t, bool modelled,
+    struct ir_attr *a, const char *where)
+{
+	struct xdata_ref ref = { t, modelled, a, where };
+
+	return W->fn(W->arg, &ref);
+}
+
+/* The TensorProto TP, which the IR does not hold. */
+static int
+visit_pb(struct walker *W, const Onnx__TensorProto *tp, const char *where)
+{
+	struct ir_tensor t;
+
+	if (tp == NULL || !names_external(tp))
+		return 0;
+	if (load_tensor(&W->a, tp, &t) < 0)
+		return -1;
+	return call(W, &t, false, NULL, where);
+}
+
+/* Would the IR's tensor T be visited? */
 static bool
-confined(const char *loc)
+wanted(const struct walker *W, const struct ir_tensor *t, bool modelled)
 {
-	const char *p = loc;
-
-	if (loc[0] == '\0' || loc[0] == '/')
+	if (t == NULL || (W->flags & XDATA_UNMODELLED))
 		return false;
-	while (*p != '\0') {
-		size_t n = strcspn(p, "/");
-
-		if (n == 2 && p[0] == '.' && p[1] == '.')
-			return false;
-		p += n;
-		if (*p == '/')
-			p++;
-	}
-	return true;
+	return t->storage == IR_DATA_EXTERNAL || t->next > 0 ||
+	    (modelled && (W->flags & XDATA_ALL));
 }
 
-static char *
-dir_of(const char *path)
+static int
+push(struct walker *W, const void *msg)
 {
-	char *dup = strdup(path), *d;
+	if (msg == NULL)
+		return 0;
+	if (arena_grow(&W->a, (void **)&W->stack, &W->capstack,
+	    W->nstack + 1, sizeof(*W->stack)) < 0)
+		return -1;
+	W->stack[W->nstack++] = msg;
+	return 0;
+}
+
+/* Push N messages in reverse, so that they come off in order. */
+static int
+push_all(struct walker *W, void *const *v, size_t n)
+{
+	while (n-- > 0)
+		if (push(W, v[n]) < 0)
+			return -1;
+	return 0;
+}
+
+/* Every TensorProto inside the messages on the stack (their graphs,
+ * nodes, attributes and sparse tensors), all at WHERE. */
+static int
+drain(struct walker *W, const char *where)
+{
+	while (W->nstack > 0) {
+		const ProtobufCMessage *msg = W->stack[--W->nstack];
+		const ProtobufCMessageDescriptor *dsc = msg->descriptor;
+		int rc = 0;
+
+		if (dsc == &onnx__tensor_proto__descriptor) {
+			rc = visit_pb(W, (const Onnx__TensorProto *)msg,
+			    where);
+		} else if (dsc == &onnx__sparse_tensor_proto__descriptor) {
+			const Onnx__SparseTensorProto *sp = (const void *)msg;
+
+			rc = push(W, sp->indices) < 0 ||
+			    push(W, sp->values) < 0 ? -1 : 0;
+		} else if (dsc == &onnx__graph_proto__descriptor) {
+			const Onnx__GraphProto *g = (const void *)msg;
+
+			rc = push_all(W, (void *const *)g->node,
+			    g->n_node) < 0 ||
+			    push_all(W, (void *const *)g->sparse_initializer,
+			    g->n_sparse_initializer) < 0 ||
+			    push_all(W, (void *const *)g->initializer,
+			    g->n_initializer) < 0 ? -1 : 0;
+		} else if (dsc == &onnx__node_proto__descriptor) {
+			const Onnx__NodeProto *n = (const void *)msg;
+
+			rc = push_all(W, (void *const *)n->attribute,
+			    n->n_attribute);
+		} else if (dsc == &onnx__attribute_proto__descriptor) {
+			const Onnx__AttributeProto *a = (const void *)msg;
+
+			rc = push_all(W, (void *const *)a->graphs,
+			    a->n_graphs) < 0 || push(W, a->g) < 0 ||
+			    push_all(W, (void *const *)a->sparse_tensors,
+			    a->n_sparse_tensors) < 0 ||
+			    push(W, a->sparse_tensor) < 0 ||
+			    push_all(W, (void *const *)a->tensors,
+			    a->n_tensors) < 0 || push(W, a->t) < 0 ? -1 : 0;
+		}
+		if (rc != 0)
+			return rc;
+	}
+	return 0;
+}
+
+/* The tensors of attribute A (of node N) that the IR does not hold:
+ * TENSORS, SPARSE_TENSOR and SPARSE_TENSORS values (its tensor and
+ * graphs are the IR's). */
+static int
+attr_pb(struct walker *W, const struct ir_node *n, const struct ir_attr *a)
+{
+	const Onnx__AttributeProto *ap = a->orig;
+	char path[IR_PATH_SIZE], b[DIAG_ESCAPE_SIZE];
+	const char *where = NULL;
+
+	if (ap == NULL || (ap->n_tensors == 0 && ap->sparse_tensor == NULL &&
+	    ap->n_sparse_tensors == 0))
+		return 0;
+	if (W->flags & XDATA_WHERE)
+		where = place(W, ir_node_path(n, path, sizeof(path)),
+		    "/attribute '%s'", esc(b, a->name));
+	if (push_all(W, (void *const *)ap->sparse_tensors,
+	    ap->n_sparse_tensors) < 0 || push(W, ap->sparse_tensor) < 0 ||
+	    push_all(W, (void *const *)ap->tensors, ap->n_tensors) < 0)
+		return -1;
+	return drain(W, where);
+}
+
+/* Is G inside a node that is no longer in the model? */
+static bool
+graph_dead(const struct ir_graph *g)
+{
+	for (; g != NULL; g = g->parent)
+		if (g->owner != NULL && g->owner->dead)
+			return true;
+	return false;
+}
+
+static int
+walk_graph(struct walker *W, struct ir_graph *g)
+{
+	const Onnx__GraphProto *gp = g->kind == IR_GRAPH_FUNCTION ? NULL :
+	    g->orig;
+	char path[IR_PATH_SIZE], b[DIAG_ESCAPE_SIZE];
+	const char *gpath = NULL;
+	size_t i, j;
+	int rc;
+
+	if (W->flags & XDATA_WHERE)
+		gpath = ir_graph_path(g, path, sizeof(path));
+	for (i = 0; i < g->ninits; i++) {
+		if (!wanted(W, g->inits[i], true))
+			continue;
+		rc = call(W, g->inits[i], true, NULL, place(W, gpath,
+		    "/initializer %zu", i));
+		if (rc != 0)
+			return rc;
+	}
+	for (i = 0; gp != NULL && i < gp->n_sparse_initializer; i++) {
+		const Onnx__SparseTensorProto *sp = gp->sparse_initializer[i];
+		const char *where = place(W, gpath, "/sparse_initializer %zu",
+		    i);
+
+		if ((rc = visit_pb(W, sp->values, where)) != 0 ||
+		    (rc = visit_pb(W, sp->indices, where)) != 0)
+			return rc;
+	}
+	for (i = 0; i < g->nnodes; i++) {
+		struct ir_node *n = g->nodes[i];
+
+		if (n->nattrs == 0 || (n->dead && (W->flags & XDATA_LIVE)))
+			continue;
+		for (j = 0; j < n->nattrs; j++) {
+			struct ir_attr *a = &n->attrs[j];
+			bool rewritable = a->type == IR_ATTR_TENSOR;
+
+			if (wanted(W, a->t, rewritable)) {
+				const char *where = NULL;
+
+				if (W->flags & XDATA_WHERE)
+					where = place(W, ir_node_path(n, path,
+					    sizeof(path)), "/attribute '%s'",
+					    esc(b, a->name));
+				rc = call(W, a->t, rewritable,
+				    rewritable ? a : NULL, where);
+				if (rc != 0)
+					return rc;
+			}
+			if ((rc = attr_pb(W, n, a)) != 0)
+				return rc;
+		}
+	}
+	return 0;
+}
+
+int
+xdata_walk(struct ir_model *m, unsigned flags,
+    int (*fn)(void *, const struct xdata_ref *), void *arg)
+{
+	const Onnx__ModelProto *mp = m->orig;
+	struct ir_graph **gs;
+	struct walker W;
+	size_t n, i, j;
+	int rc = 0;
+
+	memset(&W, 0, sizeof(W));
+	W.m = m;
+	W.flags = flags;
+	W.fn = fn;
+	W.arg = arg;
+	arena_init(&W.a, m->budget);
+	n = ir_model_graphs(m, &gs);
+	for (i = 0; i < n && rc == 0; i++)
+		if (!(flags & XDATA_LIVE) || !graph_dead(gs[i]))
+			rc = walk_graph(&W, gs[i]);
+	/* what the IR leaves in the messages: functions' attribute
+	 * defaults and the training graphs, written as they were read */
+	for (i = 0; i < m->nfunctions && rc == 0; i++) {
+		const Onnx__FunctionProto *fp = m->functions[i]->orig;
+		char b[DIAG_ESCAPE_SIZE];
+
+		if (fp == NULL || fp->n_attribute_proto == 0)
+			continue;
+		if (push_all(&W, (void *const *)fp->attribute_proto,
+		    fp->n_attribute_proto) < 0)
+			rc = -1;
+		else
+			rc = drain(&W, place(&W, NULL, "function '%s'",
+			    esc(b, m->functions[i]->name)));
+	}
+	for (j = 0; mp != NULL && j < mp->n_training_info && rc == 0; j++) {
+		const Onnx__TrainingInfoProto *ti = mp->training_info[j];
+
+		if (push(&W, ti->algorithm) < 0 ||
+		    push(&W, ti->initialization) < 0)
+			rc = -1;
+		else
+			rc = drain(&W, place(&W, NULL, "model/training_info "
+			    "%zu", j));
+	}
+	arena_release(&W.a);
+	return rc;
+}
+
+/* ---- copying files along --------------------------------------------- */
+
+/* The directory PATH is in, opened; -1 with errno. */
+static int
+open_dir_of(const char *path)
+{
+	char *dup = strdup(path);
+	int fd, saved;
 
 	if (dup == NULL)
-		return NULL;
-	d = strdup(dirname(dup));
+		return -1;
+	fd = open(dirname(dup), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	saved = errno;
 	free(dup);
-	return d;
+	errno = saved;
+	return fd;
 }
 
-static bool
-same_inode(const char *a, const char *b)
-{
-	struct stat sa, sb;
-
-	return stat(a, &sa) == 0 && stat(b, &sb) == 0 &&
-	    sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
-}
-
-/* Copy SRC to DST atomically (a temporary name beside DST). */
+/*
+ * The directory LOC's file goes into beneath DIRFD, made where missing
+ * and never through a link, and its last component in *LEAF.  -1 with
+ * errno.
+ */
 static int
-copy_file(const char *src, const char *dst, const struct onnxfix_options *o)
+dest_dir(int dirfd, const char *loc, const char **leaf)
 {
-	struct stat st;
-	char *tmp = NULL, *dd = dir_of(dst);
-	int in = -1, out = -1, saved = 0;
-	off_t done = 0;
+	char comp[NAME_MAX + 1];
+	const char *p, *c;
+	int fd = dirfd, next;
+	size_t len;
 
-	if (dd == NULL || asprintf(&tmp, "%s/.onnxfix.XXXXXX", dd) < 0) {
-		free(dd);
-		errno = ENOMEM;
+	for (p = loc; (c = strchr(p, '/')) != NULL; p = c + 1) {
+		len = (size_t)(c - p);
+		if (len == 0 || len > NAME_MAX)
+			goto bad;
+		memcpy(comp, p, len);
+		comp[len] = '\0';
+		if (mkdirat(fd, comp, 0777) < 0 && errno != EEXIST)
+			goto fail;
+		next = openat(fd, comp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+		    O_CLOEXEC);
+		if (next < 0)
+			goto fail;
+		if (fd != dirfd)
+			close(fd);
+		fd = next;
+	}
+	*leaf = p;
+	return fd == dirfd ? dup(dirfd) : fd;
+bad:
+	errno = EINVAL;
+fail:
+	if (fd != dirfd) {
+		int saved = errno;
+
+		close(fd);
+		errno = saved;
+	}
+	return -1;
+}
+
+/* Copy the SIZE bytes of IN into LOC beneath OUTFD: a temporary beside
+ * it, renamed into place.  -1 with errno; *SHORT_READ as for
+ * ext_copy_range. */
+static int
+copy_file(int in, uint64_t size, int outfd, const char *loc,
+    const struct onnxfix_options *o, bool *short_read)
+{
+	struct stat si, so;
+	const char *leaf;
+	char tmp[32];
+	uint64_t done = 0;
+	int dfd, out, saved = 0;
+
+	*short_read = false;
+	if ((dfd = dest_dir(outfd, loc, &leaf)) < 0)
+		return -1;
+	/* the same file already (a hard link, a bind mount): done */
+	if (fstat(in, &si) == 0 && fstatat(dfd, leaf, &so,
+	    AT_SYMLINK_NOFOLLOW) == 0 && si.st_dev == so.st_dev &&
+	    si.st_ino == so.st_ino) {
+		close(dfd);
+		return 0;
+	}
+	if ((out = ext_make_temp(dfd, tmp, sizeof(tmp))) < 0) {
+		saved = errno;
+		close(dfd);
+		errno = saved;
 		return -1;
 	}
-	free(dd);
-	in = open(src, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY);
-	if (in < 0 || fstat(in, &st) < 0) {
-		saved = errno;
-		goto out;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		saved = EINVAL;
-		goto out;
-	}
-	if ((out = mkostemp(tmp, O_CLOEXEC)) < 0) {
-		saved = errno;
-		goto out;
-	}
-	while (done < st.st_size) {
-		size_t step = (size_t)(st.st_size - done) < CHUNK ?
-		    (size_t)(st.st_size - done) : CHUNK;
-		ssize_t k = copy_file_range(in, NULL, out, NULL, step, 0);
+	while (done < size) {
+		uint64_t step = size - done < CHUNK ? size - done : CHUNK;
 
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k < 0) {	/* no in-kernel copy: read and write */
-			char buf[1 << 16];
-			ssize_t r = read(in, buf, sizeof(buf));
-
-			if (r <= 0 || write(out, buf, (size_t)r) != r) {
-				saved = r < 0 ? errno : EIO;
-				goto out;
-			}
-			k = r;
-		} else if (k == 0) {
-			saved = EIO;
+		if (ext_copy_range(in, done, out, step, short_read) < 0) {
+			saved = errno;
 			goto out;
 		}
 		/* Start writing back what is copied, so that the fsync
 		 * below waits for the tail only. */
 		if (o != NULL && o->sync)
-			sync_file_range(out, done, k, SYNC_FILE_RANGE_WRITE);
-		done += k;
+			sync_file_range(out, (off_t)done, (off_t)step,
+			    SYNC_FILE_RANGE_WRITE);
+		done += step;
 		if (o != NULL && o->progress != NULL)
 			o->progress(o->progress_arg, "copying external data",
-			    (uint64_t)done, (uint64_t)st.st_size);
+			    done, size);
 	}
-	if (fchmod(out, st.st_mode & 0666) < 0 ||
+	if (fchmod(out, si.st_mode & 0666) < 0 ||
 	    (o != NULL && o->sync && fsync(out) < 0)) {
 		saved = errno;
 		goto out;
 	}
-	if (close(out) < 0 || rename(tmp, dst) < 0) {
-		out = -1;
+	if (close(out) < 0 || renameat(dfd, tmp, dfd, leaf) < 0)
 		saved = errno;
-		goto out;
-	}
 	out = -1;
 out:
-	if (in >= 0)
-		close(in);
 	if (out >= 0)
 		close(out);
 	if (saved != 0)
-		unlink(tmp);
-	free(tmp);
+		unlinkat(dfd, tmp, 0);
+	close(dfd);
 	errno = saved;
 	return saved != 0 ? -1 : 0;
 }
 
-/* Every external tensor of M, in a fixed order: initializers and tensor
- * attributes of every graph. */
-static size_t
-tensors(struct ir_model *m, const struct ir_tensor ***out)
-{
-	struct ir_graph **graphs;
-	const struct ir_tensor **v = NULL;
-	size_t ng = ir_model_graphs(m, &graphs), n = 0, cap = 0, i, j, k;
-
-	for (i = 0; i < ng; i++) {
-		struct ir_graph *g = graphs[i];
-		size_t extra = g->ninits;
-
-		for (j = 0; j < g->nnodes; j++)
-			extra += g->nodes[j]->nattrs;
-		if (n + extra > cap) {
-			const struct ir_tensor **nv;
-
-			cap = 2 * (n + extra) + 8;
-			if ((nv = realloc(v, cap * sizeof(*v))) == NULL) {
-				free(v);
-				*out = NULL;
-				return (size_t)-1;
-			}
-			v = nv;
-		}
-		for (j = 0; j < g->ninits; j++)
-			if (g->inits[j] != NULL &&
-			    g->inits[j]->storage == IR_DATA_EXTERNAL)
-				v[n++] = g->inits[j];
-		for (j = 0; j < g->nnodes; j++)
-			for (k = 0; k < g->nodes[j]->nattrs; k++) {
-				const struct ir_tensor *t =
-				    g->nodes[j]->attrs[k].t;
-
-				if (t != NULL && !g->nodes[j]->dead &&
-				    t->storage == IR_DATA_EXTERNAL)
-					v[n++] = t;
-			}
-	}
-	*out = v;
-	return n;
-}
-
 enum onnxfix_status
-xdata_copy(struct ir_model *m, const char *out,
-    const struct onnxfix_options *o, struct diag_list *d)
+xdata_copy(struct ext_dir *x, const char *const *locs, size_t n,
+    const char *out, const struct onnxfix_options *o, struct diag_list *d)
 {
-	const struct ir_tensor **v;
-	char *indir = NULL, *outdir = NULL, b[DIAG_ESCAPE_SIZE];
+	char b[DIAG_ESCAPE_SIZE], why[160];
 	enum onnxfix_status rc = ONNXFIX_OK;
-	size_t n, i, j;
+	struct stat si, so;
+	enum ext_status st;
+	uint64_t size;
+	bool short_read;
+	size_t i;
+	int outfd, in;
 
-	if (m->path == NULL || strcmp(out, "-") == 0)
+	if (n == 0 || strcmp(out, "-") == 0)
 		return ONNXFIX_OK;
-	n = tensors(m, &v);
-	if (n == (size_t)-1) {
-		diag_report(d, DIAG_LOAD_BUDGET, "", "out of memory");
-		return ONNXFIX_EBUDGET;
+	if ((outfd = open_dir_of(out)) < 0) {
+		diag_report(d, DIAG_OUT_WRITE, "", "%s", strerror(errno));
+		return ONNXFIX_EIO;
 	}
-	if (n == 0)
-		goto done;
-	indir = dir_of(m->path);
-	outdir = dir_of(out);
-	if (indir == NULL || outdir == NULL) {
-		diag_report(d, DIAG_LOAD_BUDGET, "", "out of memory");
-		rc = ONNXFIX_EBUDGET;
-		goto done;
+	/* the same directory: the files are there already */
+	if (x->dirfd >= 0 && fstat(x->dirfd, &si) == 0 &&
+	    fstat(outfd, &so) == 0 && si.st_dev == so.st_dev &&
+	    si.st_ino == so.st_ino) {
+		close(outfd);
+		return ONNXFIX_OK;
 	}
-	if (same_inode(indir, outdir))
-		goto done;
 	for (i = 0; i < n && rc == ONNXFIX_OK; i++) {
-		const char *loc = location(v[i]);
-		char *src = NULL, *dst = NULL;
-
-		if (loc == NULL || !confined(loc))
-			continue;
-		for (j = 0; j < i; j++)	/* copied already? */
-			if (location(v[j]) != NULL &&
-			    strcmp(location(v[j]), loc) == 0)
-				break;
-		if (j < i)
-			continue;
-		if (asprintf(&src, "%s/%s", indir, loc) < 0)
-			src = NULL;
-		if (asprintf(&dst, "%s/%s", outdir, loc) < 0)
-			dst = NULL;
-		if (src == NULL || dst == NULL) {
-			diag_report(d, DIAG_LOAD_BUDGET, "", "out of memory");
-			rc = ONNXFIX_EBUDGET;
-		} else if (!same_inode(src, dst) && copy_file(src, dst,
-		    o) < 0) {
-			diag_report(d, DIAG_OUT_WRITE, "",
-			    "external data '%s': %s",
-			    diag_escape_str(b, sizeof(b), loc),
-			    strerror(errno));
-			rc = ONNXFIX_EIO;
+		esc(b, locs[i]);
+		st = ext_open_file(x, locs[i], &in, &size, why, sizeof(why));
+		if (st != EXT_OK) {
+			diag_report(d, DIAG_LOAD_EXTERNAL, "",
+			    "location '%s': %s", b, why);
+			rc = ONNXFIX_EINPUT;
+		} else if (copy_file(in, size, outfd, locs[i], o,
+		    &short_read) < 0) {
+			if (short_read) {
+				diag_report(d, DIAG_LOAD_EXTERNAL, "",
+				    "location '%s': short read: the file "
+				    "changed while being read", b);
+				rc = ONNXFIX_EINPUT;
+			} else {
+				diag_report(d, DIAG_OUT_WRITE, "",
+				    "external data '%s': %s", b,
+				    strerror(errno));
+				rc = ONNXFIX_EIO;
+			}
 		}
-		free(src);
-		free(dst);
+		if (in >= 0)
+			close(in);
 	}
-done:
-	free(v);
-	free(indir);
-	free(outdir);
+	close(outfd);
 	return rc;
 }
