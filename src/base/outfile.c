@@ -61,9 +61,10 @@ outfile_open(struct outfile *f, const char *path)
 	if ((f->path = strdup(path)) == NULL)
 		return failed(f);
 	if (strcmp(path, "-") == 0) {
+		/* what stdio holds goes first */
 		f->std = true;
 		f->fd = STDOUT_FILENO;
-		return 0;
+		return fflush(stdout) == 0 ? 0 : failed(f);
 	}
 	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
 		f->fd = open(path, O_WRONLY | O_CLOEXEC | O_NOCTTY);

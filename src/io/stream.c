@@ -23,7 +23,9 @@
 
 #include <protobuf-c/protobuf-c.h>
 
-#include "io/external.h"
+#include "base/outfile.h"
+#include "io/extwrite.h"
+#include "io/rebuild.h"
 #include "io/skel.h"
 
 #define SINK_BUF (1u << 20)
@@ -47,7 +49,7 @@ static void
 sink_flush(struct sink *s)
 {
 	if (s->n > 0 && s->err == 0 &&
-	    onnxfix_write_all(s->fd, s->buf, s->n) < 0)
+	    outfile_write_all(s->fd, s->buf, s->n) < 0)
 		s->err = errno;
 	s->written += s->n;
 	s->n = 0;
@@ -92,7 +94,7 @@ copy_span(struct sink *s, const uint8_t *data, size_t len)
 		}
 		if (k < 0) {
 			kernel = false;
-			if (onnxfix_write_all(s->fd, s->skel->file + off,
+			if (outfile_write_all(s->fd, s->skel->file + off,
 			    step) < 0) {
 				s->err = errno;
 				break;
@@ -172,7 +174,7 @@ sink_append(ProtobufCBuffer *b, size_t len, const uint8_t *data)
 		sink_flush(s);
 		if (len >= SINK_BUF) {
 			if (s->err == 0 &&
-			    onnxfix_write_all(s->fd, data, len) < 0)
+			    outfile_write_all(s->fd, data, len) < 0)
 				s->err = errno;
 			s->written += len;
 			return;
@@ -266,16 +268,15 @@ stream_save(struct ir_model *m, const char *path,
     struct diag_list *d)
 {
 	ProtobufCMessage *mp;
+	struct outfile of;
 	struct arena a;
 	struct sink *s;
-	struct stat st;
-	char *dup, *tmp, why[256];
-	mode_t mask, mode = (mode_t)-1;
+	char why[256];
 	size_t size;
-	int fd, saved;
+	int saved;
 
 	arena_init(&a, m->budget);
-	mp = save_build_model(m, &a);
+	mp = rebuild_model(m, &a);
 	if (mp == NULL) {
 		arena_release(&a);
 		diag_report(d, DIAG_LOAD_BUDGET, "", "while encoding");
@@ -287,22 +288,12 @@ stream_save(struct ir_model *m, const char *path,
 		diag_report(d, DIAG_OUT_ENCODE, "", "%zu bytes", size);
 		return ONNXFIX_EIO;
 	}
-	if (stat(path, &st) == 0)
-		mode = st.st_mode & 0777;
-	if ((dup = strdup(path)) == NULL ||
-	    asprintf(&tmp, "%s/.onnxfix.XXXXXX", dirname(dup)) < 0) {
-		free(dup);
-		arena_release(&a);
-		diag_report(d, DIAG_OUT_WRITE, "", "%s", strerror(ENOMEM));
-		return ONNXFIX_EIO;
-	}
-	free(dup);
 	s = malloc(sizeof(*s));
-	fd = s != NULL ? mkostemp(tmp, O_CLOEXEC) : -1;
-	if (fd < 0) {
+	if (s == NULL || outfile_open(&of, path) < 0) {
 		saved = s != NULL ? errno : ENOMEM;
+		if (s != NULL)
+			outfile_abort(&of);
 		free(s);
-		free(tmp);
 		arena_release(&a);
 		diag_report(d, DIAG_OUT_WRITE, "", "%s", strerror(saved));
 		return ONNXFIX_EIO;
@@ -312,7 +303,7 @@ stream_save(struct ir_model *m, const char *path,
 	s->skel = m->skel;
 	s->x = x;
 	s->o = o;
-	s->fd = fd;
+	s->fd = of.fd;
 	s->total = size;
 	if (m->skel != NULL && same_as_input(mp, m->skel, x, size))
 		copy_span(s, m->skel->file, size);
@@ -327,44 +318,24 @@ stream_save(struct ir_model *m, const char *path,
 		/* an external file changed or went away since the check */
 		ext_span_fail(d, s->failed, s->why);
 		free(s);
-		close(fd);
-		unlink(tmp);
-		free(tmp);
+		outfile_abort(&of);
 		return ONNXFIX_EINPUT;
 	}
 	free(s);
 	if (saved != 0) {
-		close(fd);
-		goto fail;
+		outfile_abort(&of);
+		diag_report(d, DIAG_OUT_WRITE, "", "%s", strerror(saved));
+		return ONNXFIX_EIO;
 	}
 	/* protobuf-c can write bytes it cannot read back: re-read. */
-	if (reread(fd, size, why, sizeof(why)) < 0) {
-		close(fd);
-		unlink(tmp);
-		free(tmp);
+	if (reread(of.fd, size, why, sizeof(why)) < 0) {
+		outfile_abort(&of);
 		diag_report(d, DIAG_OUT_REREAD, "", "%s", why);
 		return ONNXFIX_EINTERNAL;
 	}
-	if (mode == (mode_t)-1) {
-		mask = umask(0);
-		umask(mask);
-		mode = 0666 & ~mask;
+	if (outfile_commit(&of, o != NULL && o->sync) < 0) {
+		diag_report(d, DIAG_OUT_WRITE, "", "%s", strerror(errno));
+		return ONNXFIX_EIO;
 	}
-	if (fchmod(fd, mode) < 0 ||
-	    (o != NULL && o->sync && fsync(fd) < 0)) {
-		saved = errno;
-		close(fd);
-		goto fail;
-	}
-	if (close(fd) < 0 || rename(tmp, path) < 0) {
-		saved = errno;
-		goto fail;
-	}
-	free(tmp);
 	return ONNXFIX_OK;
-fail:
-	unlink(tmp);
-	free(tmp);
-	diag_report(d, DIAG_OUT_WRITE, "", "%s", strerror(saved));
-	return ONNXFIX_EIO;
 }

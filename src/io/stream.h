@@ -25,8 +25,5 @@ bool stream_wanted(const struct ir_model *m, const char *path,
 enum onnxfix_status stream_save(struct ir_model *m, const char *path,
     const struct onnxfix_options *o, struct ext_pending *x,
     struct diag_list *d);
-/* save.c: the ModelProto (a ProtobufCMessage) to write for M, built in
- * arena A, or NULL when out of budget. */
-void *save_build_model(struct ir_model *m, struct arena *a);
 
 #endif
