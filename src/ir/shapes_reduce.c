@@ -1,0 +1,314 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Shape rules for operators that reduce or contract axes: Reduce*,
+ * ArgMax and ArgMin, TopK, MatMul (MatMulInteger, QLinearMatMul), Gemm,
+ * Einsum and Det.
+ */
+#include <inttypes.h>
+#include <string.h>
+
+#include "ir/shapes_int.h"
+
+int
+shapes_op_reduce(struct sh *s, struct ir_node *n, struct ir_type *out)
+{
+	const struct ir_type *x = in_t(n, 0);
+	int from = strcmp(n->op_type, "ReduceSum") == 0 ? 13 : 18;
+	bool keep = shapes_attr_i(n, "keepdims", 1) != 0;
+	bool given, red[SH_MAX_RANK];
+	const int64_t *axes;
+	size_t na, k;
+	int i, r = 0;
+
+	if (x == NULL)
+		return 0;
+	if (shapes_mk(s, &out[0], x->elem, -1) < 0)
+		return -1;
+	if (x->rank < 0 || !shapes_axes_of(s, n, from, 1, &axes, &na, &given))
+		return 0;
+	if (given && na == 0 && ir_node_opset(n) >= from &&
+	    shapes_attr_i(n, "noop_with_empty_axes", 0) != 0) {
+		shapes_same_as(&out[0], n, 0);
+		return 0;
+	}
+	if (!given && ir_node_opset(n) >= from &&
+	    shapes_attr_i(n, "noop_with_empty_axes", 0) != 0) {
+		shapes_same_as(&out[0], n, 0);
+		return 0;
+	}
+	memset(red, 0, sizeof(red));
+	for (k = 0; k < na; k++) {
+		int a = norm_axis(axes[k], x->rank);
+
+		if (a < 0)
+			return 0;
+		red[a] = true;
+	}
+	if (na == 0)
+		for (i = 0; i < x->rank; i++)
+			red[i] = true;
+	for (i = 0; i < x->rank; i++)
+		r += keep || !red[i];
+	if (shapes_mk(s, &out[0], x->elem, r) < 0)
+		return -1;
+	for (i = 0, r = 0; i < x->rank; i++) {
+		if (!red[i])
+			out[0].dims[r++] = x->dims[i];
+		else if (keep)
+			out[0].dims[r++] = dval(1);
+	}
+	return 0;
+}
+
+int
+shapes_op_argmax(struct sh *s, struct ir_node *n, struct ir_type *out)
+{
+	const struct ir_type *x = in_t(n, 0);
+	bool keep = shapes_attr_i(n, "keepdims", 1) != 0;
+	int axis, i, r = 0;
+
+	if (x == NULL)
+		return 0;
+	if (shapes_mk(s, &out[0], IR_ELEM_INT64, -1) < 0)
+		return -1;
+	if (x->rank < 0 ||
+	    (axis = norm_axis(shapes_attr_i(n, "axis", 0), x->rank)) < 0)
+		return 0;
+	if (shapes_mk(s, &out[0], IR_ELEM_INT64, keep ? x->rank :
+	    x->rank - 1) < 0)
+		return -1;
+	for (i = 0; i < x->rank; i++) {
+		if (i != axis)
+			out[0].dims[r++] = x->dims[i];
+		else if (keep)
+			out[0].dims[r++] = dval(1);
+	}
+	return 0;
+}
+
+int
+shapes_op_topk(struct sh *s, struct ir_node *n, struct ir_type *out)
+{
+	const struct ir_type *x = in_t(n, 0);
+	int axis;
+	int64_t k;
+	bool have;
+
+	if (x == NULL)
+		return 0;
+	if (shapes_mk(s, &out[0], x->elem, x->rank) < 0)
+		return -1;
+	if (x->rank < 0 ||
+	    (axis = norm_axis(shapes_attr_i(n, "axis", -1), x->rank)) < 0)
+		goto indices;
+	dcopy(out[0].dims, x->dims, x->rank);
+	if (ir_node_opset(n) < 10) {
+		k = shapes_attr_i(n, "k", -1);
+		have = k >= 0;
+	} else {
+		have = shapes_cint(s, in_v(n, 1), 0, &k);
+	}
+	out[0].dims[axis] = have ? dval(k) : dunknown();
+indices:
+	if (n->noutputs > 1) {
+		out[1] = out[0];
+		out[1].elem = IR_ELEM_INT64;
+	}
+	return 0;
+}
+
+static void
+inner_mismatch(struct sh *s, struct ir_node *n, const struct ir_dim *a,
+    const struct ir_dim *b)
+{
+	if (a->kind == IR_DIM_VALUE && b->kind == IR_DIM_VALUE &&
+	    a->value != b->value)
+		shapes_report(s, SHAPES_MATMUL, n, "inner dims %" PRId64
+		    " and %" PRId64, a->value, b->value);
+}
+
+int
+shapes_op_matmul(struct sh *s, struct ir_node *n, struct ir_type *out)
+{
+	bool q = strcmp(n->op_type, "QLinearMatMul") == 0;
+	const struct ir_type *a = in_t(n, 0), *b = in_t(n, q ? 3 : 1);
+	int32_t elem = in_elem(n, 0);
+	struct ir_dim one = dval(1), *ad, *bd;
+	int ra, rb, r, i;
+
+	if (strcmp(n->op_type, "MatMulInteger") == 0)
+		elem = IR_ELEM_INT32;
+	if (q && in_v(n, 7) != NULL)
+		elem = in_elem(n, 7);
+	if (a == NULL || b == NULL || a->rank < 1 || b->rank < 1)
+		return shapes_mk(s, &out[0], elem, -1);
+	/* 1-D operands: A gets a leading 1, B a trailing 1, both dropped */
+	ra = a->rank < 2 ? 2 : a->rank;
+	rb = b->rank < 2 ? 2 : b->rank;
+	ad = arena_array(&s->tmp, (size_t)ra, sizeof(*ad));
+	bd = arena_array(&s->tmp, (size_t)rb, sizeof(*bd));
+	if (ad == NULL || bd == NULL)
+		return -1;
+	if (a->rank == 1) {
+		ad[0] = one;
+		ad[1] = a->dims[0];
+	} else {
+		dcopy(ad, a->dims, ra);
+	}
+	if (b->rank == 1) {
+		bd[0] = b->dims[0];
+		bd[1] = one;
+	} else {
+		dcopy(bd, b->dims, rb);
+	}
+	if (ad[ra - 1].kind == IR_DIM_VALUE && bd[rb - 2].kind ==
+	    IR_DIM_VALUE && ad[ra - 1].value != bd[rb - 2].value) {
+		inner_mismatch(s, n, &ad[ra - 1], &bd[rb - 2]);
+		return shapes_mk(s, &out[0], elem, -1);
+	}
+	r = (ra > rb ? ra : rb);
+	if (shapes_mk(s, &out[0], elem, r) < 0)
+		return -1;
+	for (i = 0; i < r - 2; i++) {
+		int ia = i - (r - ra), ib = i - (r - rb);
+		struct ir_dim x = ia >= 0 ? ad[ia] : one;
+		struct ir_dim y = ib >= 0 ? bd[ib] : one;
+
+		if (shapes_bcast_dim(&x, &y, &out[0].dims[i])) {
+			shapes_report(s, SHAPES_BROADCAST, n,
+			    "batch dim %d is %" PRId64 " and %" PRId64, i,
+			    x.value, y.value);
+			return shapes_mk(s, &out[0], elem, -1);
+		}
+	}
+	out[0].dims[r - 2] = ad[ra - 2];
+	out[0].dims[r - 1] = bd[rb - 1];
+	if (a->rank == 1 && b->rank == 1)
+		return shapes_mk(s, &out[0], elem, 0);
+	if (a->rank == 1 || b->rank == 1) {
+		if (a->rank == 1)
+			memmove(&out[0].dims[r - 2], &out[0].dims[r - 1],
+			    sizeof(*ad));
+		out[0].rank = r - 1;
+	}
+	return 0;
+}
+
+int
+shapes_op_gemm(struct sh *s, struct ir_node *n, struct ir_type *out)
+{
+	const struct ir_type *a = in_t(n, 0), *b = in_t(n, 1);
+	bool ta = shapes_attr_i(n, "transA", 0) != 0;
+	bool tb = shapes_attr_i(n, "transB", 0) != 0;
+
+	if (shapes_mk(s, &out[0], in_elem(n, 0), 2) < 0)
+		return -1;
+	if (a != NULL && a->rank == 2)
+		out[0].dims[0] = a->dims[ta ? 1 : 0];
+	if (b != NULL && b->rank == 2)
+		out[0].dims[1] = b->dims[tb ? 0 : 1];
+	if (a != NULL && a->rank == 2 && b != NULL && b->rank == 2) {
+		const struct ir_dim *k1 = &a->dims[ta ? 0 : 1];
+		const struct ir_dim *k2 = &b->dims[tb ? 1 : 0];
+
+		if (k1->kind == IR_DIM_VALUE && k2->kind == IR_DIM_VALUE &&
+		    k1->value != k2->value) {
+			inner_mismatch(s, n, k1, k2);
+			return shapes_mk(s, &out[0], in_elem(n, 0), -1);
+		}
+	}
+	return 0;
+}
+
+int
+shapes_op_einsum(struct sh *s, struct ir_node *n, struct ir_type *out)
+{
+	const struct ir_attr *a = ir_node_attr(n, "equation");
+	struct ir_dim letter[128];
+	bool seen[128];
+	const char *p, *end, *arrow;
+	size_t k = 0;
+	int r = 0, i;
+
+	/* a STRING attribute without its s field holds "" */
+	if (a == NULL || a->type != IR_ATTR_STRING || a->s == NULL)
+		return 0;
+	p = (const char *)a->s;
+	end = p + a->slen;
+	arrow = memchr(p, '>', a->slen);
+	if (arrow == NULL || arrow == p || arrow[-1] != '-' ||
+	    memchr(p, '.', a->slen) != NULL)
+		return 0;	/* implicit output or ellipsis */
+	memset(seen, 0, sizeof(seen));
+	for (; p < arrow - 1; p++) {
+		const struct ir_type *t;
+		int d = 0;
+
+		if (*p == ' ')
+			continue;
+		if (*p == ',') {
+			k++;
+			continue;
+		}
+		t = in_t(n, k);
+		if ((unsigned char)*p >= 128)
+			return 0;
+		/* position of this letter within operand k */
+		for (const char *q = p; q > (const char *)a->s && q[-1] !=
+		    ',' && q[-1] != ' '; q--)
+			d++;
+		if (t == NULL || t->rank < 0 || d >= t->rank) {
+			if (!seen[(int)*p])
+				letter[(int)*p] = dunknown();
+			seen[(int)*p] = true;
+			continue;
+		}
+		if (!seen[(int)*p] || letter[(int)*p].kind != IR_DIM_VALUE)
+			letter[(int)*p] = t->dims[d];
+		seen[(int)*p] = true;
+	}
+	/* each operand has as many letters as dims */
+	for (p = (const char *)a->s, k = 0, r = 0; p <= arrow - 1; p++) {
+		if (p == arrow - 1 || *p == ',') {
+			const struct ir_type *t = in_t(n, k);
+
+			if (t != NULL && t->rank >= 0 && t->rank != r)
+				return 0;
+			k++;
+			r = 0;
+		} else if (*p != ' ') {
+			r++;
+		}
+	}
+	if (k != n->ninputs)
+		return 0;
+	r = 0;
+	for (p = arrow + 1; p < end; p++)
+		if (*p != ' ')
+			r++;
+	if (shapes_mk(s, &out[0], in_elem(n, 0), r) < 0)
+		return -1;
+	if (out[0].rank < 0)
+		return 0;	/* more letters than SH_MAX_RANK */
+	for (p = arrow + 1, i = 0; p < end; p++) {
+		if (*p == ' ')
+			continue;
+		if ((unsigned char)*p >= 128 || !seen[(int)*p])
+			return shapes_mk(s, &out[0], in_elem(n, 0), -1);
+		out[0].dims[i++] = letter[(int)*p];
+	}
+	return 0;
+}
+
+int
+shapes_op_det(struct sh *s, struct ir_node *n, struct ir_type *out)
+{
+	const struct ir_type *x = in_t(n, 0);
+
+	if (x == NULL || x->rank < 2)
+		return 0;
+	if (shapes_mk(s, &out[0], x->elem, x->rank - 2) < 0)
+		return -1;
+	dcopy(out[0].dims, x->dims, x->rank - 2);
+	return 0;
+}
