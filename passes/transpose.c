@@ -12,7 +12,10 @@
  * Split, Reduce*, ArgMax/ArgMin, Softmax, Squeeze/Unsqueeze, Slice, Pad,
  * Tile, Q/DQ) until they meet their inverse (facts file §3.5, after ONNX
  * Runtime's transpose optimizer).  Constant operands are permuted in
- * place, or copied when other nodes share them.
+ * place, or copied when other nodes share them; one whose data cannot be
+ * read and permuted (perm_const_movable: strings, 4-bit, typed complex,
+ * data missing or of the wrong length) stops the push, checked before
+ * anything changes.
  *
  * Cost model: a push is made only when it removes at least as many
  * Transposes as it adds (counting an inverse Transpose for each
@@ -974,6 +977,8 @@ try_push(struct tp *t, struct ir_node *tn, struct ir_node *c)
 		cnt = ct ? perm_const_count(ct) : -1;
 		if (ct != NULL && cnt == 1)
 			continue;	/* a scalar broadcasts either way */
+		if (ct != NULL && !perm_const_movable(ct))
+			return 0;	/* data it cannot permute: stay */
 		if (perm_push_kind(c) == PUSH_CONCAT && s.rank != pl.r)
 			return 0;
 		if (ct == NULL) {
