@@ -72,43 +72,50 @@ kill_deep(struct pass_ctx *ctx, struct ir_node *n)
 	return 0;
 }
 
+/* Queue the producer of V when it is a node of G not queued yet. */
+static void
+mark(struct ir_graph *g, const struct ir_value *v, bool *live,
+    struct ir_node **work, size_t *nw)
+{
+	struct ir_node *p;
+
+	if (v == NULL || v->graph != g || v->kind != IR_VALUE_NODE ||
+	    (p = v->producer) == NULL || p->dead || p->graph != g ||
+	    p->index >= g->nnodes || g->nodes[p->index] != p ||
+	    live[p->index])
+		return;
+	live[p->index] = true;
+	work[(*nw)++] = p;
+}
+
 static int
 sweep_nodes(struct pass_ctx *ctx, struct ir_graph *g, bool *changed)
 {
-	struct ir_value **work;
+	struct ir_node **work;
 	bool *live;
 	size_t nw = 0, i, j;
 	char path[IR_PATH_SIZE], b[DIAG_ESCAPE_SIZE];
 
 	if (g->nnodes == 0)
 		return 0;
+	/* A node is marked live when it is queued, so each is queued at
+	 * most once: the list holds the nodes, however many edges (a value
+	 * used 10,000 times by one node, or by every later node) lead to
+	 * them. */
 	live = arena_array(&ctx->scratch, g->nnodes, sizeof(*live));
-	work = arena_array(&ctx->scratch, g->nvalues + g->noutputs + 1,
-	    sizeof(*work));
+	work = arena_array(&ctx->scratch, g->nnodes, sizeof(*work));
 	if (live == NULL || work == NULL)
 		return -1;
 	for (i = 0; i < g->nnodes; i++)
 		g->nodes[i]->index = (unsigned)i;
 	for (i = 0; i < g->noutputs; i++)
-		if (g->outputs[i].value != NULL)
-			work[nw++] = g->outputs[i].value;
+		mark(g, g->outputs[i].value, live, work, &nw);
 	while (nw > 0) {
-		struct ir_value *v = work[--nw];
-		struct ir_node *p = v->producer;
+		struct ir_node *p = work[--nw];
 
-		if (v->graph != g || v->kind != IR_VALUE_NODE || p == NULL ||
-		    p->dead || live[p->index])
-			continue;
-		live[p->index] = true;
-		for (j = 0; j < p->ninputs + p->nimplicit; j++) {
-			struct ir_value *u = j < p->ninputs ? p->inputs[j] :
-			    p->implicit[j - p->ninputs];
-
-			if (u != NULL && u->graph == g &&
-			    u->kind == IR_VALUE_NODE && u->producer &&
-			    !live[u->producer->index])
-				work[nw++] = u;
-		}
+		for (j = 0; j < p->ninputs + p->nimplicit; j++)
+			mark(g, j < p->ninputs ? p->inputs[j] :
+			    p->implicit[j - p->ninputs], live, work, &nw);
 	}
 	for (i = 0; i < g->nnodes; i++) {
 		struct ir_node *n = g->nodes[i];
