@@ -305,6 +305,8 @@ bn_new_init(struct ir_graph *g, size_t *cap, const char *base, int32_t elem,
 
 	if (base == NULL)	/* its arena_printf ran out of budget */
 		return NULL;
+	/* Checked like ir_tensor_count: a product that wraps would pass
+	 * for a small tensor and VALS be read past its end. */
 	for (i = 0; i < rank; i++)
 		if (dims[i] < 0 ||
 		    __builtin_mul_overflow(count, (uint64_t)dims[i], &count))

@@ -27,88 +27,92 @@ esc(char *buf, const char *s)
 	return diag_escape_str(buf, DIAG_ESCAPE_SIZE, s);
 }
 
-/* Kill N and every node of every subgraph inside it, without recursion. */
+/*
+ * Add N and every node of every subgraph inside it to *KILL (*NKILL of
+ * *CAP), without recursion.
+ */
 static int
-kill_deep(struct pass_ctx *ctx, struct ir_node *n)
+collect_deep(struct pass_ctx *ctx, struct ir_node *n, struct ir_node ***kill,
+    size_t *nkill, size_t *cap)
 {
-	struct ir_node **stack = NULL;
-	size_t sp = 0, cap = 0, i, k;
+	size_t from = *nkill, k;
 
-	if (arena_grow(&ctx->scratch, (void **)&stack, &cap, 1,
-	    sizeof(*stack)) < 0)
+	if (arena_grow(&ctx->scratch, (void **)kill, cap, *nkill + 1,
+	    sizeof(**kill)) < 0)
 		return -1;
-	stack[sp++] = n;
-	while (sp > 0) {
-		struct ir_node *x = stack[--sp];
-		struct ir_graph *subs[64];
+	(*kill)[(*nkill)++] = n;
+	/* The list is its own work list: each node's subgraphs are
+	 * appended after it. */
+	for (; from < *nkill; from++) {
+		struct ir_node *x = (*kill)[from];
+		struct ir_graph *subs[64], **all = subs;
 		size_t ns = ir_node_subgraphs(x, subs, 64), j;
 
-		ir_node_kill(x);
+		if (ns > 64) {
+			/* More than 64 graph attributes: fetch them all. */
+			if ((all = arena_array(&ctx->scratch, ns,
+			    sizeof(*all))) == NULL)
+				return -1;
+			ir_node_subgraphs(x, all, ns);
+		}
 		for (j = 0; j < ns; j++) {
-			struct ir_graph *s;
+			struct ir_graph *s = all[j];
 
-			if (j >= 64) {
-				/* More than 64 graph attributes: fetch the
-				 * rest one at a time. */
-				struct ir_graph **all = arena_array(
-				    &ctx->scratch, ns, sizeof(*all));
-
-				if (all == NULL)
-					return -1;
-				ir_node_subgraphs(x, all, ns);
-				s = all[j];
-			} else {
-				s = subs[j];
-			}
-			if (arena_grow(&ctx->scratch, (void **)&stack, &cap,
-			    sp + s->nnodes, sizeof(*stack)) < 0)
+			if (arena_grow(&ctx->scratch, (void **)kill, cap,
+			    *nkill + s->nnodes, sizeof(**kill)) < 0)
 				return -1;
 			for (k = 0; k < s->nnodes; k++)
 				if (!s->nodes[k]->dead)
-					stack[sp++] = s->nodes[k];
+					(*kill)[(*nkill)++] = s->nodes[k];
 		}
-		(void)i;
 	}
 	return 0;
+}
+
+/* Queue the producer of V when it is a node of G not queued yet. */
+static void
+mark(struct ir_graph *g, const struct ir_value *v, bool *live,
+    struct ir_node **work, size_t *nw)
+{
+	struct ir_node *p;
+
+	if (v == NULL || v->graph != g || v->kind != IR_VALUE_NODE ||
+	    (p = v->producer) == NULL || p->dead || p->graph != g ||
+	    p->index >= g->nnodes || g->nodes[p->index] != p ||
+	    live[p->index])
+		return;
+	live[p->index] = true;
+	work[(*nw)++] = p;
 }
 
 static int
 sweep_nodes(struct pass_ctx *ctx, struct ir_graph *g, bool *changed)
 {
-	struct ir_value **work;
+	struct ir_node **work, **kill = NULL;
 	bool *live;
-	size_t nw = 0, i, j;
+	size_t nw = 0, nkill = 0, cap = 0, i, j;
 	char path[IR_PATH_SIZE], b[DIAG_ESCAPE_SIZE];
 
 	if (g->nnodes == 0)
 		return 0;
+	/* A node is marked live when it is queued, so each is queued at
+	 * most once: the list holds the nodes, however many edges (a value
+	 * used 10,000 times by one node, or by every later node) lead to
+	 * them. */
 	live = arena_array(&ctx->scratch, g->nnodes, sizeof(*live));
-	work = arena_array(&ctx->scratch, g->nvalues + g->noutputs + 1,
-	    sizeof(*work));
+	work = arena_array(&ctx->scratch, g->nnodes, sizeof(*work));
 	if (live == NULL || work == NULL)
 		return -1;
 	for (i = 0; i < g->nnodes; i++)
 		g->nodes[i]->index = (unsigned)i;
 	for (i = 0; i < g->noutputs; i++)
-		if (g->outputs[i].value != NULL)
-			work[nw++] = g->outputs[i].value;
+		mark(g, g->outputs[i].value, live, work, &nw);
 	while (nw > 0) {
-		struct ir_value *v = work[--nw];
-		struct ir_node *p = v->producer;
+		struct ir_node *p = work[--nw];
 
-		if (v->graph != g || v->kind != IR_VALUE_NODE || p == NULL ||
-		    p->dead || live[p->index])
-			continue;
-		live[p->index] = true;
-		for (j = 0; j < p->ninputs + p->nimplicit; j++) {
-			struct ir_value *u = j < p->ninputs ? p->inputs[j] :
-			    p->implicit[j - p->ninputs];
-
-			if (u != NULL && u->graph == g &&
-			    u->kind == IR_VALUE_NODE && u->producer &&
-			    !live[u->producer->index])
-				work[nw++] = u;
-		}
+		for (j = 0; j < p->ninputs + p->nimplicit; j++)
+			mark(g, j < p->ninputs ? p->inputs[j] :
+			    p->implicit[j - p->ninputs], live, work, &nw);
 	}
 	for (i = 0; i < g->nnodes; i++) {
 		struct ir_node *n = g->nodes[i];
@@ -120,10 +124,14 @@ sweep_nodes(struct pass_ctx *ctx, struct ir_graph *g, bool *changed)
 			pass_report_node(ctx, DIAG_F_DEAD_NODE, n, "'%s'",
 			    esc(b, n->outputs && n->noutputs &&
 			    n->outputs[0] ? n->outputs[0]->name : ""));
-		if (kill_deep(ctx, n) < 0)
+		if (collect_deep(ctx, n, &kill, &nkill, &cap) < 0)
 			return -1;
 		*changed = true;
 	}
+	/* All at once: one at a time, 100,000 dead consumers of one value
+	 * would each move the rest of its use list. */
+	if (nkill > 0)
+		ir_nodes_kill(&ctx->scratch, kill, nkill);
 	ir_graph_compact(g);
 	(void)path;
 	return 0;

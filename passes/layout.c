@@ -118,9 +118,15 @@ others_const(struct lay *l, const struct ir_node *c, size_t k)
 		struct pshape s;
 		int i;
 
-		if (j == k || c->inputs[j] == NULL ||
-		    perm_const(c->inputs[j]) != NULL)
+		if (j == k || c->inputs[j] == NULL)
 			continue;
+		/* As the transpose pass sees it: data it cannot permute
+		 * keeps the Transpose where it is. */
+		if (perm_const(c->inputs[j]) != NULL) {
+			if (!perm_const_movable(perm_const(c->inputs[j])))
+				return false;
+			continue;
+		}
 		shape_of(l, c->inputs[j], &s);
 		for (i = 0; i < s.rank && s.dim[i] == 1; i++)
 			;

@@ -180,6 +180,28 @@ report_bad_files(struct pass_ctx *ctx, const struct ext_dir *x)
 	}
 }
 
+/* The name of TensorProto's typed data field NUMBER. */
+static const char *
+field_name(int number)
+{
+	switch (number) {
+	case 4:
+		return "float_data";
+	case 5:
+		return "int32_data";
+	case 6:
+		return "string_data";
+	case 7:
+		return "int64_data";
+	case 10:
+		return "double_data";
+	case 11:
+		return "uint64_data";
+	default:
+		return "?";
+	}
+}
+
 static void
 check_tensor(struct pass_ctx *ctx, const char *where,
     const struct ir_tensor *t, struct ext_dir *x)
@@ -230,6 +252,16 @@ check_tensor(struct pass_ctx *ctx, const char *where,
 		 * 16-bit and smaller types, or packed pairs). */
 		uint64_t want = count;
 
+		/* Each type has one field (onnx.proto); another field's
+		 * entries have another width, so its count says nothing. */
+		if (t->typed_field != ir_elem_typed_field(t->elem)) {
+			diag_report(ctx->d, DIAG_S_TENSOR_SIZE, where,
+			    "'%s' %s values are in %s, not %s", b,
+			    ir_elem_name(t->elem),
+			    field_name(t->typed_field),
+			    field_name(ir_elem_typed_field(t->elem)));
+			break;
+		}
 		if (t->elem == IR_ELEM_COMPLEX64 ||
 		    t->elem == IR_ELEM_COMPLEX128)
 			want = count * 2;

@@ -12,7 +12,10 @@
  * Split, Reduce*, ArgMax/ArgMin, Softmax, Squeeze/Unsqueeze, Slice, Pad,
  * Tile, Q/DQ) until they meet their inverse (facts file §3.5, after ONNX
  * Runtime's transpose optimizer).  Constant operands are permuted in
- * place, or copied when other nodes share them.
+ * place, or copied when other nodes share them; one whose data cannot be
+ * read and permuted (perm_const_movable: strings, 4-bit, typed complex,
+ * data missing or of the wrong length) stops the push, checked before
+ * anything changes.
  *
  * Cost model: a push is made only when it removes at least as many
  * Transposes as it adds (counting an inverse Transpose for each
@@ -56,6 +59,7 @@ struct tp {
 	 * the nodes they went through, joined into groups of one rewrite. */
 	struct item *items;
 	size_t nitems, capitems;
+	struct hmap item_of;	/* "%p" of a node -> its item + 1 */
 	struct ir_node *through;	/* the node being pushed through */
 };
 
@@ -357,15 +361,22 @@ static long
 item(struct tp *t, struct ir_node *n, unsigned role)
 {
 	struct item *it;
-	size_t i;
+	char key[32];
+	const char *k;
+	void *i;
 
-	for (i = 0; i < t->nitems; i++)
-		if (t->items[i].n == n) {
-			t->items[i].role |= role;
-			return (long)i;
-		}
+	/* By address: a scan of the items would be quadratic in the
+	 * Transposes (100,000 of them on one value). */
+	snprintf(key, sizeof(key), "%p", (void *)n);
+	if ((i = hmap_get(&t->item_of, key)) != NULL) {
+		t->items[(uintptr_t)i - 1].role |= role;
+		return (long)((uintptr_t)i - 1);
+	}
 	if (arena_grow(&t->ctx->scratch, (void **)&t->items, &t->capitems,
-	    t->nitems + 1, sizeof(*t->items)) < 0)
+	    t->nitems + 1, sizeof(*t->items)) < 0 ||
+	    (k = arena_strdup(&t->ctx->scratch, key)) == NULL ||
+	    hmap_put(&t->item_of, k, (void *)(uintptr_t)(t->nitems + 1),
+	    NULL) < 0)
 		return -1;
 	it = &t->items[t->nitems];
 	memset(it, 0, sizeof(*it));
@@ -974,6 +985,8 @@ try_push(struct tp *t, struct ir_node *tn, struct ir_node *c)
 		cnt = ct ? perm_const_count(ct) : -1;
 		if (ct != NULL && cnt == 1)
 			continue;	/* a scalar broadcasts either way */
+		if (ct != NULL && !perm_const_movable(ct))
+			return 0;	/* data it cannot permute: stay */
 		if (perm_push_kind(c) == PUSH_CONCAT && s.rank != pl.r)
 			return 0;
 		if (ct == NULL) {
@@ -1533,41 +1546,52 @@ enum {
 	ST_THROUGH = 16,	/* a node pushed through */
 };
 
-/* "'a', 'b'": the names of the items of group R with a role in WANT and
- * state STATE (see net_notes), in the order of the input. */
+/* An item's place in its group: groups by root, members by position in
+ * the input. */
+struct member {
+	size_t root;
+	unsigned order;
+	size_t i;
+};
+
+static int
+cmp_member(const void *a, const void *b)
+{
+	const struct member *x = a, *y = b;
+
+	if (x->root != y->root)
+		return x->root < y->root ? -1 : 1;
+	if (x->order != y->order)
+		return x->order < y->order ? -1 : 1;
+	return (x->i > y->i) - (x->i < y->i);
+}
+
+/* "'a', 'b'": the names of the items of group G[0..N) (in the order of
+ * the input) with state STATE in WANT (see net_notes). */
 static const char *
-item_list(struct tp *t, size_t r, const unsigned char *state,
-    unsigned char want)
+item_list(struct tp *t, const struct member *g, size_t n,
+    const unsigned char *state, unsigned char want)
 {
 	char b[1024], e[DIAG_ESCAPE_SIZE];
-	size_t len = 0, i, j, best;
-	unsigned char *done = arena_alloc(&t->ctx->scratch, t->nitems + 1);
+	size_t len = 0, j;
 
-	if (done == NULL)
-		return NULL;
-	memset(done, 0, t->nitems + 1);
 	b[0] = '\0';
-	for (;;) {
-		best = t->nitems;
-		for (j = 0; j < t->nitems; j++)
-			if (!done[j] && (state[j] & want) &&
-			    item_root(t, j) == r && (best == t->nitems ||
-			    t->items[j].n->order < t->items[best].n->order))
-				best = j;
-		if (best == t->nitems || len > sizeof(b) - 80)
+	for (j = 0; j < n; j++) {
+		const struct item *it = &t->items[g[j].i];
+
+		if (!(state[g[j].i] & want))
+			continue;
+		if (len > sizeof(b) - 80)
 			break;
-		done[best] = 1;
 		len += (size_t)snprintf(b + len, sizeof(b) - len, "%s'%s'",
 		    len ? ", " : "", diag_escape_str(e, sizeof(e),
-		    t->items[best].name));
+		    it->name));
 		/* A Transpose that stays: with its perm. */
 		if ((want & (ST_ADDED | ST_CHANGED)) && len < sizeof(b) &&
-		    !t->items[best].n->dead && strcmp(t->items[best].n->op_type,
-		    "Transpose") == 0)
+		    !it->n->dead && strcmp(it->n->op_type, "Transpose") == 0)
 			len += (size_t)snprintf(b + len, sizeof(b) - len,
-			    " [%s]", perm_text(t, t->items[best].n));
+			    " [%s]", perm_text(t, it->n));
 	}
-	(void)i;
 	return arena_printf(&t->ctx->scratch, "%s", b);
 }
 
@@ -1576,18 +1600,24 @@ item_list(struct tp *t, size_t r, const unsigned char *state,
  * the input are gone, which nodes they went through, which Transposes are
  * new and which have a new perm.  A Transpose pushed below a node and
  * cancelled there is one F310 "through" that node, not a push and a
- * cancel.  Located at the first Transpose removed.
+ * cancel.  Located at the first Transpose removed.  Groups are reported
+ * in the order of their first item; each is walked once, sorted, so that
+ * 100,000 groups cost no 100,000 walks of every item.
  */
 static int
 net_notes(struct tp *t)
 {
 	unsigned char *state;
-	size_t i, j;
+	struct member *mem;
+	size_t *first, *end, i, j;
 
 	if (restore_names(t) < 0)
 		return -1;
 	state = arena_alloc(&t->ctx->scratch, t->nitems + 1);
-	if (state == NULL)
+	mem = arena_array(&t->ctx->scratch, t->nitems + 1, sizeof(*mem));
+	first = arena_array(&t->ctx->scratch, t->nitems + 1, sizeof(*first));
+	end = arena_array(&t->ctx->scratch, t->nitems + 1, sizeof(*end));
+	if (state == NULL || mem == NULL || first == NULL || end == NULL)
 		return -1;
 	for (i = 0; i < t->nitems; i++) {
 		const struct item *it = &t->items[i];
@@ -1607,34 +1637,44 @@ net_notes(struct tp *t)
 		if ((it->role & IT_THROUGH) && !n->dead &&
 		    !(it->role & (IT_ORIG | IT_NEW)))
 			state[i] |= ST_THROUGH;
+		mem[i].root = item_root(t, i);
+		mem[i].order = n->order;
+		mem[i].i = i;
+	}
+	qsort(mem, t->nitems, sizeof(*mem), cmp_member);
+	/* Each root's members: mem[first[root]..end[root]). */
+	for (i = 0; i < t->nitems; i = j) {
+		for (j = i; j < t->nitems && mem[j].root == mem[i].root; j++)
+			;
+		first[mem[i].root] = i;
+		end[mem[i].root] = j;
 	}
 	for (i = 0; i < t->nitems; i++) {
 		size_t r = item_root(t, i), nr = 0, nc = 0, nadd = 0;
-		size_t nconv = 0, nthr = 0;
+		size_t nconv = 0, nthr = 0, ng;
 		const struct ir_node *subj = NULL, *chg = NULL;
-		bool reshape = false, first = true;
+		const struct member *g;
+		bool reshape = false;
 		enum diag_id id;
 
-		for (j = 0; j < i && first; j++)
-			first = item_root(t, j) != r;
-		if (!first)
-			continue;
-		for (j = 0; j < t->nitems; j++) {
-			const struct ir_node *n = t->items[j].n;
+		if (end[r] == 0)
+			continue;	/* reported at its first item */
+		g = &mem[first[r]];
+		ng = end[r] - first[r];
+		end[r] = 0;
+		for (j = 0; j < ng; j++) {
+			const struct ir_node *n = t->items[g[j].i].n;
+			unsigned char st = state[g[j].i];
 
-			if (item_root(t, j) != r)
-				continue;
-			if ((state[j] & ST_REMOVED) && (subj == NULL ||
-			    n->order < subj->order))
+			if ((st & ST_REMOVED) && subj == NULL)
 				subj = n;
-			if ((state[j] & ST_CHANGED) && (chg == NULL ||
-			    n->order < chg->order))
+			if ((st & ST_CHANGED) && chg == NULL)
 				chg = n;
-			nr += (state[j] & ST_REMOVED) != 0;
-			nc += (state[j] & ST_CHANGED) != 0;
-			nadd += (state[j] & ST_ADDED) != 0;
-			nthr += (state[j] & ST_THROUGH) != 0;
-			if (state[j] & ST_CONVERTED) {
+			nr += (st & ST_REMOVED) != 0;
+			nc += (st & ST_CHANGED) != 0;
+			nadd += (st & ST_ADDED) != 0;
+			nthr += (st & ST_THROUGH) != 0;
+			if (st & ST_CONVERTED) {
 				nconv++;
 				reshape = reshape ||
 				    strcmp(n->op_type, "Reshape") == 0;
@@ -1659,12 +1699,12 @@ net_notes(struct tp *t)
 		if (subj == NULL)
 			continue;
 		pass_report_node(t->ctx, id, subj, "removed %s%s%s%s%s%s%s",
-		    nr ? item_list(t, r, state, ST_REMOVED) : "none",
-		    nthr ? "; through " : "", nthr ? item_list(t, r, state,
-		    ST_THROUGH) : "", nadd + nconv ? "; added " : "",
-		    nadd + nconv ? item_list(t, r, state, ST_ADDED |
+		    nr ? item_list(t, g, ng, state, ST_REMOVED) : "none",
+		    nthr ? "; through " : "", nthr ? item_list(t, g, ng,
+		    state, ST_THROUGH) : "", nadd + nconv ? "; added " : "",
+		    nadd + nconv ? item_list(t, g, ng, state, ST_ADDED |
 		    ST_CONVERTED) : "", nc ? "; changed " : "",
-		    nc ? item_list(t, r, state, ST_CHANGED) : "");
+		    nc ? item_list(t, g, ng, state, ST_CHANGED) : "");
 	}
 	return 0;
 }
@@ -1728,6 +1768,7 @@ run_graph(struct pass_ctx *ctx, struct ir_graph *g)
 	t.g = g;
 	t.before = count_transposes(g);
 	hmap_init(&t.node_names, &ctx->scratch);
+	hmap_init(&t.item_of, &ctx->scratch);
 	for (i = 0; i < g->nnodes; i++)
 		if (g->nodes[i]->name != NULL && hmap_put(&t.node_names,
 		    g->nodes[i]->name, g->nodes[i], NULL) < 0)

@@ -53,6 +53,93 @@ test_verify_catches_stale_use(void **state)
 	ir_model_free(m);
 }
 
+/* Removals from either end, or the middle, keep the list's order. */
+static void
+test_use_remove_order(void **state)
+{
+	struct ir_model *m = b_model(14);
+	struct ir_graph *g = m->graph;
+	struct ir_value *x = b_input(g, "x");
+	struct ir_node *n[10];
+	static const int left[] = { 1, 3, 4, 6, 7 };
+	char name[8], why[256];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < 10; i++) {
+		snprintf(name, sizeof(name), "r%zu", i);
+		n[i] = b_node(g, "Relu", name, 1, x);
+	}
+	ir_node_kill(n[0]);	/* front */
+	ir_node_kill(n[9]);	/* back */
+	ir_node_kill(n[2]);	/* near the front */
+	ir_node_kill(n[8]);	/* near the back */
+	ir_node_kill(n[5]);	/* middle */
+	assert_int_equal(x->nuses, 5);
+	for (i = 0; i < 5; i++)
+		assert_ptr_equal(x->uses[i].node, n[left[i]]);
+	/* The list grows again after losing slots at its front. */
+	for (i = 0; i < 20; i++) {
+		snprintf(name, sizeof(name), "q%zu", i);
+		b_node(g, "Relu", name, 1, x);
+	}
+	assert_int_equal(x->nuses, 25);
+	assert_ptr_equal(x->uses[0].node, n[1]);
+	assert_ptr_equal(x->uses[4].node, n[7]);
+	assert_int_equal(ir_verify(m, why, sizeof(why)), 0);
+	ir_model_free(m);
+}
+
+static void
+test_nodes_kill(void **state)
+{
+	struct ir_model *m = b_model(14);
+	struct ir_graph *g = m->graph;
+	struct ir_value *x = b_input(g, "x");
+	struct ir_node *a = b_node(g, "Relu", "a", 1, x);
+	struct ir_node *s = b_node(g, "Sum", "s", 3, x, x, a->outputs[0]);
+	struct ir_node *b = b_node(g, "Relu", "b", 1, x);
+	struct ir_node *c = b_node(g, "Relu", "c", 1, s->outputs[0]);
+	struct ir_node *kill[] = { s, c, s };
+	struct arena scratch;
+	char why[256];
+
+	(void)state;
+	arena_init(&scratch, m->budget);
+	ir_nodes_kill(&scratch, kill, 3);
+	arena_release(&scratch);
+	assert_true(s->dead && c->dead && !a->dead && !b->dead);
+	assert_int_equal(x->nuses, 2);
+	assert_ptr_equal(x->uses[0].node, a);
+	assert_ptr_equal(x->uses[1].node, b);
+	assert_int_equal(a->outputs[0]->nuses, 0);
+	assert_int_equal(s->outputs[0]->nuses, 0);
+	ir_graph_compact(g);
+	assert_int_equal(ir_verify(m, why, sizeof(why)), 0);
+	ir_model_free(m);
+}
+
+/* Two records of one slot and none of another: as many records as
+ * slots, and still a slot without one. */
+static void
+test_verify_catches_missing_use(void **state)
+{
+	struct ir_model *m = b_model(14);
+	struct ir_graph *g = m->graph;
+	struct ir_value *x = b_input(g, "x");
+	struct ir_node *a = b_node(g, "Add", "a", 2, x, x);
+	char why[256];
+
+	(void)state;
+	assert_int_equal(ir_verify(m, why, sizeof(why)), 0);
+	assert_int_equal(x->nuses, 2);
+	x->uses[1].index = x->uses[0].index;
+	assert_int_equal(ir_verify(m, why, sizeof(why)), -1);
+	assert_non_null(strstr(why, "no use record"));
+	(void)a;
+	ir_model_free(m);
+}
+
 static void
 test_scopes_and_names(void **state)
 {
@@ -72,6 +159,14 @@ test_scopes_and_names(void **state)
 	u = ir_unique_name(sub, "x");
 	assert_string_equal(u, "x__1");
 	assert_string_equal(ir_unique_name(g, "fresh"), "fresh");
+	/* Taken suffixes are skipped, handed-out ones not handed twice. */
+	ir_value_new(g, "z", IR_VALUE_NODE);
+	ir_value_new(g, "z__1", IR_VALUE_NODE);
+	ir_value_new(g, "z__3", IR_VALUE_NODE);
+	assert_string_equal(ir_unique_name(g, "z"), "z__2");
+	assert_string_equal(ir_unique_name(g, "z"), "z__4");
+	ir_value_new(g, "z__5", IR_VALUE_NODE);
+	assert_string_equal(ir_unique_name(g, "z"), "z__6");
 	/* A second definition of a name is kept and marked. */
 	assert_true(ir_value_new(g, "x", IR_VALUE_NODE)->duplicate);
 	assert_false(x->duplicate);
@@ -276,6 +371,9 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_use_lists),
 		cmocka_unit_test(test_verify_catches_stale_use),
+		cmocka_unit_test(test_use_remove_order),
+		cmocka_unit_test(test_nodes_kill),
+		cmocka_unit_test(test_verify_catches_missing_use),
 		cmocka_unit_test(test_scopes_and_names),
 		cmocka_unit_test(test_paths),
 		cmocka_unit_test(test_elem_sizes),

@@ -133,14 +133,104 @@ test_const_transpose(void **state)
 		ti.typed = typed;
 		ti.ntyped = 2;
 		ti.nfields = 1;
+		ti.typed_field = 7;	/* int64_data */
 		assert_int_equal(perm_const_ints(&ti, vals, 8, &n), 0);
 		assert_int_equal(n, 2);
 		assert_true(vals[0] == 3 && vals[1] == -1);
 		assert_int_equal(perm_const_ints(&ti, vals, 1, &n), -1);
+		/* int32_data is not where int64 values live: its entries
+		 * are half as wide. */
+		ti.typed_field = 5;
+		assert_int_equal(perm_const_ints(&ti, vals, 8, &n), -1);
+		assert_false(perm_const_readable(&ti));
 	}
 	/* Strings cannot be permuted. */
 	t.elem = IR_ELEM_STRING;
 	assert_null(perm_const_transpose(&a, &t, p, "s"));
+	assert_false(perm_const_movable(&t));
+	arena_release(&a);
+}
+
+/* What can be read: the byte size is computed without wrapping, and the
+ * data must be exactly that. */
+static void
+test_const_readable(void **state)
+{
+	struct arena a;
+	struct ir_tensor t;
+	int64_t wrap[] = { 1, 3, 768614336404564651LL, 1 }, one[] = { 1 };
+	int64_t d6[] = { 2, 3 };
+	uint8_t data[16] = { 0 };
+	float f[6] = { 0 };
+	int p[] = { 0, 1, 2, 3 };
+
+	(void)state;
+	arena_init(&a, NULL);
+	memset(&t, 0, sizeof(t));
+	/* 3 x 768614336404564651 x 8 bytes is 2^64 + 8: not 8. */
+	t.elem = IR_ELEM_DOUBLE;
+	t.rank = 4;
+	t.dims = wrap;
+	t.storage = IR_DATA_RAW;
+	t.data = data;
+	t.size = 8;
+	t.nfields = 1;
+	assert_false(perm_const_readable(&t));
+	assert_false(perm_const_movable(&t));
+	assert_null(perm_const_transpose(&a, &t, p, "w"));
+	/* An empty tensor with huge other dims: nothing to move, and no
+	 * stride computed from them. */
+	{
+		int64_t dz[] = { 0, 1LL << 40, 1LL << 40 };
+		int q[] = { 2, 1, 0 };
+		struct ir_tensor *o;
+
+		t.rank = 3;
+		t.dims = dz;
+		t.size = 0;
+		assert_true(perm_const_readable(&t));
+		o = perm_const_transpose(&a, &t, q, "z");
+		assert_non_null(o);
+		assert_int_equal(o->size, 0);
+		assert_int_equal(o->dims[0], 1LL << 40);
+		assert_int_equal(o->dims[2], 0);
+	}
+	/* Raw data of the right length. */
+	t.elem = IR_ELEM_FLOAT;
+	t.rank = 2;
+	t.dims = d6;
+	t.data = (const uint8_t *)f;
+	t.size = sizeof(f);
+	assert_true(perm_const_readable(&t));
+	t.size = sizeof(f) - 1;
+	assert_false(perm_const_readable(&t));
+	assert_false(perm_const_movable(&t));
+	/* Sub-byte and complex typed data cannot be permuted here. */
+	t.size = 3;
+	t.elem = IR_ELEM_INT4;
+	assert_false(perm_const_readable(&t));
+	t.elem = IR_ELEM_COMPLEX64;
+	t.storage = IR_DATA_TYPED;
+	t.typed = f;
+	t.ntyped = 6;
+	t.typed_field = 4;
+	assert_false(perm_const_readable(&t));
+	/* Typed float data in float_data can. */
+	t.elem = IR_ELEM_FLOAT;
+	assert_true(perm_const_readable(&t));
+	/* No data at all: only an empty tensor. */
+	t.storage = IR_DATA_NONE;
+	t.nfields = 0;
+	assert_false(perm_const_readable(&t));
+	/* External data is not read, but the Transpose can move. */
+	t.storage = IR_DATA_EXTERNAL;
+	assert_false(perm_const_readable(&t));
+	assert_true(perm_const_movable(&t));
+	/* One element broadcasts whatever its data. */
+	t.storage = IR_DATA_NONE;
+	t.rank = 1;
+	t.dims = one;
+	assert_true(perm_const_movable(&t));
 	arena_release(&a);
 }
 
@@ -152,6 +242,7 @@ main(void)
 		cmocka_unit_test(test_layout_perms),
 		cmocka_unit_test(test_op_classes),
 		cmocka_unit_test(test_const_transpose),
+		cmocka_unit_test(test_const_readable),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -8,6 +8,7 @@
 #include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "diag/diag.h"
@@ -308,6 +309,7 @@ ir_graph_new(struct ir_model *m, enum ir_graph_kind kind,
 	g->parent = parent;
 	g->depth = parent ? parent->depth + 1 : 0;
 	hmap_init(&g->names, &m->arena);
+	hmap_init(&g->suffixes, &m->arena);
 	return g;
 }
 
@@ -391,16 +393,31 @@ const char *
 ir_unique_name(struct ir_graph *g, const char *base)
 {
 	struct arena *a = &g->model->arena;
-	const char *name;
+	const char *name, *key;
 	unsigned long k;
+	void *last;
 
 	if (ir_lookup(g, base) == NULL)
 		return arena_strdup(a, base);
-	for (k = 1;; k++) {
+	/* The suffixes up to the last one handed out for BASE were taken
+	 * (names are never released): start after it, or 100,000 values
+	 * named after one base would probe 1, 2, ... each time. */
+	last = hmap_get(&g->suffixes, base);
+	for (k = last ? (unsigned long)(uintptr_t)last + 1 : 1;; k++) {
 		name = arena_printf(a, "%s__%lu", base, k);
 		if (name == NULL || ir_lookup(g, name) == NULL)
-			return name;
+			break;
 	}
+	if (name == NULL)
+		return NULL;
+	/* Only a shortcut: without room for it, the next call probes
+	 * from 1 again. */
+	if (last != NULL)
+		(void)hmap_set(&g->suffixes, base, (void *)(uintptr_t)k);
+	else if ((key = arena_strdup(a, base)) != NULL)
+		(void)hmap_put(&g->suffixes, key, (void *)(uintptr_t)k,
+		    NULL);
+	return name;
 }
 
 struct ir_node *
@@ -465,27 +482,31 @@ ir_use_add(struct ir_value *v, struct ir_node *n, int index)
 void
 ir_use_remove(struct ir_value *v, struct ir_node *n, int index)
 {
-	size_t i;
+	size_t i = 0, j = v->nuses, at = SIZE_MAX;
 
-	for (i = 0; i < v->nuses; i++) {
-		if (v->uses[i].node != n || v->uses[i].index != index)
-			continue;
-		/* Close the gap from the nearer end, keeping the order: a
-		 * pass that removes the readers of a shared value in node
-		 * order removes its first record each time, and moving the
-		 * rest every time would make that quadratic.  The array is
-		 * arena memory: its start can move up. */
-		if (i < v->nuses / 2) {
-			memmove(&v->uses[1], &v->uses[0], i * sizeof(*v->uses));
-			v->uses++;
-			v->capuses--;
-		} else {
-			memmove(&v->uses[i], &v->uses[i + 1],
-			    (v->nuses - i - 1) * sizeof(*v->uses));
-		}
-		v->nuses--;
-		return;
+	/* From both ends at once: passes take consumers off in list order
+	 * or against it, and a value may have 100,000 of them. */
+	while (i < j && at == SIZE_MAX) {
+		if (v->uses[i].node == n && v->uses[i].index == index)
+			at = i;
+		else if (v->uses[--j].node == n && v->uses[j].index == index)
+			at = j;
+		i++;
 	}
+	if (at == SIZE_MAX)
+		return;
+	i = at;
+	if (i < v->nuses / 2) {
+		/* Close the gap from the front: the list starts one later
+		 * (the arena keeps the slot). */
+		memmove(&v->uses[1], &v->uses[0], i * sizeof(*v->uses));
+		v->uses++;
+		v->capuses--;
+	} else {
+		memmove(&v->uses[i], &v->uses[i + 1],
+		    (v->nuses - i - 1) * sizeof(*v->uses));
+	}
+	v->nuses--;
 }
 
 int
@@ -591,6 +612,58 @@ ir_node_kill(struct ir_node *n)
 	for (i = 0; i < n->nimplicit; i++)
 		ir_use_remove(n->implicit[i], n, -1);
 	n->dead = true;
+}
+
+static int
+cmp_ptr(const void *a, const void *b)
+{
+	uintptr_t x = (uintptr_t)*(void *const *)a;
+	uintptr_t y = (uintptr_t)*(void *const *)b;
+
+	return (x > y) - (x < y);
+}
+
+void
+ir_nodes_kill(struct arena *a, struct ir_node *const *n, size_t cnt)
+{
+	struct ir_value **vals = NULL;
+	size_t total = 0, nv = 0, i, j, k;
+
+	for (i = 0; i < cnt; i++)
+		if (!n[i]->dead && __builtin_add_overflow(total,
+		    n[i]->ninputs + n[i]->nimplicit, &total))
+			break;
+	if (i == cnt)
+		vals = arena_array(a, total + 1, sizeof(*vals));
+	if (vals == NULL) {
+		for (i = 0; i < cnt; i++)
+			ir_node_kill(n[i]);
+		return;
+	}
+	/* The values whose lists lose records, each once. */
+	for (i = 0; i < cnt; i++) {
+		if (n[i]->dead)
+			continue;
+		for (j = 0; j < n[i]->ninputs; j++)
+			if (n[i]->inputs[j] != NULL)
+				vals[nv++] = n[i]->inputs[j];
+		for (j = 0; j < n[i]->nimplicit; j++)
+			vals[nv++] = n[i]->implicit[j];
+		n[i]->dead = true;
+	}
+	qsort(vals, nv, sizeof(*vals), cmp_ptr);
+	for (i = 0; i < nv; i++) {
+		struct ir_value *v = vals[i];
+
+		if (i > 0 && v == vals[i - 1])
+			continue;
+		/* No record names a node that was dead before (ir_node_kill
+		 * took them out): the dead ones are exactly N's. */
+		for (j = k = 0; j < v->nuses; j++)
+			if (!v->uses[j].node->dead)
+				v->uses[k++] = v->uses[j];
+		v->nuses = k;
+	}
 }
 
 void
@@ -1037,92 +1110,11 @@ ir_rebuild_implicit(struct ir_model *m)
 	return 0;
 }
 
-/*
- * The use records of the values with many uses, as a set: a value read by
- * thousands of nodes (a shared constant) would otherwise make the lookup
- * of every reader's record a scan, and ir_verify quadratic.
- */
-#define FEW_USES 32
-
-struct use_key {
-	const struct ir_value *v;
-	const struct ir_node *n;
-	int index;
-};
-
-struct use_set {
-	struct use_key *slot;	/* v NULL: free */
-	size_t mask;
-};
-
-static size_t
-use_hash(const struct ir_value *v, const struct ir_node *n, int index)
-{
-	uint64_t x = (uint64_t)(uintptr_t)v * 0x9e3779b97f4a7c15ULL ^
-	    (uint64_t)(uintptr_t)n * 0xff51afd7ed558ccdULL ^
-	    (uint64_t)(uint32_t)index;
-
-	x ^= x >> 29;
-	x *= 0xc4ceb9fe1a85ec53ULL;
-	x ^= x >> 32;
-	return (size_t)x;
-}
-
-/* Fill S from the heavy values of M's graphs; false when out of memory
- * (the scan serves then). */
 static bool
-use_set_build(struct use_set *s, struct arena *a, struct ir_graph **graphs,
-    size_t ng)
-{
-	size_t total = 0, cap = 16, i, j, k, h;
-
-	for (i = 0; i < ng; i++)
-		for (j = 0; j < graphs[i]->nvalues; j++)
-			if (graphs[i]->values[j]->nuses > FEW_USES)
-				total += graphs[i]->values[j]->nuses;
-	while (cap < 2 * total) {
-		if (cap > SIZE_MAX / 4 / sizeof(*s->slot))
-			return false;
-		cap *= 2;
-	}
-	if ((s->slot = arena_array(a, cap, sizeof(*s->slot))) == NULL)
-		return false;
-	s->mask = cap - 1;
-	for (i = 0; i < ng; i++)
-		for (j = 0; j < graphs[i]->nvalues; j++) {
-			const struct ir_value *v = graphs[i]->values[j];
-
-			if (v->nuses <= FEW_USES)
-				continue;
-			for (k = 0; k < v->nuses; k++) {
-				const struct ir_use *u = &v->uses[k];
-
-				for (h = use_hash(v, u->node, u->index) &
-				    s->mask; s->slot[h].v != NULL;
-				    h = (h + 1) & s->mask)
-					;
-				s->slot[h].v = v;
-				s->slot[h].n = u->node;
-				s->slot[h].index = u->index;
-			}
-		}
-	return true;
-}
-
-static bool
-has_use(const struct use_set *s, const struct ir_value *v,
-    const struct ir_node *n, int index)
+has_use(const struct ir_value *v, const struct ir_node *n, int index)
 {
 	size_t i;
 
-	if (s != NULL && v->nuses > FEW_USES) {
-		for (i = use_hash(v, n, index) & s->mask; s->slot[i].v != NULL;
-		    i = (i + 1) & s->mask)
-			if (s->slot[i].v == v && s->slot[i].n == n &&
-			    s->slot[i].index == index)
-				return true;
-		return false;
-	}
 	for (i = 0; i < v->nuses; i++)
 		if (v->uses[i].node == n && v->uses[i].index == index)
 			return true;
@@ -1130,12 +1122,99 @@ has_use(const struct use_set *s, const struct ir_value *v,
 }
 
 static int
-verify(const struct use_set *us, struct ir_graph **graphs, size_t n,
-    char *why, size_t size)
+cmp_use(const void *a, const void *b)
+{
+	const struct ir_use *x = a, *y = b;
+
+	if (x->node != y->node)
+		return (uintptr_t)x->node < (uintptr_t)y->node ? -1 : 1;
+	return (x->index > y->index) - (x->index < y->index);
+}
+
+/*
+ * Does V hold two records of one input slot?  -1 when out of budget.
+ * The records are copied into *BUF (capacity *CAP, from A) and sorted:
+ * the uses keep their order.
+ */
+static int
+dup_uses(struct arena *a, const struct ir_value *v, struct ir_use **buf,
+    size_t *cap)
+{
+	size_t i, j, n = 0;
+
+	if (v->nuses < 2)
+		return 0;
+	if (v->nuses <= 8) {
+		for (i = 0; i < v->nuses; i++)
+			for (j = i + 1; j < v->nuses; j++)
+				if (v->uses[i].index >= 0 &&
+				    v->uses[i].node == v->uses[j].node &&
+				    v->uses[i].index == v->uses[j].index)
+					return 1;
+		return 0;
+	}
+	if (arena_grow(a, (void **)buf, cap, v->nuses, sizeof(**buf)) < 0)
+		return -1;
+	for (i = 0; i < v->nuses; i++)
+		if (v->uses[i].index >= 0)
+			(*buf)[n++] = v->uses[i];
+	qsort(*buf, n, sizeof(**buf), cmp_use);
+	for (i = 1; i < n; i++)
+		if ((*buf)[i].node == (*buf)[i - 1].node &&
+		    (*buf)[i].index == (*buf)[i - 1].index)
+			return 1;
+	return 0;
+}
+
+/* The input slot of a live node of GRAPHS that has no use record. */
+static int
+missing_use(struct ir_graph **graphs, size_t n, char *why, size_t size)
 {
 	char path[IR_PATH_SIZE];
 	size_t i, j, k;
 
+	for (i = 0; i < n; i++) {
+		struct ir_graph *g = graphs[i];
+
+		for (j = 0; j < g->nnodes; j++) {
+			struct ir_node *nd = g->nodes[j];
+
+			for (k = 0; k < nd->ninputs && !nd->dead; k++)
+				if (nd->inputs[k] != NULL &&
+				    !has_use(nd->inputs[k], nd, (int)k)) {
+					snprintf(why, size, "%s: input %zu "
+					    "has no use record",
+					    ir_node_path(nd, path,
+					    sizeof(path)), k);
+					return -1;
+				}
+		}
+	}
+	return 0;
+}
+
+/*
+ * Every input slot of a live node must have a use record.  Looking each
+ * one up in its value's list would be quadratic in fan-out (100,000
+ * consumers of one value: 10^10 steps, after every pass), so the
+ * records are counted instead: each valid record names a distinct slot
+ * that holds its value, so when no slot has two records and there are
+ * as many records as slots, every slot has one.  Only when the counts
+ * or that distinctness fail are the slots looked up one by one, to name
+ * the one without a record.
+ */
+int
+ir_verify(struct ir_model *m, char *why, size_t size)
+{
+	struct ir_graph **graphs;
+	char path[IR_PATH_SIZE];
+	struct arena scratch;
+	struct ir_use *buf = NULL;
+	size_t n, i, j, k, nslots = 0, nrecords = 0, cap = 0;
+	bool exact = false;
+	int rc = 0;
+
+	n = ir_model_graphs(m, &graphs);
 	for (i = 0; i < n; i++) {
 		struct ir_graph *g = graphs[i];
 
@@ -1154,13 +1233,7 @@ verify(const struct use_set *us, struct ir_graph **graphs, size_t n,
 
 				if (v == NULL)
 					continue;
-				if (!has_use(us, v, nd, (int)k)) {
-					snprintf(why, size,
-					    "%s: input %zu has no use record",
-					    ir_node_path(nd, path,
-					    sizeof(path)), k);
-					return -1;
-				}
+				nslots++;
 				if (v->kind == IR_VALUE_NODE &&
 				    v->producer != NULL &&
 				    v->producer->dead) {
@@ -1185,7 +1258,12 @@ verify(const struct use_set *us, struct ir_graph **graphs, size_t n,
 				}
 			}
 		}
-		for (j = 0; j < g->nvalues; j++) {
+	}
+	arena_init(&scratch, m->budget);
+	for (i = 0; i < n && rc == 0; i++) {
+		struct ir_graph *g = graphs[i];
+
+		for (j = 0; j < g->nvalues && rc == 0; j++) {
 			struct ir_value *v = g->values[j];
 
 			for (k = 0; k < v->nuses; k++) {
@@ -1195,34 +1273,28 @@ verify(const struct use_set *us, struct ir_graph **graphs, size_t n,
 					snprintf(why, size, "value '%s' is "
 					    "used by a removed node",
 					    v->name);
-					return -1;
+					rc = -1;
+					break;
 				}
 				if (u->index >= 0 &&
 				    ((size_t)u->index >= u->node->ninputs ||
 				    u->node->inputs[u->index] != v)) {
 					snprintf(why, size, "value '%s' has a "
 					    "stale use record", v->name);
-					return -1;
+					rc = -1;
+					break;
 				}
+				nrecords += u->index >= 0;
 			}
+			/* Two records of one slot, or out of budget: the
+			 * count proves nothing, look the slots up. */
+			if (rc == 0 && !exact &&
+			    dup_uses(&scratch, v, &buf, &cap) != 0)
+				exact = true;
 		}
 	}
-	return 0;
-}
-
-int
-ir_verify(struct ir_model *m, char *why, size_t size)
-{
-	struct ir_graph **graphs;
-	struct use_set us;
-	struct arena a;
-	size_t n;
-	int rc;
-
-	n = ir_model_graphs(m, &graphs);
-	arena_init(&a, m->budget);
-	rc = verify(use_set_build(&us, &a, graphs, n) ? &us : NULL, graphs,
-	    n, why, size);
-	arena_release(&a);
+	arena_release(&scratch);
+	if (rc == 0 && (exact || nrecords != nslots))
+		rc = missing_use(graphs, n, why, size);
 	return rc;
 }

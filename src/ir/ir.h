@@ -287,6 +287,7 @@ struct ir_graph {
 	size_t nnode_slab, nvalue_slab;
 	const void *orig;	/* source GraphProto */
 	void *out;		/* save.c scratch: the encoded GraphProto */
+	struct hmap suffixes;	/* ir_unique_name: base -> last suffix */
 };
 
 struct ir_opset {
@@ -392,13 +393,24 @@ int ir_node_add_input(struct ir_node *n, struct ir_value *v);
 void ir_node_set_output(struct ir_node *n, size_t i, struct ir_value *v);
 /* Record that a subgraph of N uses outer value V. */
 int ir_node_add_implicit(struct ir_node *n, struct ir_value *v);
-/* Add or remove one use record. */
+/*
+ * Add or remove one use record.  The list keeps its order; a removal
+ * costs the distance to the nearer end of the list, so consumers taken
+ * off in order (first to last or last to first) cost O(1) each.
+ */
 int ir_use_add(struct ir_value *v, struct ir_node *n, int index);
 void ir_use_remove(struct ir_value *v, struct ir_node *n, int index);
 /* Redirect every use of OLD (and graph outputs naming it) to NEW. */
 int ir_value_replace_uses(struct ir_value *old, struct ir_value *new);
 /* Mark N dead and drop its uses; its outputs keep their names. */
 void ir_node_kill(struct ir_node *n);
+/*
+ * ir_node_kill on each of N[0..CNT), in time linear in their inputs and
+ * the uses of those inputs: each value's list is filtered once, however
+ * many of its consumers die.  Scratch memory from A; without it, one
+ * node at a time.
+ */
+void ir_nodes_kill(struct arena *a, struct ir_node *const *n, size_t cnt);
 /* Remove dead nodes from G->nodes and renumber. */
 void ir_graph_compact(struct ir_graph *g);
 /* Find an attribute by name, NULL when absent. */

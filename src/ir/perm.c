@@ -432,6 +432,7 @@ perm_const_ints(const struct ir_tensor *t, int64_t *out, size_t max,
 	if (t->storage == IR_DATA_RAW) {
 		size_t w = t->elem == IR_ELEM_INT64 ? 8 : 4;
 
+		/* C is at most MAX, a few dozen: no overflow. */
 		if (t->size != (size_t)c * w)
 			return -1;
 		for (i = 0; i < (size_t)c; i++) {
@@ -445,7 +446,10 @@ perm_const_ints(const struct ir_tensor *t, int64_t *out, size_t max,
 			}
 		}
 	} else if (t->storage == IR_DATA_TYPED && t->nfields == 1 &&
-	    t->ntyped == (size_t)c && t->typed != NULL) {
+	    t->ntyped == (size_t)c && t->typed != NULL &&
+	    t->typed_field == ir_elem_typed_field(t->elem)) {
+		/* The field must be the one the type lives in (int64_data,
+		 * int32_data): another one has elements of another width. */
 		for (i = 0; i < (size_t)c; i++)
 			out[i] = t->elem == IR_ELEM_INT64 ?
 			    ((const int64_t *)t->typed)[i] :
@@ -460,26 +464,78 @@ perm_const_ints(const struct ir_tensor *t, int64_t *out, size_t max,
 }
 
 /*
- * The data of T as little-endian bytes of W bytes per element: the raw
- * span, or a copy made from the typed field.  NULL when not readable.
+ * Can the data of T be read as whole little-endian elements: element
+ * count in *COUNT, width in *W, byte length in *BYTES?  The length is
+ * computed overflow-checked: dims whose product times the width wraps
+ * around 2^64 must not pass for a short tensor (a DOUBLE [1,3,2^61/3,1]
+ * "needs" 8 bytes when the product wraps).  Raw data must have exactly
+ * that length; a typed field must be the one the element type lives in,
+ * with one entry per element.  Not readable: external data, strings,
+ * sub-byte and complex typed data, any mismatch.
  */
-static const uint8_t *
-const_bytes(struct arena *a, const struct ir_tensor *t, int64_t count,
-    size_t *w)
+static bool
+const_layout(const struct ir_tensor *t, uint64_t *count, size_t *w,
+    uint64_t *bytes)
 {
 	unsigned bits = ir_elem_bits(t->elem);
+
+	if (bits < 8 || bits % 8 != 0 || t->elem == IR_ELEM_STRING ||
+	    t->rank < 0 || t->rank > PERM_MAX ||
+	    ir_tensor_count(t, count, NULL) < 0 || *count > INT64_MAX ||
+	    ir_elem_bytes(t->elem, *count, bytes) < 0 ||
+	    *bytes >= SIZE_MAX / 2)
+		return false;
+	*w = bits / 8;
+	switch (t->storage) {
+	case IR_DATA_RAW:
+		return t->size == *bytes;
+	case IR_DATA_TYPED:
+		return t->nfields == 1 && t->typed != NULL &&
+		    t->ntyped == *count &&
+		    t->typed_field == ir_elem_typed_field(t->elem) &&
+		    t->elem != IR_ELEM_COMPLEX64 &&
+		    t->elem != IR_ELEM_COMPLEX128;
+	case IR_DATA_NONE:
+		return *count == 0;	/* an empty tensor has no data */
+	case IR_DATA_EXTERNAL:
+	default:
+		return false;
+	}
+}
+
+bool
+perm_const_readable(const struct ir_tensor *t)
+{
+	uint64_t count, bytes;
+	size_t w;
+
+	return t != NULL && const_layout(t, &count, &w, &bytes);
+}
+
+bool
+perm_const_movable(const struct ir_tensor *t)
+{
+	return t != NULL && (perm_const_count(t) == 1 ||
+	    t->storage == IR_DATA_EXTERNAL || perm_const_readable(t));
+}
+
+/*
+ * The data of T as little-endian bytes of W bytes per element (COUNT
+ * elements, BYTES bytes, as const_layout found them): the raw span, or
+ * a copy made from the typed field.  NULL when out of memory.
+ */
+static const uint8_t *
+const_bytes(struct arena *a, const struct ir_tensor *t, size_t count,
+    size_t w, size_t bytes)
+{
 	uint8_t *buf;
 	size_t i;
 
-	if (bits < 8 || t->elem == IR_ELEM_STRING)
-		return NULL;
-	*w = bits / 8;
+	if (bytes == 0)
+		return (const uint8_t *)"";
 	if (t->storage == IR_DATA_RAW)
-		return t->size == (size_t)count * *w ? t->data : NULL;
-	if (t->storage != IR_DATA_TYPED || t->nfields != 1 ||
-	    t->ntyped != (size_t)count || t->typed == NULL)
-		return NULL;
-	if ((buf = arena_alloc(a, (size_t)count * *w + 1)) == NULL)
+		return t->data;
+	if ((buf = arena_alloc(a, bytes + 1)) == NULL)
 		return NULL;
 	switch (t->elem) {
 	case IR_ELEM_FLOAT:
@@ -488,24 +544,21 @@ const_bytes(struct arena *a, const struct ir_tensor *t, int64_t count,
 	case IR_ELEM_UINT64:
 	case IR_ELEM_INT32:
 		/* The typed field holds exactly these elements. */
-		memcpy(buf, t->typed, (size_t)count * *w);
+		memcpy(buf, t->typed, bytes);
 		return buf;
 	case IR_ELEM_UINT32:
-		for (i = 0; i < (size_t)count; i++) {
+		for (i = 0; i < count; i++) {
 			uint32_t x = (uint32_t)((const uint64_t *)t->typed)[i];
 
 			memcpy(buf + 4 * i, &x, 4);
 		}
 		return buf;
-	case IR_ELEM_COMPLEX64:
-	case IR_ELEM_COMPLEX128:
-		return NULL;
 	default:
 		/* Narrow types are stored one per int32 element. */
-		for (i = 0; i < (size_t)count; i++) {
+		for (i = 0; i < count; i++) {
 			int32_t x = ((const int32_t *)t->typed)[i];
 
-			memcpy(buf + *w * i, &x, *w);
+			memcpy(buf + w * i, &x, w);
 		}
 		return buf;
 	}
@@ -515,20 +568,20 @@ struct ir_tensor *
 perm_const_transpose(struct arena *a, const struct ir_tensor *t,
     const int *p, const char *name)
 {
-	int64_t count = perm_const_count(t), istr[PERM_MAX];
-	int64_t idx[PERM_MAX] = { 0 };
+	int64_t istr[PERM_MAX], idx[PERM_MAX] = { 0 };
+	uint64_t count, bytes;
 	const uint8_t *src;
 	struct ir_tensor *o;
 	uint8_t *dst;
-	size_t w;
-	int64_t k;
+	size_t w, k;
 	int r = t->rank, i;
 
-	if (count < 0 || r > PERM_MAX || t->storage == IR_DATA_EXTERNAL ||
-	    (src = const_bytes(a, t, count, &w)) == NULL)
+	if (!const_layout(t, &count, &w, &bytes) ||
+	    (src = const_bytes(a, t, (size_t)count, w, (size_t)bytes)) ==
+	    NULL)
 		return NULL;
 	o = arena_alloc(a, sizeof(*o));
-	dst = arena_alloc(a, (size_t)count * w + 1);
+	dst = arena_alloc(a, (size_t)bytes + 1);
 	if (o == NULL || dst == NULL ||
 	    (o->dims = arena_array(a, (size_t)r + 1, sizeof(*o->dims))) ==
 	    NULL)
@@ -538,17 +591,20 @@ perm_const_transpose(struct arena *a, const struct ir_tensor *t,
 	o->rank = r;
 	for (i = 0; i < r; i++)
 		o->dims[i] = t->dims[p[i]];
-	if (r > 0) {
+	/* The strides are partial products of COUNT, so they cannot
+	 * overflow unless COUNT is 0 (a 0 dim before huge ones): then there
+	 * is nothing to move. */
+	if (r > 0 && count > 0) {
 		istr[r - 1] = 1;
 		for (i = r - 2; i >= 0; i--)
 			istr[i] = istr[i + 1] * t->dims[i + 1];
 	}
-	for (k = 0; k < count; k++) {
+	for (k = 0; k < (size_t)count; k++) {
 		int64_t s = 0;
 
 		for (i = 0; i < r; i++)
 			s += idx[i] * istr[p[i]];
-		memcpy(dst + (size_t)k * w, src + (size_t)s * w, w);
+		memcpy(dst + k * w, src + (size_t)s * w, w);
 		for (i = r - 1; i >= 0; i--) {
 			if (++idx[i] < o->dims[i])
 				break;
@@ -557,7 +613,7 @@ perm_const_transpose(struct arena *a, const struct ir_tensor *t,
 	}
 	o->storage = IR_DATA_RAW;
 	o->data = dst;
-	o->size = (size_t)count * w;
+	o->size = (size_t)bytes;
 	o->nfields = 1;
 	o->dirty = true;
 	return o;

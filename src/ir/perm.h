@@ -103,9 +103,23 @@ int perm_const_ints(const struct ir_tensor *t, int64_t *out, size_t max,
 /* Number of elements of T; -1 when unknown. */
 int64_t perm_const_count(const struct ir_tensor *t);
 /*
+ * Can the data of constant T be read and permuted: raw data of exactly
+ * dims x element size bytes (computed overflow-checked), or the typed
+ * field of its element type with one entry per element?  False for
+ * external data, strings, sub-byte and complex typed data, any mismatch.
+ */
+bool perm_const_readable(const struct ir_tensor *t);
+/*
+ * Can a Transpose be moved past constant operand T: a single element
+ * (broadcasts either way), readable data (permuted), or external data
+ * (it gets a Transpose of its own)?  Unreadable data in the model stops
+ * the move: the Transpose stays.
+ */
+bool perm_const_movable(const struct ir_tensor *t);
+/*
  * Transpose the data of constant T by P (rank T->rank) into a new raw
- * tensor in A (name NAME).  NULL when T's data cannot be read (external,
- * strings, sub-byte types) or out of memory.
+ * tensor in A (name NAME).  NULL when T's data cannot be read (see
+ * perm_const_readable) or out of memory.
  */
 struct ir_tensor *perm_const_transpose(struct arena *a,
     const struct ir_tensor *t, const int *p, const char *name);
