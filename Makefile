@@ -62,7 +62,7 @@ all: onnxfix build/libonnxfix.a build/onnxfix.pc
 
 # Install missing Debian packages (as root), or print the command to.
 setup:
-	sh tools/setup.sh
+	sh tools/setup.sh --test
 
 # The main job on a bundled model: check, fix, draw.
 DEMO = testdata/corpus/nhwc_transposes.onnx
@@ -141,7 +141,7 @@ RUNNER = valgrind -q --error-exitcode=99 --leak-check=full \
 	--suppressions=testdata/dot/valgrind.supp
 endif
 
-# Fuzzing (tests/fuzz, README "Fuzzing").  The replay drivers are built
+# Fuzzing (tests/fuzz, doc/safety.md "Fuzzing").  The replay drivers are built
 # with $(CC) and run over testdata/fuzz/TARGET/ by make check; the
 # libFuzzer binaries need clang (make fuzz) and run for CI_FUZZ_SECONDS
 # per loader target (make fuzz-run); make check, when clang is present,

@@ -1,7 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
 #
-# The layering rule (README "Layout", doc/STYLE.md), checked:
+# The layering rule (doc/development.md "Layout", doc/STYLE.md), checked:
 #   1. an include points down or within its folder: a folder includes
 #      only folders of a lower rank (the public header src/onnxfix.h
 #      counts as rank 2, beside the IR it declares);

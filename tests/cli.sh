@@ -626,5 +626,56 @@ run "fix sparse external, data file of the same name" 4 fix -q \
     [ "$(cat "$T/x/in/sub/v.bin")" = 0123456789abcdef ] && ok ||
     bad "model written over its data"
 
+# info counts the weights held in Constant nodes (PaddleOCR keeps all of
+# them there)
+run "info constants" 0 info "$CORPUS/paddleocr_cls.onnx"
+grep -q '^parameters:   133665 (534660 bytes)$' "$T/out" && ok ||
+    bad "info: Constant-node parameters not counted"
+
+# --- the library: make install PREFIX=X, then a program built with
+# --- <onnxfix/onnxfix.h> and pkg-config for X ---------------------------
+if command -v make >/dev/null 2>&1 && command -v pkg-config >/dev/null 2>&1
+then
+	if make -s install PREFIX="$T/inst" >"$T/inst.log" 2>&1; then
+		ok
+		cat >"$T/prog.c" <<'EOF_C'
+#include <stdio.h>
+#include <onnxfix/onnxfix.h>
+int
+main(int argc, char **argv)
+{
+	struct onnxfix_options o;
+	struct diag_list d;
+	struct ir_model *m;
+
+	onnxfix_options_default(&o);
+	diag_list_init(&d);
+	if (argc < 2 || onnxfix_load(argv[1], &o, &d, &m) != ONNXFIX_OK)
+		return 2;
+	printf("%zu\n", m->graph->nnodes);
+	onnxfix_model_free(m);
+	diag_list_release(&d);
+	return 0;
+}
+EOF_C
+		PKG_CONFIG_PATH="$T/inst/lib/pkgconfig"
+		export PKG_CONFIG_PATH
+		grep -q "^prefix=$T/inst\$" "$T/inst/lib/pkgconfig/onnxfix.pc" &&
+		    ok || bad "install: onnxfix.pc does not name PREFIX"
+		if ${CC:-cc} -o "$T/prog" "$T/prog.c" $(pkg-config --cflags \
+		    --libs --static onnxfix) 2>"$T/cc.log"; then
+			[ "$("$T/prog" "$CORPUS/bn_small.onnx")" = 6 ] && ok ||
+			    bad "install: the program gives a wrong node count"
+		else
+			bad "install: a program does not build against it"
+			head -5 "$T/cc.log" | sed 's/^/  | /'
+		fi
+		unset PKG_CONFIG_PATH
+	else
+		bad "make install PREFIX=$T/inst failed"
+		tail -5 "$T/inst.log" | sed 's/^/  | /'
+	fi
+fi
+
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

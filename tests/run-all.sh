@@ -38,7 +38,8 @@ for t in "$@"; do
 	total_pass=$((total_pass + p))
 	total_fail=$((total_fail + f))
 done
-for s in tests/run-golden.sh tests/cli.sh tests/check-docs.sh tests/report.sh \
+for s in tests/run-golden.sh tests/cli.sh tests/check-docs.sh \
+    tests/check-layers.sh tests/report.sh \
     tests/shapes-onnx.sh tests/target.sh tests/dot.sh tests/diff.sh \
     tests/hostile/run.sh tests/regress/run.sh tests/fuzz/replay.sh \
     tests/verify.sh tests/verify-testdata.sh; do

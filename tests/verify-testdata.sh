@@ -14,7 +14,7 @@
 #    counted as skipped: there is nothing for fix to keep.
 #
 # Skipped with one passing line when libonnx-testdata or the oracle is not
-# installed (make setup installs both).
+# installed (sh tools/setup.sh --test installs both).
 # Last line: "verify-testdata: N passed, M failed".
 set -u
 cd "$(dirname "$0")/.." || exit 1
@@ -26,7 +26,7 @@ ok() { pass=$((pass + 1)); }
 bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
 
 if [ ! -d "$DATA" ] || [ ! -d tests/ort/node_modules/onnxruntime-node ]; then
-	echo "verify-testdata: libonnx-testdata or the oracle missing (make setup)"
+	echo "verify-testdata: libonnx-testdata or the oracle missing (sh tools/setup.sh --test)"
 	echo "verify-testdata: 0 passed, 0 failed"
 	exit 0
 fi

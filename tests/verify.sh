@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: MIT
 #
 # Numeric verification of `onnxfix fix` against ONNX Runtime (the oracle in
-# tests/ort/oracle.js, installed by make setup).
+# tests/ort/oracle.js, installed by sh tools/setup.sh --test).
 #
 #  1. The oracle itself: every model with a NAME.ref file gives exactly
 #     that output (ORT's reference sums of testdata/corpus/SOURCES.md).
@@ -44,7 +44,7 @@ trap 'rm -rf "$tmp"' EXIT INT TERM
 
 if ! command -v node >/dev/null 2>&1 ||
     [ ! -d tests/ort/node_modules/onnxruntime-node ]; then
-	bad "ONNX Runtime oracle is not installed (run make setup)"
+	bad "ONNX Runtime oracle is not installed (run sh tools/setup.sh --test)"
 	echo "verify: $pass passed, $fail failed"
 	exit 1
 fi

@@ -1,23 +1,44 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
 #
-# Install the Debian packages onnxfix needs to build and to run its tests,
-# when they are missing.  As root it runs apt-get; otherwise it prints the
-# exact command and fails.  Debian 12 (bookworm) package names.
-# Then it installs ONNX Runtime for Node.js, the tests' numeric oracle,
-# into tests/ort/node_modules from the npm registry (no root needed).
+# Install what onnxfix needs, when it is missing, on Debian 12
+# (bookworm), a machine that may have neither make nor a compiler:
+#
+#   sh tools/setup.sh           what building and running onnxfix needs
+#   sh tools/setup.sh --test    that, and what make check needs: the test
+#                               tools (protoc, mandoc, clang, python3-onnx,
+#                               libonnx-testdata, Node.js) and ONNX Runtime
+#                               for Node.js, the tests' numeric oracle,
+#                               from the npm registry into tests/ort/
+#
+# As root it runs apt-get; otherwise it prints the exact command and
+# fails.  The README's two commands start with it.
 set -eu
 
 BUILD="make gcc pkg-config libc6-dev libprotobuf-c-dev protobuf-c-compiler
 libgraphviz-dev graphviz libcmocka-dev libjansson-dev libxxhash-dev"
 TEST="protobuf-compiler mandoc libonnx-testdata python3-onnx python3-numpy
 python3-jsonschema clang libclang-rt-14-dev"
-# Node.js may come from elsewhere (NodeSource); only ask Debian when the
-# commands are missing.
-command -v node >/dev/null 2>&1 || TEST="$TEST nodejs"
-command -v npm >/dev/null 2>&1 || TEST="$TEST npm"
+tests=0
+case ${1:-} in
+--test) tests=1 ;;
+"") ;;
+*)
+	echo "usage: sh tools/setup.sh [--test]" >&2
+	exit 64
+	;;
+esac
+want=$BUILD
+if [ $tests -eq 1 ]; then
+	want="$BUILD $TEST"
+	# Node.js may come from elsewhere (NodeSource); only ask Debian
+	# when the commands are missing.
+	command -v node >/dev/null 2>&1 || want="$want nodejs"
+	command -v npm >/dev/null 2>&1 || want="$want npm"
+fi
 
 ort() {
+	[ $tests -eq 1 ] || return 0
 	if [ -d tests/ort/node_modules/onnxruntime-node ]; then
 		echo "setup: onnxruntime-node present"
 		return 0
@@ -29,7 +50,7 @@ ort() {
 }
 
 missing=""
-for p in $BUILD $TEST; do
+for p in $want; do
 	status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
 	case $status in
 	*" installed") ;;

@@ -604,6 +604,21 @@ histo_cmp(const void *a, const void *b)
 	return strcmp(x->op, y->op);
 }
 
+/* Add T's element count and byte size to *PARAMS and *BYTES. */
+static void
+count_tensor(const struct ir_tensor *t, uint64_t *params, uint64_t *bytes)
+{
+	uint64_t count, b;
+
+	if (ir_tensor_count(t, &count, NULL) < 0)
+		return;
+	*params += count;
+	if (t->storage == IR_DATA_RAW)
+		*bytes += t->size;
+	else if (ir_elem_bytes(t->elem, count, &b) == 0)
+		*bytes += b;
+}
+
 static void
 print_info(struct ir_model *m)
 {
@@ -648,20 +663,16 @@ print_info(struct ir_model *m)
 				nh++;
 			}
 			h[k].n++;
+			/* weights exporters keep in Constant nodes count too */
+			if (!n->dead && ir_is_op(n, "Constant"))
+				for (k = 0; k < n->nattrs; k++)
+					if (n->attrs[k].t != NULL)
+						count_tensor(n->attrs[k].t,
+						    &params, &bytes);
 		}
-		for (j = 0; j < g->ninits; j++) {
-			uint64_t count;
-
-			if (g->inits[j] == NULL ||
-			    ir_tensor_count(g->inits[j], &count, NULL) < 0)
-				continue;
-			params += count;
-			if (g->inits[j]->storage == IR_DATA_RAW)
-				bytes += g->inits[j]->size;
-			else if (ir_elem_bytes(g->inits[j]->elem, count,
-			    &count) == 0)
-				bytes += count;
-		}
+		for (j = 0; j < g->ninits; j++)
+			if (g->inits[j] != NULL)
+				count_tensor(g->inits[j], &params, &bytes);
 	}
 	printf("graphs:       %zu (%zu functions)\n", ngraphs,
 	    m->nfunctions);
