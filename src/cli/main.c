@@ -496,6 +496,11 @@ cmd_dot(struct cli *c, int argc, char **argv)
 		onnxfix_model_free(m);
 	}
 	print_fatal(argv[0], &d);
+	/* what the picture leaves out is said where a user reads it, not
+	 * only inside the picture */
+	for (size_t i = 0; i < d.n; i++)
+		if (d.v[i].id == DIAG_OUT_DOT_CUT)
+			diag_print(stderr, argv[0], &d.v[i]);
 	diag_list_release(&d);
 	return rc;
 }

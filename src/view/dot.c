@@ -448,6 +448,10 @@ edge_in(struct dot *D, struct dgraph *hg, struct ir_value *v, Agnode_t *head,
 			tail = stub_node(D, vg, v);
 			named = false;
 			break;
+		case HIDE_LIMIT:
+			tail = stub_node(D, vg, v);
+			named = false;
+			break;
 		default:
 			return 0;
 		}
@@ -492,7 +496,8 @@ draw_output(struct dot *D, struct dgraph *dg, const struct ir_vinfo *vi)
 	    v->graph == dg->g && !v->producer->dead &&
 	    v->producer->index < dg->g->nnodes &&
 	    dg->g->nodes[v->producer->index] == v->producer &&
-	    dg->hide[v->producer->index] == HIDE_FILTER)
+	    (dg->hide[v->producer->index] == HIDE_FILTER ||
+	    dg->hide[v->producer->index] == HIDE_LIMIT))
 		return 0;
 	if (D->nvalues >= DOT_MAX_VALUES) {
 		D->skip_values++;
@@ -885,6 +890,13 @@ onnxfix_dot_opts(struct ir_model *m, const char *out,
 	} else {
 		st = D.status;
 	}
+	if (st == ONNXFIX_OK && D.skip_ops > 0)
+		diag_report(d, DIAG_OUT_DOT_CUT, "", "%zu nodes not drawn (the "
+		    "limit is %zu)%s; edges from them end in dashed stubs; "
+		    "--max-nodes N draws more, --focus NAME --radius N one "
+		    "region, --collapse repeated blocks once", D.skip_ops,
+		    (size_t)D.max_ops, D.ncut > 0 ? ", the farthest from the "
+		    "inputs" : "");
 	if (D.root != NULL)
 		agclose(D.root);
 	agseterrf(old);

@@ -124,6 +124,7 @@ enum {
 	HIDE_FOLD,		/* a Constant drawn in its consumer's label */
 	HIDE_FILTER,		/* outside --focus/--radius or --ops */
 	HIDE_COLLAPSE,		/* in a repeated block drawn once */
+	HIDE_LIMIT,		/* over --max-nodes: farthest from the inputs */
 };
 
 /*
@@ -220,6 +221,7 @@ struct dot {
 	struct onnxfix_dot_options opt;	/* defaults filled in */
 	unsigned max_ops;
 	size_t nfolded, nfiltered, ncollapsed;
+	size_t nshown, ncut;	/* --max-nodes: nodes to draw, and cut */
 	struct tally *tally;	/* ops over the node limit */
 	size_t ntally, captally;
 	uintptr_t *before;	/* sorted: live nodes before the rewrites */

@@ -406,6 +406,153 @@ build_scopes(struct dot *D, struct dgraph *dg)
 	return 0;
 }
 
+/*
+ * Over the node limit: keep the nodes nearest the main graph's inputs,
+ * whole layers by hop distance (breadth first over producers and
+ * consumers, from every node none of whose inputs a node makes), so the
+ * picture is one connected region and not the first nodes in file
+ * order; the rest are hidden like --focus hides them (an edge into the
+ * kept region from a hidden node ends in a dashed stub), and so are the
+ * subgraphs of hidden nodes.
+ */
+static int
+select_limit(struct dot *D)
+{
+	struct dgraph *mg = &D->dg[0];
+	struct ir_graph *g = mg->g;
+	size_t shown = 0, gi, i, j, k, qh = 0, qt = 0, kept = 0;
+	size_t *queue, *gweight, *weight;
+	bool *seen, full = false;
+
+	/* A node weighs 1 and what is drawn in its subgraphs: the graph
+	 * list has owners before what they own, so backwards sums them. */
+	gweight = arena_array(&D->ids.arena, D->ndg + 1, sizeof(*gweight));
+	weight = arena_array(&D->ids.arena, g->nnodes + 1, sizeof(*weight));
+	queue = arena_array(&D->ids.arena, g->nnodes + 1, sizeof(*queue));
+	seen = arena_array(&D->ids.arena, g->nnodes + 1, sizeof(*seen));
+	if (gweight == NULL || weight == NULL || queue == NULL ||
+	    seen == NULL)
+		return dot_fail(D, ONNXFIX_EBUDGET, "node limit");
+	for (gi = D->ndg; gi-- > 0;) {
+		struct dgraph *dg = &D->dg[gi], *pg;
+		struct ir_graph *sg = dg->g;
+
+		for (i = 0; i < sg->nnodes; i++)
+			if (dg->hide[i] == SHOWN && !sg->nodes[i]->dead)
+				gweight[gi]++;
+		if (gi > 0 && sg->kind == IR_GRAPH_SUB && sg->owner != NULL &&
+		    (pg = dot_find_dgraph(D, sg->owner->graph)) != NULL) {
+			if (pg == mg)
+				weight[sg->owner->index] += gweight[gi];
+			else
+				gweight[pg - D->dg] += gweight[gi];
+		}
+	}
+	shown = gweight[0];
+	for (i = 0; i < g->nnodes; i++)
+		shown += weight[i];
+	D->nshown = shown;
+	if (shown <= D->max_ops)
+		return 0;
+	for (i = 0; i < g->nnodes; i++) {
+		struct ir_node *n = g->nodes[i];
+		bool source = true;
+
+		if (n->dead || mg->hide[i] != SHOWN)
+			continue;
+		for (j = 0; j < n->ninputs && source; j++)
+			source = n->inputs[j] == NULL ||
+			    n->inputs[j]->kind != IR_VALUE_NODE;
+		if (source) {
+			seen[i] = true;
+			queue[qt++] = i;
+		}
+	}
+	for (;;) {
+		while (qh < qt) {
+			struct ir_node *n = g->nodes[queue[qh++]];
+
+			for (j = 0; j < n->ninputs + n->noutputs; j++) {
+				struct ir_value *v = j < n->ninputs ?
+				    n->inputs[j] : n->outputs[j - n->ninputs];
+				struct ir_node *p;
+
+				if (v == NULL || v->graph != g)
+					continue;
+				p = v->producer;
+				if (j < n->ninputs) {
+					if (v->kind == IR_VALUE_NODE &&
+					    p != NULL && !p->dead &&
+					    p->index < g->nnodes &&
+					    g->nodes[p->index] == p &&
+					    !seen[p->index] &&
+					    mg->hide[p->index] == SHOWN) {
+						seen[p->index] = true;
+						queue[qt++] = p->index;
+					}
+					continue;
+				}
+				for (k = 0; k < v->nuses; k++) {
+					struct ir_node *c = v->uses[k].node;
+
+					if (c->graph == g && !c->dead &&
+					    !seen[c->index] &&
+					    mg->hide[c->index] == SHOWN) {
+						seen[c->index] = true;
+						queue[qt++] = c->index;
+					}
+				}
+			}
+		}
+		/* what no source reaches (a cycle), in file order */
+		for (i = 0; i < g->nnodes; i++)
+			if (!seen[i] && !g->nodes[i]->dead &&
+			    mg->hide[i] == SHOWN)
+				break;
+		if (i == g->nnodes)
+			break;
+		seen[i] = true;
+		queue[qt++] = i;
+	}
+	/* keep by distance until one does not fit: the rest are cut; a
+	 * node whose subgraphs do not fit whole is kept, and its subgraphs
+	 * get what is left of the limit, in their own order */
+	for (i = 0; i < qt; i++) {
+		size_t w = 1 + weight[queue[i]];
+
+		if (!full && kept + w <= D->max_ops) {
+			kept += w;
+			continue;
+		}
+		if (!full && kept + 1 <= D->max_ops) {
+			kept++;
+			full = true;
+			continue;
+		}
+		full = true;
+		mg->hide[queue[i]] = HIDE_LIMIT;
+		D->ncut += w;
+		D->skip_ops += w;
+		dot_tally_add(D, g->nodes[queue[i]]);
+	}
+	/* subgraphs of hidden nodes are not drawn either */
+	for (gi = 1; gi < D->ndg; gi++) {
+		struct dgraph *dg = &D->dg[gi], *pg;
+		struct ir_graph *sg = dg->g;
+
+		if (sg->kind != IR_GRAPH_SUB || sg->owner == NULL ||
+		    (pg = dot_find_dgraph(D, sg->owner->graph)) == NULL ||
+		    (!sg->owner->dead && pg->hide[sg->owner->index] == SHOWN))
+			continue;
+		for (i = 0; i < sg->nnodes; i++)
+			if (dg->hide[i] == SHOWN && !sg->nodes[i]->dead) {
+				dg->hide[i] = HIDE_LIMIT;
+				dot_tally_add(D, sg->nodes[i]);
+			}
+	}
+	return 0;
+}
+
 /* Hide what the options leave out, before anything is drawn. */
 int
 dot_select_nodes(struct dot *D)
@@ -432,6 +579,10 @@ dot_select_nodes(struct dot *D)
 		}
 	}
 	if (D->opt.focus != NULL && select_focus(D) < 0)
+		return -1;
+	/* --collapse draws repeated blocks once, which is its own answer
+	 * to a large graph; the limit then counts what is drawn */
+	if (D->ndg > 0 && !D->opt.collapse && select_limit(D) < 0)
 		return -1;
 	for (gi = 0; gi < D->ndg; gi++) {
 		struct dgraph *dg = &D->dg[gi];
