@@ -236,7 +236,7 @@ run "check -j worst" 2 check -j 2 "$T/many" "$T/empty.onnx" "$CORPUS/bn_small.on
 grep -q 'error S211' "$T/out" && ok || bad "-j: findings of a.onnx missing"
 one_line "-j fatal" 'fatal L102'
 run "check -j text order" 1 check -j 4 --fail-on note "$T/many/b.onnx" "$T/unsorted.onnx" "$T/many/b.onnx" "$T/many/a.onnx"
-[ "$(grep -c 'S211' "$T/out")" -eq 2 ] && ok || bad "-j text: S211 twice"
+[ "$(grep -c ' S211: ' "$T/out")" -eq 2 ] && ok || bad "-j text: S211 twice"
 for f in text sarif github; do
 	run "check $f j1" 1 check --format $f "$T/many" "$T/unsorted.onnx"
 	cp "$T/out" "$T/j1.$f"
@@ -543,7 +543,7 @@ $(gone_init 0; gone_init 1; gone_init 2)
 }
 EOF
 run "check missing data file" 1 check "$T/x/in/gone.onnx"
-[ "$(grep -c S281 "$T/out")" -eq 1 ] && grep -q \
+[ "$(grep -c " S281: " "$T/out")" -eq 1 ] && grep -q \
     "location 'gone.bin': no such file; 3 tensors use it, the first 'W0'" \
     "$T/out" && ok || bad "missing file: not one S281 with the count"
 run "fix missing data file" 2 fix -q -o "$T/x/out/gone.onnx" \

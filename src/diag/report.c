@@ -893,6 +893,67 @@ report_sarif(const struct report *r, int exit_status, bool *bad)
 	return root;
 }
 
+/*
+ * The last line of a text check report: findings by level and by code
+ * (most frequent first, ties in catalogue order) and how many of them
+ * fix repairs, as "onnxfix: 2 errors, 1 warning in 3 models (S212 x2,
+ * P501 x1); 1 fixable by onnxfix fix".  Nothing when nothing was found.
+ */
+static void
+text_summary(const struct report *r)
+{
+	size_t bylevel[DIAG_FATAL + 1] = { 0 }, bycode[DIAG__COUNT] = { 0 };
+	size_t total = 0, fixable = 0, shown = 0, i, j;
+	static const char *const names[] = { "note", "warning", "error",
+	    "fatal" };
+	bool first = true;
+
+	for (i = 0; i < r->n; i++)
+		for (j = 0; j < r->v[i].d.n; j++) {
+			enum diag_id id = r->v[i].d.v[j].id;
+
+			bylevel[diag_table[id].level]++;
+			bycode[id]++;
+			total++;
+			if (diag_fix_pass(diag_table[id].code) != NULL)
+				fixable++;
+		}
+	if (total == 0)
+		return;
+	fprintf(r->out, "onnxfix:");
+	for (i = DIAG_FATAL + 1; i-- > 0;) {
+		if (bylevel[i] == 0)
+			continue;
+		fprintf(r->out, "%s %zu %s%s", first ? "" : ",", bylevel[i],
+		    names[i], bylevel[i] == 1 ? "" : "s");
+		first = false;
+	}
+	fprintf(r->out, " in %zu model%s (", r->n, r->n == 1 ? "" : "s");
+	/* the codes, most frequent first; at most 8 named */
+	for (;;) {
+		size_t best = DIAG__COUNT;
+
+		for (i = 0; i < DIAG__COUNT; i++)
+			if (bycode[i] > 0 && (best == DIAG__COUNT ||
+			    bycode[i] > bycode[best]))
+				best = i;
+		if (best == DIAG__COUNT)
+			break;
+		if (shown == 8) {
+			fprintf(r->out, ", ...");
+			break;
+		}
+		fprintf(r->out, "%s%s x%zu", shown ? ", " : "",
+		    diag_table[best].code, bycode[best]);
+		bycode[best] = 0;
+		shown++;
+	}
+	fprintf(r->out, ")");
+	if (fixable > 0)
+		fprintf(r->out, "; %zu fixable by onnxfix fix", fixable);
+	fprintf(r->out, "\n");
+}
+
 int
 report_finish(struct report *r, int exit_status)
 {
@@ -900,12 +961,15 @@ report_finish(struct report *r, int exit_status)
 	bool bad = false;
 	int rc = 0;
 
+	if (r->fmt == REPORT_TEXT && !r->quiet &&
+	    strcmp(r->command, "check") == 0)
+		text_summary(r);
 	if (r->fmt == REPORT_JSON)
 		doc = report_json(r, exit_status, &bad);
 	else if (r->fmt == REPORT_SARIF)
 		doc = report_sarif(r, exit_status, &bad);
 	else
-		return fflush(r->out) == 0 ? 0 : -1;
+		return fflush(r->out) == 0 && !ferror(r->out) ? 0 : -1;
 	if (doc == NULL || bad) {
 		json_decref(doc);
 		fprintf(r->err, "onnxfix: out of memory writing the report\n");

@@ -496,8 +496,7 @@ draw_output(struct dot *D, struct dgraph *dg, const struct ir_vinfo *vi)
 	    v->graph == dg->g && !v->producer->dead &&
 	    v->producer->index < dg->g->nnodes &&
 	    dg->g->nodes[v->producer->index] == v->producer &&
-	    (dg->hide[v->producer->index] == HIDE_FILTER ||
-	    dg->hide[v->producer->index] == HIDE_LIMIT))
+	    dg->hide[v->producer->index] == HIDE_FILTER)
 		return 0;
 	if (D->nvalues >= DOT_MAX_VALUES) {
 		D->skip_values++;
