@@ -13,7 +13,7 @@ trap 'rm -rf "$T"' EXIT INT TERM
 n=0 changed=0 bad=0
 for f in $(find "$DIR" -name '*.onnx' | sort); do
 	n=$((n + 1))
-	"$ONNXFIX" fix -o "$T/f.onnx" "$f" >"$T/notes" 2>&1 || continue
+	"$ONNXFIX" fix -v -o "$T/f.onnx" "$f" >"$T/notes" 2>&1 || continue
 	"$ONNXFIX" diff --format json "$f" "$T/f.onnx" >"$T/d.json"
 	rc=$?
 	[ $rc -eq 1 ] && changed=$((changed + 1))

@@ -109,10 +109,10 @@ done
 # for the whole default pipeline, dce alone and toposort alone.
 match() {	# match NAME MODEL [PASSES]
 	if [ -n "${3:-}" ]; then
-		"$ONNXFIX" fix --passes "$3" -o "$T/fixed.onnx" "$2" \
+		"$ONNXFIX" fix -v --passes "$3" -o "$T/fixed.onnx" "$2" \
 		    >"$T/notes" 2>&1
 	else
-		"$ONNXFIX" fix -o "$T/fixed.onnx" "$2" >"$T/notes" 2>&1
+		"$ONNXFIX" fix -v -o "$T/fixed.onnx" "$2" >"$T/notes" 2>&1
 	fi || { bad "$1 (${3:-all}): fix failed"; return; }
 	"$ONNXFIX" diff --format json "$2" "$T/fixed.onnx" >"$T/diff.json"
 	rc=$?

@@ -31,6 +31,7 @@ struct cli {
 	const char *format;	/* -T */
 	int fail_on;		/* enum diag_level */
 	bool quiet;
+	bool verbose;		/* fix -v */
 	bool in_place;
 	const char *maps[64];	/* --map values */
 	int report_format;	/* enum report_format */
@@ -55,6 +56,7 @@ enum cli_opt {
 	OPT_OUTPUT = 'o',
 	OPT_QUIET = 'q',
 	OPT_TYPE = 'T',
+	OPT_VERBOSE = 'v',
 	OPT_FAIL_ON = 256,
 	OPT_PASSES,
 	OPT_SKIP,

@@ -212,6 +212,7 @@ report_open(struct cli *c, struct report *r, const char *command)
 
 	report_init(r, (enum report_format)c->report_format, command);
 	r->quiet = c->quiet;
+	r->verbose = c->verbose;
 	r->select = c->select;
 	r->ignore = c->ignore;
 	if (c->baseline != NULL &&
@@ -367,9 +368,137 @@ same_file(const char *a, const char *b)
 
 static enum onnxfix_dot_format format_of_name(const char *path);
 
+/* How many nodes of each operator a model has (fix's summary). */
+struct op_count {
+	const char *domain, *op;
+	long n;
+};
+
+struct census {
+	struct op_count *v;
+	size_t n, cap;
+	size_t nodes;
+};
+
+/* Add (or with SIGN -1, take away) M's live nodes to C; -1 when out of
+ * memory. */
+static int
+census_add(struct census *c, struct ir_model *m, int sign)
+{
+	struct ir_graph **graphs;
+	size_t ng = ir_model_graphs(m, &graphs), i, j, k;
+
+	for (i = 0; i < ng; i++)
+		for (j = 0; j < graphs[i]->nnodes; j++) {
+			const struct ir_node *n = graphs[i]->nodes[j];
+
+			if (n->dead)
+				continue;
+			if (sign > 0)
+				c->nodes++;
+			for (k = 0; k < c->n; k++)
+				if (ir_streq(c->v[k].op, n->op_type) &&
+				    ir_streq(c->v[k].domain, n->domain))
+					break;
+			if (k == c->n) {
+				if (c->n == c->cap) {
+					size_t nc = c->cap ? 2 * c->cap : 32;
+					struct op_count *nv = realloc(c->v,
+					    nc * sizeof(*nv));
+
+					if (nv == NULL)
+						return -1;
+					c->v = nv;
+					c->cap = nc;
+				}
+				c->v[c->n].domain = n->domain;
+				c->v[c->n].op = n->op_type;
+				c->v[c->n].n = 0;
+				c->n++;
+			}
+			c->v[k].n += sign;
+		}
+	return 0;
+}
+
+/* Bytes of file PATH, or -1 ("-" or unknown). */
+static long long
+file_bytes(const char *path)
+{
+	struct stat st;
+
+	if (path == NULL || strcmp(path, "-") == 0 || stat(path, &st) < 0)
+		return -1;
+	return (long long)st.st_size;
+}
+
+/*
+ * fix's closing line for one model, on FP: the node count before and
+ * after, the operators that changed (fewest first: removed, then added)
+ * and the file size before and after, or that fix left it unchanged.
+ */
+static void
+fix_summary(FILE *fp, const char *file, struct census *c, size_t after,
+    bool changed, bool dry, long long in, long long out)
+{
+	char b[DIAG_ESCAPE_SIZE], e[DIAG_ESCAPE_SIZE];
+	size_t k, shown = 0;
+	int pass;
+
+	fprintf(fp, "onnxfix: %s: ", diag_escape_str(b, sizeof(b), file));
+	if (!changed) {
+		fprintf(fp, "unchanged (%zu nodes)\n", c->nodes);
+		return;
+	}
+	fprintf(fp, "%s %zu -> %zu nodes", dry ? "would change:" : "fixed:",
+	    c->nodes, after);
+	/* c->v[k].n is before minus after: removed first */
+	for (pass = 0; pass < 2; pass++)
+		for (k = 0; k < c->n; k++) {
+			long d = c->v[k].n;
+
+			if (d == 0 || (pass == 0) != (d > 0))
+				continue;
+			if (shown == 8) {
+				fprintf(fp, ", ...");
+				shown++;
+			}
+			if (shown > 8)
+				continue;
+			fprintf(fp, "%s%+ld %s%s%s", shown ? ", " : " (",
+			    -d, c->v[k].domain[0] ? diag_escape_str(e,
+			    sizeof(e), c->v[k].domain) : "",
+			    c->v[k].domain[0] ? "::" : "",
+			    diag_escape_str(b, sizeof(b), c->v[k].op));
+			shown++;
+		}
+	if (shown > 0)
+		fprintf(fp, ")");
+	if (in >= 0 && out >= 0)
+		fprintf(fp, ", %lld -> %lld bytes", in, out);
+	fprintf(fp, "\n");
+}
+
+/* Did a rewrite pass report a change (an F code other than a warning)? */
+static bool
+fix_changed(const struct diag_list *d)
+{
+	size_t i;
+
+	for (i = 0; i < d->n; i++)
+		if (diag_table[d->v[i].id].code[0] == 'F' &&
+		    diag_table[d->v[i].id].level == DIAG_NOTE)
+			return true;
+	return false;
+}
+
 static int
 cmd_fix(struct cli *c, int argc, char **argv)
 {
+	struct census cs;
+	char *sumtext = NULL;
+	size_t after = 0;
+	bool changed = false, summary = false;
 	struct progress pg;
 	struct diag_list d;
 	struct report r;
@@ -414,6 +543,7 @@ cmd_fix(struct cli *c, int argc, char **argv)
 	progress_init(&pg, c->report_format == REPORT_TEXT ? c->progress : 0);
 	c->o.progress = progress_bytes;
 	c->o.progress_arg = &pg;
+	memset(&cs, 0, sizeof(cs));
 	rc = load(c, argv[0], &d, &m);
 	if (rc == EXIT_CLEAN) {
 		struct onnxfix_dot_options dopt = c->dopt;
@@ -426,7 +556,21 @@ cmd_fix(struct cli *c, int argc, char **argv)
 			dopt.before = before;
 			dopt.diff = true;
 		}
-		rc = exit_of(onnxfix_fix(m, &c->o, &d));
+		memset(&cs, 0, sizeof(cs));
+		if (census_add(&cs, m, 1) < 0)
+			rc = EXIT_INTERNAL;
+		if (rc == EXIT_CLEAN)
+			rc = exit_of(onnxfix_fix(m, &c->o, &d));
+		changed = fix_changed(&d);
+		after = cs.nodes;
+		if (rc == EXIT_CLEAN && census_add(&cs, m, -1) == 0) {
+			struct census tmp = { 0 };
+
+			if (census_add(&tmp, m, 1) == 0)
+				after = tmp.nodes;
+			free(tmp.v);
+			summary = true;
+		}
 		if (rc == EXIT_CLEAN && !c->o.dry_run)
 			rc = exit_of(onnxfix_save(m, out, &c->o, &d));
 		if (rc == EXIT_CLEAN && c->dot != NULL && !c->o.dry_run)
@@ -435,10 +579,30 @@ cmd_fix(struct cli *c, int argc, char **argv)
 		if (rc == EXIT_CLEAN && c->dot_diff != NULL)
 			rc = exit_of(onnxfix_dot_opts(m, c->dot_diff,
 			    format_of_name(c->dot_diff), &dopt, &d));
+		/* the census names point into the model: written now */
+		if (summary && rc == EXIT_CLEAN) {
+			size_t len;
+			FILE *fp = open_memstream(&sumtext, &len);
+
+			if (fp != NULL) {
+				fix_summary(fp, argv[0], &cs, after, changed,
+				    c->o.dry_run, file_bytes(argv[0]),
+				    c->o.dry_run ? -1 : file_bytes(out));
+				if (fclose(fp) != 0) {
+					free(sumtext);
+					sumtext = NULL;
+				}
+			}
+		}
 		onnxfix_model_free(m);
 	}
 	progress_end(&pg);
 	rc = report_model(c, &r, argv[0], &d, rc);
+	if (sumtext != NULL && rc == EXIT_CLEAN && r.fmt == REPORT_TEXT &&
+	    !c->quiet)
+		fputs(sumtext, r.out);
+	free(sumtext);
+	free(cs.v);
 	diag_list_release(&d);
 	return report_close(c, &r, rc);
 }
@@ -877,7 +1041,7 @@ static const struct command_opt check_opts[] = {
 };
 
 static const struct command_opt fix_opts[] = {
-	{ OPT_HELP, NULL }, { OPT_QUIET, NULL },
+	{ OPT_HELP, NULL }, { OPT_QUIET, NULL }, { OPT_VERBOSE, NULL },
 	{ OPT_OUTPUT, "write the model to FILE (- for stdout: every "
 	  "message then goes to stderr)" },
 	{ OPT_IN_PLACE, NULL }, { OPT_DRY_RUN, NULL },

@@ -35,6 +35,8 @@ static const struct opt opts[] = {
 	{ OPT_OUTPUT, 'o', "output", "FILE", "write the output to FILE", 0 },
 	{ OPT_QUIET, 'q', "quiet", NULL, "print warnings and errors only",
 	  0 },
+	{ OPT_VERBOSE, 'v', "verbose", NULL, "list every note; notes of one "
+	  "kind on more than 3 nodes are otherwise one line", 0 },
 	{ OPT_TYPE, 'T', "type", "FMT", "dot, svg or png (default: from "
 	  "-o's .svg/.png, else dot)", 0 },
 	{ OPT_JOBS, 'j', "jobs", "N", "check N models at once", 0 },
@@ -457,6 +459,9 @@ apply(const struct command *cmd, struct cli *c, int key, const char *v)
 		break;
 	case OPT_QUIET:
 		c->quiet = true;
+		break;
+	case OPT_VERBOSE:
+		c->verbose = true;
 		break;
 	case OPT_TYPE:
 		if (strcmp(v, "dot") && strcmp(v, "svg") && strcmp(v, "png"))

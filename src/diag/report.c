@@ -373,10 +373,37 @@ print_github(FILE *fp, const char *file, const struct diag *d)
 	fputc('\n', fp);
 }
 
+/* fix notes of one code beyond this many a model are one line */
+#define GROUP_SHOWN 3
+
+/* Does the text report group the notes of this model (fix, not -v)? */
+static bool
+grouping(const struct report *r)
+{
+	return !r->verbose && strcmp(r->command, "fix") == 0;
+}
+
+/* One line per grouped code: how many more notes it had (TOTAL: the
+ * notes of each code in the model). */
+static void
+print_groups(const struct report *r, const size_t *total, const char *file)
+{
+	char esc[DIAG_ESCAPE_SIZE];
+	size_t id;
+
+	for (id = 0; id < DIAG__COUNT; id++)
+		if (total[id] > GROUP_SHOWN)
+			fprintf(r->out, "onnxfix: %s: note %s: %s: and %zu more "
+			    "like these (-v lists each)\n", diag_escape_str(esc,
+			    sizeof(esc), file), diag_table[id].code,
+			    diag_table[id].text, total[id] - GROUP_SHOWN);
+}
+
 int
 report_add(struct report *r, const char *file, struct diag_list *d,
     int *status)
 {
+	size_t seen[DIAG__COUNT];
 	struct report_model *rm;
 	size_t i;
 	int worst = -1;
@@ -443,17 +470,25 @@ report_add(struct report *r, const char *file, struct diag_list *d,
 	for (i = 0; i < rm->d.n; i++)
 		if (diag_table[rm->d.v[i].id].level == DIAG_FATAL)
 			diag_print(r->err, file, &rm->d.v[i]);
+	memset(seen, 0, sizeof(seen));
 	for (i = 0; i < rm->d.n; i++) {
-		enum diag_level l = diag_table[rm->d.v[i].id].level;
+		enum diag_id id = rm->d.v[i].id;
+		enum diag_level l = diag_table[id].level;
 
 		if (l == DIAG_FATAL && r->fmt != REPORT_GITHUB)
 			continue;
 		if (r->fmt == REPORT_TEXT && (!r->quiet ||
-		    l >= DIAG_WARNING))
+		    l >= DIAG_WARNING)) {
+			if (l == DIAG_NOTE && grouping(r) &&
+			    ++seen[id] > GROUP_SHOWN)
+				continue;
 			diag_print(r->out, file, &rm->d.v[i]);
-		else if (r->fmt == REPORT_GITHUB)
+		} else if (r->fmt == REPORT_GITHUB) {
 			print_github(r->out, file, &rm->d.v[i]);
+		}
 	}
+	if (r->fmt == REPORT_TEXT && !r->quiet && grouping(r))
+		print_groups(r, seen, file);
 	if (rm->d.oom)
 		fprintf(r->err, "onnxfix: out of memory: some diagnostics "
 		    "were lost\n");

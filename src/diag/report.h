@@ -45,6 +45,7 @@ struct report {
 	FILE *out;		/* findings (stdout) */
 	FILE *err;		/* fatal lines (stderr) */
 	bool quiet;		/* text: notes are not printed */
+	bool verbose;		/* text: every note, none grouped */
 	const char *select;	/* comma-separated codes or prefixes */
 	const char *ignore;
 	struct baseline_entry *bl;	/* bl[0] unused: 0 ends a chain */
