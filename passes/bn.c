@@ -184,18 +184,26 @@ bn_count(const struct ir_tensor *t)
 	return (int64_t)c;
 }
 
-double *
-bn_read_f64(struct arena *a, const struct ir_tensor *t, int64_t n)
+int
+bn_read_f64(struct arena *a, const struct ir_tensor *t, int64_t n,
+    double **out)
 {
+	struct ir_tensor view;
 	double *v;
 	int64_t i;
 
+	*out = NULL;
 	if (t == NULL || n < 0 || bn_count(t) != n ||
 	    (t->elem != IR_ELEM_FLOAT && t->elem != IR_ELEM_DOUBLE &&
 	    t->elem != IR_ELEM_FLOAT16 && t->elem != IR_ELEM_BFLOAT16))
-		return NULL;
+		return 1;
+	/* External data read in; when it cannot be, no doubles are
+	 * allocated for it. */
+	t = ir_tensor_view(t, &view);
+	if (t->storage != IR_DATA_RAW && t->storage != IR_DATA_TYPED)
+		return 1;
 	if ((v = arena_array(a, (size_t)n + 1, sizeof(*v))) == NULL)
-		return NULL;
+		return -1;
 	/* Fast path for raw float32, the common case (little-endian host,
 	 * as ir_tensor_get_f64 assumes). */
 	if (t->storage == IR_DATA_RAW && t->elem == IR_ELEM_FLOAT &&
@@ -206,12 +214,14 @@ bn_read_f64(struct arena *a, const struct ir_tensor *t, int64_t n)
 			memcpy(&f, t->data + 4 * i, 4);
 			v[i] = f;
 		}
-		return v;
+		*out = v;
+		return 0;
 	}
 	for (i = 0; i < n; i++)
 		if (ir_tensor_get_f64(t, (uint64_t)i, &v[i]) < 0)
-			return NULL;
-	return v;
+			return 1;
+	*out = v;
+	return 0;
 }
 
 void
@@ -224,7 +234,7 @@ bn_impact(struct arena *a, const struct ir_node *n, double eps_a,
 
 	memset(out, 0, sizeof(*out));
 	if (n->ninputs < 5 || (t = bn_const(n->inputs[4])) == NULL ||
-	    (c = bn_count(t)) <= 0 || (var = bn_read_f64(a, t, c)) == NULL)
+	    (c = bn_count(t)) <= 0 || bn_read_f64(a, t, c, &var) != 0)
 		return;
 	/* The epsilons as the runtime sees them: float32. */
 	eps_a = (float)eps_a;

@@ -69,9 +69,13 @@ const char *bn_momentum_origin(double m);
 struct ir_tensor *bn_const(const struct ir_value *v);
 /* Element count of T, or -1. */
 int64_t bn_count(const struct ir_tensor *t);
-/* Read T's N elements as doubles into a scratch array; NULL when T is
- * not a dense FLOAT/DOUBLE/FLOAT16/BFLOAT16 tensor in raw_data. */
-double *bn_read_f64(struct arena *a, const struct ir_tensor *t, int64_t n);
+/* Read T's N elements as doubles into *OUT, a scratch array from A: 0;
+ * 1 when T is not a dense FLOAT/DOUBLE/FLOAT16/BFLOAT16 tensor of N
+ * elements in raw_data, its element type's typed field or external data
+ * that can be read in (ir_tensor_view); -1 when A is out of budget (the
+ * pass is, not the tensor unreadable). */
+int bn_read_f64(struct arena *a, const struct ir_tensor *t, int64_t n,
+    double **out);
 
 /* The impact on the output scale of changing epsilon from EPS_A to EPS_B,
  * from the running variance. */

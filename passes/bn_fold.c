@@ -116,7 +116,7 @@ prepare(struct pass_ctx *ctx, struct fold *f)
 	double *v[4], eps;
 	struct bn_attrs a;
 	int64_t c;
-	int k;
+	int k, rc;
 
 	bn_read(n, &a);
 	if (a.extra_used > 0)
@@ -159,9 +159,14 @@ prepare(struct pass_ctx *ctx, struct fold *f)
 		if (prm[k]->rank != 1 || prm[k]->dims[0] != c)
 			return "a parameter's length differs from the "
 			    "producer's output channels";
-		if ((v[k] = bn_read_f64(f->tmp, prm[k], c)) == NULL)
-			return "a parameter is not readable (element type, "
-			    "external or typed data)";
+		if ((rc = bn_read_f64(f->tmp, prm[k], c, &v[k])) < 0)
+			return "";
+		if (rc > 0)
+			return prm[k]->storage == IR_DATA_EXTERNAL ?
+			    "a parameter's external data could not be read "
+			    "(S293 says why)" : "a parameter is not readable "
+			    "(element type or data that does not match its "
+			    "dims)";
 	}
 	f->s = arena_array(f->tmp, (size_t)c, sizeof(*f->s));
 	f->shift = arena_array(f->tmp, (size_t)c, sizeof(*f->shift));
@@ -178,16 +183,20 @@ prepare(struct pass_ctx *ctx, struct fold *f)
 	return NULL;
 }
 
-/* W' = W scaled per output channel; NULL on failure. */
-static double *
-scale_weights(const struct fold *f, int64_t *count)
+/* W' = W scaled per output channel into *OUT: 0, 1 when the weights
+ * are not readable, -1 out of budget. */
+static int
+scale_weights(const struct fold *f, int64_t *count, double **out)
 {
 	const struct ir_tensor *w = f->w;
 	int64_t n = bn_count(w), i, j, c, ci, per, inner, cin_g, mg, g;
 	double *v;
+	int rc;
 
-	if (n <= 0 || (v = bn_read_f64(f->tmp, w, n)) == NULL)
-		return NULL;
+	if (n <= 0)
+		return 1;
+	if ((rc = bn_read_f64(f->tmp, w, n, &v)) != 0)
+		return rc;
 	*count = n;
 	/* Nested loops: no division per element. */
 	switch (f->kind) {
@@ -224,7 +233,8 @@ scale_weights(const struct fold *f, int64_t *count)
 		}
 		break;
 	}
-	return v;
+	*out = v;
+	return 0;
 }
 
 /*
@@ -250,10 +260,14 @@ new_bias(const struct fold *f, int *rank,
 	*big = false;
 	if (b != NULL) {
 		int64_t n = bn_count(b);
+		int rc = n <= 0 ? 1 : bn_read_f64(f->tmp, b, n, &old);
 
-		if (n <= 0 || (old = bn_read_f64(f->tmp, b, n)) ==
-		    NULL) {
-			*why = "the bias is not readable";
+		if (rc < 0)
+			return NULL;	/* out of budget */
+		if (rc > 0) {
+			*why = b->storage == IR_DATA_EXTERNAL ? "the bias's "
+			    "external data could not be read (S293 says why)" :
+			    "the bias is not readable";
 			return NULL;
 		}
 		bc = n;
@@ -326,15 +340,20 @@ fold_one(struct pass_ctx *ctx, struct state *st, struct fold *f)
 	const char *why;
 	double *w = NULL, *b = NULL;
 	int64_t count, bdims[2];
-	int brank;
+	int brank, rc;
 	bool big = false;
 	char b1[DIAG_ESCAPE_SIZE], b2[DIAG_ESCAPE_SIZE], b3[DIAG_ESCAPE_SIZE];
 
 	why = prepare(ctx, f);
 	if (why != NULL && *why == '\0')
 		return -1;
-	if (why == NULL && (w = scale_weights(f, &count)) == NULL)
-		why = "the weights are not readable (external or typed data)";
+	if (why == NULL && (rc = scale_weights(f, &count, &w)) < 0)
+		return -1;
+	if (why == NULL && rc > 0)
+		why = f->w->storage == IR_DATA_EXTERNAL ? "the weights' "
+		    "external data could not be read (S293 says why)" :
+		    "the weights are not readable (element type or data "
+		    "that does not match their dims)";
 	if (why == NULL && (b = new_bias(f, &brank, bdims, &why, &big)) ==
 	    NULL && why == NULL && !big)
 		return -1;

@@ -188,11 +188,16 @@ nonspatial(struct pass_ctx *ctx, struct state *s, struct ir_node *n,
 		if ((p[k] = bn_const(n->inputs[k + 1])) == NULL)
 			return "a parameter is not a constant initializer";
 	cnt = bn_count(p[0]);
-	for (k = 0; k < 4; k++)
-		if (bn_count(p[k]) != cnt || p[k]->rank != p[0]->rank ||
-		    (v[k] = bn_read_f64(&ctx->scratch, p[k], cnt)) == NULL)
+	for (k = 0; k < 4; k++) {
+		int rc = bn_count(p[k]) != cnt || p[k]->rank != p[0]->rank ?
+		    1 : bn_read_f64(&ctx->scratch, p[k], cnt, &v[k]);
+
+		if (rc < 0)
+			return NULL;	/* out of budget */
+		if (rc > 0)
 			return "parameters differ in shape or are not "
 			    "readable floats";
+	}
 	if (x->type.kind != IR_TYPE_TENSOR || x->type.rank < 2 ||
 	    x->type.rank - 1 != p[0]->rank)
 		return "the input's rank is unknown or does not match the "

@@ -206,6 +206,7 @@ cval_alloc(struct arena *a, struct cval *c)
 static int
 cval_read(struct arena *a, const struct ir_tensor *t, struct cval *c)
 {
+	struct ir_tensor view;
 	uint64_t count, bytes;
 	size_t i;
 	int rc;
@@ -215,6 +216,9 @@ cval_read(struct arena *a, const struct ir_tensor *t, struct cval *c)
 	    ir_tensor_count(t, &count, NULL) < 0 ||
 	    ir_elem_bytes(t->elem, count, &bytes) < 0 || bytes > MAX_BYTES)
 		return 0;
+	/* External data is read in now that it is known to be small
+	 * enough to fold. */
+	t = ir_tensor_view(t, &view);
 	if (t->storage == IR_DATA_RAW ? t->size != bytes :
 	    t->storage != IR_DATA_TYPED || t->nfields != 1 ||
 	    t->ntyped != count ||
@@ -1281,14 +1285,15 @@ fold_node(struct pass_ctx *ctx, struct fold_state *st, struct ir_node *n,
 		if (nin != 1 || (rc = do_shape(n, n->inputs[0], &out, ar)) <= 0)
 			return rc;
 	} else {
-		for (i = 0; i < nin; i++) {
-			const struct ir_tensor *ct = const_tensor(n->inputs[i]);
-
-			if (ct == NULL)
+		/* Every input constant before any is read: external
+		 * data is read in only for a node that can fold. */
+		for (i = 0; i < nin; i++)
+			if (const_tensor(n->inputs[i]) == NULL)
 				return 0;
-			if ((rc = cval_read(ar, ct, &in[i])) <= 0)
+		for (i = 0; i < nin; i++)
+			if ((rc = cval_read(ar, const_tensor(n->inputs[i]),
+			    &in[i])) <= 0)
 				return rc;
-		}
 		rc = eval(n, in, nin, &out, ar, opset);
 		if (rc == 0 && out.big)
 			return too_large(ctx, st, n, &out, true);

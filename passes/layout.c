@@ -588,8 +588,11 @@ simulate(struct pass_ctx *ctx, enum onnxfix_layout in,
 	o.inputs_layout = in;
 	o.outputs_layout = out;
 	diag_list_init(&d);
+	/* The copy reads external data beside the model, as fix does. */
 	if (onnxfix_load_buffer(ctx->m->file, ctx->m->file_size, "copy", &o,
-	    &d, &c) != ONNXFIX_OK || shapes_infer(c) < 0) {
+	    &d, &c) == ONNXFIX_OK)
+		c->path = ctx->m->path;
+	if (c == NULL || shapes_infer(c) < 0) {
 		onnxfix_model_free(c);
 		diag_list_release(&d);
 		return;

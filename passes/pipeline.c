@@ -106,6 +106,35 @@ audit(struct ir_model *m, const char *const *names, size_t n)
 	return 0;
 }
 
+/*
+ * The external data that could not be read in since *SEEN (the last
+ * failure reported, NULL: none yet), for STEP (a pass or shape
+ * inference): one warning per tensor, so that a rewrite left undone for
+ * want of its values is never only a note.  The model records each
+ * failure once (ir_tensor_view).
+ */
+static void
+report_unread(struct ir_model *m, struct diag_list *d,
+    struct ir_xfail **seen, size_t *lost, const char *step)
+{
+	char b[DIAG_ESCAPE_SIZE], w[DIAG_ESCAPE_SIZE];
+	struct ir_xfail *f;
+
+	for (f = *seen != NULL ? (*seen)->next : m->xfail; f != NULL;
+	    f = f->next) {
+		diag_report(d, DIAG_S_EXT_UNREAD, "", "tensor '%s', needed by "
+		    "%s: %s", diag_escape_str(b, sizeof(b), f->tensor), step,
+		    diag_escape_str(w, sizeof(w), f->why));
+		*seen = f;
+	}
+	if (m->nxfail_lost > *lost) {
+		diag_report(d, DIAG_S_EXT_UNREAD, "", "%zu more tensors, "
+		    "needed by %s: out of memory", m->nxfail_lost - *lost,
+		    step);
+		*lost = m->nxfail_lost;
+	}
+}
+
 struct shapes_log;
 static enum onnxfix_status run_passes(struct ir_model *m,
     const struct onnxfix_options *o, struct diag_list *d,
@@ -161,7 +190,8 @@ run_passes(struct ir_model *m, const struct onnxfix_options *o,
     struct pass_census *census)
 {
 	const char *changed[sizeof(pass_table) / sizeof(pass_table[0])];
-	size_t nchanged = 0;
+	size_t nchanged = 0, lost = m->nxfail_lost;
+	struct ir_xfail *seen;
 	struct pass_ctx ctx;
 	size_t i;
 
@@ -169,6 +199,11 @@ run_passes(struct ir_model *m, const struct onnxfix_options *o,
 	ctx.m = m;
 	ctx.d = d;
 	ctx.o = o;
+	/* failures before this run (another command on the same model)
+	 * were reported by it */
+	for (seen = m->xfail; seen != NULL && seen->next != NULL;
+	    seen = seen->next)
+		;
 	/* Every pass sees inferred types, whatever the pass order.  For
 	 * check, the findings are kept for the shapes pass. */
 	ctx.shapes_recorded = kind == PASS_ANALYSIS &&
@@ -178,6 +213,7 @@ run_passes(struct ir_model *m, const struct onnxfix_options *o,
 		diag_report(d, DIAG_LOAD_BUDGET, "", "inferring shapes");
 		return ONNXFIX_EBUDGET;
 	}
+	report_unread(m, d, &seen, &lost, "shape inference");
 	ctx.shapes_found = log->v;
 	ctx.nshapes_found = log->n;
 	/* analysis passes leave the model as it is: one census serves
@@ -194,6 +230,7 @@ run_passes(struct ir_model *m, const struct onnxfix_options *o,
 		ctx.changed = false;
 		if (p->run(&ctx) < 0) {
 			arena_release(&ctx.scratch);
+			report_unread(m, d, &seen, &lost, p->name);
 			if (m->budget != NULL && m->budget->exceeded) {
 				diag_report(d, DIAG_LOAD_BUDGET, "",
 				    "in pass %s", p->name);
@@ -204,6 +241,7 @@ run_passes(struct ir_model *m, const struct onnxfix_options *o,
 			return ONNXFIX_EINTERNAL;
 		}
 		arena_release(&ctx.scratch);
+		report_unread(m, d, &seen, &lost, p->name);
 		if (kind == PASS_REWRITE && ctx.changed)
 			changed[nchanged++] = p->name;
 		if (kind == PASS_REWRITE && o->verify &&
@@ -221,6 +259,8 @@ run_passes(struct ir_model *m, const struct onnxfix_options *o,
 			    "inferring shapes after pass %s", p->name);
 			return ONNXFIX_EBUDGET;
 		}
+		if (kind == PASS_REWRITE && ctx.changed)
+			report_unread(m, d, &seen, &lost, "shape inference");
 	}
 	if (nchanged > 0 && audit(m, changed, nchanged) < 0) {
 		diag_report(d, DIAG_LOAD_BUDGET, "", "recording the audit entry");

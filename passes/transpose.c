@@ -995,8 +995,11 @@ try_push(struct tp *t, struct ir_node *tn, struct ir_node *c)
 			if (i == s.rank && s.rank >= 0)
 				continue;	/* all dims 1 */
 		}
+		/* External data is read in here, before anything
+		 * changes; when it cannot be, the constant gets a
+		 * Transpose of its own. */
 		if (ct != NULL && ct->rank == s.rank && inits_ok(t) &&
-		    ct->storage != IR_DATA_EXTERNAL) {
+		    perm_const_readable(ct)) {
 			pl.act[j] = SLOT_CONST;
 			continue;
 		}

@@ -17,6 +17,7 @@
 
 #include "builder.h"
 #include "io/external.h"
+#include "io/xread.h"
 
 static const char canary[] = "CANARY-unit-do-not-leak!";
 static char root[64];		/* temp dir: model/ and secret/ inside */
@@ -480,6 +481,113 @@ resolve_counts_files(void **state)
 	ext_dir_close(&x);
 }
 
+/* An external FLOAT[2] tensor of M named NAME at E (3 entries), as the
+ * loader makes it: with its struct ir_extdata. */
+static void
+ext_tensor(struct ir_model *m, struct ir_tensor *t, const char *name,
+    struct ir_meta *e)
+{
+	static int64_t d2[] = { 2 };
+
+	memset(t, 0, sizeof(*t));
+	t->name = name;
+	t->elem = IR_ELEM_FLOAT;
+	t->rank = 1;
+	t->dims = d2;
+	t->storage = IR_DATA_EXTERNAL;
+	t->ext = e;
+	t->next = 3;
+	t->xd = arena_alloc(&m->arena, sizeof(*t->xd));
+	assert_non_null(t->xd);
+	t->xd->m = m;
+}
+
+/*
+ * The model's reader (io/xread.c) behind ir_tensor_view: the bytes of
+ * an external tensor, read once beneath the model's directory, while
+ * the tensor keeps its external storage; a link to the canary and a
+ * read past the budget are failures recorded once each, the budget not
+ * marked exceeded; the default budget grows with the data read.
+ */
+static void
+read_on_demand(void **state)
+{
+	struct ir_meta ok[3] = {
+		{ "location", "w.bin" }, { "offset", "8" }, { "length", "8" },
+	};
+	struct ir_meta leaf[3] = {
+		{ "location", "leaf.bin" }, { "offset", "0" },
+		{ "length", "8" },
+	};
+	struct ir_meta head[3] = {
+		{ "location", "w.bin" }, { "offset", "0" }, { "length", "8" },
+	};
+	struct ir_tensor t, u, w, view;
+	const struct ir_tensor *v;
+	struct onnxfix_options o;
+	struct ir_model *m;
+	struct budget b;
+	char model[256];
+	size_t limit;
+	int pass;
+
+	(void)state;
+	snprintf(model, sizeof(model), "%s/m.onnx", mdir);
+	for (pass = 0; pass < 2; pass++) {
+		budget_init(&b, 0);
+		m = ir_model_new(&b);
+		assert_non_null(m);
+		m->path = model;
+		onnxfix_options_default(&o);
+		o.mem_budget = pass == 0 ? 1u << 30 : 0;
+		assert_int_equal(xread_attach(m, &o), 0);
+		ext_tensor(m, &t, "good", ok);
+		v = ir_tensor_view(&t, &view);
+		assert_ptr_equal(v, &view);
+		assert_int_equal(v->storage, IR_DATA_RAW);
+		assert_int_equal(v->size, 8);
+		assert_memory_equal(v->data, "89abcdef", 8);
+		assert_int_equal(t.storage, IR_DATA_EXTERNAL);
+		assert_null(t.data);
+		/* read once */
+		assert_ptr_equal(ir_tensor_view(&t, &view)->data, v->data);
+		/* a copy of the tensor shares what was read */
+		u = t;
+		assert_ptr_equal(ir_tensor_view(&u, &view)->data, v->data);
+		/* the canary behind a link: refused, recorded once */
+		ext_tensor(m, &u, "link", leaf);
+		assert_ptr_equal(ir_tensor_view(&u, &view), &u);
+		assert_ptr_equal(ir_tensor_view(&u, &view), &u);
+		assert_non_null(m->xfail);
+		assert_string_equal(m->xfail->tensor, "link");
+		assert_non_null(strstr(m->xfail->why, "leaf.bin"));
+		assert_null(m->xfail->next);
+		/* 8 bytes with 4 left */
+		b.limit = b.used + 4;
+		limit = b.limit;
+		ext_tensor(m, &w, "head", head);
+		v = ir_tensor_view(&w, &view);
+		if (pass == 0) {
+			/* --mem-budget given: refused, not exceeded */
+			assert_ptr_equal(v, &w);
+			assert_non_null(m->xfail->next);
+			assert_string_equal(m->xfail->next->tensor, "head");
+			assert_non_null(strstr(m->xfail->next->why,
+			    "budget"));
+			assert_false(b.exceeded);
+			assert_int_equal(b.limit, limit);
+		} else {
+			/* the default grows by 64 x the bytes read */
+			assert_ptr_equal(v, &view);
+			assert_memory_equal(v->data, "01234567", 8);
+			assert_int_equal(b.limit, limit + 64 * 8);
+			assert_null(m->xfail->next);
+		}
+		xread_detach(m);
+		ir_model_free(m);
+	}
+}
+
 /* ext_copy_range: the bytes at an offset, and a file that ends early is
  * a short read, not a copy of less. */
 static void
@@ -525,6 +633,7 @@ main(void)
 		cmocka_unit_test(file_limit),
 		cmocka_unit_test(resolve_counts_files),
 		cmocka_unit_test(copy_range),
+		cmocka_unit_test(read_on_demand),
 		cmocka_unit_test(every_prefix),
 	};
 

@@ -15,6 +15,8 @@
 #  3. Each fixed model passes python3-onnx's check_model(full_check=True)
 #     when the model's IR version and opsets are within what that onnx
 #     knows.
+#  4. Models whose weights are external data (generated now by
+#     tests/gen_ext_models.py): fix folds them as it folds the inline copy.
 #
 # Per-model files beside NAME.onnx:
 #   NAME.oracle   oracle options for every run (--shape, --zero)
@@ -177,6 +179,97 @@ for model in testdata/corpus/*.onnx testdata/verify/*.onnx; do
 		    "$loads" </dev/null
 	done <"$spec"
 done
+
+# 4. External data: models generated now (tests/gen_ext_models.py, with
+#    python3-onnx) whose weights are in a file beside the model.  fix reads
+#    them as it reads inline ones: every BatchNormalization folded, the
+#    constants folded, the output byte for byte the one of the inline
+#    copy and equal to the original in ORT; a data file that is missing
+#    is fatal (L140) and says which reads failed (S293); a read past the
+#    memory budget is a warning (S293), the node left as it was; tensors
+#    read but not changed are written as before (references kept).
+notes() {	# notes CODE FILE: how many CODE diagnostics FILE holds
+	grep -c " $1: " "$2"
+}
+if [ $py_ok -eq 1 ]; then
+	x=$tmp/ext
+	if ! "$PY" tests/gen_ext_models.py "$x" >"$tmp/gen.out" 2>&1; then
+		bad "external data: tests/gen_ext_models.py failed:" \
+		    "$(tail -n 1 "$tmp/gen.out")"
+	else
+		$ONNXFIX fix -o "$x/inline/o.onnx" "$x/inline/m.onnx" \
+		    >"$tmp/in.out" 2>&1
+		if $ONNXFIX fix -o "$x/ext/o.onnx" "$x/ext/m.onnx" \
+		    >"$tmp/ex.out" 2>&1; then ok; else
+			bad "external data: fix failed:" \
+			    "$(head -n 1 "$tmp/ex.out")"
+		fi
+		[ "$(notes F350 "$tmp/ex.out")" -eq 3 ] &&
+		    [ "$(notes F391 "$tmp/ex.out")" -eq 1 ] &&
+		    [ "$(notes F351 "$tmp/ex.out")" -eq 0 ] &&
+		    [ "$(notes S293 "$tmp/ex.out")" -eq 0 ] && ok ||
+		    bad "external data: not every BatchNormalization and" \
+		    "constant folded: $(grep -v F302 "$tmp/ex.out" | head -n 3)"
+		"$PY" -c 'import sys, onnx
+m = onnx.load(sys.argv[1])
+sys.exit(any(n.op_type == "BatchNormalization" for n in m.graph.node))' \
+		    "$x/ext/o.onnx" && ok ||
+		    bad "external data: BatchNormalization left in the output"
+		cmp -s "$x/inline/o.onnx" "$x/ext/o.onnx" && ok ||
+		    bad "external data: fix output differs from the" \
+		    "inline copy's"
+		# ORT refuses a Reshape shape in external data: the original is
+		# compared as the inline copy.
+		$ORACLE compare "$x/inline/m.onnx" "$x/ext/o.onnx" \
+		    >"$tmp/cmp.out" 2>&1 && ok ||
+		    bad "external data: fixed model differs in ORT:" \
+		    "$(cat "$tmp/cmp.out")"
+		mkdir -p "$x/xd"
+		$ONNXFIX fix -q --external-data d.bin -o "$x/xd/o.onnx" \
+		    "$x/ext/m.onnx" >"$tmp/xd.out" 2>&1 &&
+		    $ORACLE compare "$x/inline/m.onnx" "$x/xd/o.onnx" \
+		    >"$tmp/cmp.out" 2>&1 && ok ||
+		    bad "external data: --external-data output differs in" \
+		    "ORT: $(cat "$tmp/xd.out" "$tmp/cmp.out" | head -n 2)"
+		# past the budget: a warning, the node stays, the data is
+		# still copied into the output by range
+		$ONNXFIX fix --mem-budget 2M -o "$x/big/o.onnx" \
+		    "$x/big/m.onnx" >"$tmp/big.out" 2>&1
+		[ $? -eq 0 ] && [ "$(notes S293 "$tmp/big.out")" -eq 1 ] &&
+		    grep -q "warning S293: .*'w', needed by bn-fold: .*budget" \
+		    "$tmp/big.out" && ok ||
+		    bad "external data: a read past the budget is not S293:" \
+		    "$(head -n 2 "$tmp/big.out")"
+		$ORACLE compare "$x/big/m.onnx" "$x/big/o.onnx" \
+		    >"$tmp/cmp.out" 2>&1 && ok ||
+		    bad "external data: budget case differs in ORT:" \
+		    "$(cat "$tmp/cmp.out")"
+		# read, not changed, references kept: still the same ranges
+		mkdir -p "$x/kept"
+		$ONNXFIX fix -q -o "$x/kept/o.onnx" "$x/keep/m.onnx" \
+		    >"$tmp/keep.out" 2>&1 &&
+		    cmp -s "$x/keep/w.bin" "$x/kept/w.bin" &&
+		    "$PY" -c 'import sys, onnx
+a = onnx.load(sys.argv[1], load_external_data=False).graph.initializer
+b = onnx.load(sys.argv[2], load_external_data=False).graph.initializer
+sys.exit([(t.name, t.data_location, t.external_data) for t in a] !=
+         [(t.name, t.data_location, t.external_data) for t in b])' \
+		    "$x/keep/m.onnx" "$x/kept/o.onnx" && ok ||
+		    bad "external data: tensors read by a pass not written" \
+		    "as they were: $(head -n 1 "$tmp/keep.out")"
+		# the data file missing: the existing fatal error
+		rm "$x/ext/w.bin"
+		$ONNXFIX fix -o "$x/ext/o2.onnx" "$x/ext/m.onnx" \
+		    >"$tmp/gone.out" 2>&1
+		[ $? -eq 2 ] && grep -q 'fatal L140: ' "$tmp/gone.out" &&
+		    grep -q 'warning S293: ' "$tmp/gone.out" &&
+		    [ ! -e "$x/ext/o2.onnx" ] && ok ||
+		    bad "external data: a missing data file is not L140:" \
+		    "$(head -n 2 "$tmp/gone.out")"
+	fi
+else
+	echo "verify: external data cases skipped (no python3 with onnx)"
+fi
 
 echo "verify: $pass passed, $fail failed"
 [ $fail -eq 0 ]

@@ -21,6 +21,7 @@
 #include "io/prescan.h"
 #include "io/skel.h"
 #include "io/xdata.h"
+#include "io/xread.h"
 
 void
 onnxfix_options_default(struct onnxfix_options *o)
@@ -114,6 +115,7 @@ intern_n(struct loader *L, const uint8_t *p, size_t len)
 static void
 release(struct ir_model *m)
 {
+	xread_detach(m);
 	/* The decoded message goes with the arena. */
 	if (m->skel != NULL)
 		skel_detach(m->skel);
@@ -254,6 +256,13 @@ conv_tensor(struct loader *L, const Onnx__TensorProto *tp)
 
 	if (t == NULL || load_tensor(&L->m->arena, tp, t) < 0)
 		return NULL;
+	/* Its bytes are read when a pass needs them (xread.h). */
+	if (t->storage == IR_DATA_EXTERNAL) {
+		if ((t->xd = arena_alloc(&L->m->arena, sizeof(*t->xd))) ==
+		    NULL)
+			return NULL;
+		t->xd->m = L->m;
+	}
 	return t;
 }
 
@@ -1105,6 +1114,8 @@ onnxfix_load_buffer(const uint8_t *buf, size_t len, const char *name,
 	}
 	L.m->pb = mp;
 	rc = build(&L, mp);
+	if (rc == ONNXFIX_OK && xread_attach(L.m, o) < 0)
+		rc = ONNXFIX_EBUDGET;
 	if (rc != ONNXFIX_OK) {
 		if (rc == ONNXFIX_EBUDGET)
 			diag_report(d, DIAG_LOAD_BUDGET, "",

@@ -203,12 +203,64 @@ typed_get_f64(const struct ir_tensor *t, uint64_t i, double *out)
 	}
 }
 
+/* Note that T's external data could not be read (WHY), for the pass
+ * driver to report. */
+static void
+xfail(struct ir_model *m, const struct ir_tensor *t, const char *why)
+{
+	struct ir_xfail *f = arena_alloc(&m->arena, sizeof(*f));
+
+	if (f == NULL || (f->why = arena_strdup(&m->arena, why)) == NULL) {
+		m->nxfail_lost++;
+		return;
+	}
+	f->tensor = t->name != NULL ? t->name : "";
+	if (m->xfail_tail == NULL)
+		m->xfail_tail = &m->xfail;
+	*m->xfail_tail = f;
+	m->xfail_tail = &f->next;
+}
+
+const struct ir_tensor *
+ir_tensor_view(const struct ir_tensor *t, struct ir_tensor *buf)
+{
+	struct ir_extdata *x = t->xd;
+	char why[256];
+
+	if (t->storage != IR_DATA_EXTERNAL || x == NULL)
+		return t;
+	if (!x->tried) {
+		/* One try: a failure is reported once, and a reader that
+		 * asks again sees the same answer. */
+		x->tried = true;
+		x->data = NULL;
+		snprintf(why, sizeof(why), "the model has no data reader");
+		if (x->m->read_external == NULL ||
+		    x->m->read_external(x->m, t, x, why, sizeof(why)) < 0)
+			x->data = NULL;
+		if (x->data == NULL)
+			xfail(x->m, t, why);
+	}
+	if (x->data == NULL)
+		return t;
+	*buf = *t;
+	buf->storage = IR_DATA_RAW;
+	buf->data = x->data;
+	buf->size = x->size;
+	buf->nfields = 1;
+	buf->ntyped = 0;
+	buf->typed = NULL;
+	return buf;
+}
+
 int
 ir_tensor_get_f64(const struct ir_tensor *t, uint64_t i, double *out)
 {
+	struct ir_tensor view;
 	uint64_t count, need;
 	const uint8_t *p;
 
+	t = ir_tensor_view(t, &view);
 	if (t->storage == IR_DATA_TYPED)
 		return typed_get_f64(t, i, out);
 	if (t->storage != IR_DATA_RAW || ir_tensor_count(t, &count, NULL) < 0 ||

@@ -134,11 +134,26 @@ enum ir_storage {
 };
 
 /*
+ * The external data of a tensor the loader made, read in on first use
+ * (ir_tensor_view) by the model's reader and kept in the model's arena.
+ * A struct ir_tensor copied from that tensor shares it: the bytes are the
+ * same.
+ */
+struct ir_extdata {
+	struct ir_model *m;	/* whose reader reads it */
+	const uint8_t *data;	/* the bytes once read, else NULL */
+	size_t size;
+	bool tried;		/* read once (failed when data is NULL) */
+};
+
+/*
  * A dense tensor (initializer, Constant/attribute value).  Payload bytes
  * are a span into memory the model owns (the decoded message or the input
  * mapping): loading never copies them and no pass reads them unless it
  * needs the values.  A pass that replaces the data points the span at
- * arena memory and sets dirty.
+ * arena memory and sets dirty.  External data stays where it is until a
+ * reader asks for the values (ir_tensor_view); the tensor itself keeps
+ * storage IR_DATA_EXTERNAL, so that the writer handles it as before.
  */
 struct ir_tensor {
 	const char *name;
@@ -162,6 +177,9 @@ struct ir_tensor {
 	 * a dirty IR_DATA_EXTERNAL tensor is written with exactly these */
 	struct ir_meta *ext;
 	size_t next;
+	/* IR_DATA_EXTERNAL, made by the loader: how its bytes are read in;
+	 * else NULL (the data cannot be read) */
+	struct ir_extdata *xd;
 };
 
 struct ir_use {
@@ -309,6 +327,13 @@ struct ir_function {
 	const void *orig;
 };
 
+/* An external tensor whose data could not be read in (ir_tensor_view). */
+struct ir_xfail {
+	const char *tensor;	/* its name */
+	const char *why;
+	struct ir_xfail *next;
+};
+
 struct ir_model {
 	struct arena arena;
 	struct budget *budget;
@@ -337,6 +362,17 @@ struct ir_model {
 	bool release_file;	/* file is a mapping the model unmaps */
 	struct skel *skel;	/* tensor payloads left in file (skel.h) */
 	void (*release)(struct ir_model *);	/* frees pb and file */
+	/* Reads T's external data into X->data (X->size bytes, in the
+	 * model's arena): 0, or -1 with the reason in WHY.  Set by the
+	 * loader (src/io/xread.c), whose state is XREADER; NULL when the
+	 * model has no reader. */
+	int (*read_external)(struct ir_model *m, const struct ir_tensor *t,
+	    struct ir_extdata *x, char *why, size_t whylen);
+	void *xreader;
+	/* the reads that failed, in order, for the pass driver to report;
+	 * nxfail_lost more could not be recorded (out of budget) */
+	struct ir_xfail *xfail, **xfail_tail;
+	size_t nxfail_lost;
 };
 
 /* The value of an IEEE binary16 bit pattern. */
@@ -365,6 +401,20 @@ int ir_elem_bytes(int32_t elem, uint64_t count, uint64_t *bytes);
  * from raw_data or the typed field (float_data, double_data, int32_data,
  * int64_data); returns -1 when the tensor is not readable that way. */
 int ir_tensor_get_f64(const struct ir_tensor *t, uint64_t i, double *out);
+/*
+ * T as a reader of its values sees it.  When T's data is external, its
+ * bytes are read in on first use (through the model's reader, confined
+ * to the model's directory, charged to the memory budget) and BUF is
+ * filled with a copy of *T whose raw data they are: storage
+ * IR_DATA_RAW, one data field.  Otherwise, or when they cannot be read
+ * (the reason is recorded once in the model's xfail list for the pass
+ * driver to report), T itself.  Every function that reads a tensor's
+ * values starts with it, so that external data reads like inline data;
+ * the model's tensor is not changed (the writer still copies external
+ * data by range).
+ */
+const struct ir_tensor *ir_tensor_view(const struct ir_tensor *t,
+    struct ir_tensor *buf);
 
 /* Model lifecycle. */
 struct ir_model *ir_model_new(struct budget *budget);

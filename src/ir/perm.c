@@ -423,12 +423,14 @@ perm_const_ints(const struct ir_tensor *t, int64_t *out, size_t max,
     size_t *n)
 {
 	int64_t c = perm_const_count(t);
+	struct ir_tensor view;
 	size_t i;
 
 	if (c < 0 || (uint64_t)c > max)
 		return -1;
 	if (t->elem != IR_ELEM_INT64 && t->elem != IR_ELEM_INT32)
 		return -1;
+	t = ir_tensor_view(t, &view);	/* external data read in */
 	if (t->storage == IR_DATA_RAW) {
 		size_t w = t->elem == IR_ELEM_INT64 ? 8 : 4;
 
@@ -470,8 +472,9 @@ perm_const_ints(const struct ir_tensor *t, int64_t *out, size_t max,
  * around 2^64 must not pass for a short tensor (a DOUBLE [1,3,2^61/3,1]
  * "needs" 8 bytes when the product wraps).  Raw data must have exactly
  * that length; a typed field must be the one the element type lives in,
- * with one entry per element.  Not readable: external data, strings,
- * sub-byte and complex typed data, any mismatch.
+ * with one entry per element.  Not readable: external data that was not
+ * read in (T is what ir_tensor_view gives, where data that was is raw),
+ * strings, sub-byte and complex typed data, any mismatch.
  */
 static bool
 const_layout(const struct ir_tensor *t, uint64_t *count, size_t *w,
@@ -506,10 +509,12 @@ const_layout(const struct ir_tensor *t, uint64_t *count, size_t *w,
 bool
 perm_const_readable(const struct ir_tensor *t)
 {
+	struct ir_tensor view;
 	uint64_t count, bytes;
 	size_t w;
 
-	return t != NULL && const_layout(t, &count, &w, &bytes);
+	return t != NULL &&
+	    const_layout(ir_tensor_view(t, &view), &count, &w, &bytes);
 }
 
 bool
@@ -569,6 +574,7 @@ perm_const_transpose(struct arena *a, const struct ir_tensor *t,
     const int *p, const char *name)
 {
 	int64_t istr[PERM_MAX], idx[PERM_MAX] = { 0 };
+	struct ir_tensor view;
 	uint64_t count, bytes;
 	const uint8_t *src;
 	struct ir_tensor *o;
@@ -576,6 +582,7 @@ perm_const_transpose(struct arena *a, const struct ir_tensor *t,
 	size_t w, k;
 	int r = t->rank, i;
 
+	t = ir_tensor_view(t, &view);	/* external data read in */
 	if (!const_layout(t, &count, &w, &bytes) ||
 	    (src = const_bytes(a, t, (size_t)count, w, (size_t)bytes)) ==
 	    NULL)

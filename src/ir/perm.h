@@ -104,16 +104,19 @@ int perm_const_ints(const struct ir_tensor *t, int64_t *out, size_t max,
 int64_t perm_const_count(const struct ir_tensor *t);
 /*
  * Can the data of constant T be read and permuted: raw data of exactly
- * dims x element size bytes (computed overflow-checked), or the typed
- * field of its element type with one entry per element?  False for
- * external data, strings, sub-byte and complex typed data, any mismatch.
+ * dims x element size bytes (computed overflow-checked), the typed
+ * field of its element type with one entry per element, or external
+ * data of that size, which is read in now (ir_tensor_view)?  False for
+ * external data that cannot be read, strings, sub-byte and complex
+ * typed data, any mismatch.
  */
 bool perm_const_readable(const struct ir_tensor *t);
 /*
  * Can a Transpose be moved past constant operand T: a single element
  * (broadcasts either way), readable data (permuted), or external data
- * (it gets a Transpose of its own)?  Unreadable data in the model stops
- * the move: the Transpose stays.
+ * (permuted when it can be read in, else it gets a Transpose of its
+ * own; not read here)?  Unreadable data in the model stops the move:
+ * the Transpose stays.
  */
 bool perm_const_movable(const struct ir_tensor *t);
 /*

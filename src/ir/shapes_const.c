@@ -72,6 +72,9 @@ shapes_pmap_put(struct arena *a, struct pmap *h, const void *key, void *val)
 int
 shapes_tensor_int(const struct ir_tensor *t, size_t i, int64_t *out)
 {
+	struct ir_tensor view;
+
+	t = ir_tensor_view(t, &view);	/* external data read in */
 	if (t->storage == IR_DATA_RAW) {
 		double d;
 
@@ -113,6 +116,9 @@ shapes_tensor_int(const struct ir_tensor *t, size_t i, int64_t *out)
 static int
 tensor_float(const struct ir_tensor *t, size_t i, double *out)
 {
+	struct ir_tensor view;
+
+	t = ir_tensor_view(t, &view);	/* external data read in */
 	if (t->storage == IR_DATA_RAW)
 		return ir_tensor_get_f64(t, i, out);
 	if (t->storage != IR_DATA_TYPED || t->typed == NULL || i >= t->ntyped)
@@ -139,12 +145,16 @@ tensor_float(const struct ir_tensor *t, size_t i, double *out)
  * field), or none at all for no elements?  Where the dims and the data
  * disagree (or two data fields each say something), neither is
  * believed: the values are unknown, never read past what is present.
+ * External data counts as raw data once it is read in (the callers
+ * read it only for small tensors).
  */
 static bool
 tensor_holds(const struct ir_tensor *t, uint64_t count)
 {
+	struct ir_tensor view;
 	uint64_t bytes;
 
+	t = ir_tensor_view(t, &view);
 	if (t->nfields > 1)
 		return false;
 	switch (t->storage) {
@@ -198,12 +208,16 @@ shapes_const_new(struct sh *s, int rank, size_t n)
 struct sconst *
 shapes_const_of_tensor(struct sh *s, const struct ir_tensor *t)
 {
-	size_t n = shapes_tensor_small(t), i;
 	struct sconst *c;
+	size_t n, i;
 
-	if (t->rank > 1 || (n == 0 && t->rank == 0))
+	/* Type and rank first: external data is read in only for a
+	 * tensor that can be a constant here. */
+	if (t->rank > 1 ||
+	    (t->elem != IR_ELEM_INT64 && t->elem != IR_ELEM_INT32))
 		return NULL;
-	if (t->elem != IR_ELEM_INT64 && t->elem != IR_ELEM_INT32)
+	n = shapes_tensor_small(t);
+	if (n == 0 && t->rank == 0)
 		return NULL;
 	if (n == 0) {
 		uint64_t count;
