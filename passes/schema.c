@@ -41,6 +41,62 @@ is_list_type(enum ir_attr_type t)
 	    t == IR_ATTR_TYPE_PROTOS;
 }
 
+/* The AttributeProto field that holds a value of type T. */
+static const char *
+value_field(enum ir_attr_type t)
+{
+	static const char *const name[] = {
+		[IR_ATTR_FLOAT] = "f", [IR_ATTR_INT] = "i",
+		[IR_ATTR_STRING] = "s", [IR_ATTR_TENSOR] = "t",
+		[IR_ATTR_GRAPH] = "g", [IR_ATTR_FLOATS] = "floats",
+		[IR_ATTR_INTS] = "ints", [IR_ATTR_STRINGS] = "strings",
+		[IR_ATTR_TENSORS] = "tensors", [IR_ATTR_GRAPHS] = "graphs",
+		[IR_ATTR_SPARSE_TENSOR] = "sparse_tensor",
+		[IR_ATTR_SPARSE_TENSORS] = "sparse_tensors",
+		[IR_ATTR_TYPE_PROTO] = "tp",
+		[IR_ATTR_TYPE_PROTOS] = "type_protos",
+	};
+
+	return (unsigned)t <= IR_ATTR__MAX && name[t] != NULL ? name[t] :
+	    "no field";
+}
+
+/*
+ * S231: the value fields against the declared type, as onnx's checker
+ * and ONNX Runtime read them: at most one field, and it must be the one
+ * the type names (an INT whose value is in f reads as 0 everywhere).
+ * None at all is an error for a scalar type only (an empty list has no
+ * field on the wire).  Attributes a pass built or changed carry no record
+ * of the fields they were read with: the writer encodes them from the
+ * type.
+ */
+static void
+check_value_fields(struct pass_ctx *ctx, const struct ir_node *n,
+    const struct ir_attr *a)
+{
+	char b[DIAG_ESCAPE_SIZE];
+	unsigned k;
+
+	if (!a->has_type)
+		return;
+	if (a->nvalues > 1 || (a->nvalues == 0 && !is_list_type(a->type))) {
+		pass_report_node(ctx, DIAG_S_ATTR_VALUE, n,
+		    "'%s' is %s with %d value fields", esc(b, a->name),
+		    ir_attr_type_name(a->type), a->nvalues);
+		return;
+	}
+	if (a->nvalues != 1 || a->orig == NULL || a->dirty ||
+	    ((unsigned)a->type <= IR_ATTR__MAX &&
+	    a->fields == 1u << a->type))
+		return;
+	for (k = 0; k <= IR_ATTR__MAX && !(a->fields & 1u << k); k++)
+		continue;
+	pass_report_node(ctx, DIAG_S_ATTR_VALUE, n,
+	    "'%s' is %s, its value is in field %s, not %s", esc(b, a->name),
+	    ir_attr_type_name(a->type), value_field((enum ir_attr_type)k),
+	    value_field(a->type));
+}
+
 static void
 check_attrs(struct pass_ctx *ctx, const struct ir_node *n,
     const struct opdb_schema *s)
@@ -77,12 +133,7 @@ check_attrs(struct pass_ctx *ctx, const struct ir_node *n,
 		if (a->ref_attr_name != NULL && a->ref_attr_name[0] != '\0' &&
 		    in_function)
 			continue;
-		if (a->has_type && (a->nvalues > 1 || (a->nvalues == 0 &&
-		    !is_list_type(a->type))))
-			pass_report_node(ctx, DIAG_S_ATTR_VALUE, n,
-			    "'%s' is %s with %d value fields",
-			    esc(b, a->name), ir_attr_type_name(a->type),
-			    a->nvalues);
+		check_value_fields(ctx, n, a);
 		if (s == NULL || !s->io_documented)
 			continue;
 		sa = opdb_schema_attr(s, a->name);

@@ -293,6 +293,28 @@ check_tensor(struct pass_ctx *ctx, const char *where,
 	}
 }
 
+/*
+ * The element type of a declared tensor type: a number TensorProto does
+ * not define is an error anywhere (ONNX Runtime refuses to load it);
+ * none (0, UNDEFINED) is one on the interface of the model, where onnx's
+ * checker requires the field and ONNX Runtime cannot type the tensor
+ * (inside, 0 is inference's "not known yet").
+ */
+static void
+check_elem(struct pass_ctx *ctx, const char *path, const char *what,
+    const struct ir_vinfo *vi, bool top)
+{
+	char b[DIAG_ESCAPE_SIZE];
+	const struct ir_type *t = &vi->type;
+
+	if (t->kind != IR_TYPE_TENSOR && t->kind != IR_TYPE_SPARSE)
+		return;
+	if (t->elem < 0 || t->elem > IR_ELEM__MAX || (top && t->elem == 0))
+		diag_report(ctx->d, DIAG_S_TENSOR_TYPE, path,
+		    "%s '%s' elem_type %d", what, esc(b, vi->name),
+		    (int)t->elem);
+}
+
 static bool
 has_tensor_attr(const struct ir_node *n)
 {
@@ -403,11 +425,16 @@ check_graph(struct pass_ctx *ctx, struct ir_graph *g, struct ext_dir *x)
 		if (top && g->outputs[i].type.kind == IR_TYPE_NONE)
 			diag_report(ctx->d, DIAG_S_IO_TYPE, path,
 			    "output '%s'", esc(b, g->outputs[i].name));
+		check_elem(ctx, path, "output", &g->outputs[i], top);
 	}
-	for (i = 0; top && i < g->ninputs; i++)
-		if (g->inputs[i].type.kind == IR_TYPE_NONE)
+	for (i = 0; i < g->ninputs; i++) {
+		if (top && g->inputs[i].type.kind == IR_TYPE_NONE)
 			diag_report(ctx->d, DIAG_S_IO_TYPE, path,
 			    "input '%s'", esc(b, g->inputs[i].name));
+		check_elem(ctx, path, "input", &g->inputs[i], top);
+	}
+	for (i = 0; i < g->nvalue_info; i++)
+		check_elem(ctx, path, "value_info", &g->value_info[i], false);
 	for (i = 0; i < g->ninits; i++) {
 		const struct ir_tensor *t = g->inits[i];
 		struct ir_value *v;

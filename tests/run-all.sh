@@ -47,6 +47,12 @@ for s in tests/run-golden.sh tests/cli.sh tests/check-docs.sh \
 	cat "$out"
 	tally "$out" "$s"
 done
+# onnxfix check against onnx's checker and ONNX Runtime on a bounded,
+# seeded set of broken models (tests/differential/run.sh): a class whose
+# recall falls below its floor, or an error on a model both accept, fails.
+sh tests/differential/run.sh --gate --limit 60 >"$out" 2>&1
+cat "$out"
+tally "$out" tests/differential/run.sh
 # A bounded, reproducible fuzz run when clang is there (a fixed number of
 # executions from a fixed seed; CI_FUZZ_SECONDS=0 skips it; make fuzz-run
 # fuzzes for a time instead).

@@ -340,6 +340,7 @@ conv_attr(struct loader *L, struct ir_node *n, const Onnx__AttributeProto *p,
 		if (!present[k])
 			continue;
 		a->nvalues++;
+		a->fields |= (uint16_t)(1u << guess[k]);
 		if (!a->has_type)
 			a->type = guess[k];
 	}

@@ -232,6 +232,9 @@ struct ir_attr {
 	struct ir_graph *g;	/* GRAPH */
 	struct ir_graph **graphs;	/* GRAPHS, n entries */
 	int nvalues;		/* value fields present (must be 1) */
+	uint16_t fields;	/* which: bit 1 << T for the field that holds
+				 * type T's value (f for FLOAT, ints for
+				 * INTS, ...); 0 when built by a pass */
 	const void *orig;	/* source AttributeProto, NULL when built */
 	bool dirty;		/* scalar/list value changed by a pass */
 };
