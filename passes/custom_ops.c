@@ -664,7 +664,7 @@ attrs_known(struct rw *r, const char *const *names, const char *types)
 			return refuse(r, "attribute '%s' has no standard "
 			    "form", esc(b, a->name));
 		if ((unsigned)a->type >= sizeof(letter) ||
-		    letter[a->type] != types[j] || a->nvalues != 1 ||
+		    letter[a->type] != types[j] || !ir_attr_value_ok(a) ||
 		    a->ref_attr_name != NULL)
 			return refuse(r, "attribute '%s' has the wrong type",
 			    esc(b, a->name));

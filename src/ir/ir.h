@@ -480,6 +480,15 @@ ir_streq(const char *a, const char *b)
 {
 	return a == b || (a[0] == b[0] && strcmp(a, b) == 0);
 }
+/* Does A hold exactly one value, in the field its type names?  (An
+ * INT whose value sits in f reads as 0: a model the checker refuses.) */
+static inline bool
+ir_attr_value_ok(const struct ir_attr *a)
+{
+	return a->nvalues == 1 && (a->orig == NULL || a->dirty ||
+	    a->fields == 0 || ((unsigned)a->type <= IR_ATTR__MAX &&
+	    a->fields == 1u << a->type));
+}
 /* Is N the operator OP of the default ONNX domain? */
 static inline bool
 ir_is_op(const struct ir_node *n, const char *op)
