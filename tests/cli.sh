@@ -502,6 +502,9 @@ grep -q ' L[0-9]\| [A-Z][0-9][0-9]*: ' "$T/r.txt" && ok || bad "check -o: text r
 run "check -o missing dir" 4 check -o "$T/nodir/r.txt" "$M"
 grep -q 'cannot write the report' "$T/err" && ok || bad "check -o: no message for an unwritable report"
 run "check -o /dev/full" 4 check -o /dev/full "$M"
+cp "$M" "$T/self.onnx"
+run "check -o the model" 64 check -o "$T/self.onnx" "$T/self.onnx"
+cmp -s "$M" "$T/self.onnx" && ok || bad "check -o overwrote the model it checked"
 ls -a "$T" | grep -q '^\.onnxfix\.' && bad "check -o: temporary file left" || ok
 
 # explain prints the whole entry; a prefix and --list list codes

@@ -316,6 +316,8 @@ check_done(void *arg, size_t i, struct diag_list *d, int st)
 	progress_show(&k->pg, "checked", i + 1, k->n, "models");
 }
 
+static bool same_file(const char *a, const char *b);
+
 static int
 cmd_check(struct cli *c, int argc, char **argv)
 {
@@ -340,6 +342,15 @@ cmd_check(struct cli *c, int argc, char **argv)
 		    "the inputs");
 		return EXIT_INPUT;
 	}
+	/* -o must not replace a model it reads */
+	for (size_t j = 0; c->output != NULL && j < k.n; j++)
+		if (same_file(k.paths[j], c->output)) {
+			fprintf(stderr, "onnxfix: %s: the report would "
+			    "overwrite a model being checked\n",
+			    diag_escape_str(b, sizeof(b), c->output));
+			batch_free(k.paths, k.n);
+			return EXIT_USAGE;
+		}
 	if ((i = report_open(c, &r, "check")) >= 0) {
 		batch_free(k.paths, k.n);
 		return i;
