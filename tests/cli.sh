@@ -503,6 +503,16 @@ run "check -o missing dir" 4 check -o "$T/nodir/r.txt" "$M"
 grep -q 'cannot write the report' "$T/err" && ok || bad "check -o: no message for an unwritable report"
 run "check -o /dev/full" 4 check -o /dev/full "$M"
 cp "$M" "$T/self.onnx"
+run "check -o r.sarif" 1 check --fail-on note -o "$T/auto.sarif" "$M"
+/usr/bin/python3 -c 'import json, sys; assert json.load(open(sys.argv[1]))["version"] == "2.1.0"' "$T/auto.sarif" 2>/dev/null &&
+    ok || bad "check -o x.sarif: not SARIF"
+run "fix -o dir/" 4 fix -o "$T/" "$M"
+grep -q "fatal O100: cannot write output: .*: is a directory" "$T/err" && ok ||
+    bad "fix -o dir/: no O100 naming the output"
+grep -q ' F3' "$T/out" && bad "fix -o dir/: passes ran before the output was refused" || ok
+run "fix -o missing dir" 4 fix -o "$T/nodir/x.onnx" "$M"
+grep -q "nodir/x.onnx: its directory does not exist" "$T/err" && ok ||
+    bad "fix -o missing dir: O100 does not name the output"
 run "check -o the model" 64 check -o "$T/self.onnx" "$T/self.onnx"
 cmp -s "$M" "$T/self.onnx" && ok || bad "check -o overwrote the model it checked"
 ls -a "$T" | grep -q '^\.onnxfix\.' && bad "check -o: temporary file left" || ok

@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -210,6 +211,15 @@ report_open(struct cli *c, struct report *r, const char *command)
 	char why[256], e[DIAG_ESCAPE_SIZE];
 	bool check = strcmp(command, "check") == 0;
 
+	/* check -o results.sarif: the format from the name, unless given */
+	if (check && c->output != NULL && !c->report_format_set) {
+		size_t n = strlen(c->output);
+
+		if (n >= 6 && strcmp(c->output + n - 6, ".sarif") == 0)
+			c->report_format = REPORT_SARIF;
+		else if (n >= 5 && strcmp(c->output + n - 5, ".json") == 0)
+			c->report_format = REPORT_JSON;
+	}
 	report_init(r, (enum report_format)c->report_format, command);
 	r->quiet = c->quiet;
 	r->verbose = c->verbose;
@@ -379,6 +389,39 @@ same_file(const char *a, const char *b)
 
 static enum onnxfix_dot_format format_of_name(const char *path);
 
+/*
+ * Is OUT a name fix cannot write (a directory, or in a directory that
+ * does not exist or cannot be written)?  Then O100 naming it is in D.
+ */
+static bool
+output_unwritable(const char *out, struct diag_list *d)
+{
+	char e[DIAG_ESCAPE_SIZE], *dup, *dir;
+	struct stat st;
+	const char *why = NULL;
+
+	if (strcmp(out, "-") == 0)
+		return false;
+	if ((out[0] != '\0' && out[strlen(out) - 1] == '/') ||
+	    (stat(out, &st) == 0 && S_ISDIR(st.st_mode)))
+		why = "is a directory; give a file name";
+	if (why == NULL && (dup = strdup(out)) != NULL) {
+		dir = dirname(dup);
+		if (stat(dir, &st) < 0)
+			why = "its directory does not exist";
+		else if (!S_ISDIR(st.st_mode))
+			why = "its directory is not a directory";
+		else if (access(dir, W_OK | X_OK) < 0)
+			why = "its directory is not writable";
+		free(dup);
+	}
+	if (why == NULL)
+		return false;
+	diag_report(d, DIAG_OUT_WRITE, "", "%s: %s", diag_escape_str(e,
+	    sizeof(e), out), why);
+	return true;
+}
+
 /* How many nodes of each operator a model has (fix's summary). */
 struct op_count {
 	const char *domain, *op;
@@ -547,6 +590,15 @@ cmd_fix(struct cli *c, int argc, char **argv)
 	diag_list_init(&d);
 	if (out != NULL && !c->in_place && same_file(argv[0], out)) {
 		diag_report(&d, DIAG_OUT_SAME_AS_INPUT, "", "use --in-place");
+		rc = report_model(c, &r, argv[0], &d, EXIT_IO);
+		diag_list_release(&d);
+		return report_close(c, &r, rc);
+	}
+	/* an output that cannot be written fails before any pass runs */
+	if ((out != NULL && !c->o.dry_run && output_unwritable(out, &d)) ||
+	    (c->dot != NULL && !c->o.dry_run &&
+	    output_unwritable(c->dot, &d)) ||
+	    (c->dot_diff != NULL && output_unwritable(c->dot_diff, &d))) {
 		rc = report_model(c, &r, argv[0], &d, EXIT_IO);
 		diag_list_release(&d);
 		return report_close(c, &r, rc);

@@ -193,9 +193,11 @@ write_file(const char *path, const void *buf, size_t len, bool sync,
 		int saved = errno;
 
 		outfile_abort(&of);
-		diag_report(d, DIAG_OUT_WRITE, "", "%s%s",
-		    strcmp(path, "-") == 0 ? "stdout: " : "",
-		    strerror(saved));
+		char e[DIAG_ESCAPE_SIZE];
+
+		diag_report(d, DIAG_OUT_WRITE, "", "%s: %s",
+		    strcmp(path, "-") == 0 ? "stdout" : diag_escape_str(e,
+		    sizeof(e), path), strerror(saved));
 		return ONNXFIX_EIO;
 	}
 	return ONNXFIX_OK;

@@ -271,7 +271,7 @@ stream_save(struct ir_model *m, const char *path,
 	struct outfile of;
 	struct arena a;
 	struct sink *s;
-	char why[256];
+	char why[256], e[DIAG_ESCAPE_SIZE];
 	size_t size;
 	int saved;
 
@@ -295,7 +295,8 @@ stream_save(struct ir_model *m, const char *path,
 			outfile_abort(&of);
 		free(s);
 		arena_release(&a);
-		diag_report(d, DIAG_OUT_WRITE, "", "%s", strerror(saved));
+		diag_report(d, DIAG_OUT_WRITE, "", "%s: %s", diag_escape_str(e,
+		    sizeof(e), path), strerror(saved));
 		return ONNXFIX_EIO;
 	}
 	memset(s, 0, offsetof(struct sink, buf));
@@ -324,7 +325,8 @@ stream_save(struct ir_model *m, const char *path,
 	free(s);
 	if (saved != 0) {
 		outfile_abort(&of);
-		diag_report(d, DIAG_OUT_WRITE, "", "%s", strerror(saved));
+		diag_report(d, DIAG_OUT_WRITE, "", "%s: %s", diag_escape_str(e,
+		    sizeof(e), path), strerror(saved));
 		return ONNXFIX_EIO;
 	}
 	/* protobuf-c can write bytes it cannot read back: re-read. */
@@ -334,7 +336,8 @@ stream_save(struct ir_model *m, const char *path,
 		return ONNXFIX_EINTERNAL;
 	}
 	if (outfile_commit(&of, o != NULL && o->sync) < 0) {
-		diag_report(d, DIAG_OUT_WRITE, "", "%s", strerror(errno));
+		diag_report(d, DIAG_OUT_WRITE, "", "%s: %s", diag_escape_str(e,
+		    sizeof(e), path), strerror(errno));
 		return ONNXFIX_EIO;
 	}
 	return ONNXFIX_OK;
