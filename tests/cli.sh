@@ -448,7 +448,7 @@ done <<'EOF_CASES'
 64	'dce' is a fix pass	dot --passes dce @M
 # 3. each command takes exactly its own options; no abbreviations
 64	options are not abbreviated: did you mean --allow-hardlinks?	check --all @M
-64	info does not take --format	info --format json @M
+64	info writes text or json	info --format sarif @M
 64	info does not take --bn-convention	info --bn-convention pytorch @M
 64	info does not take -j	info -j 4 @M
 64	unknown option --bogus (check takes: --help --quiet	check --bogus @M
@@ -638,6 +638,18 @@ run "fix sparse external, data file of the same name" 4 fix -q \
 [ ! -e "$T/x/in/sub/m.onnx" ] &&
     [ "$(cat "$T/x/in/sub/v.bin")" = 0123456789abcdef ] && ok ||
     bad "model written over its data"
+
+# info --format json: the same facts as data
+run "info json" 0 info --format json "$CORPUS/paddleocr_cls.onnx" "$CORPUS/bn_small.onnx"
+/usr/bin/python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+m = d["models"]
+assert d["format"] == "onnxfix-info" and len(m) == 2
+assert m[0]["parameters"] == 133665 and m[1]["nodes"] == 6
+assert m[1]["inputs"][0] == {"name": "x", "type": "float[1,3,16,16]"}
+assert sum(o["count"] for o in m[1]["operators"]) == 6
+' "$T/out" && ok || bad "info --format json: wrong document"
 
 # info counts the weights held in Constant nodes (PaddleOCR keeps all of
 # them there)

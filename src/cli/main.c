@@ -14,6 +14,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <jansson.h>
+
 #include "cli/batch.h"
 #include "cli/cli.h"
 #include "base/outfile.h"
@@ -773,48 +775,48 @@ cmd_diff(struct cli *c, int argc, char **argv)
 }
 
 static void
-print_type(const struct ir_type *t)
+print_type(FILE *fp, const struct ir_type *t)
 {
 	char b[DIAG_ESCAPE_SIZE];
 	int i;
 
 	switch (t->kind) {
 	case IR_TYPE_NONE:
-		printf("?");
+		fprintf(fp, "?");
 		return;
 	case IR_TYPE_SEQUENCE:
-		printf("sequence");
+		fprintf(fp, "sequence");
 		return;
 	case IR_TYPE_MAP:
-		printf("map");
+		fprintf(fp, "map");
 		return;
 	case IR_TYPE_OPTIONAL:
-		printf("optional");
+		fprintf(fp, "optional");
 		return;
 	case IR_TYPE_OPAQUE:
-		printf("opaque");
+		fprintf(fp, "opaque");
 		return;
 	case IR_TYPE_TENSOR:
 	case IR_TYPE_SPARSE:
 		break;
 	}
-	printf("%s%s", t->kind == IR_TYPE_SPARSE ? "sparse " : "",
+	fprintf(fp, "%s%s", t->kind == IR_TYPE_SPARSE ? "sparse " : "",
 	    ir_elem_name(t->elem) ? ir_elem_name(t->elem) : "?");
 	if (t->rank < 0)
 		return;
-	printf("[");
+	fprintf(fp, "[");
 	for (i = 0; i < t->rank; i++) {
 		if (i)
-			printf(",");
+			fprintf(fp, ",");
 		if (t->dims[i].kind == IR_DIM_VALUE)
-			printf("%" PRId64, t->dims[i].value);
+			fprintf(fp, "%" PRId64, t->dims[i].value);
 		else if (t->dims[i].kind == IR_DIM_PARAM)
-			printf("%s", diag_escape_str(b, sizeof(b),
+			fprintf(fp, "%s", diag_escape_str(b, sizeof(b),
 			    t->dims[i].param));
 		else
-			printf("?");
+			fprintf(fp, "?");
 	}
-	printf("]");
+	fprintf(fp, "]");
 }
 
 struct histo {
@@ -851,14 +853,69 @@ count_tensor(const struct ir_tensor *t, uint64_t *params, uint64_t *bytes)
 		*bytes += b;
 }
 
+/* What info shows of a model. */
+struct info {
+	struct histo *h;	/* operators, most used first */
+	size_t nh, ngraphs, nodes;
+	uint64_t params, bytes;
+};
+
+/* Count M's graphs, nodes, operators and parameters into I; -1 when out
+ * of memory. */
+static int
+info_collect(struct ir_model *m, struct info *I)
+{
+	struct ir_graph **graphs;
+	size_t i, j, k;
+
+	memset(I, 0, sizeof(*I));
+	I->ngraphs = ir_model_graphs(m, &graphs);
+	for (i = 0; i < I->ngraphs; i++) {
+		struct ir_graph *g = graphs[i];
+
+		for (j = 0; j < g->nnodes; j++) {
+			struct ir_node *n = g->nodes[j];
+
+			I->nodes++;
+			for (k = 0; k < I->nh; k++)
+				if (strcmp(I->h[k].op, n->op_type) == 0 &&
+				    strcmp(I->h[k].domain, n->domain) == 0)
+					break;
+			if (k == I->nh) {
+				struct histo *nv = realloc(I->h,
+				    (I->nh + 1) * sizeof(*nv));
+
+				if (nv == NULL)
+					return -1;
+				I->h = nv;
+				I->h[I->nh].op = n->op_type;
+				I->h[I->nh].domain = n->domain;
+				I->h[I->nh].n = 0;
+				I->nh++;
+			}
+			I->h[k].n++;
+			/* weights exporters keep in Constant nodes count too */
+			if (!n->dead && ir_is_op(n, "Constant"))
+				for (k = 0; k < n->nattrs; k++)
+					if (n->attrs[k].t != NULL)
+						count_tensor(n->attrs[k].t,
+						    &I->params, &I->bytes);
+		}
+		for (j = 0; j < g->ninits; j++)
+			if (g->inits[j] != NULL)
+				count_tensor(g->inits[j], &I->params,
+				    &I->bytes);
+	}
+	if (I->h != NULL)
+		qsort(I->h, I->nh, sizeof(*I->h), histo_cmp);
+	return 0;
+}
+
 static void
-print_info(struct ir_model *m)
+print_info(struct ir_model *m, const struct info *I)
 {
 	char b[DIAG_ESCAPE_SIZE], e[DIAG_ESCAPE_SIZE];
-	struct ir_graph **graphs;
-	struct histo *h = NULL;
-	size_t ngraphs, nh = 0, nodes = 0, i, j, k;
-	uint64_t params = 0, bytes = 0;
+	size_t i;
 
 	printf("ir_version:   %" PRId64 "\n", m->ir_version);
 	printf("producer:     %s %s\n",
@@ -870,47 +927,11 @@ print_info(struct ir_model *m)
 		    diag_escape_str(b, sizeof(b), m->opsets[i].domain) :
 		    "ai.onnx", m->opsets[i].version);
 	printf("\n");
-	ngraphs = ir_model_graphs(m, &graphs);
-	for (i = 0; i < ngraphs; i++) {
-		struct ir_graph *g = graphs[i];
-
-		for (j = 0; j < g->nnodes; j++) {
-			struct ir_node *n = g->nodes[j];
-
-			nodes++;
-			for (k = 0; k < nh; k++)
-				if (strcmp(h[k].op, n->op_type) == 0 &&
-				    strcmp(h[k].domain, n->domain) == 0)
-					break;
-			if (k == nh) {
-				struct histo *nv = realloc(h,
-				    (nh + 1) * sizeof(*h));
-
-				if (nv == NULL)
-					break;
-				h = nv;
-				h[nh].op = n->op_type;
-				h[nh].domain = n->domain;
-				h[nh].n = 0;
-				nh++;
-			}
-			h[k].n++;
-			/* weights exporters keep in Constant nodes count too */
-			if (!n->dead && ir_is_op(n, "Constant"))
-				for (k = 0; k < n->nattrs; k++)
-					if (n->attrs[k].t != NULL)
-						count_tensor(n->attrs[k].t,
-						    &params, &bytes);
-		}
-		for (j = 0; j < g->ninits; j++)
-			if (g->inits[j] != NULL)
-				count_tensor(g->inits[j], &params, &bytes);
-	}
-	printf("graphs:       %zu (%zu functions)\n", ngraphs,
+	printf("graphs:       %zu (%zu functions)\n", I->ngraphs,
 	    m->nfunctions);
-	printf("nodes:        %zu\n", nodes);
-	printf("parameters:   %" PRIu64 " (%" PRIu64 " bytes)\n", params,
-	    bytes);
+	printf("nodes:        %zu\n", I->nodes);
+	printf("parameters:   %" PRIu64 " (%" PRIu64 " bytes)\n", I->params,
+	    I->bytes);
 	printf("inputs:\n");
 	for (i = 0; i < m->graph->ninputs; i++) {
 		const struct ir_value *v = m->graph->inputs[i].value;
@@ -919,37 +940,133 @@ print_info(struct ir_model *m)
 			continue;
 		printf("  %s: ", diag_escape_str(b, sizeof(b),
 		    m->graph->inputs[i].name));
-		print_type(&m->graph->inputs[i].type);
+		print_type(stdout, &m->graph->inputs[i].type);
 		printf("\n");
 	}
 	printf("outputs:\n");
 	for (i = 0; i < m->graph->noutputs; i++) {
 		printf("  %s: ", diag_escape_str(b, sizeof(b),
 		    m->graph->outputs[i].name));
-		print_type(&m->graph->outputs[i].type);
+		print_type(stdout, &m->graph->outputs[i].type);
 		printf("\n");
 	}
-	if (h != NULL)
-		qsort(h, nh, sizeof(*h), histo_cmp);
 	printf("operators:\n");
-	for (i = 0; i < nh; i++)
-		printf("  %6zu  %s%s%s\n", h[i].n, h[i].domain[0] ?
-		    diag_escape_str(e, sizeof(e), h[i].domain) : "",
-		    h[i].domain[0] ? "::" : "",
-		    diag_escape_str(b, sizeof(b), h[i].op));
-	free(h);
+	for (i = 0; i < I->nh; i++)
+		printf("  %6zu  %s%s%s\n", I->h[i].n, I->h[i].domain[0] ?
+		    diag_escape_str(e, sizeof(e), I->h[i].domain) : "",
+		    I->h[i].domain[0] ? "::" : "",
+		    diag_escape_str(b, sizeof(b), I->h[i].op));
+}
+
+/* T as info prints it, as a JSON string. */
+static json_t *
+type_json(const struct ir_type *t)
+{
+	char *s = NULL;
+	size_t n;
+	FILE *fp = open_memstream(&s, &n);
+	json_t *j;
+
+	if (fp == NULL)
+		return NULL;
+	print_type(fp, t);
+	if (fclose(fp) != 0) {
+		free(s);
+		return NULL;
+	}
+	j = json_string(s);
+	free(s);
+	return j;
+}
+
+/* The interface values of VI (N of them), initializers left out. */
+static json_t *
+vinfos_json(const struct ir_vinfo *vi, size_t n, bool *bad)
+{
+	char b[DIAG_ESCAPE_SIZE];
+	json_t *a = json_array();
+	size_t i;
+
+	if (a == NULL)
+		*bad = true;
+	for (i = 0; a != NULL && i < n; i++) {
+		if (vi[i].value != NULL && vi[i].value->init != NULL)
+			continue;
+		if (json_array_append_new(a, json_pack("{s:s,s:o*}", "name",
+		    diag_escape_str(b, sizeof(b), vi[i].name), "type",
+		    type_json(&vi[i].type))) < 0)
+			*bad = true;
+	}
+	return a;
+}
+
+/* info --format json: one object per model. */
+static json_t *
+info_json(const char *file, struct ir_model *m, const struct info *I)
+{
+	char b[DIAG_ESCAPE_SIZE], e[DIAG_ESCAPE_SIZE], v[DIAG_ESCAPE_SIZE];
+	json_t *o, *opsets = json_array(), *ops = json_array();
+	bool bad = opsets == NULL || ops == NULL;
+	size_t i;
+
+	for (i = 0; !bad && i < m->nopsets; i++)
+		bad = json_array_append_new(opsets, json_pack("{s:s,s:I}",
+		    "domain", m->opsets[i].domain[0] ? diag_escape_str(b,
+		    sizeof(b), m->opsets[i].domain) : "ai.onnx", "version",
+		    (json_int_t)m->opsets[i].version)) < 0;
+	for (i = 0; !bad && i < I->nh; i++)
+		bad = json_array_append_new(ops, json_pack("{s:s,s:s,s:I}",
+		    "domain", diag_escape_str(e, sizeof(e), I->h[i].domain),
+		    "op_type", diag_escape_str(b, sizeof(b), I->h[i].op),
+		    "count", (json_int_t)I->h[i].n)) < 0;
+	o = json_pack("{s:s,s:I,s:{s:s,s:s},s:o,s:I,s:I,s:I,s:I,s:I}",
+	    "file", diag_escape_str(b, sizeof(b), file),
+	    "ir_version", (json_int_t)m->ir_version,
+	    "producer", "name", diag_escape_str(e, sizeof(e),
+	    m->producer_name), "version", diag_escape_str(v, sizeof(v),
+	    m->producer_version),
+	    "opsets", opsets,
+	    "graphs", (json_int_t)I->ngraphs,
+	    "functions", (json_int_t)m->nfunctions,
+	    "nodes", (json_int_t)I->nodes,
+	    "parameters", (json_int_t)I->params,
+	    "parameter_bytes", (json_int_t)I->bytes);
+	if (o == NULL || bad) {
+		json_decref(o);
+		json_decref(ops);
+		return NULL;
+	}
+	json_object_set_new(o, "inputs", vinfos_json(m->graph->inputs,
+	    m->graph->ninputs, &bad));
+	json_object_set_new(o, "outputs", vinfos_json(m->graph->outputs,
+	    m->graph->noutputs, &bad));
+	json_object_set_new(o, "operators", ops);
+	if (bad) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
 }
 
 static int
 cmd_info(struct cli *c, int argc, char **argv)
 {
+	json_t *models = NULL;
 	int i, rc = EXIT_CLEAN;
+	bool json = c->report_format == REPORT_JSON;
 
 	if (argc < 1)
-		return cli_usage_error(cli_find_command("info"), "no model given", NULL);
+		return cli_usage_error(cli_find_command("info"),
+		    "no model given", NULL);
+	if (c->report_format_set && !json && c->report_format != REPORT_TEXT)
+		return cli_usage_error(cli_find_command("info"), "info writes "
+		    "text or json", NULL);
+	if (json && (models = json_array()) == NULL)
+		return EXIT_INTERNAL;
 	for (i = 0; i < argc; i++) {
 		struct diag_list d;
 		struct ir_model *m;
+		struct info I;
 		int r;
 
 		diag_list_init(&d);
@@ -957,15 +1074,40 @@ cmd_info(struct cli *c, int argc, char **argv)
 		if (r == EXIT_CLEAN) {
 			char b[DIAG_ESCAPE_SIZE];
 
-			if (argc > 1)
-				printf("%s== %s\n", i ? "\n" : "",
-				    diag_escape_str(b, sizeof(b), argv[i]));
-			print_info(m);
+			if (info_collect(m, &I) < 0) {
+				r = EXIT_INTERNAL;
+			} else if (json) {
+				json_t *o = info_json(argv[i], m, &I);
+
+				if (o == NULL ||
+				    json_array_append_new(models, o) < 0)
+					r = EXIT_INTERNAL;
+			} else {
+				if (argc > 1)
+					printf("%s== %s\n", i ? "\n" : "",
+					    diag_escape_str(b, sizeof(b),
+					    argv[i]));
+				print_info(m, &I);
+			}
+			free(I.h);
 			onnxfix_model_free(m);
 		}
-		print_diags(argv[i], &d, c->quiet);
+		if (json)
+			print_fatal(argv[i], &d);
+		else
+			print_diags(argv[i], &d, c->quiet);
 		diag_list_release(&d);
 		rc = worse(rc, r);
+	}
+	if (json) {
+		json_t *doc = json_pack("{s:s,s:i,s:o}", "format",
+		    "onnxfix-info", "version", 1, "models", models);
+
+		if (doc == NULL || json_dumpf(doc, stdout, JSON_INDENT(2) |
+		    JSON_ENSURE_ASCII | JSON_PRESERVE_ORDER) < 0 ||
+		    fputc('\n', stdout) == EOF)
+			rc = worse(rc, EXIT_IO);
+		json_decref(doc);
 	}
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		fprintf(stderr, "onnxfix: stdout: %s\n", strerror(errno));
@@ -1151,6 +1293,7 @@ static const struct command_opt diff_opts[] = {
 
 static const struct command_opt info_opts[] = {
 	{ OPT_HELP, NULL }, { OPT_QUIET, NULL },
+	{ OPT_FORMAT, "text (default) or json" },
 	CLI_LIMIT_OPTS, { 0, NULL },
 };
 
