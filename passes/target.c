@@ -1105,7 +1105,8 @@ summarise(struct pass_ctx *ctx, const struct tstate *ts,
 			ops[nops].n = 1;
 			nops++;
 		}
-	qsort(ops, nops, sizeof(*ops), cmp_op);
+	if (nops > 1)
+		qsort(ops, nops, sizeof(*ops), cmp_op);
 	for (i = 0, ntypes = 0; i < nops; i = j) {
 		for (j = i + 1; j < nops && cmp_op(&ops[i], &ops[j]) == 0; j++)
 			;
@@ -1113,7 +1114,8 @@ summarise(struct pass_ctx *ctx, const struct tstate *ts,
 		ops[ntypes].n = j - i;
 		ntypes++;
 	}
-	qsort(ops, ntypes, sizeof(*ops), cmp_count);
+	if (ntypes > 1)
+		qsort(ops, ntypes, sizeof(*ops), cmp_count);
 	text[0] = '\0';
 	for (i = 0; i < ntypes && i < 8; i++) {
 		int w;

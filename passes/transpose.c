@@ -1644,7 +1644,8 @@ net_notes(struct tp *t)
 		mem[i].order = n->order;
 		mem[i].i = i;
 	}
-	qsort(mem, t->nitems, sizeof(*mem), cmp_member);
+	if (t->nitems > 1)
+		qsort(mem, t->nitems, sizeof(*mem), cmp_member);
 	/* Each root's members: mem[first[root]..end[root]). */
 	for (i = 0; i < t->nitems; i = j) {
 		for (j = i; j < t->nitems && mem[j].root == mem[i].root; j++)

@@ -352,7 +352,8 @@ skel_build(const uint8_t *buf, size_t len, size_t min, bool nodes,
 	}
 	if (s->nlight == 0)
 		skel_drop_nodes(s);
-	qsort(s->edits, s->nedits, sizeof(*s->edits), edit_cmp);
+	if (s->nedits > 1)
+		qsort(s->edits, s->nedits, sizeof(*s->edits), edit_cmp);
 	s->len = len - (size_t)shrink;
 	s->bytes = malloc(s->len ? s->len : 1);
 	if (s->bytes == NULL) {

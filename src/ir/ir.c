@@ -624,6 +624,10 @@ ir_value_replace_uses(struct ir_value *old, struct ir_value *new)
 	struct ir_graph *g = old->graph;
 	size_t i;
 
+	/* a value read by its own producer (a cycle, which check reports)
+	 * replaced by itself: moving its uses would never end */
+	if (old == new)
+		return 0;
 	while (old->nuses > 0) {
 		struct ir_use u = old->uses[old->nuses - 1];
 
@@ -703,7 +707,8 @@ ir_nodes_kill(struct arena *a, struct ir_node *const *n, size_t cnt)
 			vals[nv++] = n[i]->implicit[j];
 		n[i]->dead = true;
 	}
-	qsort(vals, nv, sizeof(*vals), cmp_ptr);
+	if (nv > 1)
+		qsort(vals, nv, sizeof(*vals), cmp_ptr);
 	for (i = 0; i < nv; i++) {
 		struct ir_value *v = vals[i];
 
@@ -1210,7 +1215,8 @@ dup_uses(struct arena *a, const struct ir_value *v, struct ir_use **buf,
 	for (i = 0; i < v->nuses; i++)
 		if (v->uses[i].index >= 0)
 			(*buf)[n++] = v->uses[i];
-	qsort(*buf, n, sizeof(**buf), cmp_use);
+	if (n > 1)
+		qsort(*buf, n, sizeof(**buf), cmp_use);
 	for (i = 1; i < n; i++)
 		if ((*buf)[i].node == (*buf)[i - 1].node &&
 		    (*buf)[i].index == (*buf)[i - 1].index)

@@ -699,7 +699,8 @@ onnxfix_diff(struct ir_model *a, struct ir_model *b, const char *path,
 		diag_report(d, DIAG_LOAD_BUDGET, "", "while comparing");
 		return ONNXFIX_EBUDGET;
 	}
-	qsort(D.h, D.nh, sizeof(*D.h), histo_cmp);
+	if (D.nh > 1)
+		qsort(D.h, D.nh, sizeof(*D.h), histo_cmp);
 	*differ = D.n > 0;
 	if (json) {
 		buf = diff_write_json(&D, a->path ? a->path : "-",

@@ -829,7 +829,8 @@ build(struct dot *D)
 	}
 	(void)ninits;
 	D->fold = true;
-	qsort(D->keys, D->ndg, sizeof(*D->keys), dot_dgraph_cmp);
+	if (D->ndg > 1)
+		qsort(D->keys, D->ndg, sizeof(*D->keys), dot_dgraph_cmp);
 	if (D->opt.diff) {
 		D->before = arena_array(a, D->opt.nbefore + 1,
 		    sizeof(*D->before));
@@ -840,7 +841,8 @@ build(struct dot *D)
 		for (i = 0; i < D->opt.nbefore; i++)
 			D->before[i] = (uintptr_t)D->opt.before[i];
 		D->nbefore = D->opt.nbefore;
-		qsort(D->before, D->nbefore, sizeof(*D->before), ptr_cmp);
+		if (D->nbefore > 1)
+			qsort(D->before, D->nbefore, sizeof(*D->before), ptr_cmp);
 	}
 	if (dot_select_nodes(D) < 0)
 		return -1;

@@ -84,7 +84,8 @@ dot_index_marks(struct dot *D)
 		D->marks[k].first = i;	/* report position, for now */
 		k++;
 	}
-	qsort(D->marks, n, sizeof(*D->marks), mark_cmp);
+	if (n > 1)
+		qsort(D->marks, n, sizeof(*D->marks), mark_cmp);
 	for (i = 0, k = 0; i < n; i = j) {
 		struct mark m = D->marks[i];
 		size_t first = k;
