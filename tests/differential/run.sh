@@ -80,7 +80,7 @@ judge() {
 }
 
 : >"$T/verdicts"
-ls /usr/share/libonnx-testdata/data/node/*/model.onnx \
+LC_ALL=C ls /usr/share/libonnx-testdata/data/node/*/model.onnx \
     "$(pwd)"/testdata/corpus/*.onnx 2>/dev/null >"$T/originals"
 [ -s "$T/originals" ] || fail "no source models"
 judge "$T/originals"
