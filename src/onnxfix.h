@@ -23,6 +23,11 @@
  *		onnxfix_model_free(m);
  *	}
  *	... print d.v[i] with diag_print(), then diag_list_release(&d).
+ *
+ * A finding's stable code is diag_table[d.v[i].id].code (diag.h).  The
+ * report writers of the command line (text, JSON, SARIF, GitHub, with
+ * --select/--ignore filtering and baselines) are in diag/report.h:
+ * report_init(), report_add() per model, report_finish().
  */
 #ifndef ONNXFIX_H
 #define ONNXFIX_H
@@ -32,6 +37,7 @@
 #include <stdint.h>
 
 #include "diag/diag.h"
+#include "diag/report.h"
 #include "ir/ir.h"
 
 /* Status of a library call; the CLI maps them to exit statuses. */

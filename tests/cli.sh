@@ -473,6 +473,8 @@ done <<'EOF_CASES'
 64	--dry-run writes nothing	fix --dry-run -o @T/fc.onnx @M
 64	cannot both go to standard output	fix -o - --dot - @M
 64	diff writes text or json	diff --format sarif @M @C
+# a --focus name that is not there suggests the names containing it
+4	names that contain it: '/Transpose', '/Transpose_1'	dot --focus Transpose @M
 # explain: whole entries, prefixes, --list; unknown codes fail
 64	unknown diagnostic code 'Q1'	explain S211 Q1
 64	--list takes no code	explain --list S211
@@ -678,6 +680,20 @@ main(int argc, char **argv)
 	if (argc < 2 || onnxfix_load(argv[1], &o, &d, &m) != ONNXFIX_OK)
 		return 2;
 	printf("%zu\n", m->graph->nnodes);
+	/* the report writers are public too */
+	{
+		struct report r;
+		int st = 0;
+
+		report_init(&r, REPORT_JSON, "check");
+		r.out = fopen("/dev/null", "w");
+		onnxfix_check(m, &o, &d);
+		report_add(&r, argv[1], &d, &st);
+		if (r.out == NULL || report_finish(&r, 0) < 0)
+			return 3;
+		fclose(r.out);
+		report_release(&r);
+	}
 	onnxfix_model_free(m);
 	diag_list_release(&d);
 	return 0;

@@ -97,6 +97,36 @@ names_focus(const struct ir_node *n, const char *focus)
 	return false;
 }
 
+/* Into OUT: up to four node and tensor names that contain FOCUS, quoted
+ * and escaped, then how many more ("" when none does). */
+static void
+focus_matches(struct dot *D, const char *focus, char *out, size_t size)
+{
+	char esc[DIAG_ESCAPE_SIZE];
+	size_t gi, i, n = 0, len = 0;
+
+	out[0] = '\0';
+	for (gi = 0; gi < D->ndg; gi++) {
+		struct ir_graph *g = D->dg[gi].g;
+
+		for (i = 0; i < g->nnodes + g->nvalues; i++) {
+			const char *name = i < g->nnodes ?
+			    (g->nodes[i]->dead ? NULL : g->nodes[i]->name) :
+			    g->values[i - g->nnodes]->name;
+
+			if (name == NULL || strstr(name, focus) == NULL)
+				continue;
+			if (n++ < 4)
+				len += (size_t)snprintf(out + len, len < size ?
+				    size - len : 0, "%s'%s'", n > 1 ? ", " :
+				    "", diag_escape_str(esc, sizeof(esc),
+				    name));
+		}
+	}
+	if (n > 4 && len < size)
+		snprintf(out + len, size - len, " and %zu more", n - 4);
+}
+
 /*
  * --focus: keep the nodes within opt.radius hops (inputs and consumers,
  * breadth-first with an explicit queue) of the node named FOCUS, or of the
@@ -129,12 +159,14 @@ select_focus(struct dot *D)
 				fg = &D->dg[gi];
 	}
 	if (fg == NULL) {
-		char esc[DIAG_ESCAPE_SIZE];
+		char esc[DIAG_ESCAPE_SIZE], near[512];
 
 		D->status = ONNXFIX_EIO;
+		focus_matches(D, focus, near, sizeof(near));
 		diag_report(D->d, DIAG_OUT_RENDER, "",
-		    "--focus: no node or tensor named '%s'",
-		    diag_escape_str(esc, sizeof(esc), focus));
+		    "--focus: no node or tensor named '%s'%s%s",
+		    diag_escape_str(esc, sizeof(esc), focus),
+		    near[0] ? "; names that contain it: " : "", near);
 		return -1;
 	}
 	queue = arena_array(a, fg->g->nnodes + 1, sizeof(*queue));
