@@ -508,6 +508,8 @@ cp "$M" "$T/self.onnx"
 run "check -o r.sarif" 1 check --fail-on note -o "$T/auto.sarif" "$M"
 /usr/bin/python3 -c 'import json, sys; assert json.load(open(sys.argv[1]))["version"] == "2.1.0"' "$T/auto.sarif" 2>/dev/null &&
     ok || bad "check -o x.sarif: not SARIF"
+run "diff -o x.json" 1 diff -o "$T/d.json" "$M" "$C"
+head -c 1 "$T/d.json" | grep -q '{' && ok || bad "diff -o x.json: not JSON"
 run "fix -o dir/" 4 fix -o "$T/" "$M"
 grep -q "fatal O100: cannot write output: .*: is a directory" "$T/err" && ok ||
     bad "fix -o dir/: no O100 naming the output"

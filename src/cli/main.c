@@ -747,9 +747,16 @@ cmd_diff(struct cli *c, int argc, char **argv)
 	int rc;
 
 	if (argc != 2)
-		return cli_usage_error(cli_find_command("diff"), "two models expected", NULL);
+		return cli_usage_error(cli_find_command("diff"),
+		    "two models expected", NULL);
 	if (c->report_format != REPORT_TEXT && c->report_format != REPORT_JSON)
-		return cli_usage_error(cli_find_command("diff"), "diff writes text or json", NULL);
+		return cli_usage_error(cli_find_command("diff"),
+		    "diff writes text or json", NULL);
+	/* -o changes.json: the format from the name, unless given */
+	if (!c->report_format_set && c->output != NULL &&
+	    strlen(c->output) >= 5 &&
+	    strcmp(c->output + strlen(c->output) - 5, ".json") == 0)
+		c->report_format = REPORT_JSON;
 	diag_list_init(&d);
 	rc = load(c, argv[0], &d, &a);
 	if (rc == EXIT_CLEAN) {
