@@ -23,6 +23,13 @@
 #include "diag/report.h"
 #include "passes/pass.h"
 
+/* A usage error of command NAME (cli_usage_error). */
+static int
+cmd_usage(const char *name, const char *what, const char *arg)
+{
+	return cli_usage_error(cli_find_command(name), what, arg);
+}
+
 static int
 exit_of(enum onnxfix_status s)
 {
@@ -340,7 +347,7 @@ cmd_check(struct cli *c, int argc, char **argv)
 	int i;
 
 	if (argc < 1)
-		return cli_usage_error(cli_find_command("check"), "no model given", NULL);
+		return cmd_usage("check", "no model given", NULL);
 	memset(&k, 0, sizeof(k));
 	if (batch_expand(argc, argv, &k.paths, &k.n, &bad) < 0) {
 		fprintf(stderr, "onnxfix: %s: %s\n",
@@ -563,14 +570,14 @@ cmd_fix(struct cli *c, int argc, char **argv)
 	int rc;
 
 	if (argc != 1)
-		return cli_usage_error(cli_find_command("fix"), argc ? "one model at a time" :
+		return cmd_usage("fix", argc ? "one model at a time" :
 		    "no model given", NULL);
 	if (c->in_place && strcmp(argv[0], "-") == 0)
-		return cli_usage_error(cli_find_command("fix"), "--in-place needs a file, not "
+		return cmd_usage("fix", "--in-place needs a file, not "
 		    "standard input", NULL);
 	out = c->in_place ? argv[0] : c->output;
 	if (out == NULL && !c->o.dry_run)
-		return cli_usage_error(cli_find_command("fix"),
+		return cmd_usage("fix",
 		    "no output: give -o FILE, --in-place or --dry-run", NULL);
 	{
 		char why[1024];
@@ -582,7 +589,7 @@ cmd_fix(struct cli *c, int argc, char **argv)
 			fprintf(stderr, "onnxfix: %s\n", why);
 			return EXIT_IO;
 		default:
-			return cli_usage_error(cli_find_command("fix"), why, NULL);
+			return cmd_usage("fix", why, NULL);
 		}
 	}
 	if ((rc = report_open(c, &r, "fix")) >= 0)
@@ -694,7 +701,7 @@ cmd_dot(struct cli *c, int argc, char **argv)
 	int rc;
 
 	if (argc != 1)
-		return cli_usage_error(cli_find_command("dot"), argc ? "one model at a time" :
+		return cmd_usage("dot", argc ? "one model at a time" :
 		    "no model given", NULL);
 	if (c->format != NULL) {
 		if (strcmp(c->format, "svg") == 0)
@@ -702,7 +709,7 @@ cmd_dot(struct cli *c, int argc, char **argv)
 		else if (strcmp(c->format, "png") == 0)
 			fmt = ONNXFIX_PNG;
 		else if (strcmp(c->format, "dot") != 0)
-			return cli_usage_error(cli_find_command("dot"), "unknown output type",
+			return cmd_usage("dot", "unknown output type",
 			    c->format);
 	} else if (c->output != NULL) {
 		/* -o picture.svg / picture.png: the type from the name */
@@ -710,7 +717,7 @@ cmd_dot(struct cli *c, int argc, char **argv)
 	}
 	if (fmt == ONNXFIX_PNG && (c->output == NULL ||
 	    strcmp(c->output, "-") == 0) && isatty(STDOUT_FILENO))
-		return cli_usage_error(cli_find_command("dot"), "a PNG is not "
+		return cmd_usage("dot", "a PNG is not "
 		    "written to a terminal; give -o FILE.png", NULL);
 	diag_list_init(&d);
 	rc = load(c, argv[0], &d, &m);
@@ -747,10 +754,10 @@ cmd_diff(struct cli *c, int argc, char **argv)
 	int rc;
 
 	if (argc != 2)
-		return cli_usage_error(cli_find_command("diff"),
+		return cmd_usage("diff",
 		    "two models expected", NULL);
 	if (c->report_format != REPORT_TEXT && c->report_format != REPORT_JSON)
-		return cli_usage_error(cli_find_command("diff"),
+		return cmd_usage("diff",
 		    "diff writes text or json", NULL);
 	/* -o changes.json: the format from the name, unless given */
 	if (!c->report_format_set && c->output != NULL &&
@@ -1063,10 +1070,10 @@ cmd_info(struct cli *c, int argc, char **argv)
 	bool json = c->report_format == REPORT_JSON;
 
 	if (argc < 1)
-		return cli_usage_error(cli_find_command("info"),
+		return cmd_usage("info",
 		    "no model given", NULL);
 	if (c->report_format_set && !json && c->report_format != REPORT_TEXT)
-		return cli_usage_error(cli_find_command("info"), "info writes "
+		return cmd_usage("info", "info writes "
 		    "text or json", NULL);
 	if (json && (models = json_array()) == NULL)
 		return EXIT_INTERNAL;
@@ -1131,7 +1138,7 @@ cmd_passes(struct cli *c, int argc, char **argv)
 	(void)c;
 	(void)argv;
 	if (argc != 0)
-		return cli_usage_error(cli_find_command("passes"), "no arguments expected", NULL);
+		return cmd_usage("passes", "no arguments expected", NULL);
 	for (i = 0; pass_table[i] != NULL; i++)
 		printf("%-12s %-8s %s\n", pass_table[i]->name,
 		    pass_table[i]->kind == PASS_ANALYSIS ? "check" : "fix",
@@ -1188,7 +1195,7 @@ cmd_explain(struct cli *c, int argc, char **argv)
 
 	if (c->list) {
 		if (argc != 0)
-			return cli_usage_error(cli_find_command("explain"),
+			return cmd_usage("explain",
 			    "--list takes no code", argv[0]);
 		for (k = 0; k < DIAG__COUNT; k++)
 			printf("%-5s %-8s %s\n", diag_table[k].code,
@@ -1197,7 +1204,7 @@ cmd_explain(struct cli *c, int argc, char **argv)
 		return EXIT_CLEAN;
 	}
 	if (argc < 1)
-		return cli_usage_error(cli_find_command("explain"),
+		return cmd_usage("explain",
 		    "no code given (onnxfix explain --list lists them)", NULL);
 	/* every argument must name something before anything is printed */
 	for (i = 0; i < argc; i++) {
@@ -1222,7 +1229,8 @@ cmd_explain(struct cli *c, int argc, char **argv)
 				if (has_prefix(diag_table[k].code, argv[i]))
 					printf("%-5s %-8s %s\n",
 					    diag_table[k].code,
-					    diag_level_name(diag_table[k].level),
+					    diag_level_name(
+					    diag_table[k].level),
 					    diag_table[k].text);
 			continue;
 		}
@@ -1246,7 +1254,8 @@ static const struct command_opt check_opts[] = {
 	  "stdout" },
 	{ OPT_FAIL_ON, NULL }, { OPT_SELECT, NULL }, { OPT_IGNORE, NULL },
 	{ OPT_BASELINE, NULL }, { OPT_TARGET, NULL }, { OPT_EXPECT, NULL },
-	{ OPT_PASSES, "run only these analysis passes (onnxfix passes); none: no pass" },
+	{ OPT_PASSES, "run only these analysis passes (onnxfix passes); "
+	  "none: no pass" },
 	{ OPT_SKIP, "leave out these analysis passes" },
 	{ OPT_JOBS, NULL }, { OPT_PROGRESS, NULL }, { OPT_NO_PROGRESS, NULL },
 	CLI_LIMIT_OPTS, { 0, NULL },
@@ -1257,7 +1266,8 @@ static const struct command_opt fix_opts[] = {
 	{ OPT_OUTPUT, "write the model to FILE (- for stdout: every "
 	  "message then goes to stderr)" },
 	{ OPT_IN_PLACE, NULL }, { OPT_DRY_RUN, NULL },
-	{ OPT_PASSES, "run only these rewrite passes (onnxfix passes); none: only write the model back" },
+	{ OPT_PASSES, "run only these rewrite passes (onnxfix passes); "
+	  "none: only write the model back" },
 	{ OPT_SKIP, "leave out these rewrite passes" },
 	{ OPT_BN_CONVENTION, NULL }, { OPT_INPUTS_LAYOUT, NULL },
 	{ OPT_OUTPUTS_LAYOUT, NULL }, { OPT_MAP, NULL }, { OPT_MAP_FILE, NULL },
@@ -1282,7 +1292,8 @@ static const struct command_opt dot_opts[] = {
 	{ OPT_OUTPUT, "output file (default stdout)" },
 	{ OPT_TYPE, NULL },
 	{ OPT_FOCUS, NULL }, { OPT_RADIUS, NULL }, { OPT_OPS, NULL },
-	{ OPT_COLLAPSE, NULL }, { OPT_MAX_NODES, NULL }, { OPT_NO_SCOPES, NULL },
+	{ OPT_COLLAPSE, NULL }, { OPT_MAX_NODES, NULL },
+	{ OPT_NO_SCOPES, NULL },
 	{ OPT_SELECT, "mark only the findings of these codes or prefixes" },
 	{ OPT_IGNORE, "do not mark these findings" },
 	{ OPT_TARGET, NULL }, { OPT_EXPECT, NULL },

@@ -63,7 +63,8 @@ static const struct opt opts[] = {
 	  0 },
 	{ OPT_IN_PLACE, 0, "in-place", NULL, "replace the input", 0 },
 	{ OPT_DRY_RUN, 0, "dry-run", NULL, "report, write nothing", 0 },
-	{ OPT_DOT, 0, "dot", "FILE", "also draw the result (.svg, .png, else DOT)", 0 },
+	{ OPT_DOT, 0, "dot", "FILE", "also draw the result (.svg, .png, else "
+	  "DOT)", 0 },
 	{ OPT_DOT_DIFF, 0, "dot-diff", "FILE", "draw the result with removed "
 	  "nodes ghosted and new ones marked (.svg, .png, else DOT)", 0 },
 	{ OPT_SYNC, 0, "sync", NULL, "fsync outputs before renaming them "
