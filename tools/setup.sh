@@ -7,9 +7,11 @@
 #   sh tools/setup.sh           what building and running onnxfix needs
 #   sh tools/setup.sh --test    that, and what make check needs: the test
 #                               tools (protoc, mandoc, clang, python3-onnx,
-#                               libonnx-testdata, Node.js) and ONNX Runtime
-#                               for Node.js, the tests' numeric oracle,
-#                               from the npm registry into tests/ort/
+#                               libonnx-testdata, PyTorch and torchvision
+#                               for real exports, Node.js) and ONNX
+#                               Runtime for Node.js, the tests' numeric
+#                               oracle, from the npm registry into
+#                               tests/ort/
 #
 # As root it runs apt-get; otherwise it prints the exact command and
 # fails.  The README's two commands start with it.
@@ -18,7 +20,7 @@ set -eu
 BUILD="make gcc pkg-config libc6-dev libprotobuf-c-dev protobuf-c-compiler
 libgraphviz-dev graphviz libcmocka-dev libjansson-dev libxxhash-dev"
 TEST="protobuf-compiler mandoc libonnx-testdata python3-onnx python3-numpy
-python3-jsonschema clang libclang-rt-14-dev"
+python3-jsonschema clang libclang-rt-14-dev python3-torch python3-torchvision"
 tests=0
 case ${1:-} in
 --test) tests=1 ;;

@@ -1,0 +1,209 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: MIT
+"""Export a set of torchvision models to ONNX with Debian's PyTorch.
+
+    /usr/bin/python3 tests/zoo/gen.py OUTDIR [--set small|full] [NAME...]
+
+Every model is built with random weights from a fixed seed (nothing is
+downloaded), put in eval mode and exported with torch.onnx.export.  The
+variants cover what real exports look like: opsets 11, 13 and 17,
+BatchNormalization kept (do_constant_folding=False) or folded by the
+exporter, a dynamic batch dimension, and a channels-last wrapper (the
+input is NHWC and permuted inside the model, as TensorFlow conversions
+do).  A model already in OUTDIR is not exported again.  One line per
+model: "zoo: NAME nodes=N seconds=S".  Exits 0 with a message when torch
+is not installed (sh tools/setup.sh --test installs it).
+
+The sets: "small" (make check: a few seconds each) and "full" (bench/:
+39 exports, detection models with If/Loop/NMS included).
+"""
+import os
+import sys
+import time
+
+try:
+    import torch
+    import torchvision.models as M
+    import torchvision.models.detection as D
+    import torchvision.models.segmentation as S
+except ImportError:
+    print("zoo: torch or torchvision missing (sh tools/setup.sh --test)")
+    sys.exit(0)
+
+
+class ChannelsLast(torch.nn.Module):
+    """NHWC in, NCHW network inside: the Transposes a converter leaves."""
+
+    def __init__(self, net):
+        super().__init__()
+        self.net = net
+
+    def forward(self, x):
+        return self.net(x.permute(0, 3, 1, 2))
+
+
+class DetectionOut(torch.nn.Module):
+    """Detection models return a list of dicts; export the first one."""
+
+    def __init__(self, net):
+        super().__init__()
+        self.net = net
+
+    def forward(self, x):
+        out = self.net([x[0]])[0]
+        return out["boxes"], out["scores"], out["labels"]
+
+
+class SegOut(torch.nn.Module):
+    def __init__(self, net):
+        super().__init__()
+        self.net = net
+
+    def forward(self, x):
+        return self.net(x)["out"]
+
+
+# name: (constructor, input size, opset, options)
+#   options: "bn" keeps BatchNormalization, "dyn" makes the batch dynamic,
+#   "nhwc" wraps in ChannelsLast.
+FULL = {
+    "resnet18_op13_bn": (M.resnet18, 224, 13, "bn"),
+    "resnet18_op17": (M.resnet18, 224, 17, ""),
+    "resnet50_op13": (M.resnet50, 224, 13, ""),
+    "resnet50_op11_bn_dyn": (M.resnet50, 224, 11, "bn dyn"),
+    "resnet18_op13_nhwc": (M.resnet18, 224, 13, "nhwc"),
+    "mobilenet_v2_op13_bn": (M.mobilenet_v2, 224, 13, "bn"),
+    "mobilenet_v2_op11_dyn": (M.mobilenet_v2, 224, 11, "dyn"),
+    "mobilenet_v3_small_op17": (M.mobilenet_v3_small, 224, 17, ""),
+    "mobilenet_v3_large_op13_bn": (M.mobilenet_v3_large, 224, 13, "bn"),
+    "mobilenet_v3_small_op13_nhwc": (M.mobilenet_v3_small, 224, 13, "nhwc"),
+    "efficientnet_b0_op13": (M.efficientnet_b0, 224, 13, ""),
+    "efficientnet_b0_op17_bn": (M.efficientnet_b0, 224, 17, "bn"),
+    "convnext_tiny_op13": (M.convnext_tiny, 224, 13, ""),
+    "convnext_tiny_op17_dyn": (M.convnext_tiny, 224, 17, "dyn"),
+    "swin_t_op13": (M.swin_t, 224, 13, ""),
+    "swin_t_op17": (M.swin_t, 224, 17, ""),
+    "vit_b_16_op13": (M.vit_b_16, 224, 13, ""),
+    "vit_b_32_op17_dyn": (M.vit_b_32, 224, 17, "dyn"),
+    "shufflenet_v2_op11": (M.shufflenet_v2_x1_0, 224, 11, ""),
+    "shufflenet_v2_op13_bn": (M.shufflenet_v2_x1_0, 224, 13, "bn"),
+    "squeezenet1_1_op11": (M.squeezenet1_1, 224, 11, ""),
+    "squeezenet1_0_op13_nhwc": (M.squeezenet1_0, 224, 13, "nhwc"),
+    "vgg11_bn_op13_bn": (M.vgg11_bn, 224, 13, "bn"),
+    "vgg11_op11": (M.vgg11, 224, 11, ""),
+    "densenet121_op13": (M.densenet121, 224, 13, ""),
+    "densenet121_op11_bn": (M.densenet121, 224, 11, "bn"),
+    "googlenet_op13": (M.googlenet, 224, 13, ""),
+    "inception_v3_op13_bn": (M.inception_v3, 299, 13, "bn"),
+    "mnasnet1_0_op13": (M.mnasnet1_0, 224, 13, ""),
+    "regnet_y_400mf_op13_bn": (M.regnet_y_400mf, 224, 13, "bn"),
+    "regnet_x_400mf_op17": (M.regnet_x_400mf, 224, 17, ""),
+    "resnext50_32x4d_op13": (M.resnext50_32x4d, 224, 13, ""),
+    "alexnet_op11": (M.alexnet, 224, 11, ""),
+    "efficientnet_v2_s_op17": (M.efficientnet_v2_s, 224, 17, ""),
+    "maxvit_t_op17": (M.maxvit_t, 224, 17, ""),
+    "lraspp_mobilenet_v3_op13": (S.lraspp_mobilenet_v3_large, 224, 13,
+                                 "seg"),
+    "deeplabv3_mobilenet_v3_op11": (S.deeplabv3_mobilenet_v3_large, 224,
+                                    11, "seg"),
+    "ssdlite320_op13": (D.ssdlite320_mobilenet_v3_large, 320, 13, "det"),
+    "fasterrcnn_mobilenet_320_op11": (
+        D.fasterrcnn_mobilenet_v3_large_320_fpn, 320, 11, "det"),
+}
+SMALL = ["resnet18_op13_bn", "mobilenet_v3_small_op17",
+         "shufflenet_v2_op11", "squeezenet1_0_op13_nhwc",
+         "mobilenet_v2_op11_dyn", "efficientnet_b0_op13"]
+
+
+def build(ctor, opts):
+    kw = {"weights": None}
+    if "det" in opts:
+        kw["weights_backbone"] = None
+    if "seg" in opts:
+        kw["weights_backbone"] = None
+        kw["aux_loss"] = None
+    if ctor in (M.googlenet, M.inception_v3):
+        kw["aux_logits"] = False
+        kw["init_weights"] = True
+    net = ctor(**kw)
+    if "det" in opts:
+        net = DetectionOut(net)
+    if "seg" in opts:
+        net = SegOut(net)
+    if "nhwc" in opts:
+        net = ChannelsLast(net)
+    return net.eval()
+
+
+def export(name, out):
+    ctor, size, opset, opts = FULL[name]
+    torch.manual_seed(0)
+    net = build(ctor, opts.split())
+    shape = (1, size, size, 3) if "nhwc" in opts else (1, 3, size, size)
+    # BatchNormalization statistics as training leaves them (measured on
+    # random batches, not the identity), so that a wrong fold shows in the
+    # numbers and activations keep a trained network's scale.
+    if "det" not in opts:
+        for m in net.modules():
+            if isinstance(m, torch.nn.modules.batchnorm._BatchNorm):
+                m.momentum = None
+        net.train()
+        with torch.no_grad():
+            for _ in range(2):
+                net(torch.rand(2, *shape[1:]))
+        net.eval()
+    x = torch.rand(*shape)
+    dyn = {"input": {0: "batch"}} if "dyn" in opts else None
+    kw = {}
+    if "bn" in opts:
+        # The exporter folds BatchNormalization into Conv in EVAL mode;
+        # PRESERVE keeps the eval-mode model's BatchNormalization nodes.
+        kw["training"] = torch.onnx.TrainingMode.PRESERVE
+    # Not under no_grad: with gradients enabled nn.MultiheadAttention
+    # takes its exportable path instead of the fused kernel.
+    torch.onnx.export(net, x, out, opset_version=opset,
+                      input_names=["input"], dynamic_axes=dyn, **kw)
+
+
+def main(argv):
+    if len(argv) < 2:
+        print(__doc__.strip().splitlines()[2].strip(), file=sys.stderr)
+        return 64
+    outdir = argv[1]
+    names = []
+    which = "small"
+    rest = argv[2:]
+    while rest:
+        a = rest.pop(0)
+        if a == "--set" and rest:
+            which = rest.pop(0)
+        elif a in FULL:
+            names.append(a)
+        else:
+            print("zoo: unknown model or option '%s'" % a, file=sys.stderr)
+            return 64
+    if not names:
+        if which not in ("small", "full"):
+            print("zoo: --set is small or full", file=sys.stderr)
+            return 64
+        names = SMALL if which == "small" else list(FULL)
+    os.makedirs(outdir, exist_ok=True)
+    torch.set_num_threads(1)
+    import warnings
+    warnings.filterwarnings("ignore")
+    for name in names:
+        out = os.path.join(outdir, name + ".onnx")
+        if os.path.exists(out):
+            continue
+        t = time.time()
+        tmp = out + ".tmp"
+        export(name, tmp)
+        os.replace(tmp, out)
+        import onnx
+        n = len(onnx.load(out, load_external_data=False).graph.node)
+        print("zoo: %s nodes=%d seconds=%.1f" % (name, n, time.time() - t))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
