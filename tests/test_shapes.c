@@ -621,12 +621,16 @@ test_gather_resize_misc(void **state)
 	struct ir_node *sh = NODE(g, "Shape", "sh", x);
 	struct ir_node *ein = NODE(g, "Einsum", "ein", fin(g, "e1", "2,3,4"),
 	    fin(g, "e2", "2,4,5"));
+	/* PyTorch writes the letters apart: each still has its position */
+	struct ir_node *es = NODE(g, "Einsum", "es", fin(g, "s1", "2,3,7,4"),
+	    fin(g, "s2", "2,3,5,4"));
 
 	(void)state;
 	ai(ga, "axis", 2);
 	ai(sh, "start", 1);
 	ai(sh, "end", -1);
 	as(ein, "equation", "bij,bjk->bik");
+	as(es, "equation", "B H I D, B H J D -> B H I J");
 	INFER(m);
 	assert_string_equal(ty(out(ga)), "float[N,3,2,5,30]");
 	assert_string_equal(ty(ge), "float[N,3,2,2]");
@@ -643,6 +647,7 @@ test_gather_resize_misc(void **state)
 	/* start and end only count from opset 15 */
 	assert_string_equal(ty(out(sh)), "int64[4]");
 	assert_string_equal(ty(out(ein)), "float[2,3,5]");
+	assert_string_equal(ty(out(es)), "float[2,3,7,5]");
 	ir_model_free(m);
 }
 

@@ -253,10 +253,16 @@ shapes_op_einsum(struct sh *s, struct ir_node *n, struct ir_type *out)
 		t = in_t(n, k);
 		if ((unsigned char)*p >= 128)
 			return 0;
-		/* position of this letter within operand k */
+		/*
+		 * Position of this letter within operand k: the letters
+		 * before it since the last comma.  Spaces may separate the
+		 * letters ("B G H I D, B G H J D -> B G H I J", as PyTorch
+		 * writes them) and take no position.
+		 */
 		for (const char *q = p; q > (const char *)a->s && q[-1] !=
-		    ',' && q[-1] != ' '; q--)
-			d++;
+		    ','; q--)
+			if (q[-1] != ' ')
+				d++;
 		if (t == NULL || t->rank < 0 || d >= t->rank) {
 			if (!seen[(int)*p])
 				letter[(int)*p] = dunknown();
