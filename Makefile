@@ -145,10 +145,12 @@ endif
 # Fuzzing (tests/fuzz, doc/safety.md "Fuzzing").  The replay drivers are built
 # with $(CC) and run over testdata/fuzz/TARGET/ by make check; the
 # libFuzzer binaries need clang (make fuzz) and run for CI_FUZZ_SECONDS
-# per loader target (make fuzz-run); make check, when clang is present,
-# runs them for a fixed number of executions from a fixed seed
-# (CI_FUZZ_SECONDS=0 skips it).
-FUZZ_TARGETS = prescan load passes dot external cli
+# per loader target and for struct, the structure-aware one (make
+# fuzz-run); make check, when clang is present, runs those three for a
+# fixed number of executions from a fixed seed (CI_FUZZ_SECONDS=0 skips
+# it).  The replay drivers are libFuzzer-free: the struct one also runs
+# its mutator (FUZZ_STRUCT_MUTATE=N, tests/fuzz/fuzz_struct.c).
+FUZZ_TARGETS = prescan load passes dot external cli struct
 FUZZ_REPLAY = $(patsubst %,build/fuzz/replay_%,$(FUZZ_TARGETS))
 FUZZ_BIN = $(patsubst %,build/fuzz/fuzz_%,$(FUZZ_TARGETS))
 CLANG ?= clang

@@ -376,17 +376,18 @@ conv_attr(struct loader *L, struct ir_node *n, const Onnx__AttributeProto *p,
 		    sizeof(*a->graphs));
 		if (a->graphs == NULL)
 			return -1;
+		/*
+		 * ngraphs, not n, counts them: an attribute typed INTS that
+		 * holds graphs keeps n for its (empty) ints, which every
+		 * INTS reader trusts; the graphs stay reachable.
+		 */
+		a->ngraphs = p->n_graphs;
 		if (a->type == IR_ATTR_GRAPHS)
 			a->n = p->n_graphs;
 		for (i = 0; i < p->n_graphs; i++)
 			if ((a->graphs[i] = new_subgraph(L, n, a->name, (int)i,
 			    p->graphs[i])) == NULL)
 				return -1;
-		if (a->type != IR_ATTR_GRAPHS) {
-			/* Mistyped: keep the graphs reachable, counted by
-			 * ngraphs in the list length. */
-			a->n = p->n_graphs;
-		}
 	}
 	return 0;
 }

@@ -231,10 +231,11 @@ build_attr(struct saver *S, const struct ir_attr *a)
 	if (a->g != NULL)
 		ap->g = a->g->out;
 	if (a->graphs != NULL) {
-		ap->graphs = arena_array(&S->a, a->n + 1, sizeof(*ap->graphs));
+		ap->graphs = arena_array(&S->a, a->ngraphs + 1,
+		    sizeof(*ap->graphs));
 		if (ap->graphs == NULL)
 			return NULL;
-		for (i = 0; i < a->n; i++)
+		for (i = 0; i < a->ngraphs; i++)
 			ap->graphs[i] = a->graphs[i]->out;
 	}
 	if (!a->dirty)

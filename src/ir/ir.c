@@ -916,7 +916,7 @@ ir_node_subgraphs(const struct ir_node *n, struct ir_graph **out, size_t max)
 				out[k] = a->g;
 			k++;
 		}
-		for (j = 0; a->graphs != NULL && j < a->n; j++) {
+		for (j = 0; a->graphs != NULL && j < a->ngraphs; j++) {
 			if (a->graphs[j] == NULL)
 				continue;
 			if (k < max)

@@ -230,7 +230,9 @@ struct ir_attr {
 	size_t n;		/* element count of the list fields */
 	struct ir_tensor *t;	/* TENSOR */
 	struct ir_graph *g;	/* GRAPH */
-	struct ir_graph **graphs;	/* GRAPHS, n entries */
+	struct ir_graph **graphs;	/* ngraphs entries: the graphs field,
+					 * also when the type says otherwise */
+	size_t ngraphs;
 	int nvalues;		/* value fields present (must be 1) */
 	uint16_t fields;	/* which: bit 1 << T for the field that holds
 				 * type T's value (f for FLOAT, ints for

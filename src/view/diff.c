@@ -613,8 +613,8 @@ diff_graph(struct diff *D, struct ir_graph *ga, struct ir_graph *gb,
 
 			if (ay == NULL)
 				continue;
-			nq = ax->type == IR_ATTR_GRAPHS ? (ax->n < ay->n ?
-			    ax->n : ay->n) : 1;
+			nq = ax->type == IR_ATTR_GRAPHS ? (ax->ngraphs <
+			    ay->ngraphs ? ax->ngraphs : ay->ngraphs) : 1;
 			for (q = 0; q < nq; q++) {
 				struct ir_graph *sx = ax->g, *sy = ay->g;
 

@@ -9,7 +9,7 @@
 set -u
 pass=0
 fail=0
-for t in prescan load passes dot external cli; do
+for t in prescan load passes dot external cli struct; do
 	bin=build/fuzz/replay_$t
 	dir=testdata/fuzz/$t
 	# the model targets also replay every real model

@@ -3,13 +3,16 @@
 #
 # A bounded libFuzzer run of every target (make fuzz-run; make check runs
 # it when clang is present): SECONDS for each loader target (prescan,
-# load), a quarter of it for the others, from the committed corpus
-# (testdata/fuzz/TARGET/, not modified: new inputs go to a temporary
-# directory).  Flags as in the hardening plan: -timeout=2 (no input may
-# take more than 1 s; 2 s leaves room for a loaded machine),
-# -rss_limit_mb=1024, -max_len=1048576.  Any crash, leak, timeout or
-# out-of-memory fails; the input is kept in build/fuzz/artifacts/ to be
-# committed under testdata/fuzz/TARGET/ with a regression test.
+# load) and for the structure-aware one (struct), a quarter of it for the
+# others, from the committed corpus (testdata/fuzz/TARGET/, not modified:
+# new inputs go to a temporary directory).  Flags as in the hardening
+# plan: -timeout=2 (no input may take more than 1 s; 2 s leaves room for
+# a loaded machine), -rss_limit_mb=1024, -max_len=1048576.  struct runs
+# check, fix twice, dot, save and diff on each input and its mutator
+# builds graphs of thousands of nodes: -timeout=10 -rss_limit_mb=2048.
+# Any crash, leak, timeout or out-of-memory fails; the input is kept in
+# build/fuzz/artifacts/ to be committed under testdata/fuzz/TARGET/ with a
+# regression test.
 #
 #   sh tests/fuzz/run.sh [SECONDS]       (default 60; 0 skips)
 #   sh tests/fuzz/run.sh --runs          (make check: a fixed number of
@@ -32,20 +35,33 @@ fi
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT INT TERM
 mkdir -p build/fuzz/artifacts
-targets="prescan load passes dot external cli"
-# make check runs the loader targets (the others: make fuzz-run).
-[ $runs -eq 1 ] && targets="prescan load"
+targets="prescan load passes dot external cli struct"
+# make check runs the loader targets and struct (the others: make
+# fuzz-run).
+[ $runs -eq 1 ] && targets="prescan load struct"
+# struct: at most 1,000 copies of one node input per mutation, and a
+# finding that is a known open bug (testdata/fuzz/struct-open/) counted,
+# not failed: see known_idem() and step_end() in fuzz_struct.c, whose
+# rules go with the fixes.
+FUZZ_STRUCT_FANOUT=${FUZZ_STRUCT_FANOUT:-1000}
+FUZZ_STRUCT_SKIP_OPEN=${FUZZ_STRUCT_SKIP_OPEN:-1}
+export FUZZ_STRUCT_FANOUT FUZZ_STRUCT_SKIP_OPEN
 for t in $targets; do
 	case $t in
-	prescan|load) secs=$S ;;
+	prescan|load|struct) secs=$S ;;
 	*) secs=$((S / 4 > 0 ? S / 4 : 1)) ;;
 	esac
+	timeout=2
+	rss=1024
+	# struct: up to two models of a 256 MiB budget each live at once
+	[ "$t" = struct ] && timeout=10 && rss=2048
 	bound="-max_total_time=$secs"
 	label="${secs}s"
 	if [ $runs -eq 1 ]; then
 		case $t in
 		prescan) n=400000 ;;
 		load) n=80000 ;;
+		struct) n=2500 ;;
 		*) n=8000 ;;
 		esac
 		bound="-runs=$n -seed=1"
@@ -55,10 +71,11 @@ for t in $targets; do
 	dict=""
 	[ -f "tests/fuzz/$t.dict" ] && dict="-dict=tests/fuzz/$t.dict"
 	[ -f tests/fuzz/onnx.dict ] && [ -z "$dict" ] && [ "$t" != external ] &&
+	    [ "$t" != struct ] &&
 	    dict="-dict=tests/fuzz/onnx.dict"
 	# shellcheck disable=SC2086
-	if "build/fuzz/fuzz_$t" $bound -timeout=2 \
-	    -rss_limit_mb=1024 -max_len=1048576 -print_final_stats=1 \
+	if "build/fuzz/fuzz_$t" $bound -timeout=$timeout \
+	    -rss_limit_mb=$rss -max_len=1048576 -print_final_stats=1 \
 	    -artifact_prefix="build/fuzz/artifacts/$t-" $dict \
 	    "$T/$t" "testdata/fuzz/$t" >"$T/log" 2>&1; then
 		execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$T/log")
