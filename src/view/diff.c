@@ -22,6 +22,7 @@
  * onnxfix(1)), by diff_write.c.  Model text is escaped in both.
  */
 #include <inttypes.h>
+#include <stddef.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -32,11 +33,52 @@
 
 /* ---- the model header and interface ---- */
 
+/*
+ * Index N records of SIZE bytes at BASE by the name at OFF in each (a
+ * NULL name as ""): name -> index + 1, the first record of a name
+ * winning, as a scan from the front would find.  Metadata keys and
+ * interface names are compared through it: a scan per entry is
+ * quadratic (100,000 metadata keys).  -1 when out of memory (D->oom).
+ */
+static int
+name_index(struct diff *D, struct hmap *h, const void *base, size_t n,
+    size_t size, size_t off)
+{
+	size_t i;
+
+	hmap_init(h, &D->arena);
+	if (hmap_reserve(h, n) < 0) {
+		D->oom = true;
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		const char *k = *(const char *const *)(const void *)
+		    ((const char *)base + i * size + off);
+
+		if (hmap_put(h, k != NULL ? k : "", (void *)(uintptr_t)(i + 1),
+		    NULL) < 0) {
+			D->oom = true;
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* The index of NAME in H, or N when it is not there. */
+static size_t
+name_find(const struct hmap *h, const char *name, size_t n)
+{
+	void *v = hmap_get(h, name != NULL ? name : "");
+
+	return v != NULL ? (size_t)(uintptr_t)v - 1 : n;
+}
+
 static void
 diff_header(struct diff *D, const struct ir_model *a,
     const struct ir_model *b)
 {
 	struct change *c;
+	struct hmap ia, ib;
 	size_t i, j;
 
 	if (a->ir_version != b->ir_version &&
@@ -89,10 +131,13 @@ diff_header(struct diff *D, const struct ir_model *a,
 		c->b = diff_fmt(D, "%" PRId64, b->opsets[i].version);
 		D->header++;
 	}
+	if (name_index(D, &ia, a->meta, a->nmeta, sizeof(*a->meta),
+	    offsetof(struct ir_meta, key)) < 0 ||
+	    name_index(D, &ib, b->meta, b->nmeta, sizeof(*b->meta),
+	    offsetof(struct ir_meta, key)) < 0)
+		return;
 	for (i = 0; i < a->nmeta; i++) {
-		for (j = 0; j < b->nmeta; j++)
-			if (diff_str_eq(a->meta[i].key, b->meta[j].key))
-				break;
+		j = name_find(&ib, a->meta[i].key, b->nmeta);
 		if (j < b->nmeta &&
 		    diff_str_eq(a->meta[i].value, b->meta[j].value))
 			continue;
@@ -104,10 +149,8 @@ diff_header(struct diff *D, const struct ir_model *a,
 		D->header++;
 	}
 	for (j = 0; j < b->nmeta; j++) {
-		for (i = 0; i < a->nmeta; i++)
-			if (diff_str_eq(a->meta[i].key, b->meta[j].key))
-				break;
-		if (i < a->nmeta || (c = diff_add(D, "metadata", "")) == NULL)
+		if (name_find(&ia, b->meta[j].key, a->nmeta) < a->nmeta ||
+		    (c = diff_add(D, "metadata", "")) == NULL)
 			continue;
 		c->name = diff_esc(D, b->meta[j].key);
 		c->b = diff_esc(D, b->meta[j].value);
@@ -121,14 +164,18 @@ diff_io(struct diff *D, const struct ir_vinfo *va, size_t na,
     const struct ir_vinfo *vb, size_t nb, bool inputs)
 {
 	struct change *c;
+	struct hmap ia, ib;
 	size_t i, j;
 
+	if (name_index(D, &ia, va, na, sizeof(*va),
+	    offsetof(struct ir_vinfo, name)) < 0 ||
+	    name_index(D, &ib, vb, nb, sizeof(*vb),
+	    offsetof(struct ir_vinfo, name)) < 0)
+		return;
 	for (i = 0; i < na; i++) {
 		if (inputs && va[i].value != NULL && va[i].value->init != NULL)
 			continue;
-		for (j = 0; j < nb; j++)
-			if (diff_str_eq(va[i].name, vb[j].name))
-				break;
+		j = name_find(&ib, va[i].name, nb);
 		if (j < nb) {
 			const char *ta = diff_type_str(D, &va[i].type);
 			const char *tb = diff_type_str(D, &vb[j].type);
@@ -152,10 +199,7 @@ diff_io(struct diff *D, const struct ir_vinfo *va, size_t na,
 	for (j = 0; j < nb; j++) {
 		if (inputs && vb[j].value != NULL && vb[j].value->init != NULL)
 			continue;
-		for (i = 0; i < na; i++)
-			if (diff_str_eq(va[i].name, vb[j].name))
-				break;
-		if (i < na)
+		if (name_find(&ia, vb[j].name, na) < na)
 			continue;
 		if ((c = diff_add(D, inputs ? "input-added" : "output-added",
 		    "graph")) == NULL)
