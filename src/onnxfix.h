@@ -120,6 +120,13 @@ struct onnxfix_options {
 	const char *const *maps;
 	size_t nmaps;
 	const char *map_file;
+	/* fix --input-shape "NAME=D1,D2,..." (one per input) and
+	 * --dim-param "NAME=VALUE": the dims to fix before the rewrites
+	 * (passes/input_shape.c); errors are diagnostics of fix. */
+	const char *const *input_shapes;
+	size_t ninput_shapes;
+	const char *const *dim_params;
+	size_t ndim_params;
 	/* Long work (writing a large model) calls this now and then with
 	 * the bytes DONE out of TOTAL; NULL: none.  The CLI draws it. */
 	void (*progress)(void *arg, const char *what, uint64_t done,

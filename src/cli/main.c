@@ -22,6 +22,7 @@
 #include "onnxfix.h"
 #include "diag/report.h"
 #include "passes/pass.h"
+#include "view/profile.h"
 
 /* A usage error of command NAME (cli_usage_error). */
 static int
@@ -1081,6 +1082,7 @@ cmd_info(struct cli *c, int argc, char **argv)
 		struct diag_list d;
 		struct ir_model *m;
 		struct info I;
+		struct profile P;
 		int r;
 
 		diag_list_init(&d);
@@ -1093,6 +1095,13 @@ cmd_info(struct cli *c, int argc, char **argv)
 			} else if (json) {
 				json_t *o = info_json(argv[i], m, &I);
 
+				if (o != NULL && c->profile &&
+				    (profile_model(m, &P) < 0 ||
+				    json_object_set_new(o, "profile",
+				    profile_json(&P)) < 0)) {
+					json_decref(o);
+					o = NULL;
+				}
 				if (o == NULL ||
 				    json_array_append_new(models, o) < 0)
 					r = EXIT_INTERNAL;
@@ -1102,6 +1111,12 @@ cmd_info(struct cli *c, int argc, char **argv)
 					    diag_escape_str(b, sizeof(b),
 					    argv[i]));
 				print_info(m, &I);
+				if (c->profile) {
+					if (profile_model(m, &P) < 0)
+						r = EXIT_INTERNAL;
+					else
+						profile_print(stdout, &P);
+				}
 			}
 			free(I.h);
 			onnxfix_model_free(m);
@@ -1312,6 +1327,7 @@ static const struct command_opt diff_opts[] = {
 static const struct command_opt info_opts[] = {
 	{ OPT_HELP, NULL }, { OPT_QUIET, NULL },
 	{ OPT_FORMAT, "text (default) or json" },
+	{ OPT_PROFILE, NULL },
 	CLI_LIMIT_OPTS, { 0, NULL },
 };
 
