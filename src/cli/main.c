@@ -633,6 +633,8 @@ cmd_fix(struct cli *c, int argc, char **argv)
 		if (census_add(&cs, m, 1) < 0)
 			rc = EXIT_INTERNAL;
 		if (rc == EXIT_CLEAN)
+			rc = exit_of(onnxfix_input_shapes(m, &c->o, &d));
+		if (rc == EXIT_CLEAN)
 			rc = exit_of(onnxfix_fix(m, &c->o, &d));
 		changed = fix_changed(&d);
 		after = cs.nodes;
@@ -1286,6 +1288,7 @@ static const struct command_opt fix_opts[] = {
 	{ OPT_SKIP, "leave out these rewrite passes" },
 	{ OPT_BN_CONVENTION, NULL }, { OPT_INPUTS_LAYOUT, NULL },
 	{ OPT_OUTPUTS_LAYOUT, NULL }, { OPT_MAP, NULL }, { OPT_MAP_FILE, NULL },
+	{ OPT_INPUT_SHAPE, NULL }, { OPT_DIM_PARAM, NULL },
 	{ OPT_EXTERNAL_DATA, NULL }, { OPT_SIZE_THRESHOLD, NULL },
 	{ OPT_SYNC, NULL }, { OPT_NO_SYNC, NULL },
 	{ OPT_DOT, NULL }, { OPT_DOT_DIFF, NULL },
