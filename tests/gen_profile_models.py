@@ -12,6 +12,8 @@ MatMul of [batch,4,seq,16] by [batch,4,16,seq] (64 x batch x seq x seq),
 with float16 weights in a Constant node and an int64 initializer.
 ext.onnx: two initializers naming the same external bytes (one weight),
 with the data file left out: the profile must not read it.
+attn.onnx: an opset-23 Attention and a GRU over a symbolic length S
+(128 x S x S and 2304 x S).
 """
 import os
 import sys
@@ -93,3 +95,18 @@ g = helper.make_graph([
 ], "ext", [helper.make_tensor_value_info("x", F, [2, 64])],
     [helper.make_tensor_value_info("y", F, [2, 64])], [ext("a"), ext("b")])
 save(g, "ext.onnx")
+
+# attn.onnx (opset 23): Attention of Q, K, V [2, 4, S, 8] (declared
+# output, S symbolic): Q x K^T and weights x V, 2 x 2 x 4 x 8 x S x S =
+# 128 x S x S; a GRU over [S, 2, 8] with hidden 16 (3 gates): S x 2 x 48
+# x (8 + 16) = 2304 x S.
+q = helper.make_tensor_value_info
+g = helper.make_graph([
+    helper.make_node("Attention", ["q", "k", "v"], ["y"], "/attn/Attention"),
+    helper.make_node("GRU", ["x", "w", "r"], ["h"], "/gru/GRU",
+                     hidden_size=16),
+], "attn", [q("q", F, [2, 4, "S", 8]), q("k", F, [2, 4, "S", 8]),
+            q("v", F, [2, 4, "S", 8]), q("x", F, ["S", 2, 8])],
+    [q("y", F, [2, 4, "S", 8]), q("h", F, None)],
+    [init("w", [1, 48, 8]), init("r", [1, 48, 16])])
+save(g, "attn.onnx", opset=23)

@@ -674,9 +674,13 @@ poly_json(const struct profile_poly *poly)
 				json_decref(dims);
 				dims = NULL;
 			}
+		/* beyond JSON's exact integers of jansson: a number */
 		if (dims == NULL || json_array_append_new(terms,
-		    json_pack("{s:I,s:o}", "coefficient",
-		    (json_int_t)poly->t[i].coef, "dims", dims)) < 0) {
+		    json_pack("{s:o,s:o}", "coefficient",
+		    poly->t[i].coef > INT64_MAX ?
+		    json_real((double)poly->t[i].coef) :
+		    json_integer((json_int_t)poly->t[i].coef), "dims",
+		    dims)) < 0) {
 			json_decref(terms);
 			return NULL;
 		}
