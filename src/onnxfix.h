@@ -120,6 +120,14 @@ struct onnxfix_options {
 	const char *const *maps;
 	size_t nmaps;
 	const char *map_file;
+	/* fix --input-shape "NAME=D1,D2,..." (one per input) and
+	 * --dim-param "NAME=VALUE": the dims to fix before the rewrites
+	 * (onnxfix_input_shapes(), which the caller runs before
+	 * onnxfix_fix()). */
+	const char *const *input_shapes;
+	size_t ninput_shapes;
+	const char *const *dim_params;
+	size_t ndim_params;
 	/* Long work (writing a large model) calls this now and then with
 	 * the bytes DONE out of TOTAL; NULL: none.  The CLI draws it. */
 	void (*progress)(void *arg, const char *what, uint64_t done,
@@ -166,6 +174,17 @@ enum onnxfix_status onnxfix_check(struct ir_model *m,
     const struct onnxfix_options *o, struct diag_list *d);
 /* Run the rewrite passes (onnxfix fix); a note per change goes to D. */
 enum onnxfix_status onnxfix_fix(struct ir_model *m,
+    const struct onnxfix_options *o, struct diag_list *d);
+
+/*
+ * Fix the input dims O->input_shapes and O->dim_params give (fix
+ * --input-shape, --dim-param) in M's declarations, before onnxfix_fix()
+ * propagates and folds them.  ONNXFIX_OK (a note per changed input, none
+ * when no option is given); ONNXFIX_EINPUT when an option does not fit
+ * the model (an error per misfit, naming the input and what contradicts;
+ * then nothing is changed); ONNXFIX_EBUDGET.
+ */
+enum onnxfix_status onnxfix_input_shapes(struct ir_model *m,
     const struct onnxfix_options *o, struct diag_list *d);
 
 /*

@@ -45,6 +45,9 @@ struct cli {
 	bool size_threshold_set;
 	const char *dot_diff;	/* fix --dot-diff FILE */
 	bool list;		/* explain --list */
+	bool profile;		/* info --profile */
+	const char *input_shapes[64];	/* fix --input-shape values */
+	const char *dim_params[64];	/* fix --dim-param values */
 	struct outfile report_file;	/* check -o FILE */
 	bool report_to_file;
 };
@@ -94,6 +97,9 @@ enum cli_opt {
 	OPT_ALLOW_HARDLINKS,
 	OPT_MAX_EXTERNAL_FILES,
 	OPT_LIST,
+	OPT_PROFILE,
+	OPT_INPUT_SHAPE,
+	OPT_DIM_PARAM,
 };
 
 /* The limits every command that reads models takes (a command table

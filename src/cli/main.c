@@ -22,6 +22,7 @@
 #include "onnxfix.h"
 #include "diag/report.h"
 #include "passes/pass.h"
+#include "view/profile.h"
 
 /* A usage error of command NAME (cli_usage_error). */
 static int
@@ -632,6 +633,8 @@ cmd_fix(struct cli *c, int argc, char **argv)
 		if (census_add(&cs, m, 1) < 0)
 			rc = EXIT_INTERNAL;
 		if (rc == EXIT_CLEAN)
+			rc = exit_of(onnxfix_input_shapes(m, &c->o, &d));
+		if (rc == EXIT_CLEAN)
 			rc = exit_of(onnxfix_fix(m, &c->o, &d));
 		changed = fix_changed(&d);
 		after = cs.nodes;
@@ -1081,6 +1084,7 @@ cmd_info(struct cli *c, int argc, char **argv)
 		struct diag_list d;
 		struct ir_model *m;
 		struct info I;
+		struct profile P;
 		int r;
 
 		diag_list_init(&d);
@@ -1093,6 +1097,13 @@ cmd_info(struct cli *c, int argc, char **argv)
 			} else if (json) {
 				json_t *o = info_json(argv[i], m, &I);
 
+				if (o != NULL && c->profile &&
+				    (profile_model(m, &P) < 0 ||
+				    json_object_set_new(o, "profile",
+				    profile_json(&P)) < 0)) {
+					json_decref(o);
+					o = NULL;
+				}
 				if (o == NULL ||
 				    json_array_append_new(models, o) < 0)
 					r = EXIT_INTERNAL;
@@ -1102,6 +1113,12 @@ cmd_info(struct cli *c, int argc, char **argv)
 					    diag_escape_str(b, sizeof(b),
 					    argv[i]));
 				print_info(m, &I);
+				if (c->profile) {
+					if (profile_model(m, &P) < 0)
+						r = EXIT_INTERNAL;
+					else
+						profile_print(stdout, &P);
+				}
 			}
 			free(I.h);
 			onnxfix_model_free(m);
@@ -1271,6 +1288,7 @@ static const struct command_opt fix_opts[] = {
 	{ OPT_SKIP, "leave out these rewrite passes" },
 	{ OPT_BN_CONVENTION, NULL }, { OPT_INPUTS_LAYOUT, NULL },
 	{ OPT_OUTPUTS_LAYOUT, NULL }, { OPT_MAP, NULL }, { OPT_MAP_FILE, NULL },
+	{ OPT_INPUT_SHAPE, NULL }, { OPT_DIM_PARAM, NULL },
 	{ OPT_EXTERNAL_DATA, NULL }, { OPT_SIZE_THRESHOLD, NULL },
 	{ OPT_SYNC, NULL }, { OPT_NO_SYNC, NULL },
 	{ OPT_DOT, NULL }, { OPT_DOT_DIFF, NULL },
@@ -1312,6 +1330,7 @@ static const struct command_opt diff_opts[] = {
 static const struct command_opt info_opts[] = {
 	{ OPT_HELP, NULL }, { OPT_QUIET, NULL },
 	{ OPT_FORMAT, "text (default) or json" },
+	{ OPT_PROFILE, NULL },
 	CLI_LIMIT_OPTS, { 0, NULL },
 };
 

@@ -97,6 +97,12 @@ static const struct opt opts[] = {
 	  0 },
 	{ OPT_LIST, 0, "list", NULL, "list every code with its level and "
 	  "title", 0 },
+	{ OPT_PROFILE, 0, "profile", NULL, "parameters by element type and "
+	  "multiply-accumulates by operator and name scope", 0 },
+	{ OPT_INPUT_SHAPE, 0, "input-shape", "NAME=D1,D2,...", "fix the dims "
+	  "of input NAME (one option per input)", 0 },
+	{ OPT_DIM_PARAM, 0, "dim-param", "NAME=VALUE", "fix the symbolic "
+	  "dim NAME to VALUE wherever the inputs use it", 0 },
 	{ OPT_MAX_SIZE, 0, "max-size", "BYTES", "refuse larger inputs "
 	  "(default 2G-1)", LIMITS },
 	{ OPT_MEM_BUDGET, 0, "mem-budget", "BYTES", "memory budget (default "
@@ -637,6 +643,31 @@ apply(const struct command *cmd, struct cli *c, int key, const char *v)
 		break;
 	case OPT_LIST:
 		c->list = true;
+		break;
+	case OPT_PROFILE:
+		c->profile = true;
+		break;
+	case OPT_INPUT_SHAPE:
+		if (strchr(v, '=') == NULL || v[0] == '=')
+			return cli_usage_error(cmd, "--input-shape takes "
+			    "NAME=D1,D2,...", v);
+		if (c->o.ninput_shapes == sizeof(c->input_shapes) /
+		    sizeof(c->input_shapes[0]))
+			return cli_usage_error(cmd, "too many --input-shape "
+			    "options", v);
+		c->input_shapes[c->o.ninput_shapes++] = v;
+		c->o.input_shapes = c->input_shapes;
+		break;
+	case OPT_DIM_PARAM:
+		if (strchr(v, '=') == NULL || v[0] == '=')
+			return cli_usage_error(cmd, "--dim-param takes "
+			    "NAME=VALUE", v);
+		if (c->o.ndim_params == sizeof(c->dim_params) /
+		    sizeof(c->dim_params[0]))
+			return cli_usage_error(cmd, "too many --dim-param "
+			    "options", v);
+		c->dim_params[c->o.ndim_params++] = v;
+		c->o.dim_params = c->dim_params;
 		break;
 	default:
 		return EXIT_INTERNAL;

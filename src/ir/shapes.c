@@ -697,8 +697,9 @@ run_graph(struct sh *s, struct ir_graph *root)
 	return 0;
 }
 
-int
-shapes_infer_report(struct ir_model *m, shapes_report_fn *fn, void *arg)
+static int
+infer(struct ir_model *m, shapes_report_fn *fn, void *arg,
+    shapes_const_fn *cfn, void *carg)
 {
 	struct sh s;
 	size_t i;
@@ -740,9 +741,28 @@ shapes_infer_report(struct ir_model *m, shapes_report_fn *fn, void *arg)
 			rc = -1;
 			goto out;
 		}
+	/* the constants, while they exist */
+	for (i = 0; cfn != NULL && i < s.consts.cap; i++) {
+		const struct sconst *c = s.consts.v[i].val;
+
+		if (s.consts.v[i].key != NULL && c != NULL)
+			cfn(carg, s.consts.v[i].key, c->e, c->n);
+	}
 out:
 	arena_release(&s.tmp);
 	return rc;
+}
+
+int
+shapes_infer_report(struct ir_model *m, shapes_report_fn *fn, void *arg)
+{
+	return infer(m, fn, arg, NULL, NULL);
+}
+
+int
+shapes_infer_consts(struct ir_model *m, shapes_const_fn *fn, void *arg)
+{
+	return infer(m, NULL, NULL, fn, arg);
 }
 
 int

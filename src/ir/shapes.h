@@ -65,6 +65,19 @@ int shapes_infer(struct ir_model *m);
 int shapes_infer_report(struct ir_model *m, shapes_report_fn *fn, void *arg);
 
 /*
+ * Called once per value V that holds a propagated constant (a small
+ * integer tensor of rank 0 or 1: its N elements E, each a dim_value, a
+ * dim_param or unknown), with memory that lasts only for the call.
+ */
+typedef void shapes_const_fn(void *arg, const struct ir_value *v,
+    const struct ir_dim *e, size_t n);
+
+/* Infer types for all of M and then call FN for every constant
+ * inference propagated (Reshape targets, Expand shapes, ...).  0, or -1
+ * when out of budget. */
+int shapes_infer_consts(struct ir_model *m, shapes_const_fn *fn, void *arg);
+
+/*
  * Write TYPE as text ("float[N,3,?]", "?" for unknown) into BUF of SIZE
  * bytes, names escaped; returns BUF.
  */
