@@ -129,11 +129,13 @@ check_init_inputs(struct pass_ctx *ctx, const struct ir_graph *g)
 			continue;
 		ir_graph_path(g, path, sizeof(path));
 		snprintf(where, sizeof(where), "%s/initializer %zu", path, k);
+		k = ctx->d->n;
 		diag_report(ctx->d, id, where,
 		    "graph input '%s' is %s, its initializer %s",
 		    diag_escape_str(e, sizeof(e), vi->name),
 		    shapes_type_str(d, a, sizeof(a)),
 		    shapes_type_str(&it, b, sizeof(b)));
+		diag_name_value(ctx->d, k, vi->name);
 	}
 	return 0;
 }

@@ -288,7 +288,12 @@ check_tensor(struct pass_ctx *ctx, const char *where,
 			    " elements", b, count);
 		break;
 	case IR_DATA_EXTERNAL:
-		check_external(ctx, where, t, x);
+		{
+			size_t from = ctx->d->n;
+
+			check_external(ctx, where, t, x);
+			diag_name_value(ctx->d, from, t->name);
+		}
 		break;
 	}
 }
@@ -388,6 +393,8 @@ check_graph(struct pass_ctx *ctx, struct ir_graph *g, struct ext_dir *x)
 
 		/* a large graph's values are more than the cache holds:
 		 * ask for later ones while this one is read */
+		size_t from = ctx->d->n;
+
 		if (i + 16 < g->nvalues)
 			__builtin_prefetch(g->values[i + 16]);
 		if (v->duplicate) {
@@ -414,10 +421,12 @@ check_graph(struct pass_ctx *ctx, struct ir_graph *g, struct ext_dir *x)
 			    sizeof(path)) : ir_graph_path(g, path,
 			    sizeof(path)), "'%s'", esc(b, v->name));
 		}
+		diag_name_value(ctx->d, from, v->name);
 	}
 	ir_graph_path(g, path, sizeof(path));
 	for (i = 0; i < g->noutputs; i++) {
 		struct ir_value *v = g->outputs[i].value;
+		size_t from = ctx->d->n;
 
 		if (v == NULL || v->kind == IR_VALUE_UNDEFINED)
 			diag_report(ctx->d, DIAG_S_OUTPUT_UNDEFINED, path,
@@ -426,19 +435,28 @@ check_graph(struct pass_ctx *ctx, struct ir_graph *g, struct ext_dir *x)
 			diag_report(ctx->d, DIAG_S_IO_TYPE, path,
 			    "output '%s'", esc(b, g->outputs[i].name));
 		check_elem(ctx, path, "output", &g->outputs[i], top);
+		diag_name_value(ctx->d, from, g->outputs[i].name);
 	}
 	for (i = 0; i < g->ninputs; i++) {
+		size_t from = ctx->d->n;
+
 		if (top && g->inputs[i].type.kind == IR_TYPE_NONE)
 			diag_report(ctx->d, DIAG_S_IO_TYPE, path,
 			    "input '%s'", esc(b, g->inputs[i].name));
 		check_elem(ctx, path, "input", &g->inputs[i], top);
+		diag_name_value(ctx->d, from, g->inputs[i].name);
 	}
-	for (i = 0; i < g->nvalue_info; i++)
+	for (i = 0; i < g->nvalue_info; i++) {
+		size_t from = ctx->d->n;
+
 		check_elem(ctx, path, "value_info", &g->value_info[i], false);
+		diag_name_value(ctx->d, from, g->value_info[i].name);
+	}
 	for (i = 0; i < g->ninits; i++) {
 		const struct ir_tensor *t = g->inits[i];
 		struct ir_value *v;
 		char where[IR_PATH_SIZE + 64];
+		size_t from;
 
 		if (t == NULL)
 			continue;
@@ -448,11 +466,13 @@ check_graph(struct pass_ctx *ctx, struct ir_graph *g, struct ext_dir *x)
 			continue;
 		}
 		v = hmap_get(&g->names, t->name);
+		from = ctx->d->n;
 		if (top && m->has_ir_version && m->ir_version < 4 &&
 		    (v == NULL || !v->is_input))
 			diag_report(ctx->d, DIAG_S_INIT_NOT_INPUT, where,
 			    "'%s'", esc(b, t->name));
 		check_tensor(ctx, where, t, x);
+		diag_name_value(ctx->d, from, t->name);
 	}
 	for (i = check_node_order(ctx, g); i < g->nnodes; i++) {
 		const struct ir_node *n = g->nodes[i];
@@ -465,7 +485,12 @@ check_graph(struct pass_ctx *ctx, struct ir_graph *g, struct ext_dir *x)
 				snprintf(path + strlen(path),
 				    sizeof(path) - strlen(path),
 				    "/attribute '%s'", esc(b, a->name));
+				size_t from = ctx->d->n;
+
 				check_tensor(ctx, path, a->t, x);
+				if (a->t->name[0] != '\0')
+					diag_name_value(ctx->d, from,
+					    a->t->name);
 			}
 		}
 	}

@@ -146,8 +146,10 @@ pass_report_node(struct pass_ctx *ctx, enum diag_id id,
 	va_start(ap, fmt);
 	diag_vreport(ctx->d, id, path, fmt, ap);
 	va_end(ap);
-	if (ctx->d->n > before)
+	if (ctx->d->n > before) {
 		ctx->d->v[ctx->d->n - 1].subject = n;
+		diag_set_where(ctx->d, n->domain, NULL);
+	}
 }
 
 void
@@ -157,8 +159,7 @@ pass_drop_note(struct pass_ctx *ctx, size_t i)
 
 	if (i >= l->n)
 		return;
-	free(l->v[i].loc);
-	free(l->v[i].detail);
+	diag_free(&l->v[i]);
 	memmove(&l->v[i], &l->v[i + 1], (l->n - i - 1) * sizeof(*l->v));
 	l->n--;
 }
@@ -171,8 +172,7 @@ pass_drop_notes(struct pass_ctx *ctx, size_t from, const bool *drop)
 
 	for (i = from; i < l->n; i++) {
 		if (drop[i - from]) {
-			free(l->v[i].loc);
-			free(l->v[i].detail);
+			diag_free(&l->v[i]);
 			continue;
 		}
 		l->v[k++] = l->v[i];

@@ -226,6 +226,8 @@ work_one(int fd, size_t i, batch_work work, void *arg)
 		put_u32(&b, (uint32_t)d.v[k].id);
 		put_str(&b, d.v[k].loc);
 		put_str(&b, d.v[k].detail);
+		put_str(&b, d.v[k].domain);
+		put_str(&b, d.v[k].value);
 	}
 	diag_list_release(&d);
 	if (b.oom)
@@ -299,21 +301,29 @@ parse(const struct buf *b, struct diag_list *d)
 		return BATCH_DIED;
 	d->oom = oom != 0;
 	for (k = 0; k < n; k++) {
-		char *loc, *detail;
+		char *loc = NULL, *detail = NULL, *dom = NULL, *val = NULL;
+		bool whole;
 
-		if (!get(b, &at, &id, sizeof(id)) || id >= DIAG__COUNT ||
-		    !get_str(b, &at, &loc))
-			return BATCH_DIED;
-		if (!get_str(b, &at, &detail)) {
-			free(loc);
-			return BATCH_DIED;
-		}
-		if (detail != NULL)
+		whole = get(b, &at, &id, sizeof(id)) && id < DIAG__COUNT &&
+		    get_str(b, &at, &loc) && get_str(b, &at, &detail) &&
+		    get_str(b, &at, &dom) && get_str(b, &at, &val);
+		if (whole && detail != NULL)
 			diag_report(d, (enum diag_id)id, loc, "%s", detail);
-		else
+		else if (whole)
 			diag_report(d, (enum diag_id)id, loc, NULL);
+		/* already escaped: taken over as they are */
+		if (whole && d->n > 0 && d->v[d->n - 1].domain == NULL &&
+		    d->v[d->n - 1].value == NULL) {
+			d->v[d->n - 1].domain = dom;
+			d->v[d->n - 1].value = val;
+			dom = val = NULL;
+		}
 		free(loc);
 		free(detail);
+		free(dom);
+		free(val);
+		if (!whole)
+			return BATCH_DIED;
 	}
 	return status;
 }

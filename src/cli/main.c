@@ -98,8 +98,7 @@ drop_unselected(const struct cli *c, struct diag_list *d)
 		if (report_selected(&r, &diag_table[d->v[i].id])) {
 			d->v[k++] = d->v[i];
 		} else {
-			free(d->v[i].loc);
-			free(d->v[i].detail);
+			diag_free(&d->v[i]);
 		}
 	}
 	d->n = k;

@@ -29,12 +29,48 @@ diag_list_release(struct diag_list *l)
 {
 	size_t i;
 
-	for (i = 0; i < l->n; i++) {
-		free(l->v[i].loc);
-		free(l->v[i].detail);
-	}
+	for (i = 0; i < l->n; i++)
+		diag_free(&l->v[i]);
 	free(l->v);
 	memset(l, 0, sizeof(*l));
+}
+
+void
+diag_free(struct diag *d)
+{
+	free(d->loc);
+	free(d->detail);
+	free(d->domain);
+	free(d->value);
+}
+
+void
+diag_name_value(struct diag_list *l, size_t from, const char *value)
+{
+	char b[DIAG_ESCAPE_SIZE];
+	size_t i;
+
+	if (l == NULL || value == NULL)
+		return;
+	for (i = from; i < l->n; i++)
+		if (l->v[i].value == NULL)
+			l->v[i].value = strdup(diag_escape_str(b, sizeof(b),
+			    value));
+}
+
+void
+diag_set_where(struct diag_list *l, const char *domain, const char *value)
+{
+	char b[DIAG_ESCAPE_SIZE];
+	struct diag *d;
+
+	if (l == NULL || l->n == 0)
+		return;
+	d = &l->v[l->n - 1];
+	if (domain != NULL && domain[0] != '\0' && d->domain == NULL)
+		d->domain = strdup(diag_escape_str(b, sizeof(b), domain));
+	if (value != NULL && d->value == NULL)
+		d->value = strdup(diag_escape_str(b, sizeof(b), value));
 }
 
 int
@@ -65,6 +101,7 @@ diag_vreport(struct diag_list *l, enum diag_id id, const char *loc,
 	d->id = id;
 	d->detail = detail;
 	d->subject = NULL;
+	d->domain = d->value = NULL;
 	d->loc = strdup(loc ? loc : "");
 	if (d->loc == NULL) {
 		free(detail);

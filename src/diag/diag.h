@@ -43,6 +43,13 @@ struct diag {
 	/* The IR node the finding is about, or NULL: valid only while the
 	 * model lives (the DOT writer colours it). */
 	const void *subject;
+	/* Where, as data for the JSON report (escaped, owned; NULL when
+	 * not known): the domain of the node the finding is about ("" is
+	 * never stored: NULL with a node means the default domain), and
+	 * the name of the value (input, output, initializer, tensor) it is
+	 * about. */
+	char *domain;
+	char *value;
 };
 
 /* A growing list of diagnostics; owns its strings (plain malloc). */
@@ -56,6 +63,15 @@ extern const struct diag_info diag_table[DIAG__COUNT];
 
 void diag_list_init(struct diag_list *l);
 void diag_list_release(struct diag_list *l);
+/* Free what D owns (its strings); D itself is not freed. */
+void diag_free(struct diag *d);
+/* Set the domain (when not "") and the value name (when not NULL) of
+ * the last diagnostic of L, escaped.  Out of memory, they stay unset. */
+void diag_set_where(struct diag_list *l, const char *domain,
+    const char *value);
+/* Name VALUE (escaped) as the value of L's diagnostics from index FROM
+ * on that name none. */
+void diag_name_value(struct diag_list *l, size_t from, const char *value);
 /* Record ID at LOC (may be NULL) with a printf-style DETAIL (may be NULL).
  * LOC and the formatted detail must already be escaped text (use
  * diag_escape for model strings).  Returns -1 so callers can write

@@ -441,8 +441,7 @@ report_add(struct report *r, const char *file, struct diag_list *d,
 			keep = false;
 		}
 		if (!keep) {
-			free(x->loc);
-			free(x->detail);
+			diag_free(x);
 			continue;
 		}
 		if (rm->d.n == rm->d.cap) {
@@ -451,8 +450,7 @@ report_add(struct report *r, const char *file, struct diag_list *d,
 			    ncap * sizeof(*nv));
 
 			if (nv == NULL) {
-				free(x->loc);
-				free(x->detail);
+				diag_free(x);
 				rm->d.oom = true;
 				continue;
 			}
@@ -594,6 +592,8 @@ finding_json(const struct diag *d, bool *bad)
 			    bad);
 			put(n, "op_type", op ? json_string(op) : json_null(),
 			    bad);
+			put(n, "domain", json_string(d->domain ? d->domain :
+			    ""), bad);
 			put(f, "node", n, bad);
 		}
 		free(name);
@@ -602,73 +602,196 @@ finding_json(const struct diag *d, bool *bad)
 		put(f, "graph", json_null(), bad);
 		put(f, "node", json_null(), bad);
 	}
+	put(f, "value", d->value ? json_string(d->value) : json_null(), bad);
 	put(f, "fixable", pass ? json_string(pass) : json_null(), bad);
 	put(f, "detail", d->detail ? json_string(d->detail) : json_null(),
 	    bad);
 	return f;
 }
 
-static json_t *
-report_json(const struct report *r, int exit_status, bool *bad)
-{
-	json_t *root = json_object(), *models = json_array();
-	json_t *summary = json_object(), *tool = json_object();
-	size_t counts[DIAG_FATAL + 1] = { 0 };
-	size_t i, j, suppressed = 0;
+/*
+ * Streaming: a report with a million findings would be a tree of
+ * several gigabytes in jansson, far over the memory budget.  Only the
+ * small frame of the document is a tree: the place of each large array
+ * in it holds MARK, and the frame, dumped as text, is written with its
+ * array streamed in at that place, one element built and dumped at a
+ * time.  The text is what json_dumpf would write of the whole tree with
+ * JSON_INDENT(2).
+ */
+#define MARK "\x01onnxfix-stream\x01"
+#define DUMP_FLAGS (JSON_INDENT(2) | JSON_ENSURE_ASCII | JSON_PRESERVE_ORDER)
 
-	if (root == NULL || models == NULL || summary == NULL ||
-	    tool == NULL) {
-		*bad = true;
-		json_decref(root);
-		json_decref(models);
-		json_decref(summary);
-		json_decref(tool);
-		return NULL;
-	}
-	put(root, "format", json_string("onnxfix-report"), bad);
-	put(root, "version", json_integer(1), bad);
-	put(tool, "name", json_string("onnxfix"), bad);
-	put(tool, "version", json_string(ONNXFIX_VERSION), bad);
-	put(root, "tool", tool, bad);
-	put(root, "command", json_string(r->command), bad);
+/* Writes the elements of the array at the mark, each indented by
+ * DEPTH spaces; returns -1 on a write error or out of memory. */
+typedef int (*stream_fill)(FILE *fp, int depth, void *arg);
+
+/* TEXT (a dump) to FP with DEPTH spaces after each newline. */
+static int
+put_indented(FILE *fp, const char *text, size_t n, int depth)
+{
+	size_t i, from = 0;
+
+	for (i = 0; i < n; i++)
+		if (text[i] == '\n') {
+			if (fwrite(text + from, 1, i + 1 - from, fp) !=
+			    i + 1 - from || fprintf(fp, "%*s", depth, "") < 0)
+				return -1;
+			from = i + 1;
+		}
+	return fwrite(text + from, 1, n - from, fp) == n - from ? 0 : -1;
+}
+
+/* FRAME, dumped and indented by DEPTH, with FILL at its mark.  FRAME is
+ * released. */
+static int
+stream_frame(FILE *fp, json_t *frame, int depth, stream_fill fill,
+    void *arg)
+{
+	char *text = json_dumps(frame, DUMP_FLAGS);
+	const char *m;
+	size_t q, line, lead;
+	int rc = -1;
+
+	json_decref(frame);
+	if (text == NULL)
+		return -1;
+	/* the mark as dumped: "\u0001onnxfix-stream\u0001" */
+	m = strstr(text, "\"\\u0001onnxfix-stream\\u0001\"");
+	if (m == NULL)
+		goto out;
+	q = (size_t)(m - text);
+	for (line = q; line > 0 && text[line - 1] != '\n'; line--)
+		continue;
+	/* the array's elements and its ] go by its key's line */
+	for (lead = line; text[lead] == ' '; lead++)
+		continue;
+	if (put_indented(fp, text, q, depth) < 0 ||
+	    fill(fp, depth + (int)(lead - line), arg) < 0)
+		goto out;
+	m += strlen("\"\\u0001onnxfix-stream\\u0001\"");
+	rc = put_indented(fp, m, strlen(m), depth);
+out:
+	free(text);
+	return rc;
+}
+
+/* One element of an array at DEPTH: FIRST says whether it opens it. */
+static int
+stream_elem(FILE *fp, json_t *v, int depth, bool first)
+{
+	char *text;
+	int rc;
+
+	if (v == NULL)
+		return -1;
+	text = json_dumps(v, DUMP_FLAGS);
+	json_decref(v);
+	if (text == NULL)
+		return -1;
+	rc = fprintf(fp, "%s\n%*s", first ? "[" : ",", depth + 2, "") < 0 ||
+	    put_indented(fp, text, strlen(text), depth + 2) < 0 ? -1 : 0;
+	free(text);
+	return rc;
+}
+
+/* Closes an array at DEPTH that has N elements. */
+static int
+stream_close(FILE *fp, int depth, size_t n)
+{
+	if (n == 0)
+		return fputs("[]", fp) == EOF ? -1 : 0;
+	return fprintf(fp, "\n%*s]", depth, "") < 0 ? -1 : 0;
+}
+
+static int
+fill_findings(FILE *fp, int depth, void *arg)
+{
+	const struct report_model *rm = arg;
+	bool bad = false;
+	size_t j;
+
+	for (j = 0; j < rm->d.n; j++)
+		if (stream_elem(fp, finding_json(&rm->d.v[j], &bad), depth,
+		    j == 0) < 0 || bad)
+			return -1;
+	return stream_close(fp, depth, rm->d.n);
+}
+
+static int
+fill_models(FILE *fp, int depth, void *arg)
+{
+	const struct report *r = arg;
+	char esc[DIAG_ESCAPE_SIZE];
+	bool bad = false;
+	size_t i;
+
 	for (i = 0; i < r->n; i++) {
 		const struct report_model *rm = &r->v[i];
-		json_t *m = json_object(), *fs = json_array();
-		char esc[DIAG_ESCAPE_SIZE];
+		json_t *m = json_object();
 
-		if (m == NULL || fs == NULL) {
-			json_decref(m);
-			json_decref(fs);
-			*bad = true;
-			break;
-		}
+		if (m == NULL)
+			return -1;
 		put(m, "file", json_string(diag_escape_str(esc, sizeof(esc),
-		    rm->file)), bad);
-		put(m, "status", json_integer(rm->status), bad);
+		    rm->file)), &bad);
+		put(m, "status", json_integer(rm->status), &bad);
 		put(m, "suppressed", json_integer((json_int_t)rm->suppressed),
-		    bad);
-		for (j = 0; j < rm->d.n; j++) {
-			counts[diag_table[rm->d.v[j].id].level]++;
-			append(fs, finding_json(&rm->d.v[j], bad), bad);
-		}
-		suppressed += rm->suppressed;
-		put(m, "findings", fs, bad);
-		append(models, m, bad);
+		    &bad);
+		put(m, "findings", json_string(MARK), &bad);
+		if (bad || fprintf(fp, "%s\n%*s", i == 0 ? "[" : ",",
+		    depth + 2, "") < 0 ||
+		    stream_frame(fp, m, depth + 2, fill_findings,
+		    (void *)rm) < 0)
+			return -1;
 	}
-	put(root, "models", models, bad);
-	put(summary, "models", json_integer((json_int_t)r->n), bad);
+	return stream_close(fp, depth, r->n);
+}
+
+/* The JSON report, streamed to R->out. */
+static int
+report_json(const struct report *r, int exit_status)
+{
+	json_t *root = json_object(), *summary = json_object();
+	json_t *tool = json_object();
+	size_t counts[DIAG_FATAL + 1] = { 0 };
+	size_t i, j, suppressed = 0;
+	bool bad = false;
+
+	if (root == NULL || summary == NULL || tool == NULL) {
+		json_decref(root);
+		json_decref(summary);
+		json_decref(tool);
+		return -1;
+	}
+	for (i = 0; i < r->n; i++) {
+		for (j = 0; j < r->v[i].d.n; j++)
+			counts[diag_table[r->v[i].d.v[j].id].level]++;
+		suppressed += r->v[i].suppressed;
+	}
+	put(root, "format", json_string("onnxfix-report"), &bad);
+	put(root, "version", json_integer(1), &bad);
+	put(tool, "name", json_string("onnxfix"), &bad);
+	put(tool, "version", json_string(ONNXFIX_VERSION), &bad);
+	put(root, "tool", tool, &bad);
+	put(root, "command", json_string(r->command), &bad);
+	put(root, "models", json_string(MARK), &bad);
+	put(summary, "models", json_integer((json_int_t)r->n), &bad);
 	put(summary, "fatal", json_integer((json_int_t)counts[DIAG_FATAL]),
-	    bad);
+	    &bad);
 	put(summary, "error", json_integer((json_int_t)counts[DIAG_ERROR]),
-	    bad);
+	    &bad);
 	put(summary, "warning",
-	    json_integer((json_int_t)counts[DIAG_WARNING]), bad);
+	    json_integer((json_int_t)counts[DIAG_WARNING]), &bad);
 	put(summary, "note", json_integer((json_int_t)counts[DIAG_NOTE]),
-	    bad);
-	put(summary, "suppressed", json_integer((json_int_t)suppressed), bad);
-	put(summary, "exit_status", json_integer(exit_status), bad);
-	put(root, "summary", summary, bad);
-	return root;
+	    &bad);
+	put(summary, "suppressed", json_integer((json_int_t)suppressed),
+	    &bad);
+	put(summary, "exit_status", json_integer(exit_status), &bad);
+	put(root, "summary", summary, &bad);
+	if (bad) {
+		json_decref(root);
+		return -1;
+	}
+	return stream_frame(r->out, root, 0, fill_models, (void *)r);
 }
 
 /* A relative URI reference for PATH: RFC 3986 unreserved characters and
@@ -999,9 +1122,17 @@ report_finish(struct report *r, int exit_status)
 	if (r->fmt == REPORT_TEXT && !r->quiet &&
 	    strcmp(r->command, "check") == 0)
 		text_summary(r);
-	if (r->fmt == REPORT_JSON)
-		doc = report_json(r, exit_status, &bad);
-	else if (r->fmt == REPORT_SARIF)
+	if (r->fmt == REPORT_JSON) {
+		if (report_json(r, exit_status) < 0 ||
+		    fputc('\n', r->out) == EOF) {
+			fprintf(r->err, "onnxfix: the JSON report was not "
+			    "written whole (out of memory or a write "
+			    "error)\n");
+			return -1;
+		}
+		return fflush(r->out) == 0 && !ferror(r->out) ? 0 : -1;
+	}
+	if (r->fmt == REPORT_SARIF)
 		doc = report_sarif(r, exit_status, &bad);
 	else
 		return fflush(r->out) == 0 && !ferror(r->out) ? 0 : -1;
