@@ -57,6 +57,8 @@ enum onnxfix_target_kind {
 	ONNXFIX_TARGET_ORT_DML,
 	ONNXFIX_TARGET_TENSORRT,
 	ONNXFIX_TARGET_TFLITE,		/* via onnx2tf */
+	ONNXFIX_TARGET_FP16,		/* not a runtime: float16 readiness
+					 * (the defaults pass) */
 };
 
 struct onnxfix_target {

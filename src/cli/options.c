@@ -51,7 +51,8 @@ static const struct opt opts[] = {
 	{ OPT_BASELINE, 0, "baseline", "FILE", "accept the findings of this "
 	  "JSON report", 0 },
 	{ OPT_TARGET, 0, "target", "LIST", "judge support by runtimes: "
-	  "onnx[@OPSET], ort-cpu, ort-cuda, ort-dml, tensorrt, tflite", 0 },
+	  "onnx[@OPSET], ort-cpu, ort-cuda, ort-dml, tensorrt, tflite, fp16",
+	  0 },
 	{ OPT_EXPECT, 0, "expect", "CONV", "the framework convention to "
 	  "expect: onnx, pytorch, keras, tf", 0 },
 	{ OPT_PASSES, 0, "passes", "LIST", "run only these passes "
@@ -438,7 +439,7 @@ add_targets(const struct command *cmd, struct cli *c, const char *list)
 		if (onnxfix_parse_target(tok, &t) < 0)
 			rc = cli_usage_error(cmd, "unknown target (one of: "
 			    "onnx, onnx@OPSET, ort-cpu, ort-cuda, ort-dml, "
-			    "tensorrt, tflite)", tok);
+			    "tensorrt, tflite, fp16)", tok);
 		else if (c->o.ntargets == ONNXFIX_MAX_TARGETS)
 			rc = cli_usage_error(cmd, "too many targets", tok);
 		else
