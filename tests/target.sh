@@ -15,6 +15,8 @@
 #     and --target fp16, exactly testdata/defaults/corpus.txt, and on
 #     libonnx-testdata exactly testdata/defaults/libonnx.txt (reviewed:
 #     the test models set the non-default values on purpose);
+#   - on the PyTorch exports of testdata/defaults/torch/ every rule fires
+#     at its node and no safe twin (NAME-ok) gets a finding;
 #   - passes/target.c's list of function operators matches ops.tsv.
 set -u
 ONNXFIX=${ONNXFIX:-./onnxfix}
@@ -128,6 +130,23 @@ if cmp -s "$T/corpus" testdata/defaults/corpus.txt; then ok; else
 	bad "corpus defaults findings differ from testdata/defaults/corpus.txt"
 	diff -u testdata/defaults/corpus.txt "$T/corpus" | head -20
 fi
+
+# --- defaults on PyTorch exports: each rule fires, no twin (*-ok) does ------
+# (testdata/defaults/torch/gen.py; the expected findings in torch.txt)
+while read -r name args; do
+	echo "# $name $args"
+	# shellcheck disable=SC2086
+	"$ONNXFIX" check --fail-on never --passes defaults $args \
+	    "testdata/defaults/torch/$name.onnx" 2>&1 | not_summary
+done <testdata/defaults/torch/args.txt >"$T/torch"
+if cmp -s "$T/torch" testdata/defaults/torch.txt; then ok; else
+	bad "PyTorch export defaults findings differ from" \
+	    "testdata/defaults/torch.txt"
+	diff -u testdata/defaults/torch.txt "$T/torch" | head -20
+fi
+if grep -A1 '^# [a-z0-9-]*-ok ' "$T/torch" | grep -q '^onnxfix:'; then
+	bad "a safe twin (*-ok) has a defaults finding"
+else ok; fi
 
 # --- defaults on libonnx-testdata: exactly the reviewed findings ----------
 # (the test models set the non-default values on purpose: epsilons of 0.1,
