@@ -1022,6 +1022,11 @@ check_random(struct pass_ctx *ctx, const struct ir_node *n)
 
 /* --- optimizer epsilon ------------------------------------------------ */
 
+/*
+ * Adam and Adagrad of ai.onnx.preview.training: Operators.md documents
+ * epsilon's default as 0.0, the schema in onnx/defs (and so the checker
+ * and the reference implementation) holds 1e-6; neither is a framework's.
+ */
 static void
 check_optimizer(struct pass_ctx *ctx, const struct ir_node *n)
 {
@@ -1052,10 +1057,12 @@ check_optimizer(struct pass_ctx *ctx, const struct ir_node *n)
 	else
 		snprintf(conv, sizeof(conv), "; PyTorch uses %s, Keras 1e-7, "
 		    "ONNX Runtime's AdamW 1e-6", adam ? "1e-8" : "1e-10");
-	pass_report_node(ctx, DIAG_H_OPT_EPS, n, "epsilon %s 0: the update "
+	pass_report_node(ctx, DIAG_H_OPT_EPS, n, "epsilon %s: the update "
 	    "divides by sqrt(accumulated squares) alone, which is 0 for a "
 	    "parameter whose gradients have been 0, giving inf or NaN%s",
-	    a == NULL ? "left to the schema default" : "is", conv);
+	    a == NULL ? "absent, so 0 as ONNX documents it (onnx's C++ "
+	    "schema and reference implementation use 1e-6: consumers "
+	    "disagree)" : "is 0", conv);
 }
 
 /* --- driver ----------------------------------------------------------- */
