@@ -115,6 +115,7 @@ struct onnxfix_options {
 	size_t ntargets;		/* 0: no runtime chosen */
 	enum onnxfix_convention expect;	/* check --expect */
 	enum onnxfix_convention bn_convention;	/* fix --bn-convention */
+	bool explicit_defaults;		/* fix --explicit-defaults */
 	enum onnxfix_layout inputs_layout;	/* fix --inputs-layout */
 	enum onnxfix_layout outputs_layout;	/* fix --outputs-layout */
 	/* Custom-op mappings, "DOMAIN::OP=OP(attr=value,...)" each

@@ -78,6 +78,8 @@ static const struct opt opts[] = {
 	  "--external-data: smaller tensors stay inline (1K)", 0 },
 	{ OPT_BN_CONVENTION, 0, "bn-convention", "CONV", "normalise "
 	  "BatchNormalization to onnx, pytorch, keras or tf", 0 },
+	{ OPT_EXPLICIT_DEFAULTS, 0, "explicit-defaults", NULL, "write the "
+	  "schema defaults nodes rely on", 0 },
 	{ OPT_INPUTS_LAYOUT, 0, "inputs-layout", "LAYOUT", "make the image "
 	  "inputs nchw or nhwc", 0 },
 	{ OPT_OUTPUTS_LAYOUT, 0, "outputs-layout", "LAYOUT", "make the image "
@@ -608,6 +610,9 @@ apply(const struct command *cmd, struct cli *c, int key, const char *v)
 			c->o.expect = level;
 		else
 			c->o.bn_convention = level;
+		break;
+	case OPT_EXPLICIT_DEFAULTS:
+		c->o.explicit_defaults = true;
 		break;
 	case OPT_INPUTS_LAYOUT:
 	case OPT_OUTPUTS_LAYOUT: {
