@@ -811,6 +811,119 @@ report_autopad(struct pass_ctx *ctx, const struct autopad_count *ac)
 	    "TensorFlow's SAME" : "");
 }
 
+/* --- explicit pads that are not symmetric ------------------------------ */
+
+enum pads_kind { PADS_SYMMETRIC, PADS_TF_SAME, PADS_ASYMMETRIC };
+
+/*
+ * Classify N's explicit pads: symmetric, TensorFlow's SAME written out
+ * (every uneven axis one larger at the end, as SAME_UPPER computes it
+ * from the input size, kernel, stride and dilation where those are
+ * known), or other asymmetric.
+ */
+static enum pads_kind
+pads_kind(const struct ir_node *n, const struct ir_attr *p)
+{
+	const struct ir_attr *ks = ir_node_attr(n, "kernel_shape");
+	const struct ir_attr *st = ir_node_attr(n, "strides");
+	const struct ir_attr *dl = ir_node_attr(n, "dilations");
+	const struct ir_value *x = n->ninputs > 0 ? n->inputs[0] : NULL;
+	size_t k = p->n / 2, i;
+	bool asym = false, same = true;
+
+	for (i = 0; i < k; i++) {
+		int64_t b = p->ints[i], e = p->ints[i + k];
+		int64_t in, kern, s, d, out, total;
+
+		if (b == e)
+			continue;
+		asym = true;
+		if (e != b + 1) {
+			same = false;
+			continue;
+		}
+		/* check against SAME_UPPER where the sizes are known */
+		if (ks == NULL || ks->type != IR_ATTR_INTS || ks->n != k ||
+		    x == NULL || x->type.kind != IR_TYPE_TENSOR ||
+		    x->type.rank != (int)k + 2 ||
+		    x->type.dims[i + 2].kind != IR_DIM_VALUE)
+			continue;
+		in = x->type.dims[i + 2].value;
+		kern = ks->ints[i];
+		s = st != NULL && st->type == IR_ATTR_INTS && st->n == k ?
+		    st->ints[i] : 1;
+		d = dl != NULL && dl->type == IR_ATTR_INTS && dl->n == k ?
+		    dl->ints[i] : 1;
+		if (in <= 0 || in > INT32_MAX || kern <= 0 || kern > INT32_MAX ||
+		    s <= 0 || s > INT32_MAX || d <= 0 || d > INT32_MAX)
+			continue;
+		out = (in + s - 1) / s;
+		total = (out - 1) * s + (kern - 1) * d + 1 - in;
+		if (total < 0)
+			total = 0;
+		if (b != total / 2 || e != total - total / 2)
+			same = false;
+	}
+	return !asym ? PADS_SYMMETRIC : same ? PADS_TF_SAME : PADS_ASYMMETRIC;
+}
+
+static void
+check_pads(struct pass_ctx *ctx, const struct ir_node *n)
+{
+	static const char *const ops[] = {
+		"AveragePool", "Conv", "ConvTranspose", "DeformConv", "LpPool",
+		"MaxPool", NULL,
+	};
+	const struct onnxfix_options *o = ctx->o;
+	const struct ir_attr *p = ir_node_attr(n, "pads");
+	char ab[ATTR_STR_MAX], text[160];
+	const char *ap = attr_s(n, "auto_pad", "NOTSET", ab);
+	enum pads_kind kind;
+	size_t i, k, len = 0;
+
+	if (o == NULL || o->ntargets == 0 || !one_of(n->op_type, ops) ||
+	    strcmp(ap, "NOTSET") != 0 || p == NULL ||
+	    p->type != IR_ATTR_INTS || p->n == 0 || p->n % 2 != 0 ||
+	    (kind = pads_kind(n, p)) == PADS_SYMMETRIC)
+		return;
+	text[0] = '\0';
+	for (i = 0; i < p->n && len < sizeof(text) - 24; i++)
+		len += (size_t)snprintf(text + len, sizeof(text) - len,
+		    "%s%" PRId64, i ? "," : "", p->ints[i]);
+	for (k = 0; k < o->ntargets; k++) {
+		const char *why = NULL;
+
+		if (o->targets[k].kind == ONNXFIX_TARGET_TFLITE &&
+		    (ir_streq(n->op_type, "Conv") ||
+		    ir_streq(n->op_type, "MaxPool"))) {
+			const struct opdb_tf *r = opdb_onnx2tf("", n->op_type);
+
+			if (r != NULL && r->constraints != NULL &&
+			    strstr(r->constraints, "zero pads or `auto_pad="
+			    "SAME_*`") != NULL)
+				why = "tflite: onnx2tf maps zero pads or "
+				    "auto_pad SAME onto TFLite's VALID and SAME";
+		} else if (o->targets[k].kind == ONNXFIX_TARGET_TENSORRT &&
+		    ir_streq(n->op_type, "DeformConv")) {
+			const struct opdb_trt *r = opdb_tensorrt("",
+			    n->op_type);
+
+			if (r != NULL && r->restrictions != NULL &&
+			    strstr(r->restrictions, "must be the same") != NULL)
+				why = "tensorrt: its DeformConv needs the same "
+				    "pads at the beginning and the end";
+		}
+		if (why == NULL)
+			continue;
+		pass_report_node(ctx, DIAG_H_PADS_TARGET, n, "pads [%s]: %s; "
+		    "%s%s", text, kind == PADS_TF_SAME ? "TensorFlow's SAME "
+		    "written out (auto_pad=SAME_UPPER says the same)" :
+		    "asymmetric, not TensorFlow's SAME", why,
+		    ir_streq(n->op_type, "Conv") ? " (fix --pads split "
+		    "writes a Pad and a symmetric Conv)" : "");
+	}
+}
+
 /* --- framework conventions of single operators ------------------------ */
 
 /* The model's producer names PyTorch (torch.onnx writes "pytorch"). */
@@ -1073,7 +1186,8 @@ static const struct {
 	const char *domain, *op;
 } looked_at[] = {
 	{ NULL, "AveragePool" }, { NULL, "Bernoulli" }, { NULL, "Conv" },
-	{ NULL, "ConvInteger" }, { NULL, "ConvTranspose" }, { NULL, "Dropout" },
+	{ NULL, "ConvInteger" }, { NULL, "ConvTranspose" },
+	{ NULL, "DeformConv" }, { NULL, "Dropout" },
 	{ NULL, "Erf" }, { NULL, "Gelu" }, { NULL, "GroupNormalization" },
 	{ NULL, "GRU" }, { NULL, "Hardmax" }, { NULL, "HardSigmoid" },
 	{ NULL, "InstanceNormalization" }, { NULL, "LayerNormalization" },
@@ -1140,6 +1254,7 @@ run(struct pass_ctx *ctx)
 				check_optimizer(ctx, n);
 			if (!ir_domain_is_onnx(n->domain))
 				continue;
+			check_pads(ctx, n);
 			if (!training && is_random_op(n))
 				check_random(ctx, n);
 			else if (!training && ir_streq(n->op_type, "Dropout"))

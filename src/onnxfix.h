@@ -116,6 +116,7 @@ struct onnxfix_options {
 	enum onnxfix_convention expect;	/* check --expect */
 	enum onnxfix_convention bn_convention;	/* fix --bn-convention */
 	bool explicit_defaults;		/* fix --explicit-defaults */
+	bool pads_split;		/* fix --pads split */
 	enum onnxfix_layout inputs_layout;	/* fix --inputs-layout */
 	enum onnxfix_layout outputs_layout;	/* fix --outputs-layout */
 	/* Custom-op mappings, "DOMAIN::OP=OP(attr=value,...)" each

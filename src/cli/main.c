@@ -1270,7 +1270,7 @@ static const struct command_opt fix_opts[] = {
 	  "none: only write the model back" },
 	{ OPT_SKIP, "leave out these rewrite passes" },
 	{ OPT_BN_CONVENTION, NULL }, { OPT_EXPLICIT_DEFAULTS, NULL },
-	{ OPT_INPUTS_LAYOUT, NULL },
+	{ OPT_PADS, NULL }, { OPT_INPUTS_LAYOUT, NULL },
 	{ OPT_OUTPUTS_LAYOUT, NULL }, { OPT_MAP, NULL }, { OPT_MAP_FILE, NULL },
 	{ OPT_EXTERNAL_DATA, NULL }, { OPT_SIZE_THRESHOLD, NULL },
 	{ OPT_SYNC, NULL }, { OPT_NO_SYNC, NULL },

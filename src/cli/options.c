@@ -80,6 +80,8 @@ static const struct opt opts[] = {
 	  "BatchNormalization to onnx, pytorch, keras or tf", 0 },
 	{ OPT_EXPLICIT_DEFAULTS, 0, "explicit-defaults", NULL, "write the "
 	  "schema defaults nodes rely on", 0 },
+	{ OPT_PADS, 0, "pads", "HOW", "split: asymmetric Conv pads as a Pad "
+	  "and symmetric pads", 0 },
 	{ OPT_INPUTS_LAYOUT, 0, "inputs-layout", "LAYOUT", "make the image "
 	  "inputs nchw or nhwc", 0 },
 	{ OPT_OUTPUTS_LAYOUT, 0, "outputs-layout", "LAYOUT", "make the image "
@@ -613,6 +615,12 @@ apply(const struct command *cmd, struct cli *c, int key, const char *v)
 		break;
 	case OPT_EXPLICIT_DEFAULTS:
 		c->o.explicit_defaults = true;
+		break;
+	case OPT_PADS:
+		if (strcmp(v, "split") != 0)
+			return cli_usage_error(cmd, "unknown --pads (one of: "
+			    "split)", v);
+		c->o.pads_split = true;
 		break;
 	case OPT_INPUTS_LAYOUT:
 	case OPT_OUTPUTS_LAYOUT: {

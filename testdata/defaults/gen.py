@@ -623,3 +623,30 @@ fp16("fp16-cast-island", "the exporter's Cast(to=FLOAT) before Softmax",
      cast_island(True))
 fp16("fp16-cast-island-ok", "Softmax without the Cast: no finding",
      cast_island(False))
+
+
+# --- asymmetric pads against the targets ---------------------------------
+def conv_pads(name, what, pads, args, kernel=3, stride=2, op="Conv"):
+    m = Model(what, opsets={"": 13}, args=args)
+    m.input("X", F, [1, 1, 4, 4])
+    attrs = [("kernel_shape", [kernel, kernel]), ("strides", [stride, stride]),
+             ("pads", pads)]
+    if op == "Conv":
+        m.init("W", F, [1, 1, kernel, kernel], [0.1] * kernel * kernel)
+        m.node("Conv", ["X", "W"], ["Y"], name="conv", attrs=attrs)
+    else:
+        m.node(op, ["X"], ["Y"], name="pool", attrs=attrs)
+    m.output("Y", F, None)
+    case(name, m)
+
+
+conv_pads("pads-tflite-same", "Conv with TF SAME as explicit pads, "
+          "--target tflite", [0, 0, 1, 1], "--target tflite")
+conv_pads("pads-tflite-asym", "MaxPool with other asymmetric pads, "
+          "--target tflite", [1, 1, 0, 0], "--target tflite", op="MaxPool")
+conv_pads("pads-tflite-sym", "Conv with symmetric pads, --target tflite: "
+          "no finding", [1, 1, 1, 1], "--target tflite")
+conv_pads("pads-no-target", "Conv with asymmetric pads, no --target: no "
+          "finding", [0, 0, 1, 1], None)
+conv_pads("pads-ort", "Conv with asymmetric pads, --target ort-cpu: no "
+          "finding", [0, 0, 1, 1], "--target ort-cpu")
