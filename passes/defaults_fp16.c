@@ -10,7 +10,8 @@
  *     log clamps, an L2 norm's or a decomposed LayerNorm's 1e-12);
  *   - Resize/Upsample scales and roi, which must stay float32;
  *   - Exp of a value with no max subtracted in front (a hand-written
- *     softmax or softplus): exp overflows float16 from 11.09 on;
+ *     softmax or softplus) and no clamp within 11 (box decoders):
+ *     exp overflows float16 from 11.09 on;
  *   - float reductions over more than 2048 elements, the largest count
  *     float16 holds exactly;
  *   - Cast(to=FLOAT) of a float value feeding a softmax, normalisation
@@ -249,16 +250,62 @@ check_resize(struct pass_ctx *ctx, const struct ir_node *n)
 
 /* --- Exp without max-subtraction -------------------------------------- */
 
-/* V is X - max(X) (or - Max(...)): exp of it is at most 1. */
+/* V as a one-element float constant (initializer or Constant). */
 static bool
-max_subtracted(const struct ir_node *n)
+const_value(const struct ir_value *v, double *out)
+{
+	const struct ir_tensor *t = NULL;
+	uint64_t c;
+
+	if (v == NULL || v->name == NULL || v->name[0] == '\0')
+		return false;
+	if (v->init != NULL)
+		t = v->init;
+	else if (v->kind == IR_VALUE_NODE && v->producer != NULL &&
+	    ir_is_op(v->producer, "Constant")) {
+		const struct ir_attr *a = ir_node_attr(v->producer, "value");
+
+		if (a != NULL && a->type == IR_ATTR_TENSOR)
+			t = a->t;
+	}
+	return t != NULL && ir_tensor_count(t, &c, NULL) == 0 && c == 1 &&
+	    ir_tensor_get_f64(t, 0, out) == 0;
+}
+
+/* exp stays finite in float16 up to log(65504) = 11.09 */
+#define EXP_ARG_MAX 11.0
+
+/*
+ * Exp's input cannot overflow float16: x - max(x) (or - Max(...)), or
+ * clamped from above by a constant within 11 (Clip's max, Min: the box
+ * decoders of torchvision clamp at log(1000/16)).
+ */
+static bool
+exp_bounded(const struct ir_node *n)
 {
 	const struct ir_node *p = producer(n, 0), *m;
+	const struct ir_attr *a;
+	double hi;
+	size_t i;
 
-	if (p == NULL || !ir_is_op(p, "Sub") || p->ninputs != 2 ||
-	    (m = producer(p, 1)) == NULL)
+	if (p == NULL)
 		return false;
-	return ir_is_op(m, "ReduceMax") || ir_is_op(m, "Max");
+	if (ir_is_op(p, "Sub") && p->ninputs == 2 &&
+	    (m = producer(p, 1)) != NULL &&
+	    (ir_is_op(m, "ReduceMax") || ir_is_op(m, "Max")))
+		return true;
+	if (ir_is_op(p, "Clip")) {
+		if (p->ninputs > 2 && const_value(p->inputs[2], &hi))
+			return hi <= EXP_ARG_MAX;
+		return (a = ir_node_attr(p, "max")) != NULL &&
+		    a->type == IR_ATTR_FLOAT && a->f <= EXP_ARG_MAX;
+	}
+	if (ir_is_op(p, "Min"))
+		for (i = 0; i < p->ninputs; i++)
+			if (const_value(p->inputs[i], &hi) &&
+			    hi <= EXP_ARG_MAX)
+				return true;
+	return false;
 }
 
 static void
@@ -269,7 +316,7 @@ check_exp(struct pass_ctx *ctx, const struct ir_node *n)
 	if (x == NULL || x->type.kind != IR_TYPE_TENSOR ||
 	    !is_float_elem(x->type.elem) || x->init != NULL ||
 	    (x->kind == IR_VALUE_NODE && x->producer != NULL &&
-	    ir_is_op(x->producer, "Constant")) || max_subtracted(n))
+	    ir_is_op(x->producer, "Constant")) || exp_bounded(n))
 		return;
 	pass_report_node(ctx, DIAG_H_FP16_EXP, n, "Exp of a value with no "
 	    "maximum subtracted in front: float16 exp overflows to inf from "

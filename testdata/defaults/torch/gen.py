@@ -12,6 +12,7 @@
 # Run from the project root:
 #	/usr/bin/python3 testdata/defaults/torch/gen.py
 import io
+import math
 import os
 import sys
 
@@ -166,6 +167,9 @@ export("softplus-by-hand", Fn(lambda s, x: torch.log(1 + torch.exp(x))),
        (x24,), args_cli=F16)
 export("exp-max-ok", Fn(lambda s, x: F.softplus(x) + torch.exp(
     x - x.max(-1, keepdim=True)[0])), (x24,), args_cli=F16)
+# torchvision's box decoders: exp(clamp(d, max=log(1000 / 16)))
+export("exp-clamped-ok", Fn(lambda s, x: torch.exp(torch.clamp(
+    x, max=math.log(1000.0 / 16)))), (x24,), args_cli=F16)
 wide = torch.randn(2, 4096)
 export("sum-4096", Fn(lambda s, x: x.sum(-1)), (wide,), args_cli=F16)
 export("sum-int64-ok", Fn(lambda s, x: (x > 0).long().sum(-1)), (wide,),
