@@ -35,6 +35,7 @@
 #include <string.h>
 
 #include "opdb/opdb.h"
+#include "defaults.h"
 #include "pass.h"
 
 #define ATTR_STR_MAX 64
@@ -810,6 +811,373 @@ report_autopad(struct pass_ctx *ctx, const struct autopad_count *ac)
 	    "TensorFlow's SAME" : "");
 }
 
+/* --- explicit pads that are not symmetric ------------------------------ */
+
+enum pads_kind { PADS_SYMMETRIC, PADS_TF_SAME, PADS_ASYMMETRIC };
+
+/*
+ * Classify N's explicit pads: symmetric, TensorFlow's SAME written out
+ * (every uneven axis one larger at the end, as SAME_UPPER computes it
+ * from the input size, kernel, stride and dilation where those are
+ * known), or other asymmetric.
+ */
+static enum pads_kind
+pads_kind(const struct ir_node *n, const struct ir_attr *p)
+{
+	const struct ir_attr *ks = ir_node_attr(n, "kernel_shape");
+	const struct ir_attr *st = ir_node_attr(n, "strides");
+	const struct ir_attr *dl = ir_node_attr(n, "dilations");
+	const struct ir_value *x = n->ninputs > 0 ? n->inputs[0] : NULL;
+	size_t k = p->n / 2, i;
+	bool asym = false, same = true;
+
+	for (i = 0; i < k; i++) {
+		int64_t b = p->ints[i], e = p->ints[i + k];
+		int64_t in, kern, s, d, out, total;
+
+		if (b == e)
+			continue;
+		asym = true;
+		if (e != b + 1) {
+			same = false;
+			continue;
+		}
+		/* check against SAME_UPPER where the sizes are known */
+		if (ks == NULL || ks->type != IR_ATTR_INTS || ks->n != k ||
+		    x == NULL || x->type.kind != IR_TYPE_TENSOR ||
+		    x->type.rank != (int)k + 2 ||
+		    x->type.dims[i + 2].kind != IR_DIM_VALUE)
+			continue;
+		in = x->type.dims[i + 2].value;
+		kern = ks->ints[i];
+		s = st != NULL && st->type == IR_ATTR_INTS && st->n == k ?
+		    st->ints[i] : 1;
+		d = dl != NULL && dl->type == IR_ATTR_INTS && dl->n == k ?
+		    dl->ints[i] : 1;
+		if (in <= 0 || in > INT32_MAX || kern <= 0 || kern > INT32_MAX ||
+		    s <= 0 || s > INT32_MAX || d <= 0 || d > INT32_MAX)
+			continue;
+		out = (in + s - 1) / s;
+		total = (out - 1) * s + (kern - 1) * d + 1 - in;
+		if (total < 0)
+			total = 0;
+		if (b != total / 2 || e != total - total / 2)
+			same = false;
+	}
+	return !asym ? PADS_SYMMETRIC : same ? PADS_TF_SAME : PADS_ASYMMETRIC;
+}
+
+static void
+check_pads(struct pass_ctx *ctx, const struct ir_node *n)
+{
+	static const char *const ops[] = {
+		"AveragePool", "Conv", "ConvTranspose", "DeformConv", "LpPool",
+		"MaxPool", NULL,
+	};
+	const struct onnxfix_options *o = ctx->o;
+	const struct ir_attr *p = ir_node_attr(n, "pads");
+	char ab[ATTR_STR_MAX], text[160];
+	const char *ap = attr_s(n, "auto_pad", "NOTSET", ab);
+	enum pads_kind kind;
+	size_t i, k, len = 0;
+
+	if (o == NULL || o->ntargets == 0 || !one_of(n->op_type, ops) ||
+	    strcmp(ap, "NOTSET") != 0 || p == NULL ||
+	    p->type != IR_ATTR_INTS || p->n == 0 || p->n % 2 != 0 ||
+	    (kind = pads_kind(n, p)) == PADS_SYMMETRIC)
+		return;
+	text[0] = '\0';
+	for (i = 0; i < p->n && len < sizeof(text) - 24; i++)
+		len += (size_t)snprintf(text + len, sizeof(text) - len,
+		    "%s%" PRId64, i ? "," : "", p->ints[i]);
+	for (k = 0; k < o->ntargets; k++) {
+		const char *why = NULL;
+
+		if (o->targets[k].kind == ONNXFIX_TARGET_TFLITE &&
+		    (ir_streq(n->op_type, "Conv") ||
+		    ir_streq(n->op_type, "MaxPool"))) {
+			const struct opdb_tf *r = opdb_onnx2tf("", n->op_type);
+
+			if (r != NULL && r->constraints != NULL &&
+			    strstr(r->constraints, "zero pads or `auto_pad="
+			    "SAME_*`") != NULL)
+				why = "tflite: onnx2tf maps zero pads or "
+				    "auto_pad SAME onto TFLite's VALID and SAME";
+		} else if (o->targets[k].kind == ONNXFIX_TARGET_TENSORRT &&
+		    ir_streq(n->op_type, "DeformConv")) {
+			const struct opdb_trt *r = opdb_tensorrt("",
+			    n->op_type);
+
+			if (r != NULL && r->restrictions != NULL &&
+			    strstr(r->restrictions, "must be the same") != NULL)
+				why = "tensorrt: its DeformConv needs the same "
+				    "pads at the beginning and the end";
+		}
+		if (why == NULL)
+			continue;
+		pass_report_node(ctx, DIAG_H_PADS_TARGET, n, "pads [%s]: %s; "
+		    "%s%s", text, kind == PADS_TF_SAME ? "TensorFlow's SAME "
+		    "written out (auto_pad=SAME_UPPER says the same)" :
+		    "asymmetric, not TensorFlow's SAME", why,
+		    ir_streq(n->op_type, "Conv") ? " (fix --pads split "
+		    "writes a Pad and a symmetric Conv)" : "");
+	}
+}
+
+/* --- framework conventions of single operators ------------------------ */
+
+/* The model's producer names PyTorch (torch.onnx writes "pytorch"). */
+static bool
+producer_pytorch(const struct pass_ctx *ctx)
+{
+	const char *p = ctx->m->producer_name;
+
+	return p != NULL && strcmp(p, "pytorch") == 0;
+}
+
+/*
+ * GRU linear_before_reset: PyTorch's nn.GRU and Keras' reset_after=True
+ * multiply the reset gate into (Rh h + Rbh), ONNX's default 0 (TF1's
+ * GRUCell, Keras reset_after=False) into h before Rh.  Two equations,
+ * not a rounding difference.
+ */
+static void
+check_gru(struct pass_ctx *ctx, const struct ir_node *n)
+{
+	enum onnxfix_convention c = ctx->o ? ctx->o->expect :
+	    ONNXFIX_CONV_NONE;
+	const struct ir_attr *a = ir_node_attr(n, "linear_before_reset");
+	int64_t lbr = attr_i(n, "linear_before_reset", 0);
+	const char *why = NULL;
+
+	if (lbr == 0 && (c == ONNXFIX_CONV_PYTORCH ||
+	    c == ONNXFIX_CONV_KERAS))
+		why = c == ONNXFIX_CONV_PYTORCH ? "--expect pytorch: nn.GRU" :
+		    "--expect keras: GRU(reset_after=True), the TF2 default,";
+	else if (lbr == 0 && c == ONNXFIX_CONV_NONE && producer_pytorch(ctx))
+		why = "the producer is PyTorch, whose nn.GRU";
+	if (why != NULL) {
+		pass_report_node(ctx, DIAG_H_GRU_RESET, n, "linear_before_reset"
+		    "=0%s: the candidate gate is tanh(W x + R (r * h) + ...); "
+		    "%s applies the reset gate after the recurrent product, "
+		    "tanh(W x + r * (R h + Rb) + ...) (linear_before_reset=1); "
+		    "the equations differ, so no tolerance makes the outputs "
+		    "agree", a == NULL ? " (absent: the ONNX default)" : "",
+		    why);
+		return;
+	}
+	if (lbr != 0 && c == ONNXFIX_CONV_TF)
+		pass_report_node(ctx, DIAG_H_GRU_RESET, n, "linear_before_reset"
+		    "=%" PRId64 ": the reset gate multiplies (R h + Rb); "
+		    "--expect tf: TF1's GRUCell and Keras GRU(reset_after="
+		    "False) multiply h before R (linear_before_reset=0); the "
+		    "equations differ", lbr);
+}
+
+/* Relative closeness for coefficients written as float32. */
+static bool
+coef_eq(double a, double b)
+{
+	return fabs(a - b) <= 1e-6 * fabs(b) + 1e-9;
+}
+
+static const char *
+leaky_origin(double a)
+{
+	if (coef_eq(a, 0.01))
+		return " (the ONNX and PyTorch default)";
+	if (coef_eq(a, 0.2))
+		return " (tf.nn.leaky_relu's default)";
+	if (coef_eq(a, 0.3))
+		return " (Keras' default)";
+	if (coef_eq(a, 0.1))
+		return " (Darknet's, YOLO's)";
+	return "";
+}
+
+static void
+check_leakyrelu(struct pass_ctx *ctx, const struct ir_node *n)
+{
+	enum onnxfix_convention c = ctx->o ? ctx->o->expect :
+	    ONNXFIX_CONV_NONE;
+	bool given = ir_node_attr(n, "alpha") != NULL;
+	double a = attr_f(n, "alpha", 0.01f), want;
+
+	/* under onnx a written alpha means what it says */
+	if (c == ONNXFIX_CONV_NONE || c == ONNXFIX_CONV_ONNX)
+		return;
+	want = c == ONNXFIX_CONV_TF ? 0.2 : c == ONNXFIX_CONV_KERAS ? 0.3 :
+	    0.01;
+	if (!coef_eq(a, want))
+		pass_report_node(ctx, DIAG_H_LEAKY_ALPHA, n, "alpha %g%s%s; "
+		    "--expect %s uses %g", a, leaky_origin(a), given ? "" :
+		    ", left to the schema default (which several runtimes "
+		    "and converters get wrong)", conv_names[c], want);
+}
+
+/*
+ * HardSigmoid y = max(0, min(1, alpha x + beta)): ONNX and Keras 2 use
+ * 0.2 and 0.5, PyTorch, Paddle 2.x and Keras 3 1/6 and 0.5 (relu6(x +
+ * 3) / 6).  PaddleOCR's backbones pass slope 0.2 explicitly.
+ */
+static void
+check_hardsigmoid(struct pass_ctx *ctx, const struct ir_node *n)
+{
+	enum onnxfix_convention c = ctx->o ? ctx->o->expect :
+	    ONNXFIX_CONV_NONE;
+	double a = attr_f(n, "alpha", 0.2f), b = attr_f(n, "beta", 0.5f);
+	bool onnx_v = coef_eq(a, 0.2) && coef_eq(b, 0.5);
+	bool torch_v = coef_eq(a, 1.0 / 6) && coef_eq(b, 0.5);
+
+	if (c == ONNXFIX_CONV_PYTORCH && !torch_v) {
+		/* the node is hardsigmoid(6 alpha x + 6 beta - 3) */
+		double t = 6 * b - 3;
+		char off[40] = "";
+
+		if (fabs(t) > 1e-6)
+			snprintf(off, sizeof(off), " %c %.6g", t < 0 ? '-' :
+			    '+', fabs(t));
+		pass_report_node(ctx, DIAG_H_HARDSIGMOID, n, "alpha %g, beta "
+		    "%g%s; PyTorch's Hardsigmoid is alpha 1/6, beta 0.5: this "
+		    "node computes torch hardsigmoid(%.6g*x%s)", a, b,
+		    onnx_v ? " (the ONNX and Keras 2 default, PaddleOCR's "
+		    "explicit slope)" : "", 6 * a, off);
+	} else if ((c == ONNXFIX_CONV_KERAS || c == ONNXFIX_CONV_TF) &&
+	    !onnx_v && !torch_v)
+		pass_report_node(ctx, DIAG_H_HARDSIGMOID, n, "alpha %g, beta "
+		    "%g; Keras' hard_sigmoid is alpha 0.2, beta 0.5 (Keras 2) "
+		    "or 1/6, 0.5 (Keras 3)", a, b);
+}
+
+/*
+ * Selu: the ONNX schema's defaults are float32 1.67326319 and
+ * 1.05070102, but its documentation prints 1.67326 and 1.0507, and
+ * runtimes built from the documentation use those.
+ */
+static void
+check_selu(struct pass_ctx *ctx, const struct ir_node *n)
+{
+	bool ga = ir_node_attr(n, "alpha") != NULL;
+	bool gg = ir_node_attr(n, "gamma") != NULL;
+
+	if (ga && gg)
+		return;
+	pass_report_node(ctx, DIAG_H_SELU, n, "%s%s%s left to the default: "
+	    "the exact SELU constants are alpha 1.6732632423543772 and "
+	    "gamma 1.0507009873554805 (PyTorch; float32 1.67326319, "
+	    "1.05070102), while ONNX documents 1.67326 and 1.0507 "
+	    "(relative 2e-6 and 9e-7 off) and runtimes that follow the "
+	    "documentation use those; write them (fix --explicit-defaults)",
+	    ga ? "" : "alpha", !ga && !gg ? " and " : "", gg ? "" : "gamma");
+}
+
+/* --- training behaviour in an inference graph ------------------------- */
+
+/* A model that trains: TrainingInfoProto graphs or training operators. */
+static bool
+is_training_model(struct pass_ctx *ctx, struct ir_graph **graphs, size_t ng)
+{
+	size_t i, j;
+
+	if (ctx->m->has_training_info)
+		return true;
+	for (i = 0; i < ng; i++)
+		for (j = 0; j < graphs[i]->nnodes; j++) {
+			const char *d = graphs[i]->nodes[j]->domain;
+
+			if (ir_streq(d, "ai.onnx.preview.training") ||
+			    ir_streq(d, "ai.onnx.training"))
+				return true;
+		}
+	return false;
+}
+
+static void
+check_dropout(struct pass_ctx *ctx, const struct ir_node *n)
+{
+	double t, r = 0.5;
+	bool rk;
+
+	/* training_mode is an input from opset 12 on */
+	if (n->ninputs < 3 || !const_scalar(n->inputs[2], &t) || t == 0)
+		return;
+	rk = n->ninputs > 1 && n->inputs[1] != NULL &&
+	    const_scalar(n->inputs[1], &r);
+	if (rk && r == 0)
+		return;
+	pass_report_node(ctx, DIAG_H_TRAINING, n, "training_mode is a "
+	    "constant true: the node zeroes a random %s of its input and "
+	    "scales the rest at every inference, so the output changes from "
+	    "run to run (export with training=TrainingMode.EVAL)", rk ?
+	    (r == 0.5 ? "half" : "fraction") : "fraction");
+}
+
+static bool
+is_random_op(const struct ir_node *n)
+{
+	static const char *const ops[] = {
+		"Bernoulli", "RandomNormal", "RandomNormalLike",
+		"RandomUniform", "RandomUniformLike", NULL,
+	};
+
+	return ir_domain_is_onnx(n->domain) && one_of(n->op_type, ops);
+}
+
+static void
+check_random(struct pass_ctx *ctx, const struct ir_node *n)
+{
+	bool seeded = ir_node_attr(n, "seed") != NULL;
+
+	pass_report_node(ctx, DIAG_H_RANDOM, n, "the model has no "
+	    "training outputs, and its output changes from run to run%s", seeded ? " (the seed fixes it for "
+	    "one runtime only: each generates its own sequence)" : "");
+}
+
+/* --- optimizer epsilon ------------------------------------------------ */
+
+/*
+ * Adam and Adagrad of ai.onnx.preview.training: Operators.md documents
+ * epsilon's default as 0.0, the schema in onnx/defs (and so the checker
+ * and the reference implementation) holds 1e-6; neither is a framework's.
+ */
+static void
+check_optimizer(struct pass_ctx *ctx, const struct ir_node *n)
+{
+	enum onnxfix_convention c = ctx->o ? ctx->o->expect :
+	    ONNXFIX_CONV_NONE;
+	bool adam = ir_streq(n->op_type, "Adam");
+	const struct ir_attr *a = ir_node_attr(n, "epsilon");
+	double e = attr_f(n, "epsilon", 0.0f), want;
+	char conv[96];
+
+	if (e != 0)
+		return;
+	switch (c) {
+	case ONNXFIX_CONV_PYTORCH:
+		want = adam ? 1e-8 : 1e-10;
+		break;
+	case ONNXFIX_CONV_KERAS:
+	case ONNXFIX_CONV_TF:
+		want = 1e-7;
+		break;
+	default:
+		want = 0;
+		break;
+	}
+	if (want > 0)
+		snprintf(conv, sizeof(conv), "; --expect %s uses %g",
+		    conv_names[c], want);
+	else
+		snprintf(conv, sizeof(conv), "; PyTorch uses %s, Keras 1e-7, "
+		    "ONNX Runtime's AdamW 1e-6", adam ? "1e-8" : "1e-10");
+	pass_report_node(ctx, DIAG_H_OPT_EPS, n, "epsilon %s: the update "
+	    "divides by sqrt(accumulated squares) alone, which is 0 for a "
+	    "parameter whose gradients have been 0, giving inf or NaN%s",
+	    a == NULL ? "absent, so 0 as ONNX documents it (onnx's C++ "
+	    "schema and reference implementation use 1e-6: consumers "
+	    "disagree)" : "is 0", conv);
+}
+
 /* --- driver ----------------------------------------------------------- */
 
 /* The operators the checks above start from (domain NULL: the default
@@ -817,15 +1185,21 @@ report_autopad(struct pass_ctx *ctx, const struct autopad_count *ac)
 static const struct {
 	const char *domain, *op;
 } looked_at[] = {
-	{ NULL, "AveragePool" }, { NULL, "Conv" }, { NULL, "ConvInteger" },
-	{ NULL, "ConvTranspose" }, { NULL, "Erf" }, { NULL, "Gelu" },
-	{ NULL, "GroupNormalization" }, { NULL, "Hardmax" },
+	{ NULL, "AveragePool" }, { NULL, "Bernoulli" }, { NULL, "Conv" },
+	{ NULL, "ConvInteger" }, { NULL, "ConvTranspose" },
+	{ NULL, "DeformConv" }, { NULL, "Dropout" },
+	{ NULL, "Erf" }, { NULL, "Gelu" }, { NULL, "GroupNormalization" },
+	{ NULL, "GRU" }, { NULL, "Hardmax" }, { NULL, "HardSigmoid" },
 	{ NULL, "InstanceNormalization" }, { NULL, "LayerNormalization" },
-	{ NULL, "LogSoftmax" }, { NULL, "LpPool" }, { NULL, "MaxPool" },
-	{ NULL, "Pad" }, { NULL, "QLinearConv" }, { NULL, "RMSNormalization" },
-	{ NULL, "Resize" }, { NULL, "Sigmoid" },
-	{ NULL, "SimplifiedLayerNormalization" }, { NULL, "Softmax" },
-	{ NULL, "Sqrt" }, { NULL, "Tanh" },
+	{ NULL, "LeakyRelu" }, { NULL, "LogSoftmax" }, { NULL, "LpPool" },
+	{ NULL, "MaxPool" }, { NULL, "Pad" }, { NULL, "QLinearConv" },
+	{ NULL, "RandomNormal" }, { NULL, "RandomNormalLike" },
+	{ NULL, "RandomUniform" }, { NULL, "RandomUniformLike" },
+	{ NULL, "RMSNormalization" }, { NULL, "Resize" }, { NULL, "Selu" },
+	{ NULL, "Sigmoid" }, { NULL, "SimplifiedLayerNormalization" },
+	{ NULL, "Softmax" }, { NULL, "Sqrt" }, { NULL, "Tanh" },
+	{ "ai.onnx.preview.training", "Adagrad" },
+	{ "ai.onnx.preview.training", "Adam" },
 	{ "com.microsoft", "BiasGelu" }, { "com.microsoft", "FastGelu" },
 	{ "com.microsoft", "Gelu" }, { "com.microsoft", "QuickGelu" },
 	{ "com.microsoft", "SkipLayerNormalization" },
@@ -837,6 +1211,8 @@ anything_to_check(struct pass_ctx *ctx)
 {
 	size_t i;
 
+	if (defaults_fp16_target(ctx))
+		return true;
 	for (i = 0; i < sizeof(looked_at) / sizeof(looked_at[0]); i++)
 		if (pass_uses_op(ctx, looked_at[i].domain, looked_at[i].op))
 			return true;
@@ -852,12 +1228,14 @@ run(struct pass_ctx *ctx)
 	struct pool_count pc = { 0, 0 };
 	struct autopad_count ac = { 0, 0, 0 };
 	size_t ng, i, j, k;
+	bool training;
 
 	if (!anything_to_check(ctx))
 		return 0;
 	memset(seen, 0, sizeof(seen));
 	memset(&gc, 0, sizeof(gc));
 	ng = ir_model_graphs(ctx->m, &graphs);
+	training = is_training_model(ctx, graphs, ng);
 	for (i = 0; i < ng; i++)
 		for (j = 0; j < graphs[i]->nnodes; j++) {
 			const struct ir_node *n = graphs[i]->nodes[j];
@@ -870,8 +1248,25 @@ run(struct pass_ctx *ctx)
 				    &seen[EPS_DECOMPOSED]);
 			check_gelu(ctx, n, &gc);
 			check_autopad(ctx, n, &ac);
+			if (ir_streq(n->domain, "ai.onnx.preview.training") &&
+			    (ir_streq(n->op_type, "Adam") ||
+			    ir_streq(n->op_type, "Adagrad")))
+				check_optimizer(ctx, n);
 			if (!ir_domain_is_onnx(n->domain))
 				continue;
+			check_pads(ctx, n);
+			if (!training && is_random_op(n))
+				check_random(ctx, n);
+			else if (!training && ir_streq(n->op_type, "Dropout"))
+				check_dropout(ctx, n);
+			else if (ir_streq(n->op_type, "GRU"))
+				check_gru(ctx, n);
+			else if (ir_streq(n->op_type, "LeakyRelu"))
+				check_leakyrelu(ctx, n);
+			else if (ir_streq(n->op_type, "HardSigmoid"))
+				check_hardsigmoid(ctx, n);
+			else if (ir_streq(n->op_type, "Selu"))
+				check_selu(ctx, n);
 			if (ir_streq(n->op_type, "Resize"))
 				check_resize(ctx, n);
 			else if (ir_streq(n->op_type, "AveragePool"))
@@ -890,7 +1285,7 @@ run(struct pass_ctx *ctx)
 		    "=1 on %zu padded pool%s, 0 on %zu", pc.incl,
 		    pc.incl == 1 ? "" : "s", pc.excl);
 	report_autopad(ctx, &ac);
-	return 0;
+	return defaults_fp16_target(ctx) ? defaults_fp16(ctx) : 0;
 }
 
 const struct pass pass_defaults = {

@@ -1173,10 +1173,23 @@ by_operator(struct pass_ctx *ctx)
 	return true;
 }
 
+/* The --target values that are runtimes (fp16 is the defaults pass's). */
+static size_t
+runtime_targets(const struct onnxfix_options *o)
+{
+	size_t k, n = 0;
+
+	for (k = 0; o != NULL && k < o->ntargets; k++)
+		if (o->targets[k].kind != ONNXFIX_TARGET_FP16)
+			n++;
+	return n;
+}
+
 static int
 run(struct pass_ctx *ctx)
 {
 	const struct onnxfix_options *o = ctx->o;
+	size_t nrt = runtime_targets(o);
 	struct ir_graph **graphs;
 	struct ninfo *infos;
 	struct tstate ts[ONNXFIX_MAX_TARGETS];
@@ -1186,7 +1199,7 @@ run(struct pass_ctx *ctx)
 	size_t counts[NKNOWN_DOMAINS];
 	char b[DIAG_ESCAPE_SIZE], c[DIAG_ESCAPE_SIZE];
 
-	if ((o == NULL || o->ntargets == 0) && by_operator(ctx))
+	if (nrt == 0 && by_operator(ctx))
 		return 0;
 	ng = ir_model_graphs(ctx->m, &graphs);
 	for (i = 0; i < ng; i++)
@@ -1210,7 +1223,7 @@ run(struct pass_ctx *ctx)
 		const struct ir_node *nd = infos[i].n;
 
 		if (infos[i].cls == NC_CUSTOM &&
-		    (o == NULL || o->ntargets == 0))
+		    nrt == 0)
 			pass_report_node(ctx, DIAG_C_CUSTOM, nd, "'%s::%s'",
 			    esc(b, nd->domain), esc(c, nd->op_type));
 		else if (infos[i].cls == NC_PLUGIN)
@@ -1221,7 +1234,7 @@ run(struct pass_ctx *ctx)
 	for (i = 0; i < n; i++)
 		count_domain(counts, infos[i].n->domain, infos[i].cls, 1);
 	report_domains(ctx, counts);
-	if (o == NULL || o->ntargets == 0)
+	if (nrt == 0)
 		return 0;
 	parent = arena_array(&ctx->scratch, n, sizeof(*parent));
 	if (parent == NULL)
@@ -1229,6 +1242,8 @@ run(struct pass_ctx *ctx)
 	for (k = 0; k < o->ntargets; k++) {
 		struct tstate *t = &ts[k];
 
+		if (o->targets[k].kind == ONNXFIX_TARGET_FP16)
+			continue;
 		t->t = &o->targets[k];
 		if (t->t->kind == ONNXFIX_TARGET_ONNX && t->t->opset > 0)
 			snprintf(t->label, sizeof(t->label), "onnx@%d",

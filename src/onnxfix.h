@@ -57,6 +57,8 @@ enum onnxfix_target_kind {
 	ONNXFIX_TARGET_ORT_DML,
 	ONNXFIX_TARGET_TENSORRT,
 	ONNXFIX_TARGET_TFLITE,		/* via onnx2tf */
+	ONNXFIX_TARGET_FP16,		/* not a runtime: float16 readiness
+					 * (the defaults pass) */
 };
 
 struct onnxfix_target {
@@ -113,6 +115,8 @@ struct onnxfix_options {
 	size_t ntargets;		/* 0: no runtime chosen */
 	enum onnxfix_convention expect;	/* check --expect */
 	enum onnxfix_convention bn_convention;	/* fix --bn-convention */
+	bool explicit_defaults;		/* fix --explicit-defaults */
+	bool pads_split;		/* fix --pads split */
 	enum onnxfix_layout inputs_layout;	/* fix --inputs-layout */
 	enum onnxfix_layout outputs_layout;	/* fix --outputs-layout */
 	/* Custom-op mappings, "DOMAIN::OP=OP(attr=value,...)" each

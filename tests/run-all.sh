@@ -43,7 +43,8 @@ for s in tests/run-golden.sh tests/cli.sh tests/check-docs.sh \
     tests/shapes-onnx.sh tests/target.sh tests/dot.sh tests/diff.sh \
     tests/hostile/run.sh tests/regress/run.sh tests/fuzz/replay.sh \
     tests/verify.sh tests/verify-testdata.sh tests/profile.sh \
-    tests/input-shape.sh tests/pinned/run.sh; do
+    tests/input-shape.sh tests/pinned/run.sh \
+    tests/explicit-defaults.sh; do
 	sh "$s" >"$out" 2>&1
 	cat "$out"
 	tally "$out" "$s"

@@ -11,10 +11,12 @@
 #     by hand against ONNX Runtime (opset-6 kernels it lacks, the int16
 #     Max/Min, uint16 BitShift and unsigned Pow exponents its CPU provider
 #     has no kernel for, and the preview.training operators);
-#   - the defaults pass finds nothing on the corpus, with or without
-#     --expect, and on libonnx-testdata exactly the findings of
-#     testdata/defaults/libonnx.txt (reviewed: the test models set the
-#     non-default values on purpose);
+#   - the defaults pass finds on the corpus, with and without --expect
+#     and --target fp16, exactly testdata/defaults/corpus.txt, and on
+#     libonnx-testdata exactly testdata/defaults/libonnx.txt (reviewed:
+#     the test models set the non-default values on purpose);
+#   - on the PyTorch exports of testdata/defaults/torch/ every rule fires
+#     at its node and no safe twin (NAME-ok) gets a finding;
 #   - passes/target.c's list of function operators matches ops.tsv.
 set -u
 ONNXFIX=${ONNXFIX:-./onnxfix}
@@ -109,31 +111,57 @@ else
 	echo "skip: $LIBONNX is not installed"
 fi
 
-# --- defaults: no finding on the corpus, with or without --expect ----------
-for f in "$CORPUS"/*.onnx; do
-	for e in "" onnx pytorch; do
-		if [ -n "$e" ]; then
-			check --passes defaults --expect "$e" \
-			    --target tensorrt,tflite "$f"
-		else
-			check --passes defaults "$f"
-		fi
-		[ -s "$T/out" ] && { bad "$f defaults '$e': findings"
-		    head -3 "$T/out"; } || ok
+# --- defaults on the corpus: exactly the reviewed findings ---------------
+# (PaddleOCR's explicit HardSigmoid slope 0.2 under --expect pytorch; under
+# --target fp16 silero_vad_legacy's 2^20 constant; nothing else)
+for e in none onnx pytorch keras tf fp16; do
+	case $e in
+	none) set -- ;;
+	fp16) set -- --target fp16 ;;
+	*) set -- --expect $e --target tensorrt,tflite ;;
+	esac
+	echo "# $e"
+	for f in "$CORPUS"/*.onnx; do
+		"$ONNXFIX" check --fail-on never --passes defaults "$@" "$f" \
+		    2>&1 | not_summary
 	done
-done
+done >"$T/corpus"
+if cmp -s "$T/corpus" testdata/defaults/corpus.txt; then ok; else
+	bad "corpus defaults findings differ from testdata/defaults/corpus.txt"
+	diff -u testdata/defaults/corpus.txt "$T/corpus" | head -20
+fi
+
+# --- defaults on PyTorch exports: each rule fires, no twin (*-ok) does ------
+# (testdata/defaults/torch/gen.py; the expected findings in torch.txt)
+while read -r name args; do
+	echo "# $name $args"
+	# shellcheck disable=SC2086
+	"$ONNXFIX" check --fail-on never --passes defaults $args \
+	    "testdata/defaults/torch/$name.onnx" 2>&1 | not_summary
+done <testdata/defaults/torch/args.txt >"$T/torch"
+if cmp -s "$T/torch" testdata/defaults/torch.txt; then ok; else
+	bad "PyTorch export defaults findings differ from" \
+	    "testdata/defaults/torch.txt"
+	diff -u testdata/defaults/torch.txt "$T/torch" | head -20
+fi
+if grep -A1 '^# [a-z0-9-]*-ok ' "$T/torch" | grep -q '^onnxfix:'; then
+	bad "a safe twin (*-ok) has a defaults finding"
+else ok; fi
 
 # --- defaults on libonnx-testdata: exactly the reviewed findings ----------
 # (the test models set the non-default values on purpose: epsilons of 0.1,
 # cubic a=-0.5, tf_crop_and_resize, edge padding, SAME_LOWER, ...)
 if [ -d "$LIBONNX" ]; then
-	for e in none pytorch keras; do
-		if [ $e = none ]; then set --; else set -- --expect $e; fi
+	for e in none pytorch keras tf fp16; do
+		case $e in
+		none) set -- --target tensorrt,tflite ;;
+		fp16) set -- --target fp16 ;;
+		*) set -- --target tensorrt,tflite --expect $e ;;
+		esac
 		echo "# $e"
 		find "$LIBONNX" -name model.onnx | LC_ALL=C sort |
 		    xargs "$ONNXFIX" check --fail-on never --passes defaults \
-		    --target tensorrt,tflite "$@" 2>&1 | not_summary |
-		    sed "s|$LIBONNX/||"
+		    "$@" 2>&1 | not_summary | sed "s|$LIBONNX/||"
 	done >"$T/libonnx"
 	if cmp -s "$T/libonnx" testdata/defaults/libonnx.txt; then ok; else
 		bad "libonnx-testdata defaults findings differ from" \

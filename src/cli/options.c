@@ -51,7 +51,8 @@ static const struct opt opts[] = {
 	{ OPT_BASELINE, 0, "baseline", "FILE", "accept the findings of this "
 	  "JSON report", 0 },
 	{ OPT_TARGET, 0, "target", "LIST", "judge support by runtimes: "
-	  "onnx[@OPSET], ort-cpu, ort-cuda, ort-dml, tensorrt, tflite", 0 },
+	  "onnx[@OPSET], ort-cpu, ort-cuda, ort-dml, tensorrt, tflite, fp16",
+	  0 },
 	{ OPT_EXPECT, 0, "expect", "CONV", "the framework convention to "
 	  "expect: onnx, pytorch, keras, tf", 0 },
 	{ OPT_PASSES, 0, "passes", "LIST", "run only these passes "
@@ -77,6 +78,10 @@ static const struct opt opts[] = {
 	  "--external-data: smaller tensors stay inline (1K)", 0 },
 	{ OPT_BN_CONVENTION, 0, "bn-convention", "CONV", "normalise "
 	  "BatchNormalization to onnx, pytorch, keras or tf", 0 },
+	{ OPT_EXPLICIT_DEFAULTS, 0, "explicit-defaults", NULL, "write the "
+	  "schema defaults nodes rely on", 0 },
+	{ OPT_PADS, 0, "pads", "HOW", "split: asymmetric Conv pads as a Pad "
+	  "and symmetric pads", 0 },
 	{ OPT_INPUTS_LAYOUT, 0, "inputs-layout", "LAYOUT", "make the image "
 	  "inputs nchw or nhwc", 0 },
 	{ OPT_OUTPUTS_LAYOUT, 0, "outputs-layout", "LAYOUT", "make the image "
@@ -444,7 +449,7 @@ add_targets(const struct command *cmd, struct cli *c, const char *list)
 		if (onnxfix_parse_target(tok, &t) < 0)
 			rc = cli_usage_error(cmd, "unknown target (one of: "
 			    "onnx, onnx@OPSET, ort-cpu, ort-cuda, ort-dml, "
-			    "tensorrt, tflite)", tok);
+			    "tensorrt, tflite, fp16)", tok);
 		else if (c->o.ntargets == ONNXFIX_MAX_TARGETS)
 			rc = cli_usage_error(cmd, "too many targets", tok);
 		else
@@ -613,6 +618,15 @@ apply(const struct command *cmd, struct cli *c, int key, const char *v)
 			c->o.expect = level;
 		else
 			c->o.bn_convention = level;
+		break;
+	case OPT_EXPLICIT_DEFAULTS:
+		c->o.explicit_defaults = true;
+		break;
+	case OPT_PADS:
+		if (strcmp(v, "split") != 0)
+			return cli_usage_error(cmd, "unknown --pads (one of: "
+			    "split)", v);
+		c->o.pads_split = true;
 		break;
 	case OPT_INPUTS_LAYOUT:
 	case OPT_OUTPUTS_LAYOUT: {

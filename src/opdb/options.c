@@ -17,6 +17,7 @@ static const char *const target_names[] = {
 	[ONNXFIX_TARGET_ORT_DML] = "ort-dml",
 	[ONNXFIX_TARGET_TENSORRT] = "tensorrt",
 	[ONNXFIX_TARGET_TFLITE] = "tflite",
+	[ONNXFIX_TARGET_FP16] = "fp16",
 };
 
 const char *

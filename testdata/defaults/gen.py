@@ -319,3 +319,334 @@ m.node("AveragePool", ["C"], ["D"],
 m.node("Softmax", ["D"], ["Y"], attrs=[("axis", 1)])
 m.output("Y", F, None)
 case("clean", m)
+
+
+# --- GRU linear_before_reset ---------------------------------------------
+def gru(name, what, lbr, args=None, producer=None):
+    m = Model(what, opsets={"": 14}, args=args, producer=producer)
+    m.input("X", F, [5, 1, 3])
+    m.init("W", F, [1, 12, 3], [0.1] * 36)
+    m.init("R", F, [1, 12, 4], [0.1] * 48)
+    attrs = [("hidden_size", 4)]
+    if lbr is not None:
+        attrs.append(("linear_before_reset", lbr))
+    m.node("GRU", ["X", "W", "R"], ["Y"], attrs=attrs)
+    m.output("Y", F, [5, 1, 1, 4])
+    case(name, m)
+
+
+gru("gru-pytorch-producer", "GRU without linear_before_reset from PyTorch",
+    None, producer="pytorch")
+gru("gru-pytorch-producer-ok", "GRU with linear_before_reset=1 from "
+    "PyTorch: no finding", 1, producer="pytorch")
+gru("gru-expect-keras", "GRU with linear_before_reset=0 under --expect "
+    "keras", 0, args="--expect keras")
+gru("gru-expect-tf", "GRU with linear_before_reset=1 under --expect tf",
+    1, args="--expect tf")
+gru("gru-expect-tf-ok", "GRU without linear_before_reset under --expect "
+    "tf: no finding", None, args="--expect tf")
+gru("gru-none", "GRU without linear_before_reset, no producer, no "
+    "--expect: no finding", None)
+
+
+# --- activation coefficients ---------------------------------------------
+def act(name, what, op, attrs, args=None):
+    m = Model(what, opsets={"": 13}, args=args)
+    m.input("X", F, [2, 4])
+    m.node(op, ["X"], ["Y"], attrs=attrs)
+    m.output("Y", F, [2, 4])
+    case(name, m)
+
+
+act("leakyrelu-keras-default", "LeakyRelu without alpha under --expect "
+    "keras", "LeakyRelu", [], "--expect keras")
+act("leakyrelu-keras-ok", "LeakyRelu alpha 0.3 under --expect keras: no "
+    "finding", "LeakyRelu", [("alpha", 0.3)], "--expect keras")
+act("leakyrelu-tf-darknet", "LeakyRelu alpha 0.1 under --expect tf",
+    "LeakyRelu", [("alpha", 0.1)], "--expect tf")
+act("leakyrelu-pytorch-ok", "LeakyRelu without alpha under --expect "
+    "pytorch: no finding", "LeakyRelu", [], "--expect pytorch")
+act("hardsigmoid-paddle", "PaddleOCR's HardSigmoid slope 0.2 under "
+    "--expect pytorch", "HardSigmoid", [("alpha", 0.2), ("beta", 0.5)],
+    "--expect pytorch")
+act("hardsigmoid-default-pytorch", "HardSigmoid without attributes under "
+    "--expect pytorch", "HardSigmoid", [], "--expect pytorch")
+act("hardsigmoid-pytorch-ok", "HardSigmoid 1/6 under --expect pytorch: "
+    "no finding", "HardSigmoid", [("alpha", 1.0 / 6), ("beta", 0.5)],
+    "--expect pytorch")
+act("hardsigmoid-keras-ok", "HardSigmoid without attributes under "
+    "--expect keras: no finding", "HardSigmoid", [], "--expect keras")
+act("selu-default", "Selu without alpha and gamma", "Selu", [])
+act("selu-explicit", "Selu with the exact alpha and gamma: no finding",
+    "Selu", [("alpha", 1.6732632423543772), ("gamma", 1.0507009873554805)])
+
+# --- training behaviour --------------------------------------------------
+def dropout(name, what, train, opsets=None):
+    m = Model(what, opsets=opsets or {"": 13})
+    m.input("X", F, [2, 4])
+    m.init("ratio", F, [], [0.5])
+    m.init("train", 9, [], [train])
+    m.node("Dropout", ["X", "ratio", "train"], ["Y"])
+    if opsets and "ai.onnx.preview.training" in opsets:
+        m.init("R", F, [], [0.1])
+        m.init("T", I64, [], [0])
+        m.node("Adam", ["R", "T", "X", "X", "X", "X"], ["X2", "V2", "H2"],
+               domain="ai.onnx.preview.training",
+               attrs=[("epsilon", 1e-8)])
+        m.output("X2", F, [2, 4])
+    m.output("Y", F, [2, 4])
+    case(name, m)
+
+
+dropout("dropout-training", "Dropout with training_mode constant true",
+        True)
+dropout("dropout-eval", "Dropout with training_mode constant false: no "
+        "finding", False)
+dropout("dropout-training-graph", "Dropout in training mode in a model "
+        "that trains (Adam): no finding", True,
+        opsets={"": 13, "ai.onnx.preview.training": 1})
+
+
+def random(name, what, op, attrs, ins):
+    m = Model(what, opsets={"": 15})
+    m.input("X", F, [2, 4])
+    m.node(op, ins, ["R"], attrs=attrs)
+    m.node("Add", ["X", "R"], ["Y"])
+    m.output("Y", F, [2, 4])
+    case(name, m)
+
+
+random("random-normal-like", "RandomNormalLike in an inference graph",
+       "RandomNormalLike", [], ["X"])
+random("random-uniform-seed", "seeded RandomUniform in an inference graph",
+       "RandomUniform", [("shape", [2, 4]), ("seed", 1.0)], [])
+m = Model("Bernoulli in an inference graph", opsets={"": 15})
+m.input("X", F, [2, 4])
+m.node("Bernoulli", ["X"], ["Y"])
+m.output("Y", F, [2, 4])
+case("random-bernoulli", m)
+m = Model("an inference graph without random operators: no finding",
+          opsets={"": 15})
+m.input("X", F, [2, 4])
+m.init("N", F, [2, 4], [0.5] * 8)
+m.node("Add", ["X", "N"], ["Y"])
+m.output("Y", F, [2, 4])
+case("random-none", m)
+
+
+# --- optimizer epsilon ---------------------------------------------------
+def optimizer(name, what, op, eps, args=None):
+    m = Model(what, opsets={"": 13, "ai.onnx.preview.training": 1},
+              args=args)
+    m.input("X", F, [4])
+    m.input("G", F, [4])
+    m.input("H", F, [4])
+    m.input("V", F, [4])
+    m.init("R", F, [], [0.1])
+    m.init("T", I64, [], [0])
+    attrs = [] if eps is None else [("epsilon", eps)]
+    if op == "Adam":
+        m.node("Adam", ["R", "T", "X", "G", "V", "H"], ["X2", "V2", "H2"],
+               domain="ai.onnx.preview.training", attrs=attrs)
+    else:
+        m.node("Adagrad", ["R", "T", "X", "G", "H"], ["X2", "H2"],
+               domain="ai.onnx.preview.training", attrs=attrs)
+    m.output("X2", F, [4])
+    case(name, m)
+
+
+optimizer("adam-no-eps", "Adam without epsilon", "Adam", None)
+optimizer("adam-no-eps-keras", "Adam without epsilon under --expect keras",
+          "Adam", None, "--expect keras")
+optimizer("adagrad-no-eps-pytorch", "Adagrad without epsilon under "
+          "--expect pytorch", "Adagrad", None, "--expect pytorch")
+optimizer("adam-eps", "Adam with epsilon 1e-8: no finding", "Adam", 1e-8)
+
+
+# --- float16 readiness (--target fp16) -----------------------------------
+def fp16(name, what, build, opset=13):
+    m = Model(what, opsets={"": opset}, args="--target fp16")
+    build(m)
+    case(name, m)
+
+
+def mask(v):
+    def b(m):
+        m.input("X", F, [2, 4])
+        m.node("Constant", [], ["M"], name="mask",
+               attrs=[("value", ("tensor", F, [], [v]))])
+        m.node("Add", ["X", "M"], ["Y"], name="add_mask")
+        m.output("Y", F, [2, 4])
+    return b
+
+
+fp16("fp16-mask", "-1e9 attention mask constant", mask(-1e9))
+fp16("fp16-mask-ok", "-1e4 attention mask constant: no finding",
+     mask(-1e4))
+
+
+def finfo_min(m):
+    m.input("X", F, [2, 4])
+    m.init("causal", F, [2, 4], [0.0, -3.4028234663852886e38] * 4)
+    m.node("Add", ["X", "causal"], ["A"], name="add_causal")
+    m.node("Softmax", ["A"], ["Y"], attrs=[("axis", -1)])
+    m.output("Y", F, [2, 4])
+
+
+fp16("fp16-finfo-min", "finfo(float32).min causal-mask initializer",
+     finfo_min)
+
+
+def clamp(hi):
+    def b(m):
+        m.input("X", F, [2, 4])
+        m.init("lo", F, [], [-hi])
+        m.init("hi", F, [], [hi])
+        m.node("Clip", ["X", "lo", "hi"], ["Y"], name="clamp")
+        m.output("Y", F, [2, 4])
+    return b
+
+
+fp16("fp16-clamp", "Clip at +-1e5", clamp(1e5))
+fp16("fp16-clamp-ok", "Clip at +-1e4: no finding", clamp(1e4))
+
+
+def log_clamp(eps):
+    def b(m):
+        m.input("X", F, [2, 4])
+        m.node("Constant", [], ["E"], name="log_eps",
+               attrs=[("value", ("tensor", F, [], [eps]))])
+        m.node("Max", ["X", "E"], ["C"], name="clamp_min")
+        m.node("Log", ["C"], ["Y"])
+        m.output("Y", F, [2, 4])
+    return b
+
+
+fp16("fp16-log-clamp", "log clamp at 1e-10", log_clamp(1e-10))
+fp16("fp16-log-clamp-ok", "log clamp at 1e-4: no finding", log_clamp(1e-4))
+fp16("fp16-subnormal", "decomposed-norm epsilon 1e-6 (subnormal)",
+     log_clamp(1e-6))
+
+
+def l2norm(m):
+    m.input("X", F, [2, 4])
+    m.init("axes", I64, [1], [1])
+    m.node("ReduceL2", ["X"], ["N"], attrs=[("axes", [1])])
+    m.init("eps", F, [], [1e-12])
+    m.node("Add", ["N", "eps"], ["D"], name="l2_eps")
+    m.node("Div", ["X", "D"], ["Y"])
+    m.output("Y", F, [2, 4])
+
+
+fp16("fp16-l2norm", "L2 normalisation with epsilon 1e-12 (initializer)",
+     l2norm)
+
+
+def resize(sizes):
+    def b(m):
+        m.input("X", F, [1, 1, 2, 2])
+        if sizes:
+            m.init("sizes", I64, [4], [1, 1, 4, 4])
+            m.node("Resize", ["X", "", "", "sizes"], ["Y"], name="up",
+                   attrs=[("mode", "nearest")])
+        else:
+            m.init("scales", F, [4], [1.0, 1.0, 2.0, 2.0])
+            m.node("Resize", ["X", "", "scales"], ["Y"], name="up",
+                   attrs=[("mode", "nearest")])
+        m.output("Y", F, [1, 1, 4, 4])
+    return b
+
+
+fp16("fp16-resize-scales", "Resize with float scales", resize(False))
+fp16("fp16-resize-sizes", "Resize with int64 sizes: no finding",
+     resize(True))
+
+
+def softplus_by_hand(m):
+    m.input("X", F, [2, 4])
+    m.node("Exp", ["X"], ["E"], name="exp")
+    m.init("one", F, [], [1.0])
+    m.node("Add", ["E", "one"], ["A"])
+    m.node("Log", ["A"], ["Y"])
+    m.output("Y", F, [2, 4])
+
+
+def softmax_by_hand(m):
+    m.input("X", F, [2, 4])
+    m.node("ReduceMax", ["X"], ["M"], attrs=[("axes", [1])])
+    m.node("Sub", ["X", "M"], ["Z"])
+    m.node("Exp", ["Z"], ["E"], name="exp")
+    m.node("ReduceSum", ["E"], ["S"], attrs=[("axes", [1])])
+    m.node("Div", ["E", "S"], ["Y"])
+    m.node("Softplus", ["X"], ["Y2"])
+    m.output("Y", F, [2, 4])
+    m.output("Y2", F, [2, 4])
+
+
+fp16("fp16-exp", "softplus written out: log(1 + exp(x))",
+     softplus_by_hand, opset=11)
+fp16("fp16-exp-ok", "exp(z - max z) and Softplus: no finding",
+     softmax_by_hand, opset=11)
+
+
+def reduce(elem, n):
+    def b(m):
+        m.input("X", elem, [2, n])
+        m.node("ReduceSum", ["X"], ["Y"], name="count",
+               attrs=[("axes", [1])])
+        m.output("Y", elem, [2, 1])
+    return b
+
+
+fp16("fp16-reduce", "float ReduceSum over 4096 elements", reduce(F, 4096),
+     opset=11)
+fp16("fp16-reduce-ok", "ReduceSum over 4096 int64 elements: no finding",
+     reduce(I64, 4096), opset=11)
+fp16("fp16-reduce-small", "float ReduceSum over 2048 elements: no finding",
+     reduce(F, 2048), opset=11)
+
+
+def cast_island(cast):
+    def b(m):
+        m.input("X", F, [2, 4])
+        x = "X"
+        if cast:
+            m.node("Cast", ["X"], ["XF"], name="upcast", attrs=[("to", 1)])
+            x = "XF"
+        m.node("Softmax", [x], ["Y"], name="softmax",
+               attrs=[("axis", -1)])
+        m.output("Y", F, [2, 4])
+    return b
+
+
+fp16("fp16-cast-island", "the exporter's Cast(to=FLOAT) before Softmax",
+     cast_island(True))
+fp16("fp16-cast-island-ok", "Softmax without the Cast: no finding",
+     cast_island(False))
+
+
+# --- asymmetric pads against the targets ---------------------------------
+def conv_pads(name, what, pads, args, kernel=3, stride=2, op="Conv"):
+    m = Model(what, opsets={"": 13}, args=args)
+    m.input("X", F, [1, 1, 4, 4])
+    attrs = [("kernel_shape", [kernel, kernel]), ("strides", [stride, stride]),
+             ("pads", pads)]
+    if op == "Conv":
+        m.init("W", F, [1, 1, kernel, kernel], [0.1] * kernel * kernel)
+        m.node("Conv", ["X", "W"], ["Y"], name="conv", attrs=attrs)
+    else:
+        m.node(op, ["X"], ["Y"], name="pool", attrs=attrs)
+    m.output("Y", F, None)
+    case(name, m)
+
+
+conv_pads("pads-tflite-same", "Conv with TF SAME as explicit pads, "
+          "--target tflite", [0, 0, 1, 1], "--target tflite")
+conv_pads("pads-tflite-asym", "MaxPool with other asymmetric pads, "
+          "--target tflite", [1, 1, 0, 0], "--target tflite", op="MaxPool")
+conv_pads("pads-tflite-sym", "Conv with symmetric pads, --target tflite: "
+          "no finding", [1, 1, 1, 1], "--target tflite")
+conv_pads("pads-no-target", "Conv with asymmetric pads, no --target: no "
+          "finding", [0, 0, 1, 1], None)
+conv_pads("pads-ort", "Conv with asymmetric pads, --target ort-cpu: no "
+          "finding", [0, 0, 1, 1], "--target ort-cpu")

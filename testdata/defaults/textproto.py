@@ -44,7 +44,8 @@ class Graph:
         self.value_info.append((name, elem, shape))
 
     def init(self, name, elem, dims, values=None):
-        """An initializer; VALUES (floats for elem 1, ints for 6/7) are
+        """An initializer; VALUES (floats for elem 1/10, ints for 6/7, bools
+        for 9) are
         stored in raw_data, zeros when None."""
         n = 1
         for d in dims:
@@ -60,6 +61,8 @@ class Graph:
             raw = struct.pack("<%dq" % n, *values)
         elif elem == 6:
             raw = struct.pack("<%di" % n, *values)
+        elif elem == 9:
+            raw = struct.pack("<%d?" % n, *values)
         else:
             raise ValueError("elem %d" % elem)
         self.inits.append((name, elem, dims, raw))

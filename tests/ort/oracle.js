@@ -5,7 +5,7 @@
 //
 //   node tests/ort/oracle.js run MODEL          print each output's sum
 //   node tests/ort/oracle.js compare A B [opts]  run A and B, compare
-//   node tests/ort/oracle.js batch < LIST        compare many pairs
+//   node tests/ort/oracle.js batch [--exact] < LIST  compare many pairs
 //
 // batch reads lines "A B DIR" and runs A and B on the inputs stored in
 // DIR/input_N.pb (ONNX TensorProto files, as the ONNX backend test data
@@ -13,7 +13,8 @@
 // "skip A: ..." when A itself does not load or run (or its inputs are not
 // tensors: ORT did not run it before, so there is nothing to keep), or
 // "broken A: ..." when A runs and B does not.  Exit status 1 when a pair
-// differs or is broken.
+// differs or is broken.  --exact: every output bit for bit (NaN equal to
+// NaN), no tolerance.
 //
 // compare options:
 //   --rtol X --atol X   tolerance (default 1e-4 relative, 1e-5 absolute):
@@ -400,7 +401,7 @@ async function tryOpen(file) {
 	});
 }
 
-async function comparePair(fa, fb, dir) {
+async function comparePair(fa, fb, dir, exact) {
 	const first = (e) => String(e.message || e).split('\n')[0];
 	let sa, feeds = {}, oa;
 	try {
@@ -428,18 +429,19 @@ async function comparePair(fa, fb, dir) {
 		return `broken ${fa}: ${first(e)}`;
 	}
 	const bad = compareOutputs(sa.outputNames, oa, ob, fb, new Map(),
-	    1e-4, 1e-5).filter((m) => !m.ok);
+	    exact ? 0 : 1e-4, exact ? 0 : 1e-5).filter((m) => !m.ok);
 	return bad.length ? `differs ${fa}: ${bad[0].text}` : `equal ${fa}`;
 }
 
-async function cmdBatch() {
+async function cmdBatch(argv) {
+	const exact = argv.includes('--exact');
 	const lines = require('fs').readFileSync(0, 'utf8').split('\n');
 	let bad = 0;
 	for (const line of lines) {
 		if (line.trim() === '')
 			continue;
 		const [fa, fb, dir] = line.split(' ');
-		const r = await comparePair(fa, fb, dir);
+		const r = await comparePair(fa, fb, dir, exact);
 		if (r.startsWith('differs') || r.startsWith('broken'))
 			bad++;
 		console.log(r);
@@ -514,6 +516,6 @@ if (argv[0] === 'run')
 else if (argv[0] === 'compare')
 	cmdCompare(argv.slice(1));
 else if (argv[0] === 'batch')
-	cmdBatch();
+	cmdBatch(argv.slice(1));
 else
 	usage();
