@@ -902,40 +902,147 @@ sarif_level(enum diag_level l)
 	}
 }
 
+/* A rule of the SARIF log: INFO's code, name, texts and level. */
 static json_t *
-report_sarif(const struct report *r, int exit_status, bool *bad)
+sarif_rule(const struct diag_info *info, bool *bad)
+{
+	json_t *rule = json_object(), *sd = json_object(), *dc = json_object();
+
+	if (rule == NULL || sd == NULL || dc == NULL) {
+		json_decref(rule);
+		json_decref(sd);
+		json_decref(dc);
+		*bad = true;
+		return NULL;
+	}
+	put(rule, "id", json_string(info->code), bad);
+	put(rule, "name", json_string(info->name), bad);
+	put(sd, "text", json_string(info->text), bad);
+	put(rule, "shortDescription", sd, bad);
+	rule_help(rule, info, bad);
+	put(dc, "level", json_string(sarif_level(info->level)), bad);
+	put(rule, "defaultConfiguration", dc, bad);
+	return rule;
+}
+
+/* The result of finding D of model I (file FILE). */
+static json_t *
+sarif_result(const char *file, size_t i, const struct diag *d,
+    int rule, bool *bad)
+{
+	const struct diag_info *info = &diag_table[d->id];
+	json_t *res = json_object(), *msg = json_object();
+	json_t *locs = json_array(), *l = json_object();
+	json_t *phys = json_object(), *al = json_object();
+	char *text = NULL;
+
+	if (res == NULL || msg == NULL || locs == NULL || l == NULL ||
+	    phys == NULL || al == NULL) {
+		json_decref(res);
+		json_decref(msg);
+		json_decref(locs);
+		json_decref(l);
+		json_decref(phys);
+		json_decref(al);
+		*bad = true;
+		return NULL;
+	}
+	put(res, "ruleId", json_string(info->code), bad);
+	put(res, "ruleIndex", json_integer(rule), bad);
+	put(res, "level", json_string(sarif_level(info->level)), bad);
+	if (asprintf(&text, "%s%s%s%s%s", d->loc, d->loc[0] ? ": " : "",
+	    info->text, d->detail && d->detail[0] ? ": " : "",
+	    d->detail && d->detail[0] ? d->detail : "") < 0)
+		text = NULL;
+	put(msg, "text", text ? json_string(text) : NULL, bad);
+	free(text);
+	put(res, "message", msg, bad);
+	artifact_location(al, file, bad);
+	put(al, "index", json_integer((json_int_t)i), bad);
+	put(phys, "artifactLocation", al, bad);
+	/* a model is binary: the finding is at line 1 */
+	put(phys, "region", json_pack("{s:i}", "startLine", 1), bad);
+	fingerprint(res, file, info, d, bad);
+	put(l, "physicalLocation", phys, bad);
+	if (d->loc[0] != '\0') {
+		json_t *lls = json_array(), *ll = json_object();
+
+		if (lls == NULL || ll == NULL) {
+			json_decref(lls);
+			json_decref(ll);
+			*bad = true;
+		} else {
+			put(ll, "fullyQualifiedName", json_string(d->loc),
+			    bad);
+			append(lls, ll, bad);
+			put(l, "logicalLocations", lls, bad);
+		}
+	}
+	append(locs, l, bad);
+	put(res, "locations", locs, bad);
+	return res;
+}
+
+struct sarif_fill {
+	const struct report *r;
+	const int *rule_index;
+};
+
+static int
+fill_results(FILE *fp, int depth, void *arg)
+{
+	const struct sarif_fill *f = arg;
+	const struct report *r = f->r;
+	bool bad = false;
+	size_t i, j, k = 0;
+
+	for (i = 0; i < r->n; i++)
+		for (j = 0; j < r->v[i].d.n; j++, k++) {
+			const struct diag *d = &r->v[i].d.v[j];
+
+			if (stream_elem(fp, sarif_result(r->v[i].file, i, d,
+			    f->rule_index[d->id], &bad), depth, k == 0) < 0 ||
+			    bad)
+				return -1;
+		}
+	return stream_close(fp, depth, k);
+}
+
+/* The SARIF log, streamed to R->out: rules in the order their codes
+ * first occur, the results one at a time. */
+static int
+report_sarif(const struct report *r, int exit_status)
 {
 	json_t *root = json_object(), *runs = json_array(), *run = json_object();
 	json_t *tool = json_object(), *driver = json_object();
-	json_t *rules = json_array(), *results = json_array();
-	json_t *artifacts = json_array(), *invs = json_array();
-	json_t *inv = json_object();
+	json_t *rules = json_array(), *artifacts = json_array();
+	json_t *invs = json_array(), *inv = json_object();
 	int rule_index[DIAG__COUNT];
+	struct sarif_fill f = { r, rule_index };
 	size_t i, j, nrules = 0;
+	bool bad = false;
 
 	if (root == NULL || runs == NULL || run == NULL || tool == NULL ||
-	    driver == NULL || rules == NULL || results == NULL ||
-	    artifacts == NULL || invs == NULL || inv == NULL) {
-		*bad = true;
+	    driver == NULL || rules == NULL || artifacts == NULL ||
+	    invs == NULL || inv == NULL) {
 		json_decref(root);
 		json_decref(runs);
 		json_decref(run);
 		json_decref(tool);
 		json_decref(driver);
 		json_decref(rules);
-		json_decref(results);
 		json_decref(artifacts);
 		json_decref(invs);
 		json_decref(inv);
-		return NULL;
+		return -1;
 	}
 	for (i = 0; i < DIAG__COUNT; i++)
 		rule_index[i] = -1;
 	put(root, "$schema", json_string("https://docs.oasis-open.org/sarif/"
-	    "sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"), bad);
-	put(root, "version", json_string("2.1.0"), bad);
-	put(driver, "name", json_string("onnxfix"), bad);
-	put(driver, "version", json_string(ONNXFIX_VERSION), bad);
+	    "sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"), &bad);
+	put(root, "version", json_string("2.1.0"), &bad);
+	put(driver, "name", json_string("onnxfix"), &bad);
+	put(driver, "version", json_string(ONNXFIX_VERSION), &bad);
 	for (i = 0; i < r->n; i++) {
 		const struct report_model *rm = &r->v[i];
 		json_t *art = json_object(), *loc = json_object();
@@ -943,112 +1050,39 @@ report_sarif(const struct report *r, int exit_status, bool *bad)
 		if (art == NULL || loc == NULL) {
 			json_decref(art);
 			json_decref(loc);
-			*bad = true;
+			bad = true;
 			break;
 		}
-		artifact_location(loc, rm->file, bad);
-		put(art, "location", loc, bad);
-		append(artifacts, art, bad);
+		artifact_location(loc, rm->file, &bad);
+		put(art, "location", loc, &bad);
+		append(artifacts, art, &bad);
 		for (j = 0; j < rm->d.n; j++) {
-			const struct diag *d = &rm->d.v[j];
-			const struct diag_info *info = &diag_table[d->id];
-			json_t *res = json_object(), *msg = json_object();
-			json_t *locs = json_array(), *l = json_object();
-			json_t *phys = json_object(), *al = json_object();
-			char *text = NULL;
+			enum diag_id id = rm->d.v[j].id;
 
-			if (res == NULL || msg == NULL || locs == NULL ||
-			    l == NULL || phys == NULL || al == NULL) {
-				json_decref(res);
-				json_decref(msg);
-				json_decref(locs);
-				json_decref(l);
-				json_decref(phys);
-				json_decref(al);
-				*bad = true;
+			if (rule_index[id] >= 0)
 				continue;
-			}
-			if (rule_index[d->id] < 0) {
-				json_t *rule = json_object();
-				json_t *sd = json_object();
-				json_t *dc = json_object();
-
-				if (rule == NULL || sd == NULL || dc == NULL) {
-					json_decref(rule);
-					json_decref(sd);
-					json_decref(dc);
-					*bad = true;
-				} else {
-					put(rule, "id",
-					    json_string(info->code), bad);
-					put(rule, "name",
-					    json_string(info->name), bad);
-					put(sd, "text",
-					    json_string(info->text), bad);
-					put(rule, "shortDescription", sd,
-					    bad);
-					rule_help(rule, info, bad);
-					put(dc, "level", json_string(
-					    sarif_level(info->level)), bad);
-					put(rule, "defaultConfiguration", dc,
-					    bad);
-					append(rules, rule, bad);
-				}
-				rule_index[d->id] = (int)nrules++;
-			}
-			put(res, "ruleId", json_string(info->code), bad);
-			put(res, "ruleIndex", json_integer(rule_index[d->id]),
-			    bad);
-			put(res, "level", json_string(sarif_level(info->level)),
-			    bad);
-			if (asprintf(&text, "%s%s%s%s%s", d->loc,
-			    d->loc[0] ? ": " : "", info->text,
-			    d->detail && d->detail[0] ? ": " : "",
-			    d->detail && d->detail[0] ? d->detail : "") < 0)
-				text = NULL;
-			put(msg, "text", text ? json_string(text) : NULL, bad);
-			free(text);
-			put(res, "message", msg, bad);
-			artifact_location(al, rm->file, bad);
-			put(al, "index", json_integer((json_int_t)i), bad);
-			put(phys, "artifactLocation", al, bad);
-			/* a model is binary: the finding is at line 1 */
-			put(phys, "region", json_pack("{s:i}", "startLine", 1),
-			    bad);
-			fingerprint(res, rm->file, info, d, bad);
-			put(l, "physicalLocation", phys, bad);
-			if (d->loc[0] != '\0') {
-				json_t *lls = json_array(), *ll = json_object();
-
-				if (lls == NULL || ll == NULL) {
-					json_decref(lls);
-					json_decref(ll);
-					*bad = true;
-				} else {
-					put(ll, "fullyQualifiedName",
-					    json_string(d->loc), bad);
-					append(lls, ll, bad);
-					put(l, "logicalLocations", lls, bad);
-				}
-			}
-			append(locs, l, bad);
-			put(res, "locations", locs, bad);
-			append(results, res, bad);
+			append(rules, sarif_rule(&diag_table[id], &bad),
+			    &bad);
+			rule_index[id] = (int)nrules++;
 		}
 	}
-	put(driver, "rules", rules, bad);
-	put(tool, "driver", driver, bad);
-	put(run, "tool", tool, bad);
-	put(run, "artifacts", artifacts, bad);
-	put(run, "results", results, bad);
+	put(driver, "rules", rules, &bad);
+	put(tool, "driver", driver, &bad);
+	put(run, "tool", tool, &bad);
+	put(run, "artifacts", artifacts, &bad);
+	put(run, "results", json_string(MARK), &bad);
 	put(inv, "executionSuccessful", json_boolean(exit_status == 0 ||
-	    exit_status == 1), bad);
-	put(inv, "exitCode", json_integer(exit_status), bad);
-	append(invs, inv, bad);
-	put(run, "invocations", invs, bad);
-	append(runs, run, bad);
-	put(root, "runs", runs, bad);
-	return root;
+	    exit_status == 1), &bad);
+	put(inv, "exitCode", json_integer(exit_status), &bad);
+	append(invs, inv, &bad);
+	put(run, "invocations", invs, &bad);
+	append(runs, run, &bad);
+	put(root, "runs", runs, &bad);
+	if (bad) {
+		json_decref(root);
+		return -1;
+	}
+	return stream_frame(r->out, root, 0, fill_results, &f);
 }
 
 /*
@@ -1115,37 +1149,21 @@ text_summary(const struct report *r)
 int
 report_finish(struct report *r, int exit_status)
 {
-	json_t *doc;
-	bool bad = false;
-	int rc = 0;
+	int rc;
 
 	if (r->fmt == REPORT_TEXT && !r->quiet &&
 	    strcmp(r->command, "check") == 0)
 		text_summary(r);
-	if (r->fmt == REPORT_JSON) {
-		if (report_json(r, exit_status) < 0 ||
-		    fputc('\n', r->out) == EOF) {
-			fprintf(r->err, "onnxfix: the JSON report was not "
+	if (r->fmt == REPORT_JSON || r->fmt == REPORT_SARIF) {
+		rc = r->fmt == REPORT_JSON ? report_json(r, exit_status) :
+		    report_sarif(r, exit_status);
+		if (rc < 0 || fputc('\n', r->out) == EOF) {
+			fprintf(r->err, "onnxfix: the %s report was not "
 			    "written whole (out of memory or a write "
-			    "error)\n");
+			    "error)\n", r->fmt == REPORT_JSON ? "JSON" :
+			    "SARIF");
 			return -1;
 		}
-		return fflush(r->out) == 0 && !ferror(r->out) ? 0 : -1;
 	}
-	if (r->fmt == REPORT_SARIF)
-		doc = report_sarif(r, exit_status, &bad);
-	else
-		return fflush(r->out) == 0 && !ferror(r->out) ? 0 : -1;
-	if (doc == NULL || bad) {
-		json_decref(doc);
-		fprintf(r->err, "onnxfix: out of memory writing the report\n");
-		return -1;
-	}
-	if (json_dumpf(doc, r->out, JSON_INDENT(2) | JSON_ENSURE_ASCII |
-	    JSON_PRESERVE_ORDER) < 0 || fputc('\n', r->out) == EOF)
-		rc = -1;
-	json_decref(doc);
-	if (fflush(r->out) != 0)
-		rc = -1;
-	return rc;
+	return fflush(r->out) == 0 && !ferror(r->out) ? 0 : -1;
 }
