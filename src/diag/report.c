@@ -12,6 +12,7 @@
 #include <jansson.h>
 #include <xxhash.h>
 
+#include "diag/jstream.h"
 #include "diag/report.h"
 
 #ifndef ONNXFIX_VERSION
@@ -609,99 +610,8 @@ finding_json(const struct diag *d, bool *bad)
 	return f;
 }
 
-/*
- * Streaming: a report with a million findings would be a tree of
- * several gigabytes in jansson, far over the memory budget.  Only the
- * small frame of the document is a tree: the place of each large array
- * in it holds MARK, and the frame, dumped as text, is written with its
- * array streamed in at that place, one element built and dumped at a
- * time.  The text is what json_dumpf would write of the whole tree with
- * JSON_INDENT(2).
- */
-#define MARK "\x01onnxfix-stream\x01"
-#define DUMP_FLAGS (JSON_INDENT(2) | JSON_ENSURE_ASCII | JSON_PRESERVE_ORDER)
-
-/* Writes the elements of the array at the mark, each indented by
- * DEPTH spaces; returns -1 on a write error or out of memory. */
-typedef int (*stream_fill)(FILE *fp, int depth, void *arg);
-
-/* TEXT (a dump) to FP with DEPTH spaces after each newline. */
-static int
-put_indented(FILE *fp, const char *text, size_t n, int depth)
-{
-	size_t i, from = 0;
-
-	for (i = 0; i < n; i++)
-		if (text[i] == '\n') {
-			if (fwrite(text + from, 1, i + 1 - from, fp) !=
-			    i + 1 - from || fprintf(fp, "%*s", depth, "") < 0)
-				return -1;
-			from = i + 1;
-		}
-	return fwrite(text + from, 1, n - from, fp) == n - from ? 0 : -1;
-}
-
-/* FRAME, dumped and indented by DEPTH, with FILL at its mark.  FRAME is
- * released. */
-static int
-stream_frame(FILE *fp, json_t *frame, int depth, stream_fill fill,
-    void *arg)
-{
-	char *text = json_dumps(frame, DUMP_FLAGS);
-	const char *m;
-	size_t q, line, lead;
-	int rc = -1;
-
-	json_decref(frame);
-	if (text == NULL)
-		return -1;
-	/* the mark as dumped: "\u0001onnxfix-stream\u0001" */
-	m = strstr(text, "\"\\u0001onnxfix-stream\\u0001\"");
-	if (m == NULL)
-		goto out;
-	q = (size_t)(m - text);
-	for (line = q; line > 0 && text[line - 1] != '\n'; line--)
-		continue;
-	/* the array's elements and its ] go by its key's line */
-	for (lead = line; text[lead] == ' '; lead++)
-		continue;
-	if (put_indented(fp, text, q, depth) < 0 ||
-	    fill(fp, depth + (int)(lead - line), arg) < 0)
-		goto out;
-	m += strlen("\"\\u0001onnxfix-stream\\u0001\"");
-	rc = put_indented(fp, m, strlen(m), depth);
-out:
-	free(text);
-	return rc;
-}
-
-/* One element of an array at DEPTH: FIRST says whether it opens it. */
-static int
-stream_elem(FILE *fp, json_t *v, int depth, bool first)
-{
-	char *text;
-	int rc;
-
-	if (v == NULL)
-		return -1;
-	text = json_dumps(v, DUMP_FLAGS);
-	json_decref(v);
-	if (text == NULL)
-		return -1;
-	rc = fprintf(fp, "%s\n%*s", first ? "[" : ",", depth + 2, "") < 0 ||
-	    put_indented(fp, text, strlen(text), depth + 2) < 0 ? -1 : 0;
-	free(text);
-	return rc;
-}
-
-/* Closes an array at DEPTH that has N elements. */
-static int
-stream_close(FILE *fp, int depth, size_t n)
-{
-	if (n == 0)
-		return fputs("[]", fp) == EOF ? -1 : 0;
-	return fprintf(fp, "\n%*s]", depth, "") < 0 ? -1 : 0;
-}
+/* How the reports are written (see jstream.h) */
+#define FLAGS (JSON_INDENT(2) | JSON_ENSURE_ASCII | JSON_PRESERVE_ORDER)
 
 static int
 fill_findings(FILE *fp, int depth, void *arg)
@@ -711,10 +621,10 @@ fill_findings(FILE *fp, int depth, void *arg)
 	size_t j;
 
 	for (j = 0; j < rm->d.n; j++)
-		if (stream_elem(fp, finding_json(&rm->d.v[j], &bad), depth,
-		    j == 0) < 0 || bad)
+		if (jstream_elem(fp, finding_json(&rm->d.v[j], &bad), FLAGS,
+		    depth, j == 0) < 0 || bad)
 			return -1;
-	return stream_close(fp, depth, rm->d.n);
+	return jstream_close(fp, depth, rm->d.n);
 }
 
 static int
@@ -736,14 +646,14 @@ fill_models(FILE *fp, int depth, void *arg)
 		put(m, "status", json_integer(rm->status), &bad);
 		put(m, "suppressed", json_integer((json_int_t)rm->suppressed),
 		    &bad);
-		put(m, "findings", json_string(MARK), &bad);
+		put(m, "findings", json_string(JSTREAM_MARK), &bad);
 		if (bad || fprintf(fp, "%s\n%*s", i == 0 ? "[" : ",",
 		    depth + 2, "") < 0 ||
-		    stream_frame(fp, m, depth + 2, fill_findings,
+		    jstream_frame(fp, m, FLAGS, depth + 2, fill_findings,
 		    (void *)rm) < 0)
 			return -1;
 	}
-	return stream_close(fp, depth, r->n);
+	return jstream_close(fp, depth, r->n);
 }
 
 /* The JSON report, streamed to R->out. */
@@ -773,7 +683,7 @@ report_json(const struct report *r, int exit_status)
 	put(tool, "version", json_string(ONNXFIX_VERSION), &bad);
 	put(root, "tool", tool, &bad);
 	put(root, "command", json_string(r->command), &bad);
-	put(root, "models", json_string(MARK), &bad);
+	put(root, "models", json_string(JSTREAM_MARK), &bad);
 	put(summary, "models", json_integer((json_int_t)r->n), &bad);
 	put(summary, "fatal", json_integer((json_int_t)counts[DIAG_FATAL]),
 	    &bad);
@@ -791,7 +701,7 @@ report_json(const struct report *r, int exit_status)
 		json_decref(root);
 		return -1;
 	}
-	return stream_frame(r->out, root, 0, fill_models, (void *)r);
+	return jstream_frame(r->out, root, FLAGS, 0, fill_models, (void *)r);
 }
 
 /* A relative URI reference for PATH: RFC 3986 unreserved characters and
@@ -1000,12 +910,13 @@ fill_results(FILE *fp, int depth, void *arg)
 		for (j = 0; j < r->v[i].d.n; j++, k++) {
 			const struct diag *d = &r->v[i].d.v[j];
 
-			if (stream_elem(fp, sarif_result(r->v[i].file, i, d,
-			    f->rule_index[d->id], &bad), depth, k == 0) < 0 ||
+			if (jstream_elem(fp, sarif_result(r->v[i].file, i, d,
+			    f->rule_index[d->id], &bad), FLAGS, depth,
+			    k == 0) < 0 ||
 			    bad)
 				return -1;
 		}
-	return stream_close(fp, depth, k);
+	return jstream_close(fp, depth, k);
 }
 
 /* The SARIF log, streamed to R->out: rules in the order their codes
@@ -1070,7 +981,7 @@ report_sarif(const struct report *r, int exit_status)
 	put(tool, "driver", driver, &bad);
 	put(run, "tool", tool, &bad);
 	put(run, "artifacts", artifacts, &bad);
-	put(run, "results", json_string(MARK), &bad);
+	put(run, "results", json_string(JSTREAM_MARK), &bad);
 	put(inv, "executionSuccessful", json_boolean(exit_status == 0 ||
 	    exit_status == 1), &bad);
 	put(inv, "exitCode", json_integer(exit_status), &bad);
@@ -1082,7 +993,7 @@ report_sarif(const struct report *r, int exit_status)
 		json_decref(root);
 		return -1;
 	}
-	return stream_frame(r->out, root, 0, fill_results, &f);
+	return jstream_frame(r->out, root, FLAGS, 0, fill_results, &f);
 }
 
 /*

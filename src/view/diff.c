@@ -21,6 +21,7 @@
  * or as JSON ({"format": "onnxfix-diff", "version": 2, ...}, described in
  * onnxfix(1)), by diff_write.c.  Model text is escaped in both.
  */
+#include <errno.h>
 #include <inttypes.h>
 #include <stddef.h>
 #include <stdbool.h>
@@ -29,6 +30,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/outfile.h"
 #include "view/diff_int.h"
 
 /* ---- the model header and interface ---- */
@@ -681,11 +683,73 @@ diff_graph(struct diff *D, struct ir_graph *ga, struct ir_graph *gb,
 	return D->oom ? -1 : 0;
 }
 
+/* The key a local function is known by: domain, name and overload. */
+static const char *
+function_key(struct diff *D, const struct ir_function *f)
+{
+	return arena_printf(&D->arena, "%s\x1f%s\x1f%s",
+	    f->domain ? f->domain : "", f->name ? f->name : "",
+	    f->overload ? f->overload : "");
+}
+
+/*
+ * Queue the bodies of the local functions A and B both define.  A
+ * function defined more than once (invalid, S250) is paired copy by
+ * copy in order, never each copy with each: that would be quadratic in
+ * the copies and list every difference once per pair.
+ */
+static int
+pair_functions(struct diff *D, struct ir_model *a, struct ir_model *b,
+    struct gpair **work, size_t *nwork, size_t *capwork)
+{
+	struct hmap cur;
+	size_t *next = NULL, i, j, nb = b->nfunctions;
+
+	hmap_init(&cur, &D->arena);
+	if (nb > 0 && (next = arena_array(&D->arena, nb, sizeof(*next))) ==
+	    NULL)
+		return -1;
+	/* cur: key -> its first copy in B; next: the copy after each */
+	for (j = nb; j-- > 0;) {
+		const char *k = function_key(D, b->functions[j]);
+		void *old = hmap_get(&cur, k != NULL ? k : "");
+
+		if (k == NULL || hmap_set(&cur, k, (void *)(uintptr_t)
+		    (j + 1)) < 0)
+			return -1;
+		next[j] = old != NULL ? (size_t)(uintptr_t)old - 1 : nb;
+	}
+	for (i = 0; i < a->nfunctions; i++) {
+		const struct ir_function *fa = a->functions[i];
+		const char *k = function_key(D, fa);
+		void *v;
+
+		if (k == NULL)
+			return -1;
+		if ((v = hmap_get(&cur, k)) == NULL)
+			continue;
+		j = (size_t)(uintptr_t)v - 1;
+		if (j >= nb)
+			continue;	/* B's copies are used up */
+		if (hmap_set(&cur, k, (void *)(uintptr_t)(next[j] + 1)) < 0)
+			return -1;
+		if (fa->body == NULL || b->functions[j]->body == NULL)
+			continue;
+		if (arena_grow(&D->arena, (void **)work, capwork, *nwork + 1,
+		    sizeof(**work)) < 0)
+			return -1;
+		(*work)[*nwork].a = fa->body;
+		(*work)[*nwork].b = b->functions[j]->body;
+		(*nwork)++;
+	}
+	return 0;
+}
+
 static int
 diff_all_graphs(struct diff *D, struct ir_model *a, struct ir_model *b)
 {
 	struct gpair *work = NULL;
-	size_t nwork = 0, capwork = 0, i, j;
+	size_t nwork = 0, capwork = 0, i;
 
 	if (arena_grow(&D->arena, (void **)&work, &capwork, 1,
 	    sizeof(*work)) < 0)
@@ -693,22 +757,8 @@ diff_all_graphs(struct diff *D, struct ir_model *a, struct ir_model *b)
 	work[nwork].a = a->graph;
 	work[nwork].b = b->graph;
 	nwork++;
-	for (i = 0; i < a->nfunctions; i++)
-		for (j = 0; j < b->nfunctions; j++) {
-			const struct ir_function *fa = a->functions[i];
-			const struct ir_function *fb = b->functions[j];
-
-			if (!diff_str_eq(fa->name, fb->name) ||
-			    !diff_str_eq(fa->domain, fb->domain) ||
-			    fa->body == NULL || fb->body == NULL)
-				continue;
-			if (arena_grow(&D->arena, (void **)&work, &capwork,
-			    nwork + 1, sizeof(*work)) < 0)
-				return -1;
-			work[nwork].a = fa->body;
-			work[nwork].b = fb->body;
-			nwork++;
-		}
+	if (pair_functions(D, a, b, &work, &nwork, &capwork) < 0)
+		return -1;
 	/* Breadth-first over the queue; it grows as owners match. */
 	for (i = 0; i < nwork; i++)
 		if (diff_graph(D, work[i].a, work[i].b, &work, &nwork,
@@ -721,10 +771,10 @@ enum onnxfix_status
 onnxfix_diff(struct ir_model *a, struct ir_model *b, const char *path,
     bool json, bool *differ, struct diag_list *d)
 {
-	enum onnxfix_status st;
+	struct outfile of;
 	struct diff D;
-	char *buf = NULL;
-	size_t len = 0;
+	FILE *fp = NULL;
+	int werr = 0;
 
 	memset(&D, 0, sizeof(D));
 	D.cur = -1;
@@ -746,42 +796,29 @@ onnxfix_diff(struct ir_model *a, struct ir_model *b, const char *path,
 	if (D.nh > 1)
 		qsort(D.h, D.nh, sizeof(*D.h), histo_cmp);
 	*differ = D.n > 0;
-	if (json) {
-		buf = diff_write_json(&D, a->path ? a->path : "-",
-		    b->path ? b->path : "-");
-		if (buf != NULL)
-			len = strlen(buf);
+	/* Streamed into the output, which appears only when whole. */
+	if (outfile_open(&of, path) < 0 || (fp = outfile_stream(&of)) ==
+	    NULL) {
+		werr = errno;
+	} else if (json) {
+		if (diff_write_json(&D, fp, a->path ? a->path : "-",
+		    b->path ? b->path : "-") < 0)
+			werr = errno ? errno : ENOMEM;
 	} else {
-		FILE *fp = open_memstream(&buf, &len);
-
-		if (fp != NULL) {
-			diff_write_text(&D, fp, a->path ? a->path : "-",
-			    b->path ? b->path : "-");
-			if (fclose(fp) != 0) {
-				free(buf);
-				buf = NULL;
-			}
-		}
+		diff_write_text(&D, fp, a->path ? a->path : "-",
+		    b->path ? b->path : "-");
 	}
 	arena_release(&D.arena);
-	if (buf == NULL) {
-		diag_report(d, DIAG_LOAD_BUDGET, "", "while writing the diff");
-		return ONNXFIX_EBUDGET;
-	}
-	if (json) {
-		/* json_dumps has no final newline. */
-		char *nb = realloc(buf, len + 2);
+	if (werr == 0 && outfile_commit(&of, false) < 0)
+		werr = errno;
+	outfile_abort(&of);
+	if (werr != 0) {
+		char e[DIAG_ESCAPE_SIZE];
 
-		if (nb == NULL) {
-			free(buf);
-			diag_report(d, DIAG_LOAD_BUDGET, "", "diff output");
-			return ONNXFIX_EBUDGET;
-		}
-		buf = nb;
-		buf[len++] = '\n';
-		buf[len] = '\0';
+		diag_report(d, DIAG_OUT_WRITE, "", "%s: %s",
+		    strcmp(path, "-") == 0 ? "stdout" : diag_escape_str(e,
+		    sizeof(e), path), strerror(werr));
+		return ONNXFIX_EIO;
 	}
-	st = onnxfix_write_file(path, buf, len, d);
-	free(buf);
-	return st;
+	return ONNXFIX_OK;
 }

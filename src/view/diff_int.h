@@ -168,8 +168,9 @@ const char *diff_bn_attr_code(const char *attr, bool removed);
 /* The report on FP, FA and FB naming the two models. */
 void diff_write_text(struct diff *D, FILE *fp, const char *fa,
     const char *fb);
-/* The report as JSON without a final newline (free() it); NULL out of
- * memory. */
-char *diff_write_json(struct diff *D, const char *fa, const char *fb);
+/* The report as JSON on FP, streamed (entries one at a time).  0, or -1
+ * on a write error or out of memory. */
+int diff_write_json(struct diff *D, FILE *fp, const char *fa,
+    const char *fb);
 
 #endif

@@ -16,6 +16,7 @@
 
 #include <jansson.h>
 
+#include "diag/jstream.h"
 #include "view/diff_int.h"
 
 #define DIFF_FORMAT_VERSION 2
@@ -160,68 +161,117 @@ change_json(const struct change *c)
 	return o;
 }
 
-char *
-diff_write_json(struct diff *D, const char *fa, const char *fb)
+#define FLAGS (JSON_INDENT(2) | JSON_PRESERVE_ORDER)
+
+struct entries {
+	struct diff *D;
+	size_t *next;	/* the next change of the same entry, or D->n */
+};
+
+/* One element of "entries": change I alone, or its entry with all the
+ * entry's changes (I being the entry's first). */
+static json_t *
+entry_json(struct entries *E, size_t i)
+{
+	struct diff *D = E->D;
+	const struct change *c = &D->v[i];
+	json_t *o = json_object(), *members = json_array();
+	bool bad = o == NULL || members == NULL;
+	size_t k;
+
+	if (bad) {
+		json_decref(o);
+		json_decref(members);
+		return NULL;
+	}
+	if (c->entry < 0) {
+		put_str(o, "kind", c->kind, &bad);
+		put(o, "code", c->code ? json_string(c->code) : json_null(),
+		    &bad);
+		put_str(o, "graph", c->graph[0] ? c->graph : "model", &bad);
+		put_str(o, "subject", c->subject, &bad);
+		put_str(o, "op", c->op, &bad);
+		put_str(o, "name", c->name, &bad);
+		put(members, NULL, change_json(c), &bad);
+	} else {
+		const struct entry *en = &D->e[c->entry];
+
+		put_str(o, "kind", en->kind, &bad);
+		put(o, "code", en->code ? json_string(en->code) : json_null(),
+		    &bad);
+		put_str(o, "graph", en->graph[0] ? en->graph : "model", &bad);
+		put_str(o, "subject", en->subject, &bad);
+		put_str(o, "op", en->op, &bad);
+		put_str(o, "name", en->name, &bad);
+		put_str(o, "detail", en->text, &bad);
+		for (k = i; k < D->n; k = E->next[k])
+			put(members, NULL, change_json(&D->v[k]), &bad);
+	}
+	put(o, "changes", members, &bad);
+	if (bad) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
+
+static int
+fill_entries(FILE *fp, int depth, void *arg)
+{
+	struct entries *E = arg;
+	struct diff *D = E->D;
+	size_t i, n = 0;
+
+	for (i = 0; i < D->n; i++) {
+		int e = D->v[i].entry;
+
+		if (e >= 0 && D->e[e].shown)
+			continue;
+		if (e >= 0)
+			D->e[e].shown = true;
+		if (jstream_elem(fp, entry_json(E, i), FLAGS, depth,
+		    n++ == 0) < 0)
+			return -1;
+	}
+	return jstream_close(fp, depth, n);
+}
+
+int
+diff_write_json(struct diff *D, FILE *fp, const char *fa, const char *fb)
 {
 	char e[DIAG_ESCAPE_SIZE];
-	json_t *root = json_object(), *ch = json_array(), *hi = json_array();
+	json_t *root = json_object(), *hi = json_array();
 	json_t *sum = json_object();
-	bool bad = root == NULL || ch == NULL || hi == NULL || sum == NULL;
-	char *s = NULL;
-	size_t i;
+	bool bad = root == NULL || hi == NULL || sum == NULL;
+	struct entries E = { D, NULL };
+	size_t *last = NULL, i;
+	int rc;
 
+	/*
+	 * The changes of each entry, as a list through next[] (an entry's
+	 * changes may be anywhere in D->v): looking them up from each
+	 * entry's first change would be quadratic.
+	 */
+	if (!bad && D->n > 0 && ((E.next = arena_array(&D->arena, D->n,
+	    sizeof(*E.next))) == NULL || (D->ne > 0 && (last =
+	    arena_array(&D->arena, D->ne, sizeof(*last))) == NULL)))
+		bad = true;
+	for (i = 0; !bad && i < D->ne; i++)
+		last[i] = D->n;
+	for (i = D->n; !bad && i-- > 0;) {
+		int en = D->v[i].entry;
+
+		E.next[i] = en >= 0 ? last[en] : D->n;
+		if (en >= 0)
+			last[en] = i;
+	}
 	if (bad)
-		goto out;
+		goto fail;
 	put(root, "format", json_string("onnxfix-diff"), &bad);
 	put(root, "version", json_integer(DIFF_FORMAT_VERSION), &bad);
 	put(root, "a", json_string(diag_escape_str(e, sizeof(e), fa)), &bad);
 	put(root, "b", json_string(diag_escape_str(e, sizeof(e), fb)), &bad);
 	put(root, "same", json_boolean(D->n == 0), &bad);
-	for (i = 0; i < D->n; i++) {
-		const struct change *c = &D->v[i];
-		json_t *o, *members;
-		size_t k;
-
-		if (c->entry >= 0 && D->e[c->entry].shown)
-			continue;
-		if ((o = json_object()) == NULL ||
-		    json_array_append_new(ch, o) < 0 ||
-		    (members = json_array()) == NULL) {
-			bad = true;
-			break;
-		}
-		if (c->entry < 0) {
-			put_str(o, "kind", c->kind, &bad);
-			put(o, "code", c->code ? json_string(c->code) :
-			    json_null(), &bad);
-			put_str(o, "graph", c->graph[0] ? c->graph : "model",
-			    &bad);
-			put_str(o, "subject", c->subject, &bad);
-			put_str(o, "op", c->op, &bad);
-			put_str(o, "name", c->name, &bad);
-			put(members, NULL, change_json(c), &bad);
-		} else {
-			struct entry *en = &D->e[c->entry];
-
-			en->shown = true;
-			put_str(o, "kind", en->kind, &bad);
-			put(o, "code", en->code ? json_string(en->code) :
-			    json_null(), &bad);
-			put_str(o, "graph", en->graph[0] ? en->graph : "model",
-			    &bad);
-			put_str(o, "subject", en->subject, &bad);
-			put_str(o, "op", en->op, &bad);
-			put_str(o, "name", en->name, &bad);
-			put_str(o, "detail", en->text, &bad);
-			for (k = i; k < D->n; k++)
-				if (D->v[k].entry == c->entry)
-					put(members, NULL,
-					    change_json(&D->v[k]), &bad);
-		}
-		put(o, "changes", members, &bad);
-	}
-	for (i = 0; i < D->ne; i++)
-		D->e[i].shown = false;
 	for (i = 0; i < D->nh; i++) {
 		json_t *o;
 
@@ -253,14 +303,18 @@ diff_write_json(struct diff *D, const char *fa, const char *fb)
 	sum = NULL;
 	put(root, "ops", hi, &bad);
 	hi = NULL;
-	put(root, "entries", ch, &bad);
-	ch = NULL;
-	if (!bad)
-		s = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-out:
+	put(root, "entries", json_string(JSTREAM_MARK), &bad);
+	if (bad)
+		goto fail;
+	rc = jstream_frame(fp, root, FLAGS, 0, fill_entries, &E);
+	for (i = 0; i < D->ne; i++)
+		D->e[i].shown = false;
+	if (rc < 0 || fputc('\n', fp) == EOF)
+		return -1;
+	return 0;
+fail:
 	json_decref(sum);
 	json_decref(hi);
-	json_decref(ch);
 	json_decref(root);
-	return s;
+	return -1;
 }

@@ -2736,7 +2736,7 @@ static size_t mutate_chain;	/* FUZZ_STRUCT_MUTATE */
 static bool skip_open;		/* FUZZ_STRUCT_SKIP_OPEN */
 static const char *mutate_out;	/* FUZZ_STRUCT_MUTATE_OUT */
 static unsigned long n_inputs, n_loaded, n_fixed, n_idem_fail;
-static unsigned long n_idem_known, n_idem_invalid, n_diff_mem;
+static unsigned long n_idem_known, n_idem_invalid;
 
 /* Allocation outside the budget, from the sanitizer's hooks. */
 static size_t live, peak;
@@ -2783,13 +2783,6 @@ step_end(const char *what)
 		max_step = peak - step_base;
 		max_step_what = what;
 	}
-	if (peak - step_base > BUDGET + SLACK && skip_open &&
-	    strcmp(what, "diff") == 0) {
-		/* crash-diff-json-outside-budget: the JSON tree (jansson)
-		 * and the text of a diff are not charged to the budget */
-		n_diff_mem++;
-		return;
-	}
 	if (peak - step_base > BUDGET + SLACK) {
 		fprintf(stderr, "fuzz: %s allocated %zu bytes at its peak, "
 		    "budget %llu\n", what, peak - step_base,
@@ -2807,9 +2800,6 @@ report(void)
 		    "%lu more the known way, %lu invalid ones\n", n_inputs,
 		    n_loaded,
 		    n_fixed, n_idem_fail, n_idem_known, n_idem_invalid);
-	if (n_diff_mem > 0)
-		fprintf(stderr, "fuzz_struct: %lu diffs over the memory budget "
-		    "(known)\n", n_diff_mem);
 	if (max_step_what != NULL && getenv("FUZZ_STRUCT_STATS") != NULL)
 		fprintf(stderr, "fuzz_struct: one step allocated at most %zu "
 		    "bytes at its peak (%s)\n", max_step, max_step_what);
@@ -2881,8 +2871,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
  * Known bugs not fixed yet (FUZZ_STRUCT_SKIP_OPEN=1, which run.sh sets):
  * a finding that is one of them again is counted, not failed, so that a
  * bounded run can look for new ones.  Each rule names its input in
- * testdata/fuzz/struct-open/; remove the rule with the fix (the diff
- * memory rule is in step_end()).
+ * testdata/fuzz/struct-open/; remove the rule with the fix.
  */
 /*
  * idempotence-opset-import-after-dce: the unused opset imports are

@@ -41,7 +41,7 @@ targets="prescan load passes dot external cli struct"
 [ $runs -eq 1 ] && targets="prescan load struct"
 # struct: at most 1,000 copies of one node input per mutation, and a
 # finding that is a known open bug (testdata/fuzz/struct-open/) counted,
-# not failed: see known_idem() and step_end() in fuzz_struct.c, whose
+# not failed: see known_idem() in fuzz_struct.c, whose
 # rules go with the fixes.
 FUZZ_STRUCT_FANOUT=${FUZZ_STRUCT_FANOUT:-1000}
 FUZZ_STRUCT_SKIP_OPEN=${FUZZ_STRUCT_SKIP_OPEN:-1}
