@@ -182,6 +182,78 @@ check_arity(struct pass_ctx *ctx, const struct ir_node *n,
 			    "input %zu '%s'", i, s->inputs[i].name);
 }
 
+/* The ONNX type string of V ("tensor(float)") in BUF; NULL when
+ * unknown. */
+static const char *
+type_str(const struct ir_value *v, char *buf, size_t size)
+{
+	if (v == NULL || v->type.kind != IR_TYPE_TENSOR ||
+	    v->type.elem <= 0 || v->type.elem > IR_ELEM__MAX)
+		return NULL;
+	snprintf(buf, size, "tensor(%s)", ir_elem_name(v->type.elem));
+	return buf;
+}
+
+/*
+ * The element types of N's inputs against schema S, as ONNX Runtime's
+ * graph resolution and onnx's checker judge them: a type the input's
+ * type constraint does not list, or one type parameter bound to two
+ * types by two inputs, is refused by both.  Only types the model
+ * declares are known here (inference comes later).
+ */
+static void
+check_types(struct pass_ctx *ctx, const struct ir_node *n,
+    const struct opdb_schema *s)
+{
+	char tb[9][32], b[DIAG_ESCAPE_SIZE];
+	const char *bound[8] = { NULL };
+	const char *param[8] = { NULL };
+	size_t i, k, np = 0;
+
+	if (!s->io_documented || s->ninputs == 0 || s->contrib)
+		return;
+	for (i = 0; i < n->ninputs; i++) {
+		const struct opdb_io *io = &s->inputs[i < s->ninputs ? i :
+		    (size_t)s->ninputs - 1];
+		const struct opdb_tc *tc;
+		const char *t = type_str(n->inputs[i], tb[np < 8 ? np : 8],
+		    sizeof(tb[0]));
+
+		if (t == NULL || (i >= s->ninputs &&
+		    io->option != OPDB_VARIADIC))
+			continue;
+		if (strncmp(io->type, "tensor(", 7) == 0) {
+			if (strcmp(io->type, t) != 0)
+				pass_report_node(ctx, DIAG_S_TYPE_CONSTRAINT, n,
+				    "input %zu '%s' is %s; '%s' takes %s", i,
+				    esc(b, n->inputs[i]->name), t, io->name,
+				    io->type);
+			continue;
+		}
+		if ((tc = opdb_schema_tc(s, io->type)) == NULL)
+			continue;
+		if (!opdb_tc_allows(tc, t)) {
+			pass_report_node(ctx, DIAG_S_TYPE_CONSTRAINT, n,
+			    "input %zu '%s' is %s, not a type of %s", i,
+			    esc(b, n->inputs[i]->name), t, io->type);
+			continue;
+		}
+		if (io->heterogeneous)
+			continue;
+		for (k = 0; k < np && strcmp(param[k], io->type) != 0; k++)
+			continue;
+		if (k == np && np < 8) {
+			param[np] = io->type;
+			bound[np++] = t;
+		} else if (k < np && strcmp(bound[k], t) != 0) {
+			pass_report_node(ctx, DIAG_S_TYPE_CONSTRAINT, n,
+			    "input %zu '%s' is %s, but %s is %s by an earlier "
+			    "input", i, esc(b, n->inputs[i]->name), t,
+			    io->type, bound[k]);
+		}
+	}
+}
+
 /* Report when body NAME of N does not have NIN inputs (unless NIN is -1)
  * and NOUT outputs. */
 static void
@@ -318,6 +390,7 @@ check_node(struct pass_ctx *ctx, const struct hmap *locals,
 		pass_report_node(ctx, DIAG_S_OP_EXPERIMENTAL, n, "'%s'",
 		    s->op);
 	check_arity(ctx, n, s);
+	check_types(ctx, n, s);
 	check_attrs(ctx, n, s);
 	check_bodies(ctx, n, opset);
 }
