@@ -74,6 +74,113 @@ scope_ag(struct dot *D, struct dgraph *dg, int s)
 	return sc->ag;
 }
 
+/* Op types of box B's members, most frequent first: "3 Conv, 2 Add". */
+static void
+box_ops(const struct dgraph *dg, const struct dbox *b, size_t pos,
+    struct label *l)
+{
+	struct tally t[DOT_SUMMARY_OPS * 2], tmp;
+	size_t i, j, nt = 0, more = 0;
+
+	for (i = b->first; i <= b->last && i < dg->g->nnodes; i++) {
+		const char *op = dg->g->nodes[i]->op_type;
+
+		if (i != pos && (dg->hide[i] != HIDE_COLLAPSE ||
+		    dg->rep[i] != pos))
+			continue;
+		if (op == NULL)
+			op = "";
+		for (j = 0; j < nt && strcmp(t[j].op, op) != 0; j++)
+			;
+		if (j < nt) {
+			t[j].n++;
+		} else if (nt < sizeof(t) / sizeof(t[0])) {
+			t[nt].op = op;
+			t[nt++].n = 1;
+		} else {
+			more++;
+		}
+	}
+	for (i = 1; i < nt; i++)
+		for (j = i; j > 0 && t[j].n > t[j - 1].n; j--) {
+			tmp = t[j];
+			t[j] = t[j - 1];
+			t[j - 1] = tmp;
+		}
+	for (i = 0; i < nt; i++) {
+		if (i >= 6) {
+			dot_lab_lit(l, ", ...");
+			break;
+		}
+		if (i > 0)
+			dot_lab_lit(l, i % 3 == 0 ? ",\\n" : ", ");
+		dot_lab_num(l, (long long)t[i].n);
+		dot_lab_lit(l, " ");
+		dot_lab_text(l, t[i].op, DOT_NAME_SHORT / 2);
+	}
+	(void)more;
+}
+
+/*
+ * A name scope drawn as one box (dot_size.c) by its first member AN:
+ * the scope's name below the enclosing cluster (FROM), how many nodes of
+ * which operators, and in the tooltip how to draw them.
+ */
+static int
+draw_box(struct dot *D, struct dgraph *dg, size_t pos, Agnode_t *an,
+    size_t from)
+{
+	const struct dbox *b = &dg->boxes[dg->box[pos]];
+	struct label l = { .n = 0 }, tip = { .n = 0 };
+
+	if (from > b->len)
+		from = 0;
+	if (from < b->len && b->name[from] == '/')
+		from++;
+	dot_lab_span(&l, b->name + from, b->len - from, DOT_NAME_SHORT);
+	dot_lab_lit(&l, "\\n");
+	dot_lab_num(&l, (long long)b->count);
+	dot_lab_lit(&l, " nodes: ");
+	box_ops(dg, b, pos, &l);
+	dot_lab_bytes(&tip, b->name, b->len < DIAG_NAME_MAX ? b->len :
+	    DIAG_NAME_MAX);
+	dot_lab_lit(&tip, "\\n");
+	dot_lab_num(&tip, (long long)b->count);
+	dot_lab_lit(&tip, " nodes drawn as one box; onnxfix dot --focus ");
+	dot_lab_bytes(&tip, b->name, b->len < DIAG_NAME_MAX ? b->len :
+	    DIAG_NAME_MAX);
+	dot_lab_lit(&tip, " draws them");
+	if (dot_node_look(D, an, "box3d", "filled", BOX_FILL, OP_BORDER,
+	    NULL) < 0 || dot_set(D, an, D->n_label, l.s) < 0 ||
+	    dot_set(D, an, D->n_tooltip, tip.s) < 0)
+		return -1;
+	return 0;
+}
+
+/* "then_branch: 12 nodes" for each body of N not drawn for its size. */
+static void
+body_lines(const struct dot *D, const struct ir_node *n, struct label *l)
+{
+	struct ir_graph *subs[8];
+	size_t k, i, ns = ir_node_subgraphs(n, subs, 8);
+
+	for (k = 0; k < ns && k < 8; k++) {
+		const struct dgraph *sd = dot_find_dgraph(D, subs[k]);
+		const char *an = NULL;
+
+		if (sd == NULL || !sd->body_hidden)
+			continue;
+		for (i = 0; i < n->nattrs; i++)
+			if (n->attrs[i].g == subs[k])
+				an = n->attrs[i].name;
+		dot_lab_lit(l, "\\n[");
+		dot_lab_text(l, an != NULL ? an : "body", DOT_NAME_SHORT / 2);
+		dot_lab_lit(l, ": ");
+		dot_lab_num(l, (long long)subs[k]->nnodes);
+		dot_lab_lit(l, " nodes]");
+	}
+}
+
 static int
 draw_op(struct dot *D, struct dgraph *dg, size_t pos)
 {
@@ -103,6 +210,8 @@ draw_op(struct dot *D, struct dgraph *dg, size_t pos)
 	if ((an = dot_mknode_in(D, dg, where, "n", D->nop++)) == NULL)
 		return -1;
 	dg->opnode[pos] = an;
+	if (dg->box != NULL && dg->box[pos] >= 0)
+		return draw_box(D, dg, pos, an, from);
 	if (D->opt.diff && !dot_was_before(D, n)) {
 		dot_lab_lit(&l, "+ ");
 		D->nnew++;
@@ -118,15 +227,24 @@ draw_op(struct dot *D, struct dgraph *dg, size_t pos)
 		dot_lab_lit(&l, "(no op_type)");
 	else
 		dot_lab_text(&l, n->op_type, DOT_NAME_SHORT);
+	dot_lab_attrs(&l, n);
 	if (n->name != NULL && n->name[0] != '\0') {
 		const char *shown = strlen(n->name) > from ? n->name + from :
 		    n->name;
 
-		/* "/a/b/Conv" in scope /a/b is just Conv: say it once. */
-		if (n->op_type == NULL || strcasecmp(shown + (shown[0] ==
-		    '/'), n->op_type) != 0) {
+		size_t len, ol = n->op_type != NULL ? strlen(n->op_type) : 0;
+
+		/* "/a/b/Conv" in scope /a/b is just Conv, and "conv1/Conv"
+		 * is conv1: the op type is said once. */
+		shown += shown[0] == '/';
+		len = strlen(shown);
+		if (ol > 0 && len > ol && shown[len - ol - 1] == '/' &&
+		    strcasecmp(shown + len - ol, n->op_type) == 0)
+			len -= ol + 1;
+		if (ol == 0 || len != ol ||
+		    strncasecmp(shown, n->op_type, ol) != 0) {
 			dot_lab_lit(&l, "\\n");
-			dot_lab_text(&l, shown, DOT_NAME_SHORT);
+			dot_lab_span(&l, shown, len, DOT_NAME_SHORT);
 		}
 		dot_lab_text(&tip, n->name, DIAG_NAME_MAX);
 	}
@@ -152,13 +270,15 @@ draw_op(struct dot *D, struct dgraph *dg, size_t pos)
 		if (nfold++ >= DOT_FOLD_LINES)
 			continue;
 		dot_lab_lit(&l, "\\n");
-		dot_lab_fold(&l, v);
+		dot_lab_fold(&l, v, dot_const_source(v), dot_slot_name(n, i));
 	}
 	if (nfold > DOT_FOLD_LINES) {
 		dot_lab_lit(&l, "\\n(+");
 		dot_lab_num(&l, (long long)(nfold - DOT_FOLD_LINES));
 		dot_lab_lit(&l, " more)");
 	}
+	body_lines(D, n, &l);
+	dot_tip_node(&tip, n);
 	dot_mark_label(D, n, &l, &tip);
 	if (ir_is_op(n, "Transpose") && dot_mark_class(D, n) >= 0)
 		D->classes[dot_mark_class(D, n)] = true;
@@ -166,6 +286,9 @@ draw_op(struct dot *D, struct dgraph *dg, size_t pos)
 	    (tip.n > 0 && dot_set(D, an, D->n_tooltip, tip.s) < 0))
 		return -1;
 	dot_op_style(D, n, &st);
+	if (st.fill != NULL && strcmp(st.fill,
+	    dot_category_fill(dot_op_category(n))) == 0)
+		D->cats[dot_op_category(n)] = true;
 	if ((st.fill != NULL && dot_set(D, an, D->n_fill, st.fill) < 0) ||
 	    (st.border != NULL && dot_set(D, an, D->n_color, st.border) < 0) ||
 	    (st.penwidth != NULL &&
@@ -290,6 +413,36 @@ stub_node(struct dot *D, struct dgraph *vg, struct ir_value *v)
 	    "8") < 0 || label_value(D, an, v->name, &v->type, NULL) < 0)
 		return NULL;
 	vg->vnode[v->id] = an;
+	return an;
+}
+
+/* A stub naming V for one long edge (dot_size.c cut it); NULL past the
+ * value limit. */
+static Agnode_t *
+jump_node(struct dot *D, struct dgraph *dg, const struct ir_value *v)
+{
+	struct label l = { .n = 0 }, tip = { .n = 0 };
+	Agnode_t *an;
+
+	if (D->nvalues >= DOT_MAX_VALUES) {
+		D->skip_values++;
+		return NULL;
+	}
+	D->nvalues++;
+	if ((an = dot_mknode(D, dg, "jump", (unsigned)D->njumps++)) == NULL)
+		return NULL;
+	dot_lab_text(&l, v->name, DOT_NAME_SHORT);
+	dot_lab_text(&tip, v->name, DIAG_NAME_MAX);
+	dot_lab_lit(&tip, "\\nfrom ");
+	if (v->kind == IR_VALUE_INPUT)
+		dot_lab_lit(&tip, "the graph input");
+	else if (v->producer != NULL && v->producer->name != NULL)
+		dot_lab_text(&tip, v->producer->name, DIAG_NAME_MAX);
+	dot_lab_lit(&tip, " (a long edge, cut to keep the layout small)");
+	if (dot_node_look(D, an, "ellipse", "dashed", "white", GHOST_COLOR,
+	    "8") < 0 || dot_set(D, an, D->n_label, l.s) < 0 ||
+	    dot_set(D, an, D->n_tooltip, tip.s) < 0)
+		return NULL;
 	return an;
 }
 
@@ -458,9 +611,19 @@ edge_in(struct dot *D, struct dgraph *hg, struct ir_value *v, Agnode_t *head,
 	}
 	if (D->status != ONNXFIX_OK)
 		return -1;
-	if (tail == NULL ||
+	if (tail == NULL || tail == head ||
 	    (remap && agedge(D->root, tail, head, NULL, 0) != NULL))
 		return 0;
+	if (D->span > 0 && vg == hg && vg->rank != NULL && hpos != SIZE_MAX &&
+	    (v->kind == IR_VALUE_INPUT || v->kind == IR_VALUE_NODE) &&
+	    vg->rank[hpos] + (v->kind == IR_VALUE_INPUT) >
+	    (v->kind == IR_VALUE_INPUT ? 0 : vg->rank[p->index]) + D->span) {
+		/* a long edge costs the layout a node per rank: a stub
+		 * naming the value stands above its consumer instead */
+		if ((tail = jump_node(D, hg, v)) == NULL)
+			return D->status == ONNXFIX_OK ? 0 : -1;
+		style = "dashed";
+	}
 	if ((e = dot_mkedge(D, tail, head)) == NULL)
 		return D->status == ONNXFIX_OK ? 0 : -1;
 	if (edge_style(D, e, style, ghost ? GHOST_COLOR : NULL) < 0)
@@ -528,6 +691,8 @@ open_graph(struct dot *D, struct dgraph *dg)
 		dg->ag = D->root;
 		return 0;
 	}
+	if (dg->body_hidden)
+		return 0;	/* a line of its owner's label */
 	if (g->kind == IR_GRAPH_SUB) {
 		if (g->owner == NULL ||
 		    (parent = dot_find_dgraph(D, g->owner->graph)) == NULL ||
@@ -708,7 +873,9 @@ draw_graph(struct dot *D, struct dgraph *dg)
 		for (j = 0; j < n->ninputs; j++) {
 			struct ir_value *v = n->inputs[j];
 
-			if (v == NULL || dot_folded(D, v))
+			/* Sum(v, v, ...): one edge */
+			if (v == NULL || dot_folded(D, v) ||
+			    (j > 0 && n->inputs[j - 1] == v))
 				continue;
 			if (edge_in(D, dg, v, head, i, false, true) < 0)
 				return -1;
@@ -855,6 +1022,33 @@ build(struct dot *D)
 	return dot_bound_layout(D);
 }
 
+/* What dot_choose_view() simplified, and how to draw it all. */
+static void
+report_view(struct dot *D)
+{
+	char what[400];
+	int n = 0;
+
+	what[0] = '\0';
+	if (D->nboxes > 0)
+		n += snprintf(what + n, sizeof(what) - (size_t)n, "%zu nodes "
+		    "drawn as %zu boxes, one per name scope", D->nboxed,
+		    D->nboxes);
+	if (D->nbody > 0 && n >= 0 && (size_t)n < sizeof(what))
+		n += snprintf(what + n, sizeof(what) - (size_t)n, "%s%zu "
+		    "nodes of subgraph bodies as a line of their owner",
+		    n > 0 ? "; " : "", D->nbody);
+	if (D->njumps > 0 && n >= 0 && (size_t)n < sizeof(what))
+		n += snprintf(what + n, sizeof(what) - (size_t)n, "%s%zu "
+		    "edges over %zu rank%s as a dashed stub above their "
+		    "consumer", n > 0 ? "; " : "", D->njumps, D->span,
+		    D->span == 1 ? "" : "s");
+	diag_report(D->d, DIAG_OUT_DOT_SIMPLIFIED, "", "%s; --focus SCOPE "
+	    "(a name scope such as the one in a box's tooltip) draws one "
+	    "part in full, --max-nodes N every node up to N (the layout may "
+	    "then hit its %d s bound)", what, DOT_LAYOUT_SECONDS);
+}
+
 enum onnxfix_status
 onnxfix_dot_opts(struct ir_model *m, const char *out,
     enum onnxfix_dot_format fmt, const struct onnxfix_dot_options *opt,
@@ -898,6 +1092,8 @@ onnxfix_dot_opts(struct ir_model *m, const char *out,
 		    "region, --collapse repeated blocks once", D.skip_ops,
 		    (size_t)D.max_ops, D.ncut > 0 ? ", the farthest from the "
 		    "inputs" : "");
+	if (st == ONNXFIX_OK && (D.nboxes > 0 || D.nbody > 0 || D.njumps > 0))
+		report_view(&D);
 	if (D.root != NULL)
 		agclose(D.root);
 	agseterrf(old);

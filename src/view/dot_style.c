@@ -187,6 +187,8 @@ dot_op_style(const struct dot *D, const struct ir_node *n, struct dot_style *s)
 		    sizeof(class_fill[0]))] : TRANSPOSE_FILL;
 		if (s->border == NULL)
 			s->border = TRANSPOSE_BORDER;
+	} else {
+		s->fill = dot_category_fill(dot_op_category(n));
 	}
 	if (D->opt.diff) {
 		if (!dot_was_before(D, n)) {
@@ -328,7 +330,44 @@ dot_draw_note(struct dot *D)
 	return 0;
 }
 
-/* Keys for the before/after drawing and the layout classes seen. */
+/*
+ * The key of the operator categories drawn, when there are two or more:
+ * a row of boxes with their fills (a subgraph of rank "same", no
+ * cluster).
+ */
+static int
+category_key(struct dot *D)
+{
+	Agraph_t *sg;
+	Agsym_t *rank;
+	Agnode_t *an;
+	unsigned k = 0;
+	int c, seen = 0;
+
+	for (c = 0; c < DOT_NCATS; c++)
+		seen += D->cats[c];
+	if (seen < 2)
+		return 0;
+	if ((rank = dot_declare(D, AGRAPH, "rank", "")) == NULL)
+		return -1;
+	if ((sg = agsubg(D->root, "keys", 1)) == NULL)
+		return dot_fail(D, ONNXFIX_EIO, "cannot add the key");
+	if (dot_set(D, sg, rank, "same") < 0)
+		return -1;
+	for (c = 0; c < DOT_NCATS; c++) {
+		if (!D->cats[c])
+			continue;
+		if ((an = dot_mknode_in(D, NULL, sg, "cat", k++)) == NULL ||
+		    dot_node_look(D, an, "box", "rounded,filled",
+		    dot_category_fill(c), OP_BORDER, "8") < 0 ||
+		    dot_set(D, an, D->n_label, dot_category_name(c)) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* Keys for the operator categories, the before/after drawing and the
+ * layout classes seen. */
 int
 dot_draw_legend(struct dot *D)
 {
@@ -337,6 +376,9 @@ dot_draw_legend(struct dot *D)
 	Agedge_t *e;
 	unsigned k = 0;
 	int c;
+
+	if (category_key(D) < 0)
+		return -1;
 
 	if (D->opt.diff) {
 		if ((an = dot_mknode(D, NULL, "key", k++)) == NULL)
