@@ -109,6 +109,38 @@ if /usr/bin/python3 -c 'import onnx, numpy' 2>/dev/null; then
 		fail=$((fail + 1))
 		echo "FAIL: 1,000-node model: --focus block7 is not its 6 nodes"
 	fi
+	# the layout runs in a child process: its crash (here a SIGSEGV
+	# sent to it) or timeout (SIGXCPU, what RLIMIT_CPU sends) is one
+	# O105 line and exit 4, with no file left
+	for sig in SEGV XCPU; do
+		$ONNXFIX dot -T png --max-nodes 2000 -o "$T/crash.png" \
+		    "$T/big.onnx" 2>"$T/crasherr" &
+		pid=$!
+		i=0
+		child=
+		while [ $i -lt 600 ] && [ -z "$child" ]; do
+			child=$(cat "/proc/$pid/task/$pid/children" 2>/dev/null)
+			[ -n "$child" ] || sleep 0.05
+			i=$((i + 1))
+		done
+		[ -n "$child" ] && kill -s "$sig" $child
+		wait $pid
+		rc=$?
+		case $sig in
+		SEGV)	want='Graphviz crashed (signal 11' ;;
+		*)	want='Graphviz took longer than 30 s of CPU' ;;
+		esac
+		if [ $rc -eq 4 ] && [ ! -e "$T/crash.png" ] &&
+		    [ "$(wc -l <"$T/crasherr")" -eq 1 ] &&
+		    grep -q "fatal O105: graph layout exceeded its bounds or crashed: $want" "$T/crasherr"
+		then
+			pass=$((pass + 1))
+		else
+			fail=$((fail + 1))
+			echo "FAIL: layout child killed by SIG$sig: exit $rc"
+			head -3 "$T/crasherr"
+		fi
+	done
 	# an explicit --max-nodes is a cut
 	$ONNXFIX dot -T svg --max-nodes 500 -o "$T/big.svg" "$T/big.onnx" 2>"$T/bigerr"
 	rc=$?

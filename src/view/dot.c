@@ -336,6 +336,20 @@ value_slot(struct dot *D, struct dgraph *vg, const struct ir_value *v)
 	return true;
 }
 
+/* Did the rewrites change graph input V's type (fix --inputs-layout)? */
+static bool
+input_changed(const struct ir_graph *g, const struct ir_value *v)
+{
+	size_t i;
+
+	if (v->type.dirty)
+		return true;
+	for (i = 0; i < g->ninputs; i++)
+		if (g->inputs[i].value == v && g->inputs[i].type.dirty)
+			return true;
+	return false;
+}
+
 /* The node standing for input, initializer or undefined value V. */
 static Agnode_t *
 value_node(struct dot *D, struct dgraph *vg, struct ir_value *v)
@@ -346,14 +360,22 @@ value_node(struct dot *D, struct dgraph *vg, struct ir_value *v)
 	if (!value_slot(D, vg, v))
 		return vg->vnode[v->id];
 	switch (v->kind) {
-	case IR_VALUE_INPUT:
+	case IR_VALUE_INPUT: {
+		bool changed = D->opt.diff && input_changed(vg->g, v);
+
 		if ((an = dot_mknode(D, vg, "in", D->nin++)) == NULL)
 			return NULL;
 		rc = dot_node_look(D, an, "ellipse", "filled", IN_FILL,
-		    IN_BORDER, NULL);
+		    changed ? CHANGED_BORDER : IN_BORDER, NULL);
+		if (rc == 0 && changed) {
+			rc = dot_set(D, an, D->n_penwidth, "3");
+			D->nchanged++;
+		}
 		if (rc == 0)
-			rc = label_value(D, an, v->name, &v->type, NULL);
+			rc = label_value(D, an, v->name, &v->type, changed ?
+			    "\\n(changed)" : NULL);
 		break;
+	}
 	case IR_VALUE_INITIALIZER:
 		if ((an = dot_mknode(D, vg, "init", D->ninit++)) == NULL)
 			return NULL;
@@ -653,6 +675,7 @@ draw_output(struct dot *D, struct dgraph *dg, const struct ir_vinfo *vi)
 	const struct ir_type *t = &vi->type;
 	const struct ir_value *v = vi->value;
 	Agnode_t *an;
+	bool changed;
 
 	/* With --focus or --ops, outputs of nodes not drawn are left out. */
 	if (v != NULL && v->kind == IR_VALUE_NODE && v->producer != NULL &&
@@ -670,8 +693,15 @@ draw_output(struct dot *D, struct dgraph *dg, const struct ir_vinfo *vi)
 		return -1;
 	if (!dot_type_known(t) && vi->value != NULL)
 		t = &vi->value->type;
-	if (dot_node_look(D, an, "ellipse", "filled", OUT_FILL, OUT_BORDER,
-	    NULL) < 0 || label_value(D, an, vi->name, t, NULL) < 0)
+	changed = D->opt.diff && (vi->type.dirty ||
+	    (vi->value != NULL && vi->value->type.dirty));
+	if (changed)
+		D->nchanged++;
+	if (dot_node_look(D, an, "ellipse", "filled", OUT_FILL, changed ?
+	    CHANGED_BORDER : OUT_BORDER, NULL) < 0 ||
+	    (changed && dot_set(D, an, D->n_penwidth, "3") < 0) ||
+	    label_value(D, an, vi->name, t, changed ? "\\n(changed)" :
+	    NULL) < 0)
 		return -1;
 	if (vi->value == NULL)
 		return 0;
