@@ -170,5 +170,35 @@ if /usr/bin/python3 -c 'import onnx, numpy' 2>/dev/null; then
 else
 	echo "skip: 1,000-node model (no python3-onnx)"
 fi
+# A picture of a diff marks exactly what the JSON diff lists: its removed
+# nodes ghosted ("- Op / name"), added ones "+", changed ones "~" (one per
+# node with changes), changed graph inputs and outputs "(changed)".
+for c in nhwc_transposes bn_keras_like paddleocr_cls custom_op; do
+	/usr/bin/python3 -c '' 2>/dev/null || break
+	C=testdata/corpus/$c.onnx
+	$ONNXFIX fix --inputs-layout nchw -o "$T/f.onnx" "$C" >/dev/null 2>&1 ||
+	    $ONNXFIX fix -o "$T/f.onnx" "$C" >/dev/null 2>&1
+	$ONNXFIX diff -T dot -o "$T/d.dot" "$C" "$T/f.onnx"
+	rc=$?
+	$ONNXFIX diff --format json -o "$T/d.json" "$C" "$T/f.onnx"
+	got="$(grep -c 'label="- ' "$T/d.dot") $(grep -c 'label="+ ' "$T/d.dot") $(grep -c 'label="~ ' "$T/d.dot") $(grep -c '(changed)' "$T/d.dot")"
+	want=$(/usr/bin/python3 -c 'import json, sys
+s = json.load(open(sys.argv[1]))["summary"]
+print(s["nodes_removed"], s["nodes_added"], s["nodes_changed"], s["interface"])' "$T/d.json")
+	# and the removed nodes by name
+	gotn=$(grep -A1 'label="- ' "$T/d.dot" | sed -n 's/.*label="- [^\\]*\\n\([^\\]*\)\\n.*/\1/p' | sort | tr '\n' ' ')
+	wantn=$(/usr/bin/python3 -c 'import json, sys
+for e in json.load(open(sys.argv[1]))["entries"]:
+    for c in e.get("changes", []):
+        if c["kind"] == "node-removed":
+            print(c["name"])' "$T/d.json" | sort | tr '\n' ' ')
+	if [ $rc -eq 1 ] && [ -n "$want" ] && [ "$got" = "$want" ] &&
+	    [ "$gotn" = "$wantn" ] && dot -Tplain "$T/d.dot" >/dev/null; then
+		pass=$((pass + 1))
+	else
+		fail=$((fail + 1))
+		echo "FAIL: diff picture of $c: marks '$got' names '$gotn', JSON '$want' names '$wantn' (exit $rc)"
+	fi
+done
 echo "dot: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

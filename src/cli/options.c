@@ -812,6 +812,15 @@ check_combination(const struct command *cmd, struct cli *c)
 	if (strcmp(cmd->name, "diff") == 0 && c->report_format != 0 &&
 	    c->report_format != REPORT_JSON)
 		return fail(cmd, "diff writes text or json");
+	if (strcmp(cmd->name, "diff") == 0 && c->dopt_set &&
+	    c->format == NULL)
+		return fail(cmd, "the drawing options (--focus, --radius, "
+		    "--collapse, --max-nodes, --no-scopes) shape a picture "
+		    "of the diff; give -T svg|png|dot too");
+	if (strcmp(cmd->name, "diff") == 0 && c->format != NULL &&
+	    c->report_format_set)
+		return fail(cmd, "a picture of the diff (-T) is not a "
+		    "report; give -T or --format, not both");
 	return -1;
 }
 

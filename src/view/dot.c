@@ -74,6 +74,41 @@ scope_ag(struct dot *D, struct dgraph *dg, int s)
 	return sc->ag;
 }
 
+/* Each line of TEXT (model text) as a label line of its own. */
+static void
+lab_lines(struct label *l, const char *text)
+{
+	const char *p = text, *e;
+
+	while (*p != '\0') {
+		e = strchr(p, '\n');
+		if (e == NULL)
+			e = p + strlen(p);
+		dot_lab_lit(l, "\\n");
+		dot_lab_span(l, p, (size_t)(e - p), 2 * DOT_NAME_SHORT);
+		p = *e != '\0' ? e + 1 : e;
+	}
+}
+
+/* The text of a diff picture's change of N, NULL when none. */
+static const char *
+changed_text(const struct dot *D, const struct ir_node *n)
+{
+	size_t lo = 0, hi = D->nchanged_sorted;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (D->changed[mid].node == (uintptr_t)n)
+			return D->changed[mid].text;
+		if (D->changed[mid].node < (uintptr_t)n)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
 /* Op types of box B's members, most frequent first: "3 Conv, 2 Add". */
 static void
 box_ops(const struct dgraph *dg, const struct dbox *b, size_t pos,
@@ -215,7 +250,7 @@ draw_op(struct dot *D, struct dgraph *dg, size_t pos)
 	if (D->opt.diff && !dot_was_before(D, n)) {
 		dot_lab_lit(&l, "+ ");
 		D->nnew++;
-	} else if (D->opt.diff && n->dirty) {
+	} else if (D->opt.diff && (n->dirty || changed_text(D, n) != NULL)) {
 		dot_lab_lit(&l, "~ ");
 		D->nchanged++;
 	}
@@ -278,6 +313,13 @@ draw_op(struct dot *D, struct dgraph *dg, size_t pos)
 		dot_lab_lit(&l, " more)");
 	}
 	body_lines(D, n, &l);
+	if (D->opt.diff && changed_text(D, n) != NULL) {
+		/* a diff picture: the attribute and input changes, which
+		 * are escaped text of the diff already */
+		lab_lines(&l, changed_text(D, n));
+		dot_lab_lit(&tip, "\\nchanged:");
+		lab_lines(&tip, changed_text(D, n));
+	}
 	dot_tip_node(&tip, n);
 	dot_mark_label(D, n, &l, &tip);
 	if (ir_is_op(n, "Transpose") && dot_mark_class(D, n) >= 0)
@@ -336,12 +378,57 @@ value_slot(struct dot *D, struct dgraph *vg, const struct ir_value *v)
 	return true;
 }
 
-/* Did the rewrites change graph input V's type (fix --inputs-layout)? */
 static bool
-input_changed(const struct ir_graph *g, const struct ir_value *v)
+type_eq(const struct ir_type *x, const struct ir_type *y)
+{
+	int i;
+
+	if (x->kind != y->kind || x->elem != y->elem || x->rank != y->rank)
+		return false;
+	for (i = 0; i < x->rank && x->dims != NULL && y->dims != NULL; i++) {
+		const struct ir_dim *a = &x->dims[i], *b = &y->dims[i];
+
+		if (a->kind != b->kind ||
+		    (a->kind == IR_DIM_VALUE && a->value != b->value) ||
+		    (a->kind == IR_DIM_PARAM && strcmp(a->param ? a->param :
+		    "", b->param ? b->param : "") != 0))
+			return false;
+	}
+	return true;
+}
+
+/* Does the other model of a diff picture lack the input or output NAME,
+ * or give it another type than T? */
+static bool
+interface_differs(const struct dot *D, const char *name,
+    const struct ir_type *t, bool input)
+{
+	const struct ir_graph *a = D->opt.interface_a;
+	const struct ir_vinfo *v = input ? a->inputs : a->outputs;
+	size_t i, n = input ? a->ninputs : a->noutputs;
+
+	for (i = 0; i < n; i++)
+		if (v[i].name != NULL && name != NULL &&
+		    strcmp(v[i].name, name) == 0)
+			return !type_eq(&v[i].type, t);
+	return true;
+}
+
+/* Did the rewrites change graph input V's type (fix --inputs-layout), or
+ * does the other model of a diff picture have it otherwise? */
+static bool
+input_changed(const struct dot *D, const struct ir_graph *g,
+    const struct ir_value *v)
 {
 	size_t i;
 
+	if (D->opt.interface_a != NULL && g == D->m->graph) {
+		for (i = 0; i < g->ninputs; i++)
+			if (g->inputs[i].value == v)
+				return interface_differs(D, g->inputs[i].name,
+				    &g->inputs[i].type, true);
+		return false;
+	}
 	if (v->type.dirty)
 		return true;
 	for (i = 0; i < g->ninputs; i++)
@@ -361,7 +448,7 @@ value_node(struct dot *D, struct dgraph *vg, struct ir_value *v)
 		return vg->vnode[v->id];
 	switch (v->kind) {
 	case IR_VALUE_INPUT: {
-		bool changed = D->opt.diff && input_changed(vg->g, v);
+		bool changed = D->opt.diff && input_changed(D, vg->g, v);
 
 		if ((an = dot_mknode(D, vg, "in", D->nin++)) == NULL)
 			return NULL;
@@ -693,8 +780,12 @@ draw_output(struct dot *D, struct dgraph *dg, const struct ir_vinfo *vi)
 		return -1;
 	if (!dot_type_known(t) && vi->value != NULL)
 		t = &vi->value->type;
-	changed = D->opt.diff && (vi->type.dirty ||
-	    (vi->value != NULL && vi->value->type.dirty));
+	if (D->opt.interface_a != NULL)
+		changed = dg->g == D->m->graph &&
+		    interface_differs(D, vi->name, &vi->type, false);
+	else
+		changed = D->opt.diff && (vi->type.dirty ||
+		    (vi->value != NULL && vi->value->type.dirty));
 	if (changed)
 		D->nchanged++;
 	if (dot_node_look(D, an, "ellipse", "filled", OUT_FILL, changed ?
@@ -774,12 +865,15 @@ draw_ghosts(struct dot *D, struct dgraph *dg)
 {
 	size_t i;
 
-	for (i = 0; i < D->opt.nbefore; i++) {
-		const struct ir_node *n = D->opt.before[i];
+	for (i = 0; i < D->opt.nbefore + D->opt.nremoved; i++) {
+		bool other = i >= D->opt.nbefore;
+		const struct ir_node *n = other ?
+		    D->opt.removed[i - D->opt.nbefore] : D->opt.before[i];
 		struct label l = { .n = 0 }, tip = { .n = 0 };
 		Agnode_t *an;
 
-		if (n == NULL || !n->dead || n->graph != dg->g)
+		if (other ? D->opt.removed_in[i - D->opt.nbefore] != dg->g :
+		    n == NULL || !n->dead || n->graph != dg->g)
 			continue;
 		if (D->nop >= D->max_ops) {
 			D->skip_ops++;
@@ -861,6 +955,54 @@ ghost_edges(struct dot *D, struct dgraph *dg)
 	return D->status == ONNXFIX_OK ? 0 : -1;
 }
 
+/*
+ * The edges removed node N of the other model of a diff picture had, by
+ * tensor name: from this graph's value of an input's name, and to the
+ * drawn readers of the value of an output's name.
+ */
+static int
+other_ghost_edges(struct dot *D, struct dgraph *dg, const struct ir_node *n,
+    Agnode_t *ghost)
+{
+	size_t j, k;
+
+	for (j = 0; j < n->ninputs + n->noutputs; j++) {
+		bool in = j < n->ninputs;
+		const struct ir_value *ov = in ? n->inputs[j] :
+		    n->outputs[j - n->ninputs];
+		struct ir_value *bv;
+
+		if (ov == NULL || ov->name == NULL || ov->name[0] == '\0' ||
+		    (bv = ir_lookup(dg->g, ov->name)) == NULL ||
+		    dot_folded(D, bv))
+			continue;
+		if (in) {
+			if (edge_in(D, dg, bv, ghost, SIZE_MAX, true,
+			    true) < 0)
+				return -1;
+			continue;
+		}
+		for (k = 0; k < bv->nuses; k++) {
+			const struct ir_node *c = bv->uses[k].node;
+			Agnode_t *head;
+			Agedge_t *e;
+
+			if (c == NULL || c->dead || c->graph != dg->g ||
+			    (head = dot_op_of(dg, c)) == NULL ||
+			    agedge(D->root, ghost, head, NULL, 0) != NULL)
+				continue;
+			if ((e = dot_mkedge(D, ghost, head)) == NULL) {
+				if (D->status != ONNXFIX_OK)
+					return -1;
+				continue;
+			}
+			if (edge_style(D, e, "dashed", GHOST_COLOR) < 0)
+				return -1;
+		}
+	}
+	return D->status == ONNXFIX_OK ? 0 : -1;
+}
+
 static int
 draw_graph(struct dot *D, struct dgraph *dg)
 {
@@ -915,6 +1057,12 @@ draw_graph(struct dot *D, struct dgraph *dg)
 		const struct ir_node *n = (const struct ir_node *)
 		    D->ghosts[i].node;
 
+		if (n->graph != dg->g) {
+			/* a node of the other model of a diff picture */
+			if (other_ghost_edges(D, dg, n, D->ghosts[i].an) < 0)
+				return -1;
+			continue;
+		}
 		for (j = 0; j < n->ninputs; j++) {
 			struct ir_value *v = n->inputs[j];
 			struct dgraph *vg;
@@ -1031,17 +1179,29 @@ build(struct dot *D)
 	if (D->opt.diff) {
 		D->before = arena_array(a, D->opt.nbefore + 1,
 		    sizeof(*D->before));
-		D->ghosts = arena_array(a, D->opt.nbefore + 1,
-		    sizeof(*D->ghosts));
-		if (D->before == NULL || D->ghosts == NULL)
+		D->ghosts = arena_array(a, D->opt.nbefore +
+		    D->opt.nremoved + 1, sizeof(*D->ghosts));
+		D->changed = arena_array(a, D->opt.nchanged + 1,
+		    sizeof(*D->changed));
+		if (D->before == NULL || D->ghosts == NULL ||
+		    D->changed == NULL)
 			return dot_fail(D, ONNXFIX_EBUDGET, "node tables");
+		for (i = 0; i < D->opt.nchanged; i++) {
+			D->changed[i].node = (uintptr_t)D->opt.changed[i];
+			D->changed[i].text = D->opt.changed_text[i];
+		}
+		D->nchanged_sorted = D->opt.nchanged;
+		if (D->nchanged_sorted > 1)
+			qsort(D->changed, D->nchanged_sorted,
+			    sizeof(*D->changed), ptr_cmp);
 		for (i = 0; i < D->opt.nbefore; i++)
 			D->before[i] = (uintptr_t)D->opt.before[i];
 		D->nbefore = D->opt.nbefore;
 		if (D->nbefore > 1)
 			qsort(D->before, D->nbefore, sizeof(*D->before), ptr_cmp);
 	}
-	if (dot_select_nodes(D) < 0)
+	if (dot_select_nodes(D) < 0 || dot_choose_view(D) < 0 ||
+	    dot_select_finish(D) < 0)
 		return -1;
 	/* Breadth-first: a cluster's parent is always made before it. */
 	for (i = 0; i < D->ndg; i++)

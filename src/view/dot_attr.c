@@ -122,6 +122,41 @@ dot_category_name(int c)
 	return c >= 0 && c < DOT_NCATS ? cat_name[c] : cat_name[0];
 }
 
+/* A Constant holding its value in one attribute. */
+static bool
+is_constant(const struct ir_node *n)
+{
+	return ir_is_op(n, "Constant") && n->ninputs == 0 &&
+	    n->noutputs == 1 && n->nattrs == 1;
+}
+
+/*
+ * The constant V is: an initializer, a Constant's output, or an Identity
+ * of one (exporters put Identity nodes in front of shared weights), in
+ * at most a few steps, without recursion.
+ */
+const struct ir_value *
+dot_const_source(const struct ir_value *v)
+{
+	int steps;
+
+	for (steps = 0; v != NULL && steps < 8; steps++) {
+		const struct ir_node *p = v->producer;
+
+		if (v->kind == IR_VALUE_INITIALIZER)
+			return v->init != NULL ? v : NULL;
+		if (v->kind != IR_VALUE_NODE || p == NULL || p->dead)
+			return NULL;
+		if (is_constant(p))
+			return v;
+		if (!ir_is_op(p, "Identity") || p->ninputs != 1 ||
+		    p->noutputs != 1)
+			return NULL;
+		v = p->inputs[0];
+	}
+	return NULL;
+}
+
 /* ---- slot names ---- */
 
 static const struct opdb_schema *

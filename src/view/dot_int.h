@@ -7,10 +7,15 @@
  * lowest first (none calls into a file listed after it):
  *
  *	dot_label.c	label text: model bytes escaped and cut, types
+ *	dot_attr.c	what a node says: operator category, key
+ *			attributes, tooltip, slot names, constants
  *	dot_gv.c	cgraph: ids, errors, attributes, nodes, edges; the
- *			DOT, SVG and PNG output and the layout bounds
+ *			DOT, SVG and PNG output (the layout in a child
+ *			process under rlimits)
  *	dot_select.c	what is drawn: folding, --focus, --ops, scopes and
  *			--collapse
+ *	dot_size.c	the representation by size: subgraph bodies,
+ *			scope boxes, long edges cut
  *	dot_style.c	the look: findings per node, before/after, the
  *			summary note and the legend
  *	dot.c		the walk over the graphs that draws them, the API
@@ -264,6 +269,12 @@ struct dot {
 	size_t nbody;		/* nodes of subgraph bodies not drawn */
 	size_t span;		/* edges over so many ranks cut; 0: none */
 	size_t njumps;		/* edges cut */
+	/* a diff picture's changed nodes, sorted by node */
+	struct changed_node {
+		uintptr_t node;
+		const char *text;
+	} *changed;
+	size_t nchanged_sorted;
 };
 
 /*
@@ -400,6 +411,8 @@ const struct ir_value *dot_const_source(const struct ir_value *v);
 /* Hide what the options leave out (struct dgraph.hide, .rep), find the
  * name scopes; before anything is drawn.  0 or -1 (D->status set). */
 int dot_select_nodes(struct dot *D);
+/* Then (after dot_choose_view) the node limit and the name scopes. */
+int dot_select_finish(struct dot *D);
 
 /* ---- dot_size.c: the representation by size ---- */
 

@@ -36,14 +36,6 @@ in_list(const char *list, const char *name)
 	return false;
 }
 
-/* A Constant holding its value in one attribute. */
-static bool
-is_constant(const struct ir_node *n)
-{
-	return ir_is_op(n, "Constant") && n->ninputs == 0 &&
-	    n->noutputs == 1 && n->nattrs == 1;
-}
-
 /* Is V a node input anywhere?  (At the first use: a weight read by
  * 40,000 nodes is asked about once per reader.) */
 static bool
@@ -57,32 +49,6 @@ used(const struct ir_value *v)
 	return false;
 }
 
-/*
- * The constant V is: an initializer, a Constant's output, or an Identity
- * of one (exporters put Identity nodes in front of shared weights), in
- * at most a few steps, without recursion.
- */
-const struct ir_value *
-dot_const_source(const struct ir_value *v)
-{
-	int steps;
-
-	for (steps = 0; v != NULL && steps < 8; steps++) {
-		const struct ir_node *p = v->producer;
-
-		if (v->kind == IR_VALUE_INITIALIZER)
-			return v->init != NULL ? v : NULL;
-		if (v->kind != IR_VALUE_NODE || p == NULL || p->dead)
-			return NULL;
-		if (is_constant(p))
-			return v;
-		if (!ir_is_op(p, "Identity") || p->ninputs != 1 ||
-		    p->noutputs != 1)
-			return NULL;
-		v = p->inputs[0];
-	}
-	return NULL;
-}
 
 /*
  * A Constant, or an Identity of a constant, whose output is used and is
@@ -99,7 +65,7 @@ const_folded(const struct ir_node *n)
 	if (n->noutputs != 1 || (v = n->outputs[0]) == NULL ||
 	    v->noutputs != 0 || !used(v))
 		return false;
-	if (!is_constant(n) && !ir_is_op(n, "Identity"))
+	if (!ir_is_op(n, "Constant") && !ir_is_op(n, "Identity"))
 		return false;
 	return dot_const_source(v) != NULL;
 }
@@ -670,8 +636,15 @@ dot_select_nodes(struct dot *D)
 	}
 	if (D->opt.focus != NULL && select_focus(D) < 0)
 		return -1;
-	if (dot_choose_view(D) < 0)
-		return -1;
+	return 0;
+}
+
+/* The node limit and the scopes, after the representation is chosen. */
+int
+dot_select_finish(struct dot *D)
+{
+	size_t gi, i;
+
 	/* --collapse draws repeated blocks once, which is its own answer
 	 * to a large graph; the limit then counts what is drawn */
 	if (D->ndg > 0 && !D->opt.collapse && select_limit(D) < 0)

@@ -390,7 +390,7 @@ dot_choose_view(struct dot *D)
 	struct dgraph *dg = &D->dg[0];
 	struct ir_graph *g = dg->g;
 	size_t *unit, *count, *rank, *scope_of, *order, n, total = 0, gi, i,
-	    s, c;
+	    s;
 	bool auto_limit = D->opt.max_nodes == 0;
 	struct view w;
 
@@ -446,14 +446,19 @@ dot_choose_view(struct dot *D)
 			break;
 	if (cost_of(D, dg, unit, n, rank, 0) <= DOT_LAYOUT_COST) {
 		s = SIZE_MAX;
-	} else if ((c = cost_of(D, dg, unit, n, rank, spans[s])) >
-	    DOT_LAYOUT_COST && auto_limit) {
+	} else if (auto_limit) {
 		/* dense beyond that (every node reads every other): fewer
-		 * units, by the node limit's cut */
-		size_t lim = (size_t)((double)n * DOT_LAYOUT_COST / (double)c);
+		 * units, by the node limit's cut; the cost of what the cut
+		 * keeps is taken as proportional */
+		double cost = (double)cost_of(D, dg, unit, n, rank, spans[s]),
+		    lim;
 
-		D->max_ops = (unsigned)(lim < DOT_MIN_UNITS ? DOT_MIN_UNITS :
-		    lim);
+		if (n > D->max_ops)
+			cost = cost * D->max_ops / (double)n;
+		lim = D->max_ops * (double)DOT_LAYOUT_COST / cost;
+		if (lim < D->max_ops)
+			D->max_ops = lim < DOT_MIN_UNITS ? DOT_MIN_UNITS :
+			    (unsigned)lim;
 	}
 	if (auto_limit && apply_units(D, dg, &w, unit, count, scope_of, n) < 0)
 		return -1;

@@ -383,7 +383,8 @@ dot_draw_legend(struct dot *D)
 	if (D->opt.diff) {
 		if ((an = dot_mknode(D, NULL, "key", k++)) == NULL)
 			return -1;
-		dot_lab_lit(&l, "fix: ");
+		dot_lab_lit(&l, D->opt.interface_a != NULL ? "diff: " :
+		    "fix: ");
 		dot_lab_num(&l, (long long)D->nnew);
 		dot_lab_lit(&l, " new (+, green), ");
 		dot_lab_num(&l, (long long)D->nchanged);
