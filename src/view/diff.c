@@ -367,6 +367,35 @@ inits_by_name(struct diff *D, const struct ir_graph *g, struct hmap *h)
 	return 0;
 }
 
+/*
+ * A removed initializer all of whose readers in A belong to one
+ * BatchNormalization folded by another tool (bn-folded without a note
+ * code): its parameters and the old weights go with that entry.
+ */
+static long
+foreign_fold_entry(const struct grp *G, const char *name)
+{
+	const struct ir_value *v = ir_lookup(G->sa->g, name);
+	long e = -1;
+	size_t q;
+
+	if (v == NULL || v->nuses == 0)
+		return -1;
+	for (q = 0; q < v->nuses; q++) {
+		const struct ir_node *u = v->uses[q].node;
+		long ue;
+
+		if (!diff_in_graph(G->sa->g, u) ||
+		    (ue = G->ga[u->index]) < 0 || (e >= 0 && ue != e))
+			return -1;
+		e = ue;
+	}
+	if (e < 0 || G->D->e[e].code != NULL ||
+	    strcmp(G->D->e[e].kind, "bn-folded") != 0)
+		return -1;
+	return e;
+}
+
 static int
 diff_inits(struct diff *D, const char *where, const struct grp *G)
 {
@@ -385,12 +414,13 @@ diff_inits(struct diff *D, const char *where, const struct grp *G)
 		tb = hmap_get(&hb, ta->name);
 		if (tb != NULL && diff_tensor_eq(ta, tb))
 			continue;
-		D->cur = tb != NULL ? diff_bvalue_entry(G, ta->name) : -1;
+		D->cur = tb != NULL ? diff_bvalue_entry(G, ta->name) :
+		    foreign_fold_entry(G, ta->name);
 		if ((c = diff_add(D, tb ? "initializer-changed" :
 		    "initializer-removed", where)) == NULL)
 			return -1;
 		c->name = diff_esc(D, ta->name);
-		if (tb == NULL) {
+		if (tb == NULL && D->cur < 0) {
 			c->code = "F302";
 			c->subject = c->name;
 		}
