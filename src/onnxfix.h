@@ -191,6 +191,7 @@ enum onnxfix_dot_format {
 	ONNXFIX_DOT,
 	ONNXFIX_SVG,
 	ONNXFIX_PNG,
+	ONNXFIX_HTML,		/* one page: the SVG, pan, zoom, search */
 };
 
 /* Draw M with Graphviz into PATH ("-" for stdout), atomically. */

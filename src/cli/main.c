@@ -689,6 +689,8 @@ format_of_name(const char *path)
 		return ONNXFIX_SVG;
 	if (n >= 4 && strcmp(path + n - 4, ".png") == 0)
 		return ONNXFIX_PNG;
+	if (n >= 5 && strcmp(path + n - 5, ".html") == 0)
+		return ONNXFIX_HTML;
 	return ONNXFIX_DOT;
 }
 
@@ -708,6 +710,8 @@ cmd_dot(struct cli *c, int argc, char **argv)
 			fmt = ONNXFIX_SVG;
 		else if (strcmp(c->format, "png") == 0)
 			fmt = ONNXFIX_PNG;
+		else if (strcmp(c->format, "html") == 0)
+			fmt = ONNXFIX_HTML;
 		else if (strcmp(c->format, "dot") != 0)
 			return cmd_usage("dot", "unknown output type",
 			    c->format);
@@ -766,6 +770,8 @@ cmd_diff(struct cli *c, int argc, char **argv)
 			fmt = ONNXFIX_SVG;
 		else if (strcmp(c->format, "png") == 0)
 			fmt = ONNXFIX_PNG;
+		else if (strcmp(c->format, "html") == 0)
+			fmt = ONNXFIX_HTML;
 		else if (strcmp(c->format, "dot") != 0)
 			return cmd_usage("diff", "unknown output type",
 			    c->format);
@@ -1326,7 +1332,7 @@ static const struct command_opt diff_opts[] = {
 	{ OPT_HELP, NULL },
 	{ OPT_OUTPUT, "output file (default stdout)" },
 	{ OPT_FORMAT, "text (default) or json" },
-	{ OPT_TYPE, "draw the diff: dot, svg or png" },
+	{ OPT_TYPE, "draw the diff: dot, svg, png or html" },
 	{ OPT_FOCUS, NULL }, { OPT_RADIUS, NULL },
 	{ OPT_COLLAPSE, NULL }, { OPT_MAX_NODES, NULL },
 	{ OPT_NO_SCOPES, NULL },

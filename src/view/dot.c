@@ -1267,6 +1267,9 @@ onnxfix_dot_opts(struct ir_model *m, const char *out,
 		case ONNXFIX_PNG:
 			st = dot_write_image(&D, out, "png");
 			break;
+		case ONNXFIX_HTML:
+			st = dot_write_html(&D, out);
+			break;
 		case ONNXFIX_DOT:
 		default:
 			st = dot_write_dot(&D, out);

@@ -556,6 +556,19 @@ enum onnxfix_status
 dot_write_image(struct dot *D, const char *out, const char *format)
 {
 	enum onnxfix_status st;
+	char *buf;
+	size_t len;
+
+	if (dot_render(D, format, &buf, &len) < 0)
+		return D->status;
+	st = onnxfix_write_file(out, buf, len, D->d);
+	free(buf);
+	return st;
+}
+
+int
+dot_render(struct dot *D, const char *format, char **out, size_t *outlen)
+{
 	char *buf = NULL, *nb;
 	size_t len = 0, cap = 0;
 	int fds[2], status = 0;
@@ -565,20 +578,17 @@ dot_write_image(struct dot *D, const char *out, const char *format)
 	/* cairo refuses bitmaps over 32767 pixels a side and says so on
 	 * stderr: shrink a picture larger than 330 inches (at 96 dpi). */
 	if (format[0] == 'p' &&
-	    agattr(D->root, AGRAPH, "size", "330,330") == NULL) {
-		dot_fail(D, ONNXFIX_EIO, "cannot set the size");
-		return D->status;
-	}
-	if (pipe(fds) != 0) {
-		dot_fail(D, ONNXFIX_EIO, "cannot start the layout (pipe)");
-		return D->status;
-	}
+	    agattr(D->root, AGRAPH, "size", "330,330") == NULL)
+		return dot_fail(D, ONNXFIX_EIO, "cannot set the size");
+	if (pipe(fds) != 0)
+		return dot_fail(D, ONNXFIX_EIO,
+		    "cannot start the layout (pipe)");
 	fflush(NULL);
 	if ((pid = fork()) < 0) {
 		close(fds[0]);
 		close(fds[1]);
-		dot_fail(D, ONNXFIX_EIO, "cannot start the layout (fork)");
-		return D->status;
+		return dot_fail(D, ONNXFIX_EIO,
+		    "cannot start the layout (fork)");
 	}
 	if (pid == 0) {
 		close(fds[0]);
@@ -615,9 +625,12 @@ dot_write_image(struct dot *D, const char *out, const char *format)
 		else
 			child_failure(D, status, buf, len);
 		free(buf);
-		return D->status;
+		return -1;
 	}
-	st = onnxfix_write_file(out, buf + 1, len - 1, D->d);
-	free(buf);
-	return st;
+	/* drop the status byte */
+	memmove(buf, buf + 1, len - 1);
+	buf[len - 1] = '\0';
+	*out = buf;
+	*outlen = len - 1;
+	return 0;
 }

@@ -398,6 +398,16 @@ int dot_bound_layout(struct dot *D);
 enum onnxfix_status dot_write_dot(struct dot *D, const char *out);
 enum onnxfix_status dot_write_image(struct dot *D, const char *out,
     const char *format);
+/* Lay out and render as FORMAT into *OUT (malloc'd, NUL-terminated,
+ * *OUTLEN bytes before the NUL); 0 or -1 (D->status set). */
+int dot_render(struct dot *D, const char *format, char **out,
+    size_t *outlen);
+
+/* ---- dot_html.c: the interactive page ---- */
+
+/* One self-contained HTML file: the SVG, pan and zoom, search, a side
+ * panel with the node's tooltip text. */
+enum onnxfix_status dot_write_html(struct dot *D, const char *out);
 
 /* ---- dot_select.c: what is drawn ---- */
 
