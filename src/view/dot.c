@@ -90,25 +90,6 @@ lab_lines(struct label *l, const char *text)
 	}
 }
 
-/* The text of a diff picture's change of N, NULL when none. */
-static const char *
-changed_text(const struct dot *D, const struct ir_node *n)
-{
-	size_t lo = 0, hi = D->nchanged_sorted;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (D->changed[mid].node == (uintptr_t)n)
-			return D->changed[mid].text;
-		if (D->changed[mid].node < (uintptr_t)n)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return NULL;
-}
-
 /* Op types of box B's members, most frequent first: "3 Conv, 2 Add". */
 static void
 box_ops(const struct dgraph *dg, const struct dbox *b, size_t pos,
@@ -250,7 +231,8 @@ draw_op(struct dot *D, struct dgraph *dg, size_t pos)
 	if (D->opt.diff && !dot_was_before(D, n)) {
 		dot_lab_lit(&l, "+ ");
 		D->nnew++;
-	} else if (D->opt.diff && (n->dirty || changed_text(D, n) != NULL)) {
+	} else if (D->opt.diff && (n->dirty ||
+	    dot_changed_text(D, n) != NULL)) {
 		dot_lab_lit(&l, "~ ");
 		D->nchanged++;
 	}
@@ -313,12 +295,12 @@ draw_op(struct dot *D, struct dgraph *dg, size_t pos)
 		dot_lab_lit(&l, " more)");
 	}
 	body_lines(D, n, &l);
-	if (D->opt.diff && changed_text(D, n) != NULL) {
+	if (D->opt.diff && dot_changed_text(D, n) != NULL) {
 		/* a diff picture: the attribute and input changes, which
 		 * are escaped text of the diff already */
-		lab_lines(&l, changed_text(D, n));
+		lab_lines(&l, dot_changed_text(D, n));
 		dot_lab_lit(&tip, "\\nchanged:");
-		lab_lines(&tip, changed_text(D, n));
+		lab_lines(&tip, dot_changed_text(D, n));
 	}
 	dot_tip_node(&tip, n);
 	dot_mark_label(D, n, &l, &tip);

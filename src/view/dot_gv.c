@@ -443,12 +443,12 @@ gv_context(void)
 /*
  * The layout and rendering run in a child process (fork, no exec) under
  * rlimits: DOT_LAYOUT_SECONDS of CPU time (and an alarm at three times
- * that for the wall clock), DOT_LAYOUT_MEM bytes of address space above what the process
- * already maps, no core file.  Graphviz's layout is recursive and has
- * crashed and run for minutes on real models; in the child a crash, a
- * stack overflow, an out-of-memory exit or a timeout is one status the
- * parent turns into one diagnostic (O105), never a signal of onnxfix, a
- * hang or a partial file.  The child sends 'O' and the rendered bytes,
+ * that for the wall clock), DOT_LAYOUT_MEM bytes of address space above
+ * what the process already maps, no core file.  Graphviz's layout is
+ * recursive and has crashed and run for minutes on real models; in the
+ * child a crash, a stack overflow, an out-of-memory exit or a timeout is
+ * one status the parent turns into one diagnostic (O105), never a signal
+ * of onnxfix, a hang or a partial file.  The child sends 'O' and the rendered bytes,
  * or 'E' and Graphviz's complaint, through a pipe; only a child that
  * exits 0 after 'O' counts, so a child killed while writing leaves
  * nothing.

@@ -9,10 +9,11 @@
  * findings and, in a picture of a fix or a diff, what changed), Enter
  * going from one match to the next, and a side panel with the text of
  * the node clicked or found.  Clicking a cluster's title folds it: the
- * nodes and edges inside hide, and show again in place.  A test hook: with #test=QUERY in
- * the URL the page runs the search, selects the first match and writes
- * what it found, the panel and any script error as JSON into
- * #test-result (tests/html.sh reads it with headless Chromium).
+ * nodes and edges inside hide, and show again in place.  A test hook:
+ * with #test=QUERY in the URL the page runs the search, selects the
+ * first match and writes what it found, the panel and any script error
+ * as JSON into #test-result (tests/html.sh reads it with headless
+ * Chromium).
  */
 #include <stdbool.h>
 #include <stdint.h>

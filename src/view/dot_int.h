@@ -438,6 +438,8 @@ int dot_index_marks(struct dot *D);
 int dot_mark_class(const struct dot *D, const struct ir_node *n);
 /* Was N live before the rewrites (before/after drawing)? */
 bool dot_was_before(const struct dot *D, const struct ir_node *n);
+/* The text of a diff picture's change of N, NULL when none. */
+const char *dot_changed_text(const struct dot *D, const struct ir_node *n);
 /* The look of op node N. */
 void dot_op_style(const struct dot *D, const struct ir_node *n,
     struct dot_style *s);

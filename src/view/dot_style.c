@@ -162,6 +162,25 @@ dot_was_before(const struct dot *D, const struct ir_node *n)
 	return false;
 }
 
+/* The text of a diff picture's change of N, NULL when none. */
+const char *
+dot_changed_text(const struct dot *D, const struct ir_node *n)
+{
+	size_t lo = 0, hi = D->nchanged_sorted;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (D->changed[mid].node == (uintptr_t)n)
+			return D->changed[mid].text;
+		if (D->changed[mid].node < (uintptr_t)n)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
 void
 dot_op_style(const struct dot *D, const struct ir_node *n, struct dot_style *s)
 {
@@ -195,7 +214,7 @@ dot_op_style(const struct dot *D, const struct ir_node *n, struct dot_style *s)
 			s->fill = NEW_FILL;
 			s->border = NEW_BORDER;
 			s->penwidth = "3";
-		} else if (n->dirty) {
+		} else if (n->dirty || dot_changed_text(D, n) != NULL) {
 			s->border = CHANGED_BORDER;
 			s->penwidth = "3";
 		}
