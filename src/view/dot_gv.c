@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <errno.h>
+#include <math.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <unistd.h>
@@ -468,6 +469,36 @@ mapped_bytes(void)
 	return psz > 0 ? (size_t)pages * (size_t)psz : 0;
 }
 
+/*
+ * A PNG is a bitmap of 4 bytes a pixel at 96 dpi: a tall picture within
+ * the 330-inch sides could still need more memory than the layout has
+ * (densenet121: 300 MB, and cairo crashed on the failed allocation).
+ * After the layout, a picture over DOT_PNG_PIXELS is laid out again
+ * with a size that scales it down to that many pixels; 0 or -1.
+ */
+static int
+bound_bitmap(GVC_t *gvc, Agraph_t *g)
+{
+	double llx, lly, urx, ury, px, s;
+	char size[64], *bb = agget(g, "bb");
+
+	/* gvLayout() writes it with spaces, DOT files with commas */
+	if (bb == NULL || sscanf(bb, "%lf%*[, ]%lf%*[, ]%lf%*[, ]%lf", &llx,
+	    &lly, &urx, &ury) != 4)
+		return 0;
+	/* points, 72 an inch; the bitmap has 96 pixels an inch */
+	px = (urx - llx) / 72 * 96 * ((ury - lly) / 72 * 96);
+	if (px <= DOT_PNG_PIXELS)
+		return 0;
+	s = sqrt(DOT_PNG_PIXELS / px);
+	snprintf(size, sizeof(size), "%.2f,%.2f", (urx - llx) / 72 * s,
+	    (ury - lly) / 72 * s);
+	if (agattr(g, AGRAPH, "size", size) == NULL ||
+	    gvFreeLayout(gvc, g) != 0)
+		return -1;
+	return gvLayout(gvc, g, "dot");
+}
+
 static void __attribute__((noreturn))
 layout_child(struct dot *D, int fd, const char *format)
 {
@@ -498,6 +529,7 @@ layout_child(struct dot *D, int fd, const char *format)
 	alarm(3 * DOT_LAYOUT_SECONDS);
 	if ((gvc = gv_context()) == NULL ||
 	    gvLayout(gvc, D->root, "dot") != 0 ||
+	    (format[0] == 'p' && bound_bitmap(gvc, D->root) != 0) ||
 	    gvRenderData(gvc, D->root, format, &buf, &len) != 0 ||
 	    buf == NULL) {
 		size_t n = strlen(gv_msg);

@@ -49,6 +49,8 @@
 #define DOT_LAYOUT_SECONDS	30
 #define DOT_LAYOUT_MEM	((size_t)448 << 20)
 #define DOT_MAX_IMAGE	((size_t)256 << 20)
+/* A PNG is scaled down to at most so many pixels (4 bytes each). */
+#define DOT_PNG_PIXELS	30e6
 /* Estimated layout cost (units plus twice the ranks edges cross) drawn
  * as it is; above it the picture is simplified (dot_size.c). */
 #define DOT_LAYOUT_COST	8000
