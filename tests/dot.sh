@@ -141,6 +141,33 @@ if /usr/bin/python3 -c 'import onnx, numpy' 2>/dev/null; then
 			head -3 "$T/crasherr"
 		fi
 	done
+	# 10,000 parallel edges (Sum(r, x, r, x, ...)) overflowed the stack
+	# inside Graphviz under ulimit -s 256 and took minutes without: one
+	# edge per value and reader, drawn in a moment, never a signal
+	/usr/bin/python3 - "$T/par.onnx" <<'PY'
+import sys
+import onnx
+from onnx import helper, TensorProto as T
+v = lambda n: helper.make_tensor_value_info(n, T.FLOAT, [1, 4])
+g = helper.make_graph([helper.make_node("Relu", ["x"], ["r"], name="relu"),
+    helper.make_node("Sum", ["r"] * 10000, ["y"], name="sum"),
+    helper.make_node("Sum", ["r", "x"] * 5000, ["z"], name="sum2")],
+    "g", [v("x")], [v("y"), v("z")])
+onnx.save(helper.make_model(g, opset_imports=[helper.make_opsetid("", 13)]),
+    sys.argv[1])
+PY
+	(ulimit -s 256; $ONNXFIX dot -T svg -o "$T/par.svg" "$T/par.onnx") \
+	    2>"$T/parerr"
+	rc=$?
+	$ONNXFIX dot -o "$T/par.dot" "$T/par.onnx"
+	if [ $rc -eq 0 ] && [ ! -s "$T/parerr" ] &&
+	    [ "$(grep -c -- '->' "$T/par.dot")" -eq 6 ]; then
+		pass=$((pass + 1))
+	else
+		fail=$((fail + 1))
+		echo "FAIL: parallel edges: exit $rc"
+		head -2 "$T/parerr"
+	fi
 	# an explicit --max-nodes is a cut
 	$ONNXFIX dot -T svg --max-nodes 500 -o "$T/big.svg" "$T/big.onnx" 2>"$T/bigerr"
 	rc=$?

@@ -989,7 +989,7 @@ static int
 draw_graph(struct dot *D, struct dgraph *dg)
 {
 	struct ir_graph *g = dg->g;
-	size_t i, j, first_ghost = D->nghosts;
+	size_t i, j, first_ghost = D->nghosts, *vseen;
 
 	if (open_graph(D, dg) < 0)
 		return -1;
@@ -1017,6 +1017,9 @@ draw_graph(struct dot *D, struct dgraph *dg)
 			return -1;
 	if (D->opt.diff && draw_ghosts(D, dg) < 0)
 		return -1;
+	if ((vseen = arena_array(&D->ids.arena, g->nvalues + 1,
+	    sizeof(*vseen))) == NULL)
+		return dot_fail(D, ONNXFIX_EBUDGET, "edge table");
 	for (i = 0; i < g->nnodes; i++) {
 		struct ir_node *n = g->nodes[i];
 		Agnode_t *head = dg->opnode[dg->rep[i]];
@@ -1027,10 +1030,17 @@ draw_graph(struct dot *D, struct dgraph *dg)
 		for (j = 0; j < n->ninputs; j++) {
 			struct ir_value *v = n->inputs[j];
 
-			/* Sum(v, v, ...): one edge */
+			/* Sum(v, x, v, x, ...): one edge per value (10,000
+			 * parallel edges keep Graphviz busy for minutes) */
 			if (v == NULL || dot_folded(D, v) ||
 			    (j > 0 && n->inputs[j - 1] == v))
 				continue;
+			if (v->graph == g && v->id < g->nvalues &&
+			    g->values[v->id] == v) {
+				if (vseen[v->id] == i + 1)
+					continue;
+				vseen[v->id] = i + 1;
+			}
 			if (edge_in(D, dg, v, head, i, false, true) < 0)
 				return -1;
 		}

@@ -199,6 +199,7 @@ struct dgraph {
 	struct dbox *boxes;
 	size_t nboxes;
 	size_t *rank;		/* per node index: layout rank, or NULL */
+	size_t *seen_cost;	/* per value id: scratch of dot_size.c */
 	bool body_hidden;	/* a subgraph not drawn for its size */
 	unsigned stamp;		/* --ops edge search */
 	unsigned *seen;

@@ -243,9 +243,10 @@ cost_of(const struct dot *D, const struct dgraph *dg, const size_t *unit,
     size_t nunits, size_t *rank, size_t span)
 {
 	struct ir_graph *g = dg->g;
-	size_t i, j, cost = nunits;
+	size_t i, j, cost = nunits, *seen = dg->seen_cost;
 
 	memset(rank, 0, nunits * sizeof(*rank));
+	memset(seen, 0, (g->nvalues + 1) * sizeof(*seen));
 	for (i = 0; i < g->nnodes; i++) {
 		const struct ir_node *n = g->nodes[i];
 
@@ -278,6 +279,13 @@ cost_of(const struct dot *D, const struct dgraph *dg, const size_t *unit,
 
 			if (v == NULL || dot_folded(D, v))
 				continue;
+			/* one edge per value and reader, as drawn */
+			if (v->graph == g && v->id < g->nvalues &&
+			    g->values[v->id] == v) {
+				if (seen[v->id] == i + 1)
+					continue;
+				seen[v->id] = i + 1;
+			}
 			p = v->producer;
 			if (v->kind == IR_VALUE_INPUT) {
 				s = rank[unit[i]] + 1;
@@ -402,7 +410,10 @@ dot_choose_view(struct dot *D)
 	rank = arena_array(&D->ids.arena, g->nnodes + 1, sizeof(*rank));
 	scope_of = arena_array(&D->ids.arena, g->nnodes + 1,
 	    sizeof(*scope_of));
-	if (unit == NULL || count == NULL || rank == NULL || scope_of == NULL)
+	dg->seen_cost = arena_array(&D->ids.arena, g->nvalues + 1,
+	    sizeof(*dg->seen_cost));
+	if (unit == NULL || count == NULL || rank == NULL ||
+	    scope_of == NULL || dg->seen_cost == NULL)
 		return dot_fail(D, ONNXFIX_EBUDGET, "picture size");
 	for (gi = 0; gi < D->ndg; gi++)
 		for (i = 0; i < D->dg[gi].g->nnodes; i++)
