@@ -651,7 +651,8 @@ dot_render(struct dot *D, const char *format, char **out, size_t *outlen)
 			break;
 		}
 	if (status != 0 || len == 0 || buf[0] != 'O') {
-		if (status == 0 && len == cap && cap >= DOT_MAX_IMAGE)
+		/* over the size: the child died of SIGPIPE, or ended */
+		if (len == cap && cap >= DOT_MAX_IMAGE)
 			dot_fail(D, ONNXFIX_EBUDGET, "rendered picture over "
 			    "its size limit");
 		else
