@@ -214,6 +214,7 @@ enum onnxfix_dot_format {
 	ONNXFIX_DOT,
 	ONNXFIX_SVG,
 	ONNXFIX_PNG,
+	ONNXFIX_HTML,		/* one page: the SVG, pan, zoom, search */
 };
 
 /* Draw M with Graphviz into PATH ("-" for stdout), atomically. */
@@ -236,6 +237,22 @@ struct onnxfix_dot_options {
 	bool diff;
 	struct ir_node *const *before;
 	size_t nbefore;
+	/*
+	 * Picture of a diff (onnxfix diff -T, with diff set and BEFORE the
+	 * nodes matched in the other model): nodes of the other model that
+	 * were removed, drawn as ghosts in REMOVED_IN[k] (a graph of this
+	 * model) with edges by tensor name, and nodes of this model that
+	 * changed, with a line of text each ("axis: 1 -> 2").
+	 */
+	struct ir_node *const *removed;
+	struct ir_graph *const *removed_in;
+	size_t nremoved;
+	struct ir_node *const *changed;
+	const char *const *changed_text;
+	size_t nchanged;
+	/* The other model's main graph: inputs and outputs whose type
+	 * differs from its ones, or that it lacks, are marked changed. */
+	const struct ir_graph *interface_a;
 };
 
 enum onnxfix_status onnxfix_dot_opts(struct ir_model *m, const char *path,
@@ -255,6 +272,18 @@ size_t onnxfix_dot_snapshot(struct ir_model *m, struct ir_node ***out);
  */
 enum onnxfix_status onnxfix_diff(struct ir_model *a, struct ir_model *b,
     const char *path, bool json, bool *differ, struct diag_list *d);
+
+/*
+ * The same comparison drawn (onnxfix diff -T svg): B with the nodes
+ * added green, those changed with an orange border and their attribute
+ * and input changes as label lines, A's removed nodes ghosted with
+ * their edges by tensor name, and changed graph inputs and outputs
+ * marked.  OPT (may be NULL) gives --focus, --collapse and the limits.
+ */
+enum onnxfix_status onnxfix_diff_picture(struct ir_model *a,
+    struct ir_model *b, const char *path, enum onnxfix_dot_format fmt,
+    const struct onnxfix_dot_options *opt, bool *differ,
+    struct diag_list *d);
 
 /* Write all N bytes at BUF to FD, retrying short writes and EINTR.
  * Returns 0, or -1 with errno set (EIO for a write of zero bytes). */

@@ -462,7 +462,7 @@ done <<'EOF_CASES'
 64	bad level (one of: note, warning, error, never) 'warn'	check --fail-on warn @M
 64	unknown target (one of: onnx, onnx@OPSET, ort-cpu	check --target trt @M
 64	unknown format (one of: text, json, sarif, github) 'xml'	check --format xml @M
-64	unknown output type (one of: dot, svg, png) 'gif'	dot -T gif @M
+64	unknown output type (one of: dot, svg, png, html) 'gif'	dot -T gif @M
 64	unknown layout (one of: nchw, nhwc) 'NHWC'	fix --inputs-layout NHWC -o @T/fc.onnx @M
 64	bad size	check --max-size 99999999999G @M
 # options that shape another need it

@@ -46,6 +46,23 @@ golden "$T/ab.txt" testdata/diff/a-b.expect
 (cd "$T" && "$ONNXFIX" diff --format json -o ab.json a.onnx b.onnx)
 [ $? -eq 1 ] && ok || bad "diff json: exit status"
 golden "$T/ab.json" testdata/diff/a-b.json
+# A BatchNormalization folded by the exporter (new weight names, readers
+# on the Conv's own output) reads as that fold: one bn-folded entry per
+# BatchNormalization, holding every change, and the picture of the diff
+# ghosts exactly the two.
+encode testdata/diff/bnfold-a.pbtxt "$T/bna.onnx"
+encode testdata/diff/bnfold-b.pbtxt "$T/bnb.onnx"
+"$ONNXFIX" diff "$T/bna.onnx" "$T/bnb.onnx" >"$T/bn.txt"
+[ $? -eq 1 ] &&
+    [ "$(grep -c '^graph: ' "$T/bn.txt")" -eq 2 ] &&
+    [ "$(grep -c "^graph: bn-folded BatchNormalization '/b[12]/BatchNormalization': into Conv '/c[12]/Conv'$" "$T/bn.txt")" -eq 2 ] &&
+    grep -q '^rewrites: 2 bn-folded (BatchNormalization folded into the node that feeds it)$' "$T/bn.txt" &&
+    ok || bad "diff of a fold by the exporter: not two bn-folded entries"
+"$ONNXFIX" diff -T dot -o "$T/bn.dot" "$T/bna.onnx" "$T/bnb.onnx"
+[ $? -eq 1 ] && [ "$(grep -c 'label="- BatchNormalization' "$T/bn.dot")" -eq 2 ] &&
+    [ "$(grep -c 'label="~ Conv' "$T/bn.dot")" -eq 2 ] &&
+    [ "$(grep -c 'label="~ ' "$T/bn.dot")" -eq 4 ] &&
+    ok || bad "picture of the fold diff"
 # The JSON parses and agrees with the text.
 if /usr/bin/python3 - "$T/ab.json" "$T/ab.txt" <<'PY'
 import json, sys
@@ -55,7 +72,7 @@ assert d["format"] == "onnxfix-diff" and d["version"] == 2
 assert d["same"] is False
 ents = d["entries"]
 lines = [l for l in text if not l.startswith(("---", "+++", "ops:",
-         "summary:", "    "))]
+         "rewrites:", "summary:", "    "))]
 members = [l for l in text if l.startswith("    ")]
 assert len(ents) == len(lines), (len(ents), len(lines))
 for e, l in zip(ents, lines):

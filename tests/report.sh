@@ -241,8 +241,10 @@ fi
 encode testdata/structure/unsorted.textproto "$T/unsorted.onnx"
 if run 0 dot "$T/unsorted.onnx"; then
 	# The node with the error has a red border and its code on the label.
-	expect "dot error node" "$(grep -A3 '^	n0	' "$T/out" | tr -d '\t\n')" \
-	    'n0[color="#d01c1c",label="Relu\nS211",penwidth=3,tooltip="relu\nS211 node uses a value produced by a later node"];'
+	# (the fill is the category's, the tooltip has the node's inputs
+	# and outputs before the finding)
+	expect "dot error node" "$(grep -A4 '^	n0	' "$T/out" | tr -d '\t\n')" \
+	    'n0[color="#d01c1c",fillcolor="#f6c6c0",label="Relu\nS211",penwidth=3,tooltip="relu\nRelu\ninputs:\n  X: A float[1,4]\noutputs:\n  Y float[1,4]\nS211 node uses a value produced by a later node"];'
 	expect "dot clean node" "$(grep -c '^	n1	\[color' "$T/out")" 0
 	expect "dot stdout only" "$(wc -c <"$T/err")" 0
 fi

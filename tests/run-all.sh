@@ -41,6 +41,7 @@ done
 for s in tests/run-golden.sh tests/cli.sh tests/check-docs.sh \
     tests/check-layers.sh tests/report.sh \
     tests/shapes-onnx.sh tests/target.sh tests/dot.sh tests/diff.sh \
+    tests/html.sh \
     tests/hostile/run.sh tests/regress/run.sh tests/fuzz/replay.sh \
     tests/verify.sh tests/verify-testdata.sh tests/profile.sh \
     tests/input-shape.sh tests/pinned/run.sh \

@@ -144,10 +144,10 @@ test_transpose_classes(void **state)
 	assert_non_null(strstr(st, "fillcolor=\"#f4dca6\""));
 	assert_non_null(strstr(st, "\\nP503"));
 	free(st);
-	/* the Relu keeps the default fill, gets a warning border */
+	/* the Relu has the fill of activations, gets a warning border */
 	st = statement(s, "n3");
 	assert_non_null(strstr(st, "Relu"));
-	assert_null(strstr(st, "fillcolor"));
+	assert_non_null(strstr(st, "fillcolor=\"#f6c6c0\""));
 	assert_non_null(strstr(st, "color=\"" FIND_WARNING "\""));
 	free(st);
 	/* one key per class drawn, in code order */

@@ -8,7 +8,8 @@
 #   sh tools/setup.sh --test    that, and what make check needs: the test
 #                               tools (protoc, mandoc, clang, python3-onnx,
 #                               libonnx-testdata, PyTorch and torchvision
-#                               for real exports, Node.js) and ONNX
+#                               for real exports, Node.js, Chromium for
+#                               the interactive page) and ONNX
 #                               Runtime for Node.js, the tests' numeric
 #                               oracle, from the npm registry into
 #                               tests/ort/
@@ -20,7 +21,8 @@ set -eu
 BUILD="make gcc pkg-config libc6-dev libprotobuf-c-dev protobuf-c-compiler
 libgraphviz-dev graphviz libcmocka-dev libjansson-dev libxxhash-dev"
 TEST="protobuf-compiler mandoc libonnx-testdata python3-onnx python3-numpy
-python3-jsonschema clang libclang-rt-14-dev python3-torch python3-torchvision"
+python3-jsonschema clang libclang-rt-14-dev python3-torch python3-torchvision
+chromium"
 tests=0
 case ${1:-} in
 --test) tests=1 ;;

@@ -691,6 +691,8 @@ format_of_name(const char *path)
 		return ONNXFIX_SVG;
 	if (n >= 4 && strcmp(path + n - 4, ".png") == 0)
 		return ONNXFIX_PNG;
+	if (n >= 5 && strcmp(path + n - 5, ".html") == 0)
+		return ONNXFIX_HTML;
 	return ONNXFIX_DOT;
 }
 
@@ -710,6 +712,8 @@ cmd_dot(struct cli *c, int argc, char **argv)
 			fmt = ONNXFIX_SVG;
 		else if (strcmp(c->format, "png") == 0)
 			fmt = ONNXFIX_PNG;
+		else if (strcmp(c->format, "html") == 0)
+			fmt = ONNXFIX_HTML;
 		else if (strcmp(c->format, "dot") != 0)
 			return cmd_usage("dot", "unknown output type",
 			    c->format);
@@ -737,7 +741,8 @@ cmd_dot(struct cli *c, int argc, char **argv)
 	/* what the picture leaves out is said where a user reads it, not
 	 * only inside the picture */
 	for (size_t i = 0; i < d.n; i++)
-		if (d.v[i].id == DIAG_OUT_DOT_CUT)
+		if (d.v[i].id == DIAG_OUT_DOT_CUT ||
+		    d.v[i].id == DIAG_OUT_DOT_SIMPLIFIED)
 			diag_print(stderr, argv[0], &d.v[i]);
 	diag_list_release(&d);
 	return rc;
@@ -752,6 +757,7 @@ cmd_diff(struct cli *c, int argc, char **argv)
 {
 	struct diag_list d;
 	struct ir_model *a = NULL, *b = NULL;
+	enum onnxfix_dot_format fmt = ONNXFIX_DOT;
 	bool differ = false;
 	int rc;
 
@@ -761,6 +767,21 @@ cmd_diff(struct cli *c, int argc, char **argv)
 	if (c->report_format != REPORT_TEXT && c->report_format != REPORT_JSON)
 		return cmd_usage("diff",
 		    "diff writes text or json", NULL);
+	if (c->format != NULL) {
+		if (strcmp(c->format, "svg") == 0)
+			fmt = ONNXFIX_SVG;
+		else if (strcmp(c->format, "png") == 0)
+			fmt = ONNXFIX_PNG;
+		else if (strcmp(c->format, "html") == 0)
+			fmt = ONNXFIX_HTML;
+		else if (strcmp(c->format, "dot") != 0)
+			return cmd_usage("diff", "unknown output type",
+			    c->format);
+		if (fmt == ONNXFIX_PNG && (c->output == NULL ||
+		    strcmp(c->output, "-") == 0) && isatty(STDOUT_FILENO))
+			return cmd_usage("diff", "a PNG is not written to a "
+			    "terminal; give -o FILE.png", NULL);
+	}
 	/* -o changes.json: the format from the name, unless given */
 	if (!c->report_format_set && c->output != NULL &&
 	    strlen(c->output) >= 5 &&
@@ -774,9 +795,14 @@ cmd_diff(struct cli *c, int argc, char **argv)
 		diag_list_init(&d);
 		rc = load(c, argv[1], &d, &b);
 		if (rc == EXIT_CLEAN) {
-			rc = exit_of(onnxfix_diff(a, b, c->output ?
-			    c->output : "-", c->report_format == REPORT_JSON,
-			    &differ, &d));
+			if (c->format != NULL)
+				rc = exit_of(onnxfix_diff_picture(a, b,
+				    c->output ? c->output : "-", fmt,
+				    &c->dopt, &differ, &d));
+			else
+				rc = exit_of(onnxfix_diff(a, b, c->output ?
+				    c->output : "-", c->report_format ==
+				    REPORT_JSON, &differ, &d));
 			if (rc == EXIT_CLEAN && differ)
 				rc = EXIT_FINDINGS;
 			onnxfix_model_free(b);
@@ -1324,6 +1350,10 @@ static const struct command_opt diff_opts[] = {
 	{ OPT_HELP, NULL },
 	{ OPT_OUTPUT, "output file (default stdout)" },
 	{ OPT_FORMAT, "text (default) or json" },
+	{ OPT_TYPE, "draw the diff: dot, svg, png or html" },
+	{ OPT_FOCUS, NULL }, { OPT_RADIUS, NULL },
+	{ OPT_COLLAPSE, NULL }, { OPT_MAX_NODES, NULL },
+	{ OPT_NO_SCOPES, NULL },
 	CLI_LIMIT_OPTS, { 0, NULL },
 };
 

@@ -37,8 +37,8 @@ static const struct opt opts[] = {
 	  0 },
 	{ OPT_VERBOSE, 'v', "verbose", NULL, "list every note; notes of one "
 	  "kind on more than 3 nodes are otherwise one line", 0 },
-	{ OPT_TYPE, 'T', "type", "FMT", "dot, svg or png (default: from "
-	  "-o's .svg/.png, else dot)", 0 },
+	{ OPT_TYPE, 'T', "type", "FMT", "dot, svg, png or html (default: "
+	  "from -o's .svg/.png/.html, else dot)", 0 },
 	{ OPT_JOBS, 'j', "jobs", "N", "check N models at once", 0 },
 	{ OPT_FORMAT, 0, "format", "FMT", "text (default), json, sarif or "
 	  "github", 0 },
@@ -476,9 +476,10 @@ apply(const struct command *cmd, struct cli *c, int key, const char *v)
 		c->verbose = true;
 		break;
 	case OPT_TYPE:
-		if (strcmp(v, "dot") && strcmp(v, "svg") && strcmp(v, "png"))
+		if (strcmp(v, "dot") && strcmp(v, "svg") && strcmp(v, "png") &&
+		    strcmp(v, "html"))
 			return cli_usage_error(cmd, "unknown output type (one "
-			    "of: dot, svg, png)", v);
+			    "of: dot, svg, png, html)", v);
 		c->format = v;
 		break;
 	case OPT_FAIL_ON:
@@ -857,6 +858,15 @@ check_combination(const struct command *cmd, struct cli *c)
 	if (strcmp(cmd->name, "diff") == 0 && c->report_format != 0 &&
 	    c->report_format != REPORT_JSON)
 		return fail(cmd, "diff writes text or json");
+	if (strcmp(cmd->name, "diff") == 0 && c->dopt_set &&
+	    c->format == NULL)
+		return fail(cmd, "the drawing options (--focus, --radius, "
+		    "--collapse, --max-nodes, --no-scopes) shape a picture "
+		    "of the diff; give -T svg|png|dot too");
+	if (strcmp(cmd->name, "diff") == 0 && c->format != NULL &&
+	    c->report_format_set)
+		return fail(cmd, "a picture of the diff (-T) is not a "
+		    "report; give -T or --format, not both");
 	return -1;
 }
 

@@ -413,6 +413,35 @@ inits_by_name(struct diff *D, const struct ir_graph *g, struct hmap *h)
 	return 0;
 }
 
+/*
+ * A removed initializer all of whose readers in A belong to one
+ * BatchNormalization folded by another tool (bn-folded without a note
+ * code): its parameters and the old weights go with that entry.
+ */
+static long
+foreign_fold_entry(const struct grp *G, const char *name)
+{
+	const struct ir_value *v = ir_lookup(G->sa->g, name);
+	long e = -1;
+	size_t q;
+
+	if (v == NULL || v->nuses == 0)
+		return -1;
+	for (q = 0; q < v->nuses; q++) {
+		const struct ir_node *u = v->uses[q].node;
+		long ue;
+
+		if (!diff_in_graph(G->sa->g, u) ||
+		    (ue = G->ga[u->index]) < 0 || (e >= 0 && ue != e))
+			return -1;
+		e = ue;
+	}
+	if (e < 0 || G->D->e[e].code != NULL ||
+	    strcmp(G->D->e[e].kind, "bn-folded") != 0)
+		return -1;
+	return e;
+}
+
 static int
 diff_inits(struct diff *D, const char *where, const struct grp *G)
 {
@@ -431,12 +460,13 @@ diff_inits(struct diff *D, const char *where, const struct grp *G)
 		tb = hmap_get(&hb, ta->name);
 		if (tb != NULL && diff_tensor_eq(ta, tb))
 			continue;
-		D->cur = tb != NULL ? diff_bvalue_entry(G, ta->name) : -1;
+		D->cur = tb != NULL ? diff_bvalue_entry(G, ta->name) :
+		    foreign_fold_entry(G, ta->name);
 		if ((c = diff_add(D, tb ? "initializer-changed" :
 		    "initializer-removed", where)) == NULL)
 			return -1;
 		c->name = diff_esc(D, ta->name);
-		if (tb == NULL) {
+		if (tb == NULL && D->cur < 0) {
 			c->code = "F302";
 			c->subject = c->name;
 		}
@@ -546,6 +576,71 @@ unread(struct ir_graph *gb, const struct ir_node *n)
  * Compare one pair of graphs; matched owners of subgraphs push their
  * graph pairs on WORK (no recursion).
  */
+/* A removed node of A, drawn as a ghost in GB (a picture of the diff). */
+static int
+record_removed(struct diff *D, struct ir_node *n, struct ir_graph *gb)
+{
+	if (arena_grow(&D->arena, (void **)&D->rm, &D->caprm,
+	    D->nrm + 1, sizeof(*D->rm)) < 0 ||
+	    arena_grow(&D->arena, (void **)&D->rm_in,
+	    &D->caprm_in, D->nrm + 1,
+	    sizeof(*D->rm_in)) < 0)
+		return -1;
+	D->rm[D->nrm] = n;
+	D->rm_in[D->nrm++] = gb;
+	return 0;
+}
+
+/*
+ * B's node Y, matched: one of the picture's "before" nodes, and changed
+ * when the changes from FIRST on are its own (renamed, attributes,
+ * inputs): their text becomes label lines.
+ */
+static int
+record_matched(struct diff *D, struct ir_node *y, size_t first)
+{
+	char text[1024];
+	size_t k, n = 0, lines = 0;
+
+	if (arena_grow(&D->arena, (void **)&D->matched, &D->capmatched,
+	    D->nmatched + 2, sizeof(*D->matched)) < 0)
+		return -1;
+	D->matched[D->nmatched++] = y;
+	if (D->n == first)
+		return 0;
+	text[0] = '\0';
+	for (k = first; k < D->n && n < sizeof(text); k++) {
+		const struct change *c = &D->v[k];
+		const char *what = c->attr != NULL ? c->attr :
+		    strcmp(c->kind, "node-renamed") == 0 ? "name" :
+		    strcmp(c->kind, "input-rewired") == 0 ? "input" :
+		    strcmp(c->kind, "output-renamed") == 0 ? "output" :
+		    c->kind;
+		int r;
+
+		if (lines++ >= 4) {
+			r = snprintf(text + n, sizeof(text) - n, "\n(+%zu "
+			    "more)", D->n - k);
+			n += r > 0 ? (size_t)r : 0;
+			break;
+		}
+		r = snprintf(text + n, sizeof(text) - n, "%s%s: %s -> %s",
+		    n > 0 ? "\n" : "", what, c->a != NULL ? c->a : "-",
+		    c->b != NULL ? c->b : "-");
+		n += r > 0 ? (size_t)r : 0;
+	}
+	if (arena_grow(&D->arena, (void **)&D->ch, &D->capch,
+	    D->nch + 1, sizeof(*D->ch)) < 0 ||
+	    arena_grow(&D->arena, (void **)&D->ch_text,
+	    &D->capch_text, D->nch + 1,
+	    sizeof(*D->ch_text)) < 0 ||
+	    (D->ch_text[D->nch] = arena_strdup(&D->arena,
+	    text)) == NULL)
+		return -1;
+	D->ch[D->nch++] = y;
+	return 0;
+}
+
 static int
 diff_graph(struct diff *D, struct ir_graph *ga, struct ir_graph *gb,
     struct gpair **work, size_t *nwork, size_t *capwork)
@@ -558,6 +653,7 @@ diff_graph(struct diff *D, struct ir_graph *ga, struct ir_graph *gb,
 	size_t i, j;
 	long last = -1;
 	bool reordered = false;
+	size_t first;
 
 	where = diff_esc(D, ir_graph_path(ga, path, sizeof(path)));
 	sa.partner = arena_array(&D->arena, ga->nnodes + 1,
@@ -606,6 +702,9 @@ diff_graph(struct diff *D, struct ir_graph *ga, struct ir_graph *gb,
 			c->op = diff_op_name(D, n);
 			c->name = diff_node_name(D, n);
 			c->a = outputs_str(D, n);
+			if (D->picture && record_removed(D, ga->nodes[i],
+			    gb) < 0)
+				return -1;
 			if (G.ga[i] < 0 && unread(gb, n)) {
 				c->code = "F301";
 				c->subject = diff_subject_of(D, n);
@@ -617,7 +716,11 @@ diff_graph(struct diff *D, struct ir_graph *ga, struct ir_graph *gb,
 		if (sa.partner[i] < last)
 			reordered = true;
 		last = sa.partner[i];
+		first = D->n;
 		diff_node(D, where, &G, i, (size_t)sa.partner[i]);
+		if (D->picture && record_matched(D,
+		    gb->nodes[sa.partner[i]], first) < 0)
+			return -1;
 	}
 	for (j = 0; j < gb->nnodes; j++) {
 		const struct ir_node *n = gb->nodes[j];
@@ -821,4 +924,55 @@ onnxfix_diff(struct ir_model *a, struct ir_model *b, const char *path,
 		return ONNXFIX_EIO;
 	}
 	return ONNXFIX_OK;
+}
+
+enum onnxfix_status
+onnxfix_diff_picture(struct ir_model *a, struct ir_model *b,
+    const char *path, enum onnxfix_dot_format fmt,
+    const struct onnxfix_dot_options *opt, bool *differ,
+    struct diag_list *d)
+{
+	struct onnxfix_dot_options o;
+	enum onnxfix_status st;
+	struct diff D;
+
+	memset(&D, 0, sizeof(D));
+	D.cur = -1;
+	D.picture = true;
+	arena_init(&D.arena, a->budget);
+	diff_header(&D, a, b);
+	diff_io(&D, a->graph->inputs, a->graph->ninputs, b->graph->inputs,
+	    b->graph->ninputs, true);
+	diff_io(&D, a->graph->outputs, a->graph->noutputs, b->graph->outputs,
+	    b->graph->noutputs, false);
+	if (!D.oom && diff_all_graphs(&D, a, b) < 0)
+		D.oom = true;
+	/* the before list ends in NULL, and an empty edge list */
+	if (!D.oom && arena_grow(&D.arena, (void **)&D.matched,
+	    &D.capmatched, D.nmatched + 2, sizeof(*D.matched)) < 0)
+		D.oom = true;
+	if (D.oom) {
+		arena_release(&D.arena);
+		diag_report(d, DIAG_LOAD_BUDGET, "", "while comparing");
+		return ONNXFIX_EBUDGET;
+	}
+	D.matched[D.nmatched] = NULL;
+	D.matched[D.nmatched + 1] = NULL;
+	*differ = D.n > 0;
+	memset(&o, 0, sizeof(o));
+	if (opt != NULL)
+		o = *opt;
+	o.diff = true;
+	o.before = D.matched;
+	o.nbefore = D.nmatched;
+	o.removed = D.rm;
+	o.removed_in = D.rm_in;
+	o.nremoved = D.nrm;
+	o.changed = D.ch;
+	o.changed_text = D.ch_text;
+	o.nchanged = D.nch;
+	o.interface_a = a->graph;
+	st = onnxfix_dot_opts(b, path, fmt, &o, d);
+	arena_release(&D.arena);
+	return st;
 }

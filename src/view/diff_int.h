@@ -66,6 +66,16 @@ struct diff {
 	size_t removed, added, changed, renamed, tr_removed, tr_added;
 	size_t inits, interface, header;
 	bool oom;
+	/* what a picture of the diff needs (onnxfix_diff_picture) */
+	bool picture;
+	struct ir_node **matched;	/* B's nodes with a partner */
+	size_t nmatched, capmatched;
+	struct ir_node **rm;		/* A's nodes without one */
+	struct ir_graph **rm_in;	/* the B graph compared with theirs */
+	size_t nrm, caprm, caprm_in;
+	struct ir_node **ch;		/* B's nodes with changes */
+	const char **ch_text;
+	size_t nch, capch, capch_text;
 };
 
 struct side {

@@ -617,7 +617,39 @@ b_name(const struct grp *G, const struct ir_value *v)
 	return v != NULL ? v->name : NULL;
 }
 
-/* A BatchNormalization folded into the matched node that feeds it. */
+/*
+ * Does every reader of A's value V (at least one, and V no graph output)
+ * have a partner in B that reads W in its place?
+ */
+static bool
+readers_moved(const struct grp *G, const struct ir_value *v,
+    const struct ir_value *w)
+{
+	size_t q, k, n = 0;
+
+	if (v->noutputs != 0)
+		return false;
+	for (q = 0; q < v->nuses; q++) {
+		const struct ir_node *u = v->uses[q].node, *pu;
+		bool reads = false;
+
+		if (v->uses[q].index < 0 || !diff_in_graph(G->sa->g, u) ||
+		    G->sa->partner[u->index] < 0)
+			return false;
+		pu = G->sb->g->nodes[G->sa->partner[u->index]];
+		for (k = 0; k < pu->ninputs && !reads; k++)
+			reads = pu->inputs[k] == w;
+		if (!reads)
+			return false;
+		n++;
+	}
+	return n > 0;
+}
+
+/*
+ * A BatchNormalization folded into the matched node that feeds it.
+ * (Made by fix, it keeps the BatchNormalization's output name, F350; made
+ * by an exporter, the readers move to the producer's output.) */
 static int
 group_bn_fold(struct grp *G)
 {
@@ -627,6 +659,7 @@ group_bn_fold(struct grp *G)
 	for (i = 0; i < ga->nnodes; i++) {
 		struct ir_node *x = ga->nodes[i], *y;
 		long p, e;
+		bool foreign;
 
 		if (!removed_a(G, (long)i) || G->ga[i] >= 0 ||
 		    !ir_is_op(x, "BatchNormalization") || x->ninputs < 1 ||
@@ -636,13 +669,19 @@ group_bn_fold(struct grp *G)
 		if (p < 0 || G->sa->partner[p] < 0 || G->ga[p] >= 0)
 			continue;
 		y = gb->nodes[G->sa->partner[p]];
-		if (y->noutputs < 1 || y->outputs[0] == NULL ||
-		    (!diff_str_eq(y->outputs[0]->name, x->outputs[0]->name) &&
-		    !diff_str_eq(y->outputs[0]->name,
-		    b_name(G, x->outputs[0]))))
+		if (y->noutputs < 1 || y->outputs[0] == NULL)
 			continue;
-		if ((e = diff_new_entry(G->D, "bn-folded", "F350", G->where,
-		    x)) < 0)
+		/* fix keeps the BatchNormalization's output name on the
+		 * node it folds into; another tool (an exporter) keeps that
+		 * node's own, and the readers of the BatchNormalization now
+		 * read it */
+		foreign = !diff_str_eq(y->outputs[0]->name,
+		    x->outputs[0]->name) && !diff_str_eq(y->outputs[0]->name,
+		    b_name(G, x->outputs[0]));
+		if (foreign && !readers_moved(G, x->outputs[0], y->outputs[0]))
+			continue;
+		if ((e = diff_new_entry(G->D, "bn-folded", foreign ? NULL :
+		    "F350", G->where, x)) < 0)
 			return -1;
 		G->D->e[e].text = diff_fmt(G->D, "into %s '%s'",
 		    diff_op_name(G->D, ga->nodes[p]),

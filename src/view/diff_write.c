@@ -68,6 +68,37 @@ count_rewrites(const struct diff *D)
  *	LOCATION: KIND [OP] ['NAME'][: DETAIL] [CODE]
  * followed by its changes, indented.  CODE is the fix note it stands for.
  */
+/*
+ * "rewrites: 20 bn-folded (BatchNormalization folded into the node that
+ * feeds it), 32 identity-removed": the entries by kind, so that two
+ * exports that differ in one rewrite read as that rewrite.
+ */
+static void
+print_kinds(FILE *fp, const struct diff *D)
+{
+	size_t i, j, n, shown = 0;
+
+	for (i = 0; i < D->ne; i++) {
+		for (j = 0; j < i; j++)
+			if (strcmp(D->e[j].kind, D->e[i].kind) == 0)
+				break;
+		if (j < i)
+			continue;
+		for (n = 0, j = i; j < D->ne; j++)
+			n += strcmp(D->e[j].kind, D->e[i].kind) == 0;
+		fprintf(fp, "%s %zu %s%s", shown++ ? "," : "rewrites:", n,
+		    D->e[i].kind, strcmp(D->e[i].kind, "bn-folded") == 0 ?
+		    " (BatchNormalization folded into the node that feeds "
+		    "it)" : "");
+		if (shown > 12) {
+			fprintf(fp, ", ...");
+			break;
+		}
+	}
+	if (shown > 0)
+		fprintf(fp, "\n");
+}
+
 void
 diff_write_text(struct diff *D, FILE *fp, const char *fa, const char *fb)
 {
@@ -116,6 +147,7 @@ diff_write_text(struct diff *D, FILE *fp, const char *fa, const char *fb)
 			fprintf(fp, "ops: %s %zu -> %zu (%+ld)\n", D->h[i].op,
 			    D->h[i].a, D->h[i].b,
 			    (long)D->h[i].b - (long)D->h[i].a);
+	print_kinds(fp, D);
 	fprintf(fp, "summary: %s; %zu rewrites; nodes %zu removed, %zu added,"
 	    " %zu changed, %zu renamed; transposes %zu removed, %zu added; "
 	    "initializers %zu; interface %zu; header %zu\n", D->n ? "differ" :

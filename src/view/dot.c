@@ -74,6 +74,129 @@ scope_ag(struct dot *D, struct dgraph *dg, int s)
 	return sc->ag;
 }
 
+/* Each line of TEXT (model text) as a label line of its own. */
+static void
+lab_lines(struct label *l, const char *text)
+{
+	const char *p = text, *e;
+
+	while (*p != '\0') {
+		e = strchr(p, '\n');
+		if (e == NULL)
+			e = p + strlen(p);
+		dot_lab_lit(l, "\\n");
+		dot_lab_span(l, p, (size_t)(e - p), 2 * DOT_NAME_SHORT);
+		p = *e != '\0' ? e + 1 : e;
+	}
+}
+
+/* Op types of box B's members, most frequent first: "3 Conv, 2 Add". */
+static void
+box_ops(const struct dgraph *dg, const struct dbox *b, size_t pos,
+    struct label *l)
+{
+	struct tally t[DOT_SUMMARY_OPS * 2], tmp;
+	size_t i, j, nt = 0, more = 0;
+
+	for (i = b->first; i <= b->last && i < dg->g->nnodes; i++) {
+		const char *op = dg->g->nodes[i]->op_type;
+
+		if (i != pos && (dg->hide[i] != HIDE_COLLAPSE ||
+		    dg->rep[i] != pos))
+			continue;
+		if (op == NULL)
+			op = "";
+		for (j = 0; j < nt && strcmp(t[j].op, op) != 0; j++)
+			;
+		if (j < nt) {
+			t[j].n++;
+		} else if (nt < sizeof(t) / sizeof(t[0])) {
+			t[nt].op = op;
+			t[nt++].n = 1;
+		} else {
+			more++;
+		}
+	}
+	for (i = 1; i < nt; i++)
+		for (j = i; j > 0 && t[j].n > t[j - 1].n; j--) {
+			tmp = t[j];
+			t[j] = t[j - 1];
+			t[j - 1] = tmp;
+		}
+	for (i = 0; i < nt; i++) {
+		if (i >= 6) {
+			dot_lab_lit(l, ", ...");
+			break;
+		}
+		if (i > 0)
+			dot_lab_lit(l, i % 3 == 0 ? ",\\n" : ", ");
+		dot_lab_num(l, (long long)t[i].n);
+		dot_lab_lit(l, " ");
+		dot_lab_text(l, t[i].op, DOT_NAME_SHORT / 2);
+	}
+	(void)more;
+}
+
+/*
+ * A name scope drawn as one box (dot_size.c) by its first member AN:
+ * the scope's name below the enclosing cluster (FROM), how many nodes of
+ * which operators, and in the tooltip how to draw them.
+ */
+static int
+draw_box(struct dot *D, struct dgraph *dg, size_t pos, Agnode_t *an,
+    size_t from)
+{
+	const struct dbox *b = &dg->boxes[dg->box[pos]];
+	struct label l = { .n = 0 }, tip = { .n = 0 };
+
+	if (from > b->len)
+		from = 0;
+	if (from < b->len && b->name[from] == '/')
+		from++;
+	dot_lab_span(&l, b->name + from, b->len - from, DOT_NAME_SHORT);
+	dot_lab_lit(&l, "\\n");
+	dot_lab_num(&l, (long long)b->count);
+	dot_lab_lit(&l, " nodes: ");
+	box_ops(dg, b, pos, &l);
+	dot_lab_bytes(&tip, b->name, b->len < DIAG_NAME_MAX ? b->len :
+	    DIAG_NAME_MAX);
+	dot_lab_lit(&tip, "\\n");
+	dot_lab_num(&tip, (long long)b->count);
+	dot_lab_lit(&tip, " nodes drawn as one box; onnxfix dot --focus ");
+	dot_lab_bytes(&tip, b->name, b->len < DIAG_NAME_MAX ? b->len :
+	    DIAG_NAME_MAX);
+	dot_lab_lit(&tip, " draws them");
+	if (dot_node_look(D, an, "box3d", "filled", BOX_FILL, OP_BORDER,
+	    NULL) < 0 || dot_set(D, an, D->n_label, l.s) < 0 ||
+	    dot_set(D, an, D->n_tooltip, tip.s) < 0)
+		return -1;
+	return 0;
+}
+
+/* "then_branch: 12 nodes" for each body of N not drawn for its size. */
+static void
+body_lines(const struct dot *D, const struct ir_node *n, struct label *l)
+{
+	struct ir_graph *subs[8];
+	size_t k, i, ns = ir_node_subgraphs(n, subs, 8);
+
+	for (k = 0; k < ns && k < 8; k++) {
+		const struct dgraph *sd = dot_find_dgraph(D, subs[k]);
+		const char *an = NULL;
+
+		if (sd == NULL || !sd->body_hidden)
+			continue;
+		for (i = 0; i < n->nattrs; i++)
+			if (n->attrs[i].g == subs[k])
+				an = n->attrs[i].name;
+		dot_lab_lit(l, "\\n[");
+		dot_lab_text(l, an != NULL ? an : "body", DOT_NAME_SHORT / 2);
+		dot_lab_lit(l, ": ");
+		dot_lab_num(l, (long long)subs[k]->nnodes);
+		dot_lab_lit(l, " nodes]");
+	}
+}
+
 static int
 draw_op(struct dot *D, struct dgraph *dg, size_t pos)
 {
@@ -103,10 +226,13 @@ draw_op(struct dot *D, struct dgraph *dg, size_t pos)
 	if ((an = dot_mknode_in(D, dg, where, "n", D->nop++)) == NULL)
 		return -1;
 	dg->opnode[pos] = an;
+	if (dg->box != NULL && dg->box[pos] >= 0)
+		return draw_box(D, dg, pos, an, from);
 	if (D->opt.diff && !dot_was_before(D, n)) {
 		dot_lab_lit(&l, "+ ");
 		D->nnew++;
-	} else if (D->opt.diff && n->dirty) {
+	} else if (D->opt.diff && (n->dirty ||
+	    dot_changed_text(D, n) != NULL)) {
 		dot_lab_lit(&l, "~ ");
 		D->nchanged++;
 	}
@@ -118,15 +244,24 @@ draw_op(struct dot *D, struct dgraph *dg, size_t pos)
 		dot_lab_lit(&l, "(no op_type)");
 	else
 		dot_lab_text(&l, n->op_type, DOT_NAME_SHORT);
+	dot_lab_attrs(&l, n);
 	if (n->name != NULL && n->name[0] != '\0') {
 		const char *shown = strlen(n->name) > from ? n->name + from :
 		    n->name;
 
-		/* "/a/b/Conv" in scope /a/b is just Conv: say it once. */
-		if (n->op_type == NULL || strcasecmp(shown + (shown[0] ==
-		    '/'), n->op_type) != 0) {
+		size_t len, ol = n->op_type != NULL ? strlen(n->op_type) : 0;
+
+		/* "/a/b/Conv" in scope /a/b is just Conv, and "conv1/Conv"
+		 * is conv1: the op type is said once. */
+		shown += shown[0] == '/';
+		len = strlen(shown);
+		if (ol > 0 && len > ol && shown[len - ol - 1] == '/' &&
+		    strcasecmp(shown + len - ol, n->op_type) == 0)
+			len -= ol + 1;
+		if (ol == 0 || len != ol ||
+		    strncasecmp(shown, n->op_type, ol) != 0) {
 			dot_lab_lit(&l, "\\n");
-			dot_lab_text(&l, shown, DOT_NAME_SHORT);
+			dot_lab_span(&l, shown, len, DOT_NAME_SHORT);
 		}
 		dot_lab_text(&tip, n->name, DIAG_NAME_MAX);
 	}
@@ -152,13 +287,22 @@ draw_op(struct dot *D, struct dgraph *dg, size_t pos)
 		if (nfold++ >= DOT_FOLD_LINES)
 			continue;
 		dot_lab_lit(&l, "\\n");
-		dot_lab_fold(&l, v);
+		dot_lab_fold(&l, v, dot_const_source(v), dot_slot_name(n, i));
 	}
 	if (nfold > DOT_FOLD_LINES) {
 		dot_lab_lit(&l, "\\n(+");
 		dot_lab_num(&l, (long long)(nfold - DOT_FOLD_LINES));
 		dot_lab_lit(&l, " more)");
 	}
+	body_lines(D, n, &l);
+	if (D->opt.diff && dot_changed_text(D, n) != NULL) {
+		/* a diff picture: the attribute and input changes, which
+		 * are escaped text of the diff already */
+		lab_lines(&l, dot_changed_text(D, n));
+		dot_lab_lit(&tip, "\\nchanged:");
+		lab_lines(&tip, dot_changed_text(D, n));
+	}
+	dot_tip_node(&tip, n);
 	dot_mark_label(D, n, &l, &tip);
 	if (ir_is_op(n, "Transpose") && dot_mark_class(D, n) >= 0)
 		D->classes[dot_mark_class(D, n)] = true;
@@ -166,6 +310,9 @@ draw_op(struct dot *D, struct dgraph *dg, size_t pos)
 	    (tip.n > 0 && dot_set(D, an, D->n_tooltip, tip.s) < 0))
 		return -1;
 	dot_op_style(D, n, &st);
+	if (st.fill != NULL && strcmp(st.fill,
+	    dot_category_fill(dot_op_category(n))) == 0)
+		D->cats[dot_op_category(n)] = true;
 	if ((st.fill != NULL && dot_set(D, an, D->n_fill, st.fill) < 0) ||
 	    (st.border != NULL && dot_set(D, an, D->n_color, st.border) < 0) ||
 	    (st.penwidth != NULL &&
@@ -213,6 +360,65 @@ value_slot(struct dot *D, struct dgraph *vg, const struct ir_value *v)
 	return true;
 }
 
+static bool
+type_eq(const struct ir_type *x, const struct ir_type *y)
+{
+	int i;
+
+	if (x->kind != y->kind || x->elem != y->elem || x->rank != y->rank)
+		return false;
+	for (i = 0; i < x->rank && x->dims != NULL && y->dims != NULL; i++) {
+		const struct ir_dim *a = &x->dims[i], *b = &y->dims[i];
+
+		if (a->kind != b->kind ||
+		    (a->kind == IR_DIM_VALUE && a->value != b->value) ||
+		    (a->kind == IR_DIM_PARAM && strcmp(a->param ? a->param :
+		    "", b->param ? b->param : "") != 0))
+			return false;
+	}
+	return true;
+}
+
+/* Does the other model of a diff picture lack the input or output NAME,
+ * or give it another type than T? */
+static bool
+interface_differs(const struct dot *D, const char *name,
+    const struct ir_type *t, bool input)
+{
+	const struct ir_graph *a = D->opt.interface_a;
+	const struct ir_vinfo *v = input ? a->inputs : a->outputs;
+	size_t i, n = input ? a->ninputs : a->noutputs;
+
+	for (i = 0; i < n; i++)
+		if (v[i].name != NULL && name != NULL &&
+		    strcmp(v[i].name, name) == 0)
+			return !type_eq(&v[i].type, t);
+	return true;
+}
+
+/* Did the rewrites change graph input V's type (fix --inputs-layout), or
+ * does the other model of a diff picture have it otherwise? */
+static bool
+input_changed(const struct dot *D, const struct ir_graph *g,
+    const struct ir_value *v)
+{
+	size_t i;
+
+	if (D->opt.interface_a != NULL && g == D->m->graph) {
+		for (i = 0; i < g->ninputs; i++)
+			if (g->inputs[i].value == v)
+				return interface_differs(D, g->inputs[i].name,
+				    &g->inputs[i].type, true);
+		return false;
+	}
+	if (v->type.dirty)
+		return true;
+	for (i = 0; i < g->ninputs; i++)
+		if (g->inputs[i].value == v && g->inputs[i].type.dirty)
+			return true;
+	return false;
+}
+
 /* The node standing for input, initializer or undefined value V. */
 static Agnode_t *
 value_node(struct dot *D, struct dgraph *vg, struct ir_value *v)
@@ -223,14 +429,22 @@ value_node(struct dot *D, struct dgraph *vg, struct ir_value *v)
 	if (!value_slot(D, vg, v))
 		return vg->vnode[v->id];
 	switch (v->kind) {
-	case IR_VALUE_INPUT:
+	case IR_VALUE_INPUT: {
+		bool changed = D->opt.diff && input_changed(D, vg->g, v);
+
 		if ((an = dot_mknode(D, vg, "in", D->nin++)) == NULL)
 			return NULL;
 		rc = dot_node_look(D, an, "ellipse", "filled", IN_FILL,
-		    IN_BORDER, NULL);
+		    changed ? CHANGED_BORDER : IN_BORDER, NULL);
+		if (rc == 0 && changed) {
+			rc = dot_set(D, an, D->n_penwidth, "3");
+			D->nchanged++;
+		}
 		if (rc == 0)
-			rc = label_value(D, an, v->name, &v->type, NULL);
+			rc = label_value(D, an, v->name, &v->type, changed ?
+			    "\\n(changed)" : NULL);
 		break;
+	}
 	case IR_VALUE_INITIALIZER:
 		if ((an = dot_mknode(D, vg, "init", D->ninit++)) == NULL)
 			return NULL;
@@ -290,6 +504,36 @@ stub_node(struct dot *D, struct dgraph *vg, struct ir_value *v)
 	    "8") < 0 || label_value(D, an, v->name, &v->type, NULL) < 0)
 		return NULL;
 	vg->vnode[v->id] = an;
+	return an;
+}
+
+/* A stub naming V for one long edge (dot_size.c cut it); NULL past the
+ * value limit. */
+static Agnode_t *
+jump_node(struct dot *D, struct dgraph *dg, const struct ir_value *v)
+{
+	struct label l = { .n = 0 }, tip = { .n = 0 };
+	Agnode_t *an;
+
+	if (D->nvalues >= DOT_MAX_VALUES) {
+		D->skip_values++;
+		return NULL;
+	}
+	D->nvalues++;
+	if ((an = dot_mknode(D, dg, "jump", (unsigned)D->njumps++)) == NULL)
+		return NULL;
+	dot_lab_text(&l, v->name, DOT_NAME_SHORT);
+	dot_lab_text(&tip, v->name, DIAG_NAME_MAX);
+	dot_lab_lit(&tip, "\\nfrom ");
+	if (v->kind == IR_VALUE_INPUT)
+		dot_lab_lit(&tip, "the graph input");
+	else if (v->producer != NULL && v->producer->name != NULL)
+		dot_lab_text(&tip, v->producer->name, DIAG_NAME_MAX);
+	dot_lab_lit(&tip, " (a long edge, cut to keep the layout small)");
+	if (dot_node_look(D, an, "ellipse", "dashed", "white", GHOST_COLOR,
+	    "8") < 0 || dot_set(D, an, D->n_label, l.s) < 0 ||
+	    dot_set(D, an, D->n_tooltip, tip.s) < 0)
+		return NULL;
 	return an;
 }
 
@@ -458,9 +702,19 @@ edge_in(struct dot *D, struct dgraph *hg, struct ir_value *v, Agnode_t *head,
 	}
 	if (D->status != ONNXFIX_OK)
 		return -1;
-	if (tail == NULL ||
+	if (tail == NULL || tail == head ||
 	    (remap && agedge(D->root, tail, head, NULL, 0) != NULL))
 		return 0;
+	if (D->span > 0 && vg == hg && vg->rank != NULL && hpos != SIZE_MAX &&
+	    (v->kind == IR_VALUE_INPUT || v->kind == IR_VALUE_NODE) &&
+	    vg->rank[hpos] + (v->kind == IR_VALUE_INPUT) >
+	    (v->kind == IR_VALUE_INPUT ? 0 : vg->rank[p->index]) + D->span) {
+		/* a long edge costs the layout a node per rank: a stub
+		 * naming the value stands above its consumer instead */
+		if ((tail = jump_node(D, hg, v)) == NULL)
+			return D->status == ONNXFIX_OK ? 0 : -1;
+		style = "dashed";
+	}
 	if ((e = dot_mkedge(D, tail, head)) == NULL)
 		return D->status == ONNXFIX_OK ? 0 : -1;
 	if (edge_style(D, e, style, ghost ? GHOST_COLOR : NULL) < 0)
@@ -490,6 +744,7 @@ draw_output(struct dot *D, struct dgraph *dg, const struct ir_vinfo *vi)
 	const struct ir_type *t = &vi->type;
 	const struct ir_value *v = vi->value;
 	Agnode_t *an;
+	bool changed;
 
 	/* With --focus or --ops, outputs of nodes not drawn are left out. */
 	if (v != NULL && v->kind == IR_VALUE_NODE && v->producer != NULL &&
@@ -507,8 +762,19 @@ draw_output(struct dot *D, struct dgraph *dg, const struct ir_vinfo *vi)
 		return -1;
 	if (!dot_type_known(t) && vi->value != NULL)
 		t = &vi->value->type;
-	if (dot_node_look(D, an, "ellipse", "filled", OUT_FILL, OUT_BORDER,
-	    NULL) < 0 || label_value(D, an, vi->name, t, NULL) < 0)
+	if (D->opt.interface_a != NULL)
+		changed = dg->g == D->m->graph &&
+		    interface_differs(D, vi->name, &vi->type, false);
+	else
+		changed = D->opt.diff && (vi->type.dirty ||
+		    (vi->value != NULL && vi->value->type.dirty));
+	if (changed)
+		D->nchanged++;
+	if (dot_node_look(D, an, "ellipse", "filled", OUT_FILL, changed ?
+	    CHANGED_BORDER : OUT_BORDER, NULL) < 0 ||
+	    (changed && dot_set(D, an, D->n_penwidth, "3") < 0) ||
+	    label_value(D, an, vi->name, t, changed ? "\\n(changed)" :
+	    NULL) < 0)
 		return -1;
 	if (vi->value == NULL)
 		return 0;
@@ -528,6 +794,8 @@ open_graph(struct dot *D, struct dgraph *dg)
 		dg->ag = D->root;
 		return 0;
 	}
+	if (dg->body_hidden)
+		return 0;	/* a line of its owner's label */
 	if (g->kind == IR_GRAPH_SUB) {
 		if (g->owner == NULL ||
 		    (parent = dot_find_dgraph(D, g->owner->graph)) == NULL ||
@@ -579,12 +847,15 @@ draw_ghosts(struct dot *D, struct dgraph *dg)
 {
 	size_t i;
 
-	for (i = 0; i < D->opt.nbefore; i++) {
-		const struct ir_node *n = D->opt.before[i];
+	for (i = 0; i < D->opt.nbefore + D->opt.nremoved; i++) {
+		bool other = i >= D->opt.nbefore;
+		const struct ir_node *n = other ?
+		    D->opt.removed[i - D->opt.nbefore] : D->opt.before[i];
 		struct label l = { .n = 0 }, tip = { .n = 0 };
 		Agnode_t *an;
 
-		if (n == NULL || !n->dead || n->graph != dg->g)
+		if (other ? D->opt.removed_in[i - D->opt.nbefore] != dg->g :
+		    n == NULL || !n->dead || n->graph != dg->g)
 			continue;
 		if (D->nop >= D->max_ops) {
 			D->skip_ops++;
@@ -666,11 +937,59 @@ ghost_edges(struct dot *D, struct dgraph *dg)
 	return D->status == ONNXFIX_OK ? 0 : -1;
 }
 
+/*
+ * The edges removed node N of the other model of a diff picture had, by
+ * tensor name: from this graph's value of an input's name, and to the
+ * drawn readers of the value of an output's name.
+ */
+static int
+other_ghost_edges(struct dot *D, struct dgraph *dg, const struct ir_node *n,
+    Agnode_t *ghost)
+{
+	size_t j, k;
+
+	for (j = 0; j < n->ninputs + n->noutputs; j++) {
+		bool in = j < n->ninputs;
+		const struct ir_value *ov = in ? n->inputs[j] :
+		    n->outputs[j - n->ninputs];
+		struct ir_value *bv;
+
+		if (ov == NULL || ov->name == NULL || ov->name[0] == '\0' ||
+		    (bv = ir_lookup(dg->g, ov->name)) == NULL ||
+		    dot_folded(D, bv))
+			continue;
+		if (in) {
+			if (edge_in(D, dg, bv, ghost, SIZE_MAX, true,
+			    true) < 0)
+				return -1;
+			continue;
+		}
+		for (k = 0; k < bv->nuses; k++) {
+			const struct ir_node *c = bv->uses[k].node;
+			Agnode_t *head;
+			Agedge_t *e;
+
+			if (c == NULL || c->dead || c->graph != dg->g ||
+			    (head = dot_op_of(dg, c)) == NULL ||
+			    agedge(D->root, ghost, head, NULL, 0) != NULL)
+				continue;
+			if ((e = dot_mkedge(D, ghost, head)) == NULL) {
+				if (D->status != ONNXFIX_OK)
+					return -1;
+				continue;
+			}
+			if (edge_style(D, e, "dashed", GHOST_COLOR) < 0)
+				return -1;
+		}
+	}
+	return D->status == ONNXFIX_OK ? 0 : -1;
+}
+
 static int
 draw_graph(struct dot *D, struct dgraph *dg)
 {
 	struct ir_graph *g = dg->g;
-	size_t i, j, first_ghost = D->nghosts;
+	size_t i, j, first_ghost = D->nghosts, *vseen;
 
 	if (open_graph(D, dg) < 0)
 		return -1;
@@ -698,6 +1017,9 @@ draw_graph(struct dot *D, struct dgraph *dg)
 			return -1;
 	if (D->opt.diff && draw_ghosts(D, dg) < 0)
 		return -1;
+	if ((vseen = arena_array(&D->ids.arena, g->nvalues + 1,
+	    sizeof(*vseen))) == NULL)
+		return dot_fail(D, ONNXFIX_EBUDGET, "edge table");
 	for (i = 0; i < g->nnodes; i++) {
 		struct ir_node *n = g->nodes[i];
 		Agnode_t *head = dg->opnode[dg->rep[i]];
@@ -708,8 +1030,17 @@ draw_graph(struct dot *D, struct dgraph *dg)
 		for (j = 0; j < n->ninputs; j++) {
 			struct ir_value *v = n->inputs[j];
 
-			if (v == NULL || dot_folded(D, v))
+			/* Sum(v, x, v, x, ...): one edge per value (10,000
+			 * parallel edges keep Graphviz busy for minutes) */
+			if (v == NULL || dot_folded(D, v) ||
+			    (j > 0 && n->inputs[j - 1] == v))
 				continue;
+			if (v->graph == g && v->id < g->nvalues &&
+			    g->values[v->id] == v) {
+				if (vseen[v->id] == i + 1)
+					continue;
+				vseen[v->id] = i + 1;
+			}
 			if (edge_in(D, dg, v, head, i, false, true) < 0)
 				return -1;
 		}
@@ -718,6 +1049,12 @@ draw_graph(struct dot *D, struct dgraph *dg)
 		const struct ir_node *n = (const struct ir_node *)
 		    D->ghosts[i].node;
 
+		if (n->graph != dg->g) {
+			/* a node of the other model of a diff picture */
+			if (other_ghost_edges(D, dg, n, D->ghosts[i].an) < 0)
+				return -1;
+			continue;
+		}
 		for (j = 0; j < n->ninputs; j++) {
 			struct ir_value *v = n->inputs[j];
 			struct dgraph *vg;
@@ -834,17 +1171,29 @@ build(struct dot *D)
 	if (D->opt.diff) {
 		D->before = arena_array(a, D->opt.nbefore + 1,
 		    sizeof(*D->before));
-		D->ghosts = arena_array(a, D->opt.nbefore + 1,
-		    sizeof(*D->ghosts));
-		if (D->before == NULL || D->ghosts == NULL)
+		D->ghosts = arena_array(a, D->opt.nbefore +
+		    D->opt.nremoved + 1, sizeof(*D->ghosts));
+		D->changed = arena_array(a, D->opt.nchanged + 1,
+		    sizeof(*D->changed));
+		if (D->before == NULL || D->ghosts == NULL ||
+		    D->changed == NULL)
 			return dot_fail(D, ONNXFIX_EBUDGET, "node tables");
+		for (i = 0; i < D->opt.nchanged; i++) {
+			D->changed[i].node = (uintptr_t)D->opt.changed[i];
+			D->changed[i].text = D->opt.changed_text[i];
+		}
+		D->nchanged_sorted = D->opt.nchanged;
+		if (D->nchanged_sorted > 1)
+			qsort(D->changed, D->nchanged_sorted,
+			    sizeof(*D->changed), ptr_cmp);
 		for (i = 0; i < D->opt.nbefore; i++)
 			D->before[i] = (uintptr_t)D->opt.before[i];
 		D->nbefore = D->opt.nbefore;
 		if (D->nbefore > 1)
 			qsort(D->before, D->nbefore, sizeof(*D->before), ptr_cmp);
 	}
-	if (dot_select_nodes(D) < 0)
+	if (dot_select_nodes(D) < 0 || dot_choose_view(D) < 0 ||
+	    dot_select_finish(D) < 0)
 		return -1;
 	/* Breadth-first: a cluster's parent is always made before it. */
 	for (i = 0; i < D->ndg; i++)
@@ -853,6 +1202,33 @@ build(struct dot *D)
 	if (dot_draw_note(D) < 0 || dot_draw_legend(D) < 0)
 		return -1;
 	return dot_bound_layout(D);
+}
+
+/* What dot_choose_view() simplified, and how to draw it all. */
+static void
+report_view(struct dot *D)
+{
+	char what[400];
+	int n = 0;
+
+	what[0] = '\0';
+	if (D->nboxes > 0)
+		n += snprintf(what + n, sizeof(what) - (size_t)n, "%zu nodes "
+		    "drawn as %zu boxes, one per name scope", D->nboxed,
+		    D->nboxes);
+	if (D->nbody > 0 && n >= 0 && (size_t)n < sizeof(what))
+		n += snprintf(what + n, sizeof(what) - (size_t)n, "%s%zu "
+		    "nodes of subgraph bodies as a line of their owner",
+		    n > 0 ? "; " : "", D->nbody);
+	if (D->njumps > 0 && n >= 0 && (size_t)n < sizeof(what))
+		n += snprintf(what + n, sizeof(what) - (size_t)n, "%s%zu "
+		    "edges over %zu rank%s as a dashed stub above their "
+		    "consumer", n > 0 ? "; " : "", D->njumps, D->span,
+		    D->span == 1 ? "" : "s");
+	diag_report(D->d, DIAG_OUT_DOT_SIMPLIFIED, "", "%s; --focus SCOPE "
+	    "(a name scope such as the one in a box's tooltip) draws one "
+	    "part in full, --max-nodes N every node up to N (the layout may "
+	    "then hit its %d s bound)", what, DOT_LAYOUT_SECONDS);
 }
 
 enum onnxfix_status
@@ -883,6 +1259,9 @@ onnxfix_dot_opts(struct ir_model *m, const char *out,
 		case ONNXFIX_PNG:
 			st = dot_write_image(&D, out, "png");
 			break;
+		case ONNXFIX_HTML:
+			st = dot_write_html(&D, out);
+			break;
 		case ONNXFIX_DOT:
 		default:
 			st = dot_write_dot(&D, out);
@@ -898,6 +1277,8 @@ onnxfix_dot_opts(struct ir_model *m, const char *out,
 		    "region, --collapse repeated blocks once", D.skip_ops,
 		    (size_t)D.max_ops, D.ncut > 0 ? ", the farthest from the "
 		    "inputs" : "");
+	if (st == ONNXFIX_OK && (D.nboxes > 0 || D.nbody > 0 || D.njumps > 0))
+		report_view(&D);
 	if (D.root != NULL)
 		agclose(D.root);
 	agseterrf(old);

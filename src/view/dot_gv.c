@@ -13,6 +13,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <errno.h>
+#include <math.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <unistd.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
 
 #include <cgraph.h>
 #include <gvc.h>
@@ -344,12 +351,14 @@ dot_op_of(const struct dgraph *dg, const struct ir_node *n)
  * dot's network simplex passes dominate the layout of large graphs
  * (seconds for a few hundred nodes); capping their iterations at
  * 2 x nodes keeps a 500-node picture under a second or two and, on
- * the models tried, changes little but some edge lengths.
+ * the models tried, changes little but some edge lengths.  A picture
+ * simplified for its size (dot_size.c) is bounded too: its boxes stand
+ * for many nodes, and their edges are long.
  */
 int
 dot_bound_layout(struct dot *D)
 {
-	if (D->nop > DOT_FAST_LAYOUT &&
+	if ((D->nop > DOT_FAST_LAYOUT || D->nboxes > 0 || D->span > 0) &&
 	    (dot_declare(D, AGRAPH, "nslimit", "2") == NULL ||
 	    dot_declare(D, AGRAPH, "nslimit1", "2") == NULL))
 		return -1;
@@ -432,44 +441,229 @@ gv_context(void)
 	return gvc;
 }
 
+/*
+ * The layout and rendering run in a child process (fork, no exec) under
+ * rlimits: DOT_LAYOUT_SECONDS of CPU time (and an alarm at three times
+ * that for the wall clock), DOT_LAYOUT_MEM bytes of address space above
+ * what the process already maps, no core file.  Graphviz's layout is
+ * recursive and has crashed and run for minutes on real models; in the
+ * child a crash, a stack overflow, an out-of-memory exit or a timeout is
+ * one status the parent turns into one diagnostic (O105), never a signal
+ * of onnxfix, a hang or a partial file.  The child sends 'O' and the rendered bytes,
+ * or 'E' and Graphviz's complaint, through a pipe; only a child that
+ * exits 0 after 'O' counts, so a child killed while writing leaves
+ * nothing.
+ */
+static size_t
+mapped_bytes(void)
+{
+	unsigned long pages = 0;
+	FILE *fp = fopen("/proc/self/statm", "r");
+	long psz = sysconf(_SC_PAGESIZE);
+
+	if (fp == NULL)
+		return 0;
+	if (fscanf(fp, "%lu", &pages) != 1)
+		pages = 0;
+	fclose(fp);
+	return psz > 0 ? (size_t)pages * (size_t)psz : 0;
+}
+
+/*
+ * A PNG is a bitmap of 4 bytes a pixel at 96 dpi: a tall picture within
+ * the 330-inch sides could still need more memory than the layout has
+ * (densenet121: 300 MB, and cairo crashed on the failed allocation).
+ * After the layout, a picture over DOT_PNG_PIXELS is laid out again
+ * with a size that scales it down to that many pixels; 0 or -1.
+ */
+static int
+bound_bitmap(GVC_t *gvc, Agraph_t *g)
+{
+	double llx, lly, urx, ury, px, s;
+	char size[64], *bb = agget(g, "bb");
+
+	/* gvLayout() writes it with spaces, DOT files with commas */
+	if (bb == NULL || sscanf(bb, "%lf%*[, ]%lf%*[, ]%lf%*[, ]%lf", &llx,
+	    &lly, &urx, &ury) != 4)
+		return 0;
+	/* points, 72 an inch; the bitmap has 96 pixels an inch */
+	px = (urx - llx) / 72 * 96 * ((ury - lly) / 72 * 96);
+	if (px <= DOT_PNG_PIXELS)
+		return 0;
+	s = sqrt(DOT_PNG_PIXELS / px);
+	snprintf(size, sizeof(size), "%.2f,%.2f", (urx - llx) / 72 * s,
+	    (ury - lly) / 72 * s);
+	if (agattr(g, AGRAPH, "size", size) == NULL ||
+	    gvFreeLayout(gvc, g) != 0)
+		return -1;
+	return gvLayout(gvc, g, "dot");
+}
+
+static void __attribute__((noreturn))
+layout_child(struct dot *D, int fd, const char *format)
+{
+	struct rlimit rl;
+	char *buf = NULL;
+	unsigned int len = 0;
+	size_t mapped = mapped_bytes();
+	GVC_t *gvc;
+	int null;
+
+	/* Graphviz says "out of memory" and exits on stderr: not ours. */
+	if ((null = open("/dev/null", O_WRONLY)) >= 0) {
+		dup2(null, 1);
+		dup2(null, 2);
+		if (null > 2)
+			close(null);
+	}
+	rl.rlim_cur = rl.rlim_max = 0;
+	setrlimit(RLIMIT_CORE, &rl);
+	rl.rlim_cur = DOT_LAYOUT_SECONDS;
+	rl.rlim_max = DOT_LAYOUT_SECONDS + 1;
+	setrlimit(RLIMIT_CPU, &rl);
+	if (mapped > 0) {
+		rl.rlim_cur = rl.rlim_max = mapped + DOT_LAYOUT_MEM;
+		setrlimit(RLIMIT_AS, &rl);
+	}
+	/* the wall clock: three times the CPU bound, for a loaded machine */
+	alarm(3 * DOT_LAYOUT_SECONDS);
+	if ((gvc = gv_context()) == NULL ||
+	    gvLayout(gvc, D->root, "dot") != 0 ||
+	    (format[0] == 'p' && bound_bitmap(gvc, D->root) != 0) ||
+	    gvRenderData(gvc, D->root, format, &buf, &len) != 0 ||
+	    buf == NULL) {
+		size_t n = strlen(gv_msg);
+
+		(void)onnxfix_write_all(fd, "E", 1);
+		(void)onnxfix_write_all(fd, gv_msg, n);
+		_exit(1);
+	}
+	if (onnxfix_write_all(fd, "O", 1) != 0 ||
+	    onnxfix_write_all(fd, buf, len) != 0)
+		_exit(1);
+	_exit(0);
+}
+
+/* Why the child failed, for the diagnostic. */
+static void
+child_failure(struct dot *D, int status, const char *data, size_t n)
+{
+	char esc[DIAG_ESCAPE_SIZE], msg[256];
+	int sig;
+
+	if (D->status != ONNXFIX_OK)
+		return;
+	D->status = ONNXFIX_EIO;
+	if (WIFEXITED(status) && n > 0 && data[0] == 'E') {
+		snprintf(msg, sizeof(msg), "%.*s", (int)(n - 1 < 200 ?
+		    n - 1 : 200), data + 1);
+		diag_report(D->d, DIAG_OUT_RENDER, "", "layout failed%s%s",
+		    msg[0] != '\0' ? ": " : "",
+		    diag_escape_str(esc, sizeof(esc), msg));
+		return;
+	}
+	if (WIFSIGNALED(status)) {
+		sig = WTERMSIG(status);
+		if (sig == SIGXCPU || sig == SIGALRM || sig == SIGKILL)
+			diag_report(D->d, DIAG_OUT_LAYOUT_BOUND, "",
+			    "Graphviz took longer than %d s of CPU (%d s "
+			    "of wall clock); --max-nodes N with a smaller N, "
+			    "--focus NAME or --collapse draw less",
+			    DOT_LAYOUT_SECONDS, 3 * DOT_LAYOUT_SECONDS);
+		else
+			diag_report(D->d, DIAG_OUT_LAYOUT_BOUND, "",
+			    "Graphviz crashed (signal %d, %s); --max-nodes "
+			    "N with a smaller N, --focus NAME or --collapse "
+			    "draw less", sig, strsignal(sig));
+		return;
+	}
+	diag_report(D->d, DIAG_OUT_LAYOUT_BOUND, "", "Graphviz exited with "
+	    "status %d (out of its %d MiB of memory, or an internal error); "
+	    "--max-nodes N with a smaller N, --focus NAME or --collapse "
+	    "draw less", WIFEXITED(status) ? WEXITSTATUS(status) : -1,
+	    (int)(DOT_LAYOUT_MEM >> 20));
+}
+
 enum onnxfix_status
 dot_write_image(struct dot *D, const char *out, const char *format)
 {
 	enum onnxfix_status st;
-	char *buf = NULL;
-	unsigned int len = 0;
-	GVC_t *gvc;
+	char *buf;
+	size_t len;
 
-	if ((gvc = gv_context()) == NULL) {
-		dot_fail(D, ONNXFIX_EIO, "cannot start Graphviz");
+	if (dot_render(D, format, &buf, &len) < 0)
 		return D->status;
-	}
+	st = onnxfix_write_file(out, buf, len, D->d);
+	free(buf);
+	return st;
+}
+
+int
+dot_render(struct dot *D, const char *format, char **out, size_t *outlen)
+{
+	char *buf = NULL, *nb;
+	size_t len = 0, cap = 0;
+	int fds[2], status = 0;
+	pid_t pid;
+	ssize_t r;
+
 	/* cairo refuses bitmaps over 32767 pixels a side and says so on
 	 * stderr: shrink a picture larger than 330 inches (at 96 dpi). */
 	if (format[0] == 'p' &&
-	    agattr(D->root, AGRAPH, "size", "330,330") == NULL) {
-		dot_fail(D, ONNXFIX_EIO, "cannot set the size");
-		return D->status;
+	    agattr(D->root, AGRAPH, "size", "330,330") == NULL)
+		return dot_fail(D, ONNXFIX_EIO, "cannot set the size");
+	if (pipe(fds) != 0)
+		return dot_fail(D, ONNXFIX_EIO,
+		    "cannot start the layout (pipe)");
+	fflush(NULL);
+	if ((pid = fork()) < 0) {
+		close(fds[0]);
+		close(fds[1]);
+		return dot_fail(D, ONNXFIX_EIO,
+		    "cannot start the layout (fork)");
 	}
-	if (gvLayout(gvc, D->root, "dot") != 0) {
-		dot_fail(D, ONNXFIX_EIO, "layout failed");
-		return D->status;
+	if (pid == 0) {
+		close(fds[0]);
+		layout_child(D, fds[1], format);
 	}
-	if (gvRenderData(gvc, D->root, format, &buf, &len) != 0 ||
-	    buf == NULL) {
-		if (buf != NULL)
-			gvFreeRenderData(buf);
-		dot_fail(D, ONNXFIX_EIO, format[0] == 's' ?
-		    "cannot render SVG" : "cannot render PNG");
-		gvFreeLayout(gvc, D->root);
-		return D->status;
+	close(fds[1]);
+	for (;;) {
+		if (len == cap) {
+			if (cap >= DOT_MAX_IMAGE ||
+			    (nb = realloc(buf, cap = cap ? 2 * cap :
+			    1 << 16)) == NULL) {
+				/* too large: the child gets SIGPIPE */
+				break;
+			}
+			buf = nb;
+		}
+		r = read(fds[0], buf + len, cap - len);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		len += (size_t)r;
 	}
-	if (gvFreeLayout(gvc, D->root) != 0) {
-		gvFreeRenderData(buf);
-		dot_fail(D, ONNXFIX_EIO, "cannot free the layout");
-		return D->status;
+	close(fds[0]);
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR) {
+			status = -1;
+			break;
+		}
+	if (status != 0 || len == 0 || buf[0] != 'O') {
+		/* over the size: the child died of SIGPIPE, or ended */
+		if (len == cap && cap >= DOT_MAX_IMAGE)
+			dot_fail(D, ONNXFIX_EBUDGET, "rendered picture over "
+			    "its size limit");
+		else
+			child_failure(D, status, buf, len);
+		free(buf);
+		return -1;
 	}
-	st = onnxfix_write_file(out, buf, len, D->d);
-	gvFreeRenderData(buf);
-	return st;
+	/* drop the status byte */
+	memmove(buf, buf + 1, len - 1);
+	buf[len - 1] = '\0';
+	*out = buf;
+	*outlen = len - 1;
+	return 0;
 }

@@ -7,10 +7,15 @@
  * lowest first (none calls into a file listed after it):
  *
  *	dot_label.c	label text: model bytes escaped and cut, types
+ *	dot_attr.c	what a node says: operator category, key
+ *			attributes, tooltip, slot names, constants
  *	dot_gv.c	cgraph: ids, errors, attributes, nodes, edges; the
- *			DOT, SVG and PNG output and the layout bounds
+ *			DOT, SVG and PNG output (the layout in a child
+ *			process under rlimits)
  *	dot_select.c	what is drawn: folding, --focus, --ops, scopes and
  *			--collapse
+ *	dot_size.c	the representation by size: subgraph bodies,
+ *			scope boxes, long edges cut
  *	dot_style.c	the look: findings per node, before/after, the
  *			summary note and the legend
  *	dot.c		the walk over the graphs that draws them, the API
@@ -38,6 +43,20 @@
 #define DOT_RADIUS	3	/* default of --radius */
 #define DOT_FAST_LAYOUT	100	/* more drawn nodes: bounded layout passes */
 #define DOT_MAX_VALUES	4000
+/* Bounds of the Graphviz layout, run in a child process (dot_gv.c):
+ * CPU and wall-clock seconds, address space above what the process maps
+ * already, and the largest rendered picture taken back. */
+#define DOT_LAYOUT_SECONDS	30
+#define DOT_LAYOUT_MEM	((size_t)448 << 20)
+#define DOT_MAX_IMAGE	((size_t)256 << 20)
+/* A PNG is scaled down to at most so many pixels (4 bytes each). */
+#define DOT_PNG_PIXELS	30e6
+/* Estimated layout cost (units plus twice the ranks edges cross) drawn
+ * as it is; above it the picture is simplified (dot_size.c). */
+#define DOT_LAYOUT_COST	8000
+/* A simplified picture of fewer units opens more boxes (and is cut at
+ * the node limit when they do not fit). */
+#define DOT_MIN_UNITS	16
 #define DOT_MAX_EDGES	20000
 
 /*
@@ -92,6 +111,7 @@
 #define CHANGED_BORDER	"#c07000"
 #define GHOST_COLOR	"#a0a0a0"
 #define SCOPE_BORDER	"#b8b8b8"
+#define BOX_FILL	"#eef3fa"	/* a name scope drawn as one box */
 /* Name scopes: at most this many levels become nested clusters. */
 #define DOT_SCOPE_DEPTH	6
 /* Left-out operators listed by name in the summary note. */
@@ -125,6 +145,16 @@ enum {
 	HIDE_FILTER,		/* outside --focus/--radius or --ops */
 	HIDE_COLLAPSE,		/* in a repeated block drawn once */
 	HIDE_LIMIT,		/* over --max-nodes: farthest from the inputs */
+	HIDE_BODY,		/* in a subgraph body not drawn (dot_size.c) */
+};
+
+/* A name scope drawn as one box (dot_size.c): its members stand in by
+ * the first, which is drawn as the box. */
+struct dbox {
+	const char *name;	/* a member's name; the scope is its prefix */
+	size_t len;		/* prefix length */
+	size_t count;		/* members */
+	size_t first, last;	/* positions of the first and last member */
 };
 
 /*
@@ -165,6 +195,12 @@ struct dgraph {
 	struct hmap scopemap;	/* prefix -> scope index + 1 */
 	struct scope *scopes;
 	size_t nscopes, capscopes;
+	int *box;		/* per node index: box drawn by it, -1; or NULL */
+	struct dbox *boxes;
+	size_t nboxes;
+	size_t *rank;		/* per node index: layout rank, or NULL */
+	size_t *seen_cost;	/* per value id: scratch of dot_size.c */
+	bool body_hidden;	/* a subgraph not drawn for its size */
 	unsigned stamp;		/* --ops edge search */
 	unsigned *seen;
 	size_t *queue;
@@ -229,7 +265,19 @@ struct dot {
 	struct ghost *ghosts;	/* sorted by node */
 	size_t nghosts;
 	bool classes[50];	/* P500-P549 seen on drawn Transposes */
+	bool cats[16];		/* operator categories drawn (dot_attr.c) */
 	size_t nnew, nchanged;
+	/* the representation chosen by size (dot_size.c) */
+	size_t nboxes, nboxed;	/* scope boxes, nodes in them */
+	size_t nbody;		/* nodes of subgraph bodies not drawn */
+	size_t span;		/* edges over so many ranks cut; 0: none */
+	size_t njumps;		/* edges cut */
+	/* a diff picture's changed nodes, sorted by node */
+	struct changed_node {
+		uintptr_t node;
+		const char *text;
+	} *changed;
+	size_t nchanged_sorted;
 };
 
 /*
@@ -257,9 +305,11 @@ void dot_lab_lit(struct label *l, const char *s);
 /* Append N bytes of model text, every byte outside a small printable set
  * as \\xNN. */
 void dot_lab_bytes(struct label *l, const char *s, size_t n);
-/* N bytes of model text at S, cut in the middle to MAX; true when cut. */
+/* N bytes of model text at S, shortened from the left to MAX (keeping
+ * the distinguishing tail); true when cut. */
 bool dot_lab_span(struct label *l, const char *s, size_t n, size_t max);
-/* Model string S (NULL: empty), cut in the middle to MAX; true when cut. */
+/* Model string S (NULL: empty), shortened from the left to MAX; true
+ * when cut. */
 bool dot_lab_text(struct label *l, const char *s, size_t max);
 void dot_lab_num(struct label *l, long long v);
 /* Is anything known of T (a kind, an element type or a rank)? */
@@ -268,10 +318,42 @@ bool dot_type_known(const struct ir_type *t);
 void dot_lab_type(struct label *l, const struct ir_type *t);
 /* An initializer's type: the value's, else the tensor's own dims. */
 void dot_lab_init_type(struct label *l, const struct ir_value *v);
-/* One folded line: "W 64x3x3x3", "shape int64 2 = 1,-1". */
-void dot_lab_fold(struct label *l, const struct ir_value *v);
+/* One folded line: "W 64x3x3x3", "shape int64 2 = 1,-1": by SLOT, the
+ * schema's name of the input, or when NULL by the tail of V's name;
+ * the data is SRC's (V's constant source). */
+void dot_lab_fold(struct label *l, const struct ir_value *v,
+    const struct ir_value *src, const char *slot);
 /* "If 'name' / then_branch" or "function 'domain::name'". */
 void dot_cluster_label(struct label *l, const struct ir_graph *g);
+
+/* ---- dot_attr.c: what a node says about itself ---- */
+
+/* Operator categories, one fill each (and one legend line). */
+enum {
+	DOT_CAT_MATH,		/* the rest: elementwise arithmetic, logic */
+	DOT_CAT_CONV,
+	DOT_CAT_ACT,
+	DOT_CAT_POOL,
+	DOT_CAT_NORM,
+	DOT_CAT_SHAPE,
+	DOT_CAT_MOVE,
+	DOT_CAT_QUANT,
+	DOT_CAT_REDUCE,
+	DOT_CAT_NMS,		/* control flow and NonMaxSuppression */
+	DOT_NCATS
+};
+int dot_op_category(const struct ir_node *n);
+const char *dot_category_fill(int c);
+const char *dot_category_name(int c);
+/* The schema's name of input slot I of N ("B"), NULL when unknown or
+ * variadic. */
+const char *dot_slot_name(const struct ir_node *n, size_t i);
+/* N's key attributes, after its op type (" 3x3 /2 g=32"); nothing when
+ * none is worth showing. */
+void dot_lab_attrs(struct label *l, const struct ir_node *n);
+/* Every attribute of N and its inputs and outputs with their types, as
+ * lines of the tooltip TIP. */
+void dot_tip_node(struct label *tip, const struct ir_node *n);
 
 /* ---- dot_gv.c: cgraph and the output ---- */
 
@@ -319,15 +401,37 @@ int dot_bound_layout(struct dot *D);
 enum onnxfix_status dot_write_dot(struct dot *D, const char *out);
 enum onnxfix_status dot_write_image(struct dot *D, const char *out,
     const char *format);
+/* Lay out and render as FORMAT into *OUT (malloc'd, NUL-terminated,
+ * *OUTLEN bytes before the NUL); 0 or -1 (D->status set). */
+int dot_render(struct dot *D, const char *format, char **out,
+    size_t *outlen);
+
+/* ---- dot_html.c: the interactive page ---- */
+
+/* One self-contained HTML file: the SVG, pan and zoom, search, a side
+ * panel with the node's tooltip text. */
+enum onnxfix_status dot_write_html(struct dot *D, const char *out);
 
 /* ---- dot_select.c: what is drawn ---- */
 
-/* Is V drawn as a line of its consumer's label: a single-use initializer
- * or folded Constant? */
+/* Is V drawn as a line of its consumers' labels: a constant (an
+ * initializer, a Constant's output, or an Identity of one) that is no
+ * graph output? */
 bool dot_folded(const struct dot *D, const struct ir_value *v);
+/* The initializer or Constant output V is (looking through Identity
+ * nodes), NULL when V is not a constant. */
+const struct ir_value *dot_const_source(const struct ir_value *v);
 /* Hide what the options leave out (struct dgraph.hide, .rep), find the
  * name scopes; before anything is drawn.  0 or -1 (D->status set). */
 int dot_select_nodes(struct dot *D);
+/* Then (after dot_choose_view) the node limit and the name scopes. */
+int dot_select_finish(struct dot *D);
+
+/* ---- dot_size.c: the representation by size ---- */
+
+/* Choose it (after --focus and --ops, before the node limit and the
+ * scopes): subgraph bodies hidden, scope boxes, long edges cut. */
+int dot_choose_view(struct dot *D);
 
 /* ---- dot_style.c: the look ---- */
 
@@ -337,6 +441,8 @@ int dot_index_marks(struct dot *D);
 int dot_mark_class(const struct dot *D, const struct ir_node *n);
 /* Was N live before the rewrites (before/after drawing)? */
 bool dot_was_before(const struct dot *D, const struct ir_node *n);
+/* The text of a diff picture's change of N, NULL when none. */
+const char *dot_changed_text(const struct dot *D, const struct ir_node *n);
 /* The look of op node N. */
 void dot_op_style(const struct dot *D, const struct ir_node *n,
     struct dot_style *s);

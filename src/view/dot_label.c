@@ -4,7 +4,7 @@
  * taking text when full): our own text, and model text, which passes
  * through dot_lab_bytes() alone.  That keeps a small set of printable
  * ASCII and writes every other byte as \\xNN, so a label is plain ASCII
- * whatever the model holds; long names are cut in the middle.  Types
+ * whatever the model holds; long names lose their head.  Types
  * ("float[1,3,n,?]"), tensor dims and small constant values, the line of
  * a folded initializer, and the titles of subgraph clusters are built
  * here.  Nothing here touches Graphviz.
@@ -70,25 +70,34 @@ dot_lab_bytes(struct label *l, const char *s, size_t n)
 	}
 }
 
-/* N bytes of model text at S, cut in the middle to MAX; true when cut. */
+/*
+ * N bytes of model text at S, shortened to MAX from the left: what tells
+ * nodes apart is the tail of a name ("...layer1.0.conv1.weight"), so the
+ * head goes, up to a separator when one is near.  True when cut.
+ */
 bool
 dot_lab_span(struct label *l, const char *s, size_t n, size_t max)
 {
-	size_t head, tail;
+	size_t keep, from, i;
 
 	if (n <= max) {
 		dot_lab_bytes(l, s, n);
 		return false;
 	}
-	head = (max - 3) * 2 / 3;
-	tail = max - 3 - head;
-	dot_lab_bytes(l, s, head);
+	keep = max > 3 ? max - 3 : 1;
+	from = n - keep;
+	/* start after a separator within the first third of the tail */
+	for (i = from; i < n && i < from + keep / 3; i++)
+		if (s[i] == '/' || s[i] == '.' || s[i] == '_') {
+			from = i + 1;
+			break;
+		}
 	dot_lab_lit(l, "...");
-	dot_lab_bytes(l, s + n - tail, tail);
+	dot_lab_bytes(l, s + from, n - from);
 	return true;
 }
 
-/* Model string S, cut in the middle to MAX bytes; true when cut. */
+/* Model string S, shortened from the left to MAX bytes; true when cut. */
 bool
 dot_lab_text(struct label *l, const char *s, size_t max)
 {
@@ -254,17 +263,24 @@ lab_values(struct label *l, const struct ir_tensor *t)
 
 /* One folded line: "W 64x3x3x3", "shape int64 2 = 1,-1". */
 void
-dot_lab_fold(struct label *l, const struct ir_value *v)
+dot_lab_fold(struct label *l, const struct ir_value *v,
+    const struct ir_value *src, const char *slot)
 {
-	const struct ir_tensor *t = v->init;
+	const struct ir_tensor *t;
 	const struct ir_attr *a = NULL;
 
-	if (v->kind == IR_VALUE_NODE && v->producer != NULL &&
-	    v->producer->nattrs == 1) {
-		a = &v->producer->attrs[0];
+	if (src == NULL)
+		src = v;
+	t = src->init;
+	if (src->kind == IR_VALUE_NODE && src->producer != NULL &&
+	    src->producer->nattrs == 1) {
+		a = &src->producer->attrs[0];
 		t = a->type == IR_ATTR_TENSOR ? a->t : NULL;
 	}
-	dot_lab_text(l, v->name, DOT_NAME_SHORT / 2);
+	if (slot != NULL)
+		dot_lab_lit(l, slot);
+	else
+		dot_lab_text(l, v->name, DOT_NAME_SHORT / 2);
 	dot_lab_lit(l, " ");
 	if (t != NULL) {
 		if (lab_values(l, t))
@@ -277,7 +293,7 @@ dot_lab_fold(struct label *l, const struct ir_value *v)
 		return;
 	}
 	if (a == NULL) {
-		dot_lab_init_type(l, v);
+		dot_lab_init_type(l, src);
 		return;
 	}
 	switch (a->type) {

@@ -36,40 +36,40 @@ in_list(const char *list, const char *name)
 	return false;
 }
 
-/* Uses of V as a node input (not the owners' implicit records). */
-static size_t
-direct_uses(const struct ir_value *v, const struct ir_use **first)
+/* Is V a node input anywhere?  (At the first use: a weight read by
+ * 40,000 nodes is asked about once per reader.) */
+static bool
+used(const struct ir_value *v)
 {
-	size_t i, k = 0;
+	size_t i;
 
 	for (i = 0; i < v->nuses; i++)
-		if (v->uses[i].index >= 0) {
-			if (k++ == 0 && first != NULL)
-				*first = &v->uses[i];
-		}
-	return k;
+		if (v->uses[i].index >= 0)
+			return true;
+	return false;
 }
 
+
 /*
- * A Constant whose one output is read by exactly one node of its own
- * graph and is no graph output: drawn as a line of that node's label.
+ * A Constant, or an Identity of a constant, whose output is used and is
+ * no graph output: drawn as a line of each consumer's label instead of a
+ * node with edges.  Edges from one constant to consumers all over the
+ * graph cost Graphviz a virtual node per rank they cross: on convnext
+ * they made the layout run for minutes.
  */
 static bool
 const_folded(const struct ir_node *n)
 {
 	const struct ir_value *v;
-	const struct ir_use *u = NULL;
 
-	if (!ir_is_op(n, "Constant") || n->ninputs != 0 || n->noutputs != 1 ||
-	    (v = n->outputs[0]) == NULL || v->noutputs != 0 ||
-	    v->nuses != 1 || direct_uses(v, &u) != 1 ||
-	    u->node->graph != n->graph || u->node->dead)
+	if (n->noutputs != 1 || (v = n->outputs[0]) == NULL ||
+	    v->noutputs != 0 || !used(v))
 		return false;
-	return n->nattrs == 1;
+	if (!ir_is_op(n, "Constant") && !ir_is_op(n, "Identity"))
+		return false;
+	return dot_const_source(v) != NULL;
 }
 
-/* V is drawn as a line of its consumer's label: a single-use
- * initializer or folded Constant. */
 bool
 dot_folded(const struct dot *D, const struct ir_value *v)
 {
@@ -79,7 +79,7 @@ dot_folded(const struct dot *D, const struct ir_value *v)
 	if (!D->fold || v->kind != IR_VALUE_INITIALIZER || v->init == NULL ||
 	    v->noutputs != 0)
 		return false;
-	return direct_uses(v, NULL) == 1;
+	return used(v);
 }
 
 /* Does N or one of its outputs carry the name FOCUS? */
@@ -95,6 +95,17 @@ names_focus(const struct ir_node *n, const char *focus)
 		    strcmp(n->outputs[i]->name, focus) == 0)
 			return true;
 	return false;
+}
+
+/* Is N in the name scope FOCUS ("/a/b" or "/a/b/" for "/a/b/Conv")? */
+static bool
+in_scope(const struct ir_node *n, const char *focus)
+{
+	size_t len = strlen(focus);
+
+	return len > 0 && n->name != NULL &&
+	    strncmp(n->name, focus, len) == 0 &&
+	    (focus[len - 1] == '/' || n->name[len] == '/');
 }
 
 /* Into OUT: up to four node and tensor names that contain FOCUS, quoted
@@ -141,7 +152,7 @@ select_focus(struct dot *D)
 	const char *focus = D->opt.focus;
 	struct dgraph *fg = NULL;
 	size_t *queue, *dist, qh = 0, qt = 0, i, j, k, gi;
-	bool *keep_owner;
+	bool *keep_owner, scope = false;
 	struct arena *a = &D->ids.arena;
 
 	for (gi = 0; gi < D->ndg && fg == NULL; gi++) {
@@ -157,6 +168,19 @@ select_focus(struct dot *D)
 			if (g->values[i]->kind != IR_VALUE_NODE &&
 			    strcmp(g->values[i]->name, focus) == 0)
 				fg = &D->dg[gi];
+	}
+	/* no node or tensor has the name: a name scope ("/layer1/layer1.0",
+	 * what a box of a simplified picture stands for) */
+	for (gi = 0; gi < D->ndg && fg == NULL; gi++) {
+		struct ir_graph *g = D->dg[gi].g;
+
+		for (i = 0; i < g->nnodes; i++)
+			if (!g->nodes[i]->dead &&
+			    in_scope(g->nodes[i], focus)) {
+				fg = &D->dg[gi];
+				scope = true;
+				break;
+			}
 	}
 	if (fg == NULL) {
 		char esc[DIAG_ESCAPE_SIZE], near[512];
@@ -180,7 +204,7 @@ select_focus(struct dot *D)
 		dist[i] = SIZE_MAX;
 		if (n->dead)
 			continue;
-		if (names_focus(n, focus)) {
+		if (scope ? in_scope(n, focus) : names_focus(n, focus)) {
 			dist[i] = 0;
 			queue[qt++] = i;
 			continue;
@@ -612,6 +636,15 @@ dot_select_nodes(struct dot *D)
 	}
 	if (D->opt.focus != NULL && select_focus(D) < 0)
 		return -1;
+	return 0;
+}
+
+/* The node limit and the scopes, after the representation is chosen. */
+int
+dot_select_finish(struct dot *D)
+{
+	size_t gi, i;
+
 	/* --collapse draws repeated blocks once, which is its own answer
 	 * to a large graph; the limit then counts what is drawn */
 	if (D->ndg > 0 && !D->opt.collapse && select_limit(D) < 0)

@@ -162,6 +162,25 @@ dot_was_before(const struct dot *D, const struct ir_node *n)
 	return false;
 }
 
+/* The text of a diff picture's change of N, NULL when none. */
+const char *
+dot_changed_text(const struct dot *D, const struct ir_node *n)
+{
+	size_t lo = 0, hi = D->nchanged_sorted;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (D->changed[mid].node == (uintptr_t)n)
+			return D->changed[mid].text;
+		if (D->changed[mid].node < (uintptr_t)n)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
 void
 dot_op_style(const struct dot *D, const struct ir_node *n, struct dot_style *s)
 {
@@ -187,13 +206,15 @@ dot_op_style(const struct dot *D, const struct ir_node *n, struct dot_style *s)
 		    sizeof(class_fill[0]))] : TRANSPOSE_FILL;
 		if (s->border == NULL)
 			s->border = TRANSPOSE_BORDER;
+	} else {
+		s->fill = dot_category_fill(dot_op_category(n));
 	}
 	if (D->opt.diff) {
 		if (!dot_was_before(D, n)) {
 			s->fill = NEW_FILL;
 			s->border = NEW_BORDER;
 			s->penwidth = "3";
-		} else if (n->dirty) {
+		} else if (n->dirty || dot_changed_text(D, n) != NULL) {
 			s->border = CHANGED_BORDER;
 			s->penwidth = "3";
 		}
@@ -328,7 +349,44 @@ dot_draw_note(struct dot *D)
 	return 0;
 }
 
-/* Keys for the before/after drawing and the layout classes seen. */
+/*
+ * The key of the operator categories drawn, when there are two or more:
+ * a row of boxes with their fills (a subgraph of rank "same", no
+ * cluster).
+ */
+static int
+category_key(struct dot *D)
+{
+	Agraph_t *sg;
+	Agsym_t *rank;
+	Agnode_t *an;
+	unsigned k = 0;
+	int c, seen = 0;
+
+	for (c = 0; c < DOT_NCATS; c++)
+		seen += D->cats[c];
+	if (seen < 2)
+		return 0;
+	if ((rank = dot_declare(D, AGRAPH, "rank", "")) == NULL)
+		return -1;
+	if ((sg = agsubg(D->root, "keys", 1)) == NULL)
+		return dot_fail(D, ONNXFIX_EIO, "cannot add the key");
+	if (dot_set(D, sg, rank, "same") < 0)
+		return -1;
+	for (c = 0; c < DOT_NCATS; c++) {
+		if (!D->cats[c])
+			continue;
+		if ((an = dot_mknode_in(D, NULL, sg, "cat", k++)) == NULL ||
+		    dot_node_look(D, an, "box", "rounded,filled",
+		    dot_category_fill(c), OP_BORDER, "8") < 0 ||
+		    dot_set(D, an, D->n_label, dot_category_name(c)) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* Keys for the operator categories, the before/after drawing and the
+ * layout classes seen. */
 int
 dot_draw_legend(struct dot *D)
 {
@@ -338,10 +396,14 @@ dot_draw_legend(struct dot *D)
 	unsigned k = 0;
 	int c;
 
+	if (category_key(D) < 0)
+		return -1;
+
 	if (D->opt.diff) {
 		if ((an = dot_mknode(D, NULL, "key", k++)) == NULL)
 			return -1;
-		dot_lab_lit(&l, "fix: ");
+		dot_lab_lit(&l, D->opt.interface_a != NULL ? "diff: " :
+		    "fix: ");
 		dot_lab_num(&l, (long long)D->nnew);
 		dot_lab_lit(&l, " new (+, green), ");
 		dot_lab_num(&l, (long long)D->nchanged);
