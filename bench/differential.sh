@@ -9,7 +9,15 @@
 # make check runs the bounded version (60 mutants a class) with recall
 # floors; this one has no floors and takes about a minute.
 #
+# Then `check --target ort-cpu` against ONNX Runtime's session creation
+# on every libonnx-testdata model and every element-type variant of its
+# one-node models (tests/differential/ortcpu.sh, no floors): recall and
+# precision per class, every miss and false alarm.
+#
 #   sh bench/differential.sh [--seed N] [--keep DIR]
 set -u
 cd "$(dirname "$0")/.." || exit 1
-exec sh tests/differential/run.sh "$@"
+sh tests/differential/run.sh "$@"
+rc=$?
+sh tests/differential/ortcpu.sh || rc=1
+exit $rc

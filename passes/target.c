@@ -40,14 +40,18 @@
 #include "pass.h"
 
 /*
- * Versions of the tables (src/opdb/sources.json): ONNX Runtime 1.25 is
- * built against onnx 1.20.1, so it knows ai.onnx up to opset 25 and
- * ai.onnx.ml up to 5, and guarantees support from opset 7 on; the
- * onnx-tensorrt matrix covers opsets 9 to 20.
+ * Versions of the tables (src/opdb/sources.json): the CUDA and DML
+ * tables are ONNX Runtime 1.25's documentation; 1.25 is built against
+ * onnx 1.20.1, so it knows ai.onnx up to opset 25 and ai.onnx.ml up to
+ * 5, and guarantees support from opset 7 on.  The CPU table is measured
+ * from ONNX Runtime 1.30 (tools/gen-ort-cpu.py), which loads ai.onnx up
+ * to opset 26.  The onnx-tensorrt matrix covers opsets 9 to 20.
  */
 #define ORT_VERSION "1.25"
+#define ORT_CPU_VERSION "1.30"
 #define ORT_ONNX_MIN 7
 #define ORT_ONNX_MAX 25
+#define ORT_CPU_ONNX_MAX 26
 #define ORT_ML_MAX 5
 #define TRT_VERSION "10.1"
 #define TRT_ONNX_MIN 9
@@ -496,6 +500,7 @@ struct kernel_set {
 	const struct opdb_kernel *first;
 	size_t n;
 	int since;
+	const struct opdb_kernel *only;	/* non-NULL: judge this row alone */
 	bool cast16;		/* float16 runs as float through Casts */
 	bool *casted;		/* set when that was needed */
 };
@@ -510,7 +515,8 @@ kernels_allow(const struct kernel_set *ks, const char *param,
 		const struct opdb_kernel *k = &ks->first[i];
 		const struct opdb_tc *tc;
 
-		if (k->since > ks->since || ks->since > k->end)
+		if (k->since > ks->since || ks->since > k->end ||
+		    (ks->only != NULL && k != ks->only))
 			continue;
 		if ((tc = opdb_kernel_tc(k, param)) == NULL ||
 		    opdb_tc_allows(tc, type))
@@ -557,17 +563,86 @@ schema_accepts(const void *arg, const char *param, const char *type,
 }
 
 static int
-ort_max_opset(const char *domain)
+ort_max_opset(enum opdb_runtime rt, const char *domain)
 {
 	int lo, hi, last;
 
 	if (ir_domain_is_onnx(domain))
-		return ORT_ONNX_MAX;
+		return rt == OPDB_ORT_CPU ? ORT_CPU_ONNX_MAX : ORT_ONNX_MAX;
 	if (strcmp(domain, "ai.onnx.ml") == 0)
 		return ORT_ML_MAX;
 	if (opdb_domain_range(domain, &lo, &hi, &last) == 0)
 		return hi;
 	return 1;
+}
+
+/* Kernel rows of KS that serve its version. */
+static size_t
+nrows(const struct kernel_set *ks)
+{
+	size_t i, c = 0;
+
+	for (i = 0; i < ks->n; i++)
+		if (ks->first[i].since <= ks->since &&
+		    ks->since <= ks->first[i].end)
+			c++;
+	return c;
+}
+
+/*
+ * An RNN, GRU or LSTM node with layout=1 (batch-major, opset 14 on):
+ * ONNX Runtime's CPU kernels refuse it when the session is created.
+ */
+static bool
+rnn_batch_major(const struct ir_node *n)
+{
+	const struct ir_attr *a;
+
+	if (strcmp(n->op_type, "RNN") != 0 && strcmp(n->op_type, "GRU") != 0 &&
+	    strcmp(n->op_type, "LSTM") != 0)
+		return false;
+	a = ir_node_attr(n, "layout");
+	return a != NULL && a->type == IR_ATTR_INT && a->i != 0;
+}
+
+/*
+ * Clip from opset 13 on, ONNX Runtime's CPU provider: the types its Clip
+ * kernel lacks (int16, uint16) run Clip's function body, whose Where
+ * node has no kernel for them either once min or max is given; without
+ * min and max the body loads.  The kernel's own types are those the
+ * table lists for Clip-12, which has no function body.  Returns false
+ * with the reason in WHY for such a node.
+ */
+static bool
+clip_expansion_ok(const struct ir_node *n, char *why, size_t size)
+{
+	const struct opdb_kernel *k;
+	const struct opdb_tc *tc;
+	const char *type;
+	bool bounds = false;
+	size_t i;
+	char vb[DIAG_ESCAPE_SIZE];
+
+	if (strcmp(n->op_type, "Clip") != 0 || n->ninputs == 0 ||
+	    (type = tensor_type(n->inputs[0])) == NULL)
+		return true;
+	for (i = 1; i < n->ninputs && i < 3; i++)
+		if (n->inputs[i] != NULL)
+			bounds = true;
+	k = opdb_kernel_find(OPDB_ORT_CPU, "", "Clip", 12);
+	if (!bounds || k == NULL || (tc = opdb_kernel_tc(k, "T")) == NULL ||
+	    opdb_tc_allows(tc, type))
+		return true;
+	k = opdb_kernel_find(OPDB_ORT_CPU, "", "Where", 16);
+	if (k != NULL && (tc = opdb_kernel_tc(k, "T")) != NULL &&
+	    opdb_tc_allows(tc, type))
+		return true;
+	snprintf(why, size, "input 0 '%s' is %s: ONNX Runtime runs Clip in "
+	    "%s through its function body, whose Where has no kernel for it "
+	    "when min or max is given", esc(vb, n->inputs[0]->name),
+	    ir_elem_name(n->inputs[0]->type.elem),
+	    ir_elem_name(n->inputs[0]->type.elem));
+	return false;
 }
 
 /* ONNX Runtime provider RT on node NI: the reason in WHY when not V_OK. */
@@ -580,23 +655,48 @@ judge_ort(enum opdb_runtime rt, const struct ninfo *ni, enum diag_id *id,
 	const struct opdb_schema *s;
 	struct kernel_set ks;
 	int64_t opset = ni->opset;
-	size_t i;
+	size_t i, first;
+	bool fn;
+	char rwhy[1024];
 
-	if (opset > ort_max_opset(n->domain)) {
-		opset = ort_max_opset(n->domain);
+	if (opset > ort_max_opset(rt, n->domain)) {
+		opset = ort_max_opset(rt, n->domain);
 		s = opdb_schema(n->domain, n->op_type, opset);
 	} else {
 		s = ni->s;	/* the schema at the model's opset */
 	}
 	ks.since = s != NULL ? s->since : (int)opset;
-	ks.cast16 = rt == OPDB_ORT_CPU;
+	/*
+	 * The Cast that ONNX Runtime inserts to run float16 in float is a
+	 * node of the model's default domain: below opset 6 Cast's 'to' is
+	 * a string, the inserted node is invalid and the session fails.
+	 */
+	ks.cast16 = rt == OPDB_ORT_CPU &&
+	    (!ir_domain_is_onnx(n->domain) || ni->opset >= 6);
 	ks.casted = casted;
+	ks.only = NULL;
 	*casted = false;
+	/*
+	 * The CPU table is measured from ONNX Runtime's session creation
+	 * (tools/gen-ort-cpu.py): an operator ORT expands as a function is
+	 * listed at the versions and types where the expansion loads, so a
+	 * function body is no reason to accept an unlisted version or type
+	 * there.  The CUDA and DML tables list kernels only.
+	 */
+	fn = rt != OPDB_ORT_CPU && is_function_op(n->domain, n->op_type);
 	if (ir_domain_is_onnx(n->domain) &&
 	    ort_builtin(rt, n->op_type, ks.since))
 		return V_OK;
+	if (rt == OPDB_ORT_CPU && ir_domain_is_onnx(n->domain) &&
+	    rnn_batch_major(n)) {
+		*id = DIAG_C_UNSUPPORTED;
+		snprintf(why, size, "'%s' has layout=1 (batch-major); ONNX "
+		    "Runtime's CPU kernel supports only layout=0",
+		    qname(q, n));
+		return V_NO;
+	}
 	ks.n = opdb_kernels(rt, n->domain, n->op_type, &ks.first);
-	if (ks.n == 0 && is_function_op(n->domain, n->op_type))
+	if (ks.n == 0 && fn)
 		return V_OK;
 	if (ks.n == 0) {
 		*id = DIAG_C_UNSUPPORTED;
@@ -607,7 +707,7 @@ judge_ort(enum opdb_runtime rt, const struct ninfo *ni, enum diag_id *id,
 		if (ks.first[i].since <= ks.since &&
 		    ks.since <= ks.first[i].end)
 			break;
-	if (i == ks.n && is_function_op(n->domain, n->op_type))
+	if (i == ks.n && fn)
 		return V_OK;
 	if (i == ks.n) {
 		int hi = ks.first[0].end;
@@ -628,13 +728,47 @@ judge_ort(enum opdb_runtime rt, const struct ninfo *ni, enum diag_id *id,
 			    ks.first[0].since, hi);
 		return V_NO;
 	}
+	/*
+	 * One registered kernel must accept every slot: ORT registers some
+	 * operators for combinations of types only (QLinearConv,
+	 * BatchNormalization-15, OneHot), one row per combination.
+	 */
+	first = ks.n;
+	for (i = 0; i < ks.n; i++) {
+		if (ks.first[i].since > ks.since || ks.since > ks.first[i].end)
+			continue;
+		if (first == ks.n)
+			first = i;
+		ks.only = &ks.first[i];
+		*casted = false;
+		if (!types_ok(n, s, kernel_accepts, &ks, rwhy, sizeof(rwhy)))
+			continue;
+		if (rt == OPDB_ORT_CPU && ir_domain_is_onnx(n->domain) &&
+		    ks.since >= 13 && !clip_expansion_ok(n, why, size)) {
+			*id = DIAG_C_TYPE;
+			return V_NO;
+		}
+		return V_OK;
+	}
+	ks.only = &ks.first[first];
+	*casted = false;
 	if (!types_ok(n, s, kernel_accepts, &ks, why, size)) {
-		if (is_function_op(n->domain, n->op_type))
+		if (fn)
 			return V_OK;
 		*id = DIAG_C_TYPE;
+		if (nrows(&ks) > 1)
+			snprintf(why + strlen(why), size - strlen(why),
+			    " (with the other types: ORT registers only some "
+			    "combinations)");
 		return V_NO;
 	}
-	return V_OK;
+	/* each slot alone is accepted, no kernel takes them together */
+	if (fn)
+		return V_OK;
+	*id = DIAG_C_TYPE;
+	snprintf(why, size, "'%s': no kernel registered for this combination"
+	    " of input and output types", qname(q, n));
+	return V_NO;
 }
 
 /* TensorRT's name for an element type, NULL when it has none. */
@@ -838,6 +972,7 @@ judge(struct pass_ctx *ctx, const struct tstate *ts, const struct ninfo *ni)
 
 	if ((k != ONNXFIX_TARGET_ORT_CPU && k != ONNXFIX_TARGET_ORT_CUDA &&
 	    k != ONNXFIX_TARGET_ORT_DML) || ni->cls != NC_STANDARD ||
+	    ir_node_attr(ni->n, "layout") != NULL ||
 	    !memo_key(ni->n, ni->opset, true, &key, &slot))
 		return judge_node(ctx, ts, ni);
 	if (memo_equal(&ts->memo[slot], &key))
@@ -960,8 +1095,10 @@ check_opset_range(struct pass_ctx *ctx, const struct tstate *ts,
 	case ONNXFIX_TARGET_ORT_CUDA:
 	case ONNXFIX_TARGET_ORT_DML:
 		lo = ORT_ONNX_MIN;
-		hi = ORT_ONNX_MAX;
-		who = "ONNX Runtime " ORT_VERSION;
+		hi = ts->t->kind == ONNXFIX_TARGET_ORT_CPU ? ORT_CPU_ONNX_MAX :
+		    ORT_ONNX_MAX;
+		who = ts->t->kind == ONNXFIX_TARGET_ORT_CPU ? "ONNX Runtime "
+		    ORT_CPU_VERSION : "ONNX Runtime " ORT_VERSION;
 		break;
 	case ONNXFIX_TARGET_TENSORRT:
 		lo = TRT_ONNX_MIN;

@@ -56,6 +56,12 @@ done
 sh tests/differential/run.sh --gate --limit 60 >"$out" 2>&1
 cat "$out"
 tally "$out" tests/differential/run.sh
+# --target ort-cpu against ONNX Runtime's session creation on every 5th
+# libonnx-testdata model and element-type variant (tests/differential/
+# ortcpu.sh): recall and precision floors per class.
+sh tests/differential/ortcpu.sh --gate >"$out" 2>&1
+cat "$out"
+tally "$out" tests/differential/ortcpu.sh
 # A bounded, reproducible fuzz run when clang is there (a fixed number of
 # executions from a fixed seed; CI_FUZZ_SECONDS=0 skips it; make fuzz-run
 # fuzzes for a time instead).

@@ -188,6 +188,16 @@ function check_unique(A, n, what,   i) {
 		}
 }
 
+# like check_unique, for kernel rows: one key with the same type
+# constraints twice is a duplicate, with other constraints it is not
+function check_unique_rows(A, n, what,   i) {
+	for (i = 2; i <= n; i++)
+		if (rcmp(A[i - 1], A[i]) == 0 && KRAW[A[i - 1]] == KRAW[A[i]]) {
+			WHERE = what
+			fail("duplicate " KD[A[i]] " " KO[A[i]] " " KV[A[i]])
+		}
+}
+
 # name of a static char array holding S (domains, ops, type strings)
 function str(s) {
 	if (!(s in STRID)) {
@@ -381,6 +391,7 @@ base in RTFILE {
 	KO[id] = need_key($2, "op_type")
 	KV[id] = need_int($3, "since_version")
 	need_int($4, "end_version")
+	KRAW[id] = $5
 	# {"T":["tensor(float)",...],"T1":[...]}: no nesting, no escapes
 	j = $5
 	if (j !~ /^\{.*\}$/ || index(j, "\\"))
@@ -487,7 +498,11 @@ END {
 		for (i = 1; i <= NK[rt]; i++)
 			KS[i] = rt SUBSEP i
 		msort(KS, NK[rt])
-		check_unique(KS, NK[rt], rt)
+		# a (domain, op, since_version) key may repeat: ORT registers
+		# some kernels for combinations of types only, one row each
+		# (runtime-ort-cpu.tsv, tools/gen-ort-cpu.py); the merge sort
+		# is stable, so such rows keep their file order
+		check_unique_rows(KS, NK[rt], rt)
 		for (i = 1; i <= NK[rt]; i++) {
 			id = KS[i]
 			t = tcgroup(KTC[id], KNTC[id])
