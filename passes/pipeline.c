@@ -184,18 +184,93 @@ run(struct ir_model *m, const struct onnxfix_options *o, struct diag_list *d,
 	return rc;
 }
 
+/*
+ * Fix runs the rewrite passes in rounds until a round changes nothing:
+ * one pass can enable another that ran before it (an Identity that hid a
+ * shared weight from bn-fold, a fold that makes a Transpose's input
+ * constant), and fix of fix's output must change nothing.  A bound keeps
+ * a pair of passes that undo each other from running for ever; reaching
+ * it is reported.
+ */
+#define MAX_ROUNDS 8
+
+/* Are diagnostics A and B the same finding? */
+static bool
+same_diag(const struct diag *a, const struct diag *b)
+{
+	return a->id == b->id && a->subject == b->subject &&
+	    strcmp(a->loc ? a->loc : "", b->loc ? b->loc : "") == 0 &&
+	    strcmp(a->detail ? a->detail : "", b->detail ? b->detail : "") ==
+	    0;
+}
+
+/*
+ * After a later round (its diagnostics from index FROM on): a finding
+ * an earlier round made already (a warning about what stays, say) is
+ * dropped, and a second Transpose summary of a graph joins the first,
+ * which then counts from the first round's before to this round's
+ * after.  0, or -1 out of memory.
+ */
+static int
+merge_round(struct pass_ctx *ctx, size_t from)
+{
+	struct diag_list *l = ctx->d;
+	size_t i, j, n = l->n;
+	bool *drop;
+
+	if (n <= from)
+		return 0;
+	if ((drop = arena_array(&ctx->scratch, n - from,
+	    sizeof(*drop))) == NULL)
+		return -1;
+	for (i = from; i < n; i++) {
+		const struct diag *d = &l->v[i];
+
+		for (j = 0; j < from && !drop[i - from]; j++) {
+			struct diag *e = &l->v[j];
+			const char *after;
+			char *nd;
+			unsigned long long before;
+
+			if (same_diag(e, d)) {
+				drop[i - from] = true;
+			} else if (d->id == DIAG_F_TP_SUMMARY &&
+			    e->id == DIAG_F_TP_SUMMARY &&
+			    strcmp(e->loc ? e->loc : "", d->loc ? d->loc :
+			    "") == 0 && e->detail != NULL &&
+			    d->detail != NULL &&
+			    sscanf(e->detail, "%llu before", &before) == 1 &&
+			    (after = strstr(d->detail, ", ")) != NULL) {
+				if (asprintf(&nd, "%llu before%s", before,
+				    after) < 0) {
+					l->oom = true;
+					return -1;
+				}
+				free(e->detail);
+				e->detail = nd;
+				drop[i - from] = true;
+			}
+		}
+	}
+	pass_drop_notes(ctx, from, drop);
+	return 0;
+}
+
 static enum onnxfix_status
 run_passes(struct ir_model *m, const struct onnxfix_options *o,
     struct diag_list *d, enum pass_kind kind, struct shapes_log *log,
     struct pass_census *census)
 {
 	const char *changed[sizeof(pass_table) / sizeof(pass_table[0])];
-	size_t nchanged = 0, lost = m->nxfail_lost;
+	bool listed_changed[sizeof(pass_table) / sizeof(pass_table[0])];
+	size_t nchanged = 0, lost = m->nxfail_lost, round, from;
 	struct ir_xfail *seen;
 	struct pass_ctx ctx;
+	bool again;
 	size_t i;
 
 	memset(&ctx, 0, sizeof(ctx));
+	memset(listed_changed, 0, sizeof(listed_changed));
 	ctx.m = m;
 	ctx.d = d;
 	ctx.o = o;
@@ -220,47 +295,78 @@ run_passes(struct ir_model *m, const struct onnxfix_options *o,
 	 * them all */
 	if (kind == PASS_ANALYSIS)
 		ctx.census = census;
-	for (i = 0; pass_table[i] != NULL; i++) {
-		const struct pass *p = pass_table[i];
-		char why[512];
+	for (round = 0, again = true; again; round++) {
+		if (round == MAX_ROUNDS) {
+			diag_report(d, DIAG_F_ROUNDS, "", "%d rounds",
+			    MAX_ROUNDS);
+			break;
+		}
+		again = false;
+		from = d->n;
+		for (i = 0; pass_table[i] != NULL; i++) {
+			const struct pass *p = pass_table[i];
+			char why[512];
 
-		if (p->kind != kind || !selected(o, p))
-			continue;
-		arena_init(&ctx.scratch, m->budget);
-		ctx.changed = false;
-		if (p->run(&ctx) < 0) {
+			if (p->kind != kind || !selected(o, p))
+				continue;
+			arena_init(&ctx.scratch, m->budget);
+			ctx.changed = false;
+			if (p->run(&ctx) < 0) {
+				arena_release(&ctx.scratch);
+				report_unread(m, d, &seen, &lost, p->name);
+				if (m->budget != NULL &&
+				    m->budget->exceeded) {
+					diag_report(d, DIAG_LOAD_BUDGET, "",
+					    "in pass %s", p->name);
+					return ONNXFIX_EBUDGET;
+				}
+				diag_report(d, DIAG_X_VERIFY, "",
+				    "pass %s failed", p->name);
+				return ONNXFIX_EINTERNAL;
+			}
 			arena_release(&ctx.scratch);
 			report_unread(m, d, &seen, &lost, p->name);
-			if (m->budget != NULL && m->budget->exceeded) {
+			if (kind == PASS_REWRITE && ctx.changed) {
+				again = true;
+				if (!listed_changed[i]) {
+					listed_changed[i] = true;
+					changed[nchanged++] = p->name;
+				}
+			}
+			if (kind == PASS_REWRITE && o->verify &&
+			    ir_verify(m, why, sizeof(why)) < 0) {
+				char esc[DIAG_ESCAPE_SIZE];
+
+				diag_report(d, DIAG_X_VERIFY, "",
+				    "after pass %s: %s", p->name,
+				    diag_escape_str(esc, sizeof(esc), why));
+				return ONNXFIX_EINTERNAL;
+			}
+			/* the next pass sees the types of the changed
+			 * graph */
+			if (kind == PASS_REWRITE && ctx.changed &&
+			    shapes_infer(m) < 0) {
 				diag_report(d, DIAG_LOAD_BUDGET, "",
-				    "in pass %s", p->name);
+				    "inferring shapes after pass %s",
+				    p->name);
 				return ONNXFIX_EBUDGET;
 			}
-			diag_report(d, DIAG_X_VERIFY, "", "pass %s failed",
-			    p->name);
-			return ONNXFIX_EINTERNAL;
+			if (kind == PASS_REWRITE && ctx.changed)
+				report_unread(m, d, &seen, &lost,
+				    "shape inference");
 		}
-		arena_release(&ctx.scratch);
-		report_unread(m, d, &seen, &lost, p->name);
-		if (kind == PASS_REWRITE && ctx.changed)
-			changed[nchanged++] = p->name;
-		if (kind == PASS_REWRITE && o->verify &&
-		    ir_verify(m, why, sizeof(why)) < 0) {
-			char esc[DIAG_ESCAPE_SIZE];
-
-			diag_report(d, DIAG_X_VERIFY, "", "after pass %s: %s",
-			    p->name, diag_escape_str(esc, sizeof(esc), why));
-			return ONNXFIX_EINTERNAL;
+		if (round > 0) {
+			arena_init(&ctx.scratch, m->budget);
+			i = merge_round(&ctx, from) < 0;
+			arena_release(&ctx.scratch);
+			if (i) {
+				diag_report(d, DIAG_LOAD_BUDGET, "",
+				    "merging the notes of a round");
+				return ONNXFIX_EBUDGET;
+			}
 		}
-		/* the next pass sees the types of the changed graph */
-		if (kind == PASS_REWRITE && ctx.changed &&
-		    shapes_infer(m) < 0) {
-			diag_report(d, DIAG_LOAD_BUDGET, "",
-			    "inferring shapes after pass %s", p->name);
-			return ONNXFIX_EBUDGET;
-		}
-		if (kind == PASS_REWRITE && ctx.changed)
-			report_unread(m, d, &seen, &lost, "shape inference");
+		if (kind != PASS_REWRITE)
+			break;
 	}
 	if (nchanged > 0 && audit(m, changed, nchanged) < 0) {
 		diag_report(d, DIAG_LOAD_BUDGET, "", "recording the audit entry");
