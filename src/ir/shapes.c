@@ -197,6 +197,27 @@ commit(struct sh *s, struct ir_value *v, const struct ir_type *t)
 	return store(s, v, t, false);
 }
 
+/*
+ * Did inference derive all of T from the node's inputs: D, what it
+ * derived, is T and has every dim a number?  Then T holds whether or
+ * not a declaration said the same.
+ */
+static bool
+derived_static(const struct ir_type *d, const struct ir_type *t)
+{
+	int i;
+
+	if (d->kind != IR_TYPE_TENSOR || d->elem == 0 || d->rank < 0 ||
+	    !type_ident(d, t))
+		return false;
+	for (i = 0; i < d->rank; i++)
+		if (d->dims[i].kind != IR_DIM_VALUE || d->dims[i].value < 0 ||
+		    t->dims[i].kind != IR_DIM_VALUE ||
+		    t->dims[i].value != d->dims[i].value)
+			return false;
+	return true;
+}
+
 /* Compare a declaration with the derivation. */
 static void
 check_decl(struct sh *s, const struct ir_vinfo *vi, const struct ir_type *d,
@@ -384,6 +405,10 @@ merge:
 		if (merge(s, base_of(v), &out[i], &t) < 0 ||
 		    store(s, v, &t, input_dims(n, t.dims)) < 0)
 			return -1;
+		v->type_derived = derived_static(&out[i], &v->type);
+		v->elem_derived = out[i].kind == IR_TYPE_TENSOR &&
+		    out[i].elem != 0 && v->type.kind == IR_TYPE_TENSOR &&
+		    out[i].elem == v->type.elem;
 	}
 	return 0;
 }
