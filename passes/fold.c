@@ -860,7 +860,7 @@ do_shape(const struct ir_node *n, const struct ir_value *x, struct cval *y,
 {
 	int64_t start = 0, end, r, dims[MAX_RANK];
 	size_t count;
-	int k, rc;
+	int k, rc = 0;
 
 	if (x == NULL || x->type.kind != IR_TYPE_TENSOR || x->type.rank < 0 ||
 	    x->type.rank > MAX_RANK || !(x->is_input || x->type_derived ||
