@@ -847,6 +847,10 @@ do_unary(const char *op, const struct cval *x, struct cval *y,
 	return 1;
 }
 
+/* A dim not known, in the partial shape that Gather and Slice of a
+ * Shape read: no folded value may hold it. */
+#define UNKNOWN_DIM INT64_MIN
+
 /*
  * Shape of X: its type when fully static and trustworthy (a graph
  * input, whose shape the runtime enforces, or a type inference derived),
@@ -856,7 +860,7 @@ do_unary(const char *op, const struct cval *x, struct cval *y,
  */
 static int
 do_shape(const struct ir_node *n, const struct ir_value *x, struct cval *y,
-    struct arena *ar)
+    struct arena *ar, bool partial)
 {
 	int64_t start = 0, end, r, dims[MAX_RANK];
 	size_t count;
@@ -871,14 +875,22 @@ do_shape(const struct ir_node *n, const struct ir_value *x, struct cval *y,
 		return 0;
 	for (k = 0; k < r; k++) {
 		if (x->type.dims[k].kind != IR_DIM_VALUE ||
-		    x->type.dims[k].value < 0 || (x->init != NULL &&
-		    x->init->dims[k] != x->type.dims[k].value))
+		    x->type.dims[k].value < 0) {
+			if (!partial || x->init != NULL)
+				return 0;
+			dims[k] = UNKNOWN_DIM;
+			continue;
+		}
+		if (x->init != NULL &&
+		    x->init->dims[k] != x->type.dims[k].value)
 			return 0;
 		dims[k] = x->type.dims[k].value;
 	}
 	if (x->init != NULL && !fold_dims_count(dims, (int)r, &count))
 		return 0;
 	if (strcmp(n->op_type, "Size") == 0) {
+		if (partial)
+			return 0;
 		memset(y, 0, sizeof(*y));
 		y->elem = IR_ELEM_INT64;
 		y->isint = true;
@@ -1248,10 +1260,29 @@ inputs_too_large(const struct ir_node *n, size_t nin, int32_t *elem)
 	return false;
 }
 
+/* N's data input when N is a Gather or Slice of a live Shape node: that
+ * Shape node; else NULL. */
+static const struct ir_node *
+shape_of(const struct ir_node *n)
+{
+	const struct ir_value *v = n->ninputs > 1 ? n->inputs[0] : NULL;
+	const struct ir_node *p;
+
+	if (v == NULL || v->kind != IR_VALUE_NODE ||
+	    (p = v->producer) == NULL || p->dead || p->ninputs != 1 ||
+	    strcmp(p->op_type, "Shape") != 0 ||
+	    !ir_domain_is_onnx(p->domain) ||
+	    (strcmp(n->op_type, "Gather") != 0 &&
+	    strcmp(n->op_type, "Slice") != 0))
+		return NULL;
+	return p;
+}
+
 static int
 fold_node(struct pass_ctx *ctx, struct fold_state *st, struct ir_node *n,
     int64_t opset)
 {
+	const struct ir_node *p;
 	struct arena *ar = &st->tmp;
 	struct ir_graph *g = n->graph;
 	struct ir_value *y;
@@ -1280,8 +1311,26 @@ fold_node(struct pass_ctx *ctx, struct fold_state *st, struct ir_node *n,
 		return -1;
 	if (strcmp(n->op_type, "Shape") == 0 ||
 	    strcmp(n->op_type, "Size") == 0) {
-		if (nin != 1 || (rc = do_shape(n, n->inputs[0], &out, ar)) <= 0)
+		if (nin != 1 || (rc = do_shape(n, n->inputs[0], &out, ar,
+		    false)) <= 0)
 			return rc;
+	} else if ((p = shape_of(n)) != NULL) {
+		/* Gather or Slice of a Shape whose input has some dims
+		 * unknown (a dynamic batch): what it picks may be known. */
+		for (i = 1; i < nin; i++)
+			if (fold_const(n->inputs[i]) == NULL)
+				return 0;
+		if ((rc = do_shape(p, p->inputs[0], &in[0], ar, true)) <= 0)
+			return rc;
+		for (i = 1; i < nin; i++)
+			if ((rc = fold_read(ar, fold_const(n->inputs[i]),
+			    &in[i])) <= 0)
+				return rc;
+		if ((rc = eval(n, in, nin, &out, ar, opset)) <= 0)
+			return rc;
+		for (i = 0; i < out.n; i++)
+			if (out.i[i] == UNKNOWN_DIM)
+				return 0;
 	} else {
 		/* Every input constant before any is read: external
 		 * data is read in only for a node that can fold. */

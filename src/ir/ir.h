@@ -208,9 +208,9 @@ struct ir_value {
 				 * shapes_infer; then type_decl holds the
 				 * type it started from */
 	bool type_derived;	/* the last shapes_infer derived all of
-				 * the type, every dim a number, from the
-				 * producer's inputs (declared the same or
-				 * not) */
+				 * the type, every dim a number or a
+				 * symbol, from the producer's inputs
+				 * (declared the same or not) */
 	bool elem_derived;	/* the same for the element type alone */
 	int noutputs;		/* times listed in graph outputs */
 	struct ir_type type;	/* best known type (value_info, I/O, init,

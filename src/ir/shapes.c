@@ -199,22 +199,27 @@ commit(struct sh *s, struct ir_value *v, const struct ir_type *t)
 
 /*
  * Did inference derive all of T from the node's inputs: D, what it
- * derived, is T and has every dim a number?  Then T holds whether or
- * not a declaration said the same.
+ * derived, is T, every dim a number or a symbol?  Then T holds whether
+ * or not a declaration said the same.
  */
 static bool
-derived_static(const struct ir_type *d, const struct ir_type *t)
+derived_all(const struct ir_type *d, const struct ir_type *t)
 {
 	int i;
 
 	if (d->kind != IR_TYPE_TENSOR || d->elem == 0 || d->rank < 0 ||
-	    !type_ident(d, t))
+	    t->kind != IR_TYPE_TENSOR || d->elem != t->elem ||
+	    d->rank != t->rank)
 		return false;
-	for (i = 0; i < d->rank; i++)
-		if (d->dims[i].kind != IR_DIM_VALUE || d->dims[i].value < 0 ||
-		    t->dims[i].kind != IR_DIM_VALUE ||
-		    t->dims[i].value != d->dims[i].value)
+	for (i = 0; i < d->rank; i++) {
+		const struct ir_dim *x = &d->dims[i], *y = &t->dims[i];
+
+		if (x->kind == IR_DIM_UNKNOWN || x->kind != y->kind ||
+		    (x->kind == IR_DIM_VALUE && (x->value < 0 ||
+		    x->value != y->value)) || (x->kind == IR_DIM_PARAM &&
+		    !shapes_dim_same(x, y)))
 			return false;
+	}
 	return true;
 }
 
@@ -405,7 +410,7 @@ merge:
 		if (merge(s, base_of(v), &out[i], &t) < 0 ||
 		    store(s, v, &t, input_dims(n, t.dims)) < 0)
 			return -1;
-		v->type_derived = derived_static(&out[i], &v->type);
+		v->type_derived = derived_all(&out[i], &v->type);
 		v->elem_derived = out[i].kind == IR_TYPE_TENSOR &&
 		    out[i].elem != 0 && v->type.kind == IR_TYPE_TENSOR &&
 		    out[i].elem == v->type.elem;
