@@ -11,7 +11,9 @@
  * and the outputs of Constant nodes.  Folded: Transpose, Reshape,
  * Unsqueeze, Squeeze, Flatten, Concat, Cast, Identity, the broadcasting
  * Add, Sub, Mul, Div, Min, Max and the unary Neg, Abs, Sqrt, Reciprocal,
- * Exp, Log, Relu, Floor, Ceil.  Float arithmetic is done in double and
+ * Exp, Log, Relu, Floor, Ceil; Shape and Size of a value whose dims are
+ * sure, and Gather and Slice of a Shape that pick only sure dims; the
+ * shape arithmetic of passes/fold_ops.c.  Float arithmetic is done in double and
  * rounded once, which for these operations gives exactly the float
  * result; integer arithmetic is done in 64 bits, and so is the shape
  * arithmetic, overflow-checked: zero-element constants may have dims
