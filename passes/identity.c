@@ -12,7 +12,10 @@
  * shape their input has, Slice of the whole (positive steps, the shape
  * unchanged), Pad by constant zeros and Tile by constant ones.  Shapes
  * count only where they are sure: a graph input's, an initializer's, or
- * one inference derived in full.
+ * one inference derived in full.  A Pad of constant zeros on the
+ * spatial dims that only a Conv or AveragePool reads joins that node's
+ * pads (an AveragePool then counts the padding, as it did when the
+ * zeros were data).
  * An Identity (or no-op) whose output is not a graph output is bypassed:
  * its users read its input.  One that produces a graph output from a
  * value another node of the same graph produces moves the output name
@@ -30,6 +33,7 @@
 #include <string.h>
 
 #include "fold.h"
+#include "ir/irbuild.h"
 #include "pass.h"
 
 static const char *
@@ -159,7 +163,7 @@ noop(struct pass_ctx *ctx, const struct ir_node *n, int64_t opset,
 	const struct ir_value *x = n->inputs[0], *y = n->outputs[0];
 	struct cval c;
 	size_t k;
-	int rc;
+	int rc = 0;
 
 	if (strcmp(op, "Dropout") == 0) {
 		if (n->noutputs > 2 || !unused_out(n, 1))
@@ -255,6 +259,142 @@ noop(struct pass_ctx *ctx, const struct ir_node *n, int64_t opset,
 	return 0;
 }
 
+/* Set the INT or INTS attribute NAME of N (COUNT values of V; INTS
+ * when LIST), replacing one there is. */
+static int
+set_attr(struct ir_node *n, const char *name, const int64_t *v,
+    size_t count, bool list)
+{
+	struct ir_attr *a = ir_node_attr(n, name);
+
+	if (a == NULL)
+		return list ? irbuild_attr_ints(n, name, v, count) :
+		    irbuild_attr_i(n, name, v[0]);
+	a->has_type = true;
+	a->dirty = true;
+	a->ref_attr_name = NULL;
+	if (list) {
+		a->type = IR_ATTR_INTS;
+		a->ints = arena_array(&n->graph->model->arena, count + 1,
+		    sizeof(*a->ints));
+		if (a->ints == NULL)
+			return -1;
+		if (count > 0)
+			memcpy(a->ints, v, count * sizeof(*v));
+		a->n = count;
+	} else {
+		a->type = IR_ATTR_INT;
+		a->i = v[0];
+	}
+	n->dirty = true;
+	return 0;
+}
+
+/* Is the STRING attribute NAME of N absent or WANT? */
+static bool
+str_attr_is(const struct ir_node *n, const char *name, const char *want)
+{
+	const struct ir_attr *a = ir_node_attr(n, name);
+
+	return a == NULL || (a->type == IR_ATTR_STRING && a->ref_attr_name ==
+	    NULL && a->slen == strlen(want) && memcmp(a->s, want,
+	    a->slen) == 0);
+}
+
+/*
+ * A Pad of constant zeros on the spatial dims only, read by one Conv or
+ * AveragePool and nothing else, becomes part of that node's pads: the
+ * padded zeros add nothing to a convolution, and an average that counts
+ * padding (count_include_pad) divides by the same kernel size.  1 when
+ * merged, 0 when not, -1 out of budget.
+ */
+static int
+merge_pad(struct pass_ctx *ctx, struct ir_node *n, int64_t opset)
+{
+	struct ir_value *y = n->outputs[0];
+	struct ir_node *c;
+	const struct ir_attr *a;
+	int64_t pads[2 * MAX_RANK], cp[2 * MAX_RANK], one = 1;
+	char b1[DIAG_ESCAPE_SIZE], b2[DIAG_ESCAPE_SIZE];
+	struct cval v;
+	size_t np, k, r, sp;
+	bool avg;
+	int rc = 0;
+
+	if (n->noutputs != 1 || y->nuses != 1 || y->noutputs > 0 ||
+	    (c = y->uses[0].node) == NULL || c->dead || c->graph != n->graph ||
+	    y->uses[0].index != 0 || !ir_domain_is_onnx(c->domain) ||
+	    !str_attr_is(n, "mode", "constant"))
+		return 0;
+	avg = strcmp(c->op_type, "AveragePool") == 0;
+	if ((!avg && strcmp(c->op_type, "Conv") != 0) || (avg && opset < 7) ||
+	    !str_attr_is(c, "auto_pad", "NOTSET"))
+		return 0;
+	/* the pads, and a pad value of 0 */
+	if (opset >= 11) {
+		if (n->ninputs < 2 || n->inputs[1] == NULL ||
+		    (n->ninputs > 3 && n->inputs[3] != NULL) ||
+		    (rc = read_const(ctx, n->inputs[1], &v)) <= 0)
+			return rc;
+		if (!v.isint || v.n > 2 * MAX_RANK)
+			return 0;
+		np = v.n;
+		for (k = 0; k < np; k++)
+			pads[k] = v.i[k];
+		if (n->ninputs > 2 && n->inputs[2] != NULL) {
+			if ((rc = read_const(ctx, n->inputs[2], &v)) <= 0)
+				return rc;
+			if (v.n != 1 || (v.isint ? v.i[0] != 0 : v.f[0] != 0))
+				return 0;
+		}
+	} else {
+		a = ir_node_attr(n, opset >= 2 ? "pads" : "paddings");
+		if (a == NULL || a->type != IR_ATTR_INTS ||
+		    a->n > 2 * MAX_RANK)
+			return 0;
+		np = a->n;
+		for (k = 0; k < np; k++)
+			pads[k] = a->ints[k];
+		a = ir_node_attr(n, "value");
+		if (a != NULL && (a->type != IR_ATTR_FLOAT || a->f != 0))
+			return 0;
+	}
+	r = np / 2;
+	if (np % 2 != 0 || r < 3 || pads[0] != 0 || pads[1] != 0 ||
+	    pads[r] != 0 || pads[r + 1] != 0)
+		return 0;
+	for (k = 0; k < np; k++)
+		if (pads[k] < 0)
+			return 0;
+	/* the consumer's own pads, spatial begins then ends */
+	sp = r - 2;
+	a = ir_node_attr(c, "pads");
+	if (a != NULL && (a->type != IR_ATTR_INTS || a->n != 2 * sp ||
+	    a->ref_attr_name != NULL))
+		return 0;
+	for (k = 0; k < 2 * sp; k++)
+		cp[k] = a != NULL ? a->ints[k] : 0;
+	if (avg && fold_attr_int(c, "count_include_pad", 0) == 0)
+		for (k = 0; k < 2 * sp; k++)
+			if (cp[k] != 0)
+				return 0;
+	for (k = 0; k < sp; k++)
+		if (__builtin_add_overflow(cp[k], pads[2 + k], &cp[k]) ||
+		    __builtin_add_overflow(cp[sp + k], pads[r + 2 + k],
+		    &cp[sp + k]))
+			return 0;
+	if (set_attr(c, "pads", cp, 2 * sp, true) < 0 ||
+	    (avg && set_attr(c, "count_include_pad", &one, 1, false) < 0))
+		return -1;
+	pass_report_node(ctx, DIAG_F_PAD_MERGED, n, "into %s '%s', which "
+	    "now reads '%s'", c->op_type, esc(b1, c->outputs[0] != NULL ?
+	    c->outputs[0]->name : ""), esc(b2, n->inputs[0]->name));
+	if (ir_node_set_input(c, 0, n->inputs[0]) < 0)
+		return -1;
+	ir_node_kill(n);
+	return 1;
+}
+
 static int
 run(struct pass_ctx *ctx)
 {
@@ -283,6 +423,13 @@ run(struct pass_ctx *ctx)
 			    n->inputs[0] == NULL || n->outputs[0] == NULL ||
 			    n->nimplicit > 0)
 				continue;
+			if (strcmp(n->op_type, "Pad") == 0 && (rc =
+			    merge_pad(ctx, n, opset)) != 0) {
+				if (rc < 0)
+					return -1;
+				changed = true;
+				continue;
+			}
 			if (strcmp(n->op_type, "Identity") == 0) {
 				if (n->ninputs != 1 || n->noutputs != 1 ||
 				    n->nattrs != 0)

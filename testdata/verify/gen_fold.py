@@ -177,6 +177,48 @@ def mapping_np(dtype):
             np.dtype(np.bool_): TensorProto.BOOL}[np.dtype(dtype)]
 
 
+def pad_model():
+    """Pads of zeros that identity merges into a Conv or AveragePool, and
+    ones it keeps (a value of 1, the channel axis, an AveragePool with
+    padding it does not count, a Pad read twice)."""
+    i64 = lambda *v: np.array(v, dtype=np.int64)
+    w = (np.arange(2 * 2 * 3 * 3, dtype=np.float32).reshape(2, 2, 3, 3) -
+         17) / 8
+    nodes = [
+        const("p1", i64(0, 0, 1, 2, 0, 0, 1, 0)),
+        helper.make_node("Pad", ["X", "p1"], ["xp1"], name="pad_avg"),
+        helper.make_node("AveragePool", ["xp1"], ["avg"],
+                         kernel_shape=[3, 3]),
+        const("p2", i64(0, 0, 1, 1, 0, 0, 2, 1)),
+        helper.make_node("Pad", ["X", "p2"], ["xp2"], name="pad_conv"),
+        helper.make_node("Conv", ["xp2", "W"], ["conv"], pads=[1, 0, 0, 1]),
+        const("p3", i64(0, 0, 1, 1, 0, 0, 1, 1)),
+        const("one", np.float32(1)),
+        helper.make_node("Pad", ["X", "p3", "one"], ["xp3"],
+                         name="pad_one"),
+        helper.make_node("Conv", ["xp3", "W"], ["conv_one"]),
+        const("p4", i64(0, 1, 0, 0, 0, 1, 0, 0)),
+        helper.make_node("Pad", ["X", "p4"], ["xp4"], name="pad_channel"),
+        helper.make_node("AveragePool", ["xp4"], ["avg_c"],
+                         kernel_shape=[2, 2]),
+        helper.make_node("Pad", ["X", "p1"], ["xp5"], name="pad_uncounted"),
+        helper.make_node("AveragePool", ["xp5"], ["avg_u"],
+                         kernel_shape=[3, 3], pads=[1, 1, 1, 1]),
+        helper.make_node("Pad", ["X", "p1"], ["xp6"], name="pad_twice"),
+        helper.make_node("Conv", ["xp6", "W"], ["conv_a"]),
+        helper.make_node("Relu", ["xp6"], ["conv_b"]),
+    ]
+    vi = helper.make_tensor_value_info
+    outs = [vi(n, F, None) for n in ["avg", "conv", "conv_one", "avg_c",
+                                     "avg_u", "conv_a", "conv_b"]]
+    g = helper.make_graph(nodes, "g", [vi("X", F, [1, 2, 5, 6])], outs,
+                          [numpy_helper.from_array(w, "W")])
+    m = helper.make_model(g, opset_imports=[helper.make_opsetid("", 17)],
+                          producer_name="onnxfix-tests")
+    m.ir_version = 8
+    return m
+
+
 def textproto(path, comment, model):
     with open(path, "w") as f:
         for line in comment.splitlines():
@@ -242,6 +284,16 @@ def main():
         outs.append(vi("y_" + name, F, [2, 3]))
     m = model(nodes, ins, outs)
     with open(os.path.join(ROOT, "testdata/verify/fold-ops.onnx"),
+              "wb") as f:
+        f.write(m.SerializeToString())
+    m = pad_model()
+    textproto(os.path.join(ROOT, "testdata/identity/pad-merge.textproto"),
+              "F395: Pads of zeros merged into an AveragePool (which then "
+              "counts the\npadding) and a Conv; kept: a pad value of 1, "
+              "the channel axis, an\nAveragePool with padding it does not "
+              "count, a Pad read twice\n(testdata/verify/gen_fold.py)",
+              m)
+    with open(os.path.join(ROOT, "testdata/verify/pad-merge.onnx"),
               "wb") as f:
         f.write(m.SerializeToString())
     return 0
