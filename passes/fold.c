@@ -1175,7 +1175,8 @@ foldable_op(const struct ir_node *n)
 	    n->nimplicit > 0)
 		return false;
 	for (i = 0; i < sizeof(ops) / sizeof(ops[0]); i++)
-		if (strcmp(n->op_type, ops[i]) == 0)
+		if (n->op_type[0] == ops[i][0] &&
+		    strcmp(n->op_type, ops[i]) == 0)
 			return true;
 	return fold_ops_has(n->op_type);
 }

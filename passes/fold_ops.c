@@ -615,10 +615,10 @@ fold_ops_has(const char *op)
 	size_t i;
 
 	for (i = 0; i < sizeof(cmps) / sizeof(cmps[0]); i++)
-		if (strcmp(op, cmps[i].op) == 0)
+		if (op[0] == cmps[i].op[0] && strcmp(op, cmps[i].op) == 0)
 			return true;
 	for (i = 0; i < sizeof(others) / sizeof(others[0]); i++)
-		if (strcmp(op, others[i]) == 0)
+		if (op[0] == others[i][0] && strcmp(op, others[i]) == 0)
 			return true;
 	return false;
 }

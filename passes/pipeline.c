@@ -194,14 +194,15 @@ run(struct ir_model *m, const struct onnxfix_options *o, struct diag_list *d,
  */
 #define MAX_ROUNDS 8
 
-/* Are diagnostics A and B the same finding? */
-static bool
-same_diag(const struct diag *a, const struct diag *b)
+/* The key of diagnostic D in merge_round's index: SUMMARY, the key of
+ * the Transpose summary of its graph. */
+static const char *
+diag_key(struct arena *a, const struct diag *d, bool summary)
 {
-	return a->id == b->id && a->subject == b->subject &&
-	    strcmp(a->loc ? a->loc : "", b->loc ? b->loc : "") == 0 &&
-	    strcmp(a->detail ? a->detail : "", b->detail ? b->detail : "") ==
-	    0;
+	if (summary)
+		return arena_printf(a, "s\x1f%s", d->loc ? d->loc : "");
+	return arena_printf(a, "%d\x1f%p\x1f%s\x1f%s", (int)d->id, d->subject,
+	    d->loc ? d->loc : "", d->detail ? d->detail : "");
 }
 
 /*
@@ -209,48 +210,60 @@ same_diag(const struct diag *a, const struct diag *b)
  * an earlier round made already (a warning about what stays, say) is
  * dropped, and a second Transpose summary of a graph joins the first,
  * which then counts from the first round's before to this round's
- * after.  0, or -1 out of memory.
+ * after.  The earlier ones are indexed once: notes can be thousands.
+ * 0, or -1 out of memory.
  */
 static int
 merge_round(struct pass_ctx *ctx, size_t from)
 {
 	struct diag_list *l = ctx->d;
-	size_t i, j, n = l->n;
+	struct arena *a = &ctx->scratch;
+	size_t i, n = l->n;
+	struct hmap seen;
 	bool *drop;
 
 	if (n <= from)
 		return 0;
-	if ((drop = arena_array(&ctx->scratch, n - from,
-	    sizeof(*drop))) == NULL)
+	if ((drop = arena_array(a, n - from, sizeof(*drop))) == NULL)
 		return -1;
+	hmap_init(&seen, a);
+	for (i = 0; i < from; i++) {
+		const struct diag *e = &l->v[i];
+		const char *k = diag_key(a, e, e->id == DIAG_F_TP_SUMMARY);
+
+		if (k == NULL || hmap_put(&seen, k,
+		    (void *)(uintptr_t)(i + 1), NULL) < 0)
+			return -1;
+	}
 	for (i = from; i < n; i++) {
 		const struct diag *d = &l->v[i];
+		bool sum = d->id == DIAG_F_TP_SUMMARY;
+		const char *k = diag_key(a, d, sum), *after;
+		unsigned long long before;
+		struct diag *e;
+		char *nd;
+		void *p;
 
-		for (j = 0; j < from && !drop[i - from]; j++) {
-			struct diag *e = &l->v[j];
-			const char *after;
-			char *nd;
-			unsigned long long before;
-
-			if (same_diag(e, d)) {
-				drop[i - from] = true;
-			} else if (d->id == DIAG_F_TP_SUMMARY &&
-			    e->id == DIAG_F_TP_SUMMARY &&
-			    strcmp(e->loc ? e->loc : "", d->loc ? d->loc :
-			    "") == 0 && e->detail != NULL &&
-			    d->detail != NULL &&
-			    sscanf(e->detail, "%llu before", &before) == 1 &&
-			    (after = strstr(d->detail, ", ")) != NULL) {
-				if (asprintf(&nd, "%llu before%s", before,
-				    after) < 0) {
-					l->oom = true;
-					return -1;
-				}
-				free(e->detail);
-				e->detail = nd;
-				drop[i - from] = true;
-			}
+		if (k == NULL)
+			return -1;
+		if ((p = hmap_get(&seen, k)) == NULL)
+			continue;
+		e = &l->v[(uintptr_t)p - 1];
+		if (!sum) {
+			drop[i - from] = true;
+			continue;
 		}
+		if (e->detail == NULL || d->detail == NULL ||
+		    sscanf(e->detail, "%llu before", &before) != 1 ||
+		    (after = strstr(d->detail, ", ")) == NULL)
+			continue;
+		if (asprintf(&nd, "%llu before%s", before, after) < 0) {
+			l->oom = true;
+			return -1;
+		}
+		free(e->detail);
+		e->detail = nd;
+		drop[i - from] = true;
 	}
 	pass_drop_notes(ctx, from, drop);
 	return 0;

@@ -42,7 +42,7 @@ for s in tests/run-golden.sh tests/cli.sh tests/check-docs.sh \
     tests/check-layers.sh tests/report.sh \
     tests/shapes-onnx.sh tests/target.sh tests/dot.sh tests/diff.sh \
     tests/hostile/run.sh tests/regress/run.sh tests/fuzz/replay.sh \
-    tests/verify.sh tests/verify-testdata.sh; do
+    tests/verify.sh tests/verify-testdata.sh tests/zoo/run.sh; do
 	sh "$s" >"$out" 2>&1
 	cat "$out"
 	tally "$out" "$s"
