@@ -2,7 +2,8 @@
 /*
  * What the fold pass (passes/fold.c) shares with its operator kernels
  * (passes/fold_ops.c): constants being computed with, and the helpers
- * that read, size and round them.
+ * that read, size and round them (passes/fold_val.c, which identity
+ * uses too).
  */
 #ifndef ONNXFIX_FOLD_H
 #define ONNXFIX_FOLD_H

@@ -3,7 +3,7 @@
  * The fold pass's kernels for the shape arithmetic exporters emit
  * (passes/fold.c has the pass and the first operators): comparisons and
  * logical operators, Mod, Pow, Where, Range, Expand, Tile,
- * ConstantOfShape and ScatterND.
+ * ConstantOfShape, ScatterND, and ReduceMin/Max/Sum/Prod.
  *
  * Each computes exactly what the ONNX operator computes in its element
  * type, or declines (returns 0) and the node stays: integer results
@@ -595,6 +595,148 @@ do_scatter_nd(const struct ir_node *n, const struct cval *in,
 	return 1;
 }
 
+enum red { R_MIN, R_MAX, R_SUM, R_PROD };
+
+/*
+ * ReduceMin and ReduceMax of any type, ReduceSum and ReduceProd of
+ * integers (exact, overflow-checked; float sums depend on their order).
+ * Axes from the attribute or, from AXES_INPUT's opset on, input 1; none
+ * given: all, or nothing with noop_with_empty_axes.
+ */
+static int
+do_reduce(const struct ir_node *n, const struct cval *in, size_t nin,
+    struct cval *y, struct arena *ar, enum red op, bool axes_input)
+{
+	const struct cval *x = &in[0];
+	const struct ir_attr *aa = ir_node_attr(n, "axes");
+	int64_t keep = fold_attr_int(n, "keepdims", 1),
+	    idx[MAX_RANK] = { 0 }, ys[MAX_RANK];
+	bool red[MAX_RANK] = { false }, any = false, *seen;
+	size_t i, k, na = 0;
+	int r = x->rank, j, out = 0, rc = 0;
+
+	if ((op == R_SUM || op == R_PROD) && !x->isint)
+		return 0;
+	if (x->elem == IR_ELEM_BOOL)
+		return 0;
+	if (axes_input) {
+		if (aa != NULL)
+			return 0;
+		if (nin > 1 && in[1].n > 0) {
+			if (!in[1].isint || in[1].rank != 1)
+				return 0;
+			na = in[1].n;
+		}
+	} else {
+		if (nin > 1)
+			return 0;
+		if (aa != NULL) {
+			if (aa->type != IR_ATTR_INTS)
+				return 0;
+			na = aa->n;
+		}
+	}
+	if (na > (size_t)r)
+		return 0;
+	for (k = 0; k < na; k++) {
+		int64_t a = axes_input ? in[1].i[k] : aa->ints[k];
+
+		if (a < 0)
+			a += r;
+		if (a < 0 || a >= r || red[a])
+			return 0;
+		red[a] = any = true;
+	}
+	if (!any) {
+		if (fold_attr_int(n, "noop_with_empty_axes", 0) != 0) {
+			*y = *x;
+			return 1;
+		}
+		for (j = 0; j < r; j++)
+			red[j] = true;
+	}
+	memset(y, 0, sizeof(*y));
+	y->elem = x->elem;
+	y->isint = x->isint;
+	for (j = 0; j < r; j++) {
+		/* min and max of nothing are not defined */
+		if (red[j] && x->dims[j] == 0 && (op == R_MIN || op == R_MAX))
+			return 0;
+		if (!red[j])
+			y->dims[out++] = x->dims[j];
+		else if (keep)
+			y->dims[out++] = 1;
+	}
+	y->rank = out;
+	if (!fold_dims_count(y->dims, out, &y->n) ||
+	    (rc = fold_alloc(ar, y)) <= 0)
+		return rc;
+	if ((seen = arena_array(ar, y->n + 1, sizeof(*seen))) == NULL)
+		return -1;
+	memset(seen, 0, y->n + 1);
+	/* strides of Y over X's index space (0 along a reduced axis) */
+	{
+		int64_t s = 1;
+
+		for (j = r - 1; j >= 0; j--) {
+			ys[j] = red[j] ? 0 : s;
+			/* a zero-element X may have huge dims */
+			if (!red[j] && __builtin_mul_overflow(s, x->dims[j],
+			    &s))
+				return 0;
+		}
+	}
+	for (i = 0; i < x->n; i++) {
+		size_t o = 0;
+
+		for (j = 0; j < r; j++)
+			o += (size_t)(idx[j] * ys[j]);
+		if (x->isint) {
+			int64_t v = x->i[i], *d = &y->i[o];
+
+			if (!seen[o])
+				*d = v;
+			else if (op == R_MIN)
+				*d = v < *d ? v : *d;
+			else if (op == R_MAX)
+				*d = v > *d ? v : *d;
+			else if (op == R_SUM ?
+			    __builtin_add_overflow(*d, v, d) :
+			    __builtin_mul_overflow(*d, v, d))
+				return 0;
+		} else {
+			double v = x->f[i], *d = &y->f[o];
+
+			/* NaN wins, as in fmin/fmax-free kernels */
+			if (!seen[o] || isnan(v))
+				*d = v;
+			else if (!isnan(*d))
+				*d = op == R_MIN ? (v < *d ? v : *d) :
+				    (v > *d ? v : *d);
+		}
+		seen[o] = true;
+		for (j = r - 1; j >= 0; j--) {
+			if (++idx[j] < x->dims[j])
+				break;
+			idx[j] = 0;
+		}
+	}
+	for (i = 0; i < y->n; i++) {
+		if (!seen[i]) {
+			/* an empty sum is 0, an empty product 1 */
+			if (op == R_SUM)
+				y->i[i] = 0;
+			else if (op == R_PROD)
+				y->i[i] = 1;
+			else
+				return 0;
+		}
+		if (x->isint && !fits(y->elem, y->i[i]))
+			return 0;
+	}
+	return 1;
+}
+
 static const struct {
 	const char *op;
 	enum cmp c;
@@ -606,7 +748,8 @@ static const struct {
 
 static const char *const others[] = {
 	"ConstantOfShape", "Expand", "Mod", "Not", "Pow", "Range",
-	"ScatterND", "Tile", "Where",
+	"ReduceMax", "ReduceMin", "ReduceProd", "ReduceSum", "ScatterND",
+	"Tile", "Where",
 };
 
 bool
@@ -652,6 +795,13 @@ fold_ops_eval(const struct ir_node *n, const struct cval *in, size_t nin,
 		return nin == 1 && opset >= 9 ? do_constant_of_shape(n, &in[0], y, ar) : 0;
 	if (strcmp(op, "Range") == 0)
 		return nin == 3 && opset >= 11 ? do_range(in, y, ar) : 0;
+	if (strcmp(op, "ReduceMin") == 0 || strcmp(op, "ReduceMax") == 0)
+		return do_reduce(n, in, nin, y, ar, op[6] == 'M' && op[7] == 'i' ?
+		    R_MIN : R_MAX, opset >= 18);
+	if (strcmp(op, "ReduceSum") == 0)
+		return do_reduce(n, in, nin, y, ar, R_SUM, opset >= 13);
+	if (strcmp(op, "ReduceProd") == 0)
+		return do_reduce(n, in, nin, y, ar, R_PROD, opset >= 18);
 	if (strcmp(op, "ScatterND") == 0)
 		return nin == 3 && opset >= 11 ? do_scatter_nd(n, in, y, ar) : 0;
 	return 0;

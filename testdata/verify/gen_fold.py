@@ -5,11 +5,12 @@
 # testdata/fold/shape-arith.textproto and testdata/identity/noops.textproto:
 # constant shape arithmetic the fold pass evaluates (Mod with both fmod
 # conventions, Pow, comparisons, logical operators, Where, Range,
-# Expand, Tile, ConstantOfShape, ScatterND, Size) and the inference
-# no-ops the identity pass removes (Dropout, Cast, Concat, Reshape,
-# Expand, Slice, Pad, Tile).  Each constant result is added to a graph
-# input, so that tests/verify.sh compares what ONNX Runtime computes at
-# run time with what fix folded.
+# Expand, Tile, ConstantOfShape, ScatterND, Size, ReduceMin/Max/Sum/Prod)
+# and the inference no-ops the identity pass removes (Dropout, Cast,
+# Concat, Reshape, Expand, Slice, Pad, Tile); also pad-merge.onnx and
+# testdata/identity/pad-merge.textproto.  Each constant result is added
+# to a graph input, so that tests/verify.sh compares what ONNX Runtime
+# computes at run time with what fix folded.
 #
 # Usage: /usr/bin/python3 testdata/verify/gen_fold.py  (from the project
 # root; needs Debian's python3-onnx and numpy)
@@ -119,6 +120,23 @@ def fold_cases():
                    helper.make_node("ScatterND", ["sd", "si", "su"],
                                     ["scatter"])],
                   "scatter", sc))
+    rx = np.array([[3, -1, 7], [2, 9, -4]], dtype=np.int64)
+    rf = np.array([[1.5, -2.25, 0.5], [8, -0.125, 3]], dtype=np.float32)
+    cases.append(([const("rmin", rf),
+                   helper.make_node("ReduceMin", ["rmin"], ["redmin"],
+                                    keepdims=0)],
+                  "redmin", np.float32(rf.min())))
+    cases.append(([const("rmax", rf),
+                   helper.make_node("ReduceMax", ["rmax"], ["redmax"],
+                                    axes=[1])],
+                  "redmax", rf.max(axis=1, keepdims=True)))
+    cases.append(([const("rsum", rx), const("rsuma", i64(0)),
+                   helper.make_node("ReduceSum", ["rsum", "rsuma"],
+                                    ["redsum"], keepdims=0)],
+                  "redsum", rx.sum(axis=0)))
+    cases.append(([const("rprod", rx),
+                   helper.make_node("ReduceProd", ["rprod"], ["redprod"])],
+                  "redprod", np.prod(rx, keepdims=True)))
     cases.append(([const("zx", d),
                    helper.make_node("Size", ["zx"], ["size"])],
                   "size", np.int64(12)))
