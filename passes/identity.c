@@ -10,7 +10,9 @@
  * training_mode absent or constant false, its mask unused), Cast to the
  * type its input has, Concat of one input, Reshape and Expand to the
  * shape their input has, Slice of the whole (positive steps, the shape
- * unchanged), Pad by constant zeros and Tile by constant ones.  Shapes
+ * unchanged), Pad by constant zeros and Tile by constant ones, Mul and
+ * Div by a constant 1, Sub of 0, Add of integer 0 or float -0.0 (that
+ * do not broadcast the other operand).  Shapes
  * count only where they are sure: a graph input's, an initializer's, or
  * one inference derived in full.  A Pad of constant zeros on the
  * spatial dims that only a Conv or AveragePool reads joins that node's
@@ -29,6 +31,7 @@
  *	before:  a = Relu(x)   b = Identity(a)   c = Neg(b)   output c
  *	after:   a = Relu(x)   c = Neg(a)                     output c
  */
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -152,18 +155,97 @@ unused_out(const struct ir_node *n, size_t k)
 }
 
 /*
- * Is N a no-op at inference?  1 with the reason in *WHY, 0 not (or not
- * sure), -1 out of budget.  Its output 0 then equals its input 0.
+ * Is the constant V of N's arithmetic its identity element, so that the
+ * other operand X passes through unchanged: every element WANT (bit for
+ * bit: -0.0 is not 0.0), and V of rank at most X's with every dim 1, so
+ * that broadcasting adds no dim?  1 yes, 0 no, -1 out of budget.
+ */
+static int
+neutral(struct pass_ctx *ctx, const struct ir_value *x,
+    const struct ir_value *v, double want)
+{
+	const struct ir_tensor *t = fold_const(v);
+	struct cval c;
+	size_t i;
+	int k, rc;
+
+	if (t == NULL || x->type.kind != IR_TYPE_TENSOR ||
+	    x->type.rank < t->rank || x->type.elem != t->elem)
+		return 0;
+	for (k = 0; k < t->rank; k++)
+		if (t->dims[k] != 1)
+			return 0;
+	if ((rc = read_const(ctx, v, &c)) <= 0)
+		return rc;
+	for (i = 0; i < c.n; i++) {
+		if (c.isint ? c.i[i] != (int64_t)want : c.f[i] != want ||
+		    signbit(c.f[i]) != signbit(want))
+			return 0;
+	}
+	return 1;
+}
+
+/*
+ * Arithmetic with its identity element: Mul and Div by 1, Sub of 0,
+ * and Add of 0 for integers or of -0.0 for floats (x + 0.0 turns -0.0
+ * into 0.0).  1 with *X the input that passes through.
+ */
+static int
+arith_noop(struct pass_ctx *ctx, const struct ir_node *n, int *x,
+    const char **why)
+{
+	const char *op = n->op_type;
+	const struct ir_value *a = n->inputs[0], *b = n->inputs[1];
+	bool isint;
+	int rc;
+
+	if (n->ninputs != 2 || a == NULL || b == NULL ||
+	    a->type.kind != IR_TYPE_TENSOR || a->type.elem == 0 ||
+	    a->type.elem != b->type.elem || n->noutputs != 1)
+		return 0;
+	isint = !fold_elem_float(a->type.elem);
+	if (strcmp(op, "Mul") == 0 || strcmp(op, "Div") == 0) {
+		*why = op[0] == 'M' ? "Mul by 1" : "Div by 1";
+		if ((rc = neutral(ctx, a, b, 1)) != 0)
+			return *x = 0, rc;
+		if (op[0] == 'M' && (rc = neutral(ctx, b, a, 1)) != 0)
+			return *x = 1, rc;
+		return 0;
+	}
+	if (strcmp(op, "Sub") == 0) {
+		*why = "Sub of 0";
+		if ((rc = neutral(ctx, a, b, 0)) != 0 ||
+		    (!isint && (rc = neutral(ctx, a, b, -0.0)) != 0))
+			return *x = 0, rc;
+		return 0;
+	}
+	if (strcmp(op, "Add") == 0) {
+		*why = "Add of 0";
+		if ((rc = neutral(ctx, a, b, isint ? 0 : -0.0)) != 0)
+			return *x = 0, rc;
+		if ((rc = neutral(ctx, b, a, isint ? 0 : -0.0)) != 0)
+			return *x = 1, rc;
+	}
+	return 0;
+}
+
+/*
+ * Is N a no-op at inference?  1 with the reason in *WHY and in *X the
+ * input its output 0 equals, 0 not (or not sure), -1 out of budget.
  */
 static int
 noop(struct pass_ctx *ctx, const struct ir_node *n, int64_t opset,
-    const char **why)
+    const char **why, int *ix)
 {
 	const char *op = n->op_type;
 	const struct ir_value *x = n->inputs[0], *y = n->outputs[0];
 	struct cval c;
 	size_t k;
 	int rc = 0;
+
+	*ix = 0;
+	if (opset >= 7 && (rc = arith_noop(ctx, n, ix, why)) != 0)
+		return rc;
 
 	if (strcmp(op, "Dropout") == 0) {
 		if (n->noutputs > 2 || !unused_out(n, 1))
@@ -416,7 +498,7 @@ run(struct pass_ctx *ctx)
 		for (j = 0; j < g->nnodes; j++) {
 			struct ir_node *n = g->nodes[j];
 			const char *why = NULL;
-			int rc;
+			int rc, ix = 0;
 
 			if (n->dead || !ir_domain_is_onnx(n->domain) ||
 			    n->ninputs < 1 || n->noutputs < 1 ||
@@ -434,12 +516,12 @@ run(struct pass_ctx *ctx)
 				if (n->ninputs != 1 || n->noutputs != 1 ||
 				    n->nattrs != 0)
 					continue;
-			} else if ((rc = noop(ctx, n, opset, &why)) <= 0) {
+			} else if ((rc = noop(ctx, n, opset, &why, &ix)) <= 0) {
 				if (rc < 0)
 					return -1;
 				continue;
 			}
-			if ((rc = remove_one(ctx, n, n->inputs[0], why)) < 0)
+			if ((rc = remove_one(ctx, n, n->inputs[ix], why)) < 0)
 				return -1;
 			if (rc > 0)
 				changed = true;

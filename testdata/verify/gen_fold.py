@@ -169,8 +169,24 @@ def noop_cases(x="X"):
     c.append(([const("tt", np.ones(2, dtype=np.int64)),
                helper.make_node("Tile", [x, "tt"], ["tile_x"])],
               "tile_x"))
+    c.append(([const("one1", np.ones((1, 1), dtype=np.float32)),
+               helper.make_node("Mul", ["one1", x], ["mul1"])], "mul1"))
+    c.append(([const("onef", np.float32(1)),
+               helper.make_node("Div", [x, "onef"], ["div1"])], "div1"))
+    c.append(([const("zerof", np.float32(0)),
+               helper.make_node("Sub", [x, "zerof"], ["sub0"])], "sub0"))
+    c.append(([const("negzero", np.float32(-0.0)),
+               helper.make_node("Add", [x, "negzero"], ["add0"])], "add0"))
     # not no-ops: a reversing Slice, a Pad that shifts, a Dropout whose
-    # mask is read
+    # mask is read, x + 0.0 (-0.0 becomes 0.0), a Mul by ones that
+    # broadcasts
+    c.append(([helper.make_node("Add", [x, "zerof"], ["addpos0"])],
+              "addpos0"))
+    c.append(([const("ones3", np.ones((1, 2, 3), dtype=np.float32)),
+               helper.make_node("Mul", [x, "ones3"], ["mulb"]),
+               helper.make_node("Squeeze", ["mulb", "ax0"], ["mulbs"]),
+               const("ax0", np.array([0], dtype=np.int64))],
+              "mulbs"))
     c.append(([const("rvs", np.array([-1], dtype=np.int64)),
                const("rve", np.array([-9], dtype=np.int64)),
                const("rva", np.array([0], dtype=np.int64)),
@@ -278,9 +294,11 @@ def main():
     textproto(os.path.join(ROOT, "testdata/identity/noops.textproto"),
               "F394: Dropout (ratio 0; opset 17 default), Cast to its own "
               "type, Concat\nof one input, Reshape and Expand to the same "
-              "shape, Slice of the\nwhole, Pad of zeros, Tile by ones; "
-              "kept: a reversing Slice, a\nshifting Pad, a Dropout whose "
-              "mask is read (testdata/verify/gen_fold.py)\nargs: -v",
+              "shape, Slice of the\nwhole, Pad of zeros, Tile by ones, Mul "
+              "and Div by 1, Sub of 0, Add of -0.0;\nkept: a reversing "
+              "Slice, a shifting Pad, a Dropout whose mask is read,\n"
+              "Add of 0.0, a Mul by ones that broadcasts "
+              "(testdata/verify/gen_fold.py)\nargs: -v",
               model(nodes, [x], outs))
     # ORT check: every constant result added to an input of its shape
     nodes, ins, outs = [], [x], []
