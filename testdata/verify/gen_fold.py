@@ -184,8 +184,8 @@ def noop_cases(x="X"):
               "addpos0"))
     c.append(([const("ones3", np.ones((1, 2, 3), dtype=np.float32)),
                helper.make_node("Mul", [x, "ones3"], ["mulb"]),
-               helper.make_node("Squeeze", ["mulb", "ax0"], ["mulbs"]),
-               const("ax0", np.array([0], dtype=np.int64))],
+               const("ax0", np.array([0], dtype=np.int64)),
+               helper.make_node("Squeeze", ["mulb", "ax0"], ["mulbs"])],
               "mulbs"))
     c.append(([const("rvs", np.array([-1], dtype=np.int64)),
                const("rve", np.array([-9], dtype=np.int64)),
