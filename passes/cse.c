@@ -200,7 +200,6 @@ add_const(struct key *k, const struct ir_value *v)
 static int
 node_key(struct key *k, const struct ir_node *n)
 {
-	char buf[32];
 	size_t i;
 
 	if (n->dead || !ir_domain_is_onnx(n->domain) || n->noutputs == 0 ||
@@ -212,15 +211,13 @@ node_key(struct key *k, const struct ir_node *n)
 			return 0;
 	k->len = 0;
 	add_str(k, n->op_type);
-	snprintf(buf, sizeof(buf), "%zu;%zu;", n->ninputs, n->noutputs);
-	add(k, buf, strlen(buf));
+	add_hex(k, &n->ninputs, sizeof(n->ninputs));
+	add_hex(k, &n->noutputs, sizeof(n->noutputs));
 	for (i = 0; i < n->ninputs; i++) {
 		const struct ir_value *v = n->inputs[i];
 
-		if (add_const(k, v))
-			continue;
-		snprintf(buf, sizeof(buf), "%p;", (const void *)v);
-		add(k, buf, strlen(buf));
+		if (!add_const(k, v))
+			add_hex(k, &v, sizeof(v));
 	}
 	for (i = 0; i < n->noutputs; i++)
 		add(k, n->outputs[i] != NULL ? "o" : "-", 1);

@@ -190,28 +190,49 @@ run(struct ir_model *m, const struct onnxfix_options *o, struct diag_list *d,
  * shared weight from bn-fold, a fold that makes a Transpose's input
  * constant), and fix of fix's output must change nothing.  A bound keeps
  * a pair of passes that undo each other from running for ever; reaching
- * it is reported.
+ * it is reported.  Within a round, the cleanup passes (identity, cse,
+ * fold) repeat among themselves while they change something, which
+ * spares most rounds of the whole pipeline.
  */
 #define MAX_ROUNDS 8
 
 /* The key of diagnostic D in merge_round's index: SUMMARY, the key of
- * the Transpose summary of its graph. */
+ * the Transpose summary of its graph.  Built by hand: printf would be
+ * most of the cost with thousands of notes. */
 static const char *
 diag_key(struct arena *a, const struct diag *d, bool summary)
 {
-	if (summary)
-		return arena_printf(a, "s\x1f%s", d->loc ? d->loc : "");
-	return arena_printf(a, "%d\x1f%p\x1f%s\x1f%s", (int)d->id, d->subject,
-	    d->loc ? d->loc : "", d->detail ? d->detail : "");
+	static const char hex[] = "0123456789abcdef";
+	const char *loc = d->loc ? d->loc : "";
+	const char *det = summary || d->detail == NULL ? "" : d->detail;
+	size_t nl = strlen(loc), nd = strlen(det), i, k = 0;
+	uintptr_t subj = summary ? 0 : (uintptr_t)d->subject;
+	unsigned id = summary ? 0xffffu : (unsigned)d->id;
+	char *s = arena_alloc(a, 2 * sizeof(subj) + 4 + 3 + nl + nd + 1);
+
+	if (s == NULL)
+		return NULL;
+	for (i = 0; i < 4; i++)
+		s[k++] = hex[(id >> (12 - 4 * i)) & 15];
+	s[k++] = '\x1f';
+	for (i = 0; i < 2 * sizeof(subj); i++)
+		s[k++] = hex[(subj >> (4 * i)) & 15];
+	s[k++] = '\x1f';
+	memcpy(s + k, loc, nl);
+	k += nl;
+	s[k++] = '\x1f';
+	memcpy(s + k, det, nd);
+	s[k + nd] = '\0';
+	return s;
 }
 
 /*
- * After a later round (its diagnostics from index FROM on): a finding
- * an earlier round made already (a warning about what stays, say) is
- * dropped, and a second Transpose summary of a graph joins the first,
- * which then counts from the first round's before to this round's
- * after.  The earlier ones are indexed once: notes can be thousands.
- * 0, or -1 out of memory.
+ * After a round (its diagnostics from index FROM on): a finding made
+ * already, in an earlier round or earlier in this one (a warning about
+ * what stays, say), is dropped, and a second Transpose summary of a
+ * graph joins the first, which then counts from the first round's
+ * before to this round's after.  The findings are indexed, not compared
+ * pairwise: notes can be thousands.  0, or -1 out of memory.
  */
 static int
 merge_round(struct pass_ctx *ctx, size_t from)
@@ -246,8 +267,13 @@ merge_round(struct pass_ctx *ctx, size_t from)
 
 		if (k == NULL)
 			return -1;
-		if ((p = hmap_get(&seen, k)) == NULL)
+		if ((p = hmap_get(&seen, k)) == NULL) {
+			/* the cleanup passes repeat within a round */
+			if (hmap_put(&seen, k, (void *)(uintptr_t)(i + 1),
+			    NULL) < 0)
+				return -1;
 			continue;
+		}
 		e = &l->v[(uintptr_t)p - 1];
 		if (!sum) {
 			drop[i - from] = true;
@@ -279,11 +305,23 @@ run_passes(struct ir_model *m, const struct onnxfix_options *o,
 	size_t nchanged = 0, lost = m->nxfail_lost, round, from;
 	struct ir_xfail *seen;
 	struct pass_ctx ctx;
-	bool again;
-	size_t i;
+	bool again, cleanup_changed;
+	size_t i, cfirst = SIZE_MAX, clast = SIZE_MAX, cleanup;
 
 	memset(&ctx, 0, sizeof(ctx));
 	memset(listed_changed, 0, sizeof(listed_changed));
+	/* the cleanup passes, identity to fold in pipeline order, when all
+	 * of them run */
+	for (i = 0; pass_table[i] != NULL; i++) {
+		if (pass_table[i] == &pass_identity)
+			cfirst = i;
+		if (pass_table[i] == &pass_fold)
+			clast = i;
+	}
+	if (cfirst > clast || clast == SIZE_MAX ||
+	    !selected(o, &pass_identity) || !selected(o, &pass_cse) ||
+	    !selected(o, &pass_fold))
+		cfirst = SIZE_MAX;
 	ctx.m = m;
 	ctx.d = d;
 	ctx.o = o;
@@ -316,6 +354,8 @@ run_passes(struct ir_model *m, const struct onnxfix_options *o,
 		}
 		again = false;
 		from = d->n;
+		cleanup = 0;
+		cleanup_changed = false;
 		for (i = 0; pass_table[i] != NULL; i++) {
 			const struct pass *p = pass_table[i];
 			char why[512];
@@ -367,8 +407,22 @@ run_passes(struct ir_model *m, const struct onnxfix_options *o,
 			if (kind == PASS_REWRITE && ctx.changed)
 				report_unread(m, d, &seen, &lost,
 				    "shape inference");
+			/* The cleanup passes feed each other (a fold makes
+			 * a Reshape a no-op, whose removal makes two nodes
+			 * equal, whose merge makes a fold): they go round
+			 * among themselves before another round of every
+			 * pass. */
+			if (kind != PASS_REWRITE || cfirst == SIZE_MAX)
+				continue;
+			if (ctx.changed && i >= cfirst && i <= clast)
+				cleanup_changed = true;
+			if (i == clast && cleanup_changed &&
+			    ++cleanup < MAX_ROUNDS) {
+				cleanup_changed = false;
+				i = cfirst - 1;
+			}
 		}
-		if (round > 0) {
+		if (kind == PASS_REWRITE) {
 			arena_init(&ctx.scratch, m->budget);
 			i = merge_round(&ctx, from) < 0;
 			arena_release(&ctx.scratch);
