@@ -243,8 +243,11 @@ def pad_model():
         helper.make_node("Relu", ["xp6"], ["conv_b"]),
     ]
     vi = helper.make_tensor_value_info
-    outs = [vi(n, F, None) for n in ["avg", "conv", "conv_one", "avg_c",
-                                     "avg_u", "conv_a", "conv_b"]]
+    outs = [vi(n, F, d) for n, d in [
+        ("avg", [1, 2, 5, 6]), ("conv", [1, 2, 7, 7]),
+        ("conv_one", [1, 2, 5, 6]), ("avg_c", [1, 4, 4, 5]),
+        ("avg_u", [1, 2, 7, 8]), ("conv_a", [1, 2, 5, 6]),
+        ("conv_b", [1, 2, 7, 8])]]
     g = helper.make_graph(nodes, "g", [vi("X", F, [1, 2, 5, 6])], outs,
                           [numpy_helper.from_array(w, "W")])
     m = helper.make_model(g, opset_imports=[helper.make_opsetid("", 17)],
