@@ -397,7 +397,7 @@ merge_pad(struct pass_ctx *ctx, struct ir_node *n, int64_t opset)
 	struct ir_node *c;
 	const struct ir_attr *a;
 	int64_t pads[2 * MAX_RANK], cp[2 * MAX_RANK], one = 1;
-	char b1[DIAG_ESCAPE_SIZE], b2[DIAG_ESCAPE_SIZE];
+	char b1[DIAG_ESCAPE_SIZE], b2[DIAG_ESCAPE_SIZE], b3[DIAG_ESCAPE_SIZE];
 	struct cval v;
 	size_t np, k, r, sp;
 	bool avg;
@@ -468,9 +468,10 @@ merge_pad(struct pass_ctx *ctx, struct ir_node *n, int64_t opset)
 	if (set_attr(c, "pads", cp, 2 * sp, true) < 0 ||
 	    (avg && set_attr(c, "count_include_pad", &one, 1, false) < 0))
 		return -1;
-	pass_report_node(ctx, DIAG_F_PAD_MERGED, n, "into %s '%s', which "
-	    "now reads '%s'", c->op_type, esc(b1, c->outputs[0] != NULL ?
-	    c->outputs[0]->name : ""), esc(b2, n->inputs[0]->name));
+	pass_report_node(ctx, DIAG_F_PAD_MERGED, n, "'%s' into the pads of "
+	    "%s '%s', which now reads '%s'", esc(b1, y->name), c->op_type,
+	    esc(b2, c->outputs[0] != NULL ? c->outputs[0]->name : ""),
+	    esc(b3, n->inputs[0]->name));
 	if (ir_node_set_input(c, 0, n->inputs[0]) < 0)
 		return -1;
 	ir_node_kill(n);

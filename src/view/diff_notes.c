@@ -2,7 +2,8 @@
 /*
  * What a fix did, recognised in the changes of one pair of graphs: one
  * entry per rewrite, named by the note `onnxfix fix` prints for it
- * (F350 bn-folded, F391 constant-folded, F390 identity-removed, F310-F314
+ * (F350 bn-folded, F391 constant-folded, F390 identity-removed, F394
+ * noop-removed, F395 pad-merged, F396 node-merged, F310-F314
  * Transposes cancelled, merged, pushed, dropped or turned into Reshape,
  * F346/F370 a node replaced by new ones, ...).
  *
@@ -813,6 +814,149 @@ group_replaced(struct grp *G)
 	return G->D->oom ? -1 : 0;
 }
 
+/* Do the padding attributes of matched nodes X (A) and Y (B) differ? */
+static bool
+pads_changed(const struct ir_node *x, const struct ir_node *y)
+{
+	static const char *const names[] = { "pads", "count_include_pad" };
+	size_t k;
+
+	for (k = 0; k < 2; k++) {
+		const struct ir_attr *a = ir_node_attr(x, names[k]);
+		const struct ir_attr *b = ir_node_attr(y, names[k]);
+
+		if ((a == NULL) != (b == NULL))
+			return true;
+		if (a == NULL)
+			continue;
+		if (a->type != b->type || a->i != b->i || a->n != b->n ||
+		    (a->n > 0 && (a->ints == NULL || b->ints == NULL ||
+		    memcmp(a->ints, b->ints, a->n * sizeof(*a->ints)) != 0)))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Is node I of G the same as an earlier one: operator, inputs by name,
+ * attributes?  Then cse merged it, whatever happened to the two later
+ * (a merged chain may be folded or dead in B).  The name of the
+ * earlier one's first output, else NULL.
+ */
+static const char *
+duplicate_of(const struct ir_graph *g, size_t i)
+{
+	const struct ir_node *x = g->nodes[i];
+	size_t j, k;
+
+	if (!ir_domain_is_onnx(x->domain) || x->nimplicit > 0)
+		return NULL;
+	for (j = 0; j < i; j++) {
+		const struct ir_node *y = g->nodes[j];
+
+		if (y->dead || y->op_type[0] != x->op_type[0] ||
+		    strcmp(y->op_type, x->op_type) != 0 ||
+		    strcmp(y->domain, x->domain) != 0 ||
+		    y->ninputs != x->ninputs || y->noutputs != x->noutputs ||
+		    y->nattrs != x->nattrs || y->outputs[0] == NULL)
+			continue;
+		for (k = 0; k < x->ninputs; k++)
+			if ((x->inputs[k] == NULL) != (y->inputs[k] == NULL) ||
+			    (x->inputs[k] != NULL && strcmp(x->inputs[k]->name,
+			    y->inputs[k]->name) != 0))
+				break;
+		if (k < x->ninputs)
+			continue;
+		for (k = 0; k < x->nattrs; k++)
+			if (strcmp(x->attrs[k].name, y->attrs[k].name) != 0 ||
+			    x->attrs[k].type == IR_ATTR_GRAPH ||
+			    x->attrs[k].type == IR_ATTR_GRAPHS ||
+			    !diff_attr_eq(&x->attrs[k], &y->attrs[k]))
+				break;
+		if (k == x->nattrs)
+			return y->outputs[0]->name;
+	}
+	return NULL;
+}
+
+/*
+ * A removed node whose readers in B read one of its inputs instead: a
+ * no-op identity removed (F394), or a Pad whose padding the Conv or
+ * AveragePool reading it took over (F395, which also claims that
+ * reader); or whose readers read an output of another node of its
+ * operator: merged by cse (F396).
+ */
+static int
+group_bypassed(struct grp *G)
+{
+	struct ir_graph *ga = G->sa->g, *gb = G->sb->g;
+	size_t i, q, k;
+
+	for (i = 0; i < ga->nnodes; i++) {
+		struct ir_node *x = ga->nodes[i];
+		const struct ir_value *o;
+		const char *kind = NULL, *code = NULL, *now = NULL;
+		long claim = -1, e;
+
+		if (!removed_a(G, (long)i) || G->ga[i] >= 0 ||
+		    ir_is_op(x, "Identity") || ir_is_op(x, "Transpose") ||
+		    x->noutputs < 1 || (o = x->outputs[0]) == NULL)
+			continue;
+		for (q = 0; q < o->nuses && kind == NULL; q++) {
+			const struct ir_node *u = o->uses[q].node, *ub;
+			const struct ir_value *v;
+			int slot = o->uses[q].index;
+
+			if (slot < 0 || !diff_in_graph(ga, u) ||
+			    G->sa->partner[u->index] < 0)
+				continue;
+			ub = gb->nodes[G->sa->partner[u->index]];
+			if ((size_t)slot >= ub->ninputs ||
+			    (v = ub->inputs[slot]) == NULL)
+				continue;
+			for (k = 0; k < x->ninputs; k++)
+				if (x->inputs[k] != NULL &&
+				    strcmp(x->inputs[k]->name, v->name) == 0)
+					break;
+			if (k < x->ninputs) {
+				now = v->name;
+				if (ir_is_op(x, "Pad") && slot == 0 &&
+				    (ir_is_op(ub, "Conv") ||
+				    ir_is_op(ub, "AveragePool")) &&
+				    pads_changed(u, ub)) {
+					kind = "pad-merged";
+					code = "F395";
+					claim = (long)u->index;
+				} else {
+					kind = "noop-removed";
+					code = "F394";
+				}
+			} else if (v->kind == IR_VALUE_NODE &&
+			    v->producer != NULL &&
+			    strcmp(v->producer->op_type, x->op_type) == 0 &&
+			    strcmp(v->producer->domain, x->domain) == 0) {
+				now = v->name;
+				kind = "node-merged";
+				code = "F396";
+			}
+		}
+		if (kind == NULL && (now = duplicate_of(ga, i)) != NULL) {
+			kind = "node-merged";
+			code = "F396";
+		}
+		if (kind == NULL)
+			continue;
+		if ((e = diff_new_entry(G->D, kind, code, G->where, x)) < 0)
+			return -1;
+		G->D->e[e].text = diff_fmt(G->D, "'%s' now read as '%s'",
+		    diff_esc(G->D, o->name), diff_esc(G->D, now));
+		G->ga[i] = e;
+		if (claim >= 0 && G->ga[claim] < 0)
+			G->ga[claim] = e;
+	}
+	return G->D->oom ? -1 : 0;
+}
+
 int
 diff_group_graph(struct grp *G)
 {
@@ -837,7 +981,7 @@ diff_group_graph(struct grp *G)
 		    x->inputs[0]->name : ""));
 		G->ga[i] = e;
 	}
-	if (group_transposes(G) < 0)
+	if (group_transposes(G) < 0 || group_bypassed(G) < 0)
 		return -1;
 	return group_replaced(G);
 }
