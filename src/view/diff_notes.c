@@ -837,46 +837,122 @@ pads_changed(const struct ir_node *x, const struct ir_node *y)
 	return false;
 }
 
-/*
- * Is node I of G the same as an earlier one: operator, inputs by name,
- * attributes?  Then cse merged it, whatever happened to the two later
- * (a merged chain may be folded or dead in B).  The name of the
- * earlier one's first output, else NULL.
- */
-static const char *
-duplicate_of(const struct ir_graph *g, size_t i)
+/* Are inputs X and Y of two nodes of G the same value: one name, or
+ * the same output of two nodes REP says are the same? */
+static bool
+same_input(const struct ir_graph *g, const long *rep,
+    const struct ir_value *x, const struct ir_value *y)
 {
-	const struct ir_node *x = g->nodes[i];
-	size_t j, k;
+	const struct ir_node *p, *q;
 
-	if (!ir_domain_is_onnx(x->domain) || x->nimplicit > 0)
+	if (x == NULL || y == NULL)
+		return x == y;
+	if (strcmp(x->name, y->name) == 0)
+		return true;
+	p = x->kind == IR_VALUE_NODE ? x->producer : NULL;
+	q = y->kind == IR_VALUE_NODE ? y->producer : NULL;
+	return p != NULL && q != NULL && diff_in_graph(g, p) &&
+	    diff_in_graph(g, q) && x->out_index == y->out_index &&
+	    rep[p->index] == rep[q->index];
+}
+
+/* The bucket of node X in repeats(): its operator and its first input
+ * (by the first node that made an equal value). */
+static const char *
+repeat_key(struct diff *D, const struct ir_graph *g, const long *rep,
+    const struct ir_node *x)
+{
+	const struct ir_value *v = x->ninputs > 0 ? x->inputs[0] : NULL;
+	const struct ir_node *p;
+
+	if (v == NULL)
+		return diff_fmt(D, "%s\x1f-", x->op_type);
+	p = v->kind == IR_VALUE_NODE ? v->producer : NULL;
+	if (p != NULL && diff_in_graph(g, p))
+		return diff_fmt(D, "%s\x1f#%ld:%d", x->op_type, rep[p->index],
+		    v->out_index);
+	return diff_fmt(D, "%s\x1f=%s", x->op_type, v->name);
+}
+
+/*
+ * REP[I]: the first node of G that node I repeats (operator, inputs the
+ * same values, attributes), else I.  cse merged the repeats, whatever
+ * happened to the two later (a merged chain may be folded or dead in
+ * B).  In node order, so a chain of repeats is found link by link;
+ * nodes are bucketed by operator and first input, so that a graph of
+ * many nodes is not compared pairwise.
+ */
+static long *
+repeats(struct diff *D, const struct ir_graph *g)
+{
+	long *rep = arena_array(&D->arena, g->nnodes + 1, sizeof(*rep));
+	long *next = arena_array(&D->arena, g->nnodes + 1, sizeof(*next));
+	struct hmap heads;
+	size_t i, k;
+	long j;
+
+	if (rep == NULL || next == NULL) {
+		D->oom = true;
 		return NULL;
-	for (j = 0; j < i; j++) {
-		const struct ir_node *y = g->nodes[j];
-
-		if (y->dead || y->op_type[0] != x->op_type[0] ||
-		    strcmp(y->op_type, x->op_type) != 0 ||
-		    strcmp(y->domain, x->domain) != 0 ||
-		    y->ninputs != x->ninputs || y->noutputs != x->noutputs ||
-		    y->nattrs != x->nattrs || y->outputs[0] == NULL)
-			continue;
-		for (k = 0; k < x->ninputs; k++)
-			if ((x->inputs[k] == NULL) != (y->inputs[k] == NULL) ||
-			    (x->inputs[k] != NULL && strcmp(x->inputs[k]->name,
-			    y->inputs[k]->name) != 0))
-				break;
-		if (k < x->ninputs)
-			continue;
-		for (k = 0; k < x->nattrs; k++)
-			if (strcmp(x->attrs[k].name, y->attrs[k].name) != 0 ||
-			    x->attrs[k].type == IR_ATTR_GRAPH ||
-			    x->attrs[k].type == IR_ATTR_GRAPHS ||
-			    !diff_attr_eq(&x->attrs[k], &y->attrs[k]))
-				break;
-		if (k == x->nattrs)
-			return y->outputs[0]->name;
 	}
-	return NULL;
+	hmap_init(&heads, &D->arena);
+	for (i = 0; i < g->nnodes; i++) {
+		const struct ir_node *x = g->nodes[i];
+		const char *key;
+		void *h;
+
+		rep[i] = (long)i;
+		next[i] = -1;
+		if (x->dead || !ir_domain_is_onnx(x->domain) ||
+		    x->nimplicit > 0 || x->noutputs == 0 ||
+		    x->outputs[0] == NULL)
+			continue;
+		if ((key = repeat_key(D, g, rep, x)) == NULL) {
+			D->oom = true;
+			return NULL;
+		}
+		h = hmap_get(&heads, key);
+		for (j = h != NULL ? (long)(uintptr_t)h - 1 : -1; j >= 0;
+		    j = next[j]) {
+			const struct ir_node *y = g->nodes[j];
+
+			if (strcmp(y->op_type, x->op_type) != 0 ||
+			    strcmp(y->domain, x->domain) != 0 ||
+			    y->ninputs != x->ninputs ||
+			    y->noutputs != x->noutputs ||
+			    y->nattrs != x->nattrs)
+				continue;
+			for (k = 0; k < x->ninputs; k++)
+				if (!same_input(g, rep, x->inputs[k],
+				    y->inputs[k]))
+					break;
+			if (k < x->ninputs)
+				continue;
+			for (k = 0; k < x->nattrs; k++)
+				if (strcmp(x->attrs[k].name,
+				    y->attrs[k].name) != 0 ||
+				    x->attrs[k].type == IR_ATTR_GRAPH ||
+				    x->attrs[k].type == IR_ATTR_GRAPHS ||
+				    !diff_attr_eq(&x->attrs[k], &y->attrs[k]))
+					break;
+			if (k == x->nattrs)
+				break;
+		}
+		if (j >= 0) {
+			rep[i] = j;
+			continue;
+		}
+		/* the first of its kind heads its bucket's list */
+		if (h != NULL) {
+			next[i] = next[(uintptr_t)h - 1];
+			next[(uintptr_t)h - 1] = (long)i;
+		} else if (hmap_put(&heads, key,
+		    (void *)(uintptr_t)(i + 1), NULL) < 0) {
+			D->oom = true;
+			return NULL;
+		}
+	}
+	return rep;
 }
 
 /*
@@ -891,6 +967,7 @@ group_bypassed(struct grp *G)
 {
 	struct ir_graph *ga = G->sa->g, *gb = G->sb->g;
 	size_t i, q, k;
+	long *rep = NULL;
 
 	for (i = 0; i < ga->nnodes; i++) {
 		struct ir_node *x = ga->nodes[i];
@@ -940,7 +1017,11 @@ group_bypassed(struct grp *G)
 				code = "F396";
 			}
 		}
-		if (kind == NULL && (now = duplicate_of(ga, i)) != NULL) {
+		if (kind == NULL && rep == NULL &&
+		    (rep = repeats(G->D, ga)) == NULL)
+			return -1;
+		if (kind == NULL && rep[i] != (long)i) {
+			now = ga->nodes[rep[i]]->outputs[0]->name;
 			kind = "node-merged";
 			code = "F396";
 		}

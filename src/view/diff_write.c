@@ -67,12 +67,50 @@ count_rewrites(const struct diff *D)
  *	LOCATION: KIND [OP] ['NAME'][: DETAIL] [CODE]
  * followed by its changes, indented.  CODE is the fix note it stands for.
  */
+/*
+ * Each entry's changes in order, linked once into *FIRST (per entry)
+ * and *NEXT (per change; -1 ends): scanning every later change per
+ * entry is quadratic when a rewrite is repeated 100,000 times.  0, or
+ * -1 out of memory.
+ */
+static int
+link_entries(struct diff *D, long **first, long **next)
+{
+	long *last = arena_array(&D->arena, D->ne + 1, sizeof(*last));
+	size_t i;
+
+	*first = arena_array(&D->arena, D->ne + 1, sizeof(**first));
+	*next = arena_array(&D->arena, D->n + 1, sizeof(**next));
+	if (*first == NULL || last == NULL || *next == NULL) {
+		D->oom = true;
+		return -1;
+	}
+	for (i = 0; i < D->ne; i++)
+		(*first)[i] = last[i] = -1;
+	for (i = 0; i < D->n; i++) {
+		long e = D->v[i].entry;
+
+		(*next)[i] = -1;
+		if (e < 0)
+			continue;
+		if ((*first)[e] < 0)
+			(*first)[e] = (long)i;
+		else
+			(*next)[last[e]] = (long)i;
+		last[e] = (long)i;
+	}
+	return 0;
+}
+
 void
 diff_write_text(struct diff *D, FILE *fp, const char *fa, const char *fb)
 {
 	char e1[DIAG_ESCAPE_SIZE], e2[DIAG_ESCAPE_SIZE];
-	size_t i, k;
+	long *first, *next, k;
+	size_t i;
 
+	if (link_entries(D, &first, &next) < 0)
+		return;
 	fprintf(fp, "--- %s\n+++ %s\n", diag_escape_str(e1, sizeof(e1), fa),
 	    diag_escape_str(e2, sizeof(e2), fb));
 	for (i = 0; i < D->n; i++) {
@@ -100,9 +138,7 @@ diff_write_text(struct diff *D, FILE *fp, const char *fa, const char *fb)
 			fprintf(fp, ": %s", e->text);
 		fprintf(fp, "%s%s%s\n", e->code ? " [" : "",
 		    e->code ? e->code : "", e->code ? "]" : "");
-		for (k = i; k < D->n; k++) {
-			if (D->v[k].entry != c->entry)
-				continue;
+		for (k = first[c->entry]; k >= 0; k = next[k]) {
 			fprintf(fp, "    ");
 			print_change(fp, &D->v[k]);
 			fprintf(fp, "\n");
@@ -168,10 +204,13 @@ diff_write_json(struct diff *D, const char *fa, const char *fb)
 	json_t *sum = json_object();
 	bool bad = root == NULL || ch == NULL || hi == NULL || sum == NULL;
 	char *s = NULL;
+	long *first, *next;
 	size_t i;
 
-	if (bad)
+	if (bad || link_entries(D, &first, &next) < 0) {
+		bad = true;
 		goto out;
+	}
 	put(root, "format", json_string("onnxfix-diff"), &bad);
 	put(root, "version", json_integer(DIFF_FORMAT_VERSION), &bad);
 	put(root, "a", json_string(diag_escape_str(e, sizeof(e), fa)), &bad);
@@ -180,7 +219,7 @@ diff_write_json(struct diff *D, const char *fa, const char *fb)
 	for (i = 0; i < D->n; i++) {
 		const struct change *c = &D->v[i];
 		json_t *o, *members;
-		size_t k;
+		long k;
 
 		if (c->entry >= 0 && D->e[c->entry].shown)
 			continue;
@@ -213,10 +252,9 @@ diff_write_json(struct diff *D, const char *fa, const char *fb)
 			put_str(o, "op", en->op, &bad);
 			put_str(o, "name", en->name, &bad);
 			put_str(o, "detail", en->text, &bad);
-			for (k = i; k < D->n; k++)
-				if (D->v[k].entry == c->entry)
-					put(members, NULL,
-					    change_json(&D->v[k]), &bad);
+			for (k = first[c->entry]; k >= 0; k = next[k])
+				put(members, NULL, change_json(&D->v[k]),
+				    &bad);
 		}
 		put(o, "changes", members, &bad);
 	}
