@@ -514,7 +514,7 @@ group_transposes(struct grp *G)
 		    TF_MOVED)))
 			continue;
 		r = uf_find(uf, (long)i);
-		if (ent[r] >= 0)
+		if (ent[r] != -1)
 			continue;
 		for (k = 0; k < na + nb; k++) {
 			if (uf_find(uf, (long)k) != r)
@@ -536,6 +536,14 @@ group_transposes(struct grp *G)
 				reshape = reshape ||
 				    ir_is_op(gb->nodes[k - na], "Reshape");
 			}
+		}
+		/* Only added Transposes: the work of the rewrite that
+		 * added them (a decomposed FusedMatMul), not of the
+		 * transpose pass; group_replaced files them. */
+		if (!moved && nr == 0 && nc == 0 && nthr == 0 &&
+		    nconv == 0) {
+			ent[r] = -2;
+			continue;
 		}
 		if (moved) {
 			kind = "transposes-pushed";
