@@ -47,7 +47,7 @@ esc(char *buf, const char *s)
 
 /*
  * Bypass N, whose output 0 equals its input X; WHY NULL: an Identity
- * (F390), else what makes N a no-op (F394).
+ * (F390), else what makes N a no-op (F396).
  */
 static int
 remove_one(struct pass_ctx *ctx, struct ir_node *n, struct ir_value *x,

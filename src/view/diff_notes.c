@@ -2,8 +2,8 @@
 /*
  * What a fix did, recognised in the changes of one pair of graphs: one
  * entry per rewrite, named by the note `onnxfix fix` prints for it
- * (F350 bn-folded, F391 constant-folded, F390 identity-removed, F394
- * noop-removed, F395 pad-merged, F396 node-merged, F310-F314
+ * (F350 bn-folded, F391 constant-folded, F390 identity-removed, F396
+ * noop-removed, F397 pad-merged, F398 node-merged, F310-F314
  * Transposes cancelled, merged, pushed, dropped or turned into Reshape,
  * F346/F370 a node replaced by new ones, ...).
  *
@@ -965,10 +965,10 @@ repeats(struct diff *D, const struct ir_graph *g)
 
 /*
  * A removed node whose readers in B read one of its inputs instead: a
- * no-op identity removed (F394), or a Pad whose padding the Conv or
- * AveragePool reading it took over (F395, which also claims that
+ * no-op identity removed (F396), or a Pad whose padding the Conv or
+ * AveragePool reading it took over (F397, which also claims that
  * reader); or whose readers read an output of another node of its
- * operator: merged by cse (F396).
+ * operator: merged by cse (F398).
  */
 static int
 group_bypassed(struct grp *G)
@@ -1010,11 +1010,11 @@ group_bypassed(struct grp *G)
 				    ir_is_op(ub, "AveragePool")) &&
 				    pads_changed(u, ub)) {
 					kind = "pad-merged";
-					code = "F395";
+					code = "F397";
 					claim = (long)u->index;
 				} else {
 					kind = "noop-removed";
-					code = "F394";
+					code = "F396";
 				}
 			} else if (v->kind == IR_VALUE_NODE &&
 			    v->producer != NULL &&
@@ -1022,7 +1022,7 @@ group_bypassed(struct grp *G)
 			    strcmp(v->producer->domain, x->domain) == 0) {
 				now = v->name;
 				kind = "node-merged";
-				code = "F396";
+				code = "F398";
 			}
 		}
 		if (kind == NULL && rep == NULL &&
@@ -1031,7 +1031,7 @@ group_bypassed(struct grp *G)
 		if (kind == NULL && rep[i] != (long)i) {
 			now = ga->nodes[rep[i]]->outputs[0]->name;
 			kind = "node-merged";
-			code = "F396";
+			code = "F398";
 		}
 		if (kind == NULL)
 			continue;

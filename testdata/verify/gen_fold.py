@@ -295,7 +295,7 @@ def main():
         outs.append(vi("y_" + name, F, [2, 3]))
     x = vi("X", F, [2, 3])
     textproto(os.path.join(ROOT, "testdata/identity/noops.textproto"),
-              "F394: Dropout (ratio 0; opset 17 default), Cast to its own "
+              "F396: Dropout (ratio 0; opset 17 default), Cast to its own "
               "type, Concat\nof one input, Reshape and Expand to the same "
               "shape, Slice of the\nwhole, Pad of zeros, Tile by ones, Mul "
               "and Div by 1, Sub of 0, Add of -0.0;\nkept: a reversing "
@@ -327,7 +327,7 @@ def main():
         f.write(m.SerializeToString())
     m = pad_model()
     textproto(os.path.join(ROOT, "testdata/identity/pad-merge.textproto"),
-              "F395: Pads of zeros merged into an AveragePool (which then "
+              "F397: Pads of zeros merged into an AveragePool (which then "
               "counts the\npadding) and a Conv; kept: a pad value of 1, "
               "the channel axis, an\nAveragePool with padding it does not "
               "count, a Pad read twice\n(testdata/verify/gen_fold.py)",
