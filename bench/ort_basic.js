@@ -6,7 +6,8 @@
 //       graphOptimizationLevel 'basic' and optimizedModelFilePath OUT;
 //       prints the seconds it took
 //   node bench/ort_basic.js count MODEL...      "MODEL Transpose N
-//       BatchNormalization M nodes K" for each file (main graph)
+//       BatchNormalization M nodes K Constant C" for each file (main
+//       graph)
 //
 // The counter reads the protobuf wire format directly (ModelProto.graph
 // = field 7, GraphProto.node = 1, NodeProto.op_type = 4), so it needs no
@@ -69,7 +70,7 @@ function count(file) {
 		total += v;
 	return `${file} Transpose ${ops.get('Transpose') || 0} ` +
 	    `BatchNormalization ${ops.get('BatchNormalization') || 0} ` +
-	    `nodes ${total}`;
+	    `nodes ${total} Constant ${ops.get('Constant') || 0}`;
 }
 
 async function optimize(model, out) {

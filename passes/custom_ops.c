@@ -1006,18 +1006,34 @@ rw_fused_gemm(struct rw *r)
 	return 1;
 }
 
-/* Transpose of the last two dims of X (rank RANK). */
+/*
+ * The Transpose FusedMatMul applies to X (rank RANK) before multiplying:
+ * with TRANS_BATCH, the first dim moves behind the other batch dims
+ * (perm 1, ..., RANK - 2, 0, RANK - 1: ORT's transBatchA/B); with
+ * TRANS, the last two dims swap afterwards.  X itself when neither.
+ */
 static struct ir_value *
-swap_last(struct rw *r, struct ir_value *x, int rank)
+fused_operand(struct rw *r, struct ir_value *x, int rank, bool trans,
+    bool trans_batch)
 {
-	int64_t perm[8];
+	int64_t perm[8], t;
 	struct ir_node *n;
 	int i;
 
+	if (!trans && !trans_batch)
+		return x;
 	for (i = 0; i < rank; i++)
 		perm[i] = i;
-	perm[rank - 2] = rank - 1;
-	perm[rank - 1] = rank - 2;
+	if (trans_batch) {
+		for (i = 0; i < rank - 2; i++)
+			perm[i] = i + 1;
+		perm[rank - 2] = 0;
+	}
+	if (trans) {
+		t = perm[rank - 2];
+		perm[rank - 2] = perm[rank - 1];
+		perm[rank - 1] = t;
+	}
 	n = emit(r, "Transpose", &x, 1, 1);
 	if (n != NULL)
 		chk(r, irbuild_attr_ints(n, "perm", perm, (size_t)rank));
@@ -1031,19 +1047,26 @@ rw_fused_matmul(struct rw *r)
 		"alpha", "transA", "transB", "transBatchA", "transBatchB",
 		NULL,
 	};
-	int64_t ta, tb;
+	int64_t ta, tb, tba, tbb;
 	float alpha;
 	int ra = rank_of(r, in(r, 0)), rb = rank_of(r, in(r, 1));
 	struct ir_value *a = in(r, 0), *b = in(r, 1), *y;
 
 	if (!attrs_known(r, names, "fiiii"))
 		return 0;
-	if (attr_i(r->n, "transBatchA", 0) || attr_i(r->n, "transBatchB", 0))
-		return refuse(r, "transBatchA and transBatchB are not "
-		    "supported");
 	ta = attr_i(r->n, "transA", 0);
 	tb = attr_i(r->n, "transB", 0);
+	tba = attr_i(r->n, "transBatchA", 0);
+	tbb = attr_i(r->n, "transBatchB", 0);
 	alpha = attr_f(r->n, "alpha", 1.0f);
+	/* ORT's kernel moves the batch dims of operands of rank 3 and
+	 * more only; on a matrix or a vector the flag is refused there */
+	if (tba && (ra < 3 || ra > 8))
+		return refuse(r, "transBatchA needs A of a known rank from 3 "
+		    "to 8 (%s %d)", ra < 0 ? "unknown:" : "rank", ra);
+	if (tbb && (rb < 3 || rb > 8))
+		return refuse(r, "transBatchB needs B of a known rank from 3 "
+		    "to 8 (%s %d)", rb < 0 ? "unknown:" : "rank", rb);
 	if (ta && (ra < 2 || ra > 8))
 		return refuse(r, "transA needs the rank of A (%s)", ra < 0 ?
 		    "unknown" : "out of range");
@@ -1052,10 +1075,8 @@ rw_fused_matmul(struct rw *r)
 		    "unknown" : "out of range");
 	if (alpha != 1.0f && !need_consts(r))
 		return 0;
-	if (ta)
-		a = swap_last(r, a, ra);
-	if (tb)
-		b = swap_last(r, b, rb);
+	a = fused_operand(r, a, ra, ta != 0, tba != 0);
+	b = fused_operand(r, b, rb, tb != 0, tbb != 0);
 	y = op2(r, "MatMul", a, b);
 	if (alpha != 1.0f)
 		y = op2(r, "Mul", y, k(r, alpha));

@@ -11,7 +11,9 @@
  * and the outputs of Constant nodes.  Folded: Transpose, Reshape,
  * Unsqueeze, Squeeze, Flatten, Concat, Cast, Identity, the broadcasting
  * Add, Sub, Mul, Div, Min, Max and the unary Neg, Abs, Sqrt, Reciprocal,
- * Exp, Log, Relu, Floor, Ceil.  Float arithmetic is done in double and
+ * Exp, Log, Relu, Floor, Ceil; Shape and Size of a value whose dims are
+ * sure, and Gather and Slice of a Shape that pick only sure dims; the
+ * shape arithmetic of passes/fold_ops.c.  Float arithmetic is done in double and
  * rounded once, which for these operations gives exactly the float
  * result; integer arithmetic is done in 64 bits, and so is the shape
  * arithmetic, overflow-checked: zero-element constants may have dims
@@ -35,230 +37,7 @@
 #include "ir/irbuild.h"
 #include "pass.h"
 #include "ir/shapes.h"
-
-#define MAX_BYTES (1u << 20)
-#define MAX_RANK 8
-
-/* A constant being computed with: doubles for float types, int64 for
- * integer and bool types. */
-struct cval {
-	int32_t elem;
-	int rank;
-	int64_t dims[MAX_RANK];
-	size_t n;
-	bool isint;
-	bool big;	/* not computed: larger than MAX_BYTES */
-	double *f;
-	int64_t *i;
-};
-
-static bool
-elem_float(int32_t e)
-{
-	return e == IR_ELEM_FLOAT || e == IR_ELEM_DOUBLE ||
-	    e == IR_ELEM_FLOAT16 || e == IR_ELEM_BFLOAT16;
-}
-
-static bool
-elem_int(int32_t e)
-{
-	switch (e) {
-	case IR_ELEM_INT8: case IR_ELEM_UINT8: case IR_ELEM_INT16:
-	case IR_ELEM_UINT16: case IR_ELEM_INT32: case IR_ELEM_UINT32:
-	case IR_ELEM_INT64: case IR_ELEM_BOOL:
-		return true;
-	}
-	return false;
-}
-
-/* Element I of T as a double or int64 (by ISINT); -1 when unreadable. */
-static int
-get_elem(const struct ir_tensor *t, size_t i, bool isint, double *f,
-    int64_t *iv)
-{
-	unsigned bytes = ir_elem_bits(t->elem) / 8;
-	double d = 0;
-	int64_t x = 0;
-
-	if (t->storage == IR_DATA_RAW) {
-		const uint8_t *p = t->data + i * bytes;
-
-		switch (t->elem) {
-		case IR_ELEM_FLOAT: { float v; memcpy(&v, p, 4); d = v; break; }
-		case IR_ELEM_DOUBLE: memcpy(&d, p, 8); break;
-		case IR_ELEM_FLOAT16: {
-			uint16_t h;
-			memcpy(&h, p, 2);
-			d = ir_half_to_double(h);
-			break;
-		}
-		case IR_ELEM_BFLOAT16: {
-			uint32_t u = (uint32_t)p[0] << 16 | (uint32_t)p[1] << 24;
-			float v;
-			memcpy(&v, &u, 4);
-			d = v;
-			break;
-		}
-		case IR_ELEM_INT8: x = (int8_t)p[0]; break;
-		case IR_ELEM_UINT8: x = p[0]; break;
-		case IR_ELEM_BOOL: x = p[0] != 0; break;
-		case IR_ELEM_INT16: { int16_t v; memcpy(&v, p, 2); x = v; break; }
-		case IR_ELEM_UINT16: { uint16_t v; memcpy(&v, p, 2); x = v; break; }
-		case IR_ELEM_INT32: { int32_t v; memcpy(&v, p, 4); x = v; break; }
-		case IR_ELEM_UINT32: { uint32_t v; memcpy(&v, p, 4); x = v; break; }
-		case IR_ELEM_INT64: memcpy(&x, p, 8); break;
-		default:
-			return -1;
-		}
-	} else if (t->storage == IR_DATA_TYPED && t->typed != NULL) {
-		/* Each type lives in one field (onnx.proto). */
-		int want = t->elem == IR_ELEM_FLOAT ? 4 :
-		    t->elem == IR_ELEM_DOUBLE ? 10 :
-		    t->elem == IR_ELEM_INT64 ? 7 :
-		    t->elem == IR_ELEM_UINT32 ? 11 : 5;
-
-		if (t->typed_field != want)
-			return -1;
-		switch (t->elem) {
-		case IR_ELEM_FLOAT:
-			d = ((const float *)t->typed)[i];
-			break;
-		case IR_ELEM_DOUBLE:
-			d = ((const double *)t->typed)[i];
-			break;
-		case IR_ELEM_FLOAT16:
-			d = ir_half_to_double((uint16_t)((const int32_t *)
-			    t->typed)[i]);
-			break;
-		case IR_ELEM_INT64:
-			x = ((const int64_t *)t->typed)[i];
-			break;
-		case IR_ELEM_UINT32:
-			x = (int64_t)((const uint64_t *)t->typed)[i];
-			break;
-		case IR_ELEM_INT8: case IR_ELEM_UINT8: case IR_ELEM_INT16:
-		case IR_ELEM_UINT16: case IR_ELEM_INT32: case IR_ELEM_BOOL:
-			x = ((const int32_t *)t->typed)[i];
-			break;
-		default:
-			return -1;
-		}
-	} else {
-		return -1;
-	}
-	if (isint) {
-		if (elem_float(t->elem))
-			return -1;
-		*iv = x;
-	} else {
-		*f = elem_float(t->elem) ? d : (double)x;
-	}
-	return 0;
-}
-
-/*
- * The element count of DIMS (RANK of them) into *N: false when a dim is
- * negative or the product overflows, which no tensor can have.
- */
-static bool
-dims_count(const int64_t *dims, int rank, size_t *n)
-{
-	uint64_t c = 1;
-	int k;
-
-	for (k = 0; k < rank; k++)
-		if (dims[k] < 0 ||
-		    __builtin_mul_overflow(c, (uint64_t)dims[k], &c))
-			return false;
-	if (c > SIZE_MAX)
-		return false;
-	*n = (size_t)c;
-	return true;
-}
-
-/*
- * Room for C's C->n elements: 1, or 0 when the result would be larger
- * than MAX_BYTES (C->big says so; checked before the doubles are
- * allocated, which take up to 8 times the result's bytes), -1 out of
- * budget.
- */
-static int
-cval_alloc(struct arena *a, struct cval *c)
-{
-	uint64_t bytes;
-
-	c->f = NULL;
-	c->i = NULL;
-	c->big = false;
-	if (ir_elem_bytes(c->elem, c->n, &bytes) < 0 || bytes > MAX_BYTES ||
-	    c->n > MAX_BYTES) {
-		c->big = true;
-		return 0;
-	}
-	if (c->isint)
-		c->i = arena_array(a, c->n + 1, sizeof(*c->i));
-	else
-		c->f = arena_array(a, c->n + 1, sizeof(*c->f));
-	return c->f == NULL && c->i == NULL ? -1 : 1;
-}
-
-/* Read T into C; 1 done, 0 not foldable, -1 out of budget. */
-static int
-cval_read(struct arena *a, const struct ir_tensor *t, struct cval *c)
-{
-	struct ir_tensor view;
-	uint64_t count, bytes;
-	size_t i;
-	int rc;
-
-	if (t == NULL || t->rank > MAX_RANK || t->rank < 0 ||
-	    (!elem_float(t->elem) && !elem_int(t->elem)) ||
-	    ir_tensor_count(t, &count, NULL) < 0 ||
-	    ir_elem_bytes(t->elem, count, &bytes) < 0 || bytes > MAX_BYTES)
-		return 0;
-	/* External data is read in now that it is known to be small
-	 * enough to fold. */
-	t = ir_tensor_view(t, &view);
-	if (t->storage == IR_DATA_RAW ? t->size != bytes :
-	    t->storage != IR_DATA_TYPED || t->nfields != 1 ||
-	    t->ntyped != count ||
-	    t->typed_field != ir_elem_typed_field(t->elem))
-		return 0;
-	c->elem = t->elem;
-	c->rank = t->rank;
-	if (t->rank > 0)
-		memcpy(c->dims, t->dims, (size_t)t->rank * sizeof(*c->dims));
-	c->n = (size_t)count;
-	c->isint = elem_int(t->elem);
-	if ((rc = cval_alloc(a, c)) <= 0)
-		return rc;
-	for (i = 0; i < c->n; i++)
-		if (get_elem(t, i, c->isint, c->f ? &c->f[i] : NULL,
-		    c->i ? &c->i[i] : NULL) < 0)
-			return 0;
-	return 1;
-}
-
-/* The constant tensor behind V: an initializer that is not a graph
- * input, or a Constant node's value. */
-static const struct ir_tensor *
-const_tensor(const struct ir_value *v)
-{
-	const struct ir_node *p;
-	const struct ir_attr *a;
-
-	if (irbuild_is_const(v))
-		return v->init;
-	if (v == NULL || v->kind != IR_VALUE_NODE || (p = v->producer) ==
-	    NULL || p->dead || strcmp(p->op_type, "Constant") != 0 ||
-	    !ir_domain_is_onnx(p->domain) || p->nattrs != 1)
-		return NULL;
-	a = &p->attrs[0];
-	if (strcmp(a->name, "value") != 0 || a->type != IR_ATTR_TENSOR ||
-	    a->ref_attr_name != NULL)
-		return NULL;
-	return a->t;
-}
+#include "fold.h"
 
 static int
 write_out(struct cval *c, uint8_t *out)
@@ -295,14 +74,6 @@ same_shape(const struct cval *a, const struct cval *b)
 }
 
 /* --- the operators --------------------------------------------------- */
-
-static int64_t
-attr_int(const struct ir_node *n, const char *name, int64_t dflt)
-{
-	const struct ir_attr *a = ir_node_attr(n, name);
-
-	return a && a->type == IR_ATTR_INT ? a->i : dflt;
-}
 
 /* Axes from the INTS attribute NAME or, when present, input IDX. */
 static int
@@ -362,22 +133,6 @@ gather(const struct cval *x, struct cval *y, int64_t base,
 	}
 }
 
-/* Row-major element strides of X's dims into ST; false on overflow (a
- * zero-element X may have dims whose product does not fit). */
-static bool
-strides_of(const struct cval *x, int64_t *st)
-{
-	int64_t s = 1;
-	int k;
-
-	for (k = x->rank - 1; k >= 0; k--) {
-		st[k] = s;
-		if (__builtin_mul_overflow(s, x->dims[k], &s))
-			return false;
-	}
-	return true;
-}
-
 static int
 do_transpose(const struct ir_node *n, const struct cval *x, struct cval *y,
     struct arena *ar)
@@ -403,11 +158,11 @@ do_transpose(const struct ir_node *n, const struct cval *x, struct cval *y,
 	*y = *x;
 	for (k = 0; k < r; k++)
 		y->dims[k] = x->dims[perm[k]];
-	if ((rc = cval_alloc(ar, y)) <= 0)
+	if ((rc = fold_alloc(ar, y)) <= 0)
 		return rc;
 	if (y->n == 0)
 		return 1;
-	if (!strides_of(x, st))
+	if (!fold_strides(x, st))
 		return 0;
 	for (k = 0; k < r; k++)
 		stride[k] = st[perm[k]];
@@ -421,7 +176,7 @@ reshaped(const struct cval *x, struct cval *y, const int64_t *dims, int rank)
 {
 	size_t n;
 
-	if (rank > MAX_RANK || rank < 0 || !dims_count(dims, rank, &n) ||
+	if (rank > MAX_RANK || rank < 0 || !fold_dims_count(dims, rank, &n) ||
 	    n != x->n)
 		return 0;
 	*y = *x;
@@ -444,7 +199,7 @@ do_reshape(const struct ir_node *n, const struct cval *in, size_t nin,
 		return 0;
 	for (k = 0; k < (int)in[1].n; k++) {
 		dims[k] = in[1].i[k];
-		if (dims[k] == 0 && !attr_int(n, "allowzero", 0)) {
+		if (dims[k] == 0 && !fold_attr_int(n, "allowzero", 0)) {
 			if (k >= in[0].rank)
 				return 0;
 			dims[k] = in[0].dims[k];
@@ -515,7 +270,7 @@ do_squeeze(const struct ir_node *n, const struct cval *in, size_t nin,
 static int
 do_flatten(const struct ir_node *n, const struct cval *x, struct cval *y)
 {
-	int64_t axis = attr_int(n, "axis", 1), dims[2] = { 1, 1 };
+	int64_t axis = fold_attr_int(n, "axis", 1), dims[2] = { 1, 1 };
 	int k;
 
 	if (axis < 0)
@@ -534,7 +289,7 @@ static int
 do_concat(const struct ir_node *n, const struct cval *in, size_t nin,
     struct cval *y, struct arena *ar)
 {
-	int64_t axis = attr_int(n, "axis", INT64_MIN);
+	int64_t axis = fold_attr_int(n, "axis", INT64_MIN);
 	size_t i, outer, o, pos = 0;
 	int r = in[0].rank, k, rc;
 
@@ -559,10 +314,10 @@ do_concat(const struct ir_node *n, const struct cval *in, size_t nin,
 		    &y->dims[axis]))
 			return 0;
 	}
-	if (!dims_count(y->dims, r, &y->n) ||
-	    !dims_count(in[0].dims, (int)axis, &outer))
+	if (!fold_dims_count(y->dims, r, &y->n) ||
+	    !fold_dims_count(in[0].dims, (int)axis, &outer))
 		return 0;
-	if ((rc = cval_alloc(ar, y)) <= 0)
+	if ((rc = fold_alloc(ar, y)) <= 0)
 		return rc;
 	if (y->n == 0)
 		return 1;
@@ -585,17 +340,17 @@ static int
 do_cast(const struct ir_node *n, const struct cval *x, struct cval *y,
     struct arena *ar)
 {
-	int64_t to = attr_int(n, "to", -1);
+	int64_t to = fold_attr_int(n, "to", -1);
 	size_t i;
 	int rc;
 
-	if (to != (int32_t)to || (!elem_float((int32_t)to) &&
-	    !elem_int((int32_t)to)))
+	if (to != (int32_t)to || (!fold_elem_float((int32_t)to) &&
+	    !fold_elem_int((int32_t)to)))
 		return 0;
 	*y = *x;
 	y->elem = (int32_t)to;
-	y->isint = elem_int(y->elem);
-	if ((rc = cval_alloc(ar, y)) <= 0)
+	y->isint = fold_elem_int(y->elem);
+	if ((rc = fold_alloc(ar, y)) <= 0)
 		return rc;
 	/* Through double, a value would be rounded twice: int64 beyond
 	 * 2^53 to float, double to float16.  Leave those alone. */
@@ -643,32 +398,6 @@ do_cast(const struct ir_node *n, const struct cval *x, struct cval *y,
 	return 1;
 }
 
-/* Round V to the precision of ELEM, as a kernel of that type would. */
-static double
-round_to(int32_t elem, double v)
-{
-	unsigned char b[8];
-	struct ir_tensor t;
-	int64_t one = 1;
-	double out;
-
-	if (elem == IR_ELEM_DOUBLE)
-		return v;
-	if (elem == IR_ELEM_FLOAT)
-		return (float)v;
-	memset(&t, 0, sizeof(t));
-	t.elem = elem;
-	t.rank = 1;
-	t.dims = &one;
-	t.storage = IR_DATA_RAW;
-	t.data = b;
-	t.size = ir_elem_bits(elem) / 8;
-	if (irbuild_encode(elem, v, b) < 0 || get_elem(&t, 0, false, &out,
-	    NULL) < 0)
-		return v;
-	return out;
-}
-
 enum arith { A_ADD, A_SUB, A_MUL, A_DIV, A_MIN, A_MAX };
 
 static int
@@ -696,9 +425,9 @@ do_binary(enum arith op, const struct cval *a, const struct cval *b,
 	}
 	/* Zero-element operands may broadcast to dims whose product
 	 * overflows: no tensor has those. */
-	if (!dims_count(y->dims, r, &y->n))
+	if (!fold_dims_count(y->dims, r, &y->n))
 		return 0;
-	if ((rc = cval_alloc(ar, y)) <= 0)
+	if ((rc = fold_alloc(ar, y)) <= 0)
 		return rc;
 	if (y->n == 0)
 		return 1;
@@ -780,7 +509,7 @@ do_binary(enum arith op, const struct cval *a, const struct cval *b,
 				v = NAN;
 			/* float16 and bfloat16 kernels compute in float and
 			 * round; so does this. */
-			y->f[i] = round_to(y->elem, v);
+			y->f[i] = fold_round_to(y->elem, v);
 		}
 		for (k = r - 1; k >= 0; k--) {
 			if (++idx[k] < y->dims[k])
@@ -802,7 +531,7 @@ do_unary(const char *op, const struct cval *x, struct cval *y,
 	if (x->isint && strcmp(op, "Neg") != 0 && strcmp(op, "Abs") != 0 &&
 	    strcmp(op, "Relu") != 0)
 		return 0;
-	if ((rc = cval_alloc(ar, y)) <= 0)
+	if ((rc = fold_alloc(ar, y)) <= 0)
 		return rc;
 	for (i = 0; i < x->n; i++) {
 		if (x->isint) {
@@ -856,11 +585,15 @@ do_unary(const char *op, const struct cval *x, struct cval *y,
 			} else {
 				return 0;
 			}
-			y->f[i] = round_to(y->elem, v);
+			y->f[i] = fold_round_to(y->elem, v);
 		}
 	}
 	return 1;
 }
+
+/* A dim not known, in the partial shape that Gather and Slice of a
+ * Shape read: no folded value may hold it. */
+#define UNKNOWN_DIM INT64_MIN
 
 /*
  * Shape of X: its type when fully static and trustworthy (a graph
@@ -871,14 +604,14 @@ do_unary(const char *op, const struct cval *x, struct cval *y,
  */
 static int
 do_shape(const struct ir_node *n, const struct ir_value *x, struct cval *y,
-    struct arena *ar)
+    struct arena *ar, bool partial)
 {
 	int64_t start = 0, end, r, dims[MAX_RANK];
 	size_t count;
-	int k, rc;
+	int k, rc = 0;
 
 	if (x == NULL || x->type.kind != IR_TYPE_TENSOR || x->type.rank < 0 ||
-	    x->type.rank > MAX_RANK || !(x->is_input || x->type_inferred ||
+	    x->type.rank > MAX_RANK || !(x->is_input || x->type_derived ||
 	    x->init != NULL))
 		return 0;
 	r = x->type.rank;
@@ -886,15 +619,34 @@ do_shape(const struct ir_node *n, const struct ir_value *x, struct cval *y,
 		return 0;
 	for (k = 0; k < r; k++) {
 		if (x->type.dims[k].kind != IR_DIM_VALUE ||
-		    x->type.dims[k].value < 0 || (x->init != NULL &&
-		    x->init->dims[k] != x->type.dims[k].value))
+		    x->type.dims[k].value < 0) {
+			if (!partial || x->init != NULL)
+				return 0;
+			dims[k] = UNKNOWN_DIM;
+			continue;
+		}
+		if (x->init != NULL &&
+		    x->init->dims[k] != x->type.dims[k].value)
 			return 0;
 		dims[k] = x->type.dims[k].value;
 	}
-	if (x->init != NULL && !dims_count(dims, (int)r, &count))
+	if (x->init != NULL && !fold_dims_count(dims, (int)r, &count))
 		return 0;
-	end = attr_int(n, "end", r);
-	start = attr_int(n, "start", 0);
+	if (strcmp(n->op_type, "Size") == 0) {
+		if (partial)
+			return 0;
+		memset(y, 0, sizeof(*y));
+		y->elem = IR_ELEM_INT64;
+		y->isint = true;
+		y->n = 1;
+		if (!fold_dims_count(dims, (int)r, &count) ||
+		    count > INT64_MAX || (rc = fold_alloc(ar, y)) <= 0)
+			return rc;
+		y->i[0] = (int64_t)count;
+		return 1;
+	}
+	end = fold_attr_int(n, "end", r);
+	start = fold_attr_int(n, "start", 0);
 	if (start < 0)
 		start += r;
 	if (end < 0)
@@ -909,7 +661,7 @@ do_shape(const struct ir_node *n, const struct ir_value *x, struct cval *y,
 	y->rank = 1;
 	y->dims[0] = end - start;
 	y->n = (size_t)(end - start);
-	if ((rc = cval_alloc(ar, y)) <= 0)
+	if ((rc = fold_alloc(ar, y)) <= 0)
 		return rc;
 	for (k = 0; k < end - start; k++)
 		y->i[k] = dims[start + k];
@@ -921,7 +673,7 @@ do_gather(const struct ir_node *n, const struct cval *in, size_t nin,
     struct cval *y, struct arena *ar)
 {
 	const struct cval *d = &in[0], *ix = &in[1];
-	int64_t axis = attr_int(n, "axis", 0), dim;
+	int64_t axis = fold_attr_int(n, "axis", 0), dim;
 	size_t outer, inner, i, j, o;
 	int k, rc;
 
@@ -945,9 +697,9 @@ do_gather(const struct ir_node *n, const struct cval *in, size_t nin,
 		y->dims[y->rank++] = ix->dims[k];
 	for (k = (int)axis + 1; k < d->rank; k++)
 		y->dims[y->rank++] = d->dims[k];
-	if (!dims_count(y->dims, y->rank, &y->n))
+	if (!fold_dims_count(y->dims, y->rank, &y->n))
 		return 0;
-	if ((rc = cval_alloc(ar, y)) <= 0)
+	if ((rc = fold_alloc(ar, y)) <= 0)
 		return rc;
 	if (y->n == 0)
 		return 1;
@@ -1074,15 +826,15 @@ do_slice(const struct ir_node *n, const struct cval *in, size_t nin,
 		if (y->dims[k] <= 1)
 			sp[k] = 1;
 	}
-	if (!dims_count(y->dims, r, &y->n))
+	if (!fold_dims_count(y->dims, r, &y->n))
 		return 0;
-	if ((rc = cval_alloc(ar, y)) <= 0)
+	if ((rc = fold_alloc(ar, y)) <= 0)
 		return rc;
 	if (y->n == 0)
 		return 1;
 	/* Y is not empty, so every start is an index into X and every
 	 * offset below is one of X's: these fit; checked all the same. */
-	if (!strides_of(x, xs))
+	if (!fold_strides(x, xs))
 		return 0;
 	base = 0;
 	for (k = 0; k < r; k++)
@@ -1145,7 +897,7 @@ eval(const struct ir_node *n, const struct cval *in, size_t nin,
 	for (i = 0; i < sizeof(un) / sizeof(un[0]); i++)
 		if (strcmp(op, un[i]) == 0 && nin == 1)
 			return do_unary(op, &in[0], y, ar);
-	return 0;
+	return fold_ops_eval(n, in, nin, y, ar, opset);
 }
 
 static bool
@@ -1155,7 +907,8 @@ foldable_op(const struct ir_node *n)
 		"Abs", "Add", "Cast", "Ceil", "Concat", "Div", "Exp",
 		"Flatten", "Floor", "Gather", "Identity", "Log", "Max", "Min",
 		"Mul", "Neg", "Reciprocal", "Relu", "Reshape", "Shape",
-		"Slice", "Sqrt", "Squeeze", "Sub", "Transpose", "Unsqueeze",
+		"Size", "Slice", "Sqrt", "Squeeze", "Sub", "Transpose",
+		"Unsqueeze",
 	};
 	size_t i;
 
@@ -1164,9 +917,10 @@ foldable_op(const struct ir_node *n)
 	    n->nimplicit > 0)
 		return false;
 	for (i = 0; i < sizeof(ops) / sizeof(ops[0]); i++)
-		if (strcmp(n->op_type, ops[i]) == 0)
+		if (n->op_type[0] == ops[i][0] &&
+		    strcmp(n->op_type, ops[i]) == 0)
 			return true;
-	return false;
+	return fold_ops_has(n->op_type);
 }
 
 /* The pass's state while it runs. */
@@ -1237,7 +991,7 @@ inputs_too_large(const struct ir_node *n, size_t nin, int32_t *elem)
 	if (strcmp(n->op_type, "Concat") != 0)
 		return false;
 	for (i = 0; i < nin; i++) {
-		const struct ir_tensor *t = const_tensor(n->inputs[i]);
+		const struct ir_tensor *t = fold_const(n->inputs[i]);
 
 		/* Not a readable constant: cval_read refuses it. */
 		if (t == NULL || ir_tensor_count(t, &count, NULL) < 0 ||
@@ -1251,10 +1005,29 @@ inputs_too_large(const struct ir_node *n, size_t nin, int32_t *elem)
 	return false;
 }
 
+/* N's data input when N is a Gather or Slice of a live Shape node: that
+ * Shape node; else NULL. */
+static const struct ir_node *
+shape_of(const struct ir_node *n)
+{
+	const struct ir_value *v = n->ninputs > 1 ? n->inputs[0] : NULL;
+	const struct ir_node *p;
+
+	if (v == NULL || v->kind != IR_VALUE_NODE ||
+	    (p = v->producer) == NULL || p->dead || p->ninputs != 1 ||
+	    strcmp(p->op_type, "Shape") != 0 ||
+	    !ir_domain_is_onnx(p->domain) ||
+	    (strcmp(n->op_type, "Gather") != 0 &&
+	    strcmp(n->op_type, "Slice") != 0))
+		return NULL;
+	return p;
+}
+
 static int
 fold_node(struct pass_ctx *ctx, struct fold_state *st, struct ir_node *n,
     int64_t opset)
 {
+	const struct ir_node *p;
 	struct arena *ar = &st->tmp;
 	struct ir_graph *g = n->graph;
 	struct ir_value *y;
@@ -1281,17 +1054,36 @@ fold_node(struct pass_ctx *ctx, struct fold_state *st, struct ir_node *n,
 	in = arena_array(ar, nin, sizeof(*in));
 	if (in == NULL)
 		return -1;
-	if (strcmp(n->op_type, "Shape") == 0) {
-		if (nin != 1 || (rc = do_shape(n, n->inputs[0], &out, ar)) <= 0)
+	if (strcmp(n->op_type, "Shape") == 0 ||
+	    strcmp(n->op_type, "Size") == 0) {
+		if (nin != 1 || (rc = do_shape(n, n->inputs[0], &out, ar,
+		    false)) <= 0)
 			return rc;
+	} else if ((p = shape_of(n)) != NULL) {
+		/* Gather or Slice of a Shape whose input has some dims
+		 * unknown (a dynamic batch): what it picks may be known. */
+		for (i = 1; i < nin; i++)
+			if (fold_const(n->inputs[i]) == NULL)
+				return 0;
+		if ((rc = do_shape(p, p->inputs[0], &in[0], ar, true)) <= 0)
+			return rc;
+		for (i = 1; i < nin; i++)
+			if ((rc = fold_read(ar, fold_const(n->inputs[i]),
+			    &in[i])) <= 0)
+				return rc;
+		if ((rc = eval(n, in, nin, &out, ar, opset)) <= 0)
+			return rc;
+		for (i = 0; i < out.n; i++)
+			if (out.i[i] == UNKNOWN_DIM)
+				return 0;
 	} else {
 		/* Every input constant before any is read: external
 		 * data is read in only for a node that can fold. */
 		for (i = 0; i < nin; i++)
-			if (const_tensor(n->inputs[i]) == NULL)
+			if (fold_const(n->inputs[i]) == NULL)
 				return 0;
 		for (i = 0; i < nin; i++)
-			if ((rc = cval_read(ar, const_tensor(n->inputs[i]),
+			if ((rc = fold_read(ar, fold_const(n->inputs[i]),
 			    &in[i])) <= 0)
 				return rc;
 		rc = eval(n, in, nin, &out, ar, opset);
@@ -1305,7 +1097,7 @@ fold_node(struct pass_ctx *ctx, struct fold_state *st, struct ir_node *n,
 	 * say (zero-element inputs may carry dims whose product does not
 	 * fit, and a wrapped dim or product is a wrong tensor). */
 	if (out.rank < 0 || out.rank > MAX_RANK ||
-	    !dims_count(out.dims, out.rank, &count) || count != out.n)
+	    !fold_dims_count(out.dims, out.rank, &count) || count != out.n)
 		return 0;
 	if (ir_elem_bytes(out.elem, out.n, &bytes) < 0 || bytes > MAX_BYTES)
 		return too_large(ctx, st, n, &out, true);

@@ -184,18 +184,144 @@ run(struct ir_model *m, const struct onnxfix_options *o, struct diag_list *d,
 	return rc;
 }
 
+/*
+ * Fix runs the rewrite passes in rounds until a round changes nothing:
+ * one pass can enable another that ran before it (an Identity that hid a
+ * shared weight from bn-fold, a fold that makes a Transpose's input
+ * constant), and fix of fix's output must change nothing.  A bound keeps
+ * a pair of passes that undo each other from running for ever; reaching
+ * it is reported.  Within a round, the cleanup passes (identity, cse,
+ * fold) repeat among themselves while they change something, which
+ * spares most rounds of the whole pipeline.
+ */
+#define MAX_ROUNDS 8
+
+/* The key of diagnostic D in merge_round's index: SUMMARY, the key of
+ * the Transpose summary of its graph.  Built by hand: printf would be
+ * most of the cost with thousands of notes. */
+static const char *
+diag_key(struct arena *a, const struct diag *d, bool summary)
+{
+	static const char hex[] = "0123456789abcdef";
+	const char *loc = d->loc ? d->loc : "";
+	const char *det = summary || d->detail == NULL ? "" : d->detail;
+	size_t nl = strlen(loc), nd = strlen(det), i, k = 0;
+	uintptr_t subj = summary ? 0 : (uintptr_t)d->subject;
+	unsigned id = summary ? 0xffffu : (unsigned)d->id;
+	char *s = arena_alloc(a, 2 * sizeof(subj) + 4 + 3 + nl + nd + 1);
+
+	if (s == NULL)
+		return NULL;
+	for (i = 0; i < 4; i++)
+		s[k++] = hex[(id >> (12 - 4 * i)) & 15];
+	s[k++] = '\x1f';
+	for (i = 0; i < 2 * sizeof(subj); i++)
+		s[k++] = hex[(subj >> (4 * i)) & 15];
+	s[k++] = '\x1f';
+	memcpy(s + k, loc, nl);
+	k += nl;
+	s[k++] = '\x1f';
+	memcpy(s + k, det, nd);
+	s[k + nd] = '\0';
+	return s;
+}
+
+/*
+ * After a round (its diagnostics from index FROM on): a finding made
+ * already, in an earlier round or earlier in this one (a warning about
+ * what stays, say), is dropped, and a second Transpose summary of a
+ * graph joins the first, which then counts from the first round's
+ * before to this round's after.  The findings are indexed, not compared
+ * pairwise: notes can be thousands.  0, or -1 out of memory.
+ */
+static int
+merge_round(struct pass_ctx *ctx, size_t from)
+{
+	struct diag_list *l = ctx->d;
+	struct arena *a = &ctx->scratch;
+	size_t i, n = l->n;
+	struct hmap seen;
+	bool *drop;
+
+	if (n <= from)
+		return 0;
+	if ((drop = arena_array(a, n - from, sizeof(*drop))) == NULL)
+		return -1;
+	hmap_init(&seen, a);
+	for (i = 0; i < from; i++) {
+		const struct diag *e = &l->v[i];
+		const char *k = diag_key(a, e, e->id == DIAG_F_TP_SUMMARY);
+
+		if (k == NULL || hmap_put(&seen, k,
+		    (void *)(uintptr_t)(i + 1), NULL) < 0)
+			return -1;
+	}
+	for (i = from; i < n; i++) {
+		const struct diag *d = &l->v[i];
+		bool sum = d->id == DIAG_F_TP_SUMMARY;
+		const char *k = diag_key(a, d, sum), *after;
+		unsigned long long before;
+		struct diag *e;
+		char *nd;
+		void *p;
+
+		if (k == NULL)
+			return -1;
+		if ((p = hmap_get(&seen, k)) == NULL) {
+			/* the cleanup passes repeat within a round */
+			if (hmap_put(&seen, k, (void *)(uintptr_t)(i + 1),
+			    NULL) < 0)
+				return -1;
+			continue;
+		}
+		e = &l->v[(uintptr_t)p - 1];
+		if (!sum) {
+			drop[i - from] = true;
+			continue;
+		}
+		if (e->detail == NULL || d->detail == NULL ||
+		    sscanf(e->detail, "%llu before", &before) != 1 ||
+		    (after = strstr(d->detail, ", ")) == NULL)
+			continue;
+		if (asprintf(&nd, "%llu before%s", before, after) < 0) {
+			l->oom = true;
+			return -1;
+		}
+		free(e->detail);
+		e->detail = nd;
+		drop[i - from] = true;
+	}
+	pass_drop_notes(ctx, from, drop);
+	return 0;
+}
+
 static enum onnxfix_status
 run_passes(struct ir_model *m, const struct onnxfix_options *o,
     struct diag_list *d, enum pass_kind kind, struct shapes_log *log,
     struct pass_census *census)
 {
 	const char *changed[sizeof(pass_table) / sizeof(pass_table[0])];
-	size_t nchanged = 0, lost = m->nxfail_lost;
+	bool listed_changed[sizeof(pass_table) / sizeof(pass_table[0])];
+	size_t nchanged = 0, lost = m->nxfail_lost, round, from;
 	struct ir_xfail *seen;
 	struct pass_ctx ctx;
-	size_t i;
+	bool again, cleanup_changed;
+	size_t i, cfirst = SIZE_MAX, clast = SIZE_MAX, cleanup;
 
 	memset(&ctx, 0, sizeof(ctx));
+	memset(listed_changed, 0, sizeof(listed_changed));
+	/* the cleanup passes, identity to fold in pipeline order, when all
+	 * of them run */
+	for (i = 0; pass_table[i] != NULL; i++) {
+		if (pass_table[i] == &pass_identity)
+			cfirst = i;
+		if (pass_table[i] == &pass_fold)
+			clast = i;
+	}
+	if (cfirst > clast || clast == SIZE_MAX ||
+	    !selected(o, &pass_identity) || !selected(o, &pass_cse) ||
+	    !selected(o, &pass_fold))
+		cfirst = SIZE_MAX;
 	ctx.m = m;
 	ctx.d = d;
 	ctx.o = o;
@@ -220,47 +346,94 @@ run_passes(struct ir_model *m, const struct onnxfix_options *o,
 	 * them all */
 	if (kind == PASS_ANALYSIS)
 		ctx.census = census;
-	for (i = 0; pass_table[i] != NULL; i++) {
-		const struct pass *p = pass_table[i];
-		char why[512];
+	for (round = 0, again = true; again; round++) {
+		if (round == MAX_ROUNDS) {
+			diag_report(d, DIAG_F_ROUNDS, "", "%d rounds",
+			    MAX_ROUNDS);
+			break;
+		}
+		again = false;
+		from = d->n;
+		cleanup = 0;
+		cleanup_changed = false;
+		for (i = 0; pass_table[i] != NULL; i++) {
+			const struct pass *p = pass_table[i];
+			char why[512];
 
-		if (p->kind != kind || !selected(o, p))
-			continue;
-		arena_init(&ctx.scratch, m->budget);
-		ctx.changed = false;
-		if (p->run(&ctx) < 0) {
+			if (p->kind != kind || !selected(o, p))
+				continue;
+			arena_init(&ctx.scratch, m->budget);
+			ctx.changed = false;
+			if (p->run(&ctx) < 0) {
+				arena_release(&ctx.scratch);
+				report_unread(m, d, &seen, &lost, p->name);
+				if (m->budget != NULL &&
+				    m->budget->exceeded) {
+					diag_report(d, DIAG_LOAD_BUDGET, "",
+					    "in pass %s", p->name);
+					return ONNXFIX_EBUDGET;
+				}
+				diag_report(d, DIAG_X_VERIFY, "",
+				    "pass %s failed", p->name);
+				return ONNXFIX_EINTERNAL;
+			}
 			arena_release(&ctx.scratch);
 			report_unread(m, d, &seen, &lost, p->name);
-			if (m->budget != NULL && m->budget->exceeded) {
+			if (kind == PASS_REWRITE && ctx.changed) {
+				again = true;
+				if (!listed_changed[i]) {
+					listed_changed[i] = true;
+					changed[nchanged++] = p->name;
+				}
+			}
+			if (kind == PASS_REWRITE && o->verify &&
+			    ir_verify(m, why, sizeof(why)) < 0) {
+				char esc[DIAG_ESCAPE_SIZE];
+
+				diag_report(d, DIAG_X_VERIFY, "",
+				    "after pass %s: %s", p->name,
+				    diag_escape_str(esc, sizeof(esc), why));
+				return ONNXFIX_EINTERNAL;
+			}
+			/* the next pass sees the types of the changed
+			 * graph */
+			if (kind == PASS_REWRITE && ctx.changed &&
+			    shapes_infer(m) < 0) {
 				diag_report(d, DIAG_LOAD_BUDGET, "",
-				    "in pass %s", p->name);
+				    "inferring shapes after pass %s",
+				    p->name);
 				return ONNXFIX_EBUDGET;
 			}
-			diag_report(d, DIAG_X_VERIFY, "", "pass %s failed",
-			    p->name);
-			return ONNXFIX_EINTERNAL;
+			if (kind == PASS_REWRITE && ctx.changed)
+				report_unread(m, d, &seen, &lost,
+				    "shape inference");
+			/* The cleanup passes feed each other (a fold makes
+			 * a Reshape a no-op, whose removal makes two nodes
+			 * equal, whose merge makes a fold): they go round
+			 * among themselves before another round of every
+			 * pass. */
+			if (kind != PASS_REWRITE || cfirst == SIZE_MAX)
+				continue;
+			if (ctx.changed && i >= cfirst && i <= clast)
+				cleanup_changed = true;
+			if (i == clast && cleanup_changed &&
+			    ++cleanup < MAX_ROUNDS) {
+				cleanup_changed = false;
+				i = cfirst - 1;
+			}
 		}
-		arena_release(&ctx.scratch);
-		report_unread(m, d, &seen, &lost, p->name);
-		if (kind == PASS_REWRITE && ctx.changed)
-			changed[nchanged++] = p->name;
-		if (kind == PASS_REWRITE && o->verify &&
-		    ir_verify(m, why, sizeof(why)) < 0) {
-			char esc[DIAG_ESCAPE_SIZE];
-
-			diag_report(d, DIAG_X_VERIFY, "", "after pass %s: %s",
-			    p->name, diag_escape_str(esc, sizeof(esc), why));
-			return ONNXFIX_EINTERNAL;
+		if (kind == PASS_REWRITE) {
+			arena_init(&ctx.scratch, m->budget);
+			i = merge_round(&ctx, from) < 0;
+			arena_release(&ctx.scratch);
+			if (i) {
+				diag_report(d, DIAG_LOAD_BUDGET, "",
+				    "merging the notes of a round");
+				return ONNXFIX_EBUDGET;
+			}
 		}
-		/* the next pass sees the types of the changed graph */
-		if (kind == PASS_REWRITE && ctx.changed &&
-		    shapes_infer(m) < 0) {
-			diag_report(d, DIAG_LOAD_BUDGET, "",
-			    "inferring shapes after pass %s", p->name);
-			return ONNXFIX_EBUDGET;
-		}
-		if (kind == PASS_REWRITE && ctx.changed)
-			report_unread(m, d, &seen, &lost, "shape inference");
+		if (kind != PASS_REWRITE)
+			break;
 	}
 	if (nchanged > 0 && audit(m, changed, nchanged) < 0) {
 		diag_report(d, DIAG_LOAD_BUDGET, "", "recording the audit entry");

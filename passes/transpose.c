@@ -142,6 +142,8 @@ set_type(struct tp *t, struct ir_value *v, int32_t elem,
 
 	memset(&v->type, 0, sizeof(v->type));
 	v->type_inferred = false;
+	v->type_derived = false;
+	v->elem_derived = false;
 	v->type.kind = IR_TYPE_TENSOR;
 	v->type.elem = elem;
 	v->type.rank = s->rank;
@@ -1362,6 +1364,8 @@ change_interface(struct tp *t)
 				return -1;
 			v->type = s->type;
 			v->type_inferred = false;
+			v->type_derived = false;
+			v->elem_derived = false;
 			if (add_transpose(t, v, w, back, r) == NULL)
 				return -1;
 			t->added--;	/* part of the interface change */
@@ -1418,6 +1422,8 @@ change_interface(struct tp *t)
 					g->outputs[j].type = s->type;
 			y->type = s->type;
 			y->type_inferred = false;
+			y->type_derived = false;
+			y->elem_derived = false;
 			if (add_transpose(t, y2, y, back, r) == NULL)
 				return -1;
 			t->added--;

@@ -207,6 +207,11 @@ struct ir_value {
 	bool type_inferred;	/* type was derived or refined by
 				 * shapes_infer; then type_decl holds the
 				 * type it started from */
+	bool type_derived;	/* the last shapes_infer derived all of
+				 * the type, every dim a number or a
+				 * symbol, from the producer's inputs
+				 * (declared the same or not) */
+	bool elem_derived;	/* the same for the element type alone */
 	int noutputs;		/* times listed in graph outputs */
 	struct ir_type type;	/* best known type (value_info, I/O, init,
 				 * refined by shapes_infer) */

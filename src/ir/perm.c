@@ -151,11 +151,13 @@ perm_of_node(const struct ir_node *n, int rank, int *p, int *r)
 	return perm_valid(p, *r);
 }
 
+/* Is OP in LIST?  The first letters are compared before the call:
+ * passes ask this of every node, several times over. */
 static bool
 in_list(const char *op, const char *const *list)
 {
 	for (; *list != NULL; list++)
-		if (strcmp(op, *list) == 0)
+		if (op[0] == (*list)[0] && strcmp(op, *list) == 0)
 			return true;
 	return false;
 }

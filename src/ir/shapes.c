@@ -197,6 +197,32 @@ commit(struct sh *s, struct ir_value *v, const struct ir_type *t)
 	return store(s, v, t, false);
 }
 
+/*
+ * Did inference derive all of T from the node's inputs: D, what it
+ * derived, is T, every dim a number or a symbol?  Then T holds whether
+ * or not a declaration said the same.
+ */
+static bool
+derived_all(const struct ir_type *d, const struct ir_type *t)
+{
+	int i;
+
+	if (d->kind != IR_TYPE_TENSOR || d->elem == 0 || d->rank < 0 ||
+	    t->kind != IR_TYPE_TENSOR || d->elem != t->elem ||
+	    d->rank != t->rank)
+		return false;
+	for (i = 0; i < d->rank; i++) {
+		const struct ir_dim *x = &d->dims[i], *y = &t->dims[i];
+
+		if (x->kind == IR_DIM_UNKNOWN || x->kind != y->kind ||
+		    (x->kind == IR_DIM_VALUE && (x->value < 0 ||
+		    x->value != y->value)) || (x->kind == IR_DIM_PARAM &&
+		    !shapes_dim_same(x, y)))
+			return false;
+	}
+	return true;
+}
+
 /* Compare a declaration with the derivation. */
 static void
 check_decl(struct sh *s, const struct ir_vinfo *vi, const struct ir_type *d,
@@ -384,6 +410,10 @@ merge:
 		if (merge(s, base_of(v), &out[i], &t) < 0 ||
 		    store(s, v, &t, input_dims(n, t.dims)) < 0)
 			return -1;
+		v->type_derived = derived_all(&out[i], &v->type);
+		v->elem_derived = out[i].kind == IR_TYPE_TENSOR &&
+		    out[i].elem != 0 && v->type.kind == IR_TYPE_TENSOR &&
+		    out[i].elem == v->type.elem;
 	}
 	return 0;
 }

@@ -910,6 +910,8 @@ onnxfix_diff(struct ir_model *a, struct ir_model *b, const char *path,
 	} else {
 		diff_write_text(&D, fp, a->path ? a->path : "-",
 		    b->path ? b->path : "-");
+		if (D.oom)
+			werr = ENOMEM;
 	}
 	arena_release(&D.arena);
 	if (werr == 0 && outfile_commit(&of, false) < 0)

@@ -2,7 +2,8 @@
 /*
  * What a fix did, recognised in the changes of one pair of graphs: one
  * entry per rewrite, named by the note `onnxfix fix` prints for it
- * (F350 bn-folded, F391 constant-folded, F390 identity-removed, F310-F314
+ * (F350 bn-folded, F391 constant-folded, F390 identity-removed, F396
+ * noop-removed, F397 pad-merged, F398 node-merged, F310-F314
  * Transposes cancelled, merged, pushed, dropped or turned into Reshape,
  * F346/F370 a node replaced by new ones, ...).
  *
@@ -513,7 +514,7 @@ group_transposes(struct grp *G)
 		    TF_MOVED)))
 			continue;
 		r = uf_find(uf, (long)i);
-		if (ent[r] >= 0)
+		if (ent[r] != -1)
 			continue;
 		for (k = 0; k < na + nb; k++) {
 			if (uf_find(uf, (long)k) != r)
@@ -535,6 +536,14 @@ group_transposes(struct grp *G)
 				reshape = reshape ||
 				    ir_is_op(gb->nodes[k - na], "Reshape");
 			}
+		}
+		/* Only added Transposes: the work of the rewrite that
+		 * added them (a decomposed FusedMatMul), not of the
+		 * transpose pass; group_replaced files them. */
+		if (!moved && nr == 0 && nc == 0 && nthr == 0 &&
+		    nconv == 0) {
+			ent[r] = -2;
+			continue;
 		}
 		if (moved) {
 			kind = "transposes-pushed";
@@ -852,6 +861,230 @@ group_replaced(struct grp *G)
 	return G->D->oom ? -1 : 0;
 }
 
+/* Do the padding attributes of matched nodes X (A) and Y (B) differ? */
+static bool
+pads_changed(const struct ir_node *x, const struct ir_node *y)
+{
+	static const char *const names[] = { "pads", "count_include_pad" };
+	size_t k;
+
+	for (k = 0; k < 2; k++) {
+		const struct ir_attr *a = ir_node_attr(x, names[k]);
+		const struct ir_attr *b = ir_node_attr(y, names[k]);
+
+		if ((a == NULL) != (b == NULL))
+			return true;
+		if (a == NULL)
+			continue;
+		if (a->type != b->type || a->i != b->i || a->n != b->n ||
+		    (a->n > 0 && (a->ints == NULL || b->ints == NULL ||
+		    memcmp(a->ints, b->ints, a->n * sizeof(*a->ints)) != 0)))
+			return true;
+	}
+	return false;
+}
+
+/* Are inputs X and Y of two nodes of G the same value: one name, or
+ * the same output of two nodes REP says are the same? */
+static bool
+same_input(const struct ir_graph *g, const long *rep,
+    const struct ir_value *x, const struct ir_value *y)
+{
+	const struct ir_node *p, *q;
+
+	if (x == NULL || y == NULL)
+		return x == y;
+	if (strcmp(x->name, y->name) == 0)
+		return true;
+	p = x->kind == IR_VALUE_NODE ? x->producer : NULL;
+	q = y->kind == IR_VALUE_NODE ? y->producer : NULL;
+	return p != NULL && q != NULL && diff_in_graph(g, p) &&
+	    diff_in_graph(g, q) && x->out_index == y->out_index &&
+	    rep[p->index] == rep[q->index];
+}
+
+/* The bucket of node X in repeats(): its operator and its first input
+ * (by the first node that made an equal value). */
+static const char *
+repeat_key(struct diff *D, const struct ir_graph *g, const long *rep,
+    const struct ir_node *x)
+{
+	const struct ir_value *v = x->ninputs > 0 ? x->inputs[0] : NULL;
+	const struct ir_node *p;
+
+	if (v == NULL)
+		return diff_fmt(D, "%s\x1f-", x->op_type);
+	p = v->kind == IR_VALUE_NODE ? v->producer : NULL;
+	if (p != NULL && diff_in_graph(g, p))
+		return diff_fmt(D, "%s\x1f#%ld:%d", x->op_type, rep[p->index],
+		    v->out_index);
+	return diff_fmt(D, "%s\x1f=%s", x->op_type, v->name);
+}
+
+/*
+ * REP[I]: the first node of G that node I repeats (operator, inputs the
+ * same values, attributes), else I.  cse merged the repeats, whatever
+ * happened to the two later (a merged chain may be folded or dead in
+ * B).  In node order, so a chain of repeats is found link by link;
+ * nodes are bucketed by operator and first input, so that a graph of
+ * many nodes is not compared pairwise.
+ */
+static long *
+repeats(struct diff *D, const struct ir_graph *g)
+{
+	long *rep = arena_array(&D->arena, g->nnodes + 1, sizeof(*rep));
+	long *next = arena_array(&D->arena, g->nnodes + 1, sizeof(*next));
+	struct hmap heads;
+	size_t i, k;
+	long j;
+
+	if (rep == NULL || next == NULL) {
+		D->oom = true;
+		return NULL;
+	}
+	hmap_init(&heads, &D->arena);
+	for (i = 0; i < g->nnodes; i++) {
+		const struct ir_node *x = g->nodes[i];
+		const char *key;
+		void *h;
+
+		rep[i] = (long)i;
+		next[i] = -1;
+		if (x->dead || !ir_domain_is_onnx(x->domain) ||
+		    x->nimplicit > 0 || x->noutputs == 0 ||
+		    x->outputs[0] == NULL)
+			continue;
+		if ((key = repeat_key(D, g, rep, x)) == NULL) {
+			D->oom = true;
+			return NULL;
+		}
+		h = hmap_get(&heads, key);
+		for (j = h != NULL ? (long)(uintptr_t)h - 1 : -1; j >= 0;
+		    j = next[j]) {
+			const struct ir_node *y = g->nodes[j];
+
+			if (strcmp(y->op_type, x->op_type) != 0 ||
+			    strcmp(y->domain, x->domain) != 0 ||
+			    y->ninputs != x->ninputs ||
+			    y->noutputs != x->noutputs ||
+			    y->nattrs != x->nattrs)
+				continue;
+			for (k = 0; k < x->ninputs; k++)
+				if (!same_input(g, rep, x->inputs[k],
+				    y->inputs[k]))
+					break;
+			if (k < x->ninputs)
+				continue;
+			for (k = 0; k < x->nattrs; k++)
+				if (strcmp(x->attrs[k].name,
+				    y->attrs[k].name) != 0 ||
+				    x->attrs[k].type == IR_ATTR_GRAPH ||
+				    x->attrs[k].type == IR_ATTR_GRAPHS ||
+				    !diff_attr_eq(&x->attrs[k], &y->attrs[k]))
+					break;
+			if (k == x->nattrs)
+				break;
+		}
+		if (j >= 0) {
+			rep[i] = j;
+			continue;
+		}
+		/* the first of its kind heads its bucket's list */
+		if (h != NULL) {
+			next[i] = next[(uintptr_t)h - 1];
+			next[(uintptr_t)h - 1] = (long)i;
+		} else if (hmap_put(&heads, key,
+		    (void *)(uintptr_t)(i + 1), NULL) < 0) {
+			D->oom = true;
+			return NULL;
+		}
+	}
+	return rep;
+}
+
+/*
+ * A removed node whose readers in B read one of its inputs instead: a
+ * no-op identity removed (F396), or a Pad whose padding the Conv or
+ * AveragePool reading it took over (F397, which also claims that
+ * reader); or whose readers read an output of another node of its
+ * operator: merged by cse (F398).
+ */
+static int
+group_bypassed(struct grp *G)
+{
+	struct ir_graph *ga = G->sa->g, *gb = G->sb->g;
+	size_t i, q, k;
+	long *rep = NULL;
+
+	for (i = 0; i < ga->nnodes; i++) {
+		struct ir_node *x = ga->nodes[i];
+		const struct ir_value *o;
+		const char *kind = NULL, *code = NULL, *now = NULL;
+		long claim = -1, e;
+
+		if (!removed_a(G, (long)i) || G->ga[i] >= 0 ||
+		    ir_is_op(x, "Identity") || ir_is_op(x, "Transpose") ||
+		    x->noutputs < 1 || (o = x->outputs[0]) == NULL)
+			continue;
+		for (q = 0; q < o->nuses && kind == NULL; q++) {
+			const struct ir_node *u = o->uses[q].node, *ub;
+			const struct ir_value *v;
+			int slot = o->uses[q].index;
+
+			if (slot < 0 || !diff_in_graph(ga, u) ||
+			    G->sa->partner[u->index] < 0)
+				continue;
+			ub = gb->nodes[G->sa->partner[u->index]];
+			if ((size_t)slot >= ub->ninputs ||
+			    (v = ub->inputs[slot]) == NULL)
+				continue;
+			for (k = 0; k < x->ninputs; k++)
+				if (x->inputs[k] != NULL &&
+				    strcmp(x->inputs[k]->name, v->name) == 0)
+					break;
+			if (k < x->ninputs) {
+				now = v->name;
+				if (ir_is_op(x, "Pad") && slot == 0 &&
+				    (ir_is_op(ub, "Conv") ||
+				    ir_is_op(ub, "AveragePool")) &&
+				    pads_changed(u, ub)) {
+					kind = "pad-merged";
+					code = "F397";
+					claim = (long)u->index;
+				} else {
+					kind = "noop-removed";
+					code = "F396";
+				}
+			} else if (v->kind == IR_VALUE_NODE &&
+			    v->producer != NULL &&
+			    strcmp(v->producer->op_type, x->op_type) == 0 &&
+			    strcmp(v->producer->domain, x->domain) == 0) {
+				now = v->name;
+				kind = "node-merged";
+				code = "F398";
+			}
+		}
+		if (kind == NULL && rep == NULL &&
+		    (rep = repeats(G->D, ga)) == NULL)
+			return -1;
+		if (kind == NULL && rep[i] != (long)i) {
+			now = ga->nodes[rep[i]]->outputs[0]->name;
+			kind = "node-merged";
+			code = "F398";
+		}
+		if (kind == NULL)
+			continue;
+		if ((e = diff_new_entry(G->D, kind, code, G->where, x)) < 0)
+			return -1;
+		G->D->e[e].text = diff_fmt(G->D, "'%s' now read as '%s'",
+		    diff_esc(G->D, o->name), diff_esc(G->D, now));
+		G->ga[i] = e;
+		if (claim >= 0 && G->ga[claim] < 0)
+			G->ga[claim] = e;
+	}
+	return G->D->oom ? -1 : 0;
+}
+
 int
 diff_group_graph(struct grp *G)
 {
@@ -876,7 +1109,7 @@ diff_group_graph(struct grp *G)
 		    x->inputs[0]->name : ""));
 		G->ga[i] = e;
 	}
-	if (group_transposes(G) < 0)
+	if (group_transposes(G) < 0 || group_bypassed(G) < 0)
 		return -1;
 	return group_replaced(G);
 }

@@ -11,6 +11,7 @@
  * where their first change is, in the order the changes were found.
  */
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -74,20 +75,37 @@ count_rewrites(const struct diff *D)
  * exports that differ in one rewrite read as that rewrite.
  */
 static void
-print_kinds(FILE *fp, const struct diff *D)
+print_kinds(struct diff *D, FILE *fp)
 {
-	size_t i, j, n, shown = 0;
+	struct hmap seen;
+	size_t i, *count, shown = 0;
 
+	/* each kind's count, by its first entry, through a hash of kinds:
+	 * a scan per entry is quadratic in 100,000 rewrites */
+	hmap_init(&seen, &D->arena);
+	count = D->ne > 0 ? arena_array(&D->arena, D->ne, sizeof(*count)) :
+	    NULL;
+	if (D->ne > 0 && count == NULL)
+		return;
 	for (i = 0; i < D->ne; i++) {
-		for (j = 0; j < i; j++)
-			if (strcmp(D->e[j].kind, D->e[i].kind) == 0)
-				break;
-		if (j < i)
+		void *first = hmap_get(&seen, D->e[i].kind);
+
+		count[i] = 0;
+		if (first != NULL) {
+			count[(size_t)(uintptr_t)first - 1]++;
+		} else {
+			count[i] = 1;
+			if (hmap_put(&seen, D->e[i].kind,
+			    (void *)(uintptr_t)(i + 1), NULL) < 0)
+				return;
+		}
+	}
+	for (i = 0; i < D->ne; i++) {
+		if (count[i] == 0)
 			continue;
-		for (n = 0, j = i; j < D->ne; j++)
-			n += strcmp(D->e[j].kind, D->e[i].kind) == 0;
-		fprintf(fp, "%s %zu %s%s", shown++ ? "," : "rewrites:", n,
-		    D->e[i].kind, strcmp(D->e[i].kind, "bn-folded") == 0 ?
+		fprintf(fp, "%s %zu %s%s", shown++ ? "," : "rewrites:",
+		    count[i], D->e[i].kind,
+		    strcmp(D->e[i].kind, "bn-folded") == 0 ?
 		    " (BatchNormalization folded into the node that feeds "
 		    "it)" : "");
 		if (shown > 12) {
@@ -99,12 +117,50 @@ print_kinds(FILE *fp, const struct diff *D)
 		fprintf(fp, "\n");
 }
 
+/*
+ * Each entry's changes in order, linked once into *FIRST (per entry)
+ * and *NEXT (per change; -1 ends): scanning every later change per
+ * entry is quadratic when a rewrite is repeated 100,000 times.  0, or
+ * -1 out of memory.
+ */
+static int
+link_entries(struct diff *D, long **first, long **next)
+{
+	long *last = arena_array(&D->arena, D->ne + 1, sizeof(*last));
+	size_t i;
+
+	*first = arena_array(&D->arena, D->ne + 1, sizeof(**first));
+	*next = arena_array(&D->arena, D->n + 1, sizeof(**next));
+	if (*first == NULL || last == NULL || *next == NULL) {
+		D->oom = true;
+		return -1;
+	}
+	for (i = 0; i < D->ne; i++)
+		(*first)[i] = last[i] = -1;
+	for (i = 0; i < D->n; i++) {
+		long e = D->v[i].entry;
+
+		(*next)[i] = -1;
+		if (e < 0)
+			continue;
+		if ((*first)[e] < 0)
+			(*first)[e] = (long)i;
+		else
+			(*next)[last[e]] = (long)i;
+		last[e] = (long)i;
+	}
+	return 0;
+}
+
 void
 diff_write_text(struct diff *D, FILE *fp, const char *fa, const char *fb)
 {
 	char e1[DIAG_ESCAPE_SIZE], e2[DIAG_ESCAPE_SIZE];
-	size_t i, k;
+	long *first, *next, k;
+	size_t i;
 
+	if (link_entries(D, &first, &next) < 0)
+		return;
 	fprintf(fp, "--- %s\n+++ %s\n", diag_escape_str(e1, sizeof(e1), fa),
 	    diag_escape_str(e2, sizeof(e2), fb));
 	for (i = 0; i < D->n; i++) {
@@ -132,9 +188,7 @@ diff_write_text(struct diff *D, FILE *fp, const char *fa, const char *fb)
 			fprintf(fp, ": %s", e->text);
 		fprintf(fp, "%s%s%s\n", e->code ? " [" : "",
 		    e->code ? e->code : "", e->code ? "]" : "");
-		for (k = i; k < D->n; k++) {
-			if (D->v[k].entry != c->entry)
-				continue;
+		for (k = first[c->entry]; k >= 0; k = next[k]) {
 			fprintf(fp, "    ");
 			print_change(fp, &D->v[k]);
 			fprintf(fp, "\n");
@@ -147,7 +201,7 @@ diff_write_text(struct diff *D, FILE *fp, const char *fa, const char *fb)
 			fprintf(fp, "ops: %s %zu -> %zu (%+ld)\n", D->h[i].op,
 			    D->h[i].a, D->h[i].b,
 			    (long)D->h[i].b - (long)D->h[i].a);
-	print_kinds(fp, D);
+	print_kinds(D, fp);
 	fprintf(fp, "summary: %s; %zu rewrites; nodes %zu removed, %zu added,"
 	    " %zu changed, %zu renamed; transposes %zu removed, %zu added; "
 	    "initializers %zu; interface %zu; header %zu\n", D->n ? "differ" :

@@ -200,6 +200,22 @@ def main():
               node("DequantizeLinear", ["q", "S", "Z"], ["Y"], **a)],
              [vi("X", X3)], [vi("Y", X3)], [init("S", scale),
                                            init("Z", zp)])
+    # FusedMatMul with transBatchA/B (ORT's attention fusion): the
+    # first dim moves behind the other batch dims, then transA/B swap
+    # the last two; ranks 3 and 4, batch broadcast, alpha.
+    save("fusedmatmul-transbatcha", 14,
+         [node("FusedMatMul", ["A", "B"], ["Y"], transBatchA=1)],
+         [vi("A", [4, 2, 3]), vi("B", [2, 3, 5])], [vi("Y", [2, 4, 5])])
+    save("fusedmatmul-transbatchb", 14,
+         [node("FusedMatMul", ["A", "B"], ["Y"], transBatchB=1, transB=1,
+               alpha=0.5)],
+         [vi("A", [2, 3, 4, 6]), vi("B", [5, 2, 3, 6])],
+         [vi("Y", [2, 3, 4, 5])])
+    save("fusedmatmul-transbatch-both", 14,
+         [node("FusedMatMul", ["A", "B"], ["Y"], transBatchA=1, transA=1,
+               transBatchB=1, alpha=0.125)],
+         [vi("A", [6, 1, 3, 4]), vi("B", [6, 2, 3, 5])],
+         [vi("Y", [2, 3, 4, 5])])
     return 0
 
 

@@ -1,0 +1,89 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+#
+# `onnxfix fix` against ONNX Runtime's basic optimiser (bench/ort_basic.js:
+# session creation at graphOptimizationLevel 'basic' with
+# optimizedModelFilePath) on the torchvision exports of tests/zoo/gen.py.
+#
+#   sh bench/zoo.sh [MODEL.onnx...]
+#
+# Without arguments: every model of $ZOO_DIR (default build/zoo-full,
+# generated there with --set full when missing).  ONNXFIX names the
+# binary (default ./onnxfix).  Per model, a Markdown row: the main
+# graph's non-Constant nodes originally, after fix and after ORT basic;
+# the Transposes and BatchNormalization nodes of each; the seconds fix
+# and ORT's optimise-and-save took (the fastest of $RUNS runs, default
+# 3: the whole process for fix, session creation for ORT) and their
+# ratio.  A last row sums the counts and gives the median and worst
+# ratio.  Rows marked "*" have more non-Constant nodes, Transposes or
+# BatchNormalization after fix than after ORT.
+set -u
+cd "$(dirname "$0")/.." || exit 1
+ONNXFIX=${ONNXFIX:-./onnxfix}
+Z=${ZOO_DIR:-build/zoo-full}
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT INT TERM
+
+if [ $# -eq 0 ]; then
+	if [ ! -d "$Z" ] || [ -z "$(ls "$Z"/*.onnx 2>/dev/null)" ]; then
+		/usr/bin/python3 tests/zoo/gen.py "$Z" --set full >&2 ||
+		    exit 1
+	fi
+	set -- "$Z"/*.onnx
+fi
+
+# "nonconst transposes bn" of a model's main graph
+counts() {
+	node bench/ort_basic.js count "$1" |
+	    awk '{ print $7 - $9, $3, $5 }'
+}
+
+echo "| model | nodes orig | fix | ORT | Transpose orig | fix | ORT |" \
+    "BN orig | fix | ORT | fix s | ORT s | ratio |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+RUNS=${RUNS:-3}
+for m in "$@"; do
+	n=$(basename "$m" .onnx)
+	tf= to= i=0
+	while [ $i -lt "$RUNS" ]; do
+		i=$((i + 1))
+		s=$(date +%s.%N)
+		"$ONNXFIX" fix -q -o "$T/fix.onnx" "$m" 2>/dev/null || break
+		e=$(date +%s.%N)
+		t=$(echo "$s $e" | awk '{ printf "%.3f", $2 - $1 }')
+		tf=$(echo "$t ${tf:-$t}" |
+		    awk '{ print ($1 < $2 ? $1 : $2) }')
+		t=$(node bench/ort_basic.js optimize "$m" "$T/ort.onnx" \
+		    2>/dev/null) || break
+		to=$(echo "$t ${to:-$t}" |
+		    awk '{ print ($1 < $2 ? $1 : $2) }')
+	done
+	if [ $i -lt "$RUNS" ] || [ -z "$to" ]; then
+		echo "| $n | fix or ORT failed |"
+		continue
+	fi
+	set -- $(counts "$m") $(counts "$T/fix.onnx") $(counts "$T/ort.onnx")
+	# 1-3 original, 4-6 fix, 7-9 ORT
+	mark=
+	if [ "$4" -gt "$7" ] || [ "$5" -gt "$8" ] || [ "$6" -gt "$9" ]; then
+		mark=" *"
+	fi
+	echo "$n $1 $4 $7 $2 $5 $8 $3 $6 $9 $tf $to" >>"$T/rows"
+	echo "| $n$mark | $1 | $4 | $7 | $2 | $5 | $8 | $3 | $6 | $9 |" \
+	    "$tf | $to | $(echo "$tf $to" |
+	    awk '{ printf "%.3f", ($2 > 0 ? $1 / $2 : 0) }') |"
+done
+[ -s "$T/rows" ] || exit 0
+awk '{ for (i = 2; i <= 12; i++) s[i] += $i; r[NR] = $12 > 0 ? $11 / $12 : 0 }
+END {
+	n = NR
+	# median and worst of the time ratios (insertion sort: few rows)
+	for (i = 2; i <= n; i++)
+		for (j = i; j > 1 && r[j - 1] > r[j]; j--) {
+			t = r[j]; r[j] = r[j - 1]; r[j - 1] = t
+		}
+	med = n % 2 ? r[(n + 1) / 2] : (r[n / 2] + r[n / 2 + 1]) / 2
+	printf "| total (%d models) | %d | %d | %d | %d | %d | %d | %d | %d |" \
+	    " %d | %.2f | %.2f | median %.3f, worst %.3f |\n", n, s[2], s[3],
+	    s[4], s[5], s[6], s[7], s[8], s[9], s[10], s[11], s[12], med, r[n]
+}' "$T/rows"
