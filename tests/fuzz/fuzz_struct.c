@@ -26,8 +26,6 @@
  *   FUZZ_STRUCT_IDEMPOTENCE=count|off  count a non-idempotent fix (printed
  *                              at exit) rather than fail; or skip the check
  *   FUZZ_STRUCT_FANOUT=N       at most N copies of one input (10,000)
- *   FUZZ_STRUCT_SKIP_OPEN=1    count, not fail, a finding that is a known
- *                              open bug (testdata/fuzz/struct-open/)
  *   FUZZ_STRUCT_MUTATE=N       after each input, the mutator's chain of N
  *                              steps from it, each checked (no libFuzzer
  *                              needed: works in the replay driver)
@@ -2733,10 +2731,9 @@ static char in_path[128], out_path[128], dot_path[128], diff_path[128];
 static char out2_path[4096];
 static int idem_mode;		/* 0 abort, 1 count, 2 off */
 static size_t mutate_chain;	/* FUZZ_STRUCT_MUTATE */
-static bool skip_open;		/* FUZZ_STRUCT_SKIP_OPEN */
 static const char *mutate_out;	/* FUZZ_STRUCT_MUTATE_OUT */
 static unsigned long n_inputs, n_loaded, n_fixed, n_idem_fail;
-static unsigned long n_idem_known, n_idem_invalid;
+static unsigned long n_idem_invalid;
 
 /* Allocation outside the budget, from the sanitizer's hooks. */
 static size_t live, peak;
@@ -2797,9 +2794,8 @@ report(void)
 	if (idem_mode == 1 || getenv("FUZZ_STRUCT_STATS") != NULL)
 		fprintf(stderr, "fuzz_struct: %lu inputs, %lu loaded, %lu "
 		    "fixed and saved; fix not idempotent on %lu valid models, "
-		    "%lu more the known way, %lu invalid ones\n", n_inputs,
-		    n_loaded,
-		    n_fixed, n_idem_fail, n_idem_known, n_idem_invalid);
+		    "%lu invalid ones\n", n_inputs, n_loaded, n_fixed,
+		    n_idem_fail, n_idem_invalid);
 	if (max_step_what != NULL && getenv("FUZZ_STRUCT_STATS") != NULL)
 		fprintf(stderr, "fuzz_struct: one step allocated at most %zu "
 		    "bytes at its peak (%s)\n", max_step, max_step_what);
@@ -2845,8 +2841,6 @@ setup(void)
 	if ((e = getenv("FUZZ_STRUCT_MUTATE")) != NULL && atoi(e) > 0)
 		mutate_chain = (size_t)atoi(e);
 	mutate_out = getenv("FUZZ_STRUCT_MUTATE_OUT");
-	skip_open = getenv("FUZZ_STRUCT_SKIP_OPEN") != NULL &&
-	    strcmp(getenv("FUZZ_STRUCT_SKIP_OPEN"), "0") != 0;
 	e = getenv("FUZZ_STRUCT_IDEMPOTENCE");
 	if (e != NULL && strcmp(e, "count") == 0)
 		idem_mode = 1;
@@ -2865,32 +2859,6 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	(void)argv;
 	setup();
 	return 0;
-}
-
-/*
- * Known bugs not fixed yet (FUZZ_STRUCT_SKIP_OPEN=1, which run.sh sets):
- * a finding that is one of them again is counted, not failed, so that a
- * bounded run can look for new ones.  Each rule names its input in
- * testdata/fuzz/struct-open/; remove the rule with the fix.
- */
-/*
- * idempotence-opset-import-after-dce: the unused opset imports are
- * dropped before dce removes the last node of their domain, so a second
- * fix drops them.  A second fix whose only changes (F codes) are those
- * is that bug again.
- */
-static bool
-known_idem(const struct diag_list *d)
-{
-	size_t i;
-
-	if (!skip_open)
-		return false;
-	for (i = 0; i < d->n; i++)
-		if (diag_table[d->v[i].id].code[0] == 'F' &&
-		    d->v[i].id != DIAG_F_OPSET_UNUSED)
-			return false;
-	return diag_count(d, DIAG_F_OPSET_UNUSED) > 0;
 }
 
 static uint32_t
@@ -3144,9 +3112,6 @@ check_one(const uint8_t *data, size_t size)
 			f1 = slurp(out_path, &nf1);
 			f2 = slurp(out2_path, &nf2);
 			if ((nf1 != nf2 || memcmp(f1, f2, nf1) != 0) &&
-			    known_idem(&d3)) {
-				n_idem_known++;
-			} else if ((nf1 != nf2 || memcmp(f1, f2, nf1) != 0) &&
 			    invalid) {
 				n_idem_invalid++;
 				if (idem_mode == 1 &&

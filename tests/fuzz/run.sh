@@ -39,13 +39,9 @@ targets="prescan load passes dot external cli struct"
 # make check runs the loader targets and struct (the others: make
 # fuzz-run).
 [ $runs -eq 1 ] && targets="prescan load struct"
-# struct: at most 1,000 copies of one node input per mutation, and a
-# finding that is a known open bug (testdata/fuzz/struct-open/) counted,
-# not failed: see known_idem() in fuzz_struct.c, whose
-# rules go with the fixes.
+# struct: at most 1,000 copies of one node input per mutation.
 FUZZ_STRUCT_FANOUT=${FUZZ_STRUCT_FANOUT:-1000}
-FUZZ_STRUCT_SKIP_OPEN=${FUZZ_STRUCT_SKIP_OPEN:-1}
-export FUZZ_STRUCT_FANOUT FUZZ_STRUCT_SKIP_OPEN
+export FUZZ_STRUCT_FANOUT
 for t in $targets; do
 	case $t in
 	prescan|load|struct) secs=$S ;;
