@@ -44,6 +44,9 @@ struct pass_ctx {
 	const struct onnxfix_options *o;
 	struct arena scratch;	/* reset after each pass */
 	bool changed;		/* a rewrite pass sets it when it changed */
+	bool refused;		/* a rewrite pass sets it when a rewrite the
+				 * user asked for cannot be done exactly: fix
+				 * stops and writes nothing (ONNXFIX_EREFUSED) */
 	/* check: what that inference found, for the shapes pass to report
 	 * in its turn (inference gives the same result when run again, so
 	 * it runs once); shapes_recorded false: run it again */

@@ -242,6 +242,8 @@ run_passes(struct ir_model *m, const struct onnxfix_options *o,
 		}
 		arena_release(&ctx.scratch);
 		report_unread(m, d, &seen, &lost, p->name);
+		if (kind == PASS_REWRITE && ctx.refused)
+			return ONNXFIX_EREFUSED;
 		if (kind == PASS_REWRITE && ctx.changed)
 			changed[nchanged++] = p->name;
 		if (kind == PASS_REWRITE && o->verify &&
