@@ -1456,6 +1456,208 @@ check_ort(struct conv *c, const char *op, const struct opdb_schema *from,
 	return 0;
 }
 
+/* --- operators missing at the target: their function bodies ----------- */
+
+/* A node OP of the default domain reading IN (NIN) and producing Y (a
+ * value of the node it replaces) or a fresh value when Y is NULL. */
+static struct ir_node *
+emit(struct ir_graph *g, const char *op, struct ir_value *const *ins,
+    size_t nin, struct ir_value *y)
+{
+	struct ir_node *n;
+
+	if (y == NULL)
+		return irbuild_node(g, op, "", ins, nin, 1, "opset");
+	if ((n = irbuild_node(g, op, "", ins, nin, 0, y->name)) == NULL ||
+	    (n->outputs = arena_array(&g->model->arena, 1,
+	    sizeof(*n->outputs))) == NULL)
+		return NULL;
+	n->noutputs = 1;
+	ir_node_set_output(n, 0, y);
+	n->name = y->name;
+	return n;
+}
+
+static struct ir_value *
+emit2(struct ir_graph *g, const char *op, struct ir_value *a,
+    struct ir_value *b, struct ir_value *y)
+{
+	struct ir_value *in2[2];
+	struct ir_node *n;
+
+	in2[0] = a;
+	in2[1] = b;
+	n = emit(g, op, in2, b != NULL ? 2 : 1, y);
+	return n != NULL ? n->outputs[0] : NULL;
+}
+
+/* Take the outputs away from N (their values go to the new nodes) and
+ * kill it. */
+static void
+retire(struct ir_node *n, struct ir_value **outs, size_t max)
+{
+	size_t i;
+
+	for (i = 0; i < max; i++)
+		outs[i] = i < n->noutputs ? n->outputs[i] : NULL;
+	ir_node_kill(n);
+	for (i = 0; i < n->noutputs; i++)
+		n->outputs[i] = NULL;
+}
+
+/* CastLike-15 is Cast to the element type of its second input. */
+static int
+ex_castlike(struct conv *c, int to)
+{
+	struct ir_node *n = c->n, *k;
+	int32_t elem = value_elem(in(n, 1));
+	struct ir_value *x = in(n, 0), *outs[1];
+
+	(void)to;
+	if (elem == 0)
+		return refuse(c, "the element type of input 1 is not known");
+	if (ir_node_attr(n, "saturate") != NULL &&
+	    attr_i(n, "saturate", 0) != 1)
+		return refuse(c, "saturate=0");
+	if (x == NULL || n->noutputs != 1)
+		return refuse(c, "unexpected inputs or outputs");
+	retire(n, outs, 1);
+	if ((k = emit(n->graph, "Cast", &x, 1, outs[0])) == NULL ||
+	    irbuild_attr_i(k, "to", elem) < 0)
+		return -1;
+	return 0;
+}
+
+/* HardSwish-14 is x * HardSigmoid(x, alpha 1/6, beta 0.5). */
+static int
+ex_hardswish(struct conv *c, int to)
+{
+	struct ir_node *n = c->n, *h;
+	struct ir_value *x = in(n, 0), *outs[1];
+
+	(void)to;
+	if (x == NULL || n->noutputs != 1)
+		return refuse(c, "unexpected inputs or outputs");
+	retire(n, outs, 1);
+	if ((h = emit(n->graph, "HardSigmoid", &x, 1, NULL)) == NULL ||
+	    irbuild_attr_f(h, "alpha", 1.0f / 6) < 0 ||
+	    irbuild_attr_f(h, "beta", 0.5f) < 0 ||
+	    emit2(n->graph, "Mul", x, h->outputs[0], outs[0]) == NULL)
+		return -1;
+	return 0;
+}
+
+/* GreaterOrEqual/LessOrEqual-12 are Or(Greater/Less, Equal): NaN
+ * compares false in both.  Equal takes floats from 11. */
+static int
+ex_or_equal(struct conv *c, int to)
+{
+	struct ir_node *n = c->n;
+	struct ir_value *a = in(n, 0), *b = in(n, 1), *outs[1], *x, *e;
+	bool ge = strcmp(n->op_type, "GreaterOrEqual") == 0;
+
+	if (to < 11)
+		return refuse(c, "Equal takes floats from opset 11 only");
+	if (a == NULL || b == NULL || n->noutputs != 1)
+		return refuse(c, "unexpected inputs or outputs");
+	retire(n, outs, 1);
+	if ((x = emit2(n->graph, ge ? "Greater" : "Less", a, b, NULL)) ==
+	    NULL || (e = emit2(n->graph, "Equal", a, b, NULL)) == NULL ||
+	    emit2(n->graph, "Or", x, e, outs[0]) == NULL)
+		return -1;
+	return 0;
+}
+
+/* LayerNormalization-17 by its function body: the mean and variance
+ * over axes [axis, rank), D = X - mean, Y = D / sqrt(var + epsilon) *
+ * Scale + B (float inputs: the body computes in float anyway). */
+static int
+ex_layernorm(struct conv *c, int to)
+{
+	struct ir_node *n = c->n, *k;
+	struct ir_graph *g = n->graph;
+	struct ir_value *x = in(n, 0), *sc = in(n, 1), *b = in(n, 2);
+	struct ir_value *outs[3], *mean, *d, *d2, *var, *ve, *sd, *inv, *nrm;
+	struct ir_value *eps, *y1;
+	int rank = value_rank(x);
+	int64_t axis = attr_i(n, "axis", -1), axes[MAXV], j;
+	const struct ir_attr *ea = ir_node_attr(n, "epsilon");
+	float epsilon = ea != NULL && ea->type == IR_ATTR_FLOAT ? ea->f :
+	    1e-5f;
+
+	if (to < 7)
+		return refuse(c, "broadcasting starts at opset 7");
+	if (value_elem(x) != IR_ELEM_FLOAT)
+		return refuse(c, "input not known to be float");
+	if (rank < 1 || rank > MAXV)
+		return refuse(c, "input of unknown rank");
+	if (axis < 0)
+		axis += rank;
+	if (axis < 0 || axis >= rank)
+		return refuse(c, "axis out of range");
+	if (attr_is_ref(ea) || attr_is_ref(ir_node_attr(n, "axis")))
+		return refuse(c, "attributes refer to function attributes");
+	if (g->kind == IR_GRAPH_FUNCTION)
+		return refuse(c, "epsilon would be a constant inside a "
+		    "function body");
+	if (sc == NULL || n->noutputs < 1 || n->outputs[0] == NULL)
+		return refuse(c, "unexpected inputs or outputs");
+	for (j = axis; j < rank; j++)
+		axes[j - axis] = j;
+	retire(n, outs, 3);
+	if ((eps = irbuild_scalar(g, "opset_epsilon", IR_ELEM_FLOAT, epsilon,
+	    0)) == NULL)
+		return -1;
+	if ((k = emit(g, "ReduceMean", &x, 1, outs[1])) == NULL ||
+	    irbuild_attr_ints(k, "axes", axes, (size_t)(rank - axis)) < 0)
+		return -1;
+	mean = k->outputs[0];
+	if ((d = emit2(g, "Sub", x, mean, NULL)) == NULL ||
+	    (d2 = emit2(g, "Mul", d, d, NULL)) == NULL)
+		return -1;
+	if ((k = emit(g, "ReduceMean", &d2, 1, NULL)) == NULL ||
+	    irbuild_attr_ints(k, "axes", axes, (size_t)(rank - axis)) < 0)
+		return -1;
+	var = k->outputs[0];
+	if ((ve = emit2(g, "Add", var, eps, NULL)) == NULL ||
+	    (sd = emit2(g, "Sqrt", ve, NULL, NULL)) == NULL ||
+	    (inv = emit2(g, "Reciprocal", sd, NULL, outs[2])) == NULL ||
+	    (nrm = emit2(g, "Mul", d, inv, NULL)) == NULL)
+		return -1;
+	if ((y1 = emit2(g, "Mul", nrm, sc, b == NULL ? outs[0] : NULL)) ==
+	    NULL)
+		return -1;
+	if (b != NULL && emit2(g, "Add", y1, b, outs[0]) == NULL)
+		return -1;
+	return 0;
+}
+
+/* Operators that do not exist below SINCE and how they are expanded
+ * there (their schema's function body). */
+static const struct expansion {
+	const char *op;
+	int (*fn)(struct conv *c, int to);
+} expansions[] = {
+	{ "CastLike", ex_castlike },
+	{ "GreaterOrEqual", ex_or_equal },
+	{ "HardSwish", ex_hardswish },
+	{ "LayerNormalization", ex_layernorm },
+	{ "LessOrEqual", ex_or_equal },
+};
+
+/* N does not exist below S: expand it.  0 done, 1 refused, -1. */
+static int
+expand(struct conv *c, const struct opdb_schema *s, int to)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(expansions) / sizeof(expansions[0]); i++)
+		if (strcmp(expansions[i].op, c->n->op_type) == 0)
+			return expansions[i].fn(c, to);
+	return refuse(c, "%s does not exist before opset %d", c->n->op_type,
+	    s->since);
+}
+
 /* --- one node, one graph, the model --------------------------------------- */
 
 struct state {
@@ -1504,11 +1706,15 @@ convert_node(struct state *st, struct ir_node *n, int from)
 			next = s->since > 1 ? opdb_schema("ai.onnx",
 			    n->op_type, s->since - 1) : NULL;
 			if (next == NULL) {
-				snprintf(c.why, sizeof(c.why), "%s does not "
-				    "exist before opset %d", n->op_type,
-				    s->since);
-				report_refusal(st, &c, was, s->since,
-				    s->since);
+				/* the new nodes are made at the target */
+				rc = expand(&c, s, to);
+				if (rc < 0)
+					return -1;
+				if (rc > 0)
+					report_refusal(st, &c, was, s->since,
+					    s->since);
+				else
+					st->converted++;
 				return 0;
 			}
 			c.lo = next;
