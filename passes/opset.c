@@ -454,6 +454,9 @@ move(struct conv *c, const char *name, size_t i, enum move_kind k)
 
 /* --- rules -------------------------------------------------------------- */
 
+static struct ir_node *emit(struct ir_graph *g, const char *op,
+    struct ir_value *const *ins, size_t nin, struct ir_value *y);
+
 struct rule;
 typedef int (*rule_fn)(struct conv *c, const struct rule *r);
 
@@ -1074,6 +1077,55 @@ fn_scatter11(struct conv *c, const struct rule *r)
 	return 0;
 }
 
+/* Shape-15 takes start and end: below, Shape and a Slice of it (which
+ * clamps the same way), made at the target opset. */
+static int
+fn_shape15(struct conv *c, const struct rule *r)
+{
+	struct ir_node *n = c->n, *k;
+	struct ir_graph *g = n->graph;
+	const struct ir_attr *sa = ir_node_attr(n, "start");
+	const struct ir_attr *ea = ir_node_attr(n, "end");
+	int64_t st = attr_i(n, "start", 0), en = attr_i(n, "end", INT64_MAX);
+	int64_t zero = 0;
+	int target = c->ctx->o->opset;
+	struct ir_value *y, *mid, *ins[4];
+
+	(void)r;
+	if (!c->down || (sa == NULL && ea == NULL))
+		return 0;
+	if (attr_is_ref(sa) || attr_is_ref(ea) ||
+	    (sa != NULL && sa->type != IR_ATTR_INT) ||
+	    (ea != NULL && ea->type != IR_ATTR_INT))
+		return refuse(c, "start or end not a plain int");
+	attr_del(n, "start");
+	attr_del(n, "end");
+	if (st == 0 && ea == NULL)
+		return 0;
+	if (g->kind == IR_GRAPH_FUNCTION && target >= 10)
+		return refuse(c, "start and end would be constants inside a "
+		    "function body");
+	if (n->noutputs != 1 || (y = n->outputs[0]) == NULL ||
+	    (mid = irbuild_value(g, "opset_shape")) == NULL)
+		return n->noutputs != 1 ? refuse(c, "unexpected outputs") : -1;
+	ir_node_set_output(n, 0, mid);
+	ins[0] = mid;
+	if (target >= 10) {
+		if ((ins[1] = irbuild_ints(g, "opset_start", &st, 1)) == NULL ||
+		    (ins[2] = irbuild_ints(g, "opset_end", &en, 1)) == NULL ||
+		    (ins[3] = irbuild_ints(g, "opset_axes", &zero, 1)) ==
+		    NULL || emit(g, "Slice", ins, 4, y) == NULL)
+			return -1;
+		return 0;
+	}
+	if ((k = emit(g, "Slice", ins, 1, y)) == NULL ||
+	    irbuild_attr_ints(k, "starts", &st, 1) < 0 ||
+	    irbuild_attr_ints(k, "ends", &en, 1) < 0 ||
+	    irbuild_attr_ints(k, "axes", &zero, 1) < 0)
+		return -1;
+	return 0;
+}
+
 #define MOVE(op, since, attr, i, k) { op, since, fn_move, attr, i, k }
 #define RULE(op, since, fn) { op, since, fn, NULL, 0, MV_INTS }
 #define NO(op, since, why) { op, since, fn_refuse, why, 0, MV_INTS }
@@ -1137,6 +1189,7 @@ static const struct rule rules[] = {
 	RULE("RoiAlign", 16, fn_roialign16),
 	NO("Scan", 11, "negative axes start at Scan-11"),
 	RULE("Scatter", 11, fn_scatter11),
+	RULE("Shape", 15, fn_shape15),
 	MOVE("Slice", 10, "starts", 1, MV_INTS),
 	MOVE("Slice", 10, "ends", 2, MV_INTS),
 	MOVE("Slice", 10, "axes", 3, MV_INTS),
