@@ -736,6 +736,11 @@ fn_dropout12(struct conv *c, const struct rule *r)
 	c->handled = true;
 	if (!c->down)
 		return move(c, "ratio", 1, MV_FLOAT);
+	/* the mask of inference is all ones from 12 on; ONNX Runtime's
+	 * kernels of the older versions do not give that */
+	if (c->n->noutputs > 1 && c->n->outputs[1] != NULL)
+		return refuse(c, "the mask output: ONNX Runtime's Dropout "
+		    "before 12 does not give the all-ones mask of inference");
 	if (in(c->n, 2) != NULL) {
 		if ((rc = const_ints(c, 2, v, &cnt)) != 0 || cnt != 1 ||
 		    v[0] != 0)
@@ -1685,6 +1690,255 @@ ex_layernorm(struct conv *c, int to)
 	return 0;
 }
 
+/* Trilu-14 with a constant k (or none) on a matrix of known size: Where
+ * of a constant mask (opset 9 on). */
+static int
+ex_trilu(struct conv *c, int to)
+{
+	struct ir_node *n = c->n;
+	struct ir_graph *g = n->graph;
+	struct ir_value *x = in(n, 0), *outs[1], *ins[3];
+	int rank = value_rank(x);
+	int64_t k = 0, kv[MAXV], rows, cols, i, j, dims[2];
+	bool upper = attr_i(n, "upper", 1) != 0;
+	size_t cnt;
+	uint8_t *mask;
+	int rc;
+
+	if (to < 9)
+		return refuse(c, "Where starts at opset 9");
+	if (attr_is_ref(ir_node_attr(n, "upper")))
+		return refuse(c, "upper refers to a function attribute");
+	if (in(n, 1) != NULL) {
+		if ((rc = const_ints(c, 1, kv, &cnt)) != 0)
+			return rc;
+		if (cnt != 1)
+			return refuse(c, "k is not one value");
+		k = kv[0];
+	}
+	if (rank < 2 || x->type.dims[rank - 2].kind != IR_DIM_VALUE ||
+	    x->type.dims[rank - 1].kind != IR_DIM_VALUE)
+		return refuse(c, "the matrix size is not known");
+	rows = x->type.dims[rank - 2].value;
+	cols = x->type.dims[rank - 1].value;
+	if (rows < 0 || cols < 0 || rows > 4096 || cols > 4096 ||
+	    rows * cols > (1 << 20))
+		return refuse(c, "the matrix is too large for a constant mask");
+	if (g->kind == IR_GRAPH_FUNCTION)
+		return refuse(c, "the mask would be a constant inside a "
+		    "function body");
+	if (n->noutputs != 1 || value_elem(x) == 0)
+		return refuse(c, "unexpected outputs or unknown element type");
+	if ((mask = arena_alloc(&c->ctx->scratch, (size_t)(rows * cols) +
+	    1)) == NULL)
+		return -1;
+	/* kept: j - i >= k (upper) or j - i <= k (lower); no overflow with
+	 * the sizes above and k compared as a difference */
+	for (i = 0; i < rows; i++)
+		for (j = 0; j < cols; j++) {
+			int64_t d = j - i;
+
+			mask[i * cols + j] = upper ? d >= k : d <= k;
+		}
+	dims[0] = rows;
+	dims[1] = cols;
+	retire(n, outs, 1);
+	if ((ins[0] = irbuild_init(g, "opset_mask", IR_ELEM_BOOL, 2, dims,
+	    mask, (size_t)(rows * cols))) == NULL ||
+	    (ins[2] = irbuild_scalar(g, "opset_zero", value_elem(x), 0,
+	    0)) == NULL)
+		return value_elem(x) == IR_ELEM_STRING ? refuse(c, "strings") :
+		    -1;
+	ins[1] = x;
+	return emit(g, "Where", ins, 3, outs[0]) == NULL ? -1 : 0;
+}
+
+/*
+ * NegativeLogLikelihoodLoss-12 on INPUT (log-probabilities), and the
+ * part of SoftmaxCrossEntropyLoss-12 after its LogSoftmax: pick
+ * -input[n][target[n, d...]][d...] with GatherElements, weight it by
+ * weight[target] and by target != ignore_index (ignored targets read
+ * class 0 and weigh 0), then reduce: none, sum, or the sum divided by
+ * the sum of the weights (mean).  Below 12, at 11 at least
+ * (GatherElements, Equal on integers).
+ */
+static int
+nll_body(struct conv *c, struct ir_value *input, struct ir_value *target,
+    struct ir_value *weight, struct ir_value *y, int32_t fe, int32_t te)
+{
+	struct ir_node *n = c->n, *k;
+	struct ir_graph *g = n->graph;
+	struct ir_value *t = target, *mask = NULL, *w = NULL, *loss, *p, *ins[3];
+	const struct ir_attr *ii = ir_node_attr(n, "ignore_index");
+	char rb[16];
+	const char *red = attr_str(n, "reduction", "mean", rb, sizeof(rb));
+	int64_t one = 1;
+
+	if (ii != NULL) {
+		struct ir_value *iic, *zero, *eq, *ne;
+
+		if ((iic = irbuild_scalar(g, "opset_ignore", te, (double)ii->i,
+		    0)) == NULL || (zero = irbuild_scalar(g, "opset_zero", te,
+		    0, 0)) == NULL)
+			return -1;
+		if ((eq = emit2(g, "Equal", target, iic, NULL)) == NULL)
+			return -1;
+		ins[0] = eq;
+		ins[1] = zero;
+		ins[2] = target;
+		if ((k = emit(g, "Where", ins, 3, NULL)) == NULL)
+			return -1;
+		t = k->outputs[0];
+		if ((ne = emit2(g, "Not", eq, NULL, NULL)) == NULL ||
+		    (k = emit(g, "Cast", &ne, 1, NULL)) == NULL ||
+		    irbuild_attr_i(k, "to", fe) < 0)
+			return -1;
+		mask = k->outputs[0];
+	}
+	if ((k = emit(g, "Unsqueeze", &t, 1, NULL)) == NULL ||
+	    irbuild_attr_ints(k, "axes", &one, 1) < 0)
+		return -1;
+	ins[0] = input;
+	ins[1] = k->outputs[0];
+	if ((k = emit(g, "GatherElements", ins, 2, NULL)) == NULL ||
+	    irbuild_attr_i(k, "axis", 1) < 0)
+		return -1;
+	p = k->outputs[0];
+	if ((k = emit(g, "Squeeze", &p, 1, NULL)) == NULL ||
+	    irbuild_attr_ints(k, "axes", &one, 1) < 0)
+		return -1;
+	p = k->outputs[0];
+	if (weight != NULL) {
+		if ((w = emit2(g, "Gather", weight, t, NULL)) == NULL)
+			return -1;
+		if (mask != NULL && (w = emit2(g, "Mul", w, mask, NULL)) ==
+		    NULL)
+			return -1;
+	} else {
+		w = mask;
+	}
+	if (strcmp(red, "none") == 0) {
+		if (w == NULL)
+			return emit2(g, "Neg", p, NULL, y) == NULL ? -1 : 0;
+		if ((p = emit2(g, "Neg", p, NULL, NULL)) == NULL)
+			return -1;
+		return emit2(g, "Mul", p, w, y) == NULL ? -1 : 0;
+	}
+	if ((loss = emit2(g, "Neg", p, NULL, NULL)) == NULL)
+		return -1;
+	if (w != NULL && (loss = emit2(g, "Mul", loss, w, NULL)) == NULL)
+		return -1;
+	if (strcmp(red, "mean") == 0 && w == NULL) {
+		if ((k = emit(g, "ReduceMean", &loss, 1, y)) == NULL ||
+		    irbuild_attr_i(k, "keepdims", 0) < 0)
+			return -1;
+		return 0;
+	}
+	if ((k = emit(g, "ReduceSum", &loss, 1, strcmp(red, "sum") == 0 ? y :
+	    NULL)) == NULL || irbuild_attr_i(k, "keepdims", 0) < 0)
+		return -1;
+	if (strcmp(red, "sum") == 0)
+		return 0;
+	loss = k->outputs[0];
+	if ((k = emit(g, "ReduceSum", &w, 1, NULL)) == NULL ||
+	    irbuild_attr_i(k, "keepdims", 0) < 0)
+		return -1;
+	return emit2(g, "Div", loss, k->outputs[0], y) == NULL ? -1 : 0;
+}
+
+/* What NegativeLogLikelihoodLoss and SoftmaxCrossEntropyLoss need
+ * below 12: 0, or 1 refused. */
+static int
+loss_ok(struct conv *c, int to)
+{
+	struct ir_node *n = c->n;
+	char rb[16];
+	const char *red = attr_str(n, "reduction", "mean", rb, sizeof(rb));
+	int32_t fe = value_elem(in(n, 0)), te = value_elem(in(n, 1));
+
+	if (to < 11)
+		return refuse(c, "GatherElements starts at opset 11");
+	if (n->graph->kind == IR_GRAPH_FUNCTION)
+		return refuse(c, "constants inside a function body");
+	if (red == NULL || (strcmp(red, "none") != 0 && strcmp(red, "sum") &&
+	    strcmp(red, "mean") != 0))
+		return refuse(c, "reduction not none, sum or mean");
+	if (fe != IR_ELEM_FLOAT && fe != IR_ELEM_DOUBLE)
+		return refuse(c, "input not known to be float or double");
+	if (te != IR_ELEM_INT64 && te != IR_ELEM_INT32)
+		return refuse(c, "target type not known");
+	if (attr_is_ref(ir_node_attr(n, "ignore_index")) ||
+	    attr_is_ref(ir_node_attr(n, "reduction")))
+		return refuse(c, "attributes refer to function attributes");
+	if (n->noutputs < 1 || n->outputs[0] == NULL)
+		return refuse(c, "unexpected outputs");
+	return 0;
+}
+
+static int
+ex_nll(struct conv *c, int to)
+{
+	struct ir_node *n = c->n;
+	struct ir_value *x = in(n, 0), *t = in(n, 1), *w = in(n, 2);
+	struct ir_value *outs[1];
+	int rc;
+
+	int32_t fe = value_elem(x), te = value_elem(t);
+
+	if ((rc = loss_ok(c, to)) != 0)
+		return rc;
+	retire(n, outs, 1);
+	return nll_body(c, x, t, w, outs[0], fe, te);
+}
+
+/* SoftmaxCrossEntropyLoss-12: LogSoftmax along axis 1 (below 13 the
+ * 2-D coercion: exact for rank 2, else between Transposes that move
+ * the class axis last), then the NegativeLogLikelihoodLoss body. */
+static int
+ex_sce(struct conv *c, int to)
+{
+	struct ir_node *n = c->n, *k;
+	struct ir_graph *g = n->graph;
+	struct ir_value *x = in(n, 0), *t = in(n, 1), *w = in(n, 2);
+	struct ir_value *outs[2], *lp;
+	int rank = value_rank(x), rc, i;
+	int64_t perm[MAXV], inv[MAXV];
+	int32_t fe = value_elem(x), te = value_elem(t);
+
+	if ((rc = loss_ok(c, to)) != 0)
+		return rc;
+	if (rank < 2 || rank > MAXV)
+		return refuse(c, "scores of unknown rank");
+	retire(n, outs, 2);
+	if (rank == 2) {
+		if ((k = emit(g, "LogSoftmax", &x, 1, outs[1])) == NULL ||
+		    irbuild_attr_i(k, "axis", 1) < 0)
+			return -1;
+		lp = k->outputs[0];
+	} else {
+		/* perm moves axis 1 last; inv puts it back */
+		perm[0] = 0;
+		for (i = 1; i < rank - 1; i++)
+			perm[i] = i + 1;
+		perm[rank - 1] = 1;
+		for (i = 0; i < rank; i++)
+			inv[perm[i]] = i;
+		if ((k = emit(g, "Transpose", &x, 1, NULL)) == NULL ||
+		    irbuild_attr_ints(k, "perm", perm, (size_t)rank) < 0)
+			return -1;
+		lp = k->outputs[0];
+		if ((k = emit(g, "LogSoftmax", &lp, 1, NULL)) == NULL ||
+		    irbuild_attr_i(k, "axis", rank - 1) < 0)
+			return -1;
+		lp = k->outputs[0];
+		if ((k = emit(g, "Transpose", &lp, 1, outs[1])) == NULL ||
+		    irbuild_attr_ints(k, "perm", inv, (size_t)rank) < 0)
+			return -1;
+		lp = k->outputs[0];
+	}
+	return nll_body(c, lp, t, w, outs[0], fe, te);
+}
+
 /* Operators that do not exist below SINCE and how they are expanded
  * there (their schema's function body). */
 static const struct expansion {
@@ -1696,6 +1950,9 @@ static const struct expansion {
 	{ "HardSwish", ex_hardswish },
 	{ "LayerNormalization", ex_layernorm },
 	{ "LessOrEqual", ex_or_equal },
+	{ "NegativeLogLikelihoodLoss", ex_nll },
+	{ "SoftmaxCrossEntropyLoss", ex_sce },
+	{ "Trilu", ex_trilu },
 };
 
 /* N does not exist below S: expand it.  0 done, 1 refused, -1. */
