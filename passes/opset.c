@@ -1131,6 +1131,75 @@ fn_shape15(struct conv *c, const struct rule *r)
 	return 0;
 }
 
+/* Constant-12 adds value_float(s) and value_int(s): below, the same
+ * tensor in value. */
+static int
+fn_constant12(struct conv *c, const struct rule *r)
+{
+	static const char *const names[] = {
+		"value_float", "value_floats", "value_int", "value_ints",
+	};
+	struct ir_node *n = c->n;
+	struct arena *a = &n->graph->model->arena;
+	struct ir_tensor *t;
+	struct ir_attr v;
+	const struct ir_attr *src = NULL;
+	size_t i, w, cnt;
+	const void *data;
+	int64_t one;
+	uint8_t *copy;
+
+	(void)r;
+	if (!c->down)
+		return 0;
+	for (i = 0; i < sizeof(names) / sizeof(names[0]) && src == NULL; i++)
+		src = ir_node_attr(n, names[i]);
+	if (src == NULL)
+		return 0;
+	i--;
+	if (attr_is_ref(src) || !ir_attr_value_ok(src) ||
+	    (unsigned)src->type != (i % 2 == 0 ? (i < 2 ? IR_ATTR_FLOAT :
+	    IR_ATTR_INT) : (i < 2 ? IR_ATTR_FLOATS : IR_ATTR_INTS)))
+		return refuse(c, "attribute '%s' is not a plain value",
+		    src->name);
+	w = i < 2 ? sizeof(float) : sizeof(int64_t);
+	cnt = i % 2 == 0 ? 1 : src->n;
+	data = i == 0 ? (const void *)&src->f : i == 1 ?
+	    (const void *)src->floats : i == 2 ? (const void *)&src->i :
+	    (const void *)src->ints;
+	one = (int64_t)cnt;
+	if ((t = arena_alloc(a, sizeof(*t))) == NULL ||
+	    (copy = arena_alloc(a, cnt * w + 1)) == NULL)
+		return -1;
+	memset(t, 0, sizeof(*t));
+	if (i % 2 == 1 && (t->dims = arena_array(a, 1, sizeof(*t->dims))) ==
+	    NULL)
+		return -1;
+	if (cnt > 0)
+		memcpy(copy, data, cnt * w);
+	t->name = "";
+	t->elem = i < 2 ? IR_ELEM_FLOAT : IR_ELEM_INT64;
+	t->rank = i % 2 == 1 ? 1 : 0;
+	if (t->rank == 1)
+		t->dims[0] = one;
+	t->storage = IR_DATA_RAW;
+	t->data = copy;
+	t->size = cnt * w;
+	t->nfields = 1;
+	t->dirty = true;
+	memset(&v, 0, sizeof(v));
+	v.name = "value";
+	v.type = IR_ATTR_TENSOR;
+	v.has_type = true;
+	v.t = t;
+	v.nvalues = 1;
+	attr_del(n, names[i]);
+	if (irbuild_attr_copy(n, &v, "value") < 0)
+		return -1;
+	n->dirty = true;
+	return 0;
+}
+
 #define MOVE(op, since, attr, i, k) { op, since, fn_move, attr, i, k }
 #define RULE(op, since, fn) { op, since, fn, NULL, 0, MV_INTS }
 #define NO(op, since, why) { op, since, fn_refuse, why, 0, MV_INTS }
@@ -1153,6 +1222,7 @@ static const struct rule rules[] = {
 	MOVE("Clip", 11, "min", 1, MV_FLOAT),
 	MOVE("Clip", 11, "max", 2, MV_FLOAT),
 	NEG("Compress"), NEG("Concat"),
+	RULE("Constant", 12, fn_constant12),
 	RULE("Conv", 11, fn_pool11),
 	RULE("ConvTranspose", 11, fn_pool11),
 	RULE("DequantizeLinear", 13, fn_quant13),
@@ -1247,7 +1317,22 @@ check_io(struct conv *c, const struct opdb_schema *src,
 	struct ir_node *n = c->n;
 	size_t cnt = input ? n->ninputs : n->noutputs, i;
 	size_t nd = input ? dst->ninputs : dst->noutputs;
+	size_t ns = input ? src->ninputs : src->noutputs;
 
+	/* the formals both versions have must be the same ones: a formal
+	 * inserted or removed before others shifts them (Scan-8 -> 9) */
+	for (i = 0; !c->handled && i < ns && i < nd; i++) {
+		const struct opdb_io *fd = formal(dst, i, input);
+		const struct opdb_io *fs = formal(src, i, input);
+
+		if (strcmp(fs->name, fd->name) != 0 ||
+		    (fs->option == OPDB_VARIADIC) !=
+		    (fd->option == OPDB_VARIADIC))
+			return refuse(c, "%s %zu is '%s' in %s-%d and '%s' in "
+			    "%s-%d: no conversion rule", input ? "input" :
+			    "output", i, fs->name, n->op_type, src->since,
+			    fd->name, n->op_type, dst->since);
+	}
 	for (i = 0; i < cnt || i < nd; i++) {
 		const struct ir_value *v = i < cnt ? (input ? n->inputs[i] :
 		    n->outputs[i]) : NULL;
@@ -1690,31 +1775,37 @@ ex_layernorm(struct conv *c, int to)
 	return 0;
 }
 
-/* Trilu-14 with a constant k (or none) on a matrix of known size: Where
- * of a constant mask (opset 9 on). */
+/* Trilu-14 on a matrix of known size: Where of a mask.  The mask keeps
+ * column - row >= k (upper) or <= k (lower): constant for a constant k
+ * (or none), else Not(Less/Greater) of the constant differences and k
+ * (integers: no NaN), from opset 9 (Where). */
 static int
 ex_trilu(struct conv *c, int to)
 {
 	struct ir_node *n = c->n;
 	struct ir_graph *g = n->graph;
-	struct ir_value *x = in(n, 0), *outs[1], *ins[3];
+	struct ir_value *x = in(n, 0), *kin = in(n, 1), *outs[1], *ins[3];
 	int rank = value_rank(x);
 	int64_t k = 0, kv[MAXV], rows, cols, i, j, dims[2];
-	bool upper = attr_i(n, "upper", 1) != 0;
+	bool upper = attr_i(n, "upper", 1) != 0, known = true;
 	size_t cnt;
 	uint8_t *mask;
-	int rc;
+	int64_t *diff;
 
 	if (to < 9)
 		return refuse(c, "Where starts at opset 9");
 	if (attr_is_ref(ir_node_attr(n, "upper")))
 		return refuse(c, "upper refers to a function attribute");
-	if (in(n, 1) != NULL) {
-		if ((rc = const_ints(c, 1, kv, &cnt)) != 0)
-			return rc;
-		if (cnt != 1)
+	if (kin != NULL) {
+		const struct ir_tensor *t = perm_const(kin);
+
+		known = t != NULL && perm_const_ints(t, kv, MAXV, &cnt) == 0;
+		if (known && cnt != 1)
 			return refuse(c, "k is not one value");
-		k = kv[0];
+		if (known)
+			k = kv[0];
+		else if (value_elem(kin) != IR_ELEM_INT64)
+			return refuse(c, "k not known to be int64");
 	}
 	if (rank < 2 || x->type.dims[rank - 2].kind != IR_DIM_VALUE ||
 	    x->type.dims[rank - 1].kind != IR_DIM_VALUE)
@@ -1727,29 +1818,44 @@ ex_trilu(struct conv *c, int to)
 	if (g->kind == IR_GRAPH_FUNCTION)
 		return refuse(c, "the mask would be a constant inside a "
 		    "function body");
-	if (n->noutputs != 1 || value_elem(x) == 0)
-		return refuse(c, "unexpected outputs or unknown element type");
-	if ((mask = arena_alloc(&c->ctx->scratch, (size_t)(rows * cols) +
-	    1)) == NULL)
-		return -1;
-	/* kept: j - i >= k (upper) or j - i <= k (lower); no overflow with
-	 * the sizes above and k compared as a difference */
-	for (i = 0; i < rows; i++)
-		for (j = 0; j < cols; j++) {
-			int64_t d = j - i;
-
-			mask[i * cols + j] = upper ? d >= k : d <= k;
-		}
+	if (n->noutputs != 1 || value_elem(x) == 0 ||
+	    value_elem(x) == IR_ELEM_STRING)
+		return refuse(c, "unexpected outputs or element type");
 	dims[0] = rows;
 	dims[1] = cols;
 	retire(n, outs, 1);
-	if ((ins[0] = irbuild_init(g, "opset_mask", IR_ELEM_BOOL, 2, dims,
-	    mask, (size_t)(rows * cols))) == NULL ||
-	    (ins[2] = irbuild_scalar(g, "opset_zero", value_elem(x), 0,
+	if ((ins[2] = irbuild_scalar(g, "opset_zero", value_elem(x), 0,
 	    0)) == NULL)
-		return value_elem(x) == IR_ELEM_STRING ? refuse(c, "strings") :
-		    -1;
+		return -1;
 	ins[1] = x;
+	if (known) {
+		/* the sizes above keep j - i in range */
+		if ((mask = arena_alloc(&c->ctx->scratch, (size_t)(rows *
+		    cols) + 1)) == NULL)
+			return -1;
+		for (i = 0; i < rows; i++)
+			for (j = 0; j < cols; j++)
+				mask[i * cols + j] = upper ? j - i >= k :
+				    j - i <= k;
+		if ((ins[0] = irbuild_init(g, "opset_mask", IR_ELEM_BOOL, 2,
+		    dims, mask, (size_t)(rows * cols))) == NULL)
+			return -1;
+	} else {
+		struct ir_value *d, *cmp;
+
+		if ((diff = arena_array(&c->ctx->scratch, (size_t)(rows *
+		    cols) + 1, sizeof(*diff))) == NULL)
+			return -1;
+		for (i = 0; i < rows; i++)
+			for (j = 0; j < cols; j++)
+				diff[i * cols + j] = j - i;
+		if ((d = irbuild_init(g, "opset_diagonal", IR_ELEM_INT64, 2,
+		    dims, diff, (size_t)(rows * cols) * sizeof(*diff))) ==
+		    NULL || (cmp = emit2(g, upper ? "Less" : "Greater", d,
+		    kin, NULL)) == NULL || (ins[0] = emit2(g, "Not", cmp,
+		    NULL, NULL)) == NULL)
+			return -1;
+	}
 	return emit(g, "Where", ins, 3, outs[0]) == NULL ? -1 : 0;
 }
 
