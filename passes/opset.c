@@ -661,6 +661,70 @@ fn_gather(struct conv *c, const struct rule *r)
 	return 0;
 }
 
+/*
+ * auto_pad SAME_UPPER/SAME_LOWER spelled out as pads, which every
+ * version reads alike: output ceil(in / stride), the total padding
+ * (out - 1) * stride + (kernel - 1) * dilation + 1 - in, the odd one at
+ * the end (UPPER) or the start (LOWER).  Needs the spatial sizes.
+ */
+static int
+explicit_pads(struct conv *c, bool upper)
+{
+	struct ir_node *n = c->n;
+	const struct ir_value *x = in(n, 0), *w = in(n, 1);
+	const struct ir_attr *ks = ir_node_attr(n, "kernel_shape");
+	const struct ir_attr *st = ir_node_attr(n, "strides");
+	const struct ir_attr *dl = ir_node_attr(n, "dilations");
+	int rank = value_rank(x), sp, i;
+	int64_t pads[2 * MAXV];
+
+	if (rank < 3 || rank - 2 > MAXV)
+		return refuse(c, "SAME padding on an input of unknown rank");
+	sp = rank - 2;
+	for (i = 0; i < sp; i++) {
+		int64_t in_ = x->type.dims[i + 2].value, k, s = 1, d = 1;
+		int64_t out, eff, total;
+
+		if (x->type.dims[i + 2].kind != IR_DIM_VALUE || in_ <= 0)
+			return refuse(c, "SAME padding on an input of unknown "
+			    "size");
+		if (ks != NULL && ks->type == IR_ATTR_INTS &&
+		    ks->n == (size_t)sp)
+			k = ks->ints[i];
+		else if (strcmp(n->op_type, "Conv") == 0 && ks == NULL &&
+		    value_rank(w) == rank &&
+		    w->type.dims[i + 2].kind == IR_DIM_VALUE)
+			k = w->type.dims[i + 2].value;
+		else
+			return refuse(c, "SAME padding with kernel_shape not "
+			    "known");
+		if (st != NULL && (st->type != IR_ATTR_INTS ||
+		    st->n != (size_t)sp))
+			return refuse(c, "strides not plain");
+		if (dl != NULL && (dl->type != IR_ATTR_INTS ||
+		    dl->n != (size_t)sp))
+			return refuse(c, "dilations not plain");
+		if (st != NULL)
+			s = st->ints[i];
+		if (dl != NULL)
+			d = dl->ints[i];
+		if (s <= 0 || d <= 0 || k <= 0 || k > (1 << 20) ||
+		    d > (1 << 20) || s > (1 << 20) || in_ > (INT64_C(1) << 40))
+			return refuse(c, "kernel, stride or dilation out of "
+			    "range");
+		out = (in_ + s - 1) / s;
+		eff = (k - 1) * d + 1;
+		total = (out - 1) * s + eff - in_;
+		if (total < 0)
+			return refuse(c, "SAME padding with a negative total");
+		pads[upper ? i : i + sp] = total / 2;
+		pads[upper ? i + sp : i] = total - total / 2;
+	}
+	attr_del(n, "auto_pad");
+	attr_del(n, "pads");
+	return irbuild_attr_ints(n, "pads", pads, (size_t)(2 * sp));
+}
+
 /* Conv, pools at 11: only the explicit-pads forms are kept. */
 static int
 fn_pool11(struct conv *c, const struct rule *r)
@@ -672,6 +736,9 @@ fn_pool11(struct conv *c, const struct rule *r)
 	if (!c->down)
 		return 0;
 	ap = attr_str(c->n, "auto_pad", "NOTSET", b, sizeof(b));
+	if (ap != NULL && strcmp(c->n->op_type, "ConvTranspose") != 0 &&
+	    (strcmp(ap, "SAME_UPPER") == 0 || strcmp(ap, "SAME_LOWER") == 0))
+		return explicit_pads(c, strcmp(ap, "SAME_UPPER") == 0);
 	if (ap == NULL || (strcmp(ap, "NOTSET") != 0 &&
 	    strcmp(ap, "VALID") != 0))
 		return refuse(c, "auto_pad other than NOTSET or VALID");
@@ -2045,6 +2112,34 @@ ex_sce(struct conv *c, int to)
 	return nll_body(c, lp, t, w, outs[0], fe, te);
 }
 
+/* ThresholdedRelu-10 is Where(x > alpha, x, 0) (opset 9 on). */
+static int
+ex_thresholdedrelu(struct conv *c, int to)
+{
+	struct ir_node *n = c->n;
+	struct ir_graph *g = n->graph;
+	struct ir_value *x = in(n, 0), *outs[1], *ins[3], *al;
+	const struct ir_attr *a = ir_node_attr(n, "alpha");
+	int32_t e = value_elem(x);
+
+	if (to < 9)
+		return refuse(c, "Where starts at opset 9");
+	if (a != NULL && (a->type != IR_ATTR_FLOAT || attr_is_ref(a)))
+		return refuse(c, "alpha not a plain float");
+	if (e != IR_ELEM_FLOAT && e != IR_ELEM_DOUBLE)
+		return refuse(c, "input not known to be float or double");
+	if (g->kind == IR_GRAPH_FUNCTION || n->noutputs != 1)
+		return refuse(c, "constants inside a function body");
+	retire(n, outs, 1);
+	if ((al = irbuild_scalar(g, "opset_alpha", e, a != NULL ? a->f : 1.0,
+	    0)) == NULL || (ins[0] = emit2(g, "Greater", x, al, NULL)) ==
+	    NULL || (ins[2] = irbuild_scalar(g, "opset_zero", e, 0, 0)) ==
+	    NULL)
+		return -1;
+	ins[1] = x;
+	return emit(g, "Where", ins, 3, outs[0]) == NULL ? -1 : 0;
+}
+
 /* Operators that do not exist below SINCE and how they are expanded
  * there (their schema's function body). */
 static const struct expansion {
@@ -2058,6 +2153,7 @@ static const struct expansion {
 	{ "LessOrEqual", ex_or_equal },
 	{ "NegativeLogLikelihoodLoss", ex_nll },
 	{ "SoftmaxCrossEntropyLoss", ex_sce },
+	{ "ThresholdedRelu", ex_thresholdedrelu },
 	{ "Trilu", ex_trilu },
 };
 
