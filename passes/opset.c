@@ -38,6 +38,7 @@
  *	before:  opset 13   Y = ReduceSum(X, axes=[1])   (axes an input)
  *	after:   opset 11   Y = ReduceSum(X) axes=[1]    (an attribute)
  */
+#include <float.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stdarg.h>
@@ -2140,6 +2141,84 @@ ex_thresholdedrelu(struct conv *c, int to)
 	return emit(g, "Where", ins, 3, outs[0]) == NULL ? -1 : 0;
 }
 
+/* IsInf-10: |x| (or x, or -x) greater than the largest finite value
+ * of its type (NaN compares false, as IsInf says). */
+static int
+ex_isinf(struct conv *c, int to)
+{
+	struct ir_node *n = c->n;
+	struct ir_graph *g = n->graph;
+	struct ir_value *x = in(n, 0), *outs[1], *lim, *v = x;
+	int32_t e = value_elem(x);
+	bool pos = attr_i(n, "detect_positive", 1) != 0;
+	bool neg = attr_i(n, "detect_negative", 1) != 0;
+	double max = e == IR_ELEM_FLOAT ? FLT_MAX : DBL_MAX;
+
+	if (to < 7)
+		return refuse(c, "broadcasting starts at opset 7");
+	if (e != IR_ELEM_FLOAT && e != IR_ELEM_DOUBLE)
+		return refuse(c, "input not known to be float or double");
+	if (attr_is_ref(ir_node_attr(n, "detect_positive")) ||
+	    attr_is_ref(ir_node_attr(n, "detect_negative")))
+		return refuse(c, "attributes refer to function attributes");
+	if (g->kind == IR_GRAPH_FUNCTION || n->noutputs != 1)
+		return refuse(c, "constants inside a function body");
+	retire(n, outs, 1);
+	if (pos && neg)
+		v = emit2(g, "Abs", x, NULL, NULL);
+	else if (!pos && !neg)
+		max = INFINITY;		/* nothing is greater */
+	if (v == NULL || (lim = irbuild_scalar(g, "opset_max", e,
+	    !pos && neg ? -max : max, 0)) == NULL)
+		return -1;
+	return emit2(g, !pos && neg ? "Less" : "Greater", v, lim, outs[0]) ==
+	    NULL ? -1 : 0;
+}
+
+/* EyeLike-9 of a matrix of known size is a constant. */
+static int
+ex_eyelike(struct conv *c, int to)
+{
+	struct ir_node *n = c->n;
+	struct ir_graph *g = n->graph;
+	struct ir_value *x = in(n, 0), *outs[1], *k;
+	int32_t e = (int32_t)attr_i(n, "dtype", value_elem(x));
+	int64_t r, cl, i, j, off = attr_i(n, "k", 0), dims[2];
+	unsigned w = ir_elem_bits(e) / 8;
+	unsigned char one[8], zero[8];
+	uint8_t *data;
+
+	(void)to;
+	if (value_rank(x) != 2 || x->type.dims[0].kind != IR_DIM_VALUE ||
+	    x->type.dims[1].kind != IR_DIM_VALUE)
+		return refuse(c, "the matrix size is not known");
+	r = x->type.dims[0].value;
+	cl = x->type.dims[1].value;
+	if (r < 0 || cl < 0 || r > 4096 || cl > 4096 || r * cl > (1 << 20))
+		return refuse(c, "the matrix is too large for a constant");
+	if (w == 0 || irbuild_encode(e, 1, one) < 0 ||
+	    irbuild_encode(e, 0, zero) < 0)
+		return refuse(c, "element type %d", (int)e);
+	if (g->kind == IR_GRAPH_FUNCTION || n->noutputs != 1 ||
+	    attr_is_ref(ir_node_attr(n, "k")) ||
+	    attr_is_ref(ir_node_attr(n, "dtype")))
+		return refuse(c, "inside a function body");
+	if ((data = arena_alloc(&c->ctx->scratch, (size_t)(r * cl) * w +
+	    1)) == NULL)
+		return -1;
+	for (i = 0; i < r; i++)
+		for (j = 0; j < cl; j++)
+			memcpy(data + (size_t)(i * cl + j) * w, j - i == off ?
+			    one : zero, w);
+	dims[0] = r;
+	dims[1] = cl;
+	retire(n, outs, 1);
+	if ((k = irbuild_init(g, "opset_eye", e, 2, dims, data,
+	    (size_t)(r * cl) * w)) == NULL)
+		return -1;
+	return emit2(g, "Identity", k, NULL, outs[0]) == NULL ? -1 : 0;
+}
+
 /* Operators that do not exist below SINCE and how they are expanded
  * there (their schema's function body). */
 static const struct expansion {
@@ -2147,8 +2226,10 @@ static const struct expansion {
 	int (*fn)(struct conv *c, int to);
 } expansions[] = {
 	{ "CastLike", ex_castlike },
+	{ "EyeLike", ex_eyelike },
 	{ "GreaterOrEqual", ex_or_equal },
 	{ "HardSwish", ex_hardswish },
+	{ "IsInf", ex_isinf },
 	{ "LayerNormalization", ex_layernorm },
 	{ "LessOrEqual", ex_or_equal },
 	{ "NegativeLogLikelihoodLoss", ex_nll },
