@@ -47,6 +47,7 @@
 #include <string.h>
 
 #include "ir/irbuild.h"
+#include "ir/shapes.h"
 #include "ir/perm.h"
 #include "opdb/opdb.h"
 #include "pass.h"
@@ -2576,6 +2577,55 @@ run(struct pass_ctx *ctx)
 		ctx->changed = true;
 	}
 	return 0;
+}
+
+int
+pass_opset_trial(struct pass_ctx *ctx, int target, size_t *refused,
+    char *first, size_t size)
+{
+	struct onnxfix_options o = *ctx->o;
+	struct ir_model *copy = NULL;
+	struct diag_list d;
+	struct pass_ctx c2;
+	size_t i;
+	int rc = -1;
+
+	*refused = 0;
+	if (first != NULL && size > 0)
+		first[0] = '\0';
+	if (ctx->m->path == NULL || strcmp(ctx->m->path, "-") == 0)
+		return -1;
+	o.opset = target;
+	o.ir_version = 0;
+	diag_list_init(&d);
+	/* a fresh copy: this model is not to be changed (check) */
+	if (onnxfix_load(ctx->m->path, &o, &d, &copy) != ONNXFIX_OK ||
+	    shapes_infer(copy) < 0)
+		goto out;
+	memset(&c2, 0, sizeof(c2));
+	c2.m = copy;
+	c2.d = &d;
+	c2.o = &o;
+	arena_init(&c2.scratch, copy->budget);
+	rc = run(&c2);
+	arena_release(&c2.scratch);
+	if (rc < 0)
+		goto out;
+	for (i = 0; i < d.n; i++) {
+		if (d.v[i].id != DIAG_F_OPSET_REFUSED &&
+		    d.v[i].id != DIAG_F_OPSET_IR_REFUSED)
+			continue;
+		if (++*refused == 1 && first != NULL)
+			snprintf(first, size, "%s%s%s", d.v[i].loc,
+			    d.v[i].loc[0] != '\0' ? ": " : "",
+			    d.v[i].detail != NULL ? d.v[i].detail : "");
+	}
+	rc = 0;
+out:
+	if (copy != NULL)
+		onnxfix_model_free(copy);
+	diag_list_release(&d);
+	return rc;
 }
 
 const struct pass pass_opset = {
