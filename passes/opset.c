@@ -2220,6 +2220,53 @@ ex_eyelike(struct conv *c, int to)
 	return emit2(g, "Identity", k, NULL, outs[0]) == NULL ? -1 : 0;
 }
 
+/*
+ * Round-11 (half to even) from Floor: f = Floor(x), d = x - f (exact),
+ * up when d > 0.5, or d == 0.5 (neither less nor greater) and f odd
+ * (|fmod(f, 2)| > 0.5, Mod-10); NaN and infinities come out of f + 0
+ * unchanged.  Opset 10 on (Mod).
+ */
+static int
+ex_round(struct conv *c, int to)
+{
+	struct ir_node *n = c->n, *k;
+	struct ir_graph *g = n->graph;
+	struct ir_value *x = in(n, 0), *outs[1], *f, *d, *half, *two, *up;
+	struct ir_value *lt, *gt, *tie, *m, *odd, *inc;
+	int32_t e = value_elem(x);
+
+	if (to < 10)
+		return refuse(c, "Mod starts at opset 10");
+	if (e != IR_ELEM_FLOAT && e != IR_ELEM_DOUBLE)
+		return refuse(c, "input not known to be float or double");
+	if (g->kind == IR_GRAPH_FUNCTION || n->noutputs != 1)
+		return refuse(c, "constants inside a function body");
+	retire(n, outs, 1);
+	if ((half = irbuild_scalar(g, "opset_half", e, 0.5, 0)) == NULL ||
+	    (two = irbuild_scalar(g, "opset_two", e, 2, 0)) == NULL ||
+	    (f = emit2(g, "Floor", x, NULL, NULL)) == NULL ||
+	    (d = emit2(g, "Sub", x, f, NULL)) == NULL ||
+	    (gt = emit2(g, "Greater", d, half, NULL)) == NULL ||
+	    (lt = emit2(g, "Less", d, half, NULL)) == NULL ||
+	    (lt = emit2(g, "Or", lt, gt, NULL)) == NULL ||
+	    (tie = emit2(g, "Not", lt, NULL, NULL)) == NULL)
+		return -1;
+	if ((k = emit(g, "Mod", &f, 1, NULL)) == NULL ||
+	    set_input(k, 1, two) < 0 || irbuild_attr_i(k, "fmod", 1) < 0)
+		return -1;
+	m = k->outputs[0];
+	if ((m = emit2(g, "Abs", m, NULL, NULL)) == NULL ||
+	    (odd = emit2(g, "Greater", m, half, NULL)) == NULL ||
+	    (odd = emit2(g, "And", tie, odd, NULL)) == NULL ||
+	    (up = emit2(g, "Or", gt, odd, NULL)) == NULL)
+		return -1;
+	if ((k = emit(g, "Cast", &up, 1, NULL)) == NULL ||
+	    irbuild_attr_i(k, "to", e) < 0)
+		return -1;
+	inc = k->outputs[0];
+	return emit2(g, "Add", f, inc, outs[0]) == NULL ? -1 : 0;
+}
+
 /* Operators that do not exist below SINCE and how they are expanded
  * there (their schema's function body). */
 static const struct expansion {
@@ -2234,6 +2281,7 @@ static const struct expansion {
 	{ "LayerNormalization", ex_layernorm },
 	{ "LessOrEqual", ex_or_equal },
 	{ "NegativeLogLikelihoodLoss", ex_nll },
+	{ "Round", ex_round },
 	{ "SoftmaxCrossEntropyLoss", ex_sce },
 	{ "ThresholdedRelu", ex_thresholdedrelu },
 	{ "Trilu", ex_trilu },
