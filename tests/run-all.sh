@@ -57,7 +57,7 @@ tally "$out" tests/differential/run.sh
 # model, four directions; tests/opset/run.sh): no wrong conversion, and
 # the verified share of each direction above its floor (bench/opset.sh
 # runs all of them).
-sh tests/opset/run.sh -e 12 -g "down1:65 13:55 11:55 21:95" >"$out" 2>&1
+sh tests/opset/run.sh -e 12 -g "down1:75 13:80 11:85 21:97" >"$out" 2>&1
 cat "$out"
 tally "$out" tests/opset/run.sh
 # A bounded, reproducible fuzz run when clang is there (a fixed number of
