@@ -512,16 +512,28 @@ convert_graph(struct state *st, struct ir_graph *g, int from)
 	if (g->nnodes != cnt) {
 		struct ir_node **order, *cycle = NULL;
 
+		int rc;
+
+		/* the nodes an expansion replaced are dead: out first, or
+		 * the sort sees their inputs as edges never satisfied */
 		st->added = true;
-		order = arena_array(&st->ctx->scratch, g->nnodes,
+		ir_graph_compact(g);
+		order = arena_array(&st->ctx->scratch, g->nnodes + 1,
 		    sizeof(*order));
 		if (order == NULL)
 			return -1;
-		if (ir_graph_toposort(g, order, &cycle) == 0) {
-			memcpy(g->nodes, order, g->nnodes * sizeof(*order));
-			for (i = 0; i < g->nnodes; i++)
-				g->nodes[i]->index = (unsigned)i;
+		if ((rc = ir_graph_toposort(g, order, &cycle)) < 0)
+			return -1;
+		if (rc > 0) {
+			diag_report(st->ctx->d, DIAG_F_OPSET_REFUSED,
+			    ir_graph_path(g, path, sizeof(path)), "the "
+			    "converted graph cannot be sorted");
+			st->refused++;
+			return 0;
 		}
+		memcpy(g->nodes, order, g->nnodes * sizeof(*order));
+		for (i = 0; i < g->nnodes; i++)
+			g->nodes[i]->index = (unsigned)i;
 	}
 	return 0;
 }
