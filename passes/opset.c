@@ -28,7 +28,7 @@
  * function bodies are converted; other domains are left as they are.
  *
  * Exactness first: when a node cannot be converted exactly, the pass
- * reports it (F401: node, operator, version step, why) and sets
+ * reports it (F411: node, operator, version step, why) and sets
  * ctx->refused, so that fix writes nothing.  The IR version follows the
  * opset going up (onnx-releases.tsv pairs each opset with the IR version
  * of its release); --ir-version sets it.

@@ -68,7 +68,7 @@ for dir in testdata/*/; do
 			    -o out.onnx case.onnx >got 2>&1)
 			echo "exit $?" >>"$T/got"
 			compare "$T/got" "$case.expect"
-			# a refused conversion (F401, F403) writes nothing
+			# a refused conversion (F411, F413) writes nothing
 			: >"$T/out.textproto"
 			[ -e "$T/out.onnx" ] &&
 			    decode <"$T/out.onnx" >"$T/out.textproto"

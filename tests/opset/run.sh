@@ -4,7 +4,7 @@
 # fix --opset on Debian's libonnx-testdata (the ONNX backend test suite),
 # judged as issue 19 asks: every model converted one opset down, down to
 # 13, down to 11 (from models above those) and up to 21.  A conversion is
-#  - refused: fix exits 1 with F401/F403 and writes nothing;
+#  - refused: fix exits 1 with F411/F413 and writes nothing;
 #  - wrong: fix fails otherwise (a crash, an internal error), or the
 #    output does not pass `onnxfix check` (no error the original lacks),
 #    onnx's checker (opsets it knows), or does not load in ONNX Runtime,
@@ -94,7 +94,7 @@ for dir in $DIRS; do
 		rc=$?
 		if [ $rc -eq 1 ] && grep -q 'error F40[13]' "$T/err"; then
 			grep 'error F40[13]' "$T/err" | head -1 |
-			    sed 's/.*(opset [0-9]*): //; s/^.*error F403: //' \
+			    sed 's/.*(opset [0-9]*): //; s/^.*error F413: //' \
 			    >>"$T/$dir.reasons"
 			echo "$m - $d" >>"$T/$dir.pairs"
 			continue
