@@ -44,6 +44,9 @@ struct pass_ctx {
 	const struct onnxfix_options *o;
 	struct arena scratch;	/* reset after each pass */
 	bool changed;		/* a rewrite pass sets it when it changed */
+	bool refused;		/* a rewrite pass sets it when a rewrite the
+				 * user asked for cannot be done exactly: fix
+				 * stops and writes nothing (ONNXFIX_EREFUSED) */
 	/* check: what that inference found, for the shapes pass to report
 	 * in its turn (inference gives the same result when run again, so
 	 * it runs once); shapes_recorded false: run it again */
@@ -117,6 +120,16 @@ int pass_ops(struct pass_ctx *ctx, const struct pass_op **first);
 /* Does a node use OP of DOMAIN (NULL, "" or "ai.onnx": the default
  * domain)?  True as well when that is not known. */
 bool pass_uses_op(struct pass_ctx *ctx, const char *domain, const char *op);
+
+/*
+ * What fix --opset TARGET would do to the model of CTX (check --target
+ * onnx@N): converts a fresh copy read from the model's file, leaving
+ * CTX's model alone.  *REFUSED gets the count of nodes it would refuse
+ * and FIRST (SIZE bytes) the first reason, escaped.  0, or -1 when the
+ * copy cannot be made (standard input, out of budget): nothing known.
+ */
+int pass_opset_trial(struct pass_ctx *ctx, int target, size_t *refused,
+    char *first, size_t size);
 
 /* Report ID at node N (escaping handled). */
 void pass_report_node(struct pass_ctx *ctx, enum diag_id id,

@@ -379,6 +379,9 @@ run_passes(struct ir_model *m, const struct onnxfix_options *o,
 			}
 			arena_release(&ctx.scratch);
 			report_unread(m, d, &seen, &lost, p->name);
+			/* a conversion that cannot be exact writes nothing */
+			if (kind == PASS_REWRITE && ctx.refused)
+				return ONNXFIX_EREFUSED;
 			if (kind == PASS_REWRITE && ctx.changed) {
 				again = true;
 				if (!listed_changed[i]) {

@@ -1073,6 +1073,26 @@ domain_used(const struct ninfo *infos, size_t n, const char *domain)
 	return false;
 }
 
+/* Which of what the target misses fix --opset converts (a trial on a
+ * copy of the model). */
+static void
+report_conversion(struct pass_ctx *ctx, const struct tstate *ts)
+{
+	char first[1024];
+	size_t refused;
+
+	if (pass_opset_trial(ctx, ts->t->opset, &refused, first,
+	    sizeof(first)) < 0)
+		return;
+	if (refused == 0)
+		diag_report(ctx->d, DIAG_C_CONVERTIBLE, "", "%s: fix --opset %d "
+		    "converts every node exactly", ts->label, ts->t->opset);
+	else
+		diag_report(ctx->d, DIAG_C_NOT_CONVERTIBLE, "", "%s: fix "
+		    "--opset %d would refuse %zu node%s; first: %s", ts->label,
+		    ts->t->opset, refused, refused == 1 ? "" : "s", first);
+}
+
 static void
 check_opset_range(struct pass_ctx *ctx, const struct tstate *ts,
     const struct ninfo *infos, size_t n)
@@ -1090,6 +1110,7 @@ check_opset_range(struct pass_ctx *ctx, const struct tstate *ts,
 		diag_report(ctx->d, DIAG_C_OPSET, "", "%s: ai.onnx opset %"
 		    PRId64 " is newer than %d; convert the model down first",
 		    ts->label, v, ts->t->opset);
+		report_conversion(ctx, ts);
 		return;
 	case ONNXFIX_TARGET_ORT_CPU:
 	case ONNXFIX_TARGET_ORT_CUDA:

@@ -43,6 +43,8 @@
 /* Status of a library call; the CLI maps them to exit statuses. */
 enum onnxfix_status {
 	ONNXFIX_OK = 0,
+	ONNXFIX_EREFUSED = 1,	/* a rewrite asked for (fix --opset) cannot
+				 * be done exactly: nothing to write */
 	ONNXFIX_EINPUT = 2,	/* input malformed or over a safety limit */
 	ONNXFIX_EBUDGET = 3,	/* memory budget exceeded */
 	ONNXFIX_EIO = 4,	/* input unreadable or output not written */
@@ -119,6 +121,10 @@ struct onnxfix_options {
 	bool pads_split;		/* fix --pads split */
 	enum onnxfix_layout inputs_layout;	/* fix --inputs-layout */
 	enum onnxfix_layout outputs_layout;	/* fix --outputs-layout */
+	int opset;			/* fix --opset: convert the default
+					 * domain to this opset; 0: keep */
+	int ir_version;			/* fix --ir-version; 0: keep, or
+					 * what the opset needs */
 	/* Custom-op mappings, "DOMAIN::OP=OP(attr=value,...)" each
 	 * (--map, repeatable), and a file of such lines (--map-file). */
 	const char *const *maps;

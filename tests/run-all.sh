@@ -62,6 +62,13 @@ tally "$out" tests/differential/run.sh
 sh tests/differential/ortcpu.sh --gate >"$out" 2>&1
 cat "$out"
 tally "$out" tests/differential/ortcpu.sh
+# fix --opset on a fixed sample of the backend test suite (every 12th
+# model, four directions; tests/opset/run.sh): no wrong conversion, and
+# the verified share of each direction above its floor (bench/opset.sh
+# runs all of them).
+sh tests/opset/run.sh -e 12 -g "down1:75 13:80 11:85 21:97" >"$out" 2>&1
+cat "$out"
+tally "$out" tests/opset/run.sh
 # A bounded, reproducible fuzz run when clang is there (a fixed number of
 # executions from a fixed seed; CI_FUZZ_SECONDS=0 skips it; make fuzz-run
 # fuzzes for a time instead).

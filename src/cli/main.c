@@ -37,6 +37,8 @@ exit_of(enum onnxfix_status s)
 	switch (s) {
 	case ONNXFIX_OK:
 		return EXIT_CLEAN;
+	case ONNXFIX_EREFUSED:
+		return EXIT_FINDINGS;
 	case ONNXFIX_EINPUT:
 		return EXIT_INPUT;
 	case ONNXFIX_EBUDGET:
@@ -1315,6 +1317,7 @@ static const struct command_opt fix_opts[] = {
 	{ OPT_PADS, NULL }, { OPT_INPUTS_LAYOUT, NULL },
 	{ OPT_OUTPUTS_LAYOUT, NULL }, { OPT_MAP, NULL }, { OPT_MAP_FILE, NULL },
 	{ OPT_INPUT_SHAPE, NULL }, { OPT_DIM_PARAM, NULL },
+	{ OPT_OPSET, NULL }, { OPT_IR_VERSION, NULL },
 	{ OPT_EXTERNAL_DATA, NULL }, { OPT_SIZE_THRESHOLD, NULL },
 	{ OPT_SYNC, NULL }, { OPT_NO_SYNC, NULL },
 	{ OPT_DOT, NULL }, { OPT_DOT_DIFF, NULL },

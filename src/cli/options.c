@@ -89,6 +89,10 @@ static const struct opt opts[] = {
 	{ OPT_MAP, 0, "map", "SPEC", "map a custom operator: "
 	  "DOMAIN::OP=NEWOP[(attr=value,...)]", 0 },
 	{ OPT_MAP_FILE, 0, "map-file", "FILE", "mappings, one a line", 0 },
+	{ OPT_OPSET, 0, "opset", "N", "convert the default domain to opset N "
+	  "(up or down), exactly or not at all", 0 },
+	{ OPT_IR_VERSION, 0, "ir-version", "N", "write IR version N (with "
+	  "--opset: default what the opset needs)", 0 },
 	{ OPT_FOCUS, 0, "focus", "NAME", "only around this node or tensor",
 	  0 },
 	{ OPT_RADIUS, 0, "radius", "N", "hops around --focus (default 3)",
@@ -656,6 +660,20 @@ apply(const struct command *cmd, struct cli *c, int key, const char *v)
 	case OPT_MAP_FILE:
 		c->o.map_file = v;
 		break;
+	case OPT_OPSET:
+	case OPT_IR_VERSION: {
+		unsigned u;
+
+		if (parse_uint(v, &u) < 0 || u > 1000)
+			return cli_usage_error(cmd, key == OPT_OPSET ?
+			    "bad opset (1 to the newest known)" :
+			    "bad IR version (3 to the newest known)", v);
+		if (key == OPT_OPSET)
+			c->o.opset = (int)u;
+		else
+			c->o.ir_version = (int)u;
+		break;
+	}
 	case OPT_LIST:
 		c->list = true;
 		break;

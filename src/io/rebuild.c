@@ -411,6 +411,30 @@ build_function(struct saver *S, const struct ir_function *f)
 	*fp = *o;
 	if (build_nodes(S, g, &fp->node, &fp->n_node) < 0)
 		return NULL;
+	/* the imports as the IR holds them (fix --opset changes them) */
+	for (i = 0; i < f->nopsets && i < fp->n_opset_import; i++) {
+		Onnx__OperatorSetIdProto *e;
+
+		if (fp->opset_import[i]->version == f->opsets[i].version)
+			continue;
+		if (fp->opset_import == o->opset_import) {
+			Onnx__OperatorSetIdProto **v = arena_array(&S->a,
+			    fp->n_opset_import + 1, sizeof(*v));
+
+			if (v == NULL)
+				return NULL;
+			memcpy(v, o->opset_import, fp->n_opset_import *
+			    sizeof(*v));
+			fp->opset_import = v;
+		}
+		if ((e = NEW(S, Onnx__OperatorSetIdProto,
+		    ONNX__OPERATOR_SET_ID_PROTO__INIT)) == NULL)
+			return NULL;
+		*e = *fp->opset_import[i];
+		e->has_version = 1;
+		e->version = f->opsets[i].version;
+		fp->opset_import[i] = e;
+	}
 	for (i = 0; i < g->noutputs && i < fp->n_output; i++)
 		if (g->outputs[i].value != NULL &&
 		    !same(fp->output[i], g->outputs[i].value->name))
@@ -449,6 +473,10 @@ build_model(struct saver *S, struct ir_model *m)
 		    m->functions[i])) == NULL)
 			return NULL;
 	mp->n_functions = m->nfunctions;
+	if (m->ir_version_dirty) {
+		mp->has_ir_version = 1;
+		mp->ir_version = m->ir_version;
+	}
 	if (m->opsets_dirty) {
 		mp->n_opset_import = m->nopsets;
 		mp->opset_import = arena_array(&S->a, m->nopsets + 1,

@@ -357,6 +357,7 @@ struct ir_model {
 	struct ir_opset *opsets;
 	size_t nopsets;
 	bool opsets_dirty;	/* opsets changed: save rewrites the imports */
+	bool ir_version_dirty;	/* ir_version changed: save writes it */
 	bool has_training_info;	/* TrainingInfoProto graphs (not in the IR) */
 	struct ir_meta *meta;	/* metadata_props */
 	size_t nmeta;
