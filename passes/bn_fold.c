@@ -63,22 +63,6 @@ is_float_elem(int32_t e)
 	    e == IR_ELEM_FLOAT16 || e == IR_ELEM_BFLOAT16;
 }
 
-static int64_t
-attr_int(const struct ir_node *n, const char *name, int64_t def)
-{
-	const struct ir_attr *a = ir_node_attr(n, name);
-
-	return a != NULL && a->type == IR_ATTR_INT ? a->i : def;
-}
-
-static double
-attr_float(const struct ir_node *n, const char *name, double def)
-{
-	const struct ir_attr *a = ir_node_attr(n, name);
-
-	return a != NULL && a->type == IR_ATTR_FLOAT ? a->f : def;
-}
-
 /* Output channels of the producer from its weights; -1 when malformed. */
 static int64_t
 channels(const struct fold *f)
@@ -89,7 +73,7 @@ channels(const struct fold *f)
 	case K_CONV:
 		return w->rank >= 1 ? w->dims[0] : -1;
 	case K_CONVT: {
-		int64_t g = attr_int(f->p, "group", 1), m;
+		int64_t g = ir_attr_int(f->p, "group", 1), m;
 
 		/* An empty W may have any dims: M/group times a huge group
 		 * does not fit. */
@@ -101,7 +85,7 @@ channels(const struct fold *f)
 	case K_GEMM:
 		if (w->rank != 2)
 			return -1;
-		return attr_int(f->p, "transB", 0) ? w->dims[0] : w->dims[1];
+		return ir_attr_int(f->p, "transB", 0) ? w->dims[0] : w->dims[1];
 	}
 	return -1;
 }
@@ -207,7 +191,7 @@ scale_weights(const struct fold *f, int64_t *count, double **out)
 				v[c * per + i] *= f->s[c];
 		break;
 	case K_CONVT:
-		g = attr_int(f->p, "group", 1);
+		g = ir_attr_int(f->p, "group", 1);
 		mg = w->dims[1];
 		cin_g = w->dims[0] / g;
 		inner = n / (w->dims[0] * mg);
@@ -221,7 +205,7 @@ scale_weights(const struct fold *f, int64_t *count, double **out)
 			}
 		break;
 	case K_GEMM:
-		if (attr_int(f->p, "transB", 0)) {	/* (M, K) */
+		if (ir_attr_int(f->p, "transB", 0)) {	/* (M, K) */
 			per = w->dims[1];
 			for (c = 0; c < f->m; c++)
 				for (i = 0; i < per; i++)
@@ -273,7 +257,7 @@ new_bias(const struct fold *f, int *rank,
 		bc = n;
 	}
 	if (f->kind == K_GEMM) {
-		beta = attr_float(f->p, "beta", 1.0);
+		beta = ir_attr_float(f->p, "beta", 1.0);
 		if (b != NULL && b->rank == 2) {
 			rows = b->dims[0];
 			bcols = b->dims[1];
@@ -420,7 +404,7 @@ fold_one(struct pass_ctx *ctx, struct state *st, struct fold *f)
 	} else if (ir_node_add_input(p, bv) < 0) {
 		return -1;
 	}
-	if (f->kind == K_GEMM && !bn_float_eq(attr_float(p, "beta", 1), 1) &&
+	if (f->kind == K_GEMM && !bn_float_eq(ir_attr_float(p, "beta", 1), 1) &&
 	    bn_set_float(p, "beta", 1.0f) < 0)
 		return -1;
 	y = n->outputs[0];

@@ -32,12 +32,6 @@
 /* Tensor attributes compared by their bytes up to this size. */
 #define MAX_TENSOR_BYTES 4096
 
-static const char *
-esc(char *buf, const char *s)
-{
-	return diag_escape_str(buf, DIAG_ESCAPE_SIZE, s);
-}
-
 /* A growing key string in scratch memory. */
 struct key {
 	struct arena *a;
@@ -236,8 +230,8 @@ merge(struct pass_ctx *ctx, struct ir_node *n, struct ir_node *m)
 	size_t i;
 
 	pass_report_node(ctx, DIAG_F_CSE, n, "users of '%s' now read '%s'",
-	    esc(b1, n->outputs[0] ? n->outputs[0]->name : ""),
-	    esc(b2, m->outputs[0] ? m->outputs[0]->name : ""));
+	    diag_esc(b1, n->outputs[0] ? n->outputs[0]->name : ""),
+	    diag_esc(b2, m->outputs[0] ? m->outputs[0]->name : ""));
 	for (i = 0; i < n->noutputs; i++)
 		if (n->outputs[i] != NULL && ir_value_replace_uses(
 		    n->outputs[i], m->outputs[i]) < 0)

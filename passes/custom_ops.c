@@ -52,12 +52,6 @@ struct rw {
 	bool oom;
 };
 
-static const char *
-esc(char *buf, const char *s)
-{
-	return diag_escape_str(buf, DIAG_ESCAPE_SIZE, s);
-}
-
 /*
  * The schema of OP in the default domain at OPSET, clamped to the newest
  * opset the tables know.
@@ -662,30 +656,14 @@ attrs_known(struct rw *r, const char *const *names, const char *types)
 				break;
 		if (names[j] == NULL)
 			return refuse(r, "attribute '%s' has no standard "
-			    "form", esc(b, a->name));
+			    "form", diag_esc(b, a->name));
 		if ((unsigned)a->type >= sizeof(letter) ||
 		    letter[a->type] != types[j] || !ir_attr_value_ok(a) ||
 		    a->ref_attr_name != NULL)
 			return refuse(r, "attribute '%s' has the wrong type",
-			    esc(b, a->name));
+			    diag_esc(b, a->name));
 	}
 	return 1;
-}
-
-static float
-attr_f(const struct ir_node *n, const char *name, float dflt)
-{
-	const struct ir_attr *a = ir_node_attr(n, name);
-
-	return a ? a->f : dflt;
-}
-
-static int64_t
-attr_i(const struct ir_node *n, const char *name, int64_t dflt)
-{
-	const struct ir_attr *a = ir_node_attr(n, name);
-
-	return a ? a->i : dflt;
 }
 
 /* The STRING attribute NAME as a NUL-terminated copy in BUF; DFLT when
@@ -764,11 +742,11 @@ activation(struct rw *r, const char *act, const float *p, size_t np,
 			break;
 	if (i == sizeof(tab) / sizeof(tab[0]))
 		return refuse(r, "activation '%s' has no standard form",
-		    esc(b, act));
+		    diag_esc(b, act));
 	for (j = 0; j < tab[i].need; j++)
 		if (j >= np || isnan(p[j]))
 			return refuse(r, "activation '%s' needs %u parameters",
-			    esc(b, act), tab[i].need);
+			    diag_esc(b, act), tab[i].need);
 	if (strcmp(act, "ThresholdedRelu") == 0 && r->opset < 10)
 		return refuse(r, "ThresholdedRelu needs opset 10");
 	if (check) {
@@ -837,7 +815,7 @@ rw_gelu_std(struct rw *r)
 	ap = attr_s(r->n, "approximate", "none", buf, sizeof(buf));
 	if (strcmp(ap, "none") != 0 && strcmp(ap, "tanh") != 0)
 		return refuse(r, "approximate='%s' is not defined",
-		    esc(buf2, ap));
+		    diag_esc(buf2, ap));
 	if (!need_consts(r))
 		return 0;
 	if (r->opset < 9)
@@ -883,7 +861,7 @@ rw_quick_gelu(struct rw *r)
 
 	if (!attrs_known(r, names, "f"))
 		return 0;
-	alpha = attr_f(r->n, "alpha", 1.702f);
+	alpha = ir_attr_float(r->n, "alpha", 1.702f);
 	if (alpha != 1.0f && !need_consts(r))
 		return 0;
 	if (alpha != 1.0f)
@@ -988,9 +966,9 @@ rw_fused_gemm(struct rw *r)
 	act = attr_s(r->n, "activation", NULL, buf, sizeof(buf));
 	if (act != NULL && act[0] == '\0')
 		act = NULL;
-	p[0] = attr_f(r->n, "activation_alpha", NAN);
-	p[1] = attr_f(r->n, "activation_beta", NAN);
-	p[2] = attr_f(r->n, "activation_gamma", NAN);
+	p[0] = ir_attr_float(r->n, "activation_alpha", NAN);
+	p[1] = ir_attr_float(r->n, "activation_beta", NAN);
+	p[2] = ir_attr_float(r->n, "activation_gamma", NAN);
 	if (!activation(r, act, p, 3, true, NULL))
 		return 0;
 	if (in(r, 2) == NULL && r->opset < 11)
@@ -1054,11 +1032,11 @@ rw_fused_matmul(struct rw *r)
 
 	if (!attrs_known(r, names, "fiiii"))
 		return 0;
-	ta = attr_i(r->n, "transA", 0);
-	tb = attr_i(r->n, "transB", 0);
-	tba = attr_i(r->n, "transBatchA", 0);
-	tbb = attr_i(r->n, "transBatchB", 0);
-	alpha = attr_f(r->n, "alpha", 1.0f);
+	ta = ir_attr_int(r->n, "transA", 0);
+	tb = ir_attr_int(r->n, "transB", 0);
+	tba = ir_attr_int(r->n, "transBatchA", 0);
+	tbb = ir_attr_int(r->n, "transBatchB", 0);
+	alpha = ir_attr_float(r->n, "alpha", 1.0f);
 	/* ORT's kernel moves the batch dims of operands of rank 3 and
 	 * more only; on a matrix or a vector the flag is refused there */
 	if (tba && (ra < 3 || ra > 8))
@@ -1101,7 +1079,7 @@ rw_skip_norm(struct rw *r, bool simplified)
 		return 0;
 	if (((simplified || r->opset < 17) && !norm_ok(r)))
 		return 0;
-	eps = attr_f(r->n, "epsilon", 1e-12f);
+	eps = ir_attr_float(r->n, "epsilon", 1e-12f);
 	s = op2(r, "Add", in(r, 0), in(r, 1));
 	if (bias != NULL)
 		s = op2(r, "Add", s, bias);
@@ -1128,15 +1106,15 @@ rw_norm(struct rw *r, bool simplified)
 
 	if (!attrs_known(r, names, "ifi"))
 		return 0;
-	if (attr_i(r->n, "stash_type", 1) != 1)
+	if (ir_attr_int(r->n, "stash_type", 1) != 1)
 		return refuse(r, "stash_type %lld is not supported",
-		    (long long)attr_i(r->n, "stash_type", 1));
-	axis = attr_i(r->n, "axis", -1);
+		    (long long)ir_attr_int(r->n, "stash_type", 1));
+	axis = ir_attr_int(r->n, "axis", -1);
 	if (!norm_axes(r, in(r, 0), axis, axes, &naxes) || !need_consts(r))
 		return 0;
 	if ((simplified || r->opset < 17) && !norm_ok(r))
 		return 0;
-	eps = attr_f(r->n, "epsilon", 1e-5f);
+	eps = ir_attr_float(r->n, "epsilon", 1e-5f);
 	if (simplified) {
 		if (r->n->noutputs > 2 && out_used(r->n, 2))
 			return refuse(r, "output 2 is not defined");
@@ -1597,7 +1575,7 @@ apply_map(struct rw *r, const struct cmap *m)
 				    "output");
 			if (strcmp(ap, "none") != 0 && strcmp(ap, "tanh"))
 				return refuse(r, "approximate='%s' is not "
-				    "defined", esc(b, ap));
+				    "defined", diag_esc(b, ap));
 			if (!need_consts(r))
 				return 0;
 			r->res[0] = strcmp(ap, "tanh") == 0 ?
@@ -1625,18 +1603,18 @@ apply_map(struct rw *r, const struct cmap *m)
 			return 1;
 		}
 		return refuse(r, "%s is not defined at opset %lld",
-		    esc(b, m->target), (long long)r->opset);
+		    diag_esc(b, m->target), (long long)r->opset);
 	}
 	if ((int)nin < s->min_in || (int)nin > s->max_in)
 		return refuse(r, "%s takes %d to %d inputs, the node has %zu",
-		    esc(b, m->target), s->min_in, s->max_in, nin);
+		    diag_esc(b, m->target), s->min_in, s->max_in, nin);
 	if ((int)nout < s->min_out || (int)nout > s->max_out)
 		return refuse(r, "%s takes %d to %d outputs, the node has %zu",
-		    esc(b, m->target), s->min_out, s->max_out, nout);
+		    diag_esc(b, m->target), s->min_out, s->max_out, nout);
 	for (i = 0; i < m->nattrs; i++)
 		if (!map_attr_fits(s, &m->attrs[i]))
 			return refuse(r, "%s-%d has no %s attribute '%s'",
-			    esc(b, m->target), s->since,
+			    diag_esc(b, m->target), s->since,
 			    ir_attr_type_name(m->attrs[i].type),
 			    m->attrs[i].name);
 	for (i = 0; i < s->nattrs; i++)
@@ -1779,8 +1757,8 @@ rewrite_node(struct pass_ctx *ctx, struct ir_node *n, struct cmap *maps,
 	if (!is_custom(ctx->m, n))
 		return 0;
 	snprintf(what, sizeof(what), "%s%s%s", n->domain[0] ?
-	    esc(b1, n->domain) : "", n->domain[0] ? "::" : "",
-	    esc(b2, n->op_type));
+	    diag_esc(b1, n->domain) : "", n->domain[0] ? "::" : "",
+	    diag_esc(b2, n->op_type));
 	m = cmap_find(maps, nmaps, n->domain, n->op_type);
 	if (m != NULL)
 		maps[m - maps].uses++;
@@ -1825,17 +1803,17 @@ rewrite_node(struct pass_ctx *ctx, struct ir_node *n, struct cmap *maps,
 		for (i = 0; i < n->nattrs; i++) {
 			len = strlen(dropped);
 			snprintf(dropped + len, sizeof(dropped) - len, "%s%s",
-			    len ? ", " : "", esc(b1, n->attrs[i].name));
+			    len ? ", " : "", diag_esc(b1, n->attrs[i].name));
 		}
 		diag_report(ctx->d, DIAG_F_CUSTOM_MAPPED, path, "%s -> %s "
-		    "(%s, from %s)", what, esc(b3, t), r.ops,
-		    esc(b2, m->where));
+		    "(%s, from %s)", what, diag_esc(b3, t), r.ops,
+		    diag_esc(b2, m->where));
 		/* the mapping names the target's attributes; what the node
 		 * held is gone, which may change what it computes */
 		if (dropped[0] != '\0')
 			diag_report(ctx->d, DIAG_C_MAP_DROPS_ATTRS, path,
 			    "%s: %s (from %s)", what, dropped,
-			    esc(b2, m->where));
+			    diag_esc(b2, m->where));
 	} else {
 		diag_report(ctx->d, DIAG_F_CUSTOM_DECOMPOSED, path,
 		    "%s -> %s", what, r.ops);
@@ -1898,7 +1876,7 @@ drop_imports(struct pass_ctx *ctx)
 			continue;
 		}
 		diag_report(ctx->d, DIAG_F_OPSET_UNUSED, "", "'%s' version "
-		    "%lld", esc(b, m->opsets[i].domain),
+		    "%lld", diag_esc(b, m->opsets[i].domain),
 		    (long long)m->opsets[i].version);
 		m->opsets_dirty = true;
 		ctx->changed = true;
@@ -1949,7 +1927,7 @@ run(struct pass_ctx *ctx)
 
 		if (maps[i].uses == 0)
 			diag_report(ctx->d, DIAG_C_MAP_UNUSED, "", "%s (from %s)",
-			    esc(b, maps[i].spec), esc(w, maps[i].where));
+			    diag_esc(b, maps[i].spec), diag_esc(w, maps[i].where));
 	}
 	if (ctx->changed && ir_rebuild_implicit(ctx->m) < 0)
 		return -1;

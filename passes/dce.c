@@ -21,12 +21,6 @@
 
 #include "pass.h"
 
-static const char *
-esc(char *buf, const char *s)
-{
-	return diag_escape_str(buf, DIAG_ESCAPE_SIZE, s);
-}
-
 /*
  * Add N and every node of every subgraph inside it to *KILL (*NKILL of
  * *CAP), without recursion.
@@ -122,7 +116,7 @@ sweep_nodes(struct pass_ctx *ctx, struct ir_graph *g, bool *changed)
 		/* A node an earlier pass made is no change to the input. */
 		if (ir_node_loaded(n))
 			pass_report_node(ctx, DIAG_F_DEAD_NODE, n, "'%s'",
-			    esc(b, n->outputs && n->noutputs &&
+			    diag_esc(b, n->outputs && n->noutputs &&
 			    n->outputs[0] ? n->outputs[0]->name : ""));
 		if (collect_deep(ctx, n, &kill, &nkill, &cap) < 0)
 			return -1;
@@ -168,7 +162,7 @@ sweep_inits(struct pass_ctx *ctx, struct ir_graph *g, bool *changed)
 			continue;
 		if (t->orig != NULL)
 			diag_report(ctx->d, DIAG_F_DEAD_INIT, path, "'%s'",
-			    esc(b, t->name));
+			    diag_esc(b, t->name));
 		g->inits[i] = NULL;
 		v->init = NULL;
 		v->kind = IR_VALUE_UNDEFINED;
@@ -185,7 +179,7 @@ sweep_inits(struct pass_ctx *ctx, struct ir_graph *g, bool *changed)
 			continue;
 		if (s->orig != NULL)
 			diag_report(ctx->d, DIAG_F_DEAD_VALUE_INFO, path,
-			    "'%s'", esc(b, s->name));
+			    "'%s'", diag_esc(b, s->name));
 		s->name = NULL;
 		*changed = true;
 	}

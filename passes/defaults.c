@@ -44,12 +44,6 @@ static const char *const conv_names[] = {
 	"none", "onnx", "pytorch", "keras", "tf",
 };
 
-static const char *
-esc(char *buf, const char *s)
-{
-	return diag_escape_str(buf, DIAG_ESCAPE_SIZE, s);
-}
-
 static bool
 is_op(const struct ir_node *n, const char *domain, const char *op)
 {
@@ -58,22 +52,6 @@ is_op(const struct ir_node *n, const char *domain, const char *op)
 	if (domain == NULL)
 		return ir_domain_is_onnx(n->domain);
 	return ir_streq(n->domain, domain);
-}
-
-static float
-attr_f(const struct ir_node *n, const char *name, float dflt)
-{
-	const struct ir_attr *a = ir_node_attr(n, name);
-
-	return a != NULL && a->type == IR_ATTR_FLOAT ? a->f : dflt;
-}
-
-static int64_t
-attr_i(const struct ir_node *n, const char *name, int64_t dflt)
-{
-	const struct ir_attr *a = ir_node_attr(n, name);
-
-	return a != NULL && a->type == IR_ATTR_INT ? a->i : dflt;
 }
 
 /* A STRING attribute as a C string (cut at ATTR_STR_MAX - 1 bytes). */
@@ -287,7 +265,7 @@ static void
 check_eps(struct pass_ctx *ctx, const struct ir_node *n, size_t k,
     struct eps_seen *seen)
 {
-	check_eps_value(ctx, n, k, attr_f(n, "epsilon", eps_ops[k].dflt),
+	check_eps_value(ctx, n, k, ir_attr_float(n, "epsilon", eps_ops[k].dflt),
 	    ir_node_attr(n, "epsilon") != NULL,
 	    n->ninputs > 0 ? n->inputs[0] : NULL, seen);
 }
@@ -558,12 +536,12 @@ resize_expect(struct pass_ctx *ctx, const struct ir_node *n,
 			pass_report_node(ctx, DIAG_H_RESIZE, n, "nearest with "
 			    "'%s' and '%s'; PyTorch's nearest is asymmetric "
 			    "with floor (nearest-exact: half_pixel with "
-			    "round_prefer_floor)", esc(b, ctm), esc(d, nm));
+			    "round_prefer_floor)", diag_esc(b, ctm), diag_esc(d, nm));
 		else if ((strcmp(mode, "linear") == 0 ||
 		    strcmp(mode, "cubic") == 0) && !one_of(ctm, pt_linear))
 			pass_report_node(ctx, DIAG_H_RESIZE, n, "%s with '%s'; "
 			    "PyTorch uses pytorch_half_pixel, or align_corners "
-			    "with align_corners=True", esc(b, mode), esc(d, ctm));
+			    "with align_corners=True", diag_esc(b, mode), diag_esc(d, ctm));
 		if (strcmp(mode, "cubic") == 0 && a != -0.75f)
 			pass_report_node(ctx, DIAG_H_RESIZE, n, "cubic_coeff_a "
 			    "%g; PyTorch's bicubic uses -0.75", a);
@@ -572,12 +550,12 @@ resize_expect(struct pass_ctx *ctx, const struct ir_node *n,
 			pass_report_node(ctx, DIAG_H_RESIZE, n, "nearest with "
 			    "'%s'; TensorFlow's nearest is "
 			    "tf_half_pixel_for_nn (TF2) or asymmetric (TF1)",
-			    esc(b, ctm));
+			    diag_esc(b, ctm));
 		else if (strcmp(mode, "nearest") != 0 &&
 		    !one_of(ctm, tf_linear))
 			pass_report_node(ctx, DIAG_H_RESIZE, n, "%s with '%s'; "
 			    "TensorFlow uses half_pixel (TF2), asymmetric (TF1) "
-			    "or align_corners", esc(b, mode), esc(d, ctm));
+			    "or align_corners", diag_esc(b, mode), diag_esc(d, ctm));
 		if (strcmp(mode, "cubic") == 0 && a != -0.5f)
 			pass_report_node(ctx, DIAG_H_RESIZE, n, "cubic_coeff_a "
 			    "%g; TensorFlow's bicubic uses -0.5", a);
@@ -601,18 +579,18 @@ resize_targets(struct pass_ctx *ctx, const struct ir_node *n,
 			if (sentence_lists(t, "Supported resize modes:",
 			    mode) == 0)
 				pass_report_node(ctx, DIAG_H_RESIZE_TARGET, n,
-				    "tensorrt: mode '%s'", esc(b, mode));
+				    "tensorrt: mode '%s'", diag_esc(b, mode));
 			if (sentence_lists(t, "Supported resize transformation "
 			    "modes:", ctm) == 0)
 				pass_report_node(ctx, DIAG_H_RESIZE_TARGET, n,
 				    "tensorrt: coordinate_transformation_mode "
-				    "'%s'", esc(b, ctm));
+				    "'%s'", diag_esc(b, ctm));
 			if (strcmp(mode, "nearest") == 0 &&
 			    sentence_lists(t, "Supported nearest modes:",
 			    nm) == 0)
 				pass_report_node(ctx, DIAG_H_RESIZE_TARGET, n,
-				    "tensorrt: nearest_mode '%s'", esc(b, nm));
-			if (attr_i(n, "antialias", 0) != 0 && t != NULL &&
+				    "tensorrt: nearest_mode '%s'", diag_esc(b, nm));
+			if (ir_attr_int(n, "antialias", 0) != 0 && t != NULL &&
 			    strstr(t, "Antialiasing is not supported") != NULL)
 				pass_report_node(ctx, DIAG_H_RESIZE_TARGET, n,
 				    "tensorrt: antialias=1");
@@ -632,7 +610,7 @@ resize_targets(struct pass_ctx *ctx, const struct ir_node *n,
 				pass_report_node(ctx, DIAG_H_RESIZE_TARGET, n,
 				    "tflite: cubic with "
 				    "coordinate_transformation_mode '%s'",
-				    esc(b, ctm));
+				    diag_esc(b, ctm));
 		}
 	}
 }
@@ -648,7 +626,7 @@ check_resize(struct pass_ctx *ctx, const struct ir_node *n)
 	const char *ctm = v10 ? "asymmetric" :
 	    attr_s(n, "coordinate_transformation_mode", "half_pixel", cb);
 	const char *nm = attr_s(n, "nearest_mode", "round_prefer_floor", nb);
-	float a = attr_f(n, "cubic_coeff_a", -0.75f);
+	float a = ir_attr_float(n, "cubic_coeff_a", -0.75f);
 
 	if (ctx->o != NULL)
 		resize_expect(ctx, n, ctx->o->expect, mode, ctm, nm, a, v10);
@@ -668,7 +646,7 @@ check_avgpool(struct pass_ctx *ctx, const struct ir_node *n,
 	const struct ir_attr *pads = ir_node_attr(n, "pads");
 	char b[ATTR_STR_MAX];
 	const char *ap = attr_s(n, "auto_pad", "NOTSET", b);
-	int64_t cip = attr_i(n, "count_include_pad", 0);
+	int64_t cip = ir_attr_int(n, "count_include_pad", 0);
 	enum onnxfix_convention c = ctx->o ? ctx->o->expect :
 	    ONNXFIX_CONV_NONE;
 	bool padded = strncmp(ap, "SAME_", 5) == 0;
@@ -708,7 +686,7 @@ check_softmax(struct pass_ctx *ctx, const struct ir_node *n)
 	    x->type.kind != IR_TYPE_TENSOR || x->type.rank <= 2)
 		return;
 	rank = x->type.rank;
-	axis = attr_i(n, "axis", 1);
+	axis = ir_attr_int(n, "axis", 1);
 	if (axis < 0)
 		axis += rank;
 	if (axis < 0 || axis >= rank - 1)
@@ -743,7 +721,7 @@ check_pad(struct pass_ctx *ctx, const struct ir_node *n)
 	if (!one_of(mode, modes)) {
 		pass_report_node(ctx, DIAG_H_PAD_MODE, n, "'%s' is not an "
 		    "ONNX Pad mode (constant, reflect, edge, wrap)",
-		    esc(b, mode));
+		    diag_esc(b, mode));
 		return;
 	}
 	if (strcmp(mode, "wrap") == 0 && opset >= 0 && opset < 19)
@@ -758,7 +736,7 @@ check_pad(struct pass_ctx *ctx, const struct ir_node *n)
 		if (r != NULL && set_lists(r->constraints, "mode", mode) == 0)
 			pass_report_node(ctx, DIAG_H_PAD_TARGET, n, "tflite: "
 			    "mode '%s'; onnx2tf converts constant and reflect",
-			    esc(b, mode));
+			    diag_esc(b, mode));
 	}
 }
 
@@ -947,7 +925,7 @@ check_gru(struct pass_ctx *ctx, const struct ir_node *n)
 	enum onnxfix_convention c = ctx->o ? ctx->o->expect :
 	    ONNXFIX_CONV_NONE;
 	const struct ir_attr *a = ir_node_attr(n, "linear_before_reset");
-	int64_t lbr = attr_i(n, "linear_before_reset", 0);
+	int64_t lbr = ir_attr_int(n, "linear_before_reset", 0);
 	const char *why = NULL;
 
 	if (lbr == 0 && (c == ONNXFIX_CONV_PYTORCH ||
@@ -1001,7 +979,7 @@ check_leakyrelu(struct pass_ctx *ctx, const struct ir_node *n)
 	enum onnxfix_convention c = ctx->o ? ctx->o->expect :
 	    ONNXFIX_CONV_NONE;
 	bool given = ir_node_attr(n, "alpha") != NULL;
-	double a = attr_f(n, "alpha", 0.01f), want;
+	double a = ir_attr_float(n, "alpha", 0.01f), want;
 
 	/* under onnx a written alpha means what it says */
 	if (c == ONNXFIX_CONV_NONE || c == ONNXFIX_CONV_ONNX)
@@ -1025,7 +1003,7 @@ check_hardsigmoid(struct pass_ctx *ctx, const struct ir_node *n)
 {
 	enum onnxfix_convention c = ctx->o ? ctx->o->expect :
 	    ONNXFIX_CONV_NONE;
-	double a = attr_f(n, "alpha", 0.2f), b = attr_f(n, "beta", 0.5f);
+	double a = ir_attr_float(n, "alpha", 0.2f), b = ir_attr_float(n, "beta", 0.5f);
 	bool onnx_v = coef_eq(a, 0.2) && coef_eq(b, 0.5);
 	bool torch_v = coef_eq(a, 1.0 / 6) && coef_eq(b, 0.5);
 
@@ -1147,7 +1125,7 @@ check_optimizer(struct pass_ctx *ctx, const struct ir_node *n)
 	    ONNXFIX_CONV_NONE;
 	bool adam = ir_streq(n->op_type, "Adam");
 	const struct ir_attr *a = ir_node_attr(n, "epsilon");
-	double e = attr_f(n, "epsilon", 0.0f), want;
+	double e = ir_attr_float(n, "epsilon", 0.0f), want;
 	char conv[96];
 
 	if (e != 0)

@@ -47,12 +47,6 @@ defaults_fp16_target(const struct pass_ctx *ctx)
 	return false;
 }
 
-static const char *
-esc(char *buf, const char *s)
-{
-	return diag_escape_str(buf, DIAG_ESCAPE_SIZE, s);
-}
-
 static const struct ir_node *
 producer(const struct ir_node *n, size_t i)
 {
@@ -190,7 +184,7 @@ check_initializers(struct pass_ctx *ctx, const struct ir_graph *g)
 		    (at = first_user(v)) == NULL ||
 		    scan_tensor(v->init, &s) < 0)
 			continue;
-		snprintf(b, sizeof(b), "initializer '%s'", esc(e, v->name));
+		snprintf(b, sizeof(b), "initializer '%s'", diag_esc(e, v->name));
 		report_scan(ctx, at, b, &s);
 	}
 }
@@ -243,7 +237,7 @@ check_resize(struct pass_ctx *ctx, const struct ir_node *n)
 		    "float32 and must stay so: the operator takes float %s "
 		    "only, so a model whose converter made it float16 no "
 		    "longer loads (keep the input in float32)",
-		    last == 1 ? "scales" : names[i], esc(b, v->name),
+		    last == 1 ? "scales" : names[i], diag_esc(b, v->name),
 		    last == 1 || i == 2 ? "scales" : "roi");
 	}
 }
@@ -463,7 +457,7 @@ check_cast(struct pass_ctx *ctx, const struct ir_node *n)
 		return;
 	u = y->uses[i].node;
 	if (u->name != NULL && u->name[0] != '\0')
-		snprintf(un, sizeof(un), " '%s'", esc(b, u->name));
+		snprintf(un, sizeof(un), " '%s'", diag_esc(b, u->name));
 	pass_report_node(ctx, DIAG_H_FP16_CAST, n, "Cast(to=FLOAT) in front "
 	    "of %s%s: the exporter computes it in float32 on purpose; a "
 	    "converter that rewrites the Cast to float16 loses that (keep "

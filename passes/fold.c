@@ -199,7 +199,7 @@ do_reshape(const struct ir_node *n, const struct cval *in, size_t nin,
 		return 0;
 	for (k = 0; k < (int)in[1].n; k++) {
 		dims[k] = in[1].i[k];
-		if (dims[k] == 0 && !fold_attr_int(n, "allowzero", 0)) {
+		if (dims[k] == 0 && !ir_attr_int(n, "allowzero", 0)) {
 			if (k >= in[0].rank)
 				return 0;
 			dims[k] = in[0].dims[k];
@@ -270,7 +270,7 @@ do_squeeze(const struct ir_node *n, const struct cval *in, size_t nin,
 static int
 do_flatten(const struct ir_node *n, const struct cval *x, struct cval *y)
 {
-	int64_t axis = fold_attr_int(n, "axis", 1), dims[2] = { 1, 1 };
+	int64_t axis = ir_attr_int(n, "axis", 1), dims[2] = { 1, 1 };
 	int k;
 
 	if (axis < 0)
@@ -289,7 +289,7 @@ static int
 do_concat(const struct ir_node *n, const struct cval *in, size_t nin,
     struct cval *y, struct arena *ar)
 {
-	int64_t axis = fold_attr_int(n, "axis", INT64_MIN);
+	int64_t axis = ir_attr_int(n, "axis", INT64_MIN);
 	size_t i, outer, o, pos = 0;
 	int r = in[0].rank, k, rc;
 
@@ -340,7 +340,7 @@ static int
 do_cast(const struct ir_node *n, const struct cval *x, struct cval *y,
     struct arena *ar)
 {
-	int64_t to = fold_attr_int(n, "to", -1);
+	int64_t to = ir_attr_int(n, "to", -1);
 	size_t i;
 	int rc;
 
@@ -645,8 +645,8 @@ do_shape(const struct ir_node *n, const struct ir_value *x, struct cval *y,
 		y->i[0] = (int64_t)count;
 		return 1;
 	}
-	end = fold_attr_int(n, "end", r);
-	start = fold_attr_int(n, "start", 0);
+	end = ir_attr_int(n, "end", r);
+	start = ir_attr_int(n, "start", 0);
 	if (start < 0)
 		start += r;
 	if (end < 0)
@@ -673,7 +673,7 @@ do_gather(const struct ir_node *n, const struct cval *in, size_t nin,
     struct cval *y, struct arena *ar)
 {
 	const struct cval *d = &in[0], *ix = &in[1];
-	int64_t axis = fold_attr_int(n, "axis", 0), dim;
+	int64_t axis = ir_attr_int(n, "axis", 0), dim;
 	size_t outer, inner, i, j, o;
 	int k, rc;
 

@@ -39,8 +39,6 @@ int fold_read(struct arena *a, const struct ir_tensor *t, struct cval *c);
 /* The constant tensor behind V: an initializer that is not a graph
  * input, or a Constant node's value; NULL when V is not constant. */
 const struct ir_tensor *fold_const(const struct ir_value *v);
-int64_t fold_attr_int(const struct ir_node *n, const char *name,
-    int64_t dflt);
 /* Row-major strides of X's dims; false on overflow. */
 bool fold_strides(const struct cval *x, int64_t *st);
 /* V rounded to the precision of ELEM. */

@@ -185,7 +185,7 @@ do_mod(const struct ir_node *n, const struct cval *a, const struct cval *b,
 {
 	const struct cval *in[2] = { a, b };
 	int64_t st[2][MAX_RANK], idx[MAX_RANK] = { 0 };
-	int64_t fm = fold_attr_int(n, "fmod", 0);
+	int64_t fm = ir_attr_int(n, "fmod", 0);
 	size_t i, off[2];
 	int rc = 0;
 
@@ -609,7 +609,7 @@ do_reduce(const struct ir_node *n, const struct cval *in, size_t nin,
 {
 	const struct cval *x = &in[0];
 	const struct ir_attr *aa = ir_node_attr(n, "axes");
-	int64_t keep = fold_attr_int(n, "keepdims", 1),
+	int64_t keep = ir_attr_int(n, "keepdims", 1),
 	    idx[MAX_RANK] = { 0 }, ys[MAX_RANK];
 	bool red[MAX_RANK] = { false }, any = false, *seen;
 	size_t i, k, na = 0;
@@ -648,7 +648,7 @@ do_reduce(const struct ir_node *n, const struct cval *in, size_t nin,
 		red[a] = any = true;
 	}
 	if (!any) {
-		if (fold_attr_int(n, "noop_with_empty_axes", 0) != 0) {
+		if (ir_attr_int(n, "noop_with_empty_axes", 0) != 0) {
 			*y = *x;
 			return 1;
 		}

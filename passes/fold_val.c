@@ -219,14 +219,6 @@ fold_const(const struct ir_value *v)
 	return a->t;
 }
 
-int64_t
-fold_attr_int(const struct ir_node *n, const char *name, int64_t dflt)
-{
-	const struct ir_attr *a = ir_node_attr(n, name);
-
-	return a && a->type == IR_ATTR_INT ? a->i : dflt;
-}
-
 /* Row-major element strides of X's dims into ST; false on overflow (a
  * zero-element X may have dims whose product does not fit). */
 bool

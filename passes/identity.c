@@ -39,12 +39,6 @@
 #include "ir/irbuild.h"
 #include "pass.h"
 
-static const char *
-esc(char *buf, const char *s)
-{
-	return diag_escape_str(buf, DIAG_ESCAPE_SIZE, s);
-}
-
 /*
  * Bypass N, whose output 0 equals its input X; WHY NULL: an Identity
  * (F390), else what makes N a no-op (F396).
@@ -64,8 +58,8 @@ remove_one(struct pass_ctx *ctx, struct ir_node *n, struct ir_value *x,
 		return 0;
 	if (y->noutputs == 0) {
 		pass_report_node(ctx, id, n, "%s%susers of '%s' now read "
-		    "'%s'", why ? why : "", why ? ": " : "", esc(b1, y->name),
-		    esc(b2, x->name));
+		    "'%s'", why ? why : "", why ? ": " : "", diag_esc(b1, y->name),
+		    diag_esc(b2, x->name));
 		if (ir_value_replace_uses(y, x) < 0)
 			return -1;
 		ir_node_kill(n);
@@ -77,7 +71,7 @@ remove_one(struct pass_ctx *ctx, struct ir_node *n, struct ir_value *x,
 		return 0;
 	pass_report_node(ctx, id, n, "%s%s'%s', a graph output, now made by "
 	    "the node that made '%s'", why ? why : "", why ? ": " : "",
-	    esc(b2, y->name), esc(b1, x->name));
+	    diag_esc(b2, y->name), diag_esc(b1, x->name));
 	ir_node_kill(n);
 	if (ir_value_replace_uses(x, y) < 0)
 		return -1;
@@ -251,7 +245,7 @@ noop(struct pass_ctx *ctx, const struct ir_node *n, int64_t opset,
 		if (n->noutputs > 2 || !unused_out(n, 1))
 			return 0;
 		if (opset < 7)
-			return fold_attr_int(n, "is_test", 0) != 0 ?
+			return ir_attr_int(n, "is_test", 0) != 0 ?
 			    (*why = "Dropout in test mode", 1) : 0;
 		if (opset < 12 || n->ninputs < 3 || n->inputs[2] == NULL) {
 			*why = "Dropout at inference";
@@ -275,7 +269,7 @@ noop(struct pass_ctx *ctx, const struct ir_node *n, int64_t opset,
 	if (n->noutputs != 1)
 		return 0;
 	if (strcmp(op, "Cast") == 0 && opset >= 6 && n->ninputs == 1) {
-		int64_t to = fold_attr_int(n, "to", -1);
+		int64_t to = ir_attr_int(n, "to", -1);
 
 		if (x->type.kind == IR_TYPE_TENSOR && x->type.elem != 0 &&
 		    to == x->type.elem && (x->is_input ||
@@ -456,7 +450,7 @@ merge_pad(struct pass_ctx *ctx, struct ir_node *n, int64_t opset)
 		return 0;
 	for (k = 0; k < 2 * sp; k++)
 		cp[k] = a != NULL ? a->ints[k] : 0;
-	if (avg && fold_attr_int(c, "count_include_pad", 0) == 0)
+	if (avg && ir_attr_int(c, "count_include_pad", 0) == 0)
 		for (k = 0; k < 2 * sp; k++)
 			if (cp[k] != 0)
 				return 0;
@@ -469,9 +463,9 @@ merge_pad(struct pass_ctx *ctx, struct ir_node *n, int64_t opset)
 	    (avg && set_attr(c, "count_include_pad", &one, 1, false) < 0))
 		return -1;
 	pass_report_node(ctx, DIAG_F_PAD_MERGED, n, "'%s' into the pads of "
-	    "%s '%s', which now reads '%s'", esc(b1, y->name), c->op_type,
-	    esc(b2, c->outputs[0] != NULL ? c->outputs[0]->name : ""),
-	    esc(b3, n->inputs[0]->name));
+	    "%s '%s', which now reads '%s'", diag_esc(b1, y->name), c->op_type,
+	    diag_esc(b2, c->outputs[0] != NULL ? c->outputs[0]->name : ""),
+	    diag_esc(b3, n->inputs[0]->name));
 	if (ir_node_set_input(c, 0, n->inputs[0]) < 0)
 		return -1;
 	ir_node_kill(n);

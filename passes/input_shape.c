@@ -48,12 +48,6 @@ struct is {
 	bool oom;
 };
 
-static char *
-esc(char *b, const char *s)
-{
-	return diag_escape_str(b, DIAG_ESCAPE_SIZE, s);
-}
-
 /* A non-negative decimal number of at most 18 digits, else -1. */
 static int64_t
 parse_dim(const char *s, size_t n)
@@ -112,8 +106,8 @@ pin_add(struct is *s, const char *param, int64_t value, const char *by)
 		if (p->value != value) {
 			diag_report(s->d, DIAG_F_SHAPE_BAD, "", "dim_param "
 			    "'%s' is given two values: %" PRId64 " by %s and "
-			    "%" PRId64 " by %s", esc(e, param), p->value,
-			    esc(f, p->by), value, esc(g, by));
+			    "%" PRId64 " by %s", diag_esc(e, param), p->value,
+			    diag_esc(f, p->by), value, diag_esc(g, by));
 			s->bad = true;
 		}
 		return;
@@ -157,7 +151,7 @@ input_names(struct is *s)
 		if (g->inputs[i].value == NULL ||
 		    g->inputs[i].value->init == NULL)
 			out = arena_printf(s->a, "%s%s'%s'", out,
-			    out[0] ? ", " : "", esc(e, g->inputs[i].name));
+			    out[0] ? ", " : "", diag_esc(e, g->inputs[i].name));
 	return out != NULL ? out : "";
 }
 
@@ -175,7 +169,7 @@ parse_spec(struct is *s, const char *spec, struct ir_dim **dims, int *rank)
 
 	if (eq == NULL || eq == spec) {
 		diag_report(s->d, DIAG_F_SHAPE_BAD, "", "--input-shape '%s' "
-		    "is not NAME=D1,D2,...", esc(e, spec));
+		    "is not NAME=D1,D2,...", diag_esc(e, spec));
 		s->bad = true;
 		return NULL;
 	}
@@ -186,14 +180,14 @@ parse_spec(struct is *s, const char *spec, struct ir_dim **dims, int *rank)
 	if ((vi = find_input(s->m->graph, name)) == NULL) {
 		diag_report(s->d, DIAG_F_SHAPE_BAD, "", "--input-shape names "
 		    "'%s', which is not a graph input (inputs: %s)",
-		    esc(e, name), input_names(s));
+		    diag_esc(e, name), input_names(s));
 		s->bad = true;
 		return NULL;
 	}
 	t = &vi->type;
 	if (t->kind != IR_TYPE_TENSOR) {
 		diag_report(s->d, DIAG_F_SHAPE_BAD, "", "input '%s' is not a "
-		    "tensor (%s)", esc(e, name), shapes_type_str(t, ty,
+		    "tensor (%s)", diag_esc(e, name), shapes_type_str(t, ty,
 		    sizeof(ty)));
 		s->bad = true;
 		return NULL;
@@ -203,13 +197,13 @@ parse_spec(struct is *s, const char *spec, struct ir_dim **dims, int *rank)
 			n++;
 	if (n > 64) {
 		diag_report(s->d, DIAG_F_SHAPE_BAD, "", "input '%s': %d dims "
-		    "given, at most 64", esc(e, name), n);
+		    "given, at most 64", diag_esc(e, name), n);
 		s->bad = true;
 		return NULL;
 	}
 	if (t->rank >= 0 && t->rank != n) {
 		diag_report(s->d, DIAG_F_SHAPE_BAD, "", "input '%s' has rank "
-		    "%d (%s); --input-shape gives %d dims", esc(e, name),
+		    "%d (%s); --input-shape gives %d dims", diag_esc(e, name),
 		    t->rank, shapes_type_str(t, ty, sizeof(ty)), n);
 		s->bad = true;
 		return NULL;
@@ -240,8 +234,8 @@ parse_spec(struct is *s, const char *spec, struct ir_dim **dims, int *rank)
 
 			diag_report(s->d, DIAG_F_SHAPE_BAD, "", "input '%s' "
 			    "dim %d: '%s' is neither a size (0 or more) nor "
-			    "a dim_param name", esc(e, name), i,
-			    tok != NULL ? esc(f, tok) : "?");
+			    "a dim_param name", diag_esc(e, name), i,
+			    tok != NULL ? diag_esc(f, tok) : "?");
 			s->bad = true;
 			return NULL;
 		}
@@ -250,7 +244,7 @@ parse_spec(struct is *s, const char *spec, struct ir_dim **dims, int *rank)
 		    (*dims)[i].value != old->value)) {
 			diag_report(s->d, DIAG_F_SHAPE_BAD, "", "input '%s' "
 			    "dim %d is %" PRId64 " (%s); --input-shape gives "
-			    "%.*s", esc(e, name), i, old->value,
+			    "%.*s", diag_esc(e, name), i, old->value,
 			    shapes_type_str(t, ty, sizeof(ty)), (int)len, p);
 			s->bad = true;
 		} else if (old != NULL && old->kind == IR_DIM_PARAM &&
@@ -401,7 +395,7 @@ onnxfix_input_shapes(struct ir_model *m, const struct onnxfix_options *o,
 		    (v = parse_dim(eq + 1, strlen(eq + 1))) < 0) {
 			diag_report(d, DIAG_F_SHAPE_BAD, "", "--dim-param '%s' "
 			    "is not NAME=VALUE with a size of 0 or more",
-			    esc(e, spec));
+			    diag_esc(e, spec));
 			s.bad = true;
 			continue;
 		}
@@ -411,7 +405,7 @@ onnxfix_input_shapes(struct ir_model *m, const struct onnxfix_options *o,
 		if (!param_used(m->graph, name)) {
 			diag_report(d, DIAG_F_SHAPE_BAD, "", "--dim-param "
 			    "names '%s', which no graph input uses",
-			    esc(e, name));
+			    diag_esc(e, name));
 			s.bad = true;
 			continue;
 		}
@@ -427,7 +421,7 @@ onnxfix_input_shapes(struct ir_model *m, const struct onnxfix_options *o,
 			if (vis[j] == vis[i]) {
 				diag_report(d, DIAG_F_SHAPE_BAD, "", "input "
 				    "'%s' is given two --input-shape options",
-				    esc(e, vis[i]->name));
+				    diag_esc(e, vis[i]->name));
 				s.bad = true;
 			}
 	}
@@ -446,7 +440,7 @@ onnxfix_input_shapes(struct ir_model *m, const struct onnxfix_options *o,
 		t.dims = dims[i];
 		set_type(vis[i], &t);
 		diag_report(d, DIAG_F_SHAPE_SET, "", "input '%s': %s -> %s",
-		    esc(e, vis[i]->name), b1,
+		    diag_esc(e, vis[i]->name), b1,
 		    shapes_type_str(&t, b2, sizeof(b2)));
 	}
 	ng = ir_model_graphs(m, &graphs);
@@ -469,7 +463,7 @@ onnxfix_input_shapes(struct ir_model *m, const struct onnxfix_options *o,
 				    vi->value->init == NULL))
 					diag_report(d, DIAG_F_SHAPE_SET, "",
 					    "input '%s': %s -> %s",
-					    esc(f, vi->name), b1,
+					    diag_esc(f, vi->name), b1,
 					    shapes_type_str(&vi->type, b2,
 					    sizeof(b2)));
 			}

@@ -56,12 +56,6 @@ struct lay {
 	size_t sandwiches;
 };
 
-static const char *
-esc(char *buf, const char *s)
-{
-	return diag_escape_str(buf, DIAG_ESCAPE_SIZE, s ? s : "");
-}
-
 static void
 shape_of(struct lay *l, const struct ir_value *v, struct pshape *s)
 {
@@ -378,9 +372,9 @@ classify(struct lay *l, struct ir_node *n)
 		pass_report_node(ctx, DIAG_P_CANCEL, n,
 		    "[%s] undoes node %u '%s'%s%s", pb,
 		    l->partner[idx]->index,
-		    esc(e, l->partner[idx]->name),
+		    diag_esc(e, l->partner[idx]->name),
 		    l->via[idx] ? " through " : " directly",
-		    l->via[idx] ? esc(e2, l->via[idx]) : "");
+		    l->via[idx] ? diag_esc(e2, l->via[idx]) : "");
 		l->layout_findings++;
 		l->removable++;
 		return;
@@ -402,7 +396,7 @@ classify(struct lay *l, struct ir_node *n)
 			l->cls[idx] = LC_CANCEL;
 			pass_report_node(ctx, DIAG_P_CANCEL, n,
 			    "[%s] directly undoes node %u '%s'", pb,
-			    pn->index, esc(e, pn->name));
+			    pn->index, diag_esc(e, pn->name));
 			l->removable++;
 		} else {
 			char cb[64];
@@ -410,7 +404,7 @@ classify(struct lay *l, struct ir_node *n)
 			l->cls[idx] = LC_MERGE;
 			pass_report_node(ctx, DIAG_P_MERGE, n,
 			    "[%s] after node %u '%s' is one Transpose [%s]",
-			    pb, pn->index, esc(e, pn->name),
+			    pb, pn->index, diag_esc(e, pn->name),
 			    perm_str(c, r, cb, sizeof(cb)));
 			l->removable++;
 		}
@@ -425,8 +419,8 @@ classify(struct lay *l, struct ir_node *n)
 		l->via[partner->index] = via;
 		pass_report_node(ctx, DIAG_P_CANCEL, n,
 		    "[%s] is undone by node %u '%s'%s%s", pb,
-		    partner->index, esc(e, partner->name),
-		    via ? " through " : " directly", via ? esc(e2, via) : "");
+		    partner->index, diag_esc(e, partner->name),
+		    via ? " through " : " directly", via ? diag_esc(e2, via) : "");
 		l->layout_findings++;
 		l->removable++;
 		return;
@@ -445,7 +439,7 @@ classify(struct lay *l, struct ir_node *n)
 			    "[%s] %s %s '%s'; fix %s %s removes it", pb,
 			    kind == PERM_TO_FIRST ? "channels-last to -first" :
 			    "channels-first to -last", in ? "after input" :
-			    "before output", esc(e, in ? x->name : y->name),
+			    "before output", diag_esc(e, in ? x->name : y->name),
 			    in ? "--inputs-layout" : "--outputs-layout",
 			    (kind == PERM_TO_FIRST) == in ? "nchw" : "nhwc");
 			if (in)

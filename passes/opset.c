@@ -108,7 +108,7 @@ check_io(struct conv *c, const struct opdb_schema *src,
 		if (fd == NULL)
 			return refuse(c, "%s %zu '%s' has no counterpart in "
 			    "%s-%d", input ? "input" : "output", i,
-			    esc(b, v->name), n->op_type, dst->since);
+			    diag_esc(b, v->name), n->op_type, dst->since);
 		/* an option that changed is judged by presence above */
 		if (!c->handled && (fs == NULL || strcmp(fs->name,
 		    fd->name) != 0))
@@ -292,7 +292,7 @@ check_types(struct conv *c, const struct opdb_schema *from,
 				return refuse(c, "the type of %s %zu '%s' is "
 				    "not known, and %s-%d takes fewer types",
 				    input ? "input" : "output", i,
-				    esc(b, v->name), n->op_type, to->since);
+				    diag_esc(b, v->name), n->op_type, to->since);
 			}
 			tc = opdb_schema_tc(to, f->type);
 			if (tc == NULL) {
@@ -300,14 +300,14 @@ check_types(struct conv *c, const struct opdb_schema *from,
 				    strcmp(f->type, t) != 0)
 					return refuse(c, "%s %zu '%s' is %s; "
 					    "%s-%d takes %s", input ? "input" :
-					    "output", i, esc(b, v->name), t,
+					    "output", i, diag_esc(b, v->name), t,
 					    n->op_type, to->since, f->type);
 				continue;
 			}
 			if (!opdb_tc_allows(tc, t))
 				return refuse(c, "%s %zu '%s' is %s, which "
 				    "%s-%d does not take", input ? "input" :
-				    "output", i, esc(b, v->name),
+				    "output", i, diag_esc(b, v->name),
 				    ir_elem_name(v->type.elem), n->op_type,
 				    to->since);
 		}
@@ -372,8 +372,8 @@ report_refusal(struct state *st, struct conv *c, const char *op,
 	char w[DIAG_ESCAPE_SIZE], o[DIAG_ESCAPE_SIZE];
 
 	pass_report_node(st->ctx, DIAG_F_OPSET_REFUSED, c->n,
-	    "%s-%d -> %s-%d (opset %d): %s", esc(o, op), from_since,
-	    esc(o, op), to_since, st->target, esc(w, c->why));
+	    "%s-%d -> %s-%d (opset %d): %s", diag_esc(o, op), from_since,
+	    diag_esc(o, op), to_since, st->target, diag_esc(w, c->why));
 	st->refused++;
 }
 
@@ -491,7 +491,7 @@ check_target_types(struct state *st, struct ir_node *n)
 			continue;
 		pass_report_node(st->ctx, DIAG_F_OPSET_REFUSED, n,
 		    "%s-%d (opset %d) takes no %s as input %zu",
-		    esc(o, n->op_type), s->since, st->target, t, i);
+		    diag_esc(o, n->op_type), s->since, st->target, t, i);
 		st->refused++;
 		return;
 	}
@@ -723,7 +723,7 @@ run(struct pass_ctx *ctx)
 			char w[DIAG_ESCAPE_SIZE];
 
 			diag_report(ctx->d, DIAG_F_OPSET_IR_REFUSED, "",
-			    "IR version %d: %s", want, esc(w, why));
+			    "IR version %d: %s", want, diag_esc(w, why));
 			ctx->refused = true;
 			return 0;
 		}

@@ -74,12 +74,6 @@ refuse(struct conv *c, const char *fmt, ...)
 	return 1;
 }
 
-static inline const char *
-esc(char *buf, const char *s)
-{
-	return diag_escape_str(buf, DIAG_ESCAPE_SIZE, s != NULL ? s : "");
-}
-
 /* --- attribute helpers ------------------------------------------------- */
 
 static inline void
@@ -101,15 +95,6 @@ static inline bool
 attr_is_ref(const struct ir_attr *a)
 {
 	return a != NULL && a->ref_attr_name != NULL;
-}
-
-static inline int64_t
-attr_i(const struct ir_node *n, const char *name, int64_t dflt)
-{
-	const struct ir_attr *a = ir_node_attr(n, name);
-
-	return a != NULL && a->type == IR_ATTR_INT && !attr_is_ref(a) ?
-	    a->i : dflt;
 }
 
 /* Does STRING attribute A equal S? */
@@ -291,10 +276,10 @@ const_ints(struct conv *c, size_t i, int64_t *out, size_t *cnt)
 
 	if (t == NULL)
 		return refuse(c, "input %zu '%s' is not a constant", i,
-		    esc(b, vname(v)));
+		    diag_esc(b, vname(v)));
 	if (perm_const_ints(t, out, MAXV, cnt) < 0)
 		return refuse(c, "input %zu '%s': its values cannot be read",
-		    i, esc(b, vname(v)));
+		    i, diag_esc(b, vname(v)));
 	return 0;
 }
 

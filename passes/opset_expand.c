@@ -25,7 +25,7 @@ ex_castlike(struct conv *c, int to)
 	if (elem == 0)
 		return refuse(c, "the element type of input 1 is not known");
 	if (ir_node_attr(n, "saturate") != NULL &&
-	    attr_i(n, "saturate", 0) != 1)
+	    ir_attr_int(n, "saturate", 0) != 1)
 		return refuse(c, "saturate=0");
 	if (x == NULL || n->noutputs != 1)
 		return refuse(c, "unexpected inputs or outputs");
@@ -88,7 +88,7 @@ ex_layernorm(struct conv *c, int to)
 	struct ir_value *outs[3], *mean, *d, *d2, *var, *ve, *sd, *inv, *nrm;
 	struct ir_value *eps, *y1;
 	int rank = value_rank(x);
-	int64_t axis = attr_i(n, "axis", -1), axes[MAXV], j;
+	int64_t axis = ir_attr_int(n, "axis", -1), axes[MAXV], j;
 	const struct ir_attr *ea = ir_node_attr(n, "epsilon");
 	float epsilon = ea != NULL && ea->type == IR_ATTR_FLOAT ? ea->f :
 	    1e-5f;
@@ -152,7 +152,7 @@ ex_trilu(struct conv *c, int to)
 	struct ir_value *x = in(n, 0), *kin = in(n, 1), *outs[1], *ins[3];
 	int rank = value_rank(x);
 	int64_t k = 0, kv[MAXV], rows, cols, i, j, dims[2];
-	bool upper = attr_i(n, "upper", 1) != 0, known = true;
+	bool upper = ir_attr_int(n, "upper", 1) != 0, known = true;
 	size_t cnt;
 	uint8_t *mask;
 	int64_t *diff;
@@ -448,8 +448,8 @@ ex_isinf(struct conv *c, int to)
 	struct ir_graph *g = n->graph;
 	struct ir_value *x = in(n, 0), *outs[1], *lim, *v = x;
 	int32_t e = value_elem(x);
-	bool pos = attr_i(n, "detect_positive", 1) != 0;
-	bool neg = attr_i(n, "detect_negative", 1) != 0;
+	bool pos = ir_attr_int(n, "detect_positive", 1) != 0;
+	bool neg = ir_attr_int(n, "detect_negative", 1) != 0;
 	double max = e == IR_ELEM_FLOAT ? FLT_MAX : DBL_MAX;
 
 	if (to < 7)
@@ -480,8 +480,8 @@ ex_eyelike(struct conv *c, int to)
 	struct ir_node *n = c->n;
 	struct ir_graph *g = n->graph;
 	struct ir_value *x = in(n, 0), *outs[1], *k;
-	int32_t e = (int32_t)attr_i(n, "dtype", value_elem(x));
-	int64_t r, cl, i, j, off = attr_i(n, "k", 0), dims[2];
+	int32_t e = (int32_t)ir_attr_int(n, "dtype", value_elem(x));
+	int64_t r, cl, i, j, off = ir_attr_int(n, "k", 0), dims[2];
 	unsigned w = ir_elem_bits(e) / 8;
 	unsigned char one[8], zero[8];
 	uint8_t *data;

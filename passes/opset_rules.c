@@ -83,7 +83,7 @@ move(struct conv *c, const char *name, size_t i, enum move_kind k)
 		if ((t = perm_const(v)) == NULL)
 			return refuse(c, "input %zu '%s' is not a constant: "
 			    "it cannot become attribute '%s'", i,
-			    esc(b, v->name), name);
+			    diag_esc(b, v->name), name);
 		switch (k) {
 		case MV_INTS:
 		case MV_INT1:
@@ -107,13 +107,13 @@ move(struct conv *c, const char *name, size_t i, enum move_kind k)
 			    (k == MV_FLOAT && count != 1))
 				return refuse(c, "input %zu '%s' does not hold "
 				    "what attribute '%s' takes", i,
-				    esc(b, v->name), name);
+				    diag_esc(b, v->name), name);
 			if (t->elem != IR_ELEM_FLOAT &&
 			    t->elem != IR_ELEM_FLOAT16 &&
 			    t->elem != IR_ELEM_DOUBLE)
 				return refuse(c, "input %zu '%s' is %s: "
 				    "attribute '%s' is a float", i,
-				    esc(b, v->name), ir_elem_name(t->elem),
+				    diag_esc(b, v->name), ir_elem_name(t->elem),
 				    name);
 			for (j = 0; j < count; j++) {
 				double d;
@@ -121,12 +121,12 @@ move(struct conv *c, const char *name, size_t i, enum move_kind k)
 				if (ir_tensor_get_f64(t, (uint64_t)j, &d) < 0)
 					return refuse(c, "input %zu '%s': its "
 					    "values cannot be read", i,
-					    esc(b, v->name));
+					    diag_esc(b, v->name));
 				fv[j] = (float)d;
 				if ((double)fv[j] != d && !isnan(d))
 					return refuse(c, "input %zu '%s': "
 					    "%.17g is not a float", i,
-					    esc(b, v->name), d);
+					    diag_esc(b, v->name), d);
 			}
 			rc = k == MV_FLOAT ? irbuild_attr_f(n, name, fv[0]) :
 			    irbuild_attr_floats(n, name, fv, (size_t)count);
@@ -203,7 +203,7 @@ fn_old_broadcast(struct conv *c, const struct rule *r)
 	    ir_node_attr(n, "axis") != NULL) {
 		int ra = value_rank(in(n, 0)), rb = value_rank(in(n, 1));
 
-		if (ra < 0 || rb < 0 || attr_i(n, "axis", 0) != ra - rb)
+		if (ra < 0 || rb < 0 || ir_attr_int(n, "axis", 0) != ra - rb)
 			return refuse(c, "broadcast along an axis other than "
 			    "the trailing ones");
 	}
@@ -238,7 +238,7 @@ fn_softmax(struct conv *c, const struct rule *r)
 {
 	struct ir_node *n = c->n;
 	int rank = value_rank(in(n, 0));
-	int64_t axis = attr_i(n, "axis", c->down ? -1 : 1);
+	int64_t axis = ir_attr_int(n, "axis", c->down ? -1 : 1);
 	struct ir_value *x = in(n, 0), *y, *flat, *shape, *mid;
 	struct ir_node *fl, *sh, *rs;
 	struct ir_value *fin[1], *rin[2];
@@ -468,7 +468,7 @@ fn_bn_legacy(struct conv *c, const struct rule *r)
 	for (i = 1; i < n->noutputs; i++)
 		if (n->outputs[i] != NULL)
 			return refuse(c, "training outputs");
-	if (r->since == 9 && attr_i(n, "spatial", 1) != 1)
+	if (r->since == 9 && ir_attr_int(n, "spatial", 1) != 1)
 		return refuse(c, "spatial=0 (per-activation statistics)");
 	attr_del(n, r->since == 9 ? "spatial" : "is_test");
 	return 0;
@@ -579,7 +579,7 @@ fn_split18(struct conv *c, const struct rule *r)
 	/* Split-13 without split divides evenly; -18 lets the last part
 	 * be smaller: equal when the dimension divides */
 	{
-		int64_t axis = attr_i(n, "axis", 0);
+		int64_t axis = ir_attr_int(n, "axis", 0);
 		const struct ir_value *x = in(n, 0);
 		int rank = value_rank(x);
 
@@ -850,7 +850,7 @@ fn_shape15(struct conv *c, const struct rule *r)
 	struct ir_graph *g = n->graph;
 	const struct ir_attr *sa = ir_node_attr(n, "start");
 	const struct ir_attr *ea = ir_node_attr(n, "end");
-	int64_t st = attr_i(n, "start", 0), en = attr_i(n, "end", INT64_MAX);
+	int64_t st = ir_attr_int(n, "start", 0), en = ir_attr_int(n, "end", INT64_MAX);
 	int64_t zero = 0;
 	int target = c->ctx->o->opset;
 	struct ir_value *y, *mid, *ins[4];

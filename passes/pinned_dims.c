@@ -70,12 +70,6 @@ struct pd {
 	bool oom;
 };
 
-static const char *
-esc(char *b, const char *s)
-{
-	return diag_escape_str(b, DIAG_ESCAPE_SIZE, s != NULL ? s : "");
-}
-
 static struct vst *
 vst_of(struct pd *p, const struct ir_value *v)
 {
@@ -208,7 +202,7 @@ pinned(struct pd *p, const struct ir_node *at, const char *param,
 		return;
 	}
 	pass_report_node(p->ctx, DIAG_S_PINNED, at, "dim_param '%s' pinned "
-	    "to %" PRId64 ": %s", esc(e, param), value, detail);
+	    "to %" PRId64 ": %s", diag_esc(e, param), value, detail);
 }
 
 #define DETAIL (3 * DIAG_ESCAPE_SIZE + 256)
@@ -225,13 +219,13 @@ meet(struct pd *p, const struct ir_node *n, struct org o,
 
 	if (o.n != NULL)
 		snprintf(detail, sizeof(detail), "this size reaches '%s' and "
-		    "meets '%s' at node '%s'", esc(e1, sv->name),
-		    esc(e2, w->name), esc(e3, n->name != NULL ? n->name :
+		    "meets '%s' at node '%s'", diag_esc(e1, sv->name),
+		    diag_esc(e2, w->name), diag_esc(e3, n->name != NULL ? n->name :
 		    n->op_type));
 	else
 		snprintf(detail, sizeof(detail), "constant '%s' has this size "
-		    "on the axis of '%s'", esc(e1, o.c->name),
-		    esc(e2, w->name));
+		    "on the axis of '%s'", diag_esc(e1, o.c->name),
+		    diag_esc(e2, w->name));
 	pinned(p, o.n != NULL ? o.n : n, d->param, value, detail);
 }
 
@@ -423,7 +417,7 @@ do_reshape(struct pd *p, const struct ir_node *n)
 			;
 		else if (iparam(p, d) && literal(k, (size_t)i, &v)) {
 			snprintf(b, sizeof(b), "shape element %d of the "
-			    "Reshape of '%s'", i, esc(e1, x->name));
+			    "Reshape of '%s'", i, diag_esc(e1, x->name));
 			pinned(p, n, d->param, v, b);
 		} else
 			break;
@@ -438,7 +432,7 @@ do_reshape(struct pd *p, const struct ir_node *n)
 			;
 		else if (iparam(p, d) && literal(k, (size_t)(r - i), &v)) {
 			snprintf(b, sizeof(b), "shape element %d of the "
-			    "Reshape of '%s'", r - i, esc(e1, x->name));
+			    "Reshape of '%s'", r - i, diag_esc(e1, x->name));
 			pinned(p, n, d->param, v, b);
 		} else
 			break;
@@ -473,7 +467,7 @@ do_expand(struct pd *p, const struct ir_node *n)
 		if (si >= 0 && literal(k, (size_t)si, &v)) {
 			if (iparam(p, d)) {
 				snprintf(b, sizeof(b), "shape element %d of "
-				    "the Expand of '%s'", si, esc(e1, x->name));
+				    "the Expand of '%s'", si, diag_esc(e1, x->name));
 				pinned(p, n, d->param, v, b);
 			} else if (o != NULL && (d == NULL ||
 			    (d->kind == IR_DIM_VALUE && d->value == 1))) {

@@ -26,12 +26,6 @@
 #include "opdb/opdb.h"
 #include "pass.h"
 
-static const char *
-esc(char *buf, const char *s)
-{
-	return diag_escape_str(buf, DIAG_ESCAPE_SIZE, s);
-}
-
 static bool
 is_list_type(enum ir_attr_type t)
 {
@@ -81,7 +75,7 @@ check_value_fields(struct pass_ctx *ctx, const struct ir_node *n,
 		return;
 	if (a->nvalues > 1 || (a->nvalues == 0 && !is_list_type(a->type))) {
 		pass_report_node(ctx, DIAG_S_ATTR_VALUE, n,
-		    "'%s' is %s with %d value fields", esc(b, a->name),
+		    "'%s' is %s with %d value fields", diag_esc(b, a->name),
 		    ir_attr_type_name(a->type), a->nvalues);
 		return;
 	}
@@ -92,7 +86,7 @@ check_value_fields(struct pass_ctx *ctx, const struct ir_node *n,
 	for (k = 0; k <= IR_ATTR__MAX && !(a->fields & 1u << k); k++)
 		continue;
 	pass_report_node(ctx, DIAG_S_ATTR_VALUE, n,
-	    "'%s' is %s, its value is in field %s, not %s", esc(b, a->name),
+	    "'%s' is %s, its value is in field %s, not %s", diag_esc(b, a->name),
 	    ir_attr_type_name(a->type), value_field((enum ir_attr_type)k),
 	    value_field(a->type));
 }
@@ -127,7 +121,7 @@ check_attrs(struct pass_ctx *ctx, const struct ir_node *n,
 		}
 		if (dup) {
 			pass_report_node(ctx, DIAG_S_ATTR_DUP, n, "'%s'",
-			    esc(b, a->name));
+			    diag_esc(b, a->name));
 			continue;
 		}
 		if (a->ref_attr_name != NULL && a->ref_attr_name[0] != '\0' &&
@@ -139,13 +133,13 @@ check_attrs(struct pass_ctx *ctx, const struct ir_node *n,
 		sa = opdb_schema_attr(s, a->name);
 		if (sa == NULL) {
 			pass_report_node(ctx, DIAG_S_ATTR_UNKNOWN, n, "'%s'",
-			    esc(b, a->name));
+			    diag_esc(b, a->name));
 			continue;
 		}
 		if (sa->type != (unsigned)a->type)
 			pass_report_node(ctx, DIAG_S_ATTR_TYPE, n,
 			    "'%s' is %s, the schema says %s",
-			    esc(b, a->name), ir_attr_type_name(a->type),
+			    diag_esc(b, a->name), ir_attr_type_name(a->type),
 			    ir_attr_type_name((enum ir_attr_type)sa->type));
 	}
 	if (s == NULL || !s->io_documented)
@@ -226,7 +220,7 @@ check_types(struct pass_ctx *ctx, const struct ir_node *n,
 			if (strcmp(io->type, t) != 0)
 				pass_report_node(ctx, DIAG_S_TYPE_CONSTRAINT, n,
 				    "input %zu '%s' is %s; '%s' takes %s", i,
-				    esc(b, n->inputs[i]->name), t, io->name,
+				    diag_esc(b, n->inputs[i]->name), t, io->name,
 				    io->type);
 			continue;
 		}
@@ -235,7 +229,7 @@ check_types(struct pass_ctx *ctx, const struct ir_node *n,
 		if (!opdb_tc_allows(tc, t)) {
 			pass_report_node(ctx, DIAG_S_TYPE_CONSTRAINT, n,
 			    "input %zu '%s' is %s, not a type of %s", i,
-			    esc(b, n->inputs[i]->name), t, io->type);
+			    diag_esc(b, n->inputs[i]->name), t, io->type);
 			continue;
 		}
 		if (io->heterogeneous)
@@ -248,7 +242,7 @@ check_types(struct pass_ctx *ctx, const struct ir_node *n,
 		} else if (k < np && strcmp(bound[k], t) != 0) {
 			pass_report_node(ctx, DIAG_S_TYPE_CONSTRAINT, n,
 			    "input %zu '%s' is %s, but %s is %s by an earlier "
-			    "input", i, esc(b, n->inputs[i]->name), t,
+			    "input", i, diag_esc(b, n->inputs[i]->name), t,
 			    io->type, bound[k]);
 		}
 	}
@@ -360,7 +354,7 @@ check_node(struct pass_ctx *ctx, const struct hmap *locals,
 	e = memo_get(memo, n);
 	if (e->opset < 0) {
 		pass_report_node(ctx, DIAG_S_DOMAIN_NOT_IMPORTED, n, "'%s'",
-		    esc(b, n->domain));
+		    diag_esc(b, n->domain));
 		return;
 	}
 	if (pass_is_local_function(ctx, locals, n)) {
@@ -375,8 +369,8 @@ check_node(struct pass_ctx *ctx, const struct hmap *locals,
 		if (opdb_domain_is_onnx(n->domain))
 			pass_report_node(ctx, DIAG_S_OP_UNKNOWN, n,
 			    "'%s' in '%s' opset %" PRId64,
-			    esc(b, n->op_type),
-			    esc(c, n->domain[0] ? n->domain : "ai.onnx"),
+			    diag_esc(b, n->op_type),
+			    diag_esc(c, n->domain[0] ? n->domain : "ai.onnx"),
 			    opset);
 		check_attrs(ctx, n, NULL);
 		return;

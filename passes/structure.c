@@ -28,12 +28,6 @@
 
 #define IR_KNOWN_MAX 13
 
-static const char *
-esc(char *buf, const char *s)
-{
-	return diag_escape_str(buf, DIAG_ESCAPE_SIZE, s);
-}
-
 static void
 check_model(struct pass_ctx *ctx)
 {
@@ -62,14 +56,14 @@ check_model(struct pass_ctx *ctx)
 		/* a hash map: a hostile model may import 10^5 domains */
 		if (hmap_put(&seen, key, (void *)dom, NULL) == 0)
 			diag_report(ctx->d, DIAG_S_OPSET_DUP, "model", "'%s'",
-			    esc(b1, dom));
+			    diag_esc(b1, dom));
 		if (opdb_domain_range(ir_domain_is_onnx(dom) ? "ai.onnx" : dom,
 		    &lo, &hi, &last) < 0 || !opdb_domain_is_onnx(dom))
 			continue;
 		if (m->opsets[i].version < lo || m->opsets[i].version > hi)
 			diag_report(ctx->d, DIAG_S_OPSET_UNKNOWN, "model",
 			    "'%s' version %" PRId64 ", defined %d to %d",
-			    esc(b1, dom[0] ? dom : "ai.onnx"),
+			    diag_esc(b1, dom[0] ? dom : "ai.onnx"),
 			    m->opsets[i].version, lo, hi);
 	}
 	hmap_init(&seen, &ctx->scratch);
@@ -77,7 +71,7 @@ check_model(struct pass_ctx *ctx)
 		if (m->meta[i].key != NULL &&
 		    hmap_put(&seen, m->meta[i].key, &m->meta[i], NULL) == 0)
 			diag_report(ctx->d, DIAG_S_META_DUP, "model", "'%s'",
-			    esc(b2, m->meta[i].key));
+			    diag_esc(b2, m->meta[i].key));
 }
 
 static const char *
@@ -89,7 +83,7 @@ describe_producer(const struct ir_value *v, char *buf, size_t size)
 		snprintf(buf, size, "?");
 	else
 		snprintf(buf, size, "node %u (%s)", v->producer->index,
-		    esc(op, v->producer->op_type));
+		    diag_esc(op, v->producer->op_type));
 	return buf;
 }
 
@@ -131,14 +125,14 @@ check_external(struct pass_ctx *ctx, const char *where,
 	struct ext_ref r;
 	enum ext_status st;
 
-	esc(b, t->name);
+	diag_esc(b, t->name);
 	st = ext_resolve(x, t, where, &r, NULL, NULL, why, sizeof(why));
-	esc(l, r.location ? r.location : "");
+	diag_esc(l, r.location ? r.location : "");
 	if (r.nunknown > 0) {
 		char k[DIAG_ESCAPE_SIZE];
 
 		diag_report(ctx->d, DIAG_S_EXT_KEY, where,
-		    "'%s' key '%s'%s", b, esc(k, r.unknown),
+		    "'%s' key '%s'%s", b, diag_esc(k, r.unknown),
 		    r.nunknown > 1 ? " and others" : "");
 	}
 	if (st == EXT_OK || ext_file_level(st))
@@ -168,8 +162,8 @@ report_bad_files(struct pass_ctx *ctx, const struct ext_dir *x)
 	const struct ext_bad *f;
 
 	for (f = ext_bad_files(x); f != NULL; f = f->next) {
-		esc(b, f->tensor);
-		esc(l, f->location);
+		diag_esc(b, f->tensor);
+		diag_esc(l, f->location);
 		if (f->nrefs == 1)
 			diag_report(ctx->d, ext_diag[f->st], f->where,
 			    "'%s' location '%s': %s", b, l, f->why);
@@ -210,7 +204,7 @@ check_tensor(struct pass_ctx *ctx, const char *where,
 	uint64_t count, bytes;
 	int bad;
 
-	esc(b, t->name);
+	diag_esc(b, t->name);
 	if (t->elem <= 0 || t->elem > IR_ELEM__MAX) {
 		diag_report(ctx->d, DIAG_S_TENSOR_TYPE, where,
 		    "'%s' data_type %d", b, (int)t->elem);
@@ -316,7 +310,7 @@ check_elem(struct pass_ctx *ctx, const char *path, const char *what,
 		return;
 	if (t->elem < 0 || t->elem > IR_ELEM__MAX || (top && t->elem == 0))
 		diag_report(ctx->d, DIAG_S_TENSOR_TYPE, path,
-		    "%s '%s' elem_type %d", what, esc(b, vi->name),
+		    "%s '%s' elem_type %d", what, diag_esc(b, vi->name),
 		    (int)t->elem);
 }
 
@@ -363,7 +357,7 @@ check_node_order(struct pass_ctx *ctx, struct ir_graph *g)
 			if (v->producer->index <= n->index)
 				continue;
 			pass_report_node(ctx, DIAG_S_UNSORTED, n,
-			    "'%s' from %s", esc(b, v->name),
+			    "'%s' from %s", diag_esc(b, v->name),
 			    describe_producer(v, who, sizeof(who)));
 			break;
 		}
@@ -403,7 +397,7 @@ check_graph(struct pass_ctx *ctx, struct ir_graph *g, struct ext_dir *x)
 			diag_report(ctx->d, DIAG_S_SSA,
 			    v->producer ? ir_node_path(v->producer, path,
 			    sizeof(path)) : ir_graph_path(g, path,
-			    sizeof(path)), "'%s'%s%s", esc(b, v->name),
+			    sizeof(path)), "'%s'%s%s", diag_esc(b, v->name),
 			    first && first->producer ? ", first by " : "",
 			    first && first->producer ?
 			    describe_producer(first, who, sizeof(who)) : "");
@@ -412,14 +406,14 @@ check_graph(struct pass_ctx *ctx, struct ir_graph *g, struct ext_dir *x)
 				if (v->uses[j].index < 0)
 					continue;
 				pass_report_node(ctx, DIAG_S_UNDEFINED,
-				    v->uses[j].node, "'%s'", esc(b, v->name));
+				    v->uses[j].node, "'%s'", diag_esc(b, v->name));
 			}
 		} else if (g->parent != NULL && v->kind != IR_VALUE_UNDEFINED &&
 		    ir_lookup(g->parent, v->name) != NULL) {
 			diag_report(ctx->d, DIAG_S_SHADOW,
 			    v->producer ? ir_node_path(v->producer, path,
 			    sizeof(path)) : ir_graph_path(g, path,
-			    sizeof(path)), "'%s'", esc(b, v->name));
+			    sizeof(path)), "'%s'", diag_esc(b, v->name));
 		}
 		diag_name_value(ctx->d, from, v->name);
 	}
@@ -430,10 +424,10 @@ check_graph(struct pass_ctx *ctx, struct ir_graph *g, struct ext_dir *x)
 
 		if (v == NULL || v->kind == IR_VALUE_UNDEFINED)
 			diag_report(ctx->d, DIAG_S_OUTPUT_UNDEFINED, path,
-			    "'%s'", esc(b, g->outputs[i].name));
+			    "'%s'", diag_esc(b, g->outputs[i].name));
 		if (top && g->outputs[i].type.kind == IR_TYPE_NONE)
 			diag_report(ctx->d, DIAG_S_IO_TYPE, path,
-			    "output '%s'", esc(b, g->outputs[i].name));
+			    "output '%s'", diag_esc(b, g->outputs[i].name));
 		check_elem(ctx, path, "output", &g->outputs[i], top);
 		diag_name_value(ctx->d, from, g->outputs[i].name);
 	}
@@ -442,7 +436,7 @@ check_graph(struct pass_ctx *ctx, struct ir_graph *g, struct ext_dir *x)
 
 		if (top && g->inputs[i].type.kind == IR_TYPE_NONE)
 			diag_report(ctx->d, DIAG_S_IO_TYPE, path,
-			    "input '%s'", esc(b, g->inputs[i].name));
+			    "input '%s'", diag_esc(b, g->inputs[i].name));
 		check_elem(ctx, path, "input", &g->inputs[i], top);
 		diag_name_value(ctx->d, from, g->inputs[i].name);
 	}
@@ -470,7 +464,7 @@ check_graph(struct pass_ctx *ctx, struct ir_graph *g, struct ext_dir *x)
 		if (top && m->has_ir_version && m->ir_version < 4 &&
 		    (v == NULL || !v->is_input))
 			diag_report(ctx->d, DIAG_S_INIT_NOT_INPUT, where,
-			    "'%s'", esc(b, t->name));
+			    "'%s'", diag_esc(b, t->name));
 		check_tensor(ctx, where, t, x);
 		diag_name_value(ctx->d, from, t->name);
 	}
@@ -484,7 +478,7 @@ check_graph(struct pass_ctx *ctx, struct ir_graph *g, struct ext_dir *x)
 				ir_node_path(n, path, sizeof(path));
 				snprintf(path + strlen(path),
 				    sizeof(path) - strlen(path),
-				    "/attribute '%s'", esc(b, a->name));
+				    "/attribute '%s'", diag_esc(b, a->name));
 				size_t from = ctx->d->n;
 
 				check_tensor(ctx, path, a->t, x);
@@ -549,7 +543,7 @@ check_functions(struct pass_ctx *ctx)
 			return -1;
 		case 0:
 			diag_report(ctx->d, DIAG_S_FUNC_DUP, "model",
-			    "'%s::%s'", esc(b, f->domain), esc(c, f->name));
+			    "'%s::%s'", diag_esc(b, f->domain), diag_esc(c, f->name));
 			break;
 		}
 		if (hmap_put(&names, k, (void *)(uintptr_t)(i + 1), NULL) < 0)
@@ -585,7 +579,7 @@ check_functions(struct pass_ctx *ctx)
 			callee--;
 			if (callee == caller) {
 				pass_report_node(ctx, DIAG_S_FUNC_RECURSIVE,
-				    n, "'%s'", esc(b, m->functions[caller]->name));
+				    n, "'%s'", diag_esc(b, m->functions[caller]->name));
 				self[caller] = true;
 				continue;
 			}
@@ -646,7 +640,7 @@ check_functions(struct pass_ctx *ctx)
 		if (depth[f] > CALL_DEPTH_MAX && depth[f] - 1 <= CALL_DEPTH_MAX)
 			diag_report(ctx->d, DIAG_S_FUNC_DEPTH, "model",
 			    "'%s': calls %u deep, limit %d",
-			    esc(b, m->functions[f]->name), depth[f],
+			    diag_esc(b, m->functions[f]->name), depth[f],
 			    CALL_DEPTH_MAX);
 		for (j = rfirst[f]; j < rfirst[f + 1]; j++) {
 			size_t caller = radj[j];
@@ -680,7 +674,7 @@ check_functions(struct pass_ctx *ctx)
 		if (!peeled[i] && !self[i])
 			diag_report(ctx->d, DIAG_S_FUNC_RECURSIVE, "model",
 			    "'%s' through a cycle of calls",
-			    esc(b, m->functions[i]->name));
+			    diag_esc(b, m->functions[i]->name));
 	return 0;
 }
 

@@ -202,12 +202,6 @@ struct tstate {
 	size_t ncast;		/* supported through float16 Casts */
 };
 
-static const char *
-esc(char *buf, const char *s)
-{
-	return diag_escape_str(buf, DIAG_ESCAPE_SIZE, s);
-}
-
 #define QNAME_SIZE (2 * DIAG_ESCAPE_SIZE + 4)
 
 /* N's operator, escaped: "Op" in the default domain, else "domain::Op". */
@@ -217,10 +211,10 @@ qname(char *buf, const struct ir_node *n)
 	char d[DIAG_ESCAPE_SIZE], o[DIAG_ESCAPE_SIZE];
 
 	if (ir_domain_is_onnx(n->domain))
-		snprintf(buf, QNAME_SIZE, "%s", esc(o, n->op_type));
+		snprintf(buf, QNAME_SIZE, "%s", diag_esc(o, n->op_type));
 	else
-		snprintf(buf, QNAME_SIZE, "%s::%s", esc(d, n->domain),
-		    esc(o, n->op_type));
+		snprintf(buf, QNAME_SIZE, "%s::%s", diag_esc(d, n->domain),
+		    diag_esc(o, n->op_type));
 	return buf;
 }
 
@@ -488,7 +482,7 @@ types_ok(const struct ir_node *n, const struct opdb_schema *s,
 			if (accepts(arg, param, type, list, sizeof(list)))
 				continue;
 			snprintf(why, size, "%s %zu '%s' is %s; %s accepts %s",
-			    in ? "input" : "output", i, esc(vb, v->name),
+			    in ? "input" : "output", i, diag_esc(vb, v->name),
 			    ir_elem_name(v->type.elem), param, list);
 			return false;
 		}
@@ -639,7 +633,7 @@ clip_expansion_ok(const struct ir_node *n, char *why, size_t size)
 		return true;
 	snprintf(why, size, "input 0 '%s' is %s: ONNX Runtime runs Clip in "
 	    "%s through its function body, whose Where has no kernel for it "
-	    "when min or max is given", esc(vb, n->inputs[0]->name),
+	    "when min or max is given", diag_esc(vb, n->inputs[0]->name),
 	    ir_elem_name(n->inputs[0]->type.elem),
 	    ir_elem_name(n->inputs[0]->type.elem));
 	return false;
@@ -853,7 +847,7 @@ judge_trt(const struct ninfo *ni, enum diag_id *id, char *why, size_t size)
 		    (strcmp(tn, "INT64") == 0 && in_csv(r->types, "INF64")))) {
 			*id = DIAG_C_TYPE;
 			snprintf(why, size, "input 0 '%s' is %s; TensorRT "
-			    "accepts %s", esc(b, v->name),
+			    "accepts %s", diag_esc(b, v->name),
 			    ir_elem_name(v->type.elem), r->types);
 			return V_NO;
 		}
@@ -888,7 +882,7 @@ judge_onnx(const struct onnxfix_target *t, const struct ninfo *ni,
 	if (ni->cls != NC_STANDARD) {
 		*id = DIAG_C_UNSUPPORTED;
 		snprintf(why, size, "'%s::%s' is not an ONNX standard operator",
-		    esc(b, dom_name(n->domain)), esc(c, n->op_type));
+		    diag_esc(b, dom_name(n->domain)), diag_esc(c, n->op_type));
 		return V_NO;
 	}
 	if (t->opset > 0 && ir_domain_is_onnx(n->domain) &&
@@ -1007,7 +1001,7 @@ judge_node(struct pass_ctx *ctx, const struct tstate *ts,
 		pass_report_node(ctx, DIAG_C_UNSUPPORTED, ni->n, "%s: custom "
 		    "operator '%s::%s' is in none of its operator tables (it "
 		    "runs only with a custom-op library that registers it)",
-		    ts->label, esc(b, ni->n->domain), esc(c, ni->n->op_type));
+		    ts->label, diag_esc(b, ni->n->domain), diag_esc(c, ni->n->op_type));
 		return V_NO;
 	}
 	case NC_INVALID:
@@ -1280,12 +1274,12 @@ summarise(struct pass_ctx *ctx, const struct tstate *ts,
 
 		if (ir_domain_is_onnx(ops[i].domain))
 			w = snprintf(text + len, sizeof(text) - len,
-			    "%s%s %zu", i ? ", " : "", esc(b, ops[i].op),
+			    "%s%s %zu", i ? ", " : "", diag_esc(b, ops[i].op),
 			    ops[i].n);
 		else
 			w = snprintf(text + len, sizeof(text) - len,
 			    "%s%s::%s %zu", i ? ", " : "",
-			    esc(c, ops[i].domain), esc(b, ops[i].op),
+			    diag_esc(c, ops[i].domain), diag_esc(b, ops[i].op),
 			    ops[i].n);
 		if (w < 0 || (size_t)w >= sizeof(text) - len)
 			break;
@@ -1383,10 +1377,10 @@ run(struct pass_ctx *ctx)
 		if (infos[i].cls == NC_CUSTOM &&
 		    nrt == 0)
 			pass_report_node(ctx, DIAG_C_CUSTOM, nd, "'%s::%s'",
-			    esc(b, nd->domain), esc(c, nd->op_type));
+			    diag_esc(b, nd->domain), diag_esc(c, nd->op_type));
 		else if (infos[i].cls == NC_PLUGIN)
 			pass_report_node(ctx, DIAG_C_TRT_PLUGIN, nd, "'%s'",
-			    esc(b, nd->op_type));
+			    diag_esc(b, nd->op_type));
 	}
 	memset(counts, 0, sizeof(counts));
 	for (i = 0; i < n; i++)

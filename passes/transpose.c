@@ -82,12 +82,6 @@ static long item(struct tp *t, struct ir_node *n, unsigned role);
 static int join(struct tp *t, struct ir_node *a, unsigned ra,
     struct ir_node *b, unsigned rb);
 
-static const char *
-esc(char *buf, const char *s)
-{
-	return diag_escape_str(buf, DIAG_ESCAPE_SIZE, s ? s : "");
-}
-
 static void
 shape_of(struct tp *t, const struct ir_value *v, struct pshape *s)
 {
@@ -457,10 +451,10 @@ fold(struct tp *t, struct ir_node *n)
 		return 0;
 	if (merged)
 		note(t, DIAG_F_TP_CANCELLED, n, "'%s'",
-		    esc(e, n->outputs[0]->name));
+		    diag_esc(e, n->outputs[0]->name));
 	else
 		note(t, DIAG_F_TP_IDENTITY, n, "'%s'",
-		    esc(e, n->outputs[0]->name));
+		    diag_esc(e, n->outputs[0]->name));
 	if (cancel_into(t, n, n->inputs[0]) < 0)
 		return -1;
 	return 1;
@@ -500,14 +494,6 @@ norm_axis(int64_t a, int r, int *out)
 		return false;
 	*out = (int)(a < 0 ? a + r : a);
 	return true;
-}
-
-static int64_t
-attr_int(const struct ir_node *n, const char *name, int64_t def)
-{
-	struct ir_attr *a = ir_node_attr(n, name);
-
-	return a != NULL && a->type == IR_ATTR_INT ? a->i : def;
 }
 
 /* Integer list from attribute NAME (attr_first) or input slot SLOT. */
@@ -598,14 +584,14 @@ plan_kind(struct tp *t, struct ir_node *c, struct plan *pl)
 		all_outputs(pl, c, p, r);
 		return true;
 	case PUSH_QDQ:
-		if (attr_int(c, "block_size", 0) != 0)
+		if (ir_attr_int(c, "block_size", 0) != 0)
 			return false;
 		if (opset >= 13 && c->ninputs > 1 && c->inputs[1] != NULL) {
 			struct pshape s;
 
 			shape_of(t, c->inputs[1], &s);
 			if (s.rank != 0 && !(s.rank == 1 && s.dim[0] == 1)) {
-				if (!norm_axis(attr_int(c, "axis", 1), r, &a))
+				if (!norm_axis(ir_attr_int(c, "axis", 1), r, &a))
 					return false;
 				pl->attr = "axis";
 				pl->vals[0] = p[a];
@@ -620,13 +606,13 @@ plan_kind(struct tp *t, struct ir_node *c, struct plan *pl)
 	case PUSH_ARG:
 		if (kind == PUSH_CONCAT && ir_node_attr(c, "axis") == NULL)
 			return false;
-		if (!norm_axis(attr_int(c, "axis", 0), r, &a))
+		if (!norm_axis(ir_attr_int(c, "axis", 0), r, &a))
 			return false;
 		pl->attr = "axis";
 		pl->vals[0] = p[a];
 		pl->nvals = 1;
 		pl->list = false;
-		if (kind == PUSH_ARG && attr_int(c, "keepdims", 1) == 0) {
+		if (kind == PUSH_ARG && ir_attr_int(c, "keepdims", 1) == 0) {
 			int q[PERM_MAX];
 
 			gone[p[a]] = true;
@@ -638,7 +624,7 @@ plan_kind(struct tp *t, struct ir_node *c, struct plan *pl)
 		return true;
 	case PUSH_SOFTMAX:
 		if (opset >= 13) {
-			if (!norm_axis(attr_int(c, "axis", -1), r, &a))
+			if (!norm_axis(ir_attr_int(c, "axis", -1), r, &a))
 				return false;
 			pl->attr = "axis";
 			pl->vals[0] = p[a];
@@ -647,7 +633,7 @@ plan_kind(struct tp *t, struct ir_node *c, struct plan *pl)
 		} else {
 			/* 2-D coercion at axis: the perm must keep the
 			 * leading axes among themselves. */
-			if (!norm_axis(attr_int(c, "axis", 1), r, &a))
+			if (!norm_axis(ir_attr_int(c, "axis", 1), r, &a))
 				return false;
 			for (i = 0; i < a; i++)
 				if (p[i] >= a)
@@ -658,14 +644,14 @@ plan_kind(struct tp *t, struct ir_node *c, struct plan *pl)
 	case PUSH_REDUCE: {
 		bool attr_axes = opset < 18 &&
 		    !(strcmp(c->op_type, "ReduceSum") == 0 && opset >= 13);
-		int64_t keep = attr_int(c, "keepdims", 1);
+		int64_t keep = ir_attr_int(c, "keepdims", 1);
 		int q[PERM_MAX];
 
 		if (ints_from(c, attr_axes, "axes", 1, v, &n, &present,
 		    &elem) < 0)
 			return false;
 		if (!present || n == 0) {
-			if (attr_int(c, "noop_with_empty_axes", 0)) {
+			if (ir_attr_int(c, "noop_with_empty_axes", 0)) {
 				all_outputs(pl, c, p, r);
 				return true;
 			}
@@ -900,7 +886,7 @@ drops_rank(const struct ir_node *n)
 	switch (perm_push_kind(n)) {
 	case PUSH_REDUCE:
 	case PUSH_ARG:
-		return attr_int(n, "keepdims", 1) == 0;
+		return ir_attr_int(n, "keepdims", 1) == 0;
 	case PUSH_SQUEEZE:
 		return true;
 	default:
@@ -1225,7 +1211,7 @@ try_push(struct tp *t, struct ir_node *tn, struct ir_node *c)
 	}
 	t->through = NULL;
 	note(t, DIAG_F_TP_PUSHED, c, "[%s] moved below '%s'",
-	    perm_str(pl.p, pl.r, pb, sizeof(pb)), esc(e, c->op_type));
+	    perm_str(pl.p, pl.r, pb, sizeof(pb)), diag_esc(e, c->op_type));
 	return 1;
 }
 
@@ -1371,7 +1357,7 @@ change_interface(struct tp *t)
 			t->added--;	/* part of the interface change */
 			pass_report_node(t->ctx, DIAG_F_TP_INPUT,
 			    w->producer, "'%s' now %s, [%s] inside",
-			    esc(e, v->name), o->inputs_layout ==
+			    diag_esc(e, v->name), o->inputs_layout ==
 			    ONNXFIX_LAYOUT_NCHW ? "nchw" : "nhwc",
 			    perm_str(back, r, pb, sizeof(pb)));
 			changed++;
@@ -1428,7 +1414,7 @@ change_interface(struct tp *t)
 				return -1;
 			t->added--;
 			pass_report_node(t->ctx, DIAG_F_TP_OUTPUT,
-			    y->producer, "'%s' now %s", esc(e, y->name),
+			    y->producer, "'%s' now %s", diag_esc(e, y->name),
 			    o->outputs_layout == ONNXFIX_LAYOUT_NCHW ? "nchw" :
 			    "nhwc");
 			changed++;
@@ -1484,7 +1470,7 @@ to_reshape(struct tp *t, struct ir_node *n)
 	if (ct == NULL || (sv = add_init(t, ct, "shape")) == NULL)
 		return -1;
 	note(t, DIAG_F_TP_RESHAPE, n, "[%s] on '%s'",
-	    perm_str(p, r, pb, sizeof(pb)), esc(e, n->inputs[0]->name));
+	    perm_str(p, r, pb, sizeof(pb)), diag_esc(e, n->inputs[0]->name));
 	n->op_type = "Reshape";
 	n->nattrs = 0;
 	n->dirty = true;

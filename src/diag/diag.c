@@ -284,6 +284,12 @@ diag_escape_str(char *buf, size_t size, const char *s)
 	return diag_escape(buf, size, s, strlen(s));
 }
 
+char *
+diag_esc(char *buf, const char *s)
+{
+	return diag_escape_str(buf, DIAG_ESCAPE_SIZE, s);
+}
+
 const char *
 diag_explain(const char *code)
 {

@@ -118,5 +118,8 @@ const struct diag_info *diag_lookup(const char *code);
 char *diag_escape(char *buf, size_t size, const char *s, size_t n);
 /* Same for a NUL-terminated string; NULL prints as "". */
 char *diag_escape_str(char *buf, size_t size, const char *s);
+/* diag_escape_str() into BUF of DIAG_ESCAPE_SIZE bytes, the size every
+ * caller uses. */
+char *diag_esc(char *buf, const char *s);
 
 #endif

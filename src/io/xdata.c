@@ -46,12 +46,6 @@ names_external(const Onnx__TensorProto *tp)
 	    tp->n_external_data > 0;
 }
 
-static const char *
-esc(char *buf, const char *s)
-{
-	return diag_escape_str(buf, DIAG_ESCAPE_SIZE, s);
-}
-
 /* W->where: PREFIX (a node's or graph's path, or NULL for none) and
  * the formatted rest, when the caller wants places at all. */
 __attribute__((format(printf, 3, 4)))
@@ -192,7 +186,7 @@ attr_pb(struct walker *W, const struct ir_node *n, const struct ir_attr *a)
 		return 0;
 	if (W->flags & XDATA_WHERE)
 		where = place(W, ir_node_path(n, path, sizeof(path)),
-		    "/attribute '%s'", esc(b, a->name));
+		    "/attribute '%s'", diag_esc(b, a->name));
 	if (push_all(W, (void *const *)ap->sparse_tensors,
 	    ap->n_sparse_tensors) < 0 || push(W, ap->sparse_tensor) < 0 ||
 	    push_all(W, (void *const *)ap->tensors, ap->n_tensors) < 0)
@@ -254,7 +248,7 @@ walk_graph(struct walker *W, struct ir_graph *g)
 				if (W->flags & XDATA_WHERE)
 					where = place(W, ir_node_path(n, path,
 					    sizeof(path)), "/attribute '%s'",
-					    esc(b, a->name));
+					    diag_esc(b, a->name));
 				rc = call(W, a->t, rewritable,
 				    rewritable ? a : NULL, where);
 				if (rc != 0)
@@ -300,7 +294,7 @@ xdata_walk(struct ir_model *m, unsigned flags,
 			rc = -1;
 		else
 			rc = drain(&W, place(&W, NULL, "function '%s'",
-			    esc(b, m->functions[i]->name)));
+			    diag_esc(b, m->functions[i]->name)));
 	}
 	for (j = 0; mp != NULL && j < mp->n_training_info && rc == 0; j++) {
 		const Onnx__TrainingInfoProto *ti = mp->training_info[j];
@@ -468,7 +462,7 @@ xdata_copy(struct ext_dir *x, const char *const *locs, size_t n,
 		return ONNXFIX_OK;
 	}
 	for (i = 0; i < n && rc == ONNXFIX_OK; i++) {
-		esc(b, locs[i]);
+		diag_esc(b, locs[i]);
 		st = ext_open_file(x, locs[i], &in, &size, why, sizeof(why));
 		if (st != EXT_OK) {
 			diag_report(d, DIAG_LOAD_EXTERNAL, "",

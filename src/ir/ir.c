@@ -738,6 +738,58 @@ ir_graph_compact(struct ir_graph *g)
 	g->nnodes = k;
 }
 
+/* A of type T, its value in T's field (always, when a pass built or
+ * set it: dirty), not a function attribute reference. */
+static const struct ir_attr *
+typed(const struct ir_node *n, const char *name, enum ir_attr_type t)
+{
+	const struct ir_attr *a = ir_node_attr(n, name);
+
+	if (a == NULL || a->type != t || a->ref_attr_name != NULL ||
+	    (a->fields != 0 && !a->dirty && !(a->fields & (1u << t))))
+		return NULL;
+	return a;
+}
+
+int64_t
+ir_attr_int(const struct ir_node *n, const char *name, int64_t dflt)
+{
+	const struct ir_attr *a = typed(n, name, IR_ATTR_INT);
+
+	return a != NULL ? a->i : dflt;
+}
+
+float
+ir_attr_float(const struct ir_node *n, const char *name, float dflt)
+{
+	const struct ir_attr *a = typed(n, name, IR_ATTR_FLOAT);
+
+	return a != NULL ? a->f : dflt;
+}
+
+const int64_t *
+ir_attr_ints(const struct ir_node *n, const char *name, size_t *count)
+{
+	const struct ir_attr *a = typed(n, name, IR_ATTR_INTS);
+
+	*count = a != NULL && a->ints != NULL ? a->n : 0;
+	return *count > 0 ? a->ints : NULL;
+}
+
+bool
+ir_attr_str_is(const struct ir_node *n, const char *name, const char *want,
+    bool absent)
+{
+	const struct ir_attr *a;
+	size_t len = strlen(want);
+
+	if (ir_node_attr(n, name) == NULL)
+		return absent;
+	a = typed(n, name, IR_ATTR_STRING);
+	return a != NULL && a->slen == len &&
+	    (len == 0 || (a->s != NULL && memcmp(a->s, want, len) == 0));
+}
+
 struct ir_attr *
 ir_node_attr(const struct ir_node *n, const char *name)
 {

@@ -476,6 +476,19 @@ void ir_nodes_kill(struct arena *a, struct ir_node *const *n, size_t cnt);
 void ir_graph_compact(struct ir_graph *g);
 /* Find an attribute by name, NULL when absent. */
 struct ir_attr *ir_node_attr(const struct ir_node *n, const char *name);
+/*
+ * The typed attribute readers every pass uses: N's attribute NAME when
+ * it has the type asked for, holds its value in that type's field and
+ * is not a reference to a function attribute; else DFLT (or NULL with
+ * *COUNT 0 for a list, ABSENT for a string test when NAME is absent and
+ * false when it is not a plain string).
+ */
+int64_t ir_attr_int(const struct ir_node *n, const char *name, int64_t dflt);
+float ir_attr_float(const struct ir_node *n, const char *name, float dflt);
+const int64_t *ir_attr_ints(const struct ir_node *n, const char *name,
+    size_t *count);
+bool ir_attr_str_is(const struct ir_node *n, const char *name,
+    const char *want, bool absent);
 /* True when N's domain is the default ONNX domain ("" or "ai.onnx"). */
 bool ir_domain_is_onnx(const char *domain);
 /*

@@ -592,7 +592,7 @@ enter_scan(struct sh *s, struct ir_node *n)
 {
 	struct ir_graph *b;
 	size_t nstate, i, na;
-	const int64_t *ax = shapes_attr_ints(n, "scan_input_axes", &na);
+	const int64_t *ax = ir_attr_ints(n, "scan_input_axes", &na);
 
 	if (shapes_scan_counts(n, &b, &nstate) < 0)
 		return 0;

@@ -83,8 +83,8 @@ shapes_op_scan(struct sh *s, struct ir_node *n, struct ir_type *out)
 {
 	struct ir_graph *b;
 	size_t nstate, i, na, noa;
-	const int64_t *ax = shapes_attr_ints(n, "scan_input_axes", &na);
-	const int64_t *oax = shapes_attr_ints(n, "scan_output_axes", &noa);
+	const int64_t *ax = ir_attr_ints(n, "scan_input_axes", &na);
+	const int64_t *oax = ir_attr_ints(n, "scan_output_axes", &noa);
 	const struct ir_type *first;
 	struct ir_dim len = dunknown();
 	int a;

@@ -75,38 +75,6 @@ shapes_shape_of(struct sh *s, struct ir_type *o, const struct ir_node *n,
 	return 0;
 }
 
-int64_t
-shapes_attr_i(const struct ir_node *n, const char *name, int64_t def)
-{
-	const struct ir_attr *a = ir_node_attr(n, name);
-
-	return a != NULL && a->type == IR_ATTR_INT ? a->i : def;
-}
-
-const int64_t *
-shapes_attr_ints(const struct ir_node *n, const char *name, size_t *count)
-{
-	const struct ir_attr *a = ir_node_attr(n, name);
-
-	*count = 0;
-	if (a == NULL || a->type != IR_ATTR_INTS)
-		return NULL;
-	*count = a->n;
-	return a->ints;
-}
-
-bool
-shapes_attr_is(const struct ir_node *n, const char *name, const char *want,
-    bool absent)
-{
-	const struct ir_attr *a = ir_node_attr(n, name);
-
-	if (a == NULL || a->type != IR_ATTR_STRING)
-		return absent;
-	return a->slen == strlen(want) &&
-	    (a->slen == 0 || memcmp(a->s, want, a->slen) == 0);
-}
-
 /* Axes of Squeeze/Unsqueeze/Reduce*: attribute or input by opset. */
 bool
 shapes_axes_of(struct sh *s, struct ir_node *n, int input_from, size_t input,
@@ -115,7 +83,7 @@ shapes_axes_of(struct sh *s, struct ir_node *n, int input_from, size_t input,
 	*axes = NULL;
 	*na = 0;
 	if (ir_node_opset(n) < input_from) {
-		*axes = shapes_attr_ints(n, "axes", na);
+		*axes = ir_attr_ints(n, "axes", na);
 		*given = *axes != NULL;
 		return true;
 	}
@@ -378,7 +346,7 @@ int
 shapes_scan_counts(const struct ir_node *n, struct ir_graph **body,
     size_t *nstate)
 {
-	int64_t nscan = shapes_attr_i(n, "num_scan_inputs", -1);
+	int64_t nscan = ir_attr_int(n, "num_scan_inputs", -1);
 
 	*body = shapes_subgraph(n, "body");
 	if (*body == NULL || ir_node_opset(n) < 9 || nscan < 1 ||

@@ -21,7 +21,7 @@ shapes_op_gather(struct sh *s, struct ir_node *n, struct ir_type *out)
 	if (shapes_mk(s, &out[0], x->elem, -1) < 0)
 		return -1;
 	if (x->rank < 1 || ix == NULL || ix->rank < 0 ||
-	    (axis = norm_axis(shapes_attr_i(n, "axis", 0), x->rank)) < 0)
+	    (axis = norm_axis(ir_attr_int(n, "axis", 0), x->rank)) < 0)
 		return 0;
 	r = x->rank - 1 + ix->rank;
 	if (shapes_mk(s, &out[0], x->elem, r) < 0)
@@ -69,7 +69,7 @@ int
 shapes_op_gather_nd(struct sh *s, struct ir_node *n, struct ir_type *out)
 {
 	const struct ir_type *x = in_t(n, 0), *ix = in_t(n, 1);
-	int64_t b = shapes_attr_i(n, "batch_dims", 0), k;
+	int64_t b = ir_attr_int(n, "batch_dims", 0), k;
 	int r, i, j = 0;
 
 	if (x == NULL)
@@ -107,7 +107,7 @@ shapes_op_onehot(struct sh *s, struct ir_node *n, struct ir_type *out)
 	    ix->rank + 1) < 0)
 		return -1;
 	if (out[0].rank < 0 ||
-	    (axis = norm_axis(shapes_attr_i(n, "axis", -1), out[0].rank)) < 0)
+	    (axis = norm_axis(ir_attr_int(n, "axis", -1), out[0].rank)) < 0)
 		return 0;
 	for (i = 0; i < out[0].rank; i++)
 		if (i != axis)
@@ -130,7 +130,7 @@ shapes_op_compress(struct sh *s, struct ir_node *n, struct ir_type *out)
 		return shapes_mk(s, &out[0], x->elem, 1);
 	if (shapes_mk(s, &out[0], x->elem, x->rank) < 0)
 		return -1;
-	if (x->rank < 0 || (axis = norm_axis(shapes_attr_i(n, "axis", 0),
+	if (x->rank < 0 || (axis = norm_axis(ir_attr_int(n, "axis", 0),
 	    x->rank)) < 0)
 		return 0;
 	dcopy(out[0].dims, x->dims, x->rank);
@@ -165,7 +165,7 @@ int
 shapes_op_shape(struct sh *s, struct ir_node *n, struct ir_type *out)
 {
 	const struct ir_type *x = in_t(n, 0);
-	int64_t start = shapes_attr_i(n, "start", 0), end;
+	int64_t start = ir_attr_int(n, "start", 0), end;
 	struct sconst *c;
 	int64_t i;
 
@@ -173,7 +173,7 @@ shapes_op_shape(struct sh *s, struct ir_node *n, struct ir_type *out)
 		return -1;
 	if (x == NULL || x->rank < 0)
 		return 0;
-	end = shapes_attr_i(n, "end", x->rank);
+	end = ir_attr_int(n, "end", x->rank);
 	if (ir_node_opset(n) < 15) {
 		start = 0;
 		end = x->rank;
@@ -350,11 +350,11 @@ int
 shapes_op_random(struct sh *s, struct ir_node *n, struct ir_type *out)
 {
 	size_t ns, i;
-	const int64_t *shape = shapes_attr_ints(n, "shape", &ns);
+	const int64_t *shape = ir_attr_ints(n, "shape", &ns);
 
 	if (shape == NULL)
 		return 0;
-	if (shapes_mk(s, &out[0], (int32_t)shapes_attr_i(n, "dtype",
+	if (shapes_mk(s, &out[0], (int32_t)ir_attr_int(n, "dtype",
 	    IR_ELEM_FLOAT), rank_n(ns)) < 0)
 		return -1;
 	for (i = 0; i < ns && out[0].rank >= 0; i++)

@@ -191,7 +191,7 @@ shapes_op_binary(struct sh *s, struct ir_node *n, struct ir_type *out)
 		return 0;
 	/* opset < 7 broadcast needs an attribute: only equal ranks */
 	if (ir_node_opset(n) < 7 && n->ninputs == 2 &&
-	    shapes_attr_i(n, "broadcast", 0) != 0)
+	    ir_attr_int(n, "broadcast", 0) != 0)
 		return shapes_shape_of(s, &out[0], n, 0, elem);
 	if (shapes_bcast_inputs(s, n, 0, n->ninputs - 1, elem, &out[0]) < 0)
 		return -1;
@@ -205,7 +205,7 @@ shapes_op_compare(struct sh *s, struct ir_node *n, struct ir_type *out)
 {
 	if (n->ninputs < 1)
 		return 0;
-	if (ir_node_opset(n) < 7 && shapes_attr_i(n, "broadcast", 0) != 0)
+	if (ir_node_opset(n) < 7 && ir_attr_int(n, "broadcast", 0) != 0)
 		return shapes_shape_of(s, &out[0], n, 0, IR_ELEM_BOOL);
 	if (shapes_bcast_inputs(s, n, 0, n->ninputs - 1, IR_ELEM_BOOL,
 	    &out[0]) < 0)
@@ -274,7 +274,7 @@ shapes_op_quantize(struct sh *s, struct ir_node *n, struct ir_type *out)
 	if (in_v(n, 2) != NULL)
 		elem = in_elem(n, 2);
 	else if (ir_node_attr(n, "output_dtype") != NULL)
-		elem = (int32_t)shapes_attr_i(n, "output_dtype", 0);
+		elem = (int32_t)ir_attr_int(n, "output_dtype", 0);
 	return shapes_shape_of(s, &out[0], n, 0, elem);
 }
 

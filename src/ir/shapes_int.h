@@ -264,15 +264,6 @@ void shapes_same_as(struct ir_type *o, const struct ir_node *n, size_t i);
 /* O gets the shape of N's input I with element type ELEM. */
 int shapes_shape_of(struct sh *s, struct ir_type *o, const struct ir_node *n,
     size_t i, int32_t elem);
-/* Attribute NAME of N as an int (DEF when absent or of another type),
- * as ints (NULL then), or compared with the string WANT (ABSENT when
- * absent). */
-int64_t shapes_attr_i(const struct ir_node *n, const char *name,
-    int64_t def);
-const int64_t *shapes_attr_ints(const struct ir_node *n, const char *name,
-    size_t *count);
-bool shapes_attr_is(const struct ir_node *n, const char *name,
-    const char *want, bool absent);
 /* Axes of Squeeze/Unsqueeze/Reduce*: the attribute before opset
  * INPUT_FROM, input INPUT from it; false when the input is not a known
  * constant.  *GIVEN: axes were given at all. */

@@ -58,12 +58,12 @@ window(const struct ir_dim *in, int64_t k, int64_t stride, int64_t dil,
 static int
 auto_pad_kind(const struct ir_node *n)
 {
-	if (shapes_attr_is(n, "auto_pad", "SAME_UPPER", false) ||
-	    shapes_attr_is(n, "auto_pad", "SAME_LOWER", false))
+	if (ir_attr_str_is(n, "auto_pad", "SAME_UPPER", false) ||
+	    ir_attr_str_is(n, "auto_pad", "SAME_LOWER", false))
 		return 1;
-	if (shapes_attr_is(n, "auto_pad", "VALID", false))
+	if (ir_attr_str_is(n, "auto_pad", "VALID", false))
 		return 2;
-	if (!shapes_attr_is(n, "auto_pad", "NOTSET", true))
+	if (!ir_attr_str_is(n, "auto_pad", "NOTSET", true))
 		return -1;
 	return 0;
 }
@@ -74,10 +74,10 @@ spatial(struct ir_node *n, const struct ir_type *x, const int64_t *kernel,
     int nk, bool has_dil, bool ceil_mode, struct ir_type *o)
 {
 	size_t npads, nstrides, ndil;
-	const int64_t *pads = shapes_attr_ints(n, "pads", &npads);
-	const int64_t *strides = shapes_attr_ints(n, "strides", &nstrides);
+	const int64_t *pads = ir_attr_ints(n, "pads", &npads);
+	const int64_t *strides = ir_attr_ints(n, "strides", &nstrides);
 	const int64_t *dil = has_dil ?
-	    shapes_attr_ints(n, "dilations", &ndil) : NULL;
+	    ir_attr_ints(n, "dilations", &ndil) : NULL;
 	int ap = auto_pad_kind(n), i;
 
 	if (!has_dil)
@@ -103,7 +103,7 @@ conv_core(struct sh *s, struct ir_node *n, size_t xi, size_t wi,
 {
 	const struct ir_type *x = in_t(n, xi), *w = in_t(n, wi);
 	size_t nks;
-	const int64_t *ks = shapes_attr_ints(n, "kernel_shape", &nks);
+	const int64_t *ks = ir_attr_ints(n, "kernel_shape", &nks);
 	int64_t *k;
 	int rank, i;
 
@@ -149,13 +149,13 @@ shapes_op_conv_transpose(struct sh *s, struct ir_node *n, struct ir_type *out)
 {
 	const struct ir_type *x = in_t(n, 0), *w = in_t(n, 1);
 	size_t nks, npads, nstr, ndil, nop, nos;
-	const int64_t *ks = shapes_attr_ints(n, "kernel_shape", &nks);
-	const int64_t *pads = shapes_attr_ints(n, "pads", &npads);
-	const int64_t *str = shapes_attr_ints(n, "strides", &nstr);
-	const int64_t *dil = shapes_attr_ints(n, "dilations", &ndil);
-	const int64_t *op = shapes_attr_ints(n, "output_padding", &nop);
-	const int64_t *os = shapes_attr_ints(n, "output_shape", &nos);
-	int64_t group = shapes_attr_i(n, "group", 1);
+	const int64_t *ks = ir_attr_ints(n, "kernel_shape", &nks);
+	const int64_t *pads = ir_attr_ints(n, "pads", &npads);
+	const int64_t *str = ir_attr_ints(n, "strides", &nstr);
+	const int64_t *dil = ir_attr_ints(n, "dilations", &ndil);
+	const int64_t *op = ir_attr_ints(n, "output_padding", &nop);
+	const int64_t *os = ir_attr_ints(n, "output_shape", &nos);
+	int64_t group = ir_attr_int(n, "group", 1);
 	int rank, nk, ap = auto_pad_kind(n), i;
 
 	rank = x != NULL && x->rank >= 0 ? x->rank :
@@ -228,8 +228,8 @@ shapes_op_pool(struct sh *s, struct ir_node *n, struct ir_type *out)
 {
 	const struct ir_type *x = in_t(n, 0);
 	size_t nks;
-	const int64_t *ks = shapes_attr_ints(n, "kernel_shape", &nks);
-	bool ceil_mode = shapes_attr_i(n, "ceil_mode", 0) != 0;
+	const int64_t *ks = ir_attr_ints(n, "kernel_shape", &nks);
+	bool ceil_mode = ir_attr_int(n, "ceil_mode", 0) != 0;
 	bool maxpool = strcmp(n->op_type, "MaxPool") == 0;
 
 	if (x == NULL)
@@ -297,11 +297,11 @@ shapes_op_layernorm(struct sh *s, struct ir_node *n, struct ir_type *out)
 
 	shapes_same_as(&out[0], n, 0);
 	if (x == NULL || x->rank < 0 ||
-	    (axis = norm_axis(shapes_attr_i(n, "axis", -1), x->rank)) < 0)
+	    (axis = norm_axis(ir_attr_int(n, "axis", -1), x->rank)) < 0)
 		return 0;
 	/* Mean and InvStdDev are of stash_type (float by default) */
 	for (k = 1; k < n->noutputs && k < 3; k++) {
-		if (shapes_mk(s, &out[k], (int32_t)shapes_attr_i(n,
+		if (shapes_mk(s, &out[k], (int32_t)ir_attr_int(n,
 		    "stash_type", IR_ELEM_FLOAT), x->rank) < 0)
 			return -1;
 		for (i = 0; i < x->rank; i++)
@@ -340,7 +340,7 @@ shapes_op_resize(struct sh *s, struct ir_node *n, struct ir_type *out)
 	const struct ir_type *x = in_t(n, 0);
 	int opset = ir_node_opset(n);
 	size_t scales_in, sizes_in = 3, nax = 0, k, ns;
-	const int64_t *axes = shapes_attr_ints(n, "axes", &nax);
+	const int64_t *axes = ir_attr_ints(n, "axes", &nax);
 	double *sc;
 	int i;
 
@@ -366,8 +366,8 @@ shapes_op_resize(struct sh *s, struct ir_node *n, struct ir_type *out)
 	} else {
 		scales_in = opset < 11 ? 1 : 2;
 	}
-	if (!shapes_attr_is(n, "keep_aspect_ratio_policy", "stretch", true) ||
-	    shapes_attr_is(n, "coordinate_transformation_mode",
+	if (!ir_attr_str_is(n, "keep_aspect_ratio_policy", "stretch", true) ||
+	    ir_attr_str_is(n, "coordinate_transformation_mode",
 	    "tf_crop_and_resize", false))
 		return 0;
 	if (axes == NULL) {
@@ -410,7 +410,7 @@ shapes_op_depth_space(struct sh *s, struct ir_node *n, struct ir_type *out)
 {
 	const struct ir_type *x = in_t(n, 0);
 	bool d2s = strcmp(n->op_type, "DepthToSpace") == 0;
-	int64_t b = shapes_attr_i(n, "blocksize", 0);
+	int64_t b = ir_attr_int(n, "blocksize", 0);
 	int i;
 
 	if (x == NULL)
@@ -450,8 +450,8 @@ int
 shapes_op_rnn(struct sh *s, struct ir_node *n, struct ir_type *out)
 {
 	const struct ir_type *x = in_t(n, 0);
-	int64_t hidden = shapes_attr_i(n, "hidden_size", -1);
-	bool batch_first = shapes_attr_i(n, "layout", 0) != 0;
+	int64_t hidden = ir_attr_int(n, "hidden_size", -1);
+	bool batch_first = ir_attr_int(n, "layout", 0) != 0;
 	struct ir_dim seq, batch, nd, h;
 	size_t k;
 
@@ -459,7 +459,7 @@ shapes_op_rnn(struct sh *s, struct ir_node *n, struct ir_type *out)
 		return 0;
 	seq = x->dims[batch_first ? 1 : 0];
 	batch = x->dims[batch_first ? 0 : 1];
-	nd = dval(shapes_attr_is(n, "direction", "bidirectional", false) ?
+	nd = dval(ir_attr_str_is(n, "direction", "bidirectional", false) ?
 	    2 : 1);
 	h = hidden > 0 ? dval(hidden) : dunknown();
 	if (n->noutputs > 0) {
@@ -515,7 +515,7 @@ shapes_op_roi_align(struct sh *s, struct ir_node *n, struct ir_type *out)
 		out[0].dims[0] = rois->dims[0];
 	if (x != NULL && x->rank == 4)
 		out[0].dims[1] = x->dims[1];
-	out[0].dims[2] = dval(shapes_attr_i(n, "output_height", 1));
-	out[0].dims[3] = dval(shapes_attr_i(n, "output_width", 1));
+	out[0].dims[2] = dval(ir_attr_int(n, "output_height", 1));
+	out[0].dims[3] = dval(ir_attr_int(n, "output_width", 1));
 	return 0;
 }

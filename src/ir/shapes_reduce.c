@@ -14,7 +14,7 @@ shapes_op_reduce(struct sh *s, struct ir_node *n, struct ir_type *out)
 {
 	const struct ir_type *x = in_t(n, 0);
 	int from = strcmp(n->op_type, "ReduceSum") == 0 ? 13 : 18;
-	bool keep = shapes_attr_i(n, "keepdims", 1) != 0;
+	bool keep = ir_attr_int(n, "keepdims", 1) != 0;
 	bool given, red[SH_MAX_RANK];
 	const int64_t *axes;
 	size_t na, k;
@@ -27,12 +27,12 @@ shapes_op_reduce(struct sh *s, struct ir_node *n, struct ir_type *out)
 	if (x->rank < 0 || !shapes_axes_of(s, n, from, 1, &axes, &na, &given))
 		return 0;
 	if (given && na == 0 && ir_node_opset(n) >= from &&
-	    shapes_attr_i(n, "noop_with_empty_axes", 0) != 0) {
+	    ir_attr_int(n, "noop_with_empty_axes", 0) != 0) {
 		shapes_same_as(&out[0], n, 0);
 		return 0;
 	}
 	if (!given && ir_node_opset(n) >= from &&
-	    shapes_attr_i(n, "noop_with_empty_axes", 0) != 0) {
+	    ir_attr_int(n, "noop_with_empty_axes", 0) != 0) {
 		shapes_same_as(&out[0], n, 0);
 		return 0;
 	}
@@ -64,7 +64,7 @@ int
 shapes_op_argmax(struct sh *s, struct ir_node *n, struct ir_type *out)
 {
 	const struct ir_type *x = in_t(n, 0);
-	bool keep = shapes_attr_i(n, "keepdims", 1) != 0;
+	bool keep = ir_attr_int(n, "keepdims", 1) != 0;
 	int axis, i, r = 0;
 
 	if (x == NULL)
@@ -72,7 +72,7 @@ shapes_op_argmax(struct sh *s, struct ir_node *n, struct ir_type *out)
 	if (shapes_mk(s, &out[0], IR_ELEM_INT64, -1) < 0)
 		return -1;
 	if (x->rank < 0 ||
-	    (axis = norm_axis(shapes_attr_i(n, "axis", 0), x->rank)) < 0)
+	    (axis = norm_axis(ir_attr_int(n, "axis", 0), x->rank)) < 0)
 		return 0;
 	if (shapes_mk(s, &out[0], IR_ELEM_INT64, keep ? x->rank :
 	    x->rank - 1) < 0)
@@ -99,11 +99,11 @@ shapes_op_topk(struct sh *s, struct ir_node *n, struct ir_type *out)
 	if (shapes_mk(s, &out[0], x->elem, x->rank) < 0)
 		return -1;
 	if (x->rank < 0 ||
-	    (axis = norm_axis(shapes_attr_i(n, "axis", -1), x->rank)) < 0)
+	    (axis = norm_axis(ir_attr_int(n, "axis", -1), x->rank)) < 0)
 		goto indices;
 	dcopy(out[0].dims, x->dims, x->rank);
 	if (ir_node_opset(n) < 10) {
-		k = shapes_attr_i(n, "k", -1);
+		k = ir_attr_int(n, "k", -1);
 		have = k >= 0;
 	} else {
 		have = shapes_cint(s, in_v(n, 1), 0, &k);
@@ -198,8 +198,8 @@ int
 shapes_op_gemm(struct sh *s, struct ir_node *n, struct ir_type *out)
 {
 	const struct ir_type *a = in_t(n, 0), *b = in_t(n, 1);
-	bool ta = shapes_attr_i(n, "transA", 0) != 0;
-	bool tb = shapes_attr_i(n, "transB", 0) != 0;
+	bool ta = ir_attr_int(n, "transA", 0) != 0;
+	bool tb = ir_attr_int(n, "transB", 0) != 0;
 
 	if (shapes_mk(s, &out[0], in_elem(n, 0), 2) < 0)
 		return -1;

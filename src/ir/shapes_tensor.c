@@ -17,7 +17,7 @@ shapes_op_transpose(struct sh *s, struct ir_node *n, struct ir_type *out)
 {
 	const struct ir_type *x = in_t(n, 0);
 	size_t np;
-	const int64_t *perm = shapes_attr_ints(n, "perm", &np);
+	const int64_t *perm = ir_attr_ints(n, "perm", &np);
 	bool seen[SH_MAX_RANK];
 	int i;
 
@@ -175,11 +175,11 @@ shapes_op_reshape(struct sh *s, struct ir_node *n, struct ir_type *out)
 {
 	const struct ir_type *x = in_t(n, 0), *st;
 	const struct sconst *c;
-	bool allowzero = shapes_attr_i(n, "allowzero", 0) != 0;
+	bool allowzero = ir_attr_int(n, "allowzero", 0) != 0;
 
 	if (ir_node_opset(n) < 5) {
 		size_t ns, i;
-		const int64_t *shape = shapes_attr_ints(n, "shape", &ns);
+		const int64_t *shape = ir_attr_ints(n, "shape", &ns);
 		struct ir_dim *e;
 
 		if (shape == NULL)
@@ -204,7 +204,7 @@ int
 shapes_op_flatten(struct sh *s, struct ir_node *n, struct ir_type *out)
 {
 	const struct ir_type *x = in_t(n, 0);
-	int64_t axis = shapes_attr_i(n, "axis", 1);
+	int64_t axis = ir_attr_int(n, "axis", 1);
 
 	if (x == NULL)
 		return 0;
@@ -329,12 +329,12 @@ shapes_op_split(struct sh *s, struct ir_node *n, struct ir_type *out)
 			dcopy(out[k].dims, x->dims, x->rank);
 	}
 	if (x->rank < 0 ||
-	    (axis = norm_axis(shapes_attr_i(n, "axis", 0), x->rank)) < 0)
+	    (axis = norm_axis(ir_attr_int(n, "axis", 0), x->rank)) < 0)
 		return 0;
 	for (k = 0; k < n->noutputs; k++)
 		out[k].dims[axis] = dunknown();
 	if (ir_node_opset(n) < 13) {
-		split = shapes_attr_ints(n, "split", &nsplit);
+		split = ir_attr_ints(n, "split", &nsplit);
 		if (split == NULL && n->ninputs > 1 &&
 		    !shapes_cints(s, in_v(n, 1), &split, &nsplit))
 			return 0;
@@ -354,7 +354,7 @@ shapes_op_split(struct sh *s, struct ir_node *n, struct ir_type *out)
 		return 0;
 	d = x->dims[axis].value;
 	if (ir_node_opset(n) >= 18 && ir_node_attr(n, "num_outputs")) {
-		int64_t no = shapes_attr_i(n, "num_outputs", 0), each;
+		int64_t no = ir_attr_int(n, "num_outputs", 0), each;
 
 		if (no != (int64_t)n->noutputs || no < 1)
 			return 0;
@@ -422,9 +422,9 @@ shapes_op_slice(struct sh *s, struct ir_node *n, struct ir_type *out)
 	if (x->rank < 0)
 		return 0;
 	if (ir_node_opset(n) < 10) {
-		st = shapes_attr_ints(n, "starts", &nst);
-		en = shapes_attr_ints(n, "ends", &nen);
-		ax = shapes_attr_ints(n, "axes", &nax);
+		st = ir_attr_ints(n, "starts", &nst);
+		en = ir_attr_ints(n, "ends", &nen);
+		ax = ir_attr_ints(n, "axes", &nax);
 		have = st != NULL && en != NULL;
 	} else {
 		have = shapes_cints(s, in_v(n, 1), &st, &nst) &&
@@ -677,9 +677,9 @@ shapes_op_pad(struct sh *s, struct ir_node *n, struct ir_type *out)
 	if (x->rank < 0)
 		return 0;
 	if (ir_node_opset(n) < 11) {
-		pads = shapes_attr_ints(n, "pads", &np);
+		pads = ir_attr_ints(n, "pads", &np);
 		if (pads == NULL)
-			pads = shapes_attr_ints(n, "paddings", &np);
+			pads = ir_attr_ints(n, "paddings", &np);
 		if (pads == NULL)
 			return 0;
 	} else if (!shapes_cints(s, in_v(n, 1), &pads, &np)) {

@@ -19,7 +19,7 @@
 #define MAX_LINE 4096
 
 /* "invalid mapping 'SPEC' (WHERE): " then FMT; arguments naming user
- * text must be escaped (esc()). */
+ * text must be escaped (diag_esc()). */
 static void say(char *why, size_t size, const char *where, const char *spec,
     const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
@@ -37,12 +37,6 @@ say(char *why, size_t size, const char *where, const char *spec,
 	snprintf(why, size, "invalid mapping '%s' (%s): %s",
 	    diag_escape_str(e1, sizeof(e1), spec),
 	    diag_escape_str(e2, sizeof(e2), where), msg);
-}
-
-static const char *
-esc(char *buf, const char *s)
-{
-	return diag_escape_str(buf, DIAG_ESCAPE_SIZE, s);
 }
 
 static const char *
@@ -274,13 +268,13 @@ parse_one(struct arena *a, const char *spec, const char *where,
 	if (opdb_domain_is_onnx(m->domain) && opdb_op_known(m->domain,
 	    m->op)) {
 		say(why, size, where, spec, "'%s' is a standard operator",
-		    esc(eb, m->op));
+		    diag_esc(eb, m->op));
 		return -1;
 	}
 	if (!is_name(m->target, false) ||
 	    !opdb_op_known("ai.onnx", m->target)) {
 		say(why, size, where, spec, "'%s' is not an ONNX operator",
-		    esc(eb, m->target));
+		    diag_esc(eb, m->target));
 		return -1;
 	}
 	if (open == NULL)
@@ -315,7 +309,7 @@ parse_one(struct arena *a, const char *spec, const char *where,
 
 		if (e == NULL) {
 			say(why, size, where, spec,
-			    "expected attr=value, not '%s'", esc(eb, args[i]));
+			    "expected attr=value, not '%s'", diag_esc(eb, args[i]));
 			return -1;
 		}
 		at->name = trim(a, args[i], (size_t)(e - args[i]));
@@ -325,40 +319,40 @@ parse_one(struct arena *a, const char *spec, const char *where,
 		for (j = 0; j < i; j++)
 			if (strcmp(m->attrs[j].name, at->name) == 0) {
 				say(why, size, where, spec,
-				    "attribute '%s' given twice", esc(eb, at->name));
+				    "attribute '%s' given twice", diag_esc(eb, at->name));
 				return -1;
 			}
-		type = attr_type(m->target, esc(eb, at->name));
+		type = attr_type(m->target, diag_esc(eb, at->name));
 		if (type == 0) {
 			say(why, size, where, spec, "the target operator has "
-			    "no attribute '%s'", esc(eb, at->name));
+			    "no attribute '%s'", diag_esc(eb, at->name));
 			return -1;
 		}
 		if (type != IR_ATTR_INT && type != IR_ATTR_FLOAT &&
 		    type != IR_ATTR_STRING && type != IR_ATTR_INTS &&
 		    type != IR_ATTR_FLOATS) {
 			say(why, size, where, spec, "attribute '%s' cannot be "
-			    "given in a mapping", esc(eb, at->name));
+			    "given in a mapping", diag_esc(eb, at->name));
 			return -1;
 		}
 		if (set_value(a, at, type, at->text) < 0) {
 			if (type == IR_ATTR_INT)
 				say(why, size, where, spec, "attribute value "
-				    "'%s' is not an INT", esc(eb, at->text));
+				    "'%s' is not an INT", diag_esc(eb, at->text));
 			else if (type == IR_ATTR_FLOAT)
 				say(why, size, where, spec, "attribute value "
-				    "'%s' is not a FLOAT", esc(eb, at->text));
+				    "'%s' is not a FLOAT", diag_esc(eb, at->text));
 			else if (type == IR_ATTR_STRING)
 				say(why, size, where, spec, "attribute value "
-				    "'%s' is not a STRING", esc(eb, at->text));
+				    "'%s' is not a STRING", diag_esc(eb, at->text));
 			else if (type == IR_ATTR_INTS)
 				say(why, size, where, spec, "attribute value "
 				    "'%s' is not an INTS list like [1,2]",
-				    esc(eb, at->text));
+				    diag_esc(eb, at->text));
 			else
 				say(why, size, where, spec, "attribute value "
 				    "'%s' is not a FLOATS list like [0.5,1]",
-				    esc(eb, at->text));
+				    diag_esc(eb, at->text));
 			return -1;
 		}
 	}
@@ -382,7 +376,7 @@ add(struct arena *a, struct cmap **v, size_t *n, size_t *cap,
 		if (strcmp((*v)[i].domain, (*v)[*n].domain) == 0 &&
 		    strcmp((*v)[i].op, (*v)[*n].op) == 0) {
 			say(why, size, where, spec,
-			    "operator already mapped by '%s'", esc(eb, (*v)[i].spec));
+			    "operator already mapped by '%s'", diag_esc(eb, (*v)[i].spec));
 			return -1;
 		}
 	(*n)++;

@@ -142,15 +142,6 @@ poly_add(struct arena *a, struct profile_poly *poly,
 	return 0;
 }
 
-/* Integer attribute NAME of N, 0 when absent. */
-static int64_t
-attr_int(const struct ir_node *n, const char *name)
-{
-	const struct ir_attr *a = ir_node_attr(n, name);
-
-	return a != NULL && a->type == IR_ATTR_INT ? a->i : 0;
-}
-
 /* Of two dims that broadcast, the one the result has. */
 static const struct ir_dim *
 bcast(const struct ir_dim *a, const struct ir_dim *b)
@@ -236,8 +227,8 @@ node_macs(const struct ir_node *n, struct prod pr[2])
 		/* M x K times K x N, from the operands: an exporter's name
 		 * for the output's rows says less than A's */
 		const struct ir_type *a = ranked(in[0]), *b = ranked(in[1]);
-		bool ta = attr_int(n, "transA") != 0;
-		bool tb = attr_int(n, "transB") != 0;
+		bool ta = ir_attr_int(n, "transA", 0) != 0;
+		bool tb = ir_attr_int(n, "transB", 0) != 0;
 
 		if (a == NULL || b == NULL || a->rank != 2 || b->rank != 2) {
 			pr[0].bad = true;
@@ -252,8 +243,8 @@ node_macs(const struct ir_node *n, struct prod pr[2])
 	    strcmp(op, "MatMulInteger") == 0)) ||
 	    (ms && strcmp(op, "FusedMatMul") == 0)) {
 		matmul_macs(&pr[0], in[0], in[1], ms &&
-		    attr_int(n, "transA") != 0, ms &&
-		    attr_int(n, "transB") != 0);
+		    ir_attr_int(n, "transA", 0) != 0, ms &&
+		    ir_attr_int(n, "transB", 0) != 0);
 		return 1;
 	}
 	if (onnx && strcmp(op, "QLinearMatMul") == 0) {
