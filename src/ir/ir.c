@@ -655,8 +655,11 @@ ir_value_replace_uses(struct ir_value *old, struct ir_value *new)
 	return 0;
 }
 
-void
-ir_node_kill(struct ir_node *n)
+/* Inputs up to which a node's records are removed one by one. */
+#define KILL_ONE_MAX 64
+
+static void
+kill_one(struct ir_node *n)
 {
 	size_t i;
 
@@ -668,6 +671,22 @@ ir_node_kill(struct ir_node *n)
 	for (i = 0; i < n->nimplicit; i++)
 		ir_use_remove(n->implicit[i], n, -1);
 	n->dead = true;
+}
+
+void
+ir_node_kill(struct ir_node *n)
+{
+	/*
+	 * One record at a time is a search of the value's list per input
+	 * slot: quadratic for Sum(x, x, ...) with 40,000 copies of x (cse
+	 * merging two of them took minutes).  A node with many inputs is
+	 * taken out by filtering each value's list once.
+	 */
+	if (!n->dead && n->ninputs + n->nimplicit > KILL_ONE_MAX) {
+		ir_nodes_kill(&n->graph->model->arena, &n, 1);
+		return;
+	}
+	kill_one(n);
 }
 
 static int
@@ -693,7 +712,7 @@ ir_nodes_kill(struct arena *a, struct ir_node *const *n, size_t cnt)
 		vals = arena_array(a, total + 1, sizeof(*vals));
 	if (vals == NULL) {
 		for (i = 0; i < cnt; i++)
-			ir_node_kill(n[i]);
+			kill_one(n[i]);
 		return;
 	}
 	/* The values whose lists lose records, each once. */
