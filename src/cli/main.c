@@ -698,6 +698,27 @@ format_of_name(const char *path)
 	return ONNXFIX_DOT;
 }
 
+/* The picture type -T TYPE names into *FMT; -1 when it names none. */
+static int
+picture_type(const char *type, enum onnxfix_dot_format *fmt)
+{
+	static const struct {
+		const char *name;
+		enum onnxfix_dot_format fmt;
+	} types[] = {
+		{ "dot", ONNXFIX_DOT }, { "svg", ONNXFIX_SVG },
+		{ "png", ONNXFIX_PNG }, { "html", ONNXFIX_HTML },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(types) / sizeof(types[0]); i++)
+		if (strcmp(type, types[i].name) == 0) {
+			*fmt = types[i].fmt;
+			return 0;
+		}
+	return -1;
+}
+
 static int
 cmd_dot(struct cli *c, int argc, char **argv)
 {
@@ -710,13 +731,7 @@ cmd_dot(struct cli *c, int argc, char **argv)
 		return cmd_usage("dot", argc ? "one model at a time" :
 		    "no model given", NULL);
 	if (c->format != NULL) {
-		if (strcmp(c->format, "svg") == 0)
-			fmt = ONNXFIX_SVG;
-		else if (strcmp(c->format, "png") == 0)
-			fmt = ONNXFIX_PNG;
-		else if (strcmp(c->format, "html") == 0)
-			fmt = ONNXFIX_HTML;
-		else if (strcmp(c->format, "dot") != 0)
+		if (picture_type(c->format, &fmt) < 0)
 			return cmd_usage("dot", "unknown output type",
 			    c->format);
 	} else if (c->output != NULL) {
@@ -770,13 +785,7 @@ cmd_diff(struct cli *c, int argc, char **argv)
 		return cmd_usage("diff",
 		    "diff writes text or json", NULL);
 	if (c->format != NULL) {
-		if (strcmp(c->format, "svg") == 0)
-			fmt = ONNXFIX_SVG;
-		else if (strcmp(c->format, "png") == 0)
-			fmt = ONNXFIX_PNG;
-		else if (strcmp(c->format, "html") == 0)
-			fmt = ONNXFIX_HTML;
-		else if (strcmp(c->format, "dot") != 0)
+		if (picture_type(c->format, &fmt) < 0)
 			return cmd_usage("diff", "unknown output type",
 			    c->format);
 		if (fmt == ONNXFIX_PNG && (c->output == NULL ||
