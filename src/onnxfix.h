@@ -150,6 +150,9 @@ struct onnxfix_options {
  * or -1 when SPEC names no known target.
  */
 int onnxfix_parse_target(const char *spec, struct onnxfix_target *t);
+/* A default-domain (ai.onnx) opset the tables know, as text ("17"):
+ * the number, or -1 (not a number, or outside 1 to the newest). */
+int onnxfix_parse_opset(const char *spec);
 /*
  * Parse and validate the custom-op mappings of O (--map, --map-file)
  * against the operator tables.  Returns 0; -1 when one is invalid, -2

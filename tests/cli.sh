@@ -51,6 +51,9 @@ run "fix no output" 64 fix "$CORPUS/bn_small.onnx"
 run "unknown pass" 64 fix --passes nosuch -o "$T/x.onnx" "$CORPUS/bn_small.onnx"
 run "bad fail-on" 64 check --fail-on sometimes "$CORPUS/bn_small.onnx"
 run "bad dot type" 64 dot -T gif "$CORPUS/bn_small.onnx"
+run "opset out of range" 64 fix --opset 99 -o "$T/op99.onnx" "$CORPUS/bn_small.onnx"
+run "opset not a number" 64 fix --opset 1x -o "$T/op1x.onnx" "$CORPUS/bn_small.onnx"
+run "diff bad picture type" 64 diff -T gif "$CORPUS/bn_small.onnx" "$CORPUS/bn_small.onnx"
 run "explain" 0 explain S211
 grep -q '^S211 error: ' "$T/out" && ok || bad "explain output"
 run "explain unknown" 64 explain Z999

@@ -661,17 +661,18 @@ apply(const struct command *cmd, struct cli *c, int key, const char *v)
 		c->o.map_file = v;
 		break;
 	case OPT_OPSET:
+		/* a typo is a usage error before any pass runs */
+		if ((c->o.opset = onnxfix_parse_opset(v)) < 0)
+			return cli_usage_error(cmd, "bad opset (1 to the "
+			    "newest ai.onnx opset known)", v);
+		break;
 	case OPT_IR_VERSION: {
 		unsigned u;
 
 		if (parse_uint(v, &u) < 0 || u > 1000)
-			return cli_usage_error(cmd, key == OPT_OPSET ?
-			    "bad opset (1 to the newest known)" :
-			    "bad IR version (3 to the newest known)", v);
-		if (key == OPT_OPSET)
-			c->o.opset = (int)u;
-		else
-			c->o.ir_version = (int)u;
+			return cli_usage_error(cmd, "bad IR version (3 to the "
+			    "newest known)", v);
+		c->o.ir_version = (int)u;
 		break;
 	}
 	case OPT_LIST:

@@ -45,22 +45,32 @@ onnxfix_parse_target(const char *spec, struct onnxfix_target *t)
 			return 0;
 		/* Only onnx takes a version: onnx@OPSET, a known opset. */
 		if (t->kind == ONNXFIX_TARGET_ONNX) {
-			char *end;
-			long v;
-			int lo, hi, rel;
+			int v = onnxfix_parse_opset(at + 1);
 
-			errno = 0;
-			v = strtol(at + 1, &end, 10);
-			if (errno != 0 || end == at + 1 || *end != '\0' ||
-			    opdb_domain_range("ai.onnx", &lo, &hi, &rel) < 0 ||
-			    v < lo || v > hi)
+			if (v < 0)
 				return -1;
-			t->opset = (int)v;
+			t->opset = v;
 			return 0;
 		}
 		return -1;
 	}
 	return -1;
+}
+
+int
+onnxfix_parse_opset(const char *spec)
+{
+	char *end;
+	long v;
+	int lo, hi, rel;
+
+	errno = 0;
+	v = strtol(spec, &end, 10);
+	if (errno != 0 || end == spec || *end != '\0' ||
+	    opdb_domain_range("ai.onnx", &lo, &hi, &rel) < 0 ||
+	    v < lo || v > hi)
+		return -1;
+	return (int)v;
 }
 
 int
