@@ -61,6 +61,8 @@ extern const size_t opset_nrules;
 /* N does not exist below S: expand it at opset TO (opset_expand.c).  0
  * done, 1 refused, -1 out of memory. */
 int opset_expand(struct conv *c, const struct opdb_schema *s, int to);
+/* Einsum below 12, decomposed (opset_einsum.c): the same. */
+int opset_einsum(struct conv *c, int to);
 
 /* Refuse the node: the reason into C->why; returns 1. */
 static inline int __attribute__((format(printf, 2, 3)))

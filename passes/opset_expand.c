@@ -564,6 +564,76 @@ ex_round(struct conv *c, int to)
 	return emit2(g, "Add", f, inc, outs[0]) == NULL ? -1 : 0;
 }
 
+/* Celu-12 by its function body: alpha * Elu(x / alpha, 1). */
+static int
+ex_celu(struct conv *c, int to)
+{
+	struct ir_node *n = c->n, *k;
+	struct ir_graph *g = n->graph;
+	struct ir_value *x = in(n, 0), *outs[1], *al, *d;
+	const struct ir_attr *a = ir_node_attr(n, "alpha");
+
+	if (to < 7)
+		return refuse(c, "broadcasting starts at opset 7");
+	if (a != NULL && (a->type != IR_ATTR_FLOAT || attr_is_ref(a)))
+		return refuse(c, "alpha not a plain float");
+	if (value_elem(x) != IR_ELEM_FLOAT)
+		return refuse(c, "input not known to be float");
+	if (g->kind == IR_GRAPH_FUNCTION)
+		return refuse(c, "alpha would be a constant inside a function "
+		    "body");
+	if (n->noutputs != 1)
+		return refuse(c, "unexpected outputs");
+	retire(n, outs, 1);
+	if ((al = irbuild_scalar(g, "opset_alpha", IR_ELEM_FLOAT,
+	    a != NULL ? a->f : 1.0, 0)) == NULL ||
+	    (d = emit2(g, "Div", x, al, NULL)) == NULL ||
+	    (k = emit(g, "Elu", &d, 1, NULL)) == NULL ||
+	    irbuild_attr_f(k, "alpha", 1.0f) < 0)
+		return -1;
+	return emit2(g, "Mul", al, k->outputs[0], outs[0]) == NULL ? -1 : 0;
+}
+
+/* ConstantOfShape-9 is Expand (opset 8) of its value as a scalar: a
+ * Constant of the one-element value, squeezed, or float 0. */
+static int
+ex_constantofshape(struct conv *c, int to)
+{
+	struct ir_node *n = c->n, *k;
+	struct ir_graph *g = n->graph;
+	struct ir_value *shape = in(n, 0), *outs[1], *v;
+	const struct ir_attr *a = ir_node_attr(n, "value");
+	static const int64_t axis0 = 0;
+
+	if (to < 8)
+		return refuse(c, "Expand starts at opset 8");
+	if (a != NULL && (a->type != IR_ATTR_TENSOR || attr_is_ref(a) ||
+	    a->t == NULL || a->t->rank != 1 || a->t->dims[0] != 1))
+		return refuse(c, "attribute 'value' is not a plain "
+		    "one-element tensor");
+	if (a == NULL && g->kind == IR_GRAPH_FUNCTION)
+		return refuse(c, "the default value would be a constant "
+		    "inside a function body");
+	if (shape == NULL || n->noutputs != 1)
+		return refuse(c, "unexpected inputs or outputs");
+	retire(n, outs, 1);
+	if (a == NULL) {
+		if ((v = irbuild_scalar(g, "opset_value", IR_ELEM_FLOAT, 0,
+		    0)) == NULL)
+			return -1;
+	} else {
+		if ((k = emit(g, "Constant", NULL, 0, NULL)) == NULL ||
+		    irbuild_attr_copy(k, a, "value") < 0)
+			return -1;
+		v = k->outputs[0];
+		if ((k = emit(g, "Squeeze", &v, 1, NULL)) == NULL ||
+		    irbuild_attr_ints(k, "axes", &axis0, 1) < 0)
+			return -1;
+		v = k->outputs[0];
+	}
+	return emit2(g, "Expand", v, shape, outs[0]) == NULL ? -1 : 0;
+}
+
 /* Operators that do not exist below SINCE and how they are expanded
  * there (their schema's function body). */
 static const struct expansion {
@@ -571,6 +641,9 @@ static const struct expansion {
 	int (*fn)(struct conv *c, int to);
 } expansions[] = {
 	{ "CastLike", ex_castlike },
+	{ "Celu", ex_celu },
+	{ "ConstantOfShape", ex_constantofshape },
+	{ "Einsum", opset_einsum },
 	{ "EyeLike", ex_eyelike },
 	{ "GreaterOrEqual", ex_or_equal },
 	{ "HardSwish", ex_hardswish },

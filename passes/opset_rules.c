@@ -229,6 +229,66 @@ fn_variadic_broadcast(struct conv *c, const struct rule *r)
 	return 0;
 }
 
+/* Give V the type of X with its dims permuted by PERM (RANK entries),
+ * so that the type checks of the step see the new input. */
+static int
+type_permuted(struct ir_value *v, const struct ir_value *x,
+    const int64_t *perm, int rank)
+{
+	int i;
+
+	v->type.kind = IR_TYPE_TENSOR;
+	v->type.elem = value_elem(x);
+	v->type.rank = rank;
+	if (rank == 0)
+		return 0;
+	v->type.dims = arena_array(&v->graph->model->arena, (size_t)rank,
+	    sizeof(*v->type.dims));
+	if (v->type.dims == NULL)
+		return -1;
+	for (i = 0; i < rank; i++)
+		v->type.dims[i] = x->type.dims[perm[i]];
+	return 0;
+}
+
+/* Softmax-13 along an inner axis going down: between two Transposes
+ * that swap that axis with the last one, along which the 2-D coercion
+ * of the older versions is the same operation. */
+static int
+softmax_down(struct conv *c, int64_t axis, int rank)
+{
+	struct ir_node *n = c->n, *k;
+	struct ir_value *x = in(n, 0), *y, *t, *mid;
+	int64_t perm[MAXV];
+	int i;
+
+	if (rank < 0 || rank > MAXV)
+		return refuse(c, "%s-13 along axis %" PRId64 " of an input "
+		    "of unknown rank is not the 2-D coercion of the older "
+		    "versions", n->op_type, axis);
+	if (n->noutputs != 1 || (y = n->outputs[0]) == NULL || x == NULL)
+		return refuse(c, "unexpected inputs or outputs");
+	for (i = 0; i < rank; i++)
+		perm[i] = i;
+	perm[axis] = rank - 1;
+	perm[rank - 1] = axis;
+	if ((k = emit(n->graph, "Transpose", &x, 1, NULL)) == NULL ||
+	    irbuild_attr_ints(k, "perm", perm, (size_t)rank) < 0)
+		return -1;
+	t = k->outputs[0];
+	if ((mid = irbuild_value(n->graph, "opset_moved")) == NULL ||
+	    type_permuted(t, x, perm, rank) < 0 ||
+	    type_permuted(mid, x, perm, rank) < 0 ||
+	    ir_node_set_input(n, 0, t) < 0)
+		return -1;
+	ir_node_set_output(n, 0, mid);
+	if ((k = emit(n->graph, "Transpose", &mid, 1, y)) == NULL ||
+	    irbuild_attr_ints(k, "perm", perm, (size_t)rank) < 0)
+		return -1;
+	n->dirty = true;
+	return set_attr_i(n, "axis", rank - 1);
+}
+
 /* Softmax, LogSoftmax, Hardmax: below 13 the input is coerced to 2-D at
  * axis (default 1); from 13 the operation runs along axis (default -1).
  * The same where axis is the last one; going up otherwise: Flatten,
@@ -252,12 +312,10 @@ fn_softmax(struct conv *c, const struct rule *r)
 		axis += rank;
 	if (rank >= 0 && (axis < 0 || axis >= rank))
 		return refuse(c, "axis out of range");
-	if (rank >= 0 && axis == rank - 1)
+	if ((rank >= 0 && axis == rank - 1) || (rank < 0 && axis == -1))
 		return set_attr_i(n, "axis", -1);
 	if (c->down)
-		return refuse(c, "%s-13 along axis %" PRId64 " of a rank-%d "
-		    "input (or of unknown rank) is not the 2-D coercion "
-		    "of the older versions", n->op_type, axis, rank);
+		return softmax_down(c, axis, rank);
 	if (axis < 0)
 		return refuse(c, "negative axis on an input of unknown rank");
 	if (n->noutputs != 1 || (y = n->outputs[0]) == NULL || x == NULL)
@@ -313,7 +371,7 @@ fn_neg_axes(struct conv *c, const struct rule *r)
 		if (attr_is_ref(a) || rank < 0)
 			return refuse(c, "negative axis on an input of unknown "
 			    "rank");
-		a->i += strcmp(n->op_type, "Flatten") == 0 ? rank : rank;
+		a->i += rank;
 		a->dirty = true;
 		n->dirty = true;
 	}
@@ -330,12 +388,100 @@ fn_neg_axes(struct conv *c, const struct rule *r)
 	return 0;
 }
 
-/* Gather-11 takes negative indices; below, only known non-negative ones
- * mean the same. */
+/*
+ * OneHot-11 takes indices in [-depth, depth) and a negative axis in
+ * [-r-1, -1]; below, indices outside [0, depth) give all off-values.
+ * Going down: a negative index becomes index + depth, or depth when
+ * that is still negative; depth cast through int64 to the indices'
+ * type as the kernels read it, and the axis counted from the front
+ * (r + 1 output axes).
+ */
+static int
+fn_onehot11(struct conv *c, const struct rule *r)
+{
+	struct ir_node *n = c->n, *k;
+	struct ir_graph *g = n->graph;
+	struct ir_value *idx = in(n, 0), *depth = in(n, 1), *ins[3], *d;
+	struct ir_value *zero, *sum;
+	struct ir_attr *a = ir_node_attr(n, "axis");
+	int32_t e = value_elem(idx);
+	int rank = value_rank(idx);
+	int64_t none = 0;
+
+	(void)r;
+	if (!c->down)
+		return 0;
+	if (a != NULL && (a->type != IR_ATTR_INT || attr_is_ref(a)))
+		return refuse(c, "attribute 'axis' is not a plain int");
+	if (a != NULL && a->i < -1) {
+		if (rank < 0)
+			return refuse(c, "negative axis on indices of unknown "
+			    "rank");
+		a->i += rank + 1;
+		a->dirty = true;
+		n->dirty = true;
+	}
+	switch (e) {
+	case IR_ELEM_UINT8: case IR_ELEM_UINT16: case IR_ELEM_UINT32:
+	case IR_ELEM_UINT64:
+		return 0;	/* never negative */
+	case IR_ELEM_INT32: case IR_ELEM_INT64: case IR_ELEM_FLOAT:
+	case IR_ELEM_DOUBLE:
+		break;
+	default:
+		return refuse(c, "indices not known to be int32, int64, "
+		    "float or double, which Add, Less and Where take");
+	}
+	if (idx == NULL || depth == NULL)
+		return refuse(c, "unexpected inputs");
+	if (g->kind == IR_GRAPH_FUNCTION)
+		return refuse(c, "constants inside a function body");
+	/* depth: a scalar (or one element) of the indices' type */
+	if ((ins[0] = irbuild_ints(g, "opset_scalar", &none, 0)) == NULL ||
+	    (d = emit2(g, "Reshape", depth, ins[0], NULL)) == NULL)
+		return -1;
+	if (value_elem(depth) != IR_ELEM_INT64) {
+		if ((k = emit(g, "Cast", &d, 1, NULL)) == NULL ||
+		    irbuild_attr_i(k, "to", IR_ELEM_INT64) < 0)
+			return -1;
+		d = k->outputs[0];
+	}
+	if (e != IR_ELEM_INT64) {
+		if ((k = emit(g, "Cast", &d, 1, NULL)) == NULL ||
+		    irbuild_attr_i(k, "to", e) < 0)
+			return -1;
+		d = k->outputs[0];
+	}
+	/* below -depth: depth, off in every version (ONNX Runtime's older
+	 * kernels add depth to a negative index too) */
+	if ((zero = irbuild_scalar(g, "opset_zero", e, 0, 0)) == NULL ||
+	    (sum = emit2(g, "Add", idx, d, NULL)) == NULL ||
+	    (ins[0] = emit2(g, "Less", sum, zero, NULL)) == NULL)
+		return -1;
+	ins[1] = d;
+	ins[2] = sum;
+	if ((k = emit(g, "Where", ins, 3, NULL)) == NULL ||
+	    (ins[0] = emit2(g, "Less", idx, zero, NULL)) == NULL)
+		return -1;
+	ins[1] = k->outputs[0];
+	ins[2] = idx;
+	if ((k = emit(g, "Where", ins, 3, NULL)) == NULL)
+		return -1;
+	return set_input(n, 0, k->outputs[0]);
+}
+
+/* Gather-11 takes negative indices; below, only non-negative ones mean
+ * the same: known ones are kept, others become Where(indices < 0,
+ * indices + D, indices) when the size D of the gathered axis is known. */
 static int
 fn_gather(struct conv *c, const struct rule *r)
 {
-	int64_t v[MAXV];
+	struct ir_node *n = c->n, *k;
+	struct ir_graph *g = n->graph;
+	struct ir_value *data = in(n, 0), *idx = in(n, 1), *ins[3];
+	int64_t v[MAXV], axis;
+	int32_t e = value_elem(idx);
+	int rank = value_rank(data);
 	size_t cnt, i;
 	int rc;
 
@@ -343,14 +489,33 @@ fn_gather(struct conv *c, const struct rule *r)
 		return 0;
 	if ((rc = fn_neg_axes(c, r)) != 0)
 		return rc;
-	if ((rc = const_ints(c, 1, v, &cnt)) != 0)
+	if (perm_const(idx) != NULL && const_ints(c, 1, v, &cnt) == 0) {
+		for (i = 0; i < cnt && v[i] >= 0; i++)
+			;
+		if (i == cnt)
+			return 0;
+	}
+	axis = ir_attr_int(n, "axis", 0);
+	if (rank < 1 || axis < 0 || axis >= rank ||
+	    data->type.dims[axis].kind != IR_DIM_VALUE ||
+	    data->type.dims[axis].value <= 0)
 		return refuse(c, "indices may be negative, which only "
-		    "Gather-11 defines (indices not a small constant)");
-	for (i = 0; i < cnt; i++)
-		if (v[i] < 0)
-			return refuse(c, "negative index %" PRId64
-			    ", which only Gather-11 defines", v[i]);
-	return 0;
+		    "Gather-11 defines, and the size of axis %" PRId64 " is "
+		    "not known", axis);
+	if (e != IR_ELEM_INT32 && e != IR_ELEM_INT64)
+		return refuse(c, "indices not known to be int32 or int64");
+	if (g->kind == IR_GRAPH_FUNCTION)
+		return refuse(c, "constants inside a function body");
+	if ((ins[1] = irbuild_scalar(g, "opset_zero", e, 0, 0)) == NULL ||
+	    (ins[0] = emit2(g, "Less", idx, ins[1], NULL)) == NULL ||
+	    (ins[2] = irbuild_scalar(g, "opset_size", e,
+	    (double)data->type.dims[axis].value, 0)) == NULL ||
+	    (ins[1] = emit2(g, "Add", idx, ins[2], NULL)) == NULL)
+		return -1;
+	ins[2] = idx;
+	if ((k = emit(g, "Where", ins, 3, NULL)) == NULL)
+		return -1;
+	return set_input(n, 1, k->outputs[0]);
 }
 
 /*
@@ -483,6 +648,23 @@ fn_drop_attr(struct conv *c, const struct rule *r)
 	return 0;
 }
 
+/* Is V a constant scalar (or one element) 0? */
+static bool
+ratio_zero(const struct ir_value *v)
+{
+	struct ir_tensor buf;
+	const struct ir_tensor *t = perm_const(v);
+	uint64_t n;
+	int bad;
+	double f;
+
+	if (t == NULL)
+		return false;
+	t = ir_tensor_view(t, &buf);
+	return ir_tensor_count(t, &n, &bad) == 0 && n == 1 &&
+	    ir_tensor_get_f64(t, 0, &f) == 0 && f == 0;
+}
+
 /* Dropout-12: ratio becomes an input; training_mode must be false. */
 static int
 fn_dropout12(struct conv *c, const struct rule *r)
@@ -497,13 +679,24 @@ fn_dropout12(struct conv *c, const struct rule *r)
 		return move(c, "ratio", 1, MV_FLOAT);
 	/* the mask of inference is all ones from 12 on; ONNX Runtime's
 	 * kernels of the older versions do not give that */
-	if (c->n->noutputs > 1 && c->n->outputs[1] != NULL)
-		return refuse(c, "the mask output: ONNX Runtime's Dropout "
-		    "before 12 does not give the all-ones mask of inference");
+	if (c->n->noutputs > 1 && c->n->outputs[1] != NULL) {
+		struct ir_value *mask = c->n->outputs[1];
+
+		if (mask->nuses > 0 || mask->noutputs > 0)
+			return refuse(c, "the mask output: ONNX Runtime's "
+			    "Dropout before 12 does not give the all-ones "
+			    "mask of inference");
+		/* read by nothing: dropped */
+		mask->producer = NULL;
+		c->n->noutputs = 1;
+		c->n->dirty = true;
+	}
 	if (in(c->n, 2) != NULL) {
-		if ((rc = const_ints(c, 2, v, &cnt)) != 0 || cnt != 1 ||
-		    v[0] != 0)
-			return refuse(c, "training_mode not a constant false");
+		/* training with ratio 0 keeps every element as well */
+		if (((rc = const_ints(c, 2, v, &cnt)) != 0 || cnt != 1 ||
+		    v[0] != 0) && !ratio_zero(in(c->n, 1)))
+			return refuse(c, "training_mode not a constant false "
+			    "and ratio not a constant 0");
 		if (ir_node_set_input(c->n, 2, NULL) < 0)
 			return -1;
 		trim_inputs(c->n);
@@ -1004,7 +1197,7 @@ const struct rule opset_rules[] = {
 	RULE("Mean", 8, fn_variadic_broadcast),
 	RULE("Min", 8, fn_variadic_broadcast),
 	OLD_BC("Mul"),
-	NO("OneHot", 11, "negative indices and axis start at OneHot-11"),
+	RULE("OneHot", 11, fn_onehot11),
 	OLD_BC("Or"),
 	MOVE("Pad", 11, "pads", 1, MV_INTS),
 	MOVE("Pad", 11, "value", 2, MV_FLOAT),

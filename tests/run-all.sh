@@ -44,7 +44,7 @@ for s in tests/run-golden.sh tests/cli.sh tests/check-docs.sh \
     tests/html.sh \
     tests/hostile/run.sh tests/regress/run.sh tests/fuzz/replay.sh \
     tests/verify.sh tests/verify-testdata.sh tests/profile.sh \
-    tests/input-shape.sh tests/pinned/run.sh \
+    tests/input-shape.sh tests/pinned/run.sh tests/opset/cases.sh \
     tests/explicit-defaults.sh tests/zoo/run.sh; do
 	sh "$s" >"$out" 2>&1
 	cat "$out"
@@ -63,10 +63,12 @@ sh tests/differential/ortcpu.sh --gate >"$out" 2>&1
 cat "$out"
 tally "$out" tests/differential/ortcpu.sh
 # fix --opset on a fixed sample of the backend test suite (every 12th
-# model, four directions; tests/opset/run.sh): no wrong conversion, and
+# model and one per conversion rule, tests/opset/rules.txt; four
+# directions; tests/opset/run.sh): no wrong conversion, and
 # the verified share of each direction above its floor (bench/opset.sh
 # runs all of them).
-sh tests/opset/run.sh -e 12 -g "down1:75 13:80 11:85 21:97" >"$out" 2>&1
+sh tests/opset/run.sh -e 12 -p tests/opset/rules.txt \
+    -g "down1:80 13:85 11:88 21:98" >"$out" 2>&1
 cat "$out"
 tally "$out" tests/opset/run.sh
 # A bounded, reproducible fuzz run when clang is there (a fixed number of

@@ -14,8 +14,11 @@
 #  - skipped: ORT does not reproduce them with the original.
 # The percentage is verified / (verified + refused + wrong).
 #
-# usage: tests/opset/run.sh [-e EVERY] [-d "DIRS"] [-k DIR] [-g FLOORS]
+# usage: tests/opset/run.sh [-e EVERY] [-p FILE] [-d "DIRS"] [-k DIR]
+#                            [-g FLOORS]
 #   -e N      every Nth model only (a bounded sample; default all)
+#   -p FILE   also the models whose test directory FILE names (one per
+#             line, # comments), whatever -e leaves out
 #   -d DIRS   directions among down1 13 11 21 (default all four)
 #   -k DIR    keep the converted models and the logs in DIR
 #   -g "D:P D:P"  fail unless direction D verifies at least P percent
@@ -31,13 +34,16 @@ EVERY=1
 DIRS="down1 13 11 21"
 KEEP=
 FLOORS=
-while getopts e:d:k:g: o; do
+PINNED=/dev/null
+while getopts e:p:d:k:g: o; do
 	case $o in
 	e) EVERY=$OPTARG ;;
+	p) PINNED=$OPTARG ;;
 	d) DIRS=$OPTARG ;;
 	k) KEEP=$OPTARG ;;
 	g) FLOORS=$OPTARG ;;
-	*) echo "usage: $0 [-e EVERY] [-d DIRS] [-k DIR] [-g FLOORS]" >&2
+	*) echo "usage: $0 [-e EVERY] [-p FILE] [-d DIRS] [-k DIR]" \
+	       "[-g FLOORS]" >&2
 	   exit 64 ;;
 	esac
 done
@@ -57,8 +63,12 @@ havepy=1
 $PY -c 'import onnx' 2>/dev/null || havepy=0
 
 # the models and their ai.onnx opsets
+sed 's/#.*//; /^[[:space:]]*$/d' "$PINNED" >"$T/pinned" || exit 64
 find "$DATA" -name model.onnx | LC_ALL=C sort |
-    awk -v e="$EVERY" '(NR - 1) % e == 0' >"$T/models"
+    awk -v e="$EVERY" -v p="$T/pinned" '
+	BEGIN { while ((getline l < p) > 0) { gsub(/[ \t]/, "", l); pin[l] = 1 } }
+	{ d = $0; sub(/\/model\.onnx$/, "", d); sub(/.*\//, "", d) }
+	(NR - 1) % e == 0 || d in pin' >"$T/models"
 : >"$T/opsets"
 while read -r m; do
 	v=$($ONNXFIX info "$m" 2>/dev/null |
