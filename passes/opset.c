@@ -389,6 +389,7 @@ convert_node(struct state *st, struct ir_node *n, int from)
 	c.ctx = st->ctx;
 	c.n = n;
 	c.down = to < from;
+	c.to = to;
 	s = opdb_schema("ai.onnx", n->op_type, from);
 	if (s == NULL) {
 		snprintf(c.why, sizeof(c.why), "no schema of '%s' at opset "

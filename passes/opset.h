@@ -28,6 +28,7 @@ struct conv {
 	struct ir_node *n;
 	const struct opdb_schema *lo, *hi;	/* the two versions */
 	bool down;
+	int to;			/* the target opset */
 	bool handled;		/* a rule vouched for the io differences */
 	char why[WHY_SIZE];
 };

@@ -648,6 +648,84 @@ fn_drop_attr(struct conv *c, const struct rule *r)
 	return 0;
 }
 
+/*
+ * ArgMax/ArgMin-12 with select_last_index 1, going down: the first
+ * index along the reversed axis (Slice with step -1, opset 10), turned
+ * back: (size - 1) - index, the size known or read by Shape and Gather.
+ */
+static int
+fn_arg12(struct conv *c, const struct rule *r)
+{
+	struct ir_node *n = c->n, *k;
+	struct ir_graph *g = n->graph;
+	struct ir_value *x = in(n, 0), *y, *mid, *ins[5], *last, *one;
+	const struct ir_attr *a = ir_node_attr(n, "select_last_index");
+	int rank = value_rank(x);
+	int64_t axis = ir_attr_int(n, "axis", 0), v, perm[MAXV];
+	int i;
+
+	(void)r;
+	if (!c->down || a == NULL || (a->type == IR_ATTR_INT &&
+	    !attr_is_ref(a) && a->i == 0))
+		return 0;	/* the generic comparison drops a 0 */
+	if (a->type != IR_ATTR_INT || attr_is_ref(a) ||
+	    attr_is_ref(ir_node_attr(n, "axis")))
+		return refuse(c, "attributes refer to function attributes");
+	if (c->to < 10)
+		return refuse(c, "select_last_index needs Slice with steps, "
+		    "from opset 10");
+	if (g->kind == IR_GRAPH_FUNCTION)
+		return refuse(c, "constants inside a function body");
+	if (x == NULL || n->noutputs != 1 || (y = n->outputs[0]) == NULL)
+		return refuse(c, "unexpected inputs or outputs");
+	if (rank >= 0 && axis < 0)
+		axis += rank;
+	if (rank >= 0 && (axis < 0 || axis >= rank))
+		return refuse(c, "axis out of range");
+	if (rank < 0 || rank > MAXV)
+		return refuse(c, "select_last_index on an input of unknown "
+		    "rank");
+	/* x reversed along axis */
+	v = -1;
+	if ((ins[1] = irbuild_ints(g, "opset_starts", &v, 1)) == NULL ||
+	    (ins[4] = irbuild_ints(g, "opset_steps", &v, 1)) == NULL)
+		return -1;
+	v = INT64_MIN;
+	if ((ins[2] = irbuild_ints(g, "opset_ends", &v, 1)) == NULL ||
+	    (ins[3] = irbuild_ints(g, "opset_axes", &axis, 1)) == NULL)
+		return -1;
+	ins[0] = x;
+	for (i = 0; i < rank; i++)
+		perm[i] = i;
+	if ((k = emit(g, "Slice", ins, 5, NULL)) == NULL ||
+	    type_permuted(k->outputs[0], x, perm, rank) < 0 ||
+	    set_input(n, 0, k->outputs[0]) < 0)
+		return -1;
+	/* size - 1 */
+	if (x->type.dims[axis].kind == IR_DIM_VALUE &&
+	    x->type.dims[axis].value > 0) {
+		if ((last = irbuild_scalar(g, "opset_last", IR_ELEM_INT64,
+		    (double)(x->type.dims[axis].value - 1), 0)) == NULL)
+			return -1;
+	} else {
+		if ((ins[0] = emit2(g, "Shape", x, NULL, NULL)) == NULL ||
+		    (ins[1] = irbuild_scalar(g, "opset_axis", IR_ELEM_INT64,
+		    (double)axis, 0)) == NULL ||
+		    (ins[0] = emit2(g, "Gather", ins[0], ins[1], NULL)) ==
+		    NULL || (one = irbuild_scalar(g, "opset_one",
+		    IR_ELEM_INT64, 1, 0)) == NULL ||
+		    (last = emit2(g, "Sub", ins[0], one, NULL)) == NULL)
+			return -1;
+	}
+	if ((mid = irbuild_value(g, "opset_first")) == NULL)
+		return -1;
+	ir_node_set_output(n, 0, mid);
+	if (emit2(g, "Sub", last, mid, y) == NULL)
+		return -1;
+	attr_del(n, "select_last_index");
+	return 0;
+}
+
 /* Is V a constant scalar (or one element) 0? */
 static bool
 ratio_zero(const struct ir_value *v)
@@ -1166,7 +1244,8 @@ fn_constant12(struct conv *c, const struct rule *r)
  */
 const struct rule opset_rules[] = {
 	OLD_BC("Add"), OLD_BC("And"),
-	NEG("ArgMax"), NEG("ArgMin"),
+	NEG("ArgMax"), RULE("ArgMax", 12, fn_arg12),
+	NEG("ArgMin"), RULE("ArgMin", 12, fn_arg12),
 	RULE("AveragePool", 11, fn_pool11),
 	RULE("BatchNormalization", 7, fn_bn_legacy),
 	RULE("BatchNormalization", 9, fn_bn_legacy),

@@ -140,6 +140,19 @@ save("dropout_train_r03",
      [h.make_node("Dropout", ["x", "ratio", "train"], ["y"])],
      [x], 13, 11, "refused", [ratio, train])
 
+# ArgMax/ArgMin-12 select_last_index, -> 11: ties (small integers),
+# a dim of unknown size, a negative axis
+for op in ("ArgMax", "ArgMin"):
+    for k, (shape, axis, keep) in enumerate([(["N", 5], 1, 1),
+                                             (["N", 5], 0, 0),
+                                             ([3, 4, 5], -2, 0)]):
+        x = h.make_tensor_value_info("x", T.INT32, shape)
+        save("%s_last%d" % (op.lower(), k),
+             [h.make_node(op, ["x"], ["a"], axis=axis, keepdims=keep,
+                          select_last_index=1),
+              h.make_node("Cast", ["a"], ["y"], to=T.FLOAT)],
+             [x], 13, 11, "same", (), {"x": (-2, 2)})
+
 # ConstantOfShape-9 and Celu-12, expanded
 shp = h.make_tensor_value_info("s", T.INT64, [2])
 val = nh.from_array(np.array([7], dtype=np.int32), "v")
