@@ -43,10 +43,11 @@ GEN_C = build/onnx.pb-c.c build/opdb_tables.c build/explain_table.c
 GEN_H = build/onnx.pb-c.h
 # The installed headers: the API and what it includes, in the same
 # folders as in src/ (a program includes <onnxfix/onnxfix.h>).
-PUBLIC_H = onnxfix.h diag/diag.h diag/diag.def diag/report.h ir/ir.h \
+PUBLIC_H = onnxfix.h targets.def diag/diag.h diag/diag.def diag/report.h ir/ir.h \
 	base/arena.h \
 	base/budget.h base/hmap.h
-HDRS = $(wildcard src/*.h src/*/*.h src/*/*.def passes/*.h passes/*.def)
+HDRS = $(wildcard src/*.h src/*.def src/*/*.h src/*/*.def passes/*.h \
+	passes/*.def)
 # The command line: main.c and batch.c (workers, progress) print; the
 # library never does.
 CLI_REST = $(filter-out src/cli/main.c,$(wildcard src/cli/*.c))
@@ -83,8 +84,8 @@ build/opdb_tables.c: src/opdb/opdbgen.awk $(wildcard src/opdb/*.tsv)
 	$(AWK) -f src/opdb/opdbgen.awk src/opdb/opsets.tsv src/opdb/schemas.tsv \
 		src/opdb/schemas-ort-contrib.tsv src/opdb/attributes.tsv \
 		src/opdb/io.tsv src/opdb/type-constraints.tsv \
-		src/opdb/runtime-ort-cpu.tsv src/opdb/runtime-ort-cuda.tsv \
-		src/opdb/runtime-ort-dml.tsv src/opdb/runtime-tensorrt.tsv \
+		$(sort $(wildcard src/opdb/runtime-ort-*.tsv)) \
+		src/opdb/runtime-tensorrt.tsv \
 		src/opdb/runtime-onnx2tf.tsv > $@.tmp && mv $@.tmp $@
 
 build/onnx.pb-c.o: build/onnx.pb-c.c build/onnx.pb-c.h

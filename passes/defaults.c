@@ -572,7 +572,9 @@ resize_targets(struct pass_ctx *ctx, const struct ir_node *n,
 	size_t k;
 
 	for (k = 0; o != NULL && k < o->ntargets; k++) {
-		if (o->targets[k].kind == ONNXFIX_TARGET_TENSORRT) {
+		enum opdb_family f = opdb_target_family(o->targets[k].kind);
+
+		if (f == OPDB_FAM_TRT) {
 			const struct opdb_trt *r = opdb_tensorrt("", "Resize");
 			const char *t = r ? r->restrictions : NULL;
 
@@ -594,7 +596,7 @@ resize_targets(struct pass_ctx *ctx, const struct ir_node *n,
 			    strstr(t, "Antialiasing is not supported") != NULL)
 				pass_report_node(ctx, DIAG_H_RESIZE_TARGET, n,
 				    "tensorrt: antialias=1");
-		} else if (o->targets[k].kind == ONNXFIX_TARGET_TFLITE) {
+		} else if (f == OPDB_FAM_ONNX2TF) {
 			const struct opdb_tf *r = opdb_onnx2tf("", "Resize");
 			const char *t = r ? r->constraints : NULL;
 
@@ -730,7 +732,8 @@ check_pad(struct pass_ctx *ctx, const struct ir_node *n)
 	for (k = 0; o != NULL && k < o->ntargets; k++) {
 		const struct opdb_tf *r;
 
-		if (o->targets[k].kind != ONNXFIX_TARGET_TFLITE)
+		if (opdb_target_family(o->targets[k].kind) !=
+		    OPDB_FAM_ONNX2TF)
 			continue;
 		r = opdb_onnx2tf("", "Pad");
 		if (r != NULL && set_lists(r->constraints, "mode", mode) == 0)
@@ -870,8 +873,9 @@ check_pads(struct pass_ctx *ctx, const struct ir_node *n)
 		    "%s%" PRId64, i ? "," : "", p->ints[i]);
 	for (k = 0; k < o->ntargets; k++) {
 		const char *why = NULL;
+		enum opdb_family f = opdb_target_family(o->targets[k].kind);
 
-		if (o->targets[k].kind == ONNXFIX_TARGET_TFLITE &&
+		if (f == OPDB_FAM_ONNX2TF &&
 		    (ir_streq(n->op_type, "Conv") ||
 		    ir_streq(n->op_type, "MaxPool"))) {
 			const struct opdb_tf *r = opdb_onnx2tf("", n->op_type);
@@ -881,7 +885,7 @@ check_pads(struct pass_ctx *ctx, const struct ir_node *n)
 			    "SAME_*`") != NULL)
 				why = "tflite: onnx2tf maps zero pads or "
 				    "auto_pad SAME onto TFLite's VALID and SAME";
-		} else if (o->targets[k].kind == ONNXFIX_TARGET_TENSORRT &&
+		} else if (f == OPDB_FAM_TRT &&
 		    ir_streq(n->op_type, "DeformConv")) {
 			const struct opdb_trt *r = opdb_tensorrt("",
 			    n->op_type);

@@ -47,15 +47,7 @@
  * from ONNX Runtime 1.30 (tools/gen-ort-cpu.py), which loads ai.onnx up
  * to opset 26.  The onnx-tensorrt matrix covers opsets 9 to 20.
  */
-#define ORT_VERSION "1.25"
-#define ORT_CPU_VERSION "1.30"
-#define ORT_ONNX_MIN 7
-#define ORT_ONNX_MAX 25
-#define ORT_CPU_ONNX_MAX 26
 #define ORT_ML_MAX 5
-#define TRT_VERSION "10.1"
-#define TRT_ONNX_MIN 9
-#define TRT_ONNX_MAX 20
 
 /*
  * ONNX operators whose newest schema has a function body (src/opdb/ops.tsv,
@@ -85,12 +77,12 @@ static const char *const function_ops[] = {
  * constraints, which the generated document leaves out.
  */
 static bool
-ort_builtin(enum opdb_runtime rt, const char *op, int since)
+ort_builtin(int rt, const char *op, int since)
 {
 	if (strcmp(op, "Constant") == 0)
 		return true;
 	return strcmp(op, "NonMaxSuppression") == 0 && since >= 10 &&
-	    (rt == OPDB_ORT_CPU || rt == OPDB_ORT_CUDA);
+	    (rt == OPDB_ORT_CPU || rt == opdb_kernel_table("ort-cuda"));
 }
 
 static int
@@ -196,6 +188,7 @@ struct memo {
 struct tstate {
 	struct memo *memo;		/* MEMO_SLOTS entries */
 	const struct onnxfix_target *t;
+	struct opdb_target rt;		/* its row of src/targets.def */
 	char label[32];
 	unsigned char *ok;	/* per global node index: 1 supported */
 	size_t nunsupported;
@@ -246,8 +239,8 @@ known_anywhere(const char *domain, const char *op)
 
 	if (opdb_op_known(domain, op))
 		return true;
-	for (rt = 0; rt < OPDB__RUNTIMES; rt++)
-		if (opdb_kernels((enum opdb_runtime)rt, domain, op, &k) > 0)
+	for (rt = 0; rt < opdb_kernel_tables(); rt++)
+		if (opdb_kernels(rt, domain, op, &k) > 0)
 			return true;
 	return opdb_tensorrt(domain, op) != NULL ||
 	    opdb_onnx2tf(domain, op) != NULL;
@@ -557,12 +550,12 @@ schema_accepts(const void *arg, const char *param, const char *type,
 }
 
 static int
-ort_max_opset(enum opdb_runtime rt, const char *domain)
+ort_max_opset(const struct opdb_target *r, const char *domain)
 {
 	int lo, hi, last;
 
 	if (ir_domain_is_onnx(domain))
-		return rt == OPDB_ORT_CPU ? ORT_CPU_ONNX_MAX : ORT_ONNX_MAX;
+		return r->opset_hi;
 	if (strcmp(domain, "ai.onnx.ml") == 0)
 		return ORT_ML_MAX;
 	if (opdb_domain_range(domain, &lo, &hi, &last) == 0)
@@ -639,11 +632,12 @@ clip_expansion_ok(const struct ir_node *n, char *why, size_t size)
 	return false;
 }
 
-/* ONNX Runtime provider RT on node NI: the reason in WHY when not V_OK. */
+/* ONNX Runtime provider R on node NI: the reason in WHY when not V_OK. */
 static enum verdict
-judge_ort(enum opdb_runtime rt, const struct ninfo *ni, enum diag_id *id,
-    char *why, size_t size, bool *casted)
+judge_ort(const struct opdb_target *r, const struct ninfo *ni,
+    enum diag_id *id, char *why, size_t size, bool *casted)
 {
+	int rt = r->table;
 	char q[QNAME_SIZE];
 	const struct ir_node *n = ni->n;
 	const struct opdb_schema *s;
@@ -653,8 +647,8 @@ judge_ort(enum opdb_runtime rt, const struct ninfo *ni, enum diag_id *id,
 	bool fn;
 	char rwhy[1024];
 
-	if (opset > ort_max_opset(rt, n->domain)) {
-		opset = ort_max_opset(rt, n->domain);
+	if (opset > ort_max_opset(r, n->domain)) {
+		opset = ort_max_opset(r, n->domain);
 		s = opdb_schema(n->domain, n->op_type, opset);
 	} else {
 		s = ni->s;	/* the schema at the model's opset */
@@ -809,7 +803,8 @@ in_csv(const char *list, const char *word)
 }
 
 static enum verdict
-judge_trt(const struct ninfo *ni, enum diag_id *id, char *why, size_t size)
+judge_trt(const struct opdb_target *rt, const struct ninfo *ni,
+    enum diag_id *id, char *why, size_t size)
 {
 	char q[QNAME_SIZE];
 	const struct ir_node *n = ni->n;
@@ -823,9 +818,11 @@ judge_trt(const struct ninfo *ni, enum diag_id *id, char *why, size_t size)
 	r = opdb_tensorrt(n->domain, n->op_type);
 	if (r == NULL || !r->supported) {
 		*id = DIAG_C_UNSUPPORTED;
+		/* WHO is "TensorRT VERSION": the matrix of that version */
 		snprintf(why, size, "'%s' is %s the onnx-tensorrt %s matrix",
 		    qname(q, n), r == NULL ? "not in" :
-		    "marked unsupported in", TRT_VERSION);
+		    "marked unsupported in", strncmp(rt->who, "TensorRT ", 9) ==
+		    0 ? rt->who + 9 : rt->who);
 		return V_NO;
 	}
 	/*
@@ -908,8 +905,8 @@ soft(struct pass_ctx *ctx, const struct tstate *ts, const struct ninfo *ni)
 	char q[QNAME_SIZE];
 	const struct ir_node *n = ni->n;
 
-	switch (ts->t->kind) {
-	case ONNXFIX_TARGET_TENSORRT: {
+	switch (ts->rt.family) {
+	case OPDB_FAM_TRT: {
 		const struct opdb_trt *r = opdb_tensorrt(n->domain,
 		    n->op_type);
 
@@ -919,7 +916,7 @@ soft(struct pass_ctx *ctx, const struct tstate *ts, const struct ninfo *ni)
 			    qname(q, n));
 		break;
 	}
-	case ONNXFIX_TARGET_TFLITE: {
+	case OPDB_FAM_ONNX2TF: {
 		const struct opdb_tf *r = opdb_onnx2tf(n->domain, n->op_type);
 
 		if (r != NULL && r->tf_converter != NULL &&
@@ -933,7 +930,7 @@ soft(struct pass_ctx *ctx, const struct tstate *ts, const struct ninfo *ni)
 			    "..." : "");
 		break;
 	}
-	case ONNXFIX_TARGET_ONNX: {
+	case OPDB_FAM_SCHEMA: {
 		const struct opdb_schema *s;
 
 		if (ts->t->opset <= 0 || !ir_domain_is_onnx(n->domain) ||
@@ -959,13 +956,11 @@ static enum verdict judge_node(struct pass_ctx *ctx,
 static enum verdict
 judge(struct pass_ctx *ctx, const struct tstate *ts, const struct ninfo *ni)
 {
-	enum onnxfix_target_kind k = ts->t->kind;
 	struct memo key;
 	size_t slot;
 	enum verdict v;
 
-	if ((k != ONNXFIX_TARGET_ORT_CPU && k != ONNXFIX_TARGET_ORT_CUDA &&
-	    k != ONNXFIX_TARGET_ORT_DML) || ni->cls != NC_STANDARD ||
+	if (!(ts->rt.flags & OPDB_TF_MEMO) || ni->cls != NC_STANDARD ||
 	    ir_node_attr(ni->n, "layout") != NULL ||
 	    !memo_key(ni->n, ni->opset, true, &key, &slot))
 		return judge_node(ctx, ts, ni);
@@ -1007,25 +1002,20 @@ judge_node(struct pass_ctx *ctx, const struct tstate *ts,
 	case NC_INVALID:
 		return V_SILENT;
 	case NC_PLUGIN:
-		return ts->t->kind == ONNXFIX_TARGET_TENSORRT ? V_OK :
-		    V_SILENT;
+		return ts->rt.flags & OPDB_TF_PLUGINS ? V_OK : V_SILENT;
 	default:
 		break;
 	}
-	switch (ts->t->kind) {
-	case ONNXFIX_TARGET_ORT_CPU:
-		v = judge_ort(OPDB_ORT_CPU, ni, &id, why, sizeof(why),
-		    &casted);
-		break;
-	case ONNXFIX_TARGET_ORT_CUDA:
-	case ONNXFIX_TARGET_ORT_DML: {
+	switch (ts->rt.family) {
+	case OPDB_FAM_ORT: {
 		char cpu_why[1024];
 		enum diag_id cpu_id;
+		struct opdb_target fb;
 
-		v = judge_ort(ts->t->kind == ONNXFIX_TARGET_ORT_CUDA ?
-		    OPDB_ORT_CUDA : OPDB_ORT_DML, ni, &id, why, sizeof(why),
-		    &casted);
-		if (v != V_OK && judge_ort(OPDB_ORT_CPU, ni, &cpu_id,
+		v = judge_ort(&ts->rt, ni, &id, why, sizeof(why), &casted);
+		/* what the provider lacks runs on the fallback's kernels */
+		if (v != V_OK && opdb_target(ts->rt.fallback, &fb) &&
+		    fb.family == OPDB_FAM_ORT && judge_ort(&fb, ni, &cpu_id,
 		    cpu_why, sizeof(cpu_why), &cpu_casted) == V_OK) {
 			pass_report_node(ctx, DIAG_C_FALLBACK, ni->n, "%s: %s",
 			    ts->label, why);
@@ -1033,10 +1023,10 @@ judge_node(struct pass_ctx *ctx, const struct tstate *ts,
 		}
 		break;
 	}
-	case ONNXFIX_TARGET_TENSORRT:
-		v = judge_trt(ni, &id, why, sizeof(why));
+	case OPDB_FAM_TRT:
+		v = judge_trt(&ts->rt, ni, &id, why, sizeof(why));
 		break;
-	case ONNXFIX_TARGET_TFLITE:
+	case OPDB_FAM_ONNX2TF:
 		v = judge_tflite(ni, &id, why, sizeof(why));
 		break;
 	default:
@@ -1097,8 +1087,7 @@ check_opset_range(struct pass_ctx *ctx, const struct tstate *ts,
 
 	if (v < 0 || !domain_used(infos, n, ""))
 		return;
-	switch (ts->t->kind) {
-	case ONNXFIX_TARGET_ONNX:
+	if (ts->rt.flags & OPDB_TF_OPSET) {
 		if (ts->t->opset <= 0 || v <= ts->t->opset)
 			return;
 		diag_report(ctx->d, DIAG_C_OPSET, "", "%s: ai.onnx opset %"
@@ -1106,23 +1095,12 @@ check_opset_range(struct pass_ctx *ctx, const struct tstate *ts,
 		    ts->label, v, ts->t->opset);
 		report_conversion(ctx, ts);
 		return;
-	case ONNXFIX_TARGET_ORT_CPU:
-	case ONNXFIX_TARGET_ORT_CUDA:
-	case ONNXFIX_TARGET_ORT_DML:
-		lo = ORT_ONNX_MIN;
-		hi = ts->t->kind == ONNXFIX_TARGET_ORT_CPU ? ORT_CPU_ONNX_MAX :
-		    ORT_ONNX_MAX;
-		who = ts->t->kind == ONNXFIX_TARGET_ORT_CPU ? "ONNX Runtime "
-		    ORT_CPU_VERSION : "ONNX Runtime " ORT_VERSION;
-		break;
-	case ONNXFIX_TARGET_TENSORRT:
-		lo = TRT_ONNX_MIN;
-		hi = TRT_ONNX_MAX;
-		who = "TensorRT " TRT_VERSION;
-		break;
-	default:
-		return;
 	}
+	lo = ts->rt.opset_lo;
+	hi = ts->rt.opset_hi;
+	who = ts->rt.who;
+	if (lo == 0 && hi == 0)
+		return;
 	if (v < lo || v > hi)
 		diag_report(ctx->d, DIAG_C_OPSET, "", "%s: ai.onnx opset %"
 		    PRId64 "; %s supports opsets %d to %d", ts->label, v, who,
@@ -1332,7 +1310,8 @@ runtime_targets(const struct onnxfix_options *o)
 	size_t k, n = 0;
 
 	for (k = 0; o != NULL && k < o->ntargets; k++)
-		if (o->targets[k].kind != ONNXFIX_TARGET_FP16)
+		if (!(opdb_target_family(o->targets[k].kind) ==
+		    OPDB_FAM_NONE))
 			n++;
 	return n;
 }
@@ -1394,12 +1373,13 @@ run(struct pass_ctx *ctx)
 	for (k = 0; k < o->ntargets; k++) {
 		struct tstate *t = &ts[k];
 
-		if (o->targets[k].kind == ONNXFIX_TARGET_FP16)
+		if (!opdb_target(o->targets[k].kind, &t->rt) ||
+		    t->rt.family == OPDB_FAM_NONE)
 			continue;
 		t->t = &o->targets[k];
-		if (t->t->kind == ONNXFIX_TARGET_ONNX && t->t->opset > 0)
-			snprintf(t->label, sizeof(t->label), "onnx@%d",
-			    t->t->opset);
+		if ((t->rt.flags & OPDB_TF_OPSET) && t->t->opset > 0)
+			snprintf(t->label, sizeof(t->label), "%s@%d",
+			    t->rt.name, t->t->opset);
 		else
 			snprintf(t->label, sizeof(t->label), "%s",
 			    onnxfix_target_name(t->t->kind));

@@ -51,16 +51,13 @@ enum onnxfix_status {
 	ONNXFIX_EINTERNAL = 70,	/* a bug: an invariant did not hold */
 };
 
-/* Runtimes that --target names (see opdb.h for their tables). */
+/* What --target names: one row each in targets.def (the runtimes'
+ * tables and judgements: src/opdb/runtimes.c). */
 enum onnxfix_target_kind {
-	ONNXFIX_TARGET_ONNX,		/* the ONNX standard at an opset */
-	ONNXFIX_TARGET_ORT_CPU,
-	ONNXFIX_TARGET_ORT_CUDA,
-	ONNXFIX_TARGET_ORT_DML,
-	ONNXFIX_TARGET_TENSORRT,
-	ONNXFIX_TARGET_TFLITE,		/* via onnx2tf */
-	ONNXFIX_TARGET_FP16,		/* not a runtime: float16 readiness
-					 * (the defaults pass) */
+#define TARGET(id, ...) ONNXFIX_TARGET_##id,
+#include "targets.def"
+#undef TARGET
+	ONNXFIX__TARGETS
 };
 
 struct onnxfix_target {
@@ -165,6 +162,9 @@ int onnxfix_maps_check(const struct onnxfix_options *o, char *why,
 int onnxfix_parse_convention(const char *spec);
 /* Short name of a target kind: "ort-cpu", ...; "onnx" for ONNX. */
 const char *onnxfix_target_name(enum onnxfix_target_kind kind);
+/* Every --target spelling, ", " between ("onnx, onnx@OPSET, ort-cpu,
+ * ..."), into BUF (SIZE bytes, cut short if too small); returns BUF. */
+const char *onnxfix_target_spellings(char *buf, size_t size);
 
 void onnxfix_options_default(struct onnxfix_options *o);
 

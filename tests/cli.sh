@@ -723,5 +723,19 @@ EOF_C
 	fi
 fi
 
+# The --target help lists every row of src/targets.def (the usage error
+# spells them from the table itself)
+help_t=$($ONNXFIX check -h | tr '\n' ' ' | tr -s ' ' |
+    sed -n 's/.*judge support by runtimes: //p' | sed 's/ --[a-z].*//' |
+    sed 's/\([a-z0-9-]*\)\[@OPSET\]/\1, \1@OPSET/')
+err_t=$($ONNXFIX check --target bogus "$CORPUS/bn_small.onnx" 2>&1 |
+    sed -n "s/.*unknown target (one of: \(.*\)) 'bogus'.*/\1/p")
+if [ -n "$err_t" ] && [ "$help_t" = "$err_t" ]; then ok; else
+	bad "--target help '$help_t' is not the table's '$err_t'"; fi
+n_def=$(grep -c '^TARGET(' src/targets.def)
+n_err=$(echo "$err_t" | tr ',' '\n' | grep -vc '@OPSET')
+[ "$n_def" = "$n_err" ] && ok ||
+    bad "targets.def has $n_def rows, the usage error lists $n_err"
+
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

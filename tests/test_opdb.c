@@ -320,6 +320,7 @@ test_ort_kernels(void **state)
 	const struct opdb_kernel *k, *m;
 	const struct opdb_tc *tc;
 	size_t n;
+	int cuda, dml;
 
 	(void)state;
 	/*
@@ -359,30 +360,35 @@ test_ort_kernels(void **state)
 	assert_null(opdb_kernel_find(OPDB_ORT_CPU, "", "BatchNormalization",
 				     6));
 
+	cuda = opdb_kernel_table("ort-cuda");
+	dml = opdb_kernel_table("ort-dml");
 	/* CUDA's BatchNormalization-15 also takes float16 */
-	m = opdb_kernel_find(OPDB_ORT_CUDA, "", "BatchNormalization", 15);
+	m = opdb_kernel_find(cuda, "", "BatchNormalization", 15);
 	assert_non_null(m);
 	assert_true(opdb_tc_allows(opdb_kernel_tc(m, "T"), "tensor(float16)"));
-	n = opdb_kernels(OPDB_ORT_CUDA, "com.ms.internal.nhwc",
+	n = opdb_kernels(cuda, "com.ms.internal.nhwc",
 			 "BatchNormalization", &k);
 	assert_int_equal(n, 4);
 
 	/* DML registers Abs twice, 6+ and 13+: the newer wins at 13 */
-	n = opdb_kernels(OPDB_ORT_DML, "", "Abs", &k);
+	n = opdb_kernels(dml, "", "Abs", &k);
 	assert_int_equal(n, 2);
-	assert_int_equal(opdb_kernel_find(OPDB_ORT_DML, "", "Abs", 13)->since,
-			 13);
-	assert_int_equal(opdb_kernel_find(OPDB_ORT_DML, "", "Abs", 6)->since,
-			 6);
+	assert_int_equal(opdb_kernel_find(dml, "", "Abs", 13)->since, 13);
+	assert_int_equal(opdb_kernel_find(dml, "", "Abs", 6)->since, 6);
 
 	assert_int_equal(opdb_kernels(OPDB_ORT_CPU, "", "NoSuchOp", &k), 0);
 	assert_null(k);
-	assert_int_equal(opdb_kernels(OPDB__RUNTIMES, "", "Abs", &k), 0);
+	assert_int_equal(opdb_kernels(opdb_kernel_tables(), "", "Abs", &k), 0);
 	assert_null(k);
+	assert_int_equal(opdb_kernels(-1, "", "Abs", &k), 0);
 
+	/* one table per runtime-ort-*.tsv, named by the file, cpu first */
+	assert_int_equal(opdb_kernel_tables(), 3);
 	assert_string_equal(opdb_runtime_name(OPDB_ORT_CPU), "ort-cpu");
-	assert_string_equal(opdb_runtime_name(OPDB_ORT_DML), "ort-dml");
-	assert_null(opdb_runtime_name(OPDB__RUNTIMES));
+	assert_string_equal(opdb_runtime_name(dml), "ort-dml");
+	assert_int_equal(opdb_kernel_table("ort-cuda"), 1);
+	assert_int_equal(opdb_kernel_table("ort-tpu"), -1);
+	assert_null(opdb_runtime_name(opdb_kernel_tables()));
 }
 
 static void
@@ -465,7 +471,7 @@ test_tables_sorted(void **state)
 		assert_ptr_equal(opdb_schema(all[i].domain, all[i].op,
 					     all[i].since), &all[i]);
 	}
-	for (r = 0; r < OPDB__RUNTIMES; r++) {
+	for (r = 0; r < opdb_kernel_tables(); r++) {
 		const struct opdb_kernel *k = opdb_tab_kernels[r];
 
 		assert_non_null(k);
@@ -476,8 +482,9 @@ test_tables_sorted(void **state)
 					    k[i].op, k[i].since) <= 0);
 	}
 	assert_int_equal(opdb_tab_nkernels[OPDB_ORT_CPU], 783);
-	assert_int_equal(opdb_tab_nkernels[OPDB_ORT_CUDA], 425);
-	assert_int_equal(opdb_tab_nkernels[OPDB_ORT_DML], 423);
+	assert_int_equal(opdb_tab_nkernels[opdb_kernel_table("ort-cuda")],
+			 425);
+	assert_int_equal(opdb_tab_nkernels[opdb_kernel_table("ort-dml")], 423);
 	assert_int_equal(opdb_tab_ntrt, 196);
 	for (i = 1; i < opdb_tab_ntrt; i++)
 		assert_true(key_cmp(opdb_tab_trt[i - 1].domain,

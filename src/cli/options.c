@@ -449,11 +449,14 @@ add_targets(const struct command *cmd, struct cli *c, const char *list)
 	for (tok = strtok_r(dup, ",", &sv); tok != NULL && rc < 0;
 	    tok = strtok_r(NULL, ",", &sv)) {
 		struct onnxfix_target t;
+		char all[256], what[300];
 
-		if (onnxfix_parse_target(tok, &t) < 0)
-			rc = cli_usage_error(cmd, "unknown target (one of: "
-			    "onnx, onnx@OPSET, ort-cpu, ort-cuda, ort-dml, "
-			    "tensorrt, tflite, fp16)", tok);
+		if (onnxfix_parse_target(tok, &t) < 0) {
+			snprintf(what, sizeof(what), "unknown target (one "
+			    "of: %s)", onnxfix_target_spellings(all,
+			    sizeof(all)));
+			rc = cli_usage_error(cmd, what, tok);
+		}
 		else if (c->o.ntargets == ONNXFIX_MAX_TARGETS)
 			rc = cli_usage_error(cmd, "too many targets", tok);
 		else

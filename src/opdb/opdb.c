@@ -185,14 +185,14 @@ opdb_tc_allows(const struct opdb_tc *tc, const char *type)
 }
 
 size_t
-opdb_kernels(enum opdb_runtime rt, const char *domain, const char *op,
+opdb_kernels(int rt, const char *domain, const char *op,
 	     const struct opdb_kernel **first)
 {
 	const struct opdb_kernel *tab;
 	size_t start, n;
 
 	*first = NULL;
-	if ((unsigned)rt >= OPDB__RUNTIMES)
+	if (rt < 0 || rt >= opdb_tab_nkernel_tables)
 		return 0;
 	tab = opdb_tab_kernels[rt];
 	if (tab == NULL)
@@ -206,7 +206,7 @@ opdb_kernels(enum opdb_runtime rt, const char *domain, const char *op,
 }
 
 const struct opdb_kernel *
-opdb_kernel_find(enum opdb_runtime rt, const char *domain, const char *op,
+opdb_kernel_find(int rt, const char *domain, const char *op,
 		 int since)
 {
 	const struct opdb_kernel *k, *best = NULL;
@@ -226,19 +226,28 @@ opdb_kernel_tc(const struct opdb_kernel *k, const char *param)
 }
 
 const char *
-opdb_runtime_name(enum opdb_runtime rt)
+opdb_runtime_name(int rt)
 {
-	switch (rt) {
-	case OPDB_ORT_CPU:
-		return "ort-cpu";
-	case OPDB_ORT_CUDA:
-		return "ort-cuda";
-	case OPDB_ORT_DML:
-		return "ort-dml";
-	case OPDB__RUNTIMES:
-		break;
-	}
-	return NULL;
+	if (rt < 0 || rt >= opdb_tab_nkernel_tables)
+		return NULL;
+	return opdb_tab_kernel_names[rt];
+}
+
+int
+opdb_kernel_tables(void)
+{
+	return opdb_tab_nkernel_tables;
+}
+
+int
+opdb_kernel_table(const char *name)
+{
+	int i;
+
+	for (i = 0; name != NULL && i < opdb_tab_nkernel_tables; i++)
+		if (strcmp(opdb_tab_kernel_names[i], name) == 0)
+			return i;
+	return -1;
 }
 
 const struct opdb_trt *

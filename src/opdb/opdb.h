@@ -123,8 +123,15 @@ const struct opdb_tc *opdb_schema_tc(const struct opdb_schema *s,
 /* True when type constraint TC allows TYPE ("tensor(float)"). */
 bool opdb_tc_allows(const struct opdb_tc *tc, const char *type);
 
-/* ONNX Runtime execution providers with a kernel table. */
-enum opdb_runtime { OPDB_ORT_CPU, OPDB_ORT_CUDA, OPDB_ORT_DML, OPDB__RUNTIMES };
+/*
+ * ONNX Runtime's kernel tables, one per src/opdb/runtime-ort-NAME.tsv,
+ * numbered 0 to opdb_kernel_tables() - 1; the CPU's is 0 (the others
+ * fall back to it).
+ */
+#define OPDB_ORT_CPU 0
+int opdb_kernel_tables(void);
+/* The number of kernel table NAME ("ort-cuda"), or -1. */
+int opdb_kernel_table(const char *name);
 
 /*
  * A kernel registration: it serves nodes whose resolved schema since
@@ -142,7 +149,7 @@ struct opdb_kernel {
  * All kernels runtime RT registers for (DOMAIN, OP), sorted by since:
  * returns their count and points *FIRST at the first (NULL when none).
  */
-size_t opdb_kernels(enum opdb_runtime rt, const char *domain, const char *op,
+size_t opdb_kernels(int rt, const char *domain, const char *op,
 		    const struct opdb_kernel **first);
 
 /*
@@ -150,16 +157,47 @@ size_t opdb_kernels(enum opdb_runtime rt, const char *domain, const char *op,
  * schema has since version SINCE (see struct opdb_kernel), or NULL.
  * When registrations overlap, the one with the largest since wins.
  */
-const struct opdb_kernel *opdb_kernel_find(enum opdb_runtime rt,
-					   const char *domain, const char *op,
-					   int since);
+const struct opdb_kernel *opdb_kernel_find(int rt, const char *domain,
+					   const char *op, int since);
 
 /* The type constraint PARAM of kernel K, or NULL when none. */
 const struct opdb_tc *opdb_kernel_tc(const struct opdb_kernel *k,
 				     const char *param);
 
-/* Short name of RT: "ort-cpu", "ort-cuda", "ort-dml"; NULL if invalid. */
-const char *opdb_runtime_name(enum opdb_runtime rt);
+/* Name of kernel table RT: "ort-cpu", "ort-cuda", ...; NULL if invalid. */
+const char *opdb_runtime_name(int rt);
+
+/* How a --target judges support (src/targets.def, FAMILY). */
+enum opdb_family {
+	OPDB_FAM_SCHEMA,	/* the ONNX standard's schemas */
+	OPDB_FAM_ORT,		/* an ONNX Runtime kernel table */
+	OPDB_FAM_TRT,		/* the onnx-tensorrt support matrix */
+	OPDB_FAM_ONNX2TF,	/* onnx2tf's operator table */
+	OPDB_FAM_NONE,		/* not a runtime */
+};
+
+#define OPDB_TF_OPSET 1u	/* takes @OPSET */
+#define OPDB_TF_MEMO 2u		/* node verdicts may be cached */
+#define OPDB_TF_PLUGINS 4u	/* runs TensorRT plugin nodes */
+#define OPDB_TF_CHECK 8u	/* not a runtime: a readiness check */
+
+/* A row of src/targets.def. */
+struct opdb_target {
+	const char *name;	/* the --target spelling */
+	enum opdb_family family;
+	int table;		/* OPDB_FAM_ORT: its kernel table, else -1 */
+	int fallback;		/* enum onnxfix_target_kind, or -1 */
+	int opset_lo, opset_hi;	/* ai.onnx opsets it loads; 0 0: any */
+	const char *who;	/* runtime and version, for messages */
+	unsigned flags;		/* OPDB_TF_* */
+};
+
+/* The row of target kind K into *T; false when K is out of range. */
+bool opdb_target(int k, struct opdb_target *t);
+/* The family of target kind K (OPDB_FAM_NONE when out of range). */
+enum opdb_family opdb_target_family(int k);
+/* The kind whose name is the LEN bytes at NAME, or -1. */
+int opdb_target_named(const char *name, size_t len);
 
 /*
  * A row of the onnx-tensorrt support matrix (TensorRT 10.1, opsets
@@ -212,8 +250,10 @@ struct opdb_domain {
 
 extern const struct opdb_schema opdb_tab_schemas[];
 extern const size_t opdb_tab_nschemas;
-extern const struct opdb_kernel *const opdb_tab_kernels[OPDB__RUNTIMES];
-extern const size_t opdb_tab_nkernels[OPDB__RUNTIMES];
+extern const struct opdb_kernel *const opdb_tab_kernels[];
+extern const size_t opdb_tab_nkernels[];
+extern const char *const opdb_tab_kernel_names[];
+extern const int opdb_tab_nkernel_tables;
 extern const struct opdb_trt opdb_tab_trt[];
 extern const size_t opdb_tab_ntrt;
 extern const struct opdb_tf opdb_tab_tf[];

@@ -11,7 +11,9 @@
 #       src/opdb/runtime-onnx2tf.tsv > build/opdb_tables.c
 #
 # Files are told apart by their base name, so their order on the command
-# line does not matter.  POSIX awk only (mawk and gawk give byte-identical
+# line does not matter, but for the kernel tables: every
+# runtime-ort-NAME.tsv is one, numbered in command-line order with
+# runtime-ort-cpu.tsv first (the Makefile passes them sorted).  POSIX awk only (mawk and gawk give byte-identical
 # output): no asort, no gensub, no length(array), and no for-in loop feeds
 # the output.  Every table is sorted here by (domain, op, version) with a
 # stable merge sort comparing bytes through a lookup table, so neither the
@@ -45,16 +47,12 @@ BEGIN {
 	OPTION["single"] = "OPDB_SINGLE"
 	OPTION["optional"] = "OPDB_OPTIONAL"
 	OPTION["variadic"] = "OPDB_VARIADIC"
-	RTFILE["runtime-ort-cpu.tsv"] = "OPDB_ORT_CPU"
-	RTFILE["runtime-ort-cuda.tsv"] = "OPDB_ORT_CUDA"
-	RTFILE["runtime-ort-dml.tsv"] = "OPDB_ORT_DML"
-	RTNAME[1] = "OPDB_ORT_CPU"; RTNAME[2] = "OPDB_ORT_CUDA"
-	RTNAME[3] = "OPDB_ORT_DML"
-	NRT = 3
+	# every runtime-ort-NAME.tsv is a kernel table of ONNX Runtime's
+	# format named NAME, numbered in the order of the files given (the
+	# Makefile sorts them; ort-cpu must come first: OPDB_ORT_CPU is 0)
+	NRT = 0
 	nstr = 0; ntyl = 0; ntc = 0; nattr = 0; nio = 0
 	nschema = 0; ntrt = 0; ntf = 0; ndom = 0
-	for (r = 1; r <= NRT; r++)
-		NK[RTNAME[r]] = 0
 }
 
 function fail(msg) {
@@ -289,6 +287,15 @@ function append(arr, key, item) {
 FNR == 1 {
 	base = FILENAME
 	sub(/.*\//, "", base)
+	if (base ~ /^runtime-ort-[a-z0-9-]+\.tsv$/ && !(base in RTFILE)) {
+		NRT++
+		RTFILE[base] = NRT
+		RTNAME[NRT] = NRT
+		RTLABEL[NRT] = substr(base, 9, length(base) - 12)
+		NK[NRT] = 0
+		if (NRT == 1 && RTLABEL[1] != "ort-cpu")
+			fail("runtime-ort-cpu.tsv must be the first kernel table")
+	}
 	if (base != "opsets.tsv" && base != "schemas.tsv" &&
 	    base != "schemas-ort-contrib.tsv" && base != "attributes.tsv" &&
 	    base != "io.tsv" && base != "type-constraints.tsv" &&
@@ -593,13 +600,20 @@ END {
 	print ""
 	print "const struct opdb_kernel *const opdb_tab_kernels[] = {"
 	for (r = 1; r <= NRT; r++)
-		print "\t[" RTNAME[r] "] = " \
-		    (NK[RTNAME[r]] ? "k" r : "NULL") ","
+		print "\t" (NK[RTNAME[r]] ? "k" r : "NULL") ","
+	print "\tNULL,"
 	print "};"
 	print "const size_t opdb_tab_nkernels[] = {"
 	for (r = 1; r <= NRT; r++)
-		print "\t[" RTNAME[r] "] = " NK[RTNAME[r]] ","
+		print "\t" NK[RTNAME[r]] ","
+	print "\t0,"
 	print "};"
+	print "const char *const opdb_tab_kernel_names[] = {"
+	for (r = 1; r <= NRT; r++)
+		print "\t\"" RTLABEL[r] "\","
+	print "\tNULL,"
+	print "};"
+	print "const int opdb_tab_nkernel_tables = " NRT ";"
 
 	print ""
 	print "const struct opdb_trt opdb_tab_trt[] = {"

@@ -4,57 +4,65 @@
  * framework conventions, by name.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "onnxfix.h"
 #include "opdb/opdb.h"
 
-static const char *const target_names[] = {
-	[ONNXFIX_TARGET_ONNX] = "onnx",
-	[ONNXFIX_TARGET_ORT_CPU] = "ort-cpu",
-	[ONNXFIX_TARGET_ORT_CUDA] = "ort-cuda",
-	[ONNXFIX_TARGET_ORT_DML] = "ort-dml",
-	[ONNXFIX_TARGET_TENSORRT] = "tensorrt",
-	[ONNXFIX_TARGET_TFLITE] = "tflite",
-	[ONNXFIX_TARGET_FP16] = "fp16",
-};
-
 const char *
 onnxfix_target_name(enum onnxfix_target_kind kind)
 {
-	if ((size_t)kind >= sizeof(target_names) / sizeof(target_names[0]))
-		return "?";
-	return target_names[kind];
+	struct opdb_target t;
+
+	return opdb_target((int)kind, &t) ? t.name : "?";
+}
+
+const char *
+onnxfix_target_spellings(char *buf, size_t size)
+{
+	struct opdb_target t;
+	size_t len = 0;
+	int k, w;
+
+	if (size == 0)
+		return buf;
+	buf[0] = '\0';
+	for (k = 0; opdb_target(k, &t); k++) {
+		w = snprintf(buf + len, size - len, "%s%s", k ? ", " : "",
+		    t.name);
+		if (w > 0 && (t.flags & OPDB_TF_OPSET) &&
+		    (size_t)w < size - len)
+			w += snprintf(buf + len + (size_t)w, size - len -
+			    (size_t)w, ", %s@OPSET", t.name);
+		if (w < 0 || (size_t)w >= size - len)
+			break;
+		len += (size_t)w;
+	}
+	return buf;
 }
 
 int
 onnxfix_parse_target(const char *spec, struct onnxfix_target *t)
 {
-	size_t i;
 	const char *at = strchr(spec, '@');
 	size_t len = at ? (size_t)(at - spec) : strlen(spec);
+	int k = opdb_target_named(spec, len), v;
+	struct opdb_target r;
 
-	for (i = 0; i < sizeof(target_names) / sizeof(target_names[0]); i++) {
-		if (strlen(target_names[i]) != len ||
-		    strncmp(spec, target_names[i], len) != 0)
-			continue;
-		t->kind = (enum onnxfix_target_kind)i;
-		t->opset = 0;
-		if (at == NULL)
-			return 0;
-		/* Only onnx takes a version: onnx@OPSET, a known opset. */
-		if (t->kind == ONNXFIX_TARGET_ONNX) {
-			int v = onnxfix_parse_opset(at + 1);
-
-			if (v < 0)
-				return -1;
-			t->opset = v;
-			return 0;
-		}
+	if (k < 0 || !opdb_target(k, &r))
 		return -1;
-	}
-	return -1;
+	t->kind = (enum onnxfix_target_kind)k;
+	t->opset = 0;
+	if (at == NULL)
+		return 0;
+	/* only a target that takes a version: onnx@OPSET, a known opset */
+	if (!(r.flags & OPDB_TF_OPSET) ||
+	    (v = onnxfix_parse_opset(at + 1)) < 0)
+		return -1;
+	t->opset = v;
+	return 0;
 }
 
 int
