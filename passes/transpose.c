@@ -919,6 +919,104 @@ compute_leads(struct tp *t)
 	}
 }
 
+/* The one node that uses V, through one slot, or NULL. */
+static const struct ir_node *
+sole_user(const struct ir_value *v)
+{
+	if (v == NULL || v->noutputs > 0 || v->nuses != 1 ||
+	    v->uses[0].index < 0)
+		return NULL;
+	return v->uses[0].node;
+}
+
+/* May a Transpose pass N on its own, its other inputs being scalar
+ * constants (so that the push neither adds nor needs one beside)? */
+static bool
+passes_alone(const struct ir_node *n, const struct ir_value *from)
+{
+	const struct ir_tensor *ct;
+	size_t j;
+
+	if (n->noutputs != 1 || n->nimplicit > 0)
+		return false;
+	switch (perm_push_kind(n)) {
+	case PUSH_UNARY:
+		return n->inputs[0] == from;
+	case PUSH_REDUCE:
+		return n->inputs[0] == from && ir_attr_int(n, "keepdims", 1) != 0
+		    && (n->ninputs < 2 || n->inputs[1] == NULL ||
+		    perm_const(n->inputs[1]) != NULL);
+	case PUSH_BROADCAST:
+		for (j = 0; j < n->ninputs; j++)
+			if (n->inputs[j] != from && (n->inputs[j] == NULL ||
+			    (ct = perm_const(n->inputs[j])) == NULL ||
+			    perm_const_count(ct) != 1))
+				return false;
+		return true;
+	default:
+		return false;
+	}
+}
+
+/*
+ * A diamond: Transpose TN feeds C and S, and C's output reaches S alone,
+ * through a chain of nodes a Transpose passes on its own (x - mean(x) of
+ * a decomposed LayerNorm: ReduceMean then Sub; its variance: Pow,
+ * ReduceMean, Add, Sqrt, then Div).  Pushing through C costs one
+ * Transpose (after C); each push along the chain is an even trade; then
+ * both inputs of S come from Transposes of the same perm, which the push
+ * through S removes, TN with them, adding one after S.  So the pushes
+ * together trade TN for the one after S: allowed, like any even trade,
+ * when S leads to another Transpose, and only when every push is sure to
+ * follow (S elementwise, its other inputs scalar constants).  ADDED and
+ * NGONE are C's own count.
+ */
+static bool
+diamond(struct tp *t, const struct ir_node *tn, const struct ir_node *c,
+    size_t added, size_t ngone)
+{
+	const struct ir_value *y = tn->outputs[0], *v;
+	const struct ir_node *s;
+	size_t j;
+	int len;
+
+	if (added != ngone + 1 || c->noutputs != 1 || y->noutputs > 0)
+		return false;
+	/* along the chain to the first node that also reads TN */
+	v = c->outputs[0];
+	for (len = 0; len < 16; len++) {
+		if ((s = sole_user(v)) == NULL || s == c ||
+		    s->graph != t->g || s->dead)
+			return false;
+		for (j = 0; j < s->ninputs && s->inputs[j] != y; j++)
+			;
+		if (j < s->ninputs)
+			break;
+		if (!passes_alone(s, v))
+			return false;
+		v = s->outputs[0];
+	}
+	if (len == 16 || s->noutputs != 1 || s->nimplicit > 0 ||
+	    perm_push_kind(s) != PUSH_BROADCAST || !leads(t, s))
+		return false;
+	/* TN's uses: C and S only */
+	for (j = 0; j < y->nuses; j++)
+		if (y->uses[j].index < 0 || (y->uses[j].node != c &&
+		    y->uses[j].node != s))
+			return false;
+	for (j = 0; j < s->ninputs; j++) {
+		const struct ir_tensor *ct;
+
+		if (s->inputs[j] == y || s->inputs[j] == v)
+			continue;
+		if (s->inputs[j] == NULL ||
+		    (ct = perm_const(s->inputs[j])) == NULL ||
+		    perm_const_count(ct) != 1)
+			return false;
+	}
+	return true;
+}
+
 /*
  * Push Transpose T (perm P, rank R) through its consumer C when the cost
  * model allows.  Returns 1 when pushed, 0 when not, -1 out of memory.
@@ -1021,7 +1119,8 @@ try_push(struct tp *t, struct ir_node *tn, struct ir_node *c)
 		if (out_used(c->outputs[k]) && !perm_is_identity(pl.q[k],
 		    pl.qr[k]) && !into_transposes(t, c->outputs[k]))
 			added++;
-	if (added > ngone || (added == ngone && !leads(t, c)))
+	if ((added > ngone || (added == ngone && !leads(t, c))) &&
+	    !diamond(t, tn, c, added, ngone))
 		return 0;
 
 	/* Record the push: C, the Transposes it bypasses, the ones it
