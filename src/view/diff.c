@@ -118,7 +118,7 @@ diff_header(struct diff *D, const struct ir_model *a,
 		c->a = diff_fmt(D, "%" PRId64, a->opsets[i].version);
 		c->b = vb >= 0 ? diff_fmt(D, "%" PRId64, vb) : NULL;
 		if (vb < 0) {
-			c->code = "F372";
+			c->code = DCODE(F_OPSET_UNUSED);
 			c->subject = c->name;
 		}
 		D->header++;
@@ -304,7 +304,7 @@ diff_node(struct diff *D, const char *where, const struct grp *G,
 		code = bn ? diff_bn_attr_code(ax ? ax->name : ay->name,
 		    ay == NULL) : NULL;
 		D->cur = base;
-		if (code != NULL && strcmp(code, "F343") == 0) {
+		if (code != NULL && code == DCODE(F_BN_INFERENCE)) {
 			if (inf < 0)
 				inf = diff_new_entry(D, "bn-inference", code,
 				    where, x);
@@ -366,8 +366,8 @@ diff_node(struct diff *D, const char *where, const struct grp *G,
 			e = base;
 		if (bn && oy == NULL) {
 			if (inf < 0)
-				inf = diff_new_entry(D, "bn-inference", "F343",
-				    where, x);
+				inf = diff_new_entry(D, "bn-inference",
+				    DCODE(F_BN_INFERENCE), where, x);
 			e = inf;
 		}
 		D->cur = e;
@@ -467,7 +467,7 @@ diff_inits(struct diff *D, const char *where, const struct grp *G)
 			return -1;
 		c->name = diff_esc(D, ta->name);
 		if (tb == NULL && D->cur < 0) {
-			c->code = "F302";
+			c->code = DCODE(F_DEAD_INIT);
 			c->subject = c->name;
 		}
 		c->a = diff_tensor_str(D, ta);
@@ -527,7 +527,7 @@ diff_value_info(struct diff *D, const char *where, const struct grp *G)
 					return -1;
 				c->name = diff_esc(D, vx->name);
 				if (!pass) {
-					c->code = "F303";
+					c->code = DCODE(F_DEAD_VALUE_INFO);
 					c->subject = c->name;
 				}
 				*(pass ? &c->b : &c->a) = diff_type_str(D,
@@ -706,7 +706,7 @@ diff_graph(struct diff *D, struct ir_graph *ga, struct ir_graph *gb,
 			    gb) < 0)
 				return -1;
 			if (G.ga[i] < 0 && unread(gb, n)) {
-				c->code = "F301";
+				c->code = DCODE(F_DEAD_NODE);
 				c->subject = diff_subject_of(D, n);
 			}
 			D->removed++;
@@ -741,7 +741,7 @@ diff_graph(struct diff *D, struct ir_graph *ga, struct ir_graph *gb,
 	if (reordered) {
 		if ((c = diff_add(D, "order-changed", where)) == NULL)
 			return -1;
-		c->code = "F300";
+		c->code = DCODE(F_RESORTED);
 		c->subject = "";
 	}
 	if (diff_inits(D, where, &G) < 0 ||

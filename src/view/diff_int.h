@@ -24,6 +24,10 @@
 
 #include "onnxfix.h"
 
+/* The code of diagnostic ID as text: entries name fix's notes by the
+ * catalogue (src/diag/diag.def), never by spelling a code. */
+#define DCODE(id) (diag_table[DIAG_##id].code)
+
 struct change {
 	const char *kind;	/* "node-removed", ... (static text) */
 	const char *code;	/* the fix rewrite it stands for, or NULL */

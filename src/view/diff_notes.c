@@ -547,25 +547,25 @@ group_transposes(struct grp *G)
 		}
 		if (moved) {
 			kind = "transposes-pushed";
-			code = "F313";
+			code = DCODE(F_TP_PUSHED);
 		} else if (nthr > 0 && nadd + nc + nconv == 0) {
 			kind = "transposes-cancelled";
-			code = "F310";
+			code = DCODE(F_TP_CANCELLED);
 		} else if (nthr > 0) {
 			kind = "transposes-pushed";
-			code = "F313";
+			code = DCODE(F_TP_PUSHED);
 		} else if (reshape) {
 			kind = "transpose-to-reshape";
-			code = "F314";
+			code = DCODE(F_TP_RESHAPE);
 		} else if (nadd + nc > 0) {
 			kind = "transposes-merged";
-			code = "F311";
+			code = DCODE(F_TP_MERGED);
 		} else if (nr >= 2) {
 			kind = "transposes-cancelled";
-			code = "F310";
+			code = DCODE(F_TP_CANCELLED);
 		} else if (nr == 1) {
 			kind = "transpose-removed";
-			code = "F312";
+			code = DCODE(F_TP_IDENTITY);
 		} else {
 			kind = "transposes-added";
 			code = NULL;
@@ -690,7 +690,7 @@ group_bn_fold(struct grp *G)
 		if (foreign && !readers_moved(G, x->outputs[0], y->outputs[0]))
 			continue;
 		if ((e = diff_new_entry(G->D, "bn-folded", foreign ? NULL :
-		    "F350", G->where, x)) < 0)
+		    DCODE(F_BN_FOLDED), G->where, x)) < 0)
 			return -1;
 		G->D->e[e].text = diff_fmt(G->D, "into %s '%s'",
 		    diff_op_name(G->D, ga->nodes[p]),
@@ -741,8 +741,8 @@ group_folded(struct grp *G)
 		}
 		if (bv == NULL)
 			continue;
-		if ((e = diff_new_entry(G->D, "constant-folded", "F391",
-		    G->where, x)) < 0)
+		if ((e = diff_new_entry(G->D, "constant-folded",
+		    DCODE(F_FOLDED), G->where, x)) < 0)
 			return -1;
 		G->D->e[e].text = diff_fmt(G->D, "into initializer '%s'",
 		    diff_esc(G->D, bv->name));
@@ -828,10 +828,10 @@ group_replaced(struct grp *G)
 			if (e < 0) {
 				if (ir_is_op(x, "BatchNormalization")) {
 					kind = "bn-rewritten";
-					code = "F346";
+					code = DCODE(F_BN_NONSPATIAL);
 				} else {
 					kind = "op-replaced";
-					code = "F370";
+					code = DCODE(F_CUSTOM_DECOMPOSED);
 				}
 				e = diff_new_entry(G->D, kind, code, G->where,
 				    x);
@@ -1049,11 +1049,11 @@ group_bypassed(struct grp *G)
 				    ir_is_op(ub, "AveragePool")) &&
 				    pads_changed(u, ub)) {
 					kind = "pad-merged";
-					code = "F397";
+					code = DCODE(F_PAD_MERGED);
 					claim = (long)u->index;
 				} else {
 					kind = "noop-removed";
-					code = "F396";
+					code = DCODE(F_NOOP);
 				}
 			} else if (v->kind == IR_VALUE_NODE &&
 			    v->producer != NULL &&
@@ -1061,7 +1061,7 @@ group_bypassed(struct grp *G)
 			    strcmp(v->producer->domain, x->domain) == 0) {
 				now = v->name;
 				kind = "node-merged";
-				code = "F398";
+				code = DCODE(F_CSE);
 			}
 		}
 		if (kind == NULL && rep == NULL &&
@@ -1070,7 +1070,7 @@ group_bypassed(struct grp *G)
 		if (kind == NULL && rep[i] != (long)i) {
 			now = ga->nodes[rep[i]]->outputs[0]->name;
 			kind = "node-merged";
-			code = "F398";
+			code = DCODE(F_CSE);
 		}
 		if (kind == NULL)
 			continue;
@@ -1100,8 +1100,8 @@ diff_group_graph(struct grp *G)
 		if (!removed_a(G, (long)i) || G->ga[i] >= 0 ||
 		    !ir_is_op(x, "Identity"))
 			continue;
-		if ((e = diff_new_entry(G->D, "identity-removed", "F390",
-		    G->where, x)) < 0)
+		if ((e = diff_new_entry(G->D, "identity-removed",
+		    DCODE(F_IDENTITY), G->where, x)) < 0)
 			return -1;
 		G->D->e[e].text = diff_fmt(G->D, "'%s' was '%s'", diff_esc(G->D,
 		    x->noutputs > 0 && x->outputs[0] ? x->outputs[0]->name :
@@ -1176,15 +1176,15 @@ const char *
 diff_bn_attr_code(const char *attr, bool removed)
 {
 	if (strcmp(attr, "epsilon") == 0)
-		return "F340";
+		return DCODE(F_BN_EPS);
 	if (strcmp(attr, "momentum") == 0)
-		return "F341";
+		return DCODE(F_BN_MOMENTUM);
 	if (strcmp(attr, "training_mode") == 0 ||
 	    (strcmp(attr, "is_test") == 0 && !removed))
-		return "F343";
+		return DCODE(F_BN_INFERENCE);
 	if (strcmp(attr, "consumed_inputs") == 0 ||
 	    strcmp(attr, "is_test") == 0 || strcmp(attr, "spatial") == 0)
-		return "F345";
+		return DCODE(F_BN_LEGACY_ATTR);
 	return NULL;
 }
 
