@@ -1314,6 +1314,172 @@ try_push(struct tp *t, struct ir_node *tn, struct ir_node *c)
 	return 1;
 }
 
+/*
+ * Push Transpose TN (X -> Z) through its consumer Reshape C (Z -> S) when
+ * the Reshape only splits and merges dims in blocks that the perm moves
+ * whole: each block of consecutive Z dims with the product of a block of
+ * consecutive S dims comes from consecutive dims of X, in order.  Then
+ * C reshapes X itself (each X block into its S dims) and a Transpose
+ * that moves the blocks follows, which often meets the next one (the
+ * window partitions of a vision transformer: a Transpose [0,2,1,3]
+ * before a Reshape that splits two dims, then the partition's own
+ * Transpose).  All dims known; same cost rule as try_push.  1 pushed, 0
+ * not, -1 out of memory.
+ */
+static int
+try_reshape(struct tp *t, struct ir_node *tn, struct ir_node *c)
+{
+	struct ir_value *y = tn->outputs[0], *x = tn->inputs[0], *sv, *nx;
+	struct ir_tensor *st;
+	struct pshape xs, ns;
+	int p[PERM_MAX], r, i, k, nb = 0, zs[PERM_MAX + 1], ss[PERM_MAX + 1];
+	int order[PERM_MAX], q[PERM_MAX], ns_n = 0, qn = 0, b, j;
+	int64_t z[PERM_MAX], sh[PERM_MAX], ns64[PERM_MAX], known = 1, prod = 1;
+	size_t n, u;
+	int neg = -1;
+	bool gone, ident;
+	long ci;
+
+	if (c->dead || c->graph != t->g || c->ninputs != 2 ||
+	    c->inputs[0] != y || c->inputs[1] == y || c->noutputs != 1 ||
+	    c->outputs[0] == NULL || c->nimplicit > 0 ||
+	    ir_attr_int(c, "allowzero", 0) != 0 || !inits_ok(t) ||
+	    !node_perm(t, tn, p, &r) || x == NULL)
+		return 0;
+	if ((st = perm_const(c->inputs[1])) == NULL ||
+	    perm_const_ints(st, sh, PERM_MAX, &n) < 0 || n == 0)
+		return 0;
+	shape_of(t, x, &xs);
+	if (xs.rank != r)
+		return 0;
+	for (i = 0; i < r; i++) {
+		z[i] = xs.dim[p[i]];
+		if (z[i] < 1 || z[i] > INT32_MAX)
+			return 0;
+		known *= z[i];
+		if (known > INT32_MAX)
+			return 0;
+	}
+	/* S: 0 copies Z's dim, -1 takes what is left */
+	for (k = 0; k < (int)n; k++) {
+		if (sh[k] == 0 && k < r)
+			sh[k] = z[k];
+		if (sh[k] == -1 && neg < 0)
+			neg = k;
+		else if (sh[k] < 1 || sh[k] > INT32_MAX)
+			return 0;
+		else
+			prod *= sh[k];
+		if (prod > INT32_MAX)
+			return 0;
+	}
+	if (neg >= 0) {
+		if (known % prod != 0)
+			return 0;
+		sh[neg] = known / prod;
+	} else if (prod != known) {
+		return 0;
+	}
+	/* blocks: Z[zs[b]..zs[b+1]) <-> S[ss[b]..ss[b+1]) */
+	for (i = 0, k = 0; i < r && k < (int)n; nb++) {
+		int64_t pz = z[i], ps = sh[k];
+
+		zs[nb] = i;
+		ss[nb] = k;
+		while (pz != ps) {
+			if (pz < ps && i + 1 < r)
+				pz *= z[++i];
+			else if (ps < pz && k + 1 < (int)n)
+				ps *= sh[++k];
+			else
+				return 0;
+		}
+		i++;
+		k++;
+	}
+	if (i != r || k != (int)n)
+		return 0;
+	zs[nb] = r;
+	ss[nb] = (int)n;
+	/* each block from consecutive X dims, in order */
+	for (b = 0; b < nb; b++)
+		for (j = zs[b] + 1; j < zs[b + 1]; j++)
+			if (p[j] != p[j - 1] + 1)
+				return 0;
+	/* the blocks in X order: by their first X dim */
+	for (b = 0; b < nb; b++)
+		order[b] = b;
+	for (b = 1; b < nb; b++)
+		for (j = b; j > 0 && p[zs[order[j]]] < p[zs[order[j - 1]]];
+		    j--) {
+			int tmp = order[j];
+
+			order[j] = order[j - 1];
+			order[j - 1] = tmp;
+		}
+	/* X reshaped: each block's S dims, blocks in X order; where each
+	 * S dim lands there */
+	{
+		int at[PERM_MAX];
+
+		for (b = 0; b < nb; b++)
+			for (k = ss[order[b]]; k < ss[order[b] + 1]; k++) {
+				at[k] = ns_n;
+				ns64[ns_n++] = sh[k];
+			}
+		for (k = 0; k < (int)n; k++)
+			q[qn++] = at[k];
+	}
+	ident = perm_is_identity(q, qn);
+	/* cost: TN goes when C is its only user */
+	gone = y->noutputs == 0;
+	for (u = 0; u < y->nuses; u++)
+		gone = gone && y->uses[u].node == c;
+	if (!gone || (!ident && !leads(t, c)))
+		return 0;
+
+	if ((ci = item(t, c, IT_THROUGH)) < 0 ||
+	    join(t, c, IT_THROUGH, tn, 0) < 0)
+		return -1;
+	if (t->items[ci].outs == NULL) {
+		t->items[ci].outs = arena_array(&t->ctx->scratch, 1,
+		    sizeof(*t->items[ci].outs));
+		if (t->items[ci].outs == NULL)
+			return -1;
+		t->items[ci].outs[0] = c->outputs[0]->name;
+	}
+	if ((st = perm_const_ints_new(&t->m->arena, NULL, ns64,
+	    (size_t)ns_n, IR_ELEM_INT64)) == NULL ||
+	    (sv = add_init(t, st, c->inputs[1]->name)) == NULL ||
+	    ir_node_set_input(c, 0, x) < 0 || ir_node_set_input(c, 1, sv) < 0)
+		return -1;
+	if (!ident) {
+		struct ir_value *o = c->outputs[0];
+
+		if ((nx = new_value(t, o->name)) == NULL)
+			return -1;
+		ns.rank = ns_n;
+		for (k = 0; k < ns_n; k++)
+			ns.dim[k] = ns64[k];
+		if (set_type(t, nx, elem_of(o), &ns) < 0)
+			return -1;
+		ir_node_set_output(c, 0, nx);
+		t->through = c;
+		if (add_transpose(t, nx, o, q, qn) == NULL)
+			return -1;
+		t->through = NULL;
+	}
+	c->dirty = true;
+	if (y->nuses == 0 && y->noutputs == 0 && !tn->dead) {
+		ir_node_kill(tn);
+		t->removed++;
+	}
+	t->changed = true;
+	note(t, DIAG_F_TP_PUSHED, c, "moved below 'Reshape' (it splits and "
+	    "merges whole blocks of the permuted dims)");
+	return 1;
+}
+
 /* Visit Transpose N: fold, then push into its consumers. */
 static int
 visit(struct tp *t, struct ir_node *n)
@@ -1344,6 +1510,9 @@ visit(struct tp *t, struct ir_node *n)
 			continue;
 		if (perm_is_transpose(cons[j]) && cons[j]->graph == t->g) {
 			if (fold(t, cons[j]) < 0)
+				return -1;
+		} else if (ir_is_op(cons[j], "Reshape")) {
+			if (try_reshape(t, n, cons[j]) < 0)
 				return -1;
 		} else if (try_push(t, n, cons[j]) < 0) {
 			return -1;
