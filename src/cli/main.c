@@ -551,7 +551,7 @@ fix_changed(const struct diag_list *d)
 	size_t i;
 
 	for (i = 0; i < d->n; i++)
-		if (diag_table[d->v[i].id].code[0] == 'F' &&
+		if (diag_is_rewrite(d->v[i].id) &&
 		    diag_table[d->v[i].id].level == DIAG_NOTE)
 			return true;
 	return false;

@@ -245,6 +245,37 @@ diag_lookup(const char *code)
 	return NULL;
 }
 
+int
+diag_layout_class(enum diag_id id)
+{
+	const char *c;
+
+	if ((unsigned)id >= DIAG__COUNT)
+		return -1;
+	c = diag_table[id].code;
+	if (c[0] == 'P' && c[1] == '5' && c[2] >= '0' && c[2] <= '4' &&
+	    c[3] >= '0' && c[3] <= '9' && c[4] == '\0')
+		return (c[2] - '0') * 10 + (c[3] - '0');
+	return -1;
+}
+
+bool
+diag_is_rewrite(enum diag_id id)
+{
+	return (unsigned)id < DIAG__COUNT && diag_table[id].code[0] == 'F';
+}
+
+enum diag_id
+diag_layout_id(int c)
+{
+	size_t i;
+
+	for (i = 0; i < DIAG__COUNT; i++)
+		if (diag_layout_class((enum diag_id)i) == c)
+			return (enum diag_id)i;
+	return DIAG__COUNT;
+}
+
 char *
 diag_escape(char *buf, size_t size, const char *s, size_t n)
 {

@@ -106,6 +106,16 @@ const char *diag_explain(const char *code);
 /* The fix pass that repairs findings of CODE, or NULL. */
 const char *diag_fix_pass(const char *code);
 const struct diag_info *diag_lookup(const char *code);
+/*
+ * The layout findings on Transposes (passes/layout.c, P500-P549) form
+ * classes the pictures colour and explain: the class of ID (its number
+ * in that range, 0-49), or -1 for any other finding; and the finding of
+ * class C, or DIAG__COUNT when none has that number.
+ */
+int diag_layout_class(enum diag_id id);
+enum diag_id diag_layout_id(int c);
+/* Is ID one of the rewrite passes' findings (the F family)? */
+bool diag_is_rewrite(enum diag_id id);
 
 /*
  * Escape N bytes of model text S into BUF (SIZE bytes, NUL-terminated):

@@ -134,11 +134,10 @@ dot_mark_class(const struct dot *D, const struct ir_node *n)
 	if (mk == NULL)
 		return -1;
 	for (i = 0; i < mk->n; i++) {
-		const char *c = diag_table[D->mark_ids[mk->first + i]].code;
+		int c = diag_layout_class(D->mark_ids[mk->first + i]);
 
-		if (c[0] == 'P' && c[1] == '5' && c[2] >= '0' && c[2] <= '4' &&
-		    c[3] >= '0' && c[3] <= '9' && c[4] == '\0')
-			return (c[2] - '0') * 10 + (c[3] - '0');
+		if (c >= 0)
+			return c;
 	}
 	return -1;
 }
@@ -416,14 +415,12 @@ dot_draw_legend(struct dot *D)
 		prev = an;
 	}
 	for (c = 0; c < 50; c++) {
-		char code[16];
 		const struct diag_info *info;
+		enum diag_id id;
 
-		if (!D->classes[c])
+		if (!D->classes[c] || (id = diag_layout_id(c)) == DIAG__COUNT)
 			continue;
-		snprintf(code, sizeof(code), "P5%02d", c);
-		if ((info = diag_lookup(code)) == NULL)
-			continue;
+		info = &diag_table[id];
 		l.n = 0;
 		l.s[0] = '\0';
 		l.full = false;
