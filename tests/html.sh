@@ -24,10 +24,11 @@ if [ -z "$CHROME" ]; then
 	exit 0
 fi
 
-# page QUERY FILE: the JSON the page's test hook wrote
+# page QUERY FILE [HOOK]: the JSON the page's test hook (test, or open)
+# wrote
 page() {
 	timeout 60 "$CHROME" --headless --no-sandbox --disable-gpu \
-	    --user-data-dir="$T/profile" --dump-dom "file://$2#test=$1" \
+	    --user-data-dir="$T/profile" --dump-dom "file://$2#${3:-test}=$1" \
 	    2>/dev/null | sed -n 's/.*<pre id="test-result"[^>]*>\([^<]*\)<.*/\1/p' |
 	    sed 's/&amp;/\&/g; s/&lt;/</g; s/&gt;/>/g; s/&nbsp;/ /g; s/&quot;/"/g'
 }
@@ -91,6 +92,44 @@ if /usr/bin/python3 -c 'import onnx, numpy' 2>/dev/null; then
 	$ONNXFIX dot -T html -o "$T/b.html" "$T/big.onnx" 2>/dev/null
 	check "simplified page, a box" "$T/b.html" "block42%0A" 169 1 \
 	    "6 nodes drawn as one box" "--focus block42"
+fi
+# opens NAME FILE QUERY PICTURE NODES BACK: the first node that opens in
+# place and has QUERY in its text opens the picture PICTURE of NODES
+# nodes (its path says so), and Back returns to the BACK nodes
+opens() {
+	name=$1 file=$2
+	page "$3" "$file" open >"$T/res"
+	if ! [ -s "$T/res" ]; then
+		bad "$name: no test result (the script did not run)"
+		return
+	fi
+	/usr/bin/python3 - "$T/res" "$4" "$5" "$6" <<'PY' || { bad "$name: $(head -c 400 "$T/res")"; return; }
+import json, sys
+r = json.loads(open(sys.argv[1]).read())
+assert r["errors"] == [], r["errors"]
+assert r["opened"] is True, r
+assert r["name"] == sys.argv[2], r["name"]
+assert r["path"] == "model \u203a " + sys.argv[2], r["path"]
+assert r["nodes"] == int(sys.argv[3]), r["nodes"]
+assert r["depth"] == 1 and r["backDepth"] == 0, r
+assert r["back"] == int(sys.argv[4]), r["back"]
+PY
+	ok
+}
+
+# boxes and bodies open in place
+if /usr/bin/python3 -c 'import onnx, numpy' 2>/dev/null; then
+	# a box: block42's six nodes and their neighbours (--radius 1)
+	opens "a box opens in place" "$T/b.html" "block42%0A" block42 17 169
+	grep -c '<template id="t-x-' "$T/b.html" >"$T/nt"
+	[ "$(cat "$T/nt")" -eq 166 ] && ok ||
+	    bad "simplified page: $(cat "$T/nt") templates, not 166 boxes"
+	# an If whose bodies are too large to draw inline
+	/usr/bin/python3 tools/gen_dot_models.py ifbig 400 "$T/if.onnx"
+	$ONNXFIX dot -T html -o "$T/i.html" "$T/if.onnx" 2>"$T/err"
+	grep -q "note O112: .*1 of 1 boxes and bodies drawn" "$T/err" && ok ||
+	    bad "dot -T html: no O112 note: $(cat "$T/err")"
+	opens "bodies open in place" "$T/i.html" "If" choose 510 8
 fi
 echo "html: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -6,6 +6,8 @@
         with N identical layers named /encoder/layer.K/... (textproto)
     /usr/bin/python3 tools/gen_dot_models.py big N FILE       N-node model: a chain
         of conv blocks with side branches, binary .onnx, for timing
+    /usr/bin/python3 tools/gen_dot_models.py ifbig N FILE     an If whose two
+        branches hold N nodes each (bodies too large to draw inline)
 
 Needs the onnx Python package (Debian python3-onnx).  The layers model is
 committed as testdata/dot/layers.pbtxt (N=12); big models are generated
@@ -115,6 +117,37 @@ def big(n):
     return m
 
 
+def ifbig(n):
+    def branch(name, op):
+        nodes, h = [], "x"
+        for k in range(n):
+            nodes.append(helper.make_node(op, [h], ["%s%d" % (name, k)],
+                                          name="%s/%s%d" % (name, op, k)))
+            h = "%s%d" % (name, k)
+        nodes.append(helper.make_node("Identity", [h], [name + "_out"],
+                                      name=name + "/out"))
+        return helper.make_graph(
+            nodes, name, [],
+            [helper.make_tensor_value_info(name + "_out", TensorProto.FLOAT,
+                                           [1, 8])])
+    nodes = [
+        helper.make_node("ReduceSum", ["x"], ["s"], keepdims=0, name="sum"),
+        helper.make_node("Greater", ["s", "zero"], ["c"], name="test"),
+        helper.make_node("If", ["c"], ["y"], name="choose",
+                         then_branch=branch("then", "Relu"),
+                         else_branch=branch("else", "Sigmoid")),
+    ]
+    g = helper.make_graph(
+        nodes, "ifbig",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 8])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 8])],
+        [numpy_helper.from_array(np.array(0, np.float32), "zero")])
+    m = helper.make_model(g, producer_name="onnxfix-tests",
+                          opset_imports=[helper.make_opsetid("", 13)])
+    m.ir_version = 8
+    return m
+
+
 def main():
     kind, n, path = sys.argv[1], int(sys.argv[2]), sys.argv[3]
     if kind == "layers":
@@ -124,6 +157,9 @@ def main():
     elif kind == "big":
         with open(path, "wb") as f:
             f.write(big(n).SerializeToString())
+    elif kind == "ifbig":
+        with open(path, "wb") as f:
+            f.write(ifbig(n).SerializeToString())
     else:
         sys.exit("unknown kind " + kind)
 

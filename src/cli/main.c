@@ -759,7 +759,8 @@ cmd_dot(struct cli *c, int argc, char **argv)
 	 * only inside the picture */
 	for (size_t i = 0; i < d.n; i++)
 		if (d.v[i].id == DIAG_OUT_DOT_CUT ||
-		    d.v[i].id == DIAG_OUT_DOT_SIMPLIFIED)
+		    d.v[i].id == DIAG_OUT_DOT_SIMPLIFIED ||
+		    d.v[i].id == DIAG_OUT_PAGE_PARTS)
 			diag_print(stderr, argv[0], &d.v[i]);
 	diag_list_release(&d);
 	return rc;

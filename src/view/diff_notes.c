@@ -252,6 +252,15 @@ node_changed(const struct grp *G, size_t i, bool outputs)
 }
 
 /* Transposes cancelled, merged, pushed, dropped, turned into Reshape. */
+/* Can the transpose pass move a Transpose through N: a layout-agnostic
+ * node (perm_push_kind), or a Reshape that splits and merges whole
+ * blocks of the permuted dims? */
+static bool
+passes_transpose(const struct ir_node *n)
+{
+	return perm_push_kind(n) != PUSH_NONE || ir_is_op(n, "Reshape");
+}
+
 static int
 group_transposes(struct grp *G)
 {
@@ -401,11 +410,11 @@ group_transposes(struct grp *G)
 						continue;
 					}
 					/* Only where the transpose pass
-					 * pushes (perm_push_kind). */
+					 * pushes (passes_transpose). */
 					if (G->sa->partner[ui] < 0 ||
 					    G->ga[ui] >= 0 ||
 					    ir_is_op(u, "Transpose") ||
-					    perm_push_kind(u) == PUSH_NONE)
+					    !passes_transpose(u))
 						continue;
 					if (node_changed(G, (size_t)ui, false)) {
 						f[ui] |= TF_THROUGH;
@@ -453,8 +462,7 @@ group_transposes(struct grp *G)
 					    G->ga[c] < 0 &&
 					    !ir_is_op(ga->nodes[c],
 					    "Transpose") &&
-					    perm_push_kind(ga->nodes[c]) !=
-					    PUSH_NONE &&
+					    passes_transpose(ga->nodes[c]) &&
 					    node_changed(G, (size_t)c, false))
 						up = c;
 				}
@@ -485,7 +493,7 @@ group_transposes(struct grp *G)
 				    (pa = G->sb->partner[u->index]) < 0 ||
 				    G->ga[pa] >= 0 ||
 				    ir_is_op(u, "Transpose") ||
-				    perm_push_kind(u) == PUSH_NONE ||
+				    !passes_transpose(u) ||
 				    !node_changed(G, (size_t)pa, true))
 					continue;
 				f[pa] |= TF_THROUGH;
@@ -495,7 +503,7 @@ group_transposes(struct grp *G)
 		p = prod_index(G->sb, y->inputs[0]);
 		if (p >= 0 && (pa = G->sb->partner[p]) >= 0 &&
 		    G->ga[pa] < 0 && !ir_is_op(gb->nodes[p], "Transpose") &&
-		    perm_push_kind(gb->nodes[p]) != PUSH_NONE &&
+		    passes_transpose(gb->nodes[p]) &&
 		    node_changed(G, (size_t)pa, true)) {
 			f[pa] |= TF_THROUGH;
 			uf_union(uf, (long)(na + j), pa);

@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <strings.h>
 
 #include <cgraph.h>
@@ -138,6 +139,47 @@ box_ops(const struct dgraph *dg, const struct dbox *b, size_t pos,
 }
 
 /*
+ * In a page's drawing (-T html), make AN (a box, or an owner of bodies
+ * not drawn) open the picture of NAME (LEN bytes) in place: NAME joins
+ * the page's list (once) and AN gets the id "x-K", K its place there.
+ */
+static int
+page_opener(struct dot *D, Agnode_t *an, const char *name, size_t len)
+{
+	struct dot *R = D->opens_of != NULL ? D->opens_of : D;
+	char id[32];
+	size_t k;
+
+	for (k = 0; k < R->nopens; k++)
+		if (strlen(R->opens[k]) == len &&
+		    memcmp(R->opens[k], name, len) == 0)
+			break;
+	if (k == R->nopens) {
+		if (R->nopens == R->capopens) {
+			size_t cap = R->capopens ? 2 * R->capopens : 16;
+			const char **no = arena_array(&R->ids.arena, cap,
+			    sizeof(*no));
+
+			if (no == NULL)
+				return dot_fail(D, ONNXFIX_EBUDGET, "page");
+			if (R->nopens > 0)
+				memcpy(no, R->opens, R->nopens * sizeof(*no));
+			R->opens = no;
+			R->capopens = cap;
+		}
+		if ((R->opens[k] = arena_strndup(&R->ids.arena, name, len)) ==
+		    NULL)
+			return dot_fail(D, ONNXFIX_EBUDGET, "page");
+		R->nopens++;
+	}
+	if (D->n_id == NULL &&
+	    (D->n_id = agattr(D->root, AGNODE, "id", "")) == NULL)
+		return dot_fail(D, ONNXFIX_EIO, "cannot declare id");
+	snprintf(id, sizeof(id), "x-%zu", k);
+	return dot_set(D, an, D->n_id, id);
+}
+
+/*
  * A name scope drawn as one box (dot_size.c) by its first member AN:
  * the scope's name below the enclosing cluster (FROM), how many nodes of
  * which operators, and in the tooltip how to draw them.
@@ -170,7 +212,23 @@ draw_box(struct dot *D, struct dgraph *dg, size_t pos, Agnode_t *an,
 	    NULL) < 0 || dot_set(D, an, D->n_label, l.s) < 0 ||
 	    dot_set(D, an, D->n_tooltip, tip.s) < 0)
 		return -1;
-	return 0;
+	return D->page ? page_opener(D, an, b->name, b->len) : 0;
+}
+
+/* Is a body of N not drawn for its size? */
+static bool
+hides_body(const struct dot *D, const struct ir_node *n)
+{
+	struct ir_graph *subs[8];
+	size_t k, ns = ir_node_subgraphs(n, subs, 8);
+
+	for (k = 0; k < ns && k < 8; k++) {
+		const struct dgraph *sd = dot_find_dgraph(D, subs[k]);
+
+		if (sd != NULL && sd->body_hidden)
+			return true;
+	}
+	return false;
 }
 
 /* "then_branch: 12 nodes" for each body of N not drawn for its size. */
@@ -304,6 +362,16 @@ draw_op(struct dot *D, struct dgraph *dg, size_t pos)
 	}
 	dot_tip_node(&tip, n);
 	dot_mark_label(D, n, &l, &tip);
+	if (D->page && hides_body(D, n)) {
+		/* --focus finds it by its name, else by its first output's */
+		const char *key = n->name != NULL && n->name[0] != '\0' ?
+		    n->name : n->noutputs > 0 && n->outputs[0] != NULL ?
+		    n->outputs[0]->name : NULL;
+
+		if (key != NULL && page_opener(D, an, key,
+		    strlen(key)) < 0)
+			return -1;
+	}
 	if (ir_is_op(n, "Transpose") && dot_mark_class(D, n) >= 0)
 		D->classes[dot_mark_class(D, n)] = true;
 	if (dot_set(D, an, D->n_label, l.s) < 0 ||
@@ -1231,6 +1299,86 @@ report_view(struct dot *D)
 	    "then hit its %d s bound)", what, DOT_LAYOUT_SECONDS);
 }
 
+/* The picture of NAME (--focus NAME --radius 1) with D's options, as
+ * SVG into *SVG (malloc'd, *LEN bytes); its diagnostics are dropped.
+ * 0, or -1 when it cannot be drawn. */
+static int
+render_part(struct dot *D, const char *name, char **svg, size_t *len)
+{
+	struct dot P;
+	struct diag_list dl;
+	int rc = -1;
+
+	memset(&P, 0, sizeof(P));
+	diag_list_init(&dl);
+	P.m = D->m;
+	P.d = &dl;
+	P.status = ONNXFIX_OK;
+	P.opt = D->opt;
+	P.opt.focus = name;
+	P.opt.radius = 1;
+	P.opt.ops = NULL;
+	P.opt.collapse = false;
+	P.max_ops = P.opt.max_nodes > 0 ? P.opt.max_nodes : DOT_MAX_OPS;
+	P.page = true;
+	P.opens_of = D->opens_of;
+	dot_ids_init(&P.ids, D->m->budget);
+	if (build(&P) == 0 && dot_render(&P, "svg", svg, len) == 0)
+		rc = 0;
+	if (P.root != NULL)
+		agclose(P.root);
+	arena_release(&P.ids.arena);
+	diag_list_release(&dl);
+	return rc;
+}
+
+static double
+seconds(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/*
+ * The pictures a page (-T html) opens in place, in the order they were
+ * met (those of the drawing, then those of the pictures drawn here),
+ * into D->parts: at most PAGE_PARTS, within PAGE_SECONDS and PAGE_BYTES.
+ * 0, or -1 out of memory.
+ */
+static int
+draw_parts(struct dot *D)
+{
+	double start = seconds();
+	size_t k;
+
+	if (D->nopens == 0)
+		return 0;
+	if ((D->parts = calloc(PAGE_PARTS, sizeof(*D->parts))) == NULL)
+		return dot_fail(D, ONNXFIX_EBUDGET, "page");
+	for (k = 0; k < D->nopens && k < PAGE_PARTS; k++) {
+		struct dot_part *p = &D->parts[k];
+		size_t len;
+
+		D->nparts = k + 1;
+		if (seconds() - start > PAGE_SECONDS ||
+		    D->parts_bytes > PAGE_BYTES ||
+		    render_part(D, D->opens[k], &p->buf, &len) < 0)
+			continue;
+		p->svg = dot_svg_element(p->buf, len, &p->len);
+		if (p->svg == NULL || D->parts_bytes + p->len > PAGE_BYTES) {
+			free(p->buf);
+			p->buf = NULL;
+			p->svg = NULL;
+			continue;
+		}
+		D->parts_bytes += p->len;
+		D->nparts_drawn++;
+	}
+	return 0;
+}
+
 enum onnxfix_status
 onnxfix_dot_opts(struct ir_model *m, const char *out,
     enum onnxfix_dot_format fmt, const struct onnxfix_dot_options *opt,
@@ -1249,6 +1397,8 @@ onnxfix_dot_opts(struct ir_model *m, const char *out,
 	if (D.opt.radius == 0)
 		D.opt.radius = DOT_RADIUS;
 	D.max_ops = D.opt.max_nodes > 0 ? D.opt.max_nodes : DOT_MAX_OPS;
+	D.page = fmt == ONNXFIX_HTML;
+	D.opens_of = &D;
 	dot_ids_init(&D.ids, m->budget);
 	old = dot_gv_catch();
 	if (build(&D) == 0) {
@@ -1260,7 +1410,8 @@ onnxfix_dot_opts(struct ir_model *m, const char *out,
 			st = dot_write_image(&D, out, "png");
 			break;
 		case ONNXFIX_HTML:
-			st = dot_write_html(&D, out);
+			st = draw_parts(&D) < 0 ? D.status :
+			    dot_write_html(&D, out);
 			break;
 		case ONNXFIX_DOT:
 		default:
@@ -1279,6 +1430,9 @@ onnxfix_dot_opts(struct ir_model *m, const char *out,
 		    "inputs" : "");
 	if (st == ONNXFIX_OK && (D.nboxes > 0 || D.nbody > 0 || D.njumps > 0))
 		report_view(&D);
+	for (size_t k = 0; k < D.nparts; k++)
+		free(D.parts[k].buf);
+	free(D.parts);
 	if (D.root != NULL)
 		agclose(D.root);
 	agseterrf(old);

@@ -667,3 +667,16 @@ dot_render(struct dot *D, const char *format, char **out, size_t *outlen)
 	*outlen = len - 1;
 	return 0;
 }
+
+/* The SVG element of a rendering (no XML declaration, doctype or
+ * comment before it), its length into *LEN; NULL when none. */
+const char *
+dot_svg_element(const char *buf, size_t size, size_t *len)
+{
+	const char *s = strstr(buf, "<svg");
+
+	if (s == NULL)
+		return NULL;
+	*len = size - (size_t)(s - buf);
+	return s;
+}

@@ -230,6 +230,17 @@ struct mark {
 	size_t first, n;	/* into struct dot.mark_ids */
 };
 
+#define PAGE_PARTS 256		/* pictures a page opens in place, at most */
+#define PAGE_SECONDS 60		/* spent drawing them, at most */
+#define PAGE_BYTES (64u << 20)	/* of them together, at most */
+
+/* The picture of a box or of a node's bodies, for a page (dot.c). */
+struct dot_part {
+	char *buf;		/* the rendering, or NULL */
+	const char *svg;	/* its SVG element in BUF */
+	size_t len;
+};
+
 struct dot {
 	struct ir_model *m;
 	struct diag_list *d;
@@ -269,6 +280,16 @@ struct dot {
 	size_t nnew, nchanged;
 	/* the representation chosen by size (dot_size.c) */
 	size_t nboxes, nboxed;	/* scope boxes, nodes in them */
+	/* -T html: what the page opens in place (dot_html.c), the boxes and
+	 * the owners of bodies not drawn, by the name --focus finds them
+	 * by; a drawn one has id "x-K", K its index here */
+	bool page;
+	struct dot *opens_of;	/* the list's owner: D, or the page's */
+	const char **opens;
+	size_t nopens, capopens;
+	Agsym_t *n_id;
+	struct dot_part *parts;	/* their pictures, by index (dot.c) */
+	size_t nparts, nparts_drawn, parts_bytes;
 	size_t nbody;		/* nodes of subgraph bodies not drawn */
 	size_t span;		/* edges over so many ranks cut; 0: none */
 	size_t njumps;		/* edges cut */
@@ -405,8 +426,13 @@ enum onnxfix_status dot_write_image(struct dot *D, const char *out,
  * *OUTLEN bytes before the NUL); 0 or -1 (D->status set). */
 int dot_render(struct dot *D, const char *format, char **out,
     size_t *outlen);
+/* The SVG element of a rendering BUF (SIZE bytes), without the XML
+ * declaration, doctype or comment before it, its length into *LEN; NULL
+ * when there is none. */
+const char *dot_svg_element(const char *buf, size_t size, size_t *len);
 
 /* ---- dot_html.c: the interactive page ---- */
+
 
 /* One self-contained HTML file: the SVG, pan and zoom, search, a side
  * panel with the node's tooltip text. */
