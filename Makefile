@@ -43,8 +43,8 @@ GEN_C = build/onnx.pb-c.c build/opdb_tables.c build/explain_table.c
 GEN_H = build/onnx.pb-c.h
 # The installed headers: the API and what it includes, in the same
 # folders as in src/ (a program includes <onnxfix/onnxfix.h>).
-PUBLIC_H = onnxfix.h targets.def diag/diag.h diag/diag.def diag/report.h ir/ir.h \
-	base/arena.h \
+PUBLIC_H = onnxfix.h targets.def diag/diag.h diag/diag.def diag/report.h \
+	ir/ir.h base/arena.h \
 	base/budget.h base/hmap.h
 HDRS = $(wildcard src/*.h src/*.def src/*/*.h src/*/*.def passes/*.h \
 	passes/*.def)
