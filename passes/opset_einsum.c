@@ -8,9 +8,10 @@
  * as MatMul([batch..., M, K], [batch..., K, N]) where batch are the
  * shared labels kept, K the shared labels summed, M and N the labels of
  * one side.  A group of two or more labels is flattened by Reshape,
- * which needs their sizes; a repeated label within one operand (a
- * diagonal) is refused.  Ellipsis dims are labels of their own, counted
- * from the right, so that they broadcast as MatMul's batch dims do.
+ * which needs their sizes; a label repeated within one operand (a
+ * diagonal) is gathered first (Gather of the merged axes).  Ellipsis
+ * dims are labels of their own, counted from the right, so that they
+ * broadcast as MatMul's batch dims do.
  */
 #include <inttypes.h>
 #include <string.h>
@@ -165,6 +166,17 @@ note_sizes(struct einsum *e, const struct opnd *o, int which)
 }
 
 /* --- building ------------------------------------------------------- */
+
+static bool
+perm_is_identity_64(const int64_t *p, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (p[i] != i)
+			return false;
+	return true;
+}
 
 static struct ir_value *
 build(struct einsum *e, const char *op, struct ir_value **ins, size_t nin)
@@ -435,6 +447,68 @@ drop_broadcast(struct einsum *e, struct opnd *o, int nt)
 	return 0;
 }
 
+/*
+ * A label repeated within operand O takes the diagonal: the two axes
+ * moved last, merged by Reshape (the others copied) and the elements
+ * k * (size + 1) gathered, for each repeat.  The size must be known.
+ * 0, 1 refused, -1 out of memory.
+ */
+static int
+diagonal(struct einsum *e, struct opnd *o)
+{
+	int64_t perm[MAXV], size, idx[MAXV], k;
+	struct ir_value *ins[2];
+	int i, j, a, b, m, lab[MAXV];
+
+	for (;;) {
+		for (a = 0, b = -1; a < o->n && b < 0; a++)
+			for (j = a + 1; j < o->n && b < 0; j++)
+				if (o->lab[j] == o->lab[a])
+					b = j;
+		if (b < 0)
+			return 0;
+		a--;
+		size = e->size[o->lab[a]];
+		if (size <= 0 || size > MAXV)
+			return refuse(e->c, "a repeated label (a diagonal) of "
+			    "size not known, or over %d", MAXV);
+		if (e->g->kind == IR_GRAPH_FUNCTION)
+			return refuse(e->c, "a diagonal would need constants "
+			    "inside a function body");
+		for (i = 0, m = 0; i < o->n; i++)
+			if (i != a && i != b) {
+				perm[m] = i;
+				lab[m++] = o->lab[i];
+			}
+		perm[m] = a;
+		perm[m + 1] = b;
+		lab[m] = o->lab[a];
+		if (!perm_is_identity_64(perm, o->n)) {
+			if ((o->v = build_ints(e, "Transpose", o->v, "perm",
+			    perm, (size_t)o->n)) == NULL)
+				return -1;
+		}
+		for (i = 0; i < m; i++)
+			idx[i] = 0;	/* copy: allowzero is 0 below 14 */
+		idx[m] = size * size;
+		ins[0] = o->v;
+		if ((ins[1] = irbuild_ints(e->g, "opset_shape", idx,
+		    (size_t)m + 1)) == NULL ||
+		    (o->v = build(e, "Reshape", ins, 2)) == NULL)
+			return -1;
+		for (k = 0; k < size; k++)
+			idx[k] = k * (size + 1);
+		ins[0] = o->v;
+		if ((ins[1] = irbuild_ints(e->g, "opset_diag", idx,
+		    (size_t)size)) == NULL ||
+		    (o->v = build(e, "Gather", ins, 2)) == NULL ||
+		    irbuild_attr_i(e->last, "axis", m) < 0)
+			return -1;
+		memcpy(o->lab, lab, (size_t)(m + 1) * sizeof(int));
+		o->n = m + 1;
+	}
+}
+
 /* Parse the equation of N into the input terms T (*NT) and the output
  * term OUT: 0, 1 refused. */
 static int
@@ -477,12 +551,8 @@ parse(struct einsum *e, struct term *t, int *nt, struct term *out)
 			return rc;
 	memset(count, 0, sizeof(count));
 	for (j = 0; j < *nt; j++)
-		for (i = 0; i < (size_t)t[j].n; i++) {
-			if (has(t[j].lab, (int)i, t[j].lab[i]))
-				return refuse(c, "input %d repeats a label "
-				    "(a diagonal)", j);
+		for (i = 0; i < (size_t)t[j].n; i++)
 			count[t[j].lab[i]]++;
-		}
 	if (arrow != NULL) {
 		if ((rc = parse_term(c, arrow + 2, len - (size_t)(arrow + 2 -
 		    s), out)) != 0)
@@ -540,6 +610,9 @@ opset_einsum(struct conv *c, int to)
 	retire(c->n, outs, 1);
 	if (drop_broadcast(&e, o, nt) < 0)
 		return -1;
+	for (i = 0; i < nt; i++)
+		if ((rc = diagonal(&e, &o[i])) != 0)
+			return rc;
 	for (i = 1; i < nt; i++) {
 		/* what the output and the operands after I need */
 		nneed = 0;

@@ -73,6 +73,13 @@ EINSUM = [
     ("ab,b->a", [[2, 3], [1]]),
     ("bij,bjk->bik", [["N", 3, 4], ["N", 4, 5]]),
     ("bij,bjk->bik", [[1, 3, 4], [2, 4, 5]]),
+    # diagonals: a label repeated within one operand
+    ("ii->i", [[3, 3]]),
+    ("ii", [[4, 4]]),
+    ("bii->bi", [[2, 3, 3]]),
+    ("iji->j", [[3, 2, 3]]),
+    ("iii->i", [[2, 2, 2]]),
+    ("ij,jj->i", [[2, 3], [3, 3]]),
 ]
 for k, (eq, shapes) in enumerate(EINSUM):
     ins = [h.make_tensor_value_info("x%d" % i, T.FLOAT, s)
@@ -80,8 +87,9 @@ for k, (eq, shapes) in enumerate(EINSUM):
     n = h.make_node("Einsum", ["x%d" % i for i in range(len(shapes))],
                     ["y"], equation=eq)
     save("einsum%02d" % k, [n], ins, 12, 11, "same")
-# refused: a diagonal; two labels of one group of unknown sizes
-for k, (eq, shapes) in enumerate([("ii->i", [[3, 3]]),
+# refused: a diagonal of unknown size; two labels of one group of
+# unknown sizes
+for k, (eq, shapes) in enumerate([("ii->i", [["N", "N"]]),
                                    ("aij,ajk->aik",
                                     [["A", "B", 4], ["A", 4, "C"]]),
                                    ("abc,bcd->ad",
