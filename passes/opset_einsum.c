@@ -319,8 +319,8 @@ static int
 contract(struct einsum *e, struct opnd *a, struct opnd *b, const int *keep,
     int n)
 {
-	int bat[MAXV], am[MAXV], bn[MAXV], k[MAXV], keepa[2 * MAXV];
-	int keepb[2 * MAXV], lab[MAXV], nb = 0, nm = 0, nn = 0, nk = 0;
+	int bat[MAXV], am[MAXV], bn[MAXV], k[MAXV], keepa[NLAB + MAXV];
+	int keepb[NLAB + MAXV], lab[MAXV], nb = 0, nm = 0, nn = 0, nk = 0;
 	int na = 0, nbb = 0, i, rc;
 	struct ir_value *ins[2];
 	int64_t dims[2 * MAXV], sq[2];
@@ -575,8 +575,12 @@ parse(struct einsum *e, struct term *t, int *nt, struct term *out)
 	for (l = e->nell - 1; l >= 0; l--)
 		out->lab[out->n++] = ELL + l;
 	for (l = 0; l < ELL; l++)
-		if (count[l] == 1)
+		if (count[l] == 1) {
+			if (out->n == MAXV)
+				return refuse(c, "an output of more than %d "
+				    "dims", MAXV);
 			out->lab[out->n++] = l;
+		}
 	return 0;
 }
 
