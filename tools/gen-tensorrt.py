@@ -31,10 +31,12 @@
 # A table line may lack its closing "|" or carry trailing empty cells;
 # both are accepted.
 
-import difflib
 import os
 import re
 import sys
+
+from mdtable import is_separator, split_row
+import mdtable
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TABLE = os.path.join(ROOT, 'src/opdb/runtime-tensorrt.tsv')
@@ -44,23 +46,8 @@ COLUMNS = ['domain', 'op_type', 'supported', 'experimental', 'types',
 USAGE = 'usage: gen-tensorrt.py OPERATORS_MD [--check] [--out FILE]'
 
 
-def split_row(line):
-    """Split one markdown table line into its stripped cells.
-
-    The outer pipes are optional (some lines of the document end
-    without one); cells hold no escaped pipes.
-    """
-    s = line.strip()
-    if s.startswith('|'):
-        s = s[1:]
-    if s.endswith('|'):
-        s = s[:-1]
-    return [c.strip() for c in s.split('|')]
 
 
-def is_separator(cells):
-    """True for the |---|:-:| line under a table header."""
-    return all(re.fullmatch(r':?-+:?', c) for c in cells)
 
 
 def matrix_rows(text):
@@ -121,46 +108,9 @@ def build(text):
     return '\n'.join(out) + '\n'
 
 
-def check(new, path):
-    """Print a unified diff of PATH against NEW; 1 if they differ."""
-    try:
-        with open(path, encoding='utf-8', newline='') as f:
-            old = f.read()
-    except FileNotFoundError:
-        old = ''
-    if old == new:
-        return 0
-    sys.stdout.writelines(difflib.unified_diff(
-        old.splitlines(True), new.splitlines(True), path, 'generated'))
-    return 1
 
 
-def main():
-    """Parse the arguments, build the table, write or check it."""
-    doc, out, checking = None, TABLE, False
-    a = sys.argv[1:]
-    while a:
-        if a[0] == '--check':
-            checking = True
-            a = a[1:]
-        elif a[0] == '--out' and len(a) > 1:
-            out = a[1]
-            a = a[2:]
-        elif doc is None and not a[0].startswith('-'):
-            doc = a[0]
-            a = a[1:]
-        else:
-            sys.exit(USAGE)
-    if doc is None:
-        sys.exit(USAGE)
-    with open(doc, encoding='utf-8') as f:
-        new = build(f.read())
-    if checking:
-        return check(new, out)
-    with open(out, 'w', encoding='utf-8', newline='\n') as f:
-        f.write(new)
-    return 0
 
 
 if __name__ == '__main__':
-    sys.exit(main())
+    sys.exit(mdtable.main(build, TABLE, USAGE))
