@@ -167,17 +167,6 @@ note_sizes(struct einsum *e, const struct opnd *o, int which)
 
 /* --- building ------------------------------------------------------- */
 
-static bool
-perm_is_identity_64(const int64_t *p, int n)
-{
-	int i;
-
-	for (i = 0; i < n; i++)
-		if (p[i] != i)
-			return false;
-	return true;
-}
-
 static struct ir_value *
 build(struct einsum *e, const char *op, struct ir_value **ins, size_t nin)
 {
@@ -483,7 +472,7 @@ diagonal(struct einsum *e, struct opnd *o)
 		perm[m] = a;
 		perm[m + 1] = b;
 		lab[m] = o->lab[a];
-		if (!perm_is_identity_64(perm, o->n)) {
+		if (a != o->n - 2 || b != o->n - 1) {	/* not last yet */
 			if ((o->v = build_ints(e, "Transpose", o->v, "perm",
 			    perm, (size_t)o->n)) == NULL)
 				return -1;

@@ -11,7 +11,8 @@
  * The property checker (LLVMFuzzerTestOneInput) runs what the command
  * line runs, from a file in a temporary directory (so that external data
  * beside it resolves): load; check with --target ort-cpu; dot -T dot;
- * fix with every pass; save; the saved model loads again and its check
+ * fix --passes opset to an opset from 7 to 21 (exact, refused or over
+ * the budget; its output checks); fix with every pass; save; the saved model loads again and its check
  * adds no fatal finding; diff of the model against the fixed one; fix of
  * the fixed model encodes to the same bytes (idempotence).  Status 70
  * (ONNXFIX_EINTERNAL) anywhere is a bug, and so is a step that allocates
@@ -3027,6 +3028,34 @@ check_one(const uint8_t *data, size_t size)
 		rc = onnxfix_dot_opts(m, dot_path, ONNXFIX_DOT, &dopt, &d0);
 		step_end("dot");
 		is_ok(rc, &d0);
+	}
+
+	/* convert a fresh copy to another opset (fix --passes opset): the
+	 * conversion is exact, refused or over the budget, and what it
+	 * makes checks without an internal error */
+	{
+		struct onnxfix_options oc = o;
+		struct diag_list dc;
+		struct ir_model *mc = NULL;
+
+		oc.passes = "opset";
+		oc.opset = 7 + (int)((h >> 24) % 15);
+		diag_list_init(&dc);
+		fuzz_assert(load(in_path, &oc, &dc, &mc) == ONNXFIX_OK);
+		step_begin();
+		rc = onnxfix_fix(mc, &oc, &dc);
+		step_end("fix --opset");
+		is_ok(rc, &dc);
+		fuzz_assert(rc == ONNXFIX_OK || rc == ONNXFIX_EREFUSED ||
+		    rc == ONNXFIX_EBUDGET);
+		if (rc == ONNXFIX_OK) {
+			step_begin();
+			rc = onnxfix_check(mc, &o, &dc);
+			step_end("check after --opset");
+			is_ok(rc, &dc);
+		}
+		onnxfix_model_free(mc);
+		diag_list_release(&dc);
 	}
 
 	/* fix a fresh copy, draw the before/after picture, save */
