@@ -819,7 +819,7 @@ pads_kind(const struct ir_node *n, const struct ir_attr *p)
 		if (b == e)
 			continue;
 		asym = true;
-		if (e != b + 1) {
+		if (b == INT64_MAX || e != b + 1) {	/* no overflow */
 			same = false;
 			continue;
 		}
