@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * dce: remove nodes whose outputs reach no graph output, initializers no
- * node uses, and value_info entries left describing removed values.
+ * node uses, and value_info entries left describing removed values; and
+ * clear the negative dim_values of declarations (an exporter's "dynamic",
+ * which ONNX Runtime reads as unknown and onnx's checker as a size: the
+ * dim is left with neither value nor name, which both read as unknown).
  *
  * Exporters leave dead branches and unused weights behind (shape
  * computations whose result was folded, parameters of removed layers);
@@ -185,12 +188,59 @@ sweep_inits(struct pass_ctx *ctx, struct ir_graph *g, bool *changed)
 	}
 }
 
+/* Clear the negative dim_values of G's declared tensor types. */
+static void
+clear_negative(struct pass_ctx *ctx, struct ir_graph *g)
+{
+	struct ir_vinfo *lists[3] = { g->inputs, g->outputs, g->value_info };
+	size_t counts[3] = { g->ninputs, g->noutputs, g->nvalue_info };
+	static const char *const kinds[] = { "input", "output",
+	    "value_info" };
+	char path[IR_PATH_SIZE], b[DIAG_ESCAPE_SIZE];
+	size_t k, i;
+	int j;
+
+	for (k = 0; k < 3; k++)
+		for (i = 0; i < counts[k]; i++) {
+			struct ir_vinfo *vi = &lists[k][i];
+			struct ir_type *t = &vi->type;
+			size_t from = ctx->d->n;
+			int cleared = 0;
+
+			if (vi->name == NULL || t->kind != IR_TYPE_TENSOR ||
+			    t->dims == NULL)
+				continue;
+			for (j = 0; j < t->rank; j++)
+				if (t->dims[j].kind == IR_DIM_VALUE &&
+				    t->dims[j].value < 0) {
+					t->dims[j].kind = IR_DIM_UNKNOWN;
+					t->dims[j].value = 0;
+					cleared++;
+				}
+			if (cleared == 0)
+				continue;
+			t->dirty = true;
+			ctx->changed = true;
+			diag_report(ctx->d, DIAG_F_NEG_DIM, ir_graph_path(g,
+			    path, sizeof(path)), "%s '%s': %d dim%s",
+			    kinds[k], diag_esc(b, vi->name), cleared,
+			    cleared == 1 ? "" : "s");
+			diag_name_value(ctx->d, from, vi->name);
+		}
+}
+
 static int
 run(struct pass_ctx *ctx)
 {
 	struct ir_graph **graphs;
 	bool changed = true;
 	size_t n, i;
+
+	n = ir_model_graphs(ctx->m, &graphs);
+	for (i = 0; i < n; i++)
+		if (graphs[i]->kind != IR_GRAPH_FUNCTION &&
+		    graphs[i]->kind != IR_GRAPH_TRAINING)
+			clear_negative(ctx, graphs[i]);
 
 	while (changed) {
 		changed = false;
@@ -214,6 +264,7 @@ run(struct pass_ctx *ctx)
 
 const struct pass pass_dce = {
 	"dce", PASS_REWRITE,
-	"remove dead nodes, unused initializers and stale value_info",
+	"remove dead nodes, unused initializers and stale value_info; "
+	    "clear negative dims",
 	run,
 };

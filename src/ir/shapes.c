@@ -254,9 +254,10 @@ check_decl(struct sh *s, const struct ir_vinfo *vi, const struct ir_type *d,
 		    shapes_type_str(d, b, sizeof(b)));
 		return;
 	}
-	/* some exporters write 0 or -1 for a dynamic dim: not a size */
+	/* some exporters write -1 for a dynamic dim: not a size (0 is
+	 * one, as onnx's checker reads it) */
 	for (i = 0; i < t->rank; i++)
-		if (t->dims[i].kind == IR_DIM_VALUE && t->dims[i].value > 0 &&
+		if (t->dims[i].kind == IR_DIM_VALUE && t->dims[i].value >= 0 &&
 		    d->dims[i].kind == IR_DIM_VALUE &&
 		    t->dims[i].value != d->dims[i].value)
 			break;

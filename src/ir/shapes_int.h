@@ -324,7 +324,8 @@ shapes_op_fn shapes_op_shape, shapes_op_size, shapes_op_constant,
 shapes_op_fn shapes_op_conv, shapes_op_conv_transpose, shapes_op_pool,
     shapes_op_global_pool, shapes_op_batchnorm, shapes_op_layernorm,
     shapes_op_resize, shapes_op_depth_space, shapes_op_rnn,
-    shapes_op_grid_sample, shapes_op_roi_align, shapes_op_nms;
+    shapes_op_grid_sample, shapes_op_roi_align, shapes_op_nms, shapes_op_loss,
+    shapes_op_dft;
 /* shapes_reduce.c */
 shapes_op_fn shapes_op_reduce, shapes_op_argmax, shapes_op_topk,
     shapes_op_matmul, shapes_op_gemm, shapes_op_einsum, shapes_op_det;

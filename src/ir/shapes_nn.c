@@ -519,3 +519,78 @@ shapes_op_roi_align(struct sh *s, struct ir_node *n, struct ir_type *out)
 	out[0].dims[3] = dval(ir_attr_int(n, "output_width", 1));
 	return 0;
 }
+
+/*
+ * SoftmaxCrossEntropyLoss and NegativeLogLikelihoodLoss: scores [N, C,
+ * d1..dk] give a loss of their element type, [N, d1..dk] with reduction
+ * "none" and a scalar otherwise; SoftmaxCrossEntropyLoss's log_prob is
+ * of the scores' type and shape.
+ */
+int
+shapes_op_loss(struct sh *s, struct ir_node *n, struct ir_type *out)
+{
+	const struct ir_type *x = in_t(n, 0);
+	int i;
+
+	if (x == NULL)
+		return 0;
+	if (n->noutputs > 1)
+		shapes_same_as(&out[1], n, 0);
+	if (!ir_attr_str_is(n, "reduction", "none", false))
+		return shapes_mk(s, &out[0], x->elem, 0);
+	if (x->rank < 2)
+		return shapes_mk(s, &out[0], x->elem, -1);
+	if (shapes_mk(s, &out[0], x->elem, x->rank - 1) < 0)
+		return -1;
+	out[0].dims[0] = x->dims[0];
+	for (i = 2; i < x->rank; i++)
+		out[0].dims[i - 1] = x->dims[i];
+	return 0;
+}
+
+/*
+ * DFT: the input [batch, signal dims..., 1 or 2] gives [..., 2] of its
+ * element type; the transformed axis (attribute axis, default 1, before
+ * opset 20; input 2, default -2, from it) is dft_length long when that
+ * is given, and onesided keeps floor(length / 2) + 1 of it.
+ */
+int
+shapes_op_dft(struct sh *s, struct ir_node *n, struct ir_type *out)
+{
+	const struct ir_type *x = in_t(n, 0);
+	int64_t axis, len;
+	struct ir_dim d;
+	int ax;
+
+	if (x == NULL || x->rank < 2)
+		return 0;
+	if (shapes_mk(s, &out[0], x->elem, x->rank) < 0)
+		return -1;
+	dcopy(out[0].dims, x->dims, x->rank);
+	out[0].dims[x->rank - 1] = dval(2);
+	if (ir_node_opset(n) >= 20) {
+		axis = -2;
+		if (in_v(n, 2) != NULL && !shapes_cint(s, in_v(n, 2), 0, &axis))
+			axis = INT64_MIN;
+	} else {
+		axis = ir_attr_int(n, "axis", 1);
+	}
+	/* the last dim holds the real and imaginary parts */
+	ax = axis == INT64_MIN ? -1 : norm_axis(axis, x->rank);
+	if (ax < 0 || ax == x->rank - 1) {
+		int i;
+
+		for (i = 0; i < x->rank - 1; i++)
+			out[0].dims[i] = dunknown();
+		return 0;
+	}
+	d = x->dims[ax];
+	if (in_v(n, 1) != NULL)
+		d = shapes_cint(s, in_v(n, 1), 0, &len) && len >= 0 ?
+		    dval(len) : dunknown();
+	if (ir_attr_int(n, "onesided", 0) != 0)
+		d = d.kind == IR_DIM_VALUE && d.value >= 0 ?
+		    dval(d.value / 2 + 1) : dunknown();
+	out[0].dims[ax] = d;
+	return 0;
+}

@@ -108,6 +108,9 @@ const struct shapes_op_entry shapes_op_table[] = {
 	{ "GRU", shapes_op_rnn }, { "LSTM", shapes_op_rnn },
 	{ "GridSample", shapes_op_grid_sample },
 	{ "RoiAlign", shapes_op_roi_align }, { "Det", shapes_op_det },
+	{ "SoftmaxCrossEntropyLoss", shapes_op_loss },
+	{ "NegativeLogLikelihoodLoss", shapes_op_loss },
+	{ "DFT", shapes_op_dft },
 };
 
 const size_t shapes_op_count =

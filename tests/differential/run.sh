@@ -21,7 +21,10 @@
 #     class: mutants, rejected by onnx, by ORT, by onnxfix (an error or
 #     fatal finding with a failing status), onnxfix's recall against
 #     "rejected by onnx or ORT" and its false alarms against "accepted by
-#     both"; then the misses and false alarms by class and variant, each
+#     both" (an error where ORT accepts the model but warns that a
+#     declared shape contradicts its own inference, "Error merging shape
+#     info", is listed apart: that is ORT's finding too, not a false
+#     alarm); then the misses and false alarms by class and variant, each
 #     group with one example (every one of them in DIR/details with
 #     --keep).
 #
