@@ -29,9 +29,11 @@
  * `fix` clears the dim, see dce.c), and where the literal reading
  * contradicts inference it is an error (S271): inference runs a second
  * time on a copy of the model loaded from the same bytes, every negative
- * dim_value replaced by a size no real dim has, and each contradiction
- * of a declared dim, broadcast, Concat or matrix product it finds that
- * the first run did not is reported with the negative value put back.
+ * dim_value replaced by a size no real dim has and, as in onnx's checker,
+ * no value propagated beyond initializers and Constants, and each
+ * contradiction of a declared dim, broadcast, Concat, matrix product or
+ * operator constraint it finds that the first run did not is reported
+ * with the negative value put back.
  *
  * Requires nothing; changes nothing (inference only refines
  * ir_value.type, which the writer ignores).
@@ -52,6 +54,7 @@ static const enum diag_id ids[] = {
 	[SHAPES_CONCAT] = DIAG_S_CONCAT_DIM,
 	[SHAPES_MATMUL] = DIAG_S_MATMUL_DIM,
 	[SHAPES_PERM] = DIAG_S_PERM,
+	[SHAPES_CONSTRAINT] = DIAG_S_CONSTRAINT,
 };
 
 /*
@@ -334,7 +337,8 @@ found_literal(void *arg, enum shapes_issue what, const struct ir_graph *g,
 	void *gi;
 
 	if (what != SHAPES_DECL_DIM && what != SHAPES_BROADCAST &&
-	    what != SHAPES_CONCAT && what != SHAPES_MATMUL)
+	    what != SHAPES_CONCAT && what != SHAPES_MATMUL &&
+	    what != SHAPES_CONSTRAINT)
 		return;
 	if (n != NULL)
 		ir_node_path(n, path, sizeof(path));
@@ -410,7 +414,7 @@ run_literal(struct neg *ng)
 		for (j = 0; j < g->nvalues; j++)
 			literal(ng, &g->values[j]->type);
 	}
-	if (shapes_infer_report(c, found_literal, ng) < 0)
+	if (shapes_infer_plain(c, found_literal, ng) < 0)
 		rc = 0;		/* the copy is over the budget: no verdict */
 out:
 	onnxfix_model_free(c);

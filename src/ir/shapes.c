@@ -392,6 +392,7 @@ infer_node(struct sh *s, struct frame *f, struct ir_node *n)
 		s->last[0].domain = n->domain;
 		s->last[0].e = e;
 	}
+	shapes_check_node(s, n);
 	if (e != NULL && e->fn(s, n, out) < 0)
 		return -1;
 	if (e == NULL && (body = shapes_pmap_get(&s->calls, n)) != NULL)
@@ -730,13 +731,14 @@ run_graph(struct sh *s, struct ir_graph *root)
 
 static int
 infer(struct ir_model *m, shapes_report_fn *fn, void *arg,
-    shapes_const_fn *cfn, void *carg)
+    shapes_const_fn *cfn, void *carg, bool consts_only)
 {
 	struct sh s;
 	size_t i;
 	int rc = 0;
 
 	memset(&s, 0, sizeof(s));
+	s.consts_only = consts_only;
 	s.m = m;
 	s.fn = fn;
 	s.arg = arg;
@@ -756,7 +758,7 @@ infer(struct ir_model *m, shapes_report_fn *fn, void *arg,
 			rc = -1;
 			goto out;
 		}
-	if (find_calls(&s) < 0) {
+	if ((fn != NULL && shapes_check_init(&s) < 0) || find_calls(&s) < 0) {
 		rc = -1;
 		goto out;
 	}
@@ -787,13 +789,19 @@ out:
 int
 shapes_infer_report(struct ir_model *m, shapes_report_fn *fn, void *arg)
 {
-	return infer(m, fn, arg, NULL, NULL);
+	return infer(m, fn, arg, NULL, NULL, false);
+}
+
+int
+shapes_infer_plain(struct ir_model *m, shapes_report_fn *fn, void *arg)
+{
+	return infer(m, fn, arg, NULL, NULL, true);
 }
 
 int
 shapes_infer_consts(struct ir_model *m, shapes_const_fn *fn, void *arg)
 {
-	return infer(m, NULL, NULL, fn, arg);
+	return infer(m, NULL, NULL, fn, arg, false);
 }
 
 int

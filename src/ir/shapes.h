@@ -49,6 +49,8 @@ enum shapes_issue {
 	SHAPES_CONCAT,		/* Concat non-axis dims differ */
 	SHAPES_MATMUL,		/* MatMul/Gemm inner dims differ */
 	SHAPES_PERM,		/* Transpose perm not a permutation */
+	SHAPES_CONSTRAINT,	/* an axis, a count or a rank an operator
+				 * requires does not fit its inputs */
 };
 
 /*
@@ -63,6 +65,10 @@ typedef void shapes_report_fn(void *arg, enum shapes_issue what,
 int shapes_infer(struct ir_model *m);
 /* The same, calling FN (when not NULL) for every finding. */
 int shapes_infer_report(struct ir_model *m, shapes_report_fn *fn, void *arg);
+/* The same as onnx's checker infers, without data propagation: only the
+ * values of initializers and Constant nodes are known (a Reshape target
+ * computed from a Shape is not).  The types it leaves are coarser. */
+int shapes_infer_plain(struct ir_model *m, shapes_report_fn *fn, void *arg);
 
 /*
  * Called once per value V that holds a propagated constant (a small

@@ -328,6 +328,11 @@ shapes_cput(struct sh *s, const struct ir_value *v, struct sconst *c)
 {
 	if (v == NULL || c == NULL)
 		return 0;
+	/* as onnx's checker infers (no data propagation): the values of
+	 * initializers and Constant nodes only */
+	if (s->consts_only && v->producer != NULL &&
+	    strcmp(v->producer->op_type, "Constant") != 0)
+		return 0;
 	return shapes_pmap_put(&s->tmp, &s->consts, v, c);
 }
 

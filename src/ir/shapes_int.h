@@ -97,6 +97,7 @@ struct sh {
 	struct pmap calls;	/* call node -> body of its local function */
 	struct pmap entered;	/* function bodies already inferred */
 	struct hmap ops, ms_ops;
+	struct hmap checks;	/* shapes_check.c's table (findings wanted) */
 	/* the last lookups by op_type and domain string (the loader gives
 	 * all nodes of one operator the same strings) */
 	struct {
@@ -104,6 +105,7 @@ struct sh {
 		const struct shapes_op_entry *e;
 	} last[4];
 	bool init_inputs_const;	/* ir_version < 4 */
+	bool consts_only;	/* propagate no computed constant */
 	/* output types of the node being inferred, reused node to node */
 	struct ir_type *out;
 	size_t capout;
@@ -333,6 +335,13 @@ shapes_op_fn shapes_op_reduce, shapes_op_argmax, shapes_op_topk,
  * engine infers a body before the node; shapes.c gives a Loop or Scan
  * body its inputs' types) */
 shapes_op_fn shapes_op_if, shapes_op_loop, shapes_op_scan;
+
+/* ---- shapes_check.c: what operators require of their inputs ---- */
+
+/* Index the table (when findings are wanted).  0, or -1 out of memory. */
+int shapes_check_init(struct sh *s);
+/* Report (SHAPES_CONSTRAINT) what N's inputs violate. */
+void shapes_check_node(struct sh *s, struct ir_node *n);
 
 /* ---- shapes_table.c: the operator table ---- */
 

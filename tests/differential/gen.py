@@ -755,6 +755,84 @@ def gen_bad_ir_version(m, rng, k):
     return 'future'
 
 
+
+AXIS_OPS = ('Softmax', 'LogSoftmax', 'Hardmax', 'Gather', 'GatherElements',
+    'ScatterElements', 'Concat', 'Flatten', 'ArgMax', 'ArgMin', 'TopK',
+    'Split', 'OneHot', 'Compress')
+AXES_OPS = {'Squeeze': 1, 'Unsqueeze': 1, 'ReduceSum': 1, 'ReduceMean': 1,
+    'ReduceMax': 1, 'ReduceMin': 1, 'ReduceProd': 1, 'ReduceL1': 1,
+    'ReduceL2': 1, 'ReduceLogSum': 1, 'ReduceLogSumExp': 1,
+    'ReduceSumSquare': 1, 'Slice': 3}
+
+
+def gen_shape_constraint(m, rng, k):
+    """An axis, a list of axes, a count or sizes that do not fit the
+    operator's input: an axis attribute beyond any rank, axes (attribute,
+    or an int64 input made an initializer) naming axis 57, Tile repeats
+    or Pad pads one longer than the rank asks for, Split sizes that do
+    not add up to the dim."""
+    g = m.graph
+    ranks = {vi.name: len(vi.type.tensor_type.shape.dim)
+        for vi in list(g.input) + list(g.value_info)
+        if vi.type.HasField('tensor_type') and
+        vi.type.tensor_type.HasField('shape')}
+    ranks.update({t.name: len(t.dims) for t in g.initializer})
+    inputs = {vi.name: vi for vi in g.input}
+
+    def const_input(n, i, values):
+        """Make input I of N an int64 initializer holding VALUES."""
+        if i >= len(n.input) or not n.input[i]:
+            return False
+        name = n.input[i]
+        for t in g.initializer:
+            if t.name == name:
+                t.CopyFrom(numpy_helper.from_array(
+                    np.array(values, np.int64), name))
+                return True
+        vi = inputs.get(name)
+        if vi is None or vi.type.tensor_type.elem_type != TensorProto.INT64:
+            return False
+        g.input.remove(vi)
+        g.initializer.append(numpy_helper.from_array(
+            np.array(values, np.int64), name))
+        return True
+
+    def one(v):
+        nodes = [n for n in g.node if n.domain in ('', 'ai.onnx')]
+        rng.shuffle(nodes)
+        for n in nodes:
+            ver = opset_of(m, '')
+            if v == 'axis_attr' and n.op_type in AXIS_OPS:
+                a = [a for a in n.attribute if a.name == 'axis']
+                if a:
+                    a[0].i = 57
+                else:
+                    n.attribute.append(helper.make_attribute('axis', 57))
+                return True
+            if v == 'axes' and n.op_type in AXES_OPS:
+                a = [a for a in n.attribute if a.name == 'axes']
+                if a:
+                    del a[0].ints[:]
+                    a[0].ints.append(57)
+                    return True
+                if const_input(n, AXES_OPS[n.op_type], [57]):
+                    return True
+            r = ranks.get(n.input[0]) if n.input else None
+            if r is None:
+                continue
+            if v == 'count' and n.op_type in ('Tile', 'Pad') and \
+                    ver >= 11 and const_input(n, 1, [1 if
+                    n.op_type == 'Tile' else 0] * (r + 1 if
+                    n.op_type == 'Tile' else 2 * r + 1)):
+                return True
+            if v == 'split' and n.op_type == 'Split' and ver >= 13 and \
+                    len(n.output) > 0 and \
+                    const_input(n, 1, [1000] * len(n.output)):
+                return True
+        return False
+    return rotate(k, ['axis_attr', 'axes', 'count', 'split'], one)
+
+
 CLASSES = [
     ('init_input_type_mismatch', gen_init_input_type_mismatch),
     ('attr_wrong_field', gen_attr_wrong_field),
@@ -780,6 +858,7 @@ CLASSES = [
     ('duplicate_attribute', gen_duplicate_attribute),
     ('duplicate_graph_input', gen_duplicate_graph_input),
     ('bad_ir_version', gen_bad_ir_version),
+    ('shape_constraint', gen_shape_constraint),
 ]
 
 
@@ -822,6 +901,10 @@ def cmd_mutate(out, seed, limit):
                 source_name(path)))
             with open(f, 'wb') as fp:
                 fp.write(m.SerializeToString())
+            # the source's inputs, for ORT to run the mutant on
+            data = os.path.join(os.path.dirname(path), 'test_data_set_0')
+            if os.path.isdir(data):
+                os.symlink(data, f + '.data')
             print(name, v, f, path)
             k += 1
 

@@ -1,0 +1,560 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * What an operator requires of its inputs' shapes and of the attributes
+ * and constant inputs that index them: an axis inside the rank, axes
+ * that name a dim of size 1 for Squeeze, split sizes that add up, as many
+ * repeats or pads as the rank asks for, index depths within the data's
+ * rank, the ranks an operator is defined for.  onnx's shape inference
+ * fails on each of these and ONNX Runtime refuses the model when it
+ * loads it, so each is reported (SHAPES_CONSTRAINT) where inference
+ * knows the ranks and values involved; unknown ranks, dims and values
+ * never produce a finding.  Runs only when findings are wanted.
+ */
+#include <inttypes.h>
+#include <string.h>
+
+#include "ir/shapes_int.h"
+
+/* Report a violated constraint of N. */
+#define bad(s, n, ...) shapes_report(s, SHAPES_CONSTRAINT, n, __VA_ARGS__)
+
+/* Is AXIS outside [LO, HI]?  Then report it as WHAT (RANK the rank it
+ * indexes). */
+static bool
+axis_out_of(struct sh *s, struct ir_node *n, const char *what, int64_t axis,
+    int64_t lo, int64_t hi, int rank)
+{
+	if (axis >= lo && axis <= hi)
+		return false;
+	bad(s, n, "%s %" PRId64 " is outside [%" PRId64 ", %" PRId64
+	    "] for rank %d", what, axis, lo, hi, rank);
+	return true;
+}
+
+/* AXIS against [-RANK - EXTRA, RANK - 1 + EXTRA] (RANK an input's). */
+static bool
+axis_out(struct sh *s, struct ir_node *n, const char *what, int64_t axis,
+    int rank, int extra)
+{
+	return axis_out_of(s, n, what, axis, -(int64_t)rank - extra,
+	    (int64_t)rank - 1 + extra, rank);
+}
+
+/* The known element count of input I: its constant's length, else the
+ * declared length of a rank-1 shape; -1 when unknown. */
+static int64_t
+count_of(struct sh *s, const struct ir_node *n, size_t i)
+{
+	const struct ir_type *t = in_t(n, i);
+	const struct sconst *c = shapes_cget(s, in_v(n, i));
+
+	if (c != NULL && c->rank == 1)
+		return (int64_t)c->n;
+	if (t != NULL && t->rank == 1 && t->dims[0].kind == IR_DIM_VALUE &&
+	    t->dims[0].value >= 0)
+		return t->dims[0].value;
+	return -1;
+}
+
+/* axis attribute of N (default DFLT) against input I's rank. */
+static void
+check_axis(struct sh *s, struct ir_node *n, size_t i, int64_t dflt,
+    int extra)
+{
+	int r = in_rank(n, i);
+
+	if (r >= 0)
+		axis_out(s, n, "axis", ir_attr_int(n, "axis", dflt), r, extra);
+}
+
+static void
+softmax(struct sh *s, struct ir_node *n)
+{
+	check_axis(s, n, 0, ir_node_opset(n) >= 13 ? -1 : 1, 0);
+}
+
+static void
+axis0(struct sh *s, struct ir_node *n)
+{
+	check_axis(s, n, 0, 0, 0);
+}
+
+/* GatherElements, ScatterElements (and Scatter): axis, and indices (and
+ * updates) of the data's rank. */
+static void
+elements(struct sh *s, struct ir_node *n)
+{
+	int r = in_rank(n, 0), ri = in_rank(n, 1), ru = in_rank(n, 2);
+
+	if (r < 0)
+		return;
+	if (axis_out(s, n, "axis", ir_attr_int(n, "axis", 0), r, 0))
+		return;
+	if (ri >= 0 && ri != r)
+		bad(s, n, "indices have rank %d, data rank %d", ri, r);
+	else if (n->ninputs > 2 && ru >= 0 && ru != r)
+		bad(s, n, "updates have rank %d, data rank %d", ru, r);
+}
+
+static void
+concat(struct sh *s, struct ir_node *n)
+{
+	int r = -1, ri;
+	size_t i;
+
+	for (i = 0; i < n->ninputs; i++) {
+		if ((ri = in_rank(n, i)) < 0)
+			continue;
+		if (r >= 0 && ri != r) {
+			bad(s, n, "input %zu has rank %d, an earlier input "
+			    "rank %d", i, ri, r);
+			return;
+		}
+		r = ri;
+	}
+	if (r >= 0 && ir_node_attr(n, "axis") != NULL)
+		axis_out(s, n, "axis", ir_attr_int(n, "axis", 0), r, 0);
+}
+
+/* Flatten's axis may also be the rank itself: [-r, r]. */
+static void
+flatten(struct sh *s, struct ir_node *n)
+{
+	int r = in_rank(n, 0);
+
+	if (r >= 0)
+		axis_out_of(s, n, "axis", ir_attr_int(n, "axis", 1),
+		    -(int64_t)r, r, r);
+}
+
+/* Each of AXES (NA) inside RANK and named once. */
+static bool
+axes_ok(struct sh *s, struct ir_node *n, const int64_t *axes, size_t na,
+    int rank, bool output)
+{
+	bool seen[SH_MAX_RANK];
+	size_t k;
+
+	memset(seen, 0, sizeof(seen));
+	for (k = 0; k < na; k++) {
+		int a;
+
+		if (axis_out_of(s, n, output ? "axes entry (output)" :
+		    "axes entry", axes[k], -(int64_t)rank,
+		    (int64_t)rank - 1, rank))
+			return false;
+		a = norm_axis(axes[k], rank);
+		if (seen[a]) {
+			bad(s, n, "axes name axis %d twice", a);
+			return false;
+		}
+		seen[a] = true;
+	}
+	return true;
+}
+
+static void
+squeeze(struct sh *s, struct ir_node *n)
+{
+	const struct ir_type *x = in_t(n, 0);
+	const int64_t *axes;
+	size_t na, k;
+	bool given;
+
+	if (x == NULL || x->rank < 0 ||
+	    !shapes_axes_of(s, n, 13, 1, &axes, &na, &given) || !given ||
+	    !axes_ok(s, n, axes, na, x->rank, false))
+		return;
+	for (k = 0; k < na; k++) {
+		int a = norm_axis(axes[k], x->rank);
+
+		if (x->dims[a].kind == IR_DIM_VALUE && x->dims[a].value != 1) {
+			bad(s, n, "axis %d has size %" PRId64 ", not 1", a,
+			    x->dims[a].value);
+			return;
+		}
+	}
+}
+
+static void
+unsqueeze(struct sh *s, struct ir_node *n)
+{
+	const int64_t *axes;
+	size_t na;
+	bool given;
+	int r = in_rank(n, 0);
+
+	if (r < 0 || !shapes_axes_of(s, n, 13, 1, &axes, &na, &given) ||
+	    !given || (size_t)r + na > SH_MAX_RANK)
+		return;
+	axes_ok(s, n, axes, na, r + (int)na, true);
+}
+
+static void
+reduce(struct sh *s, struct ir_node *n)
+{
+	int from = strcmp(n->op_type, "ReduceSum") == 0 ? 13 : 18;
+	const int64_t *axes;
+	size_t na;
+	bool given;
+	int r = in_rank(n, 0);
+
+	if (r < 0 || !shapes_axes_of(s, n, from, 1, &axes, &na, &given) ||
+	    !given)
+		return;
+	axes_ok(s, n, axes, na, r, false);
+}
+
+static void
+split(struct sh *s, struct ir_node *n)
+{
+	const struct ir_type *x = in_t(n, 0);
+	const int64_t *sp = NULL;
+	size_t ns = 0, k;
+	int64_t sum = 0;
+	int a;
+
+	if (x == NULL || x->rank < 0 || axis_out(s, n, "axis",
+	    ir_attr_int(n, "axis", 0), x->rank, 0))
+		return;
+	a = norm_axis(ir_attr_int(n, "axis", 0), x->rank);
+	if (ir_node_opset(n) >= 13) {
+		if (in_v(n, 1) == NULL || !shapes_cints(s, in_v(n, 1), &sp,
+		    &ns))
+			return;
+	} else if ((sp = ir_attr_ints(n, "split", &ns)) == NULL) {
+		return;
+	}
+	if (ns != n->noutputs) {
+		bad(s, n, "split has %zu sizes for %zu outputs", ns,
+		    n->noutputs);
+		return;
+	}
+	for (k = 0; k < ns; k++) {
+		if (sp[k] < 0 || sp[k] > INT64_MAX - sum) {
+			bad(s, n, "split size %" PRId64 " is not a size",
+			    sp[k]);
+			return;
+		}
+		sum += sp[k];
+	}
+	if (x->dims[a].kind == IR_DIM_VALUE && x->dims[a].value != sum)
+		bad(s, n, "split sizes add up to %" PRId64 ", axis %d has "
+		    "%" PRId64, sum, a, x->dims[a].value);
+}
+
+static void
+tile(struct sh *s, struct ir_node *n)
+{
+	int r = in_rank(n, 0);
+	int64_t c = count_of(s, n, 1);
+
+	if (r >= 0 && c >= 0 && c != r)
+		bad(s, n, "%" PRId64 " repeats for input rank %d", c, r);
+}
+
+static void
+pad(struct sh *s, struct ir_node *n)
+{
+	int r = in_rank(n, 0);
+	int64_t c, want;
+	size_t na = 0;
+
+	if (r < 0)
+		return;
+	if (ir_node_opset(n) < 11) {
+		if (ir_attr_ints(n, "pads", &na) == NULL &&
+		    ir_attr_ints(n, "paddings", &na) == NULL)
+			return;
+		c = (int64_t)na;
+		want = 2 * (int64_t)r;
+	} else {
+		want = 2 * (int64_t)r;
+		if (n->ninputs > 3 && in_v(n, 3) != NULL) {
+			int64_t ax = count_of(s, n, 3);
+
+			if (ax < 0)
+				return;
+			want = 2 * ax;
+		}
+		c = count_of(s, n, 1);
+	}
+	if (c >= 0 && c != want)
+		bad(s, n, "%" PRId64 " pads, %" PRId64 " wanted for input "
+		    "rank %d", c, want, r);
+}
+
+static void
+gather_nd(struct sh *s, struct ir_node *n)
+{
+	const struct ir_type *ix = in_t(n, 1);
+	int r = in_rank(n, 0);
+	int64_t b = ir_attr_int(n, "batch_dims", 0), q;
+
+	if (r < 0 || ix == NULL || ix->rank < 0)
+		return;
+	if (r < 1 || ix->rank < 1) {
+		bad(s, n, "data rank %d and indices rank %d: both must be "
+		    "at least 1", r, ix->rank);
+		return;
+	}
+	if (b < 0 || b >= r || b >= ix->rank) {
+		bad(s, n, "batch_dims %" PRId64 " is not below the data "
+		    "rank %d and the indices rank %d", b, r, ix->rank);
+		return;
+	}
+	if (ix->dims[ix->rank - 1].kind != IR_DIM_VALUE)
+		return;
+	q = ix->dims[ix->rank - 1].value;
+	if (q < 1 || q > r - b)
+		bad(s, n, "indices' last dim %" PRId64 " is outside [1, %"
+		    PRId64 "] (data rank %d less batch_dims)", q,
+		    (int64_t)r - b, r);
+}
+
+static void
+slice(struct sh *s, struct ir_node *n)
+{
+	int r = in_rank(n, 0);
+	int64_t c[4];
+	const int64_t *axes;
+	size_t na, i;
+
+	if (ir_node_opset(n) < 10 || r < 0)
+		return;
+	for (i = 0; i < 4; i++)
+		c[i] = i + 1 < n->ninputs && in_v(n, i + 1) != NULL ?
+		    count_of(s, n, i + 1) : -2;
+	if (c[0] >= 0 && c[1] >= 0 && c[0] != c[1]) {
+		bad(s, n, "%" PRId64 " starts and %" PRId64 " ends", c[0],
+		    c[1]);
+		return;
+	}
+	for (i = 2; i < 4; i++)
+		if (c[i] >= 0 && c[0] >= 0 && c[i] != c[0]) {
+			bad(s, n, "%" PRId64 " %s for %" PRId64 " starts",
+			    c[i], i == 2 ? "axes" : "steps", c[0]);
+			return;
+		}
+	if (n->ninputs > 3 && in_v(n, 3) != NULL &&
+	    shapes_cints(s, in_v(n, 3), &axes, &na))
+		axes_ok(s, n, axes, na, r, false);
+}
+
+static void
+onehot(struct sh *s, struct ir_node *n)
+{
+	check_axis(s, n, 0, -1, 1);
+}
+
+static void
+compress(struct sh *s, struct ir_node *n)
+{
+	if (ir_node_attr(n, "axis") != NULL)
+		check_axis(s, n, 0, 0, 0);
+}
+
+static void
+matmul(struct sh *s, struct ir_node *n)
+{
+	size_t i;
+
+	for (i = 0; i < 2; i++)
+		if (in_rank(n, i) == 0) {
+			bad(s, n, "input %zu is a scalar: MatMul needs rank "
+			    "1 or more", i);
+			return;
+		}
+}
+
+static void
+gemm(struct sh *s, struct ir_node *n)
+{
+	size_t i;
+	int r;
+
+	for (i = 0; i < 2; i++)
+		if ((r = in_rank(n, i)) >= 0 && r != 2) {
+			bad(s, n, "input %zu has rank %d: Gemm needs rank 2",
+			    i, r);
+			return;
+		}
+}
+
+/* Operators defined for one rank (DepthToSpace, SpaceToDepth: 4) or
+ * from a least rank (Trilu, Det: 2). */
+static void
+rank4(struct sh *s, struct ir_node *n)
+{
+	int r = in_rank(n, 0);
+
+	if (r >= 0 && r != 4)
+		bad(s, n, "input rank %d: %s needs rank 4", r, n->op_type);
+}
+
+static void
+rank2up(struct sh *s, struct ir_node *n)
+{
+	int r = in_rank(n, 0);
+
+	if (r >= 0 && r < 2)
+		bad(s, n, "input rank %d: %s needs rank 2 or more", r,
+		    n->op_type);
+}
+
+static void
+range(struct sh *s, struct ir_node *n)
+{
+	size_t i;
+	int r;
+
+	for (i = 0; i < n->ninputs && i < 3; i++)
+		if ((r = in_rank(n, i)) > 0) {
+			bad(s, n, "input %zu has rank %d: Range takes "
+			    "scalars", i, r);
+			return;
+		}
+}
+
+static void
+topk(struct sh *s, struct ir_node *n)
+{
+	const struct ir_type *x = in_t(n, 0);
+	int64_t k;
+	int a;
+
+	if (x == NULL || x->rank < 0 || axis_out(s, n, "axis",
+	    ir_attr_int(n, "axis", -1), x->rank, 0))
+		return;
+	a = norm_axis(ir_attr_int(n, "axis", -1), x->rank);
+	if (ir_node_opset(n) >= 10 && in_v(n, 1) != NULL &&
+	    shapes_cint(s, in_v(n, 1), 0, &k) &&
+	    x->dims[a].kind == IR_DIM_VALUE && k > x->dims[a].value)
+		bad(s, n, "k %" PRId64 " is more than the %" PRId64
+		    " elements of axis %d", k, x->dims[a].value, a);
+}
+
+static void
+resize(struct sh *s, struct ir_node *n)
+{
+	int r = in_rank(n, 0);
+	int64_t c;
+	size_t i;
+
+	if (r < 0 || ir_node_opset(n) < 11 ||
+	    ir_node_attr(n, "axes") != NULL)
+		return;
+	/* scales (input 2) or sizes (input 3), one per dim when given;
+	 * an empty tensor stands for an absent input */
+	for (i = 2; i < 4 && i < n->ninputs; i++)
+		if (in_v(n, i) != NULL && (c = count_of(s, n, i)) > 0 &&
+		    c != r) {
+			bad(s, n, "%" PRId64 " %s for input rank %d", c,
+			    i == 2 ? "scales" : "sizes", r);
+			return;
+		}
+}
+
+static void
+reshape(struct sh *s, struct ir_node *n)
+{
+	const int64_t *v;
+	size_t nv, i, minus = 0;
+
+	if (n->ninputs < 2 || in_v(n, 1) == NULL ||
+	    !shapes_cints(s, in_v(n, 1), &v, &nv))
+		return;
+	for (i = 0; i < nv; i++) {
+		if (v[i] == -1)
+			minus++;
+		else if (v[i] < -1) {
+			bad(s, n, "shape entry %" PRId64 " is below -1", v[i]);
+			return;
+		}
+	}
+	if (minus > 1)
+		bad(s, n, "shape has %zu entries -1: at most one can be "
+		    "inferred", minus);
+}
+
+/* SoftmaxCrossEntropyLoss, NegativeLogLikelihoodLoss: labels [N, d1..dk]
+ * for scores [N, C, d1..dk]. */
+static void
+loss(struct sh *s, struct ir_node *n)
+{
+	const struct ir_type *x = in_t(n, 0), *y = in_t(n, 1);
+	int i;
+
+	if (x == NULL || y == NULL || x->rank < 0 || y->rank < 0)
+		return;
+	if (x->rank < 2 || y->rank != x->rank - 1) {
+		bad(s, n, "labels of rank %d for scores of rank %d (one less "
+		    "wanted, scores rank 2 or more)", y->rank, x->rank);
+		return;
+	}
+	for (i = 0; i < y->rank; i++) {
+		const struct ir_dim *a = &y->dims[i];
+		const struct ir_dim *b = &x->dims[i == 0 ? 0 : i + 1];
+
+		if (a->kind == IR_DIM_VALUE && b->kind == IR_DIM_VALUE &&
+		    a->value != b->value) {
+			bad(s, n, "labels dim %d is %" PRId64 ", scores dim "
+			    "%d is %" PRId64, i, a->value, i == 0 ? 0 : i + 1,
+			    b->value);
+			return;
+		}
+	}
+}
+
+struct check_entry {
+	const char *name;
+	void (*fn)(struct sh *s, struct ir_node *n);
+};
+
+static const struct check_entry table[] = {
+	{ "Softmax", softmax }, { "LogSoftmax", softmax },
+	{ "Hardmax", softmax },
+	{ "Gather", axis0 }, { "ArgMax", axis0 }, { "ArgMin", axis0 },
+	{ "GatherElements", elements }, { "ScatterElements", elements },
+	{ "Scatter", elements },
+	{ "Concat", concat }, { "Flatten", flatten },
+	{ "Squeeze", squeeze }, { "Unsqueeze", unsqueeze },
+	{ "ReduceSum", reduce }, { "ReduceMean", reduce },
+	{ "ReduceMax", reduce }, { "ReduceMin", reduce },
+	{ "ReduceProd", reduce }, { "ReduceL1", reduce },
+	{ "ReduceL2", reduce }, { "ReduceLogSum", reduce },
+	{ "ReduceLogSumExp", reduce }, { "ReduceSumSquare", reduce },
+	{ "Split", split }, { "Tile", tile }, { "Pad", pad },
+	{ "GatherND", gather_nd }, { "Slice", slice },
+	{ "OneHot", onehot }, { "Compress", compress },
+	{ "MatMul", matmul }, { "Gemm", gemm },
+	{ "DepthToSpace", rank4 }, { "SpaceToDepth", rank4 },
+	{ "Trilu", rank2up }, { "Det", rank2up },
+	{ "Range", range }, { "TopK", topk }, { "Resize", resize },
+	{ "Reshape", reshape },
+	{ "SoftmaxCrossEntropyLoss", loss },
+	{ "NegativeLogLikelihoodLoss", loss },
+};
+
+int
+shapes_check_init(struct sh *s)
+{
+	size_t i;
+
+	hmap_init(&s->checks, &s->tmp);
+	for (i = 0; i < sizeof(table) / sizeof(table[0]); i++)
+		if (hmap_set(&s->checks, table[i].name, (void *)&table[i]) < 0)
+			return -1;
+	return 0;
+}
+
+void
+shapes_check_node(struct sh *s, struct ir_node *n)
+{
+	const struct check_entry *e;
+
+	if (s->fn == NULL || !ir_domain_is_onnx(n->domain))
+		return;
+	if ((e = hmap_get(&s->checks, n->op_type)) != NULL)
+		e->fn(s, n);
+}
