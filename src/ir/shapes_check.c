@@ -50,8 +50,9 @@ count_of(struct sh *s, const struct ir_node *n, size_t i)
 
 	if (c != NULL && c->rank == 1)
 		return (int64_t)c->n;
+	/* onnx's checker counts constants only */
 	if (t != NULL && t->rank == 1 && t->dims[0].kind == IR_DIM_VALUE &&
-	    t->dims[0].value >= 0)
+	    t->dims[0].value >= 0 && !s->consts_only)
 		return t->dims[0].value;
 	return -1;
 }
@@ -218,12 +219,23 @@ split(struct sh *s, struct ir_node *n)
 	    ir_attr_int(n, "axis", 0), x->rank, 0))
 		return;
 	a = norm_axis(ir_attr_int(n, "axis", 0), x->rank);
-	if (ir_node_opset(n) >= 13) {
-		if (in_v(n, 1) == NULL || !shapes_cints(s, in_v(n, 1), &sp,
-		    &ns))
-			return;
-	} else if ((sp = ir_attr_ints(n, "split", &ns)) == NULL) {
+	if (ir_node_opset(n) >= 13 ? in_v(n, 1) == NULL :
+	    ir_attr_ints(n, "split", &ns) == NULL) {
+		/* equal parts (before num_outputs allowed a shorter last) */
+		if (x->dims[a].kind == IR_DIM_VALUE && n->noutputs > 0 &&
+		    (ir_node_opset(n) < 18 ||
+		    ir_node_attr(n, "num_outputs") == NULL) &&
+		    x->dims[a].value % (int64_t)n->noutputs != 0)
+			bad(s, n, "axis %d of %" PRId64 " does not split into "
+			    "%zu equal parts", a, x->dims[a].value,
+			    n->noutputs);
 		return;
+	}
+	if (ir_node_opset(n) >= 13) {
+		if (!shapes_cints(s, in_v(n, 1), &sp, &ns))
+			return;
+	} else {
+		sp = ir_attr_ints(n, "split", &ns);
 	}
 	if (ns != n->noutputs) {
 		bad(s, n, "split has %zu sizes for %zu outputs", ns,
@@ -485,7 +497,10 @@ loss(struct sh *s, struct ir_node *n)
 	const struct ir_type *x = in_t(n, 0), *y = in_t(n, 1);
 	int i;
 
-	if (x == NULL || y == NULL || x->rank < 0 || y->rank < 0)
+	/* onnx's checker compares them for NegativeLogLikelihoodLoss */
+	if (x == NULL || y == NULL || x->rank < 0 || y->rank < 0 ||
+	    (s->consts_only && strcmp(n->op_type,
+	    "NegativeLogLikelihoodLoss") != 0))
 		return;
 	if (x->rank < 2 || y->rank != x->rank - 1) {
 		bad(s, n, "labels of rank %d for scores of rank %d (one less "
@@ -501,6 +516,36 @@ loss(struct sh *s, struct ir_node *n)
 			bad(s, n, "labels dim %d is %" PRId64 ", scores dim "
 			    "%d is %" PRId64, i, a->value, i == 0 ? 0 : i + 1,
 			    b->value);
+			return;
+		}
+	}
+}
+
+/* BatchNormalization: scale, B, mean and var of C elements. */
+static void
+batchnorm(struct sh *s, struct ir_node *n)
+{
+	const struct ir_type *x = in_t(n, 0), *p;
+	size_t i;
+
+	/* onnx's checker compares them from BatchNormalization-15 */
+	if (x == NULL || x->rank < 2 ||
+	    (s->consts_only && ir_node_opset(n) < 15))
+		return;
+	for (i = 1; i < 5 && i < n->ninputs; i++) {
+		if ((p = in_t(n, i)) == NULL || p->rank < 0)
+			continue;
+		if (p->rank != 1) {
+			bad(s, n, "input %zu has rank %d: one value per "
+			    "channel wanted", i, p->rank);
+			return;
+		}
+		if (p->dims[0].kind == IR_DIM_VALUE &&
+		    x->dims[1].kind == IR_DIM_VALUE &&
+		    p->dims[0].value != x->dims[1].value) {
+			bad(s, n, "input %zu has %" PRId64 " values for %"
+			    PRId64 " channels", i, p->dims[0].value,
+			    x->dims[1].value);
 			return;
 		}
 	}
@@ -534,6 +579,7 @@ static const struct check_entry table[] = {
 	{ "Reshape", reshape },
 	{ "SoftmaxCrossEntropyLoss", loss },
 	{ "NegativeLogLikelihoodLoss", loss },
+	{ "BatchNormalization", batchnorm },
 };
 
 int

@@ -529,7 +529,7 @@ shapes_op_roi_align(struct sh *s, struct ir_node *n, struct ir_type *out)
 int
 shapes_op_loss(struct sh *s, struct ir_node *n, struct ir_type *out)
 {
-	const struct ir_type *x = in_t(n, 0);
+	const struct ir_type *x = in_t(n, 0), *y = in_t(n, 1);
 	int i;
 
 	if (x == NULL)
@@ -545,6 +545,11 @@ shapes_op_loss(struct sh *s, struct ir_node *n, struct ir_type *out)
 	out[0].dims[0] = x->dims[0];
 	for (i = 2; i < x->rank; i++)
 		out[0].dims[i - 1] = x->dims[i];
+	/* the labels' dims where they are known (as onnx infers it) */
+	if (y != NULL && y->rank == x->rank - 1)
+		for (i = 0; i < y->rank; i++)
+			if (y->dims[i].kind != IR_DIM_UNKNOWN)
+				out[0].dims[i] = y->dims[i];
 	return 0;
 }
 
