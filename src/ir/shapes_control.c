@@ -78,6 +78,55 @@ shapes_op_loop(struct sh *s, struct ir_node *n, struct ir_type *out)
 
 /* Scan (opset 9 on): state variables, then scan outputs stacked on
  * their axis. */
+/*
+ * Scan-8: input 0 is the optional sequence_lens, every other input and
+ * output has the batch dim first, and scan inputs and outputs the
+ * sequence dim second.
+ */
+static int
+scan8(struct sh *s, struct ir_node *n, struct ir_type *out)
+{
+	struct ir_graph *b = shapes_subgraph(n, "body");
+	int64_t nscan = ir_attr_int(n, "num_scan_inputs", -1);
+	const struct ir_type *x;
+	struct ir_dim batch = dunknown(), len = dunknown();
+	size_t nstate, i;
+	int j;
+
+	if (b == NULL || nscan < 1 || n->ninputs < 1 ||
+	    (size_t)nscan > n->ninputs - 1 ||
+	    b->ninputs != n->ninputs - 1 || b->noutputs != n->noutputs)
+		return 0;
+	nstate = n->ninputs - 1 - (size_t)nscan;
+	if (nstate > n->noutputs)
+		return 0;
+	for (i = 1; i < n->ninputs; i++)
+		if ((x = in_t(n, i)) != NULL && x->rank >= 1) {
+			batch = x->dims[0];
+			break;
+		}
+	if ((x = in_t(n, 1 + nstate)) != NULL && x->rank >= 2)
+		len = x->dims[1];
+	for (i = 0; i < n->noutputs; i++) {
+		const struct ir_type *t = shapes_gout(b, i);
+		int extra = i < nstate ? 1 : 2;
+
+		if (t == NULL)
+			continue;
+		if (shapes_mk(s, &out[i], t->elem, t->rank < 0 ? -1 :
+		    t->rank + extra) < 0)
+			return -1;
+		if (out[i].rank < 0)
+			continue;
+		out[i].dims[0] = batch;
+		if (extra == 2)
+			out[i].dims[1] = len;
+		for (j = 0; j < t->rank; j++)
+			out[i].dims[j + extra] = t->dims[j];
+	}
+	return 0;
+}
+
 int
 shapes_op_scan(struct sh *s, struct ir_node *n, struct ir_type *out)
 {
@@ -89,6 +138,8 @@ shapes_op_scan(struct sh *s, struct ir_node *n, struct ir_type *out)
 	struct ir_dim len = dunknown();
 	int a;
 
+	if (ir_node_opset(n) < 9)
+		return scan8(s, n, out);
 	if (shapes_scan_counts(n, &b, &nstate) < 0)
 		return 0;
 	first = in_t(n, nstate);

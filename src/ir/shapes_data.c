@@ -361,3 +361,93 @@ shapes_op_random(struct sh *s, struct ir_node *n, struct ir_type *out)
 		out[0].dims[i] = dval(shape[i]);
 	return 0;
 }
+
+/* HannWindow, HammingWindow, BlackmanWindow: [size] of output_datatype. */
+int
+shapes_op_window(struct sh *s, struct ir_node *n, struct ir_type *out)
+{
+	int64_t size;
+
+	if (shapes_mk(s, &out[0], (int32_t)ir_attr_int(n, "output_datatype",
+	    IR_ELEM_FLOAT), 1) < 0)
+		return -1;
+	if (shapes_cint(s, in_v(n, 0), 0, &size) && size >= 0)
+		out[0].dims[0] = dval(size);
+	return 0;
+}
+
+/* A scalar of a fixed type: OptionalHasElement (bool), SequenceLength
+ * (int64). */
+int
+shapes_op_scalar(struct sh *s, struct ir_node *n, struct ir_type *out)
+{
+	return shapes_mk(s, &out[0], strcmp(n->op_type, "SequenceLength") == 0 ?
+	    IR_ELEM_INT64 : IR_ELEM_BOOL, 0);
+}
+
+/* TfIdfVectorizer: float, [N, K] or [K] for input [N, C] or [C], K one
+ * more than the largest ngram index. */
+int
+shapes_op_tfidf(struct sh *s, struct ir_node *n, struct ir_type *out)
+{
+	const int64_t *ix;
+	size_t ni, i;
+	int64_t k = -1;
+	int r = in_rank(n, 0);
+
+	if (shapes_mk(s, &out[0], IR_ELEM_FLOAT, r == 1 || r == 2 ? r : -1) < 0)
+		return -1;
+	if (out[0].rank < 0)
+		return 0;
+	if ((ix = ir_attr_ints(n, "ngram_indexes", &ni)) != NULL) {
+		for (i = 0; i < ni; i++)
+			if (ix[i] > k)
+				k = ix[i];
+		if (k >= 0 && k < INT64_MAX)
+			out[0].dims[r - 1] = dval(k + 1);
+	}
+	if (r == 2)
+		out[0].dims[0] = in_t(n, 0)->dims[0];
+	return 0;
+}
+
+/* StringNormalizer: strings of the input's rank, [C] or [1, C]; stop
+ * words may remove some of C. */
+int
+shapes_op_strnorm(struct sh *s, struct ir_node *n, struct ir_type *out)
+{
+	const struct ir_type *x = in_t(n, 0);
+
+	if (shapes_mk(s, &out[0], IR_ELEM_STRING, x != NULL &&
+	    (x->rank == 1 || x->rank == 2) ? x->rank : -1) < 0)
+		return -1;
+	if (out[0].rank == 2)
+		out[0].dims[0] = x->dims[0];
+	return 0;
+}
+
+/* Unique: Y of X's type, of X's rank with the axis unknown when axis is
+ * given, else 1-D; indices, inverse_indices and counts 1-D int64. */
+int
+shapes_op_unique(struct sh *s, struct ir_node *n, struct ir_type *out)
+{
+	const struct ir_type *x = in_t(n, 0);
+	size_t i;
+	int a;
+
+	for (i = 1; i < n->noutputs && i < 4; i++)
+		if (shapes_mk(s, &out[i], IR_ELEM_INT64, 1) < 0)
+			return -1;
+	if (x == NULL)
+		return 0;
+	if (ir_node_attr(n, "axis") == NULL)
+		return shapes_mk(s, &out[0], x->elem, 1);
+	if (x->rank < 0 ||
+	    (a = norm_axis(ir_attr_int(n, "axis", 0), x->rank)) < 0)
+		return shapes_mk(s, &out[0], x->elem, -1);
+	if (shapes_mk(s, &out[0], x->elem, x->rank) < 0)
+		return -1;
+	dcopy(out[0].dims, x->dims, x->rank);
+	out[0].dims[a] = dunknown();
+	return 0;
+}

@@ -321,13 +321,15 @@ shapes_op_fn shapes_op_transpose, shapes_op_reshape, shapes_op_flatten,
 shapes_op_fn shapes_op_shape, shapes_op_size, shapes_op_constant,
     shapes_op_constant_of_shape, shapes_op_range, shapes_op_gather,
     shapes_op_gather_elements, shapes_op_gather_nd, shapes_op_onehot,
-    shapes_op_compress, shapes_op_nonzero, shapes_op_like, shapes_op_random;
+    shapes_op_compress, shapes_op_nonzero, shapes_op_like, shapes_op_random,
+    shapes_op_window, shapes_op_scalar, shapes_op_tfidf, shapes_op_strnorm,
+    shapes_op_unique;
 /* shapes_nn.c */
 shapes_op_fn shapes_op_conv, shapes_op_conv_transpose, shapes_op_pool,
     shapes_op_global_pool, shapes_op_batchnorm, shapes_op_layernorm,
     shapes_op_resize, shapes_op_depth_space, shapes_op_rnn,
     shapes_op_grid_sample, shapes_op_roi_align, shapes_op_nms, shapes_op_loss,
-    shapes_op_dft;
+    shapes_op_dft, shapes_op_maxunpool;
 /* shapes_reduce.c */
 shapes_op_fn shapes_op_reduce, shapes_op_argmax, shapes_op_topk,
     shapes_op_matmul, shapes_op_gemm, shapes_op_einsum, shapes_op_det;

@@ -599,3 +599,52 @@ shapes_op_dft(struct sh *s, struct ir_node *n, struct ir_type *out)
 	out[0].dims[ax] = d;
 	return 0;
 }
+
+/*
+ * MaxUnpool: X's type; the output_shape input when it is a known
+ * constant, else N and C of X and each spatial dim (in - 1) * stride +
+ * kernel - pads at both ends.
+ */
+int
+shapes_op_maxunpool(struct sh *s, struct ir_node *n, struct ir_type *out)
+{
+	const struct ir_type *x = in_t(n, 0);
+	const int64_t *ks, *st, *pd, *os;
+	size_t nk, ns, np, no, i;
+
+	if (x == NULL)
+		return 0;
+	if (n->ninputs > 2 && in_v(n, 2) != NULL) {
+		if (!shapes_cints(s, in_v(n, 2), &os, &no))
+			return shapes_mk(s, &out[0], x->elem, x->rank);
+		if (shapes_mk(s, &out[0], x->elem, rank_n(no)) < 0)
+			return -1;
+		for (i = 0; i < no && out[0].rank >= 0; i++)
+			out[0].dims[i] = os[i] >= 0 ? dval(os[i]) : dunknown();
+		return 0;
+	}
+	if (shapes_mk(s, &out[0], x->elem, x->rank) < 0)
+		return -1;
+	ks = ir_attr_ints(n, "kernel_shape", &nk);
+	st = ir_attr_ints(n, "strides", &ns);
+	pd = ir_attr_ints(n, "pads", &np);
+	if (x->rank < 2 || ks == NULL || nk != (size_t)x->rank - 2 ||
+	    (st != NULL && ns != nk) || (pd != NULL && np != 2 * nk))
+		return 0;
+	out[0].dims[0] = x->dims[0];
+	out[0].dims[1] = x->dims[1];
+	for (i = 0; i < nk; i++) {
+		const struct ir_dim *d = &x->dims[i + 2];
+		int64_t stride = st ? st[i] : 1, v;
+
+		if (d->kind != IR_DIM_VALUE || big(d->value) || d->value < 1 ||
+		    big(stride) || stride < 1 || big(ks[i]) ||
+		    (pd != NULL && (big(pd[i]) || big(pd[i + nk]))))
+			continue;
+		v = (d->value - 1) * stride + ks[i] -
+		    (pd ? pd[i] + pd[i + nk] : 0);
+		if (v >= 0)
+			out[0].dims[i + 2] = dval(v);
+	}
+	return 0;
+}

@@ -220,88 +220,183 @@ shapes_op_gemm(struct sh *s, struct ir_node *n, struct ir_type *out)
 	return 0;
 }
 
+/* One operand of an Einsum equation: its letters (ELL where "..."
+ * stands) and how many. */
+struct eterm {
+	char l[SH_MAX_RANK + 1];
+	int n;
+	int ell;		/* position of "..." in l, -1 when none */
+};
+
+#define ELL	'.'
+
+/* Parse the term at [P, END) into T; false when it is not one (a letter
+ * outside ASCII, two ellipses, too many letters). */
+static bool
+eterm_parse(const char *p, const char *end, struct eterm *t)
+{
+	t->n = 0;
+	t->ell = -1;
+	for (; p < end; p++) {
+		if (*p == ' ')
+			continue;
+		if (t->n == SH_MAX_RANK)
+			return false;
+		if (*p == '.') {
+			if (t->ell >= 0 || end - p < 3 || p[1] != '.' ||
+			    p[2] != '.')
+				return false;
+			t->ell = t->n;
+			t->l[t->n++] = ELL;
+			p += 2;
+			continue;
+		}
+		if ((unsigned char)*p >= 128 || *p == ',' || *p == '-' ||
+		    *p == '>')
+			return false;
+		t->l[t->n++] = *p;
+	}
+	return true;
+}
+
+/* Broadcast A and B of the ellipsis: a concrete size other than 1
+ * wins; two different ones give unknown. */
+static struct ir_dim
+ell_dim(struct ir_dim a, struct ir_dim b)
+{
+	if (isval(&a, 1))
+		return b;
+	if (isval(&b, 1) || shapes_dim_same(&a, &b))
+		return a;
+	if (a.kind == IR_DIM_VALUE && b.kind != IR_DIM_VALUE)
+		return a;
+	if (b.kind == IR_DIM_VALUE && a.kind != IR_DIM_VALUE)
+		return b;
+	return dunknown();
+}
+
+/*
+ * Einsum: the output's letters (given after "->", or in implicit mode
+ * the letters that appear once, in ASCII order, after the ellipsis)
+ * take the sizes the operands give them; "..." stands for the
+ * broadcast of the operands' remaining leading dims.  The element type
+ * is the operands' in any case.
+ */
 int
 shapes_op_einsum(struct sh *s, struct ir_node *n, struct ir_type *out)
 {
 	const struct ir_attr *a = ir_node_attr(n, "equation");
-	struct ir_dim letter[128];
-	bool seen[128];
-	const char *p, *end, *arrow;
+	struct ir_dim letter[128], ell[SH_MAX_RANK];
+	struct eterm t, o;
+	int count[128], nell = 0, i, d;
+	bool seen[128], any_ell = false;
+	const char *p, *end, *arrow, *q;
 	size_t k = 0;
-	int r = 0, i;
 
+	if (shapes_mk(s, &out[0], in_elem(n, 0), -1) < 0)
+		return -1;
 	/* a STRING attribute without its s field holds "" */
 	if (a == NULL || a->type != IR_ATTR_STRING || a->s == NULL)
 		return 0;
 	p = (const char *)a->s;
 	end = p + a->slen;
-	arrow = memchr(p, '>', a->slen);
-	if (arrow == NULL || arrow == p || arrow[-1] != '-' ||
-	    memchr(p, '.', a->slen) != NULL)
-		return 0;	/* implicit output or ellipsis */
+	arrow = NULL;
+	for (q = p; q + 1 < end; q++)
+		if (q[0] == '-' && q[1] == '>') {
+			arrow = q;
+			break;
+		}
 	memset(seen, 0, sizeof(seen));
-	for (; p < arrow - 1; p++) {
-		const struct ir_type *t;
-		int d = 0;
+	memset(count, 0, sizeof(count));
+	for (i = 0; i < SH_MAX_RANK; i++)
+		ell[i] = dval(1);
+	/* the operands, comma-separated before the arrow */
+	for (q = p; ; k++) {
+		const char *stop = arrow != NULL ? arrow : end;
+		const char *c = memchr(q, ',', (size_t)(stop - q));
+		const struct ir_type *x = in_t(n, k);
+		int e;
 
-		if (*p == ' ')
-			continue;
-		if (*p == ',') {
-			k++;
-			continue;
-		}
-		t = in_t(n, k);
-		if ((unsigned char)*p >= 128)
+		if (c == NULL)
+			c = stop;
+		if (k >= n->ninputs || !eterm_parse(q, c, &t))
 			return 0;
-		/*
-		 * Position of this letter within operand k: the letters
-		 * before it since the last comma.  Spaces may separate the
-		 * letters ("B G H I D, B G H J D -> B G H I J", as PyTorch
-		 * writes them) and take no position.
-		 */
-		for (const char *q = p; q > (const char *)a->s && q[-1] !=
-		    ','; q--)
-			if (q[-1] != ' ')
-				d++;
-		if (t == NULL || t->rank < 0 || d >= t->rank) {
-			if (!seen[(int)*p])
-				letter[(int)*p] = dunknown();
-			seen[(int)*p] = true;
-			continue;
-		}
-		if (!seen[(int)*p] || letter[(int)*p].kind != IR_DIM_VALUE)
-			letter[(int)*p] = t->dims[d];
-		seen[(int)*p] = true;
-	}
-	/* each operand has as many letters as dims */
-	for (p = (const char *)a->s, k = 0, r = 0; p <= arrow - 1; p++) {
-		if (p == arrow - 1 || *p == ',') {
-			const struct ir_type *t = in_t(n, k);
-
-			if (t != NULL && t->rank >= 0 && t->rank != r)
+		if (x == NULL || x->rank < 0) {
+			for (i = 0; i < t.n; i++)
+				if (t.l[i] != ELL) {
+					if (!seen[(int)t.l[i]])
+						letter[(int)t.l[i]] = dunknown();
+					seen[(int)t.l[i]] = true;
+					count[(int)t.l[i]]++;
+				}
+			if (t.ell >= 0)
+				nell = -1;	/* its length is unknown */
+		} else {
+			/* dims per letter; "..." takes what is left */
+			e = x->rank - (t.n - (t.ell >= 0));
+			if (e < 0 || (t.ell < 0 && e != 0))
 				return 0;
-			k++;
-			r = 0;
-		} else if (*p != ' ') {
-			r++;
+			for (i = 0, d = 0; i < t.n; i++) {
+				if (t.l[i] == ELL) {
+					int j;
+
+					any_ell = true;
+					if (nell >= 0 && e > nell)
+						nell = e;
+					for (j = 0; j < e; j++)
+						ell[SH_MAX_RANK - e + j] =
+						    ell_dim(ell[SH_MAX_RANK -
+						    e + j], x->dims[d + j]);
+					d += e;
+					continue;
+				}
+				if (!seen[(int)t.l[i]] ||
+				    letter[(int)t.l[i]].kind != IR_DIM_VALUE)
+					letter[(int)t.l[i]] = x->dims[d];
+				seen[(int)t.l[i]] = true;
+				count[(int)t.l[i]]++;
+				d++;
+			}
 		}
+		if (c == stop)
+			break;
+		q = c + 1;
 	}
-	if (k != n->ninputs)
+	if (k + 1 != n->ninputs)
 		return 0;
-	r = 0;
-	for (p = arrow + 1; p < end; p++)
-		if (*p != ' ')
-			r++;
-	if (shapes_mk(s, &out[0], in_elem(n, 0), r) < 0)
+	/* the output's letters */
+	if (arrow != NULL) {
+		if (!eterm_parse(arrow + 2, end, &o))
+			return 0;
+	} else {
+		o.n = 0;
+		o.ell = -1;
+		if (any_ell || nell < 0) {
+			o.ell = 0;
+			o.l[o.n++] = ELL;
+		}
+		for (i = 0; i < 128; i++)
+			if (count[i] == 1 && o.n < SH_MAX_RANK)
+				o.l[o.n++] = (char)i;
+	}
+	if (o.ell >= 0 && nell < 0)
+		return 0;	/* the ellipsis' length is unknown */
+	d = o.n - (o.ell >= 0) + (o.ell >= 0 ? nell : 0);
+	if (shapes_mk(s, &out[0], in_elem(n, 0), d) < 0)
 		return -1;
 	if (out[0].rank < 0)
-		return 0;	/* more letters than SH_MAX_RANK */
-	for (p = arrow + 1, i = 0; p < end; p++) {
-		if (*p == ' ')
+		return 0;	/* more than SH_MAX_RANK dims */
+	for (i = 0, d = 0; i < o.n; i++) {
+		if (o.l[i] == ELL) {
+			int j;
+
+			for (j = 0; j < nell; j++)
+				out[0].dims[d++] = ell[SH_MAX_RANK - nell + j];
 			continue;
-		if ((unsigned char)*p >= 128 || !seen[(int)*p])
+		}
+		if (!seen[(int)o.l[i]])
 			return shapes_mk(s, &out[0], in_elem(n, 0), -1);
-		out[0].dims[i++] = letter[(int)*p];
+		out[0].dims[d++] = letter[(int)o.l[i]];
 	}
 	return 0;
 }

@@ -110,7 +110,14 @@ const struct shapes_op_entry shapes_op_table[] = {
 	{ "RoiAlign", shapes_op_roi_align }, { "Det", shapes_op_det },
 	{ "SoftmaxCrossEntropyLoss", shapes_op_loss },
 	{ "NegativeLogLikelihoodLoss", shapes_op_loss },
-	{ "DFT", shapes_op_dft },
+	{ "DFT", shapes_op_dft }, { "MaxUnpool", shapes_op_maxunpool },
+	{ "HannWindow", shapes_op_window }, { "HammingWindow", shapes_op_window },
+	{ "BlackmanWindow", shapes_op_window },
+	{ "OptionalHasElement", shapes_op_scalar },
+	{ "SequenceLength", shapes_op_scalar },
+	{ "TfIdfVectorizer", shapes_op_tfidf },
+	{ "StringNormalizer", shapes_op_strnorm },
+	{ "Unique", shapes_op_unique },
 };
 
 const size_t shapes_op_count =
