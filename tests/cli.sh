@@ -88,6 +88,21 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 run "fix to missing dir" 4 fix -o "$T/nodir/x.onnx" "$CORPUS/bn_small.onnx"
 one_line "missing dir" 'O100'
+# Over an existing output: the new model replaces it (exchanged, then
+# the old one unlinked), a hard link to the old file keeps the old
+# bytes, the mode stays, and no temporary file is left.
+mkdir "$T/over" && cp "$CORPUS/paddleocr_cls.onnx" "$T/over/x.onnx" &&
+    chmod 640 "$T/over/x.onnx" && ln "$T/over/x.onnx" "$T/over/old.onnx"
+run "fix over an existing file" 0 fix -o "$T/over/x.onnx" "$CORPUS/bn_small.onnx"
+cmp -s "$T/over/x.onnx" "$T/small.onnx" && ok || bad "overwrite: not the new model"
+cmp -s "$T/over/old.onnx" "$CORPUS/paddleocr_cls.onnx" && ok ||
+    bad "overwrite: the old file's other link changed"
+[ "$(stat -c %a "$T/over/x.onnx")" = 640 ] && ok || bad "overwrite: mode not kept"
+[ "$(ls -a "$T/over" | grep -c '^\.onnxfix\.')" -eq 0 ] && ok ||
+    bad "overwrite: temporary file left behind"
+run "fix --sync over an existing file" 0 fix --sync -o "$T/over/x.onnx" "$T/over/old.onnx"
+run "fix to a new file" 0 fix -o "$T/over/new.onnx" "$T/over/old.onnx"
+cmp -s "$T/over/x.onnx" "$T/over/new.onnx" && ok || bad "--sync overwrite"
 ls -a "$T" | grep -q '^\.onnxfix\.' && bad "temporary file left behind" || ok
 
 # --- an unsorted graph: check finds it, fix sorts it ----------------------

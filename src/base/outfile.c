@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Atomic output files (outfile.h): temporary file beside the target,
- * write or kernel copy, optional fsync, rename; nothing left on failure.
+ * write or kernel copy, optional fsync, rename (or exchange and unlink);
+ * nothing left on failure.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -167,6 +169,31 @@ outfile_copy(struct outfile *f, int in, off_t off, size_t len)
 	return 0;
 }
 
+/*
+ * Rename the temporary file over the target.  Without SYNC, an existing
+ * regular file is swapped out (RENAME_EXCHANGE) and then unlinked: ext4
+ * writes a new file's data back before a rename that replaces another
+ * file returns (auto_da_alloc), which would make every overwrite cost a
+ * disk write, while the exchange is as atomic for readers (they see the
+ * old file or the new one) and leaves the write-back to the kernel, as
+ * the first write of the target does.  Where the file system cannot
+ * exchange, a plain rename.
+ */
+static int
+put_in_place(struct outfile *f, bool sync)
+{
+	struct stat st;
+
+	if (!sync && lstat(f->path, &st) == 0 && S_ISREG(st.st_mode) &&
+	    renameat2(AT_FDCWD, f->tmp, AT_FDCWD, f->path,
+	    RENAME_EXCHANGE) == 0) {
+		/* the temporary name holds the old file now */
+		(void)unlink(f->tmp);
+		return 0;
+	}
+	return rename(f->tmp, f->path);
+}
+
 int
 outfile_commit(struct outfile *f, bool sync)
 {
@@ -200,7 +227,7 @@ outfile_commit(struct outfile *f, bool sync)
 			rc = failed(f);
 		f->fd = -1;
 	}
-	if (rc == 0 && f->tmp != NULL && rename(f->tmp, f->path) < 0)
+	if (rc == 0 && f->tmp != NULL && put_in_place(f, sync) < 0)
 		rc = failed(f);
 	if (rc == 0 && f->tmp != NULL) {
 		free(f->tmp);
