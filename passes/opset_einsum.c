@@ -511,8 +511,9 @@ parse(struct einsum *e, struct term *t, int *nt, struct term *out)
 
 	if (a == NULL || a->type != IR_ATTR_STRING || attr_is_ref(a))
 		return refuse(c, "attribute 'equation' is not a plain string");
-	s = (const char *)a->s;
-	len = a->slen;
+	/* a STRING attribute without its s field holds "" */
+	s = a->s != NULL ? (const char *)a->s : "";
+	len = a->s != NULL ? a->slen : 0;
 	for (i = 0; i + 1 < len; i++)
 		if (s[i] == '-' && s[i + 1] == '>') {
 			arrow = s + i;
