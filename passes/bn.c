@@ -302,21 +302,22 @@ to_bf16(double d)
 }
 
 struct ir_value *
-bn_new_init(struct ir_graph *g, size_t *cap, const char *base, int32_t elem,
-    int rank, const int64_t *dims, const double *vals)
+bn_new_init_raw(struct ir_graph *g, size_t *cap, const char *base,
+    int32_t elem, int rank, const int64_t *dims, uint8_t **out,
+    uint64_t *nvals)
 {
 	struct arena *a = &g->model->arena;
 	struct ir_tensor *t;
 	struct ir_value *v;
 	const char *name;
-	uint64_t count = 1, bytes, k;
+	uint64_t count = 1, bytes;
 	uint8_t *data;
 	int i;
 
 	if (base == NULL)	/* its arena_printf ran out of budget */
 		return NULL;
 	/* Checked like ir_tensor_count: a product that wraps would pass
-	 * for a small tensor and VALS be read past its end. */
+	 * for a small tensor and the values be read past their end. */
 	for (i = 0; i < rank; i++)
 		if (dims[i] < 0 ||
 		    __builtin_mul_overflow(count, (uint64_t)dims[i], &count))
@@ -328,39 +329,12 @@ bn_new_init(struct ir_graph *g, size_t *cap, const char *base, int32_t elem,
 	data = arena_alloc(a, bytes ? bytes : 1);
 	if (t == NULL || name == NULL || data == NULL)
 		return NULL;
+	memset(t, 0, sizeof(*t));
 	if (rank > 0 && (t->dims = arena_array(a, (size_t)rank,
 	    sizeof(*t->dims))) == NULL)
 		return NULL;
 	if (rank > 0)
 		memcpy(t->dims, dims, (size_t)rank * sizeof(*dims));
-	if (elem == IR_ELEM_FLOAT) {
-		/* The common case, without a switch per element. */
-		for (k = 0; k < count; k++) {
-			float f = (float)vals[k];
-
-			memcpy(data + 4 * k, &f, 4);
-		}
-		count = 0;
-	}
-	for (k = 0; k < count; k++) {
-		switch (elem) {
-		case IR_ELEM_DOUBLE:
-			memcpy(data + 8 * k, &vals[k], 8);
-			break;
-		case IR_ELEM_FLOAT16: {
-			uint16_t h = irbuild_half((float)vals[k]);
-			memcpy(data + 2 * k, &h, 2);
-			break;
-		}
-		case IR_ELEM_BFLOAT16: {
-			uint16_t h = to_bf16(vals[k]);
-			memcpy(data + 2 * k, &h, 2);
-			break;
-		}
-		default:
-			return NULL;
-		}
-	}
 	t->name = name;
 	t->elem = elem;
 	t->rank = rank;
@@ -396,6 +370,55 @@ bn_new_init(struct ir_graph *g, size_t *cap, const char *base, int32_t elem,
 		*cap = ncap;
 	}
 	g->inits[g->ninits++] = t;
+	*out = data;
+	*nvals = count;
+	return v;
+}
+
+struct ir_value *
+bn_new_init(struct ir_graph *g, size_t *cap, const char *base, int32_t elem,
+    int rank, const int64_t *dims, const double *vals)
+{
+	struct ir_value *v;
+	uint64_t count, k;
+	uint8_t *data;
+
+	switch (elem) {
+	case IR_ELEM_FLOAT: case IR_ELEM_DOUBLE: case IR_ELEM_FLOAT16:
+	case IR_ELEM_BFLOAT16:
+		break;
+	default:
+		return NULL;
+	}
+	if ((v = bn_new_init_raw(g, cap, base, elem, rank, dims, &data,
+	    &count)) == NULL)
+		return NULL;
+	if (elem == IR_ELEM_FLOAT) {
+		/* The common case, without a switch per element. */
+		for (k = 0; k < count; k++) {
+			float f = (float)vals[k];
+
+			memcpy(data + 4 * k, &f, 4);
+		}
+		return v;
+	}
+	for (k = 0; k < count; k++) {
+		switch (elem) {
+		case IR_ELEM_DOUBLE:
+			memcpy(data + 8 * k, &vals[k], 8);
+			break;
+		case IR_ELEM_FLOAT16: {
+			uint16_t h = irbuild_half((float)vals[k]);
+			memcpy(data + 2 * k, &h, 2);
+			break;
+		}
+		default: {
+			uint16_t h = to_bf16(vals[k]);
+			memcpy(data + 2 * k, &h, 2);
+			break;
+		}
+		}
+	}
 	return v;
 }
 

@@ -103,6 +103,11 @@ const char *bn_impact_str(char *buf, size_t size, const struct bn_impact *i);
 struct ir_value *bn_new_init(struct ir_graph *g, size_t *cap,
     const char *base, int32_t elem, int rank, const int64_t *dims,
     const double *vals);
+/* The same with the data left to the caller: *OUT gets the bytes to
+ * fill (*NVALS elements of ELEM). */
+struct ir_value *bn_new_init_raw(struct ir_graph *g, size_t *cap,
+    const char *base, int32_t elem, int rank, const int64_t *dims,
+    uint8_t **out, uint64_t *nvals);
 
 /* Set float or int attribute NAME of N (adding it when absent). */
 int bn_set_float(struct ir_node *n, const char *name, float f);

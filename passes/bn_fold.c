@@ -222,6 +222,52 @@ scale_weights(const struct fold *f, int64_t *count, double **out)
 }
 
 /*
+ * The common case without a copy of the weights in doubles: raw float32
+ * weights laid out [M, per] (Conv, Gemm with transB) of a float32 node.
+ * Then *VIEW holds them and *PER the elements per output channel.
+ */
+static bool
+direct_weights(const struct fold *f, struct ir_tensor *view,
+    const struct ir_tensor **raw, int64_t *per)
+{
+	const struct ir_tensor *w = f->w;
+	int64_t n = bn_count(w);
+
+	if (n <= 0 || f->elem != IR_ELEM_FLOAT || w->elem != IR_ELEM_FLOAT ||
+	    f->m <= 0 || n % f->m != 0 || !(f->kind == K_CONV ||
+	    (f->kind == K_GEMM && ir_attr_int(f->p, "transB", 0) != 0)))
+		return false;
+	*raw = ir_tensor_view(w, view);
+	if ((*raw)->storage != IR_DATA_RAW || (*raw)->size != (size_t)n * 4)
+		return false;
+	*per = n / f->m;
+	return true;
+}
+
+/* W' into the new initializer WV: each element rounded from the double
+ * product, as scale_weights and bn_new_init give it. */
+static void
+fill_direct(const struct fold *f, const struct ir_tensor *raw, int64_t per,
+    uint8_t *out)
+{
+	int64_t c, i;
+
+	for (c = 0; c < f->m; c++) {
+		const uint8_t *src = raw->data + 4 * per * c;
+		uint8_t *dst = out + 4 * per * c;
+		double sc = f->s[c];
+
+		for (i = 0; i < per; i++) {
+			float x;
+
+			memcpy(&x, src + 4 * i, 4);
+			x = (float)((double)x * sc);
+			memcpy(dst + 4 * i, &x, 4);
+		}
+	}
+}
+
+/*
  * A new C broadcast over the channels (Gemm's C of shape (N, 1)) is data
  * the model did not hold: past fold's limit for new constants it is not
  * made, whatever the budget would allow.
@@ -323,16 +369,22 @@ fold_one(struct pass_ctx *ctx, struct state *st, struct fold *f)
 	struct ir_value *wv, *bv, *y, *z;
 	const char *why;
 	double *w = NULL, *b = NULL;
-	int64_t count, bdims[2];
+	int64_t count, bdims[2], per = 0;
 	int brank, rc;
-	bool big = false;
+	bool big = false, direct;
+	struct ir_tensor view;
+	const struct ir_tensor *raw = NULL;
 	char b1[DIAG_ESCAPE_SIZE], b2[DIAG_ESCAPE_SIZE], b3[DIAG_ESCAPE_SIZE];
 
 	why = prepare(ctx, f);
 	if (why != NULL && *why == '\0')
 		return -1;
-	if (why == NULL && (rc = scale_weights(f, &count, &w)) < 0)
+	direct = why == NULL && direct_weights(f, &view, &raw, &per);
+	if (why == NULL && !direct &&
+	    (rc = scale_weights(f, &count, &w)) < 0)
 		return -1;
+	if (direct)
+		rc = 0;
 	if (why == NULL && rc > 0)
 		why = f->w->storage == IR_DATA_EXTERNAL ? "the weights' "
 		    "external data could not be read (S293 says why)" :
@@ -356,8 +408,18 @@ fold_one(struct pass_ctx *ctx, struct state *st, struct fold *f)
 		    diag_escape_str(b1, sizeof(b1), n->inputs[0]->name), why);
 		return 1;
 	}
-	wv = bn_new_init(g, &st->cap, base_name(g, p->inputs[1], ""),
-	    f->elem, f->w->rank, f->w->dims, w);
+	if (direct) {
+		uint8_t *data;
+		uint64_t nv;
+
+		if ((wv = bn_new_init_raw(g, &st->cap, base_name(g,
+		    p->inputs[1], ""), f->elem, f->w->rank, f->w->dims, &data,
+		    &nv)) != NULL)
+			fill_direct(f, raw, per, data);
+	} else {
+		wv = bn_new_init(g, &st->cap, base_name(g, p->inputs[1], ""),
+		    f->elem, f->w->rank, f->w->dims, w);
+	}
 	bv = bn_new_init(g, &st->cap, base_name(g, p->ninputs > 2 ?
 	    p->inputs[2] : NULL, n->inputs[2]->name), f->elem, brank, bdims,
 	    b);
