@@ -396,7 +396,6 @@ run_literal(struct neg *ng)
 		ng->nog = 0;
 	for (i = 0; i < ng->ncg; i++) {
 		struct ir_graph *g = ng->cg[i];
-
 		char key[32], *k;
 
 		snprintf(key, sizeof(key), "%p", (void *)g);
