@@ -551,6 +551,190 @@ batchnorm(struct sh *s, struct ir_node *n)
 	}
 }
 
+/*
+ * Conv, ConvTranspose, ConvInteger, QLinearConv and the pools: the
+ * spatial attributes one per spatial dim (pads two), W of X's rank, X's
+ * channels those W takes with the group (Conv), and a kernel, dilated,
+ * no larger than the padded input where no auto_pad sizes it.
+ */
+static void
+convpool(struct sh *s, struct ir_node *n)
+{
+	static const char *const one[] = { "kernel_shape", "strides",
+	    "dilations", "output_padding" };
+	bool conv = strstr(n->op_type, "Conv") != NULL;
+	bool qlinear = strcmp(n->op_type, "QLinearConv") == 0;
+	const struct ir_type *x = in_t(n, 0);
+	const struct ir_type *w = conv ? in_t(n, qlinear ? 3 : 1) : NULL;
+	const int64_t *ks, *pads, *dil;
+	size_t nk = 0, np = 0, nd = 0, c, k;
+	int64_t sp;
+
+	if (x == NULL || x->rank < 0)
+		return;
+	if (x->rank < 3) {
+		bad(s, n, "input rank %d: %s needs a batch, a channel and a "
+		    "spatial dim", x->rank, n->op_type);
+		return;
+	}
+	sp = x->rank - 2;
+	for (c = 0; c < sizeof(one) / sizeof(one[0]); c++) {
+		if (ir_attr_ints(n, one[c], &k) != NULL && (int64_t)k != sp) {
+			bad(s, n, "%s has %zu values for %" PRId64 " spatial "
+			    "dims", one[c], k, sp);
+			return;
+		}
+	}
+	if ((pads = ir_attr_ints(n, "pads", &np)) != NULL &&
+	    (int64_t)np != 2 * sp) {
+		bad(s, n, "pads has %zu values for %" PRId64 " spatial dims "
+		    "(two each)", np, sp);
+		return;
+	}
+	if (w != NULL && w->rank >= 0 && w->rank != x->rank) {
+		bad(s, n, "weights of rank %d for input rank %d", w->rank,
+		    x->rank);
+		return;
+	}
+	if (w != NULL && w->rank >= 2 && strcmp(n->op_type, "ConvTranspose")
+	    && x->dims[1].kind == IR_DIM_VALUE &&
+	    w->dims[1].kind == IR_DIM_VALUE) {
+		int64_t g = ir_attr_int(n, "group", 1);
+
+		if (g < 1 || w->dims[1].value > INT64_MAX / g ||
+		    w->dims[1].value * g != x->dims[1].value) {
+			bad(s, n, "input has %" PRId64 " channels, weights "
+			    "take %" PRId64 " per group of %" PRId64,
+			    x->dims[1].value, w->dims[1].value, g);
+			return;
+		}
+	}
+	/* the kernel against the padded input (explicit pads only) */
+	if (strcmp(n->op_type, "ConvTranspose") == 0 ||
+	    !ir_attr_str_is(n, "auto_pad", "NOTSET", true))
+		return;
+	ks = ir_attr_ints(n, "kernel_shape", &nk);
+	dil = ir_attr_ints(n, "dilations", &nd);
+	for (k = 0; k < (size_t)sp; k++) {
+		const struct ir_dim *d = &x->dims[k + 2];
+		int64_t kk, p0, p1, dl;
+
+		if (ks != NULL && nk == (size_t)sp)
+			kk = ks[k];
+		else if (w != NULL && w->rank == x->rank &&
+		    w->dims[k + 2].kind == IR_DIM_VALUE)
+			kk = w->dims[k + 2].value;
+		else
+			continue;
+		dl = dil != NULL && nd == (size_t)sp ? dil[k] : 1;
+		p0 = pads != NULL ? pads[k] : 0;
+		p1 = pads != NULL ? pads[k + (size_t)sp] : 0;
+		if (d->kind != IR_DIM_VALUE || big(d->value) || big(kk) ||
+		    big(dl) || big(p0) || big(p1) || kk < 1 || dl < 1)
+			continue;
+		if ((kk - 1) * dl + 1 > d->value + p0 + p1) {
+			bad(s, n, "kernel of %" PRId64 " (dilated %" PRId64
+			    ") is larger than spatial dim %zu, %" PRId64
+			    " with pads %" PRId64 " and %" PRId64, kk,
+			    (kk - 1) * dl + 1, k, d->value, p0, p1);
+			return;
+		}
+	}
+}
+
+/* ConstantOfShape: a shape of sizes. */
+static void
+constant_of_shape(struct sh *s, struct ir_node *n)
+{
+	const int64_t *v;
+	size_t nv, i;
+
+	if (n->ninputs < 1 || !shapes_cints(s, in_v(n, 0), &v, &nv))
+		return;
+	for (i = 0; i < nv; i++)
+		if (v[i] < 0) {
+			bad(s, n, "shape entry %zu is %" PRId64, i, v[i]);
+			return;
+		}
+}
+
+/* Einsum: one term per input, as many letters as the input's rank
+ * (beyond an ellipsis), one size per letter. */
+static void
+einsum(struct sh *s, struct ir_node *n)
+{
+	const struct ir_attr *a = ir_node_attr(n, "equation");
+	struct ir_dim size[128];
+	bool seen[128];
+	const char *p, *end;
+	size_t k = 0;
+
+	if (a == NULL || a->type != IR_ATTR_STRING || a->s == NULL)
+		return;
+	p = (const char *)a->s;
+	end = p + a->slen;
+	for (const char *q = p; q + 1 < end; q++)
+		if (q[0] == '-' && q[1] == '>') {
+			end = q;
+			break;
+		}
+	memset(seen, 0, sizeof(seen));
+	for (;;) {
+		const char *c = memchr(p, ',', (size_t)(end - p));
+		const struct ir_type *t = in_t(n, k);
+		int letters = 0, i = 0;
+		bool ell = false;
+		const char *q;
+
+		if (c == NULL)
+			c = end;
+		for (q = p; q < c; q++)
+			if (*q == '.')
+				ell = true;
+			else if (*q != ' ')
+				letters++;
+		if (k >= n->ninputs) {
+			bad(s, n, "the equation has more terms than the %zu "
+			    "inputs", n->ninputs);
+			return;
+		}
+		if (t != NULL && t->rank >= 0 && (ell ? letters > t->rank :
+		    letters != t->rank)) {
+			bad(s, n, "term %zu has %d letters for input rank %d",
+			    k, letters, t->rank);
+			return;
+		}
+		/* sizes per letter, when the term has no ellipsis */
+		for (q = p; t != NULL && t->rank >= 0 && !ell && q < c; q++) {
+			unsigned char l = (unsigned char)*q;
+
+			if (l == ' ')
+				continue;
+			if (l < 128 && t->dims[i].kind == IR_DIM_VALUE) {
+				if (seen[l] && size[l].value != 1 &&
+				    t->dims[i].value != 1 &&
+				    size[l].value != t->dims[i].value) {
+					bad(s, n, "letter '%c' is %" PRId64
+					    " and %" PRId64, l, size[l].value,
+					    t->dims[i].value);
+					return;
+				}
+				if (!seen[l] || size[l].value == 1)
+					size[l] = t->dims[i];
+				seen[l] = true;
+			}
+			i++;
+		}
+		k++;
+		if (c == end)
+			break;
+		p = c + 1;
+	}
+	if (k != n->ninputs)
+		bad(s, n, "the equation has %zu terms for %zu inputs", k,
+		    n->ninputs);
+}
+
 struct check_entry {
 	const char *name;
 	void (*fn)(struct sh *s, struct ir_node *n);
@@ -580,6 +764,11 @@ static const struct check_entry table[] = {
 	{ "SoftmaxCrossEntropyLoss", loss },
 	{ "NegativeLogLikelihoodLoss", loss },
 	{ "BatchNormalization", batchnorm },
+	{ "Conv", convpool }, { "ConvTranspose", convpool },
+	{ "ConvInteger", convpool }, { "QLinearConv", convpool },
+	{ "MaxPool", convpool }, { "AveragePool", convpool },
+	{ "LpPool", convpool },
+	{ "ConstantOfShape", constant_of_shape }, { "Einsum", einsum },
 };
 
 int

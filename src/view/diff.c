@@ -160,6 +160,33 @@ diff_header(struct diff *D, const struct ir_model *a,
 	}
 }
 
+/* Is B the type A declares with its negative dim_values cleared (what
+ * fix's dce does: F305)? */
+static bool
+negdims_cleared(const struct ir_type *a, const struct ir_type *b)
+{
+	bool any = false;
+	int i;
+
+	if (a->kind != IR_TYPE_TENSOR || b->kind != IR_TYPE_TENSOR ||
+	    a->elem != b->elem || a->rank != b->rank || a->rank < 0)
+		return false;
+	for (i = 0; i < a->rank; i++) {
+		const struct ir_dim *x = &a->dims[i], *y = &b->dims[i];
+
+		if (x->kind == IR_DIM_VALUE && x->value < 0 &&
+		    y->kind == IR_DIM_UNKNOWN) {
+			any = true;
+			continue;
+		}
+		if (x->kind != y->kind || (x->kind == IR_DIM_VALUE &&
+		    x->value != y->value) || (x->kind == IR_DIM_PARAM &&
+		    !diff_str_eq(x->param, y->param)))
+			return false;
+	}
+	return any;
+}
+
 /* Graph inputs (initializers left out) or outputs, by name. */
 static void
 diff_io(struct diff *D, const struct ir_vinfo *va, size_t na,
@@ -189,6 +216,14 @@ diff_io(struct diff *D, const struct ir_vinfo *va, size_t na,
 				return;
 			c->a = ta;
 			c->b = tb;
+			/* a negative dim cleared: the same interface for
+			 * ONNX Runtime, which reads both as unknown */
+			if (negdims_cleared(&va[i].type, &vb[j].type)) {
+				c->name = diff_esc(D, va[i].name);
+				c->code = DCODE(F_NEG_DIM);
+				c->subject = c->name;
+				continue;
+			}
 		} else if ((c = diff_add(D, inputs ? "input-removed" :
 		    "output-removed", "graph")) != NULL) {
 			c->a = diff_type_str(D, &va[i].type);
@@ -549,6 +584,10 @@ diff_value_info(struct diff *D, const char *where, const struct grp *G)
 			c->name = diff_esc(D, vx->name);
 			c->a = tx;
 			c->b = ty;
+			if (negdims_cleared(&vx->type, &vy->type)) {
+				c->code = DCODE(F_NEG_DIM);
+				c->subject = c->name;
+			}
 		}
 	}
 	return 0;
