@@ -91,6 +91,99 @@ check_value_fields(struct pass_ctx *ctx, const struct ir_node *n,
 	    value_field(a->type));
 }
 
+/*
+ * The string attributes whose values the operator documents as a closed
+ * set (ONNX's operator specification; ONNX Runtime refuses any other
+ * when it creates or runs the kernel).  OPS is a "|"-separated list of
+ * op_types of the default domain, VALUES of the values from opset SINCE
+ * (a later row for the same operator and attribute replaces an earlier
+ * one; spellings later opsets dropped are kept where ONNX Runtime still
+ * takes them).  The losses' reduction is not here: ONNX Runtime runs any
+ * value.
+ */
+static const struct {
+	const char *ops, *attr, *values;
+	int since;
+} enums[] = {
+	{ "Conv|ConvTranspose|ConvInteger|QLinearConv|MaxPool|AveragePool|"
+	    "LpPool", "auto_pad", "NOTSET|SAME_UPPER|SAME_LOWER|VALID", 1 },
+	{ "Resize", "mode", "nearest|linear|cubic", 10 },
+	{ "Upsample", "mode", "nearest|linear|bilinear", 1 },
+	{ "Resize", "coordinate_transformation_mode", "half_pixel|"
+	    "half_pixel_symmetric|pytorch_half_pixel|align_corners|"
+	    "asymmetric|tf_half_pixel_for_nn|tf_crop_and_resize", 11 },
+	{ "Resize", "nearest_mode", "round_prefer_floor|round_prefer_ceil|"
+	    "floor|ceil", 11 },
+	{ "Resize", "keep_aspect_ratio_policy", "stretch|not_larger|"
+	    "not_smaller", 18 },
+	{ "DepthToSpace", "mode", "DCR|CRD", 11 },
+	{ "RNN|GRU|LSTM", "direction", "forward|reverse|bidirectional", 1 },
+	{ "GridSample", "mode", "bilinear|nearest|bicubic", 16 },
+	{ "GridSample", "mode", "linear|nearest|cubic", 20 },
+	{ "GridSample", "padding_mode", "zeros|border|reflection", 16 },
+	{ "Gelu", "approximate", "none|tanh", 20 },
+	{ "ScatterElements|ScatterND", "reduction", "none|add|mul|max|min",
+	    16 },
+	{ "RoiAlign", "mode", "avg|max", 10 },
+	{ "RoiAlign", "coordinate_transformation_mode",
+	    "half_pixel|output_half_pixel", 16 },
+	{ "TfIdfVectorizer", "mode", "TF|IDF|TFIDF", 9 },
+	{ "StringNormalizer", "case_change_action", "LOWER|UPPER|NONE", 10 },
+};
+
+/* Is WORD (LEN bytes) one of the "|"-separated LIST? */
+static bool
+in_list(const char *list, const char *word, size_t len)
+{
+	const char *p = list;
+
+	for (;;) {
+		const char *e = strchr(p, '|');
+		size_t n = e != NULL ? (size_t)(e - p) : strlen(p);
+
+		if (n == len && memcmp(p, word, len) == 0)
+			return true;
+		if (e == NULL)
+			return false;
+		p = e + 1;
+	}
+}
+
+/* A string attribute of N outside the values its operator defines. */
+static void
+check_enum(struct pass_ctx *ctx, const struct ir_node *n,
+    const struct ir_attr *a)
+{
+	char b[DIAG_ESCAPE_SIZE], v[DIAG_ESCAPE_SIZE];
+	size_t i, len;
+	char *val;
+
+	if (a->type != IR_ATTR_STRING || a->ref_attr_name != NULL ||
+	    !ir_domain_is_onnx(n->domain))
+		return;
+	for (i = sizeof(enums) / sizeof(enums[0]); i-- > 0;) {
+		/* the last row that applies: the newest opset's values */
+		if (strcmp(enums[i].attr, a->name) != 0 ||
+		    !in_list(enums[i].ops, n->op_type, strlen(n->op_type)) ||
+		    ir_node_opset(n) < enums[i].since)
+			continue;
+		len = a->s != NULL ? a->slen : 0;
+		if (in_list(enums[i].values, (const char *)(a->s != NULL ?
+		    a->s : (const uint8_t *)""), len))
+			return;
+		if ((val = arena_alloc(&ctx->scratch, len + 1)) == NULL)
+			return;
+		if (len > 0)
+			memcpy(val, a->s, len);
+		val[len] = '\0';
+		pass_report_node(ctx, DIAG_S_ATTR_ENUM, n,
+		    "'%s' is \"%s\"; %s takes %s", diag_esc(b, a->name),
+		    diag_escape_str(v, sizeof(v), val), n->op_type,
+		    enums[i].values);
+		return;
+	}
+}
+
 static void
 check_attrs(struct pass_ctx *ctx, const struct ir_node *n,
     const struct opdb_schema *s)
@@ -141,6 +234,8 @@ check_attrs(struct pass_ctx *ctx, const struct ir_node *n,
 			    "'%s' is %s, the schema says %s",
 			    diag_esc(b, a->name), ir_attr_type_name(a->type),
 			    ir_attr_type_name((enum ir_attr_type)sa->type));
+		else
+			check_enum(ctx, n, a);
 	}
 	if (s == NULL || !s->io_documented)
 		return;

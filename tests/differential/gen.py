@@ -833,6 +833,33 @@ def gen_shape_constraint(m, rng, k):
     return rotate(k, ['axis_attr', 'axes', 'count', 'split'], one)
 
 
+
+ENUM_ATTRS = {'Conv': 'auto_pad', 'ConvTranspose': 'auto_pad',
+    'ConvInteger': 'auto_pad', 'QLinearConv': 'auto_pad',
+    'MaxPool': 'auto_pad', 'AveragePool': 'auto_pad', 'LpPool': 'auto_pad',
+    'Resize': 'mode', 'DepthToSpace': 'mode', 'RNN': 'direction',
+    'GRU': 'direction', 'LSTM': 'direction', 'GridSample': 'padding_mode',
+    'RoiAlign': 'mode', 'Gelu': 'approximate'}
+
+
+def gen_attr_bad_enum(m, rng, k):
+    """A string attribute whose operator defines a closed set of values
+    (auto_pad, Resize's mode, an RNN's direction, ...) set to a value
+    outside it."""
+    cands = [n for n in m.graph.node if n.domain in ('', 'ai.onnx') and
+        n.op_type in ENUM_ATTRS]
+    if not cands:
+        return None
+    n = rng.choice(cands)
+    name = ENUM_ATTRS[n.op_type]
+    for a in n.attribute:
+        if a.name == name:
+            a.s = b'ONNXFIX_BOGUS'
+            return 'replaced'
+    n.attribute.append(helper.make_attribute(name, 'ONNXFIX_BOGUS'))
+    return 'added'
+
+
 CLASSES = [
     ('init_input_type_mismatch', gen_init_input_type_mismatch),
     ('attr_wrong_field', gen_attr_wrong_field),
@@ -859,6 +886,7 @@ CLASSES = [
     ('duplicate_graph_input', gen_duplicate_graph_input),
     ('bad_ir_version', gen_bad_ir_version),
     ('shape_constraint', gen_shape_constraint),
+    ('attr_bad_enum', gen_attr_bad_enum),
 ]
 
 
