@@ -596,8 +596,9 @@ convpool(struct sh *s, struct ir_node *n)
 		    x->rank);
 		return;
 	}
+	/* (onnx's checker does not compare the channels) */
 	if (w != NULL && w->rank >= 2 && strcmp(n->op_type, "ConvTranspose")
-	    && x->dims[1].kind == IR_DIM_VALUE &&
+	    && !s->consts_only && x->dims[1].kind == IR_DIM_VALUE &&
 	    w->dims[1].kind == IR_DIM_VALUE) {
 		int64_t g = ir_attr_int(n, "group", 1);
 
@@ -704,8 +705,10 @@ einsum(struct sh *s, struct ir_node *n)
 			    k, letters, t->rank);
 			return;
 		}
-		/* sizes per letter, when the term has no ellipsis */
-		for (q = p; t != NULL && t->rank >= 0 && !ell && q < c; q++) {
+		/* sizes per letter, when the term has no ellipsis (onnx's
+		 * checker does not compare them) */
+		for (q = p; t != NULL && t->rank >= 0 && !ell &&
+		    !s->consts_only && q < c; q++) {
 			unsigned char l = (unsigned char)*q;
 
 			if (l == ' ')

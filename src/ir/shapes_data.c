@@ -130,8 +130,9 @@ shapes_op_compress(struct sh *s, struct ir_node *n, struct ir_type *out)
 		return shapes_mk(s, &out[0], x->elem, 1);
 	if (shapes_mk(s, &out[0], x->elem, x->rank) < 0)
 		return -1;
-	if (x->rank < 0 || (axis = norm_axis(ir_attr_int(n, "axis", 0),
-	    x->rank)) < 0)
+	/* (onnx's checker infers the rank only) */
+	if (x->rank < 0 || s->consts_only || (axis = norm_axis(ir_attr_int(n,
+	    "axis", 0), x->rank)) < 0)
 		return 0;
 	dcopy(out[0].dims, x->dims, x->rank);
 	out[0].dims[axis] = dunknown();

@@ -108,7 +108,13 @@ shapes_op_topk(struct sh *s, struct ir_node *n, struct ir_type *out)
 	} else {
 		have = shapes_cint(s, in_v(n, 1), 0, &k);
 	}
-	out[0].dims[axis] = have ? dval(k) : dunknown();
+	/* as onnx's checker: nothing beyond the rank without k */
+	if (!have && s->consts_only) {
+		if (shapes_mk(s, &out[0], x->elem, x->rank) < 0)
+			return -1;
+	} else {
+		out[0].dims[axis] = have ? dval(k) : dunknown();
+	}
 indices:
 	if (n->noutputs > 1) {
 		out[1] = out[0];
@@ -211,8 +217,9 @@ shapes_op_gemm(struct sh *s, struct ir_node *n, struct ir_type *out)
 		const struct ir_dim *k1 = &a->dims[ta ? 0 : 1];
 		const struct ir_dim *k2 = &b->dims[tb ? 1 : 0];
 
+		/* (onnx's checker does not compare them) */
 		if (k1->kind == IR_DIM_VALUE && k2->kind == IR_DIM_VALUE &&
-		    k1->value != k2->value) {
+		    k1->value != k2->value && !s->consts_only) {
 			inner_mismatch(s, n, k1, k2);
 			return shapes_mk(s, &out[0], in_elem(n, 0), -1);
 		}
@@ -384,8 +391,9 @@ shapes_op_einsum(struct sh *s, struct ir_node *n, struct ir_type *out)
 	d = o.n - (o.ell >= 0) + (o.ell >= 0 ? nell : 0);
 	if (shapes_mk(s, &out[0], in_elem(n, 0), d) < 0)
 		return -1;
-	if (out[0].rank < 0)
-		return 0;	/* more than SH_MAX_RANK dims */
+	/* more than SH_MAX_RANK dims; or as onnx's checker, the rank only */
+	if (out[0].rank < 0 || s->consts_only)
+		return 0;
 	for (i = 0, d = 0; i < o.n; i++) {
 		if (o.l[i] == ELL) {
 			int j;
