@@ -4,11 +4,14 @@
  * and constant inputs that index them: an axis inside the rank, axes
  * that name a dim of size 1 for Squeeze, split sizes that add up, as many
  * repeats or pads as the rank asks for, index depths within the data's
- * rank, the ranks an operator is defined for.  onnx's shape inference
- * fails on each of these and ONNX Runtime refuses the model when it
- * loads it, so each is reported (SHAPES_CONSTRAINT) where inference
- * knows the ranks and values involved; unknown ranks, dims and values
- * never produce a finding.  Runs only when findings are wanted.
+ * rank, the ranks an operator is defined for, convolution attributes
+ * per spatial dim, kernels that fit.  ONNX Runtime refuses each of these
+ * when it loads or runs the model, and onnx's shape inference fails on
+ * most, so each is reported (SHAPES_CONSTRAINT) where inference knows
+ * the ranks and values involved; unknown ranks, dims and values never
+ * produce a finding.  Runs only when findings are wanted.  With
+ * consts_only (onnx's checker's reading, shapes_infer_plain) the
+ * comparisons that checker does not make are left out.
  */
 #include <inttypes.h>
 #include <string.h>
