@@ -398,13 +398,18 @@ gemm(struct sh *s, struct ir_node *n)
 
 /* Operators defined for one rank (DepthToSpace, SpaceToDepth: 4) or
  * from a least rank (Trilu, Det: 2). */
+static void blocks(struct sh *s, struct ir_node *n);
+
 static void
 rank4(struct sh *s, struct ir_node *n)
 {
 	int r = in_rank(n, 0);
 
-	if (r >= 0 && r != 4)
+	if (r >= 0 && r != 4) {
 		bad(s, n, "input rank %d: %s needs rank 4", r, n->op_type);
+		return;
+	}
+	blocks(s, n);
 }
 
 static void
@@ -582,11 +587,21 @@ convpool(struct sh *s, struct ir_node *n)
 	}
 	sp = x->rank - 2;
 	for (c = 0; c < sizeof(one) / sizeof(one[0]); c++) {
-		if (ir_attr_ints(n, one[c], &k) != NULL && (int64_t)k != sp) {
+		const int64_t *v = ir_attr_ints(n, one[c], &k);
+		size_t j;
+
+		if (v != NULL && (int64_t)k != sp) {
 			bad(s, n, "%s has %zu values for %" PRId64 " spatial "
 			    "dims", one[c], k, sp);
 			return;
 		}
+		/* sizes and steps are positive (output_padding may be 0) */
+		for (j = 0; v != NULL && j < k; j++)
+			if (v[j] < (c == 3 ? 0 : 1)) {
+				bad(s, n, "%s[%zu] is %" PRId64, one[c], j,
+				    v[j]);
+				return;
+			}
 	}
 	if ((pads = ir_attr_ints(n, "pads", &np)) != NULL &&
 	    (int64_t)np != 2 * sp) {
@@ -741,6 +756,99 @@ einsum(struct sh *s, struct ir_node *n)
 		    n->ninputs);
 }
 
+/* DepthToSpace, SpaceToDepth: a positive blocksize that divides the
+ * channels, or the height and width. */
+static void
+blocks(struct sh *s, struct ir_node *n)
+{
+	const struct ir_type *x = in_t(n, 0);
+	int64_t b = ir_attr_int(n, "blocksize", 0);
+	int i;
+
+	if (b < 1) {
+		bad(s, n, "blocksize %" PRId64 " is not positive", b);
+		return;
+	}
+	if (x == NULL || x->rank != 4 || b > SH_BIG)
+		return;
+	if (strcmp(n->op_type, "DepthToSpace") == 0) {
+		if (x->dims[1].kind == IR_DIM_VALUE &&
+		    x->dims[1].value % (b * b) != 0)
+			bad(s, n, "%" PRId64 " channels are not a multiple "
+			    "of blocksize %" PRId64 " squared",
+			    x->dims[1].value, b);
+		return;
+	}
+	for (i = 2; i < 4; i++)
+		if (x->dims[i].kind == IR_DIM_VALUE &&
+		    x->dims[i].value % b != 0) {
+			bad(s, n, "dim %d of %" PRId64 " is not a multiple of "
+			    "blocksize %" PRId64, i, x->dims[i].value, b);
+			return;
+		}
+}
+
+static void
+lrn(struct sh *s, struct ir_node *n)
+{
+	int64_t size = ir_attr_int(n, "size", 0);
+
+	if (size < 1)
+		bad(s, n, "size %" PRId64 " is not positive", size);
+}
+
+/*
+ * The inputs that hold one value or one list: a shape, repeats, axes,
+ * k, depth, a condition.  RANK1 inputs must be 1-D; ONE inputs hold a
+ * single element (a scalar or a 1-D of one).  (Expand's shape is left
+ * out: ONNX Runtime runs a 2-D one.)
+ */
+static void
+vectors(struct sh *s, struct ir_node *n)
+{
+	static const struct {
+		const char *op;
+		int from;		/* opset the input form starts at */
+		unsigned rank1, one;	/* bit i: input i */
+	} rows[] = {
+		{ "Reshape", 5, 1u << 1, 0 },
+		{ "Tile", 6, 1u << 1, 0 },
+		{ "ConstantOfShape", 9, 1u << 0, 0 },
+		{ "Slice", 10, 0x1eu, 0 },
+		{ "TopK", 10, 1u << 1, 1u << 1 },
+		{ "OneHot", 9, 0, 1u << 1 },
+		{ "If", 1, 0, 1u << 0 },
+	};
+	size_t r, i;
+
+	for (r = 0; r < sizeof(rows) / sizeof(rows[0]); r++) {
+		if (strcmp(rows[r].op, n->op_type) != 0 ||
+		    ir_node_opset(n) < rows[r].from)
+			continue;
+		for (i = 0; i < n->ninputs && i < 8; i++) {
+			const struct ir_type *t = in_t(n, i);
+			const struct ir_dim c = t != NULL && t->rank >= 0 ?
+			    shapes_dim_prod(t, 0, t->rank) : dunknown();
+
+			if (t == NULL || t->rank < 0)
+				continue;
+			if ((rows[r].rank1 >> i & 1) && t->rank != 1) {
+				bad(s, n, "input %zu has rank %d: a 1-D tensor "
+				    "wanted", i, t->rank);
+				return;
+			}
+			if ((rows[r].one >> i & 1) && (t->rank > 1 ||
+			    (c.kind == IR_DIM_VALUE && c.value != 1))) {
+				bad(s, n, "input %zu is %s: a single value "
+				    "wanted", i, t->rank > 1 ? "more than 1-D" :
+				    "not of one element");
+				return;
+			}
+		}
+		return;
+	}
+}
+
 struct check_entry {
 	const char *name;
 	void (*fn)(struct sh *s, struct ir_node *n);
@@ -775,7 +883,12 @@ static const struct check_entry table[] = {
 	{ "MaxPool", convpool }, { "AveragePool", convpool },
 	{ "LpPool", convpool },
 	{ "ConstantOfShape", constant_of_shape }, { "Einsum", einsum },
+	{ "LRN", lrn },
 };
+
+/* Operators with a second check: the single-value and 1-D inputs. */
+static const char *const vector_ops[] = { "Reshape", "Tile",
+    "ConstantOfShape", "Slice", "TopK", "OneHot", "If" };
 
 int
 shapes_check_init(struct sh *s)
@@ -793,9 +906,15 @@ void
 shapes_check_node(struct sh *s, struct ir_node *n)
 {
 	const struct check_entry *e;
+	size_t i;
 
 	if (s->fn == NULL || !ir_domain_is_onnx(n->domain))
 		return;
 	if ((e = hmap_get(&s->checks, n->op_type)) != NULL)
 		e->fn(s, n);
+	for (i = 0; i < sizeof(vector_ops) / sizeof(vector_ops[0]); i++)
+		if (strcmp(vector_ops[i], n->op_type) == 0) {
+			vectors(s, n);
+			break;
+		}
 }
