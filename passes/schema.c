@@ -184,6 +184,77 @@ check_enum(struct pass_ctx *ctx, const struct ir_node *n,
 	}
 }
 
+/* The attributes that name a tensor element type (TensorProto's
+ * DataType), by operator. */
+static const struct {
+	const char *ops, *attr;
+} elem_attrs[] = {
+	{ "Cast", "to" },
+	{ "EyeLike|RandomNormal|RandomUniform|RandomNormalLike|"
+	    "RandomUniformLike|Multinomial|Bernoulli", "dtype" },
+	{ "HannWindow|HammingWindow|BlackmanWindow", "output_datatype" },
+};
+
+/* An element type attribute of N that names no element type (0 is
+ * UNDEFINED). */
+static void
+check_elem_attr(struct pass_ctx *ctx, const struct ir_node *n,
+    const struct ir_attr *a)
+{
+	char b[DIAG_ESCAPE_SIZE];
+	size_t i;
+
+	if (a->type != IR_ATTR_INT || a->ref_attr_name != NULL ||
+	    !ir_domain_is_onnx(n->domain))
+		return;
+	for (i = 0; i < sizeof(elem_attrs) / sizeof(elem_attrs[0]); i++)
+		if (strcmp(elem_attrs[i].attr, a->name) == 0 &&
+		    in_list(elem_attrs[i].ops, n->op_type,
+		    strlen(n->op_type)) &&
+		    (a->i < 1 || a->i > IR_ELEM__MAX)) {
+			pass_report_node(ctx, DIAG_S_ATTR_ENUM, n,
+			    "'%s' is %" PRId64 ", not a tensor element type",
+			    diag_esc(b, a->name), a->i);
+			return;
+		}
+}
+
+/*
+ * A Constant holds one value: 'value', 'sparse_value' or one of the
+ * 'value_*' attributes (onnx's checker and ONNX Runtime refuse none and
+ * more than one).
+ */
+static void
+check_constant(struct pass_ctx *ctx, const struct ir_node *n)
+{
+	const char *first = NULL, *second = NULL;
+	char b1[DIAG_ESCAPE_SIZE], b2[DIAG_ESCAPE_SIZE];
+	size_t i;
+
+	if (strcmp(n->op_type, "Constant") != 0 ||
+	    !ir_domain_is_onnx(n->domain))
+		return;
+	for (i = 0; i < n->nattrs; i++) {
+		const char *name = n->attrs[i].name;
+
+		if (strcmp(name, "value") != 0 &&
+		    strcmp(name, "sparse_value") != 0 &&
+		    strncmp(name, "value_", 6) != 0)
+			continue;
+		if (first == NULL)
+			first = name;
+		else if (second == NULL)
+			second = name;
+	}
+	if (first == NULL)
+		pass_report_node(ctx, DIAG_S_ATTR_REQUIRED, n, "one of "
+		    "'value', 'value_*' or 'sparse_value'");
+	else if (second != NULL)
+		pass_report_node(ctx, DIAG_S_ATTR_DUP, n, "'%s' and '%s': a "
+		    "Constant holds one value", diag_esc(b1, first),
+		    diag_esc(b2, second));
+}
+
 static void
 check_attrs(struct pass_ctx *ctx, const struct ir_node *n,
     const struct opdb_schema *s)
@@ -234,8 +305,10 @@ check_attrs(struct pass_ctx *ctx, const struct ir_node *n,
 			    "'%s' is %s, the schema says %s",
 			    diag_esc(b, a->name), ir_attr_type_name(a->type),
 			    ir_attr_type_name((enum ir_attr_type)sa->type));
-		else
+		else {
 			check_enum(ctx, n, a);
+			check_elem_attr(ctx, n, a);
+		}
 	}
 	if (s == NULL || !s->io_documented)
 		return;
@@ -481,6 +554,8 @@ check_node(struct pass_ctx *ctx, const struct hmap *locals,
 	check_arity(ctx, n, s);
 	check_types(ctx, n, s);
 	check_attrs(ctx, n, s);
+	if (s->io_documented)
+		check_constant(ctx, n);
 	check_bodies(ctx, n, opset);
 }
 
