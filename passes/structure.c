@@ -695,6 +695,88 @@ check_outside(void *arg, const struct xdata_ref *ref)
 	return 0;
 }
 
+/* Index element I of the int64 tensor T (raw or int64_data), into *V;
+ * false when T holds no such element. */
+static bool
+index_at(const struct ir_tensor *t, uint64_t i, int64_t *v)
+{
+	if (t->elem != IR_ELEM_INT64)
+		return false;
+	if (t->storage == IR_DATA_RAW && i < t->size / 8) {
+		memcpy(v, t->data + 8 * i, 8);
+		return true;
+	}
+	if (t->storage == IR_DATA_TYPED && t->typed_field == 7 &&
+	    i < t->ntyped) {
+		*v = ((const int64_t *)t->typed)[i];
+		return true;
+	}
+	return false;
+}
+
+/*
+ * A sparse initializer's indices (onnx's checker and ONNX Runtime refuse
+ * others): values of rank 1 [NNZ]; indices of int64, either [NNZ]
+ * positions in the flattened dims, or [NNZ, rank] coordinates, each
+ * inside the dims and in strictly increasing order.  Indices whose data
+ * is external or not readable are left to the tensor checks.
+ */
+static int
+check_sparse(void *arg, const struct xdata_sparse *sp)
+{
+	struct pass_ctx *ctx = arg;
+	const struct ir_tensor *ix = &sp->indices;
+	uint64_t total = 1, nnz, k, r;
+	int64_t prev = -1, v;
+	size_t j;
+
+	if (!sp->has_values || !sp->has_indices || sp->values.rank != 1 ||
+	    sp->values.dims[0] < 0 || ix->storage == IR_DATA_EXTERNAL)
+		return 0;
+	for (j = 0; j < sp->ndims; j++)
+		if (sp->dims[j] < 0 || __builtin_mul_overflow(total,
+		    (uint64_t)sp->dims[j], &total))
+			return 0;	/* S241 on the dims */
+	nnz = (uint64_t)sp->values.dims[0];
+	if (ix->elem != IR_ELEM_INT64 || (ix->rank != 1 && ix->rank != 2) ||
+	    ix->dims[0] != (int64_t)nnz || (ix->rank == 2 &&
+	    ix->dims[1] != (int64_t)sp->ndims)) {
+		diag_report(ctx->d, DIAG_S_SPARSE, sp->where, "indices are "
+		    "%s of rank %d for %" PRIu64 " values and %zu dims: [NNZ] "
+		    "or [NNZ, %zu] int64 wanted", ir_elem_name(ix->elem) ?
+		    ir_elem_name(ix->elem) : "?", ix->rank, nnz, sp->ndims,
+		    sp->ndims);
+		return 0;
+	}
+	for (k = 0; k < nnz; k++) {
+		uint64_t lin = 0;
+
+		/* a coordinate row is checked and flattened */
+		for (r = 0; r < (ix->rank == 2 ? sp->ndims : 1); r++) {
+			if (!index_at(ix, ix->rank == 2 ? k * sp->ndims + r :
+			    k, &v))
+				return 0;	/* data length: S242 */
+			if (v < 0 || (ix->rank == 2 ? v >= sp->dims[r] :
+			    (uint64_t)v >= total)) {
+				diag_report(ctx->d, DIAG_S_SPARSE, sp->where,
+				    "index %" PRId64 " of value %" PRIu64
+				    " is outside the dims", v, k);
+				return 0;
+			}
+			lin = ix->rank == 2 ? lin * (uint64_t)sp->dims[r] +
+			    (uint64_t)v : (uint64_t)v;
+		}
+		if ((int64_t)lin <= prev) {
+			diag_report(ctx->d, DIAG_S_SPARSE, sp->where, "value "
+			    "%" PRIu64 " is at or before the one before it: "
+			    "indices must increase", k);
+			return 0;
+		}
+		prev = (int64_t)lin;
+	}
+	return 0;
+}
+
 static int
 run(struct pass_ctx *ctx)
 {
@@ -717,6 +799,8 @@ run(struct pass_ctx *ctx)
 	}
 	report_bad_files(ctx, &x);
 	ext_dir_close(&x);
+	if (xdata_sparse_walk(ctx->m, check_sparse, ctx) < 0)
+		return -1;
 	return check_functions(ctx);
 }
 

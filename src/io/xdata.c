@@ -262,6 +262,50 @@ walk_graph(struct walker *W, struct ir_graph *g)
 }
 
 int
+xdata_sparse_walk(struct ir_model *m,
+    int (*fn)(void *, const struct xdata_sparse *), void *arg)
+{
+	struct ir_graph **gs;
+	struct arena a;
+	size_t n, i, j;
+	int rc = 0;
+
+	arena_init(&a, m->budget);
+	n = ir_model_graphs(m, &gs);
+	for (i = 0; i < n && rc == 0; i++) {
+		const Onnx__GraphProto *gp = gs[i]->kind == IR_GRAPH_FUNCTION ?
+		    NULL : gs[i]->orig;
+		char path[IR_PATH_SIZE], where[IR_PATH_SIZE + 48];
+
+		for (j = 0; gp != NULL && j < gp->n_sparse_initializer &&
+		    rc == 0; j++) {
+			const Onnx__SparseTensorProto *sp =
+			    gp->sparse_initializer[j];
+			struct xdata_sparse x;
+
+			memset(&x, 0, sizeof(x));
+			snprintf(where, sizeof(where), "%s/sparse_initializer "
+			    "%zu", ir_graph_path(gs[i], path, sizeof(path)), j);
+			x.where = where;
+			x.dims = sp->dims;
+			x.ndims = sp->n_dims;
+			x.has_values = sp->values != NULL;
+			x.has_indices = sp->indices != NULL;
+			if ((x.has_values &&
+			    load_tensor(&a, sp->values, &x.values) < 0) ||
+			    (x.has_indices &&
+			    load_tensor(&a, sp->indices, &x.indices) < 0)) {
+				rc = -1;
+				break;
+			}
+			rc = fn(arg, &x);
+		}
+	}
+	arena_release(&a);
+	return rc;
+}
+
+int
 xdata_walk(struct ir_model *m, unsigned flags,
     int (*fn)(void *, const struct xdata_ref *), void *arg)
 {

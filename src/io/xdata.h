@@ -67,6 +67,23 @@ enum onnxfix_status xdata_copy(struct ext_dir *x, const char *const *locs,
     size_t n, const char *out,
     const struct onnxfix_options *o, struct diag_list *d);
 
+/* A sparse initializer, as xdata_sparse_walk() shows it: its dims,
+ * and its values and indices as the loader builds tensors (PRESENT
+ * false when the field is absent).  Valid during the call only. */
+struct xdata_sparse {
+	const char *where;	/* "graph/sparse_initializer N" */
+	const int64_t *dims;
+	size_t ndims;
+	struct ir_tensor values, indices;
+	bool has_values, has_indices;
+};
+
+/* Call FN(ARG, SP) for every sparse initializer of every graph of M,
+ * stopping at FN's first nonzero return (returned); -1 when out of
+ * budget. */
+int xdata_sparse_walk(struct ir_model *m,
+    int (*fn)(void *arg, const struct xdata_sparse *sp), void *arg);
+
 /* load.c: T from the TensorProto TP as the loader builds it (payloads
  * not copied; external_data entries in arena A).  0, or -1 when out of
  * budget. */
