@@ -800,7 +800,8 @@ lrn(struct sh *s, struct ir_node *n)
 /*
  * The inputs that hold one value or one list: a shape, repeats, axes,
  * k, depth, a condition.  RANK1 inputs must be 1-D; ONE inputs hold a
- * single element (a scalar or a 1-D of one).  (Expand's shape is left
+ * single element (of any rank: ONNX Runtime takes an If condition of
+ * [1, 1]).  (Expand's shape is left
  * out: ONNX Runtime runs a 2-D one.)
  */
 static void
@@ -837,11 +838,10 @@ vectors(struct sh *s, struct ir_node *n)
 				    "wanted", i, t->rank);
 				return;
 			}
-			if ((rows[r].one >> i & 1) && (t->rank > 1 ||
-			    (c.kind == IR_DIM_VALUE && c.value != 1))) {
-				bad(s, n, "input %zu is %s: a single value "
-				    "wanted", i, t->rank > 1 ? "more than 1-D" :
-				    "not of one element");
+			if ((rows[r].one >> i & 1) && c.kind == IR_DIM_VALUE &&
+			    c.value != 1) {
+				bad(s, n, "input %zu has %" PRId64 " elements: a "
+				    "single value wanted", i, c.value);
 				return;
 			}
 		}
