@@ -1169,7 +1169,10 @@ visit(struct tp *t, struct ir_node *n)
 			return -1;
 		}
 	}
-	if (!n->dead && y->nuses == 0 && y->noutputs == 0) {
+	/* a consumer that cancelled into N may have given N its own
+	 * output (cancel_into): judge the output N has now */
+	y = n->outputs[0];
+	if (!n->dead && y != NULL && y->nuses == 0 && y->noutputs == 0) {
 		ir_node_kill(n);
 		t->removed++;
 	}
