@@ -51,6 +51,7 @@ enum shapes_issue {
 	SHAPES_PERM,		/* Transpose perm not a permutation */
 	SHAPES_CONSTRAINT,	/* an axis, a count or a rank an operator
 				 * requires does not fit its inputs */
+	SHAPES_BRANCHES,	/* If branches give an output two types */
 };
 
 /*

@@ -849,6 +849,58 @@ vectors(struct sh *s, struct ir_node *n)
 	}
 }
 
+/* If: both branches give each output the same element type. */
+static void
+if_branches(struct sh *s, struct ir_node *n)
+{
+	struct ir_graph *a = shapes_subgraph(n, "then_branch");
+	struct ir_graph *b = shapes_subgraph(n, "else_branch");
+	size_t i;
+
+	if (a == NULL || b == NULL || a->noutputs != b->noutputs)
+		return;		/* S234's */
+	for (i = 0; i < a->noutputs; i++) {
+		const struct ir_type *x = shapes_gout(a, i);
+		const struct ir_type *y = shapes_gout(b, i);
+
+		if (x != NULL && y != NULL && x->kind == IR_TYPE_TENSOR &&
+		    y->kind == IR_TYPE_TENSOR && x->elem != 0 &&
+		    y->elem != 0 && x->elem != y->elem) {
+			shapes_report(s, SHAPES_BRANCHES, n, "output %zu is "
+			    "%s in then_branch, %s in else_branch", i, ir_elem_name(x->elem) ?
+			    ir_elem_name(x->elem) : "?", ir_elem_name(y->elem) ?
+			    ir_elem_name(y->elem) : "?");
+			return;
+		}
+	}
+}
+
+/* Gather: constant indices inside the axis' size. */
+static void
+gather(struct sh *s, struct ir_node *n)
+{
+	const struct ir_type *x = in_t(n, 0);
+	const struct sconst *c;
+	int64_t d, v;
+	size_t i;
+	int a;
+
+	if (x == NULL || x->rank < 1 || axis_out(s, n, "axis",
+	    ir_attr_int(n, "axis", 0), x->rank, 0))
+		return;
+	a = norm_axis(ir_attr_int(n, "axis", 0), x->rank);
+	if (x->dims[a].kind != IR_DIM_VALUE ||
+	    (c = shapes_cget(s, in_v(n, 1))) == NULL)
+		return;
+	d = x->dims[a].value;
+	for (i = 0; i < c->n; i++)
+		if (shapes_cint(s, in_v(n, 1), i, &v) && (v < -d || v >= d)) {
+			bad(s, n, "index %" PRId64 " is outside [%" PRId64
+			    ", %" PRId64 "] of axis %d", v, -d, d - 1, a);
+			return;
+		}
+}
+
 struct check_entry {
 	const char *name;
 	void (*fn)(struct sh *s, struct ir_node *n);
@@ -857,7 +909,7 @@ struct check_entry {
 static const struct check_entry table[] = {
 	{ "Softmax", softmax }, { "LogSoftmax", softmax },
 	{ "Hardmax", softmax },
-	{ "Gather", axis0 }, { "ArgMax", axis0 }, { "ArgMin", axis0 },
+	{ "Gather", gather }, { "ArgMax", axis0 }, { "ArgMin", axis0 },
 	{ "GatherElements", elements }, { "ScatterElements", elements },
 	{ "Scatter", elements },
 	{ "Concat", concat }, { "Flatten", flatten },
@@ -883,7 +935,7 @@ static const struct check_entry table[] = {
 	{ "MaxPool", convpool }, { "AveragePool", convpool },
 	{ "LpPool", convpool },
 	{ "ConstantOfShape", constant_of_shape }, { "Einsum", einsum },
-	{ "LRN", lrn },
+	{ "LRN", lrn }, { "If", if_branches },
 };
 
 /* Operators with a second check: the single-value and 1-D inputs. */
