@@ -73,6 +73,40 @@ cmp_i64(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+/*
+ * The N axes V of a Reduce or Squeeze whose input is transposed by P
+ * (rank R): each names input axis P[a], marked in GONE; they become the
+ * plan's sorted list, written back to the attribute (ATTR_AXES) or to
+ * input 1 of element type ELEM.  False when one is out of range or
+ * named twice.
+ */
+static bool
+axes_through(struct plan *pl, const int64_t *v, size_t n, int r,
+    const int *p, bool *gone, bool attr_axes, int32_t elem)
+{
+	size_t k;
+	int a;
+
+	if (n > (size_t)r)
+		return false;
+	for (k = 0; k < n; k++) {
+		if (!norm_axis(v[k], r, &a) || gone[p[a]])
+			return false;
+		gone[p[a]] = true;
+		pl->vals[k] = p[a];
+	}
+	qsort(pl->vals, n, sizeof(pl->vals[0]), cmp_i64);
+	pl->nvals = n;
+	pl->list = true;
+	if (attr_axes) {
+		pl->attr = "axes";
+	} else {
+		pl->input_slot = 1;
+		pl->input_elem = elem;
+	}
+	return true;
+}
+
 static void
 all_outputs(struct plan *pl, const struct ir_node *c, const int *q, int r)
 {
@@ -183,23 +217,8 @@ tp_plan(const struct ir_node *c, struct plan *pl, const struct pshape *s1)
 				pl->q[0][i] = i;
 			return true;
 		}
-		if (n > (size_t)r)
+		if (!axes_through(pl, v, n, r, p, gone, attr_axes, elem))
 			return false;
-		for (k = 0; k < n; k++) {
-			if (!norm_axis(v[k], r, &a) || gone[p[a]])
-				return false;
-			gone[p[a]] = true;
-			pl->vals[k] = p[a];
-		}
-		qsort(pl->vals, n, sizeof(pl->vals[0]), cmp_i64);
-		pl->nvals = n;
-		pl->list = true;
-		if (attr_axes) {
-			pl->attr = "axes";
-		} else {
-			pl->input_slot = 1;
-			pl->input_elem = elem;
-		}
 		if (keep) {
 			all_outputs(pl, c, p, r);
 		} else {
@@ -213,23 +232,9 @@ tp_plan(const struct ir_node *c, struct plan *pl, const struct pshape *s1)
 		int q[PERM_MAX];
 
 		if (ints_from(c, attr_axes, "axes", 1, v, &n, &present,
-		    &elem) < 0 || !present || n == 0 || n > (size_t)r)
+		    &elem) < 0 || !present || n == 0 ||
+		    !axes_through(pl, v, n, r, p, gone, attr_axes, elem))
 			return false;
-		for (k = 0; k < n; k++) {
-			if (!norm_axis(v[k], r, &a) || gone[p[a]])
-				return false;
-			gone[p[a]] = true;
-			pl->vals[k] = p[a];
-		}
-		qsort(pl->vals, n, sizeof(pl->vals[0]), cmp_i64);
-		pl->nvals = n;
-		pl->list = true;
-		if (attr_axes) {
-			pl->attr = "axes";
-		} else {
-			pl->input_slot = 1;
-			pl->input_elem = elem;
-		}
 		pl->qr[0] = squeeze_perm(p, r, gone, q);
 		memcpy(pl->q[0], q, sizeof(q));
 		return true;
