@@ -48,11 +48,12 @@
 # Rows are sorted by domain, then op_type case-insensitively (Scaler
 # before SVMClassifier), then op_type, since_version and end_version.
 
-import difflib
 import json
 import os
 import re
 import sys
+
+import mdtable
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 OPDB = os.path.join(ROOT, 'src', 'opdb')
@@ -259,32 +260,8 @@ def summary(name, text):
         for d, c in sorted(counts.items())))
 
 
-def read_text(path):
-    """The file's text, or None when it does not exist."""
-    try:
-        with open(path, encoding='utf-8', newline='') as f:
-            return f.read()
-    except FileNotFoundError:
-        return None
-
-
 def main():
-    args = sys.argv[1:]
-    doc, check, outdir = None, False, OPDB
-    while args:
-        if args[0] == '--check':
-            check = True
-            args = args[1:]
-        elif args[0] == '--out' and len(args) > 1:
-            outdir = args[1]
-            args = args[2:]
-        elif doc is None and not args[0].startswith('-'):
-            doc = args[0]
-            args = args[1:]
-        else:
-            sys.exit(USAGE)
-    if doc is None:
-        sys.exit(USAGE)
+    doc, outdir, check = mdtable.parse_args(OPDB, USAGE)
     try:
         kernels = parse_document(doc)
     except (DocError, OSError) as e:
@@ -296,15 +273,11 @@ def main():
     for name, text in tables(kernels).items():
         path = os.path.join(outdir, name)
         if check:
-            old = read_text(path)
-            if old == text:
+            if mdtable.check(text, path):
+                differ = True
+            else:
                 print('gen-ort-kernels: %s identical' % path,
                       file=sys.stderr)
-                continue
-            differ = True
-            sys.stdout.writelines(difflib.unified_diff(
-                (old or '').splitlines(True), text.splitlines(True),
-                path, name + ' (from the document)'))
         else:
             with open(path, 'w', encoding='utf-8', newline='') as f:
                 f.write(text)

@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: MIT
 """What the runtime-table generators of tools/ share (gen-tensorrt.py,
-gen-onnx2tf.py): reading the markdown tables of an upstream document,
+gen-onnx2tf.py, gen-ort-kernels.py): their command line, reading the markdown tables of an upstream document,
 and writing a TSV or, with --check, printing how it would change."""
 import difflib
 import re
@@ -40,11 +40,10 @@ def check(new, path):
     return 1
 
 
-def main(build, table, usage):
-    """DOC [--check] [--out FILE]: BUILD(text of DOC) written to TABLE
-    (or FILE), or with --check compared with it (exit 1 when they
-    differ).  Anything else exits with USAGE."""
-    doc, out, checking = None, table, False
+def parse_args(out, usage):
+    """The generators' command line, DOC [--check] [--out PATH]: (DOC,
+    PATH or OUT, checking).  Anything else exits with USAGE."""
+    doc, checking = None, False
     a = sys.argv[1:]
     while a:
         if a[0] == '--check':
@@ -60,6 +59,14 @@ def main(build, table, usage):
             sys.exit(usage)
     if doc is None:
         sys.exit(usage)
+    return doc, out, checking
+
+
+def main(build, table, usage):
+    """DOC [--check] [--out FILE]: BUILD(text of DOC) written to TABLE
+    (or FILE), or with --check compared with it (exit 1 when they
+    differ)."""
+    doc, out, checking = parse_args(table, usage)
     with open(doc, encoding='utf-8') as f:
         new = build(f.read())
     if checking:
