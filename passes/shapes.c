@@ -228,20 +228,6 @@ stand_in(struct neg *ng, int64_t v)
 	return NEG_BASE + NEG_MAX - 1;
 }
 
-static bool
-negative(const struct ir_type *t)
-{
-	int i;
-
-	if ((t->kind != IR_TYPE_TENSOR && t->kind != IR_TYPE_SPARSE) ||
-	    t->dims == NULL)
-		return false;
-	for (i = 0; i < t->rank; i++)
-		if (t->dims[i].kind == IR_DIM_VALUE && t->dims[i].value < 0)
-			return true;
-	return false;
-}
-
 /* S269 for each declaration of G with a negative dim_value; true when
  * there was one. */
 static bool
@@ -262,7 +248,7 @@ report_negative(struct pass_ctx *ctx, const struct ir_graph *g)
 			const struct ir_vinfo *vi = &lists[k][i];
 			size_t from = ctx->d->n;
 
-			if (!negative(&vi->type))
+			if (!ir_type_has_negative(&vi->type))
 				continue;
 			any = true;
 			diag_report(ctx->d, DIAG_S_NEG_DIM, path,
@@ -282,7 +268,7 @@ literal(struct neg *ng, struct ir_type *t)
 {
 	int i;
 
-	if (!negative(t))
+	if (!ir_type_has_negative(t))
 		return;
 	for (i = 0; i < t->rank; i++)
 		if (t->dims[i].kind == IR_DIM_VALUE && t->dims[i].value < 0)

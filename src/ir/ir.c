@@ -65,6 +65,20 @@ ir_attr_type_name(enum ir_attr_type t)
 	return names[t];
 }
 
+bool
+ir_type_has_negative(const struct ir_type *t)
+{
+	int i;
+
+	if ((t->kind != IR_TYPE_TENSOR && t->kind != IR_TYPE_SPARSE) ||
+	    t->dims == NULL)
+		return false;
+	for (i = 0; i < t->rank; i++)
+		if (t->dims[i].kind == IR_DIM_VALUE && t->dims[i].value < 0)
+			return true;
+	return false;
+}
+
 int
 ir_tensor_count(const struct ir_tensor *t, uint64_t *count, int *bad_dim)
 {

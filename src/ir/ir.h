@@ -405,6 +405,9 @@ const char *ir_attr_type_name(enum ir_attr_type t);
  * or the product overflows (then *BAD_DIM is the offending index).
  */
 int ir_tensor_count(const struct ir_tensor *t, uint64_t *count, int *bad_dim);
+/* Does the tensor (or sparse tensor) type T declare a negative
+ * dim_value (which some exporters write for a dynamic dim)? */
+bool ir_type_has_negative(const struct ir_type *t);
 /* Bytes the raw form of COUNT elements of ELEM takes; -1 on overflow or
  * when the type has no fixed size. */
 int ir_elem_bytes(int32_t elem, uint64_t count, uint64_t *bytes);

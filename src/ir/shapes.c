@@ -64,21 +64,6 @@ base_of(const struct ir_value *v)
 	return v->type_inferred ? &v->type_decl : &v->type;
 }
 
-/* Does T have a negative dim_value (written by some exporters for a
- * dynamic dim)? */
-static bool
-has_negative(const struct ir_type *t)
-{
-	int i;
-
-	if (t->kind != IR_TYPE_TENSOR)
-		return false;
-	for (i = 0; i < t->rank; i++)
-		if (t->dims[i].kind == IR_DIM_VALUE && t->dims[i].value < 0)
-			return true;
-	return false;
-}
-
 /* T with negative dim_values read as unknown, into O. */
 static int
 sanitize(struct sh *s, const struct ir_type *t, struct ir_type *o)
@@ -86,7 +71,7 @@ sanitize(struct sh *s, const struct ir_type *t, struct ir_type *o)
 	int i;
 
 	*o = *t;
-	if (!has_negative(t))
+	if (!ir_type_has_negative(t))
 		return 0;
 	o->dims = arena_array(&s->tmp, (size_t)t->rank, sizeof(*o->dims));
 	if (o->dims == NULL)
@@ -654,7 +639,7 @@ push(struct sh *s, struct frame **stack, size_t *n, size_t *cap,
 		 * ask for later ones while this one is read */
 		if (i + 16 < g->nvalues)
 			__builtin_prefetch(g->values[i + 16]);
-		if (v->kind == IR_VALUE_NODE || !has_negative(base_of(v)))
+		if (v->kind == IR_VALUE_NODE || !ir_type_has_negative(base_of(v)))
 			continue;
 		if (merge(s, base_of(v), NULL, &t) < 0 || commit(s, v, &t) < 0)
 			return -1;
