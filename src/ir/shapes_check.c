@@ -18,6 +18,10 @@
 
 #include "ir/shapes_int.h"
 
+/* The inputs that hold one value or one list (below): the checks of
+ * their operators run it first. */
+static void vectors(struct sh *s, struct ir_node *n);
+
 /* Report a violated constraint of N. */
 #define bad(s, n, ...) shapes_report(s, SHAPES_CONSTRAINT, n, __VA_ARGS__)
 
@@ -264,6 +268,7 @@ tile(struct sh *s, struct ir_node *n)
 	int r = in_rank(n, 0);
 	int64_t c = count_of(s, n, 1);
 
+	vectors(s, n);
 	if (r >= 0 && c >= 0 && c != r)
 		bad(s, n, "%" PRId64 " repeats for input rank %d", c, r);
 }
@@ -335,6 +340,7 @@ slice(struct sh *s, struct ir_node *n)
 	const int64_t *axes;
 	size_t na, i;
 
+	vectors(s, n);
 	if (ir_node_opset(n) < 10 || r < 0)
 		return;
 	for (i = 0; i < 4; i++)
@@ -359,6 +365,7 @@ slice(struct sh *s, struct ir_node *n)
 static void
 onehot(struct sh *s, struct ir_node *n)
 {
+	vectors(s, n);
 	check_axis(s, n, 0, -1, 1);
 }
 
@@ -443,6 +450,7 @@ topk(struct sh *s, struct ir_node *n)
 	int64_t k;
 	int a;
 
+	vectors(s, n);
 	if (x == NULL || x->rank < 0 || axis_out(s, n, "axis",
 	    ir_attr_int(n, "axis", -1), x->rank, 0))
 		return;
@@ -481,6 +489,7 @@ reshape(struct sh *s, struct ir_node *n)
 	const int64_t *v;
 	size_t nv, i, minus = 0;
 
+	vectors(s, n);
 	if (n->ninputs < 2 || in_v(n, 1) == NULL ||
 	    !shapes_cints(s, in_v(n, 1), &v, &nv))
 		return;
@@ -668,6 +677,7 @@ constant_of_shape(struct sh *s, struct ir_node *n)
 	const int64_t *v;
 	size_t nv, i;
 
+	vectors(s, n);
 	if (n->ninputs < 1 || !shapes_cints(s, in_v(n, 0), &v, &nv))
 		return;
 	for (i = 0; i < nv; i++)
@@ -857,6 +867,7 @@ if_branches(struct sh *s, struct ir_node *n)
 	struct ir_graph *b = shapes_subgraph(n, "else_branch");
 	size_t i;
 
+	vectors(s, n);
 	if (a == NULL || b == NULL || a->noutputs != b->noutputs)
 		return;		/* S234's */
 	for (i = 0; i < a->noutputs; i++) {
@@ -938,9 +949,6 @@ static const struct check_entry table[] = {
 	{ "LRN", lrn }, { "If", if_branches },
 };
 
-/* Operators with a second check: the single-value and 1-D inputs. */
-static const char *const vector_ops[] = { "Reshape", "Tile",
-    "ConstantOfShape", "Slice", "TopK", "OneHot", "If" };
 
 int
 shapes_check_init(struct sh *s)
@@ -958,15 +966,9 @@ void
 shapes_check_node(struct sh *s, struct ir_node *n)
 {
 	const struct check_entry *e;
-	size_t i;
 
 	if (s->fn == NULL || !ir_domain_is_onnx(n->domain))
 		return;
 	if ((e = hmap_get(&s->checks, n->op_type)) != NULL)
 		e->fn(s, n);
-	for (i = 0; i < sizeof(vector_ops) / sizeof(vector_ops[0]); i++)
-		if (strcmp(vector_ops[i], n->op_type) == 0) {
-			vectors(s, n);
-			break;
-		}
 }
