@@ -563,9 +563,9 @@ count_transposes(struct ir_model *m)
 
 /*
  * What `fix` leaves: run the transpose pass on a second copy of the
- * model, loaded from the same bytes, with the interface options IN and
- * OUT.  The Transposes left go to *LEFT (-1 when the copy could not be
- * made: no input bytes kept, or out of budget).
+ * model (pass_load_copy), with the interface options IN and OUT.  The
+ * Transposes left go to *LEFT (-1 when the copy could not be made:
+ * standard input, or out of budget).
  */
 static void
 simulate(struct pass_ctx *ctx, enum onnxfix_layout in,
@@ -577,15 +577,10 @@ simulate(struct pass_ctx *ctx, enum onnxfix_layout in,
 	struct diag_list d;
 
 	*left = -1;
-	if (ctx->m->file == NULL || ctx->m->file_size == 0)
-		return;
 	o.inputs_layout = in;
 	o.outputs_layout = out;
 	diag_list_init(&d);
-	/* The copy reads external data beside the model, as fix does. */
-	if (onnxfix_load_buffer(ctx->m->file, ctx->m->file_size, "copy", &o,
-	    &d, &c) == ONNXFIX_OK)
-		c->path = ctx->m->path;
+	c = pass_load_copy(ctx, &o, &d);
 	if (c == NULL || shapes_infer(c) < 0) {
 		onnxfix_model_free(c);
 		diag_list_release(&d);

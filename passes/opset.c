@@ -752,13 +752,11 @@ pass_opset_trial(struct pass_ctx *ctx, int target, size_t *refused,
 	*refused = 0;
 	if (first != NULL && size > 0)
 		first[0] = '\0';
-	if (ctx->m->path == NULL || strcmp(ctx->m->path, "-") == 0)
-		return -1;
 	o.opset = target;
 	o.ir_version = 0;
 	diag_list_init(&d);
 	/* a fresh copy: this model is not to be changed (check) */
-	if (onnxfix_load(ctx->m->path, &o, &d, &copy) != ONNXFIX_OK ||
+	if ((copy = pass_load_copy(ctx, &o, &d)) == NULL ||
 	    shapes_infer(copy) < 0)
 		goto out;
 	memset(&c2, 0, sizeof(c2));

@@ -123,13 +123,26 @@ bool pass_uses_op(struct pass_ctx *ctx, const char *domain, const char *op);
 
 /*
  * What fix --opset TARGET would do to the model of CTX (check --target
- * onnx@N): converts a fresh copy read from the model's file, leaving
- * CTX's model alone.  *REFUSED gets the count of nodes it would refuse
+ * onnx@N): converts a fresh copy (pass_load_copy), leaving CTX's model
+ * alone.  *REFUSED gets the count of nodes it would refuse
  * and FIRST (SIZE bytes) the first reason, escaped.  0, or -1 when the
  * copy cannot be made (standard input, out of budget): nothing known.
  */
 int pass_opset_trial(struct pass_ctx *ctx, int target, size_t *refused,
     char *first, size_t size);
+
+/*
+ * A second copy of CTX's model for a pass to try something on without
+ * changing the model: loaded with options O from the input bytes (or,
+ * when they were not kept, read again from the file), external data
+ * read beside the model as fix reads it, and given only what is left of
+ * the model's memory budget, so that the two together stay within it.
+ * NULL when there is no input to copy (standard input) or the copy does
+ * not load within that budget; D gets the copy's diagnostics.  Free it
+ * with onnxfix_model_free().
+ */
+struct ir_model *pass_load_copy(struct pass_ctx *ctx,
+    const struct onnxfix_options *o, struct diag_list *d);
 
 /* Report ID at node N (escaping handled). */
 void pass_report_node(struct pass_ctx *ctx, enum diag_id id,

@@ -369,13 +369,9 @@ run_literal(struct neg *ng)
 	size_t i, j;
 	int rc = 0;
 
-	if (ctx->m->file == NULL || ctx->m->file_size == 0)
-		return 0;
 	diag_list_init(&d);
-	if (onnxfix_load_buffer(ctx->m->file, ctx->m->file_size, "copy",
-	    ctx->o, &d, &c) != ONNXFIX_OK || c == NULL)
+	if ((c = pass_load_copy(ctx, ctx->o, &d)) == NULL)
 		goto out;
-	c->path = ctx->m->path;
 	ng->nog = ir_model_graphs(ctx->m, &ng->og);
 	ng->ncg = ir_model_graphs(c, &ng->cg);
 	hmap_init(&ng->gidx, &ctx->scratch);

@@ -134,6 +134,32 @@ pass_uses_op(struct pass_ctx *ctx, const char *domain, const char *op)
 	return false;
 }
 
+struct ir_model *
+pass_load_copy(struct pass_ctx *ctx, const struct onnxfix_options *o,
+    struct diag_list *d)
+{
+	const struct budget *b = ctx->m->budget;
+	struct onnxfix_options co = *o;
+	struct ir_model *c = NULL;
+	enum onnxfix_status st;
+
+	if (b != NULL && b->limit > 0)
+		co.mem_budget = b->limit > b->used + 1 ? b->limit - b->used : 1;
+	if (ctx->m->file != NULL && ctx->m->file_size > 0)
+		st = onnxfix_load_buffer(ctx->m->file, ctx->m->file_size,
+		    "copy", &co, d, &c);
+	else if (ctx->m->path != NULL && strcmp(ctx->m->path, "-") != 0)
+		st = onnxfix_load(ctx->m->path, &co, d, &c);
+	else
+		return NULL;
+	if (st != ONNXFIX_OK) {
+		onnxfix_model_free(c);
+		return NULL;
+	}
+	c->path = ctx->m->path;
+	return c;
+}
+
 void
 pass_report_node(struct pass_ctx *ctx, enum diag_id id,
     const struct ir_node *n, const char *fmt, ...)
