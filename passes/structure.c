@@ -735,7 +735,7 @@ check_sparse(void *arg, const struct xdata_sparse *sp)
 		return 0;
 	for (j = 0; j < sp->ndims; j++)
 		if (sp->dims[j] < 0 || __builtin_mul_overflow(total,
-		    (uint64_t)sp->dims[j], &total))
+		    (uint64_t)sp->dims[j], &total) || total > INT64_MAX)
 			return 0;	/* S241 on the dims */
 	nnz = (uint64_t)sp->values.dims[0];
 	if (ix->elem != IR_ELEM_INT64 || (ix->rank != 1 && ix->rank != 2) ||
