@@ -197,13 +197,16 @@ run(struct ir_model *m, const struct onnxfix_options *o, struct diag_list *d,
 #define MAX_ROUNDS 8
 
 /* The key of diagnostic D in merge_round's index: SUMMARY, the key of
- * the Transpose summary of its graph.  Built by hand: printf would be
- * most of the cost with thousands of notes. */
+ * the Transpose summary of its graph.  A finding about a node is keyed
+ * by the node itself, not its location: a later round counts the node
+ * at another index once earlier nodes are gone.  Built by hand: printf
+ * would be most of the cost with thousands of notes. */
 static const char *
 diag_key(struct arena *a, const struct diag *d, bool summary)
 {
 	static const char hex[] = "0123456789abcdef";
-	const char *loc = d->loc ? d->loc : "";
+	const char *loc = d->loc == NULL || (!summary && d->subject != NULL) ?
+	    "" : d->loc;
 	const char *det = summary || d->detail == NULL ? "" : d->detail;
 	size_t nl = strlen(loc), nd = strlen(det), i, k = 0;
 	uintptr_t subj = summary ? 0 : (uintptr_t)d->subject;
