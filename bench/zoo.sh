@@ -14,8 +14,10 @@
 # the Transposes and BatchNormalization nodes of each; the seconds fix
 # and ORT's optimise-and-save took (the fastest of $RUNS runs, default
 # 3: the whole process for fix, session creation for ORT) and their
-# ratio.  A last row sums the counts and gives the median and worst
-# ratio.  Rows marked "*" have more non-Constant nodes, Transposes or
+# ratio; and, as the floor any tool that writes the model pays, the
+# seconds `cp` takes to copy the model file over an existing copy (the
+# fastest of as many runs) and its ratio to ORT's time.  A last row sums
+# the counts and gives the median and worst of both ratios.  Rows marked "*" have more non-Constant nodes, Transposes or
 # BatchNormalization after fix than after ORT.
 set -u
 cd "$(dirname "$0")/.." || exit 1
@@ -39,12 +41,12 @@ counts() {
 }
 
 echo "| model | nodes orig | fix | ORT | Transpose orig | fix | ORT |" \
-    "BN orig | fix | ORT | fix s | ORT s | ratio |"
-echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+    "BN orig | fix | ORT | fix s | ORT s | ratio | cp s | cp/ORT |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 RUNS=${RUNS:-3}
 for m in "$@"; do
 	n=$(basename "$m" .onnx)
-	tf= to= i=0
+	tf= to= tc= i=0
 	while [ $i -lt "$RUNS" ]; do
 		i=$((i + 1))
 		s=$(date +%s.%N)
@@ -57,6 +59,12 @@ for m in "$@"; do
 		    2>/dev/null) || break
 		to=$(echo "$t ${to:-$t}" |
 		    awk '{ print ($1 < $2 ? $1 : $2) }')
+		s=$(date +%s.%N)
+		cp "$m" "$T/cp.onnx" || break
+		e=$(date +%s.%N)
+		t=$(echo "$s $e" | awk '{ printf "%.3f", $2 - $1 }')
+		tc=$(echo "$t ${tc:-$t}" |
+		    awk '{ print ($1 < $2 ? $1 : $2) }')
 	done
 	if [ $i -lt "$RUNS" ] || [ -z "$to" ]; then
 		echo "| $n | fix or ORT failed |"
@@ -68,22 +76,34 @@ for m in "$@"; do
 	if [ "$4" -gt "$7" ] || [ "$5" -gt "$8" ] || [ "$6" -gt "$9" ]; then
 		mark=" *"
 	fi
-	echo "$n $1 $4 $7 $2 $5 $8 $3 $6 $9 $tf $to" >>"$T/rows"
+	echo "$n $1 $4 $7 $2 $5 $8 $3 $6 $9 $tf $to $tc" >>"$T/rows"
 	echo "| $n$mark | $1 | $4 | $7 | $2 | $5 | $8 | $3 | $6 | $9 |" \
 	    "$tf | $to | $(echo "$tf $to" |
+	    awk '{ printf "%.3f", ($2 > 0 ? $1 / $2 : 0) }') | $tc |" \
+	    "$(echo "$tc $to" |
 	    awk '{ printf "%.3f", ($2 > 0 ? $1 / $2 : 0) }') |"
 done
 [ -s "$T/rows" ] || exit 0
-awk '{ for (i = 2; i <= 12; i++) s[i] += $i; r[NR] = $12 > 0 ? $11 / $12 : 0 }
+awk '
+# median of the n values of a[] (insertion sort: few rows), worst in a[n]
+function median(a, n,    i, j, t) {
+	for (i = 2; i <= n; i++)
+		for (j = i; j > 1 && a[j - 1] > a[j]; j--) {
+			t = a[j]; a[j] = a[j - 1]; a[j - 1] = t
+		}
+	return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+}
+{
+	for (i = 2; i <= 13; i++) s[i] += $i
+	r[NR] = $12 > 0 ? $11 / $12 : 0
+	c[NR] = $12 > 0 ? $13 / $12 : 0
+}
 END {
 	n = NR
-	# median and worst of the time ratios (insertion sort: few rows)
-	for (i = 2; i <= n; i++)
-		for (j = i; j > 1 && r[j - 1] > r[j]; j--) {
-			t = r[j]; r[j] = r[j - 1]; r[j - 1] = t
-		}
-	med = n % 2 ? r[(n + 1) / 2] : (r[n / 2] + r[n / 2 + 1]) / 2
+	med = median(r, n)
+	cmed = median(c, n)
 	printf "| total (%d models) | %d | %d | %d | %d | %d | %d | %d | %d |" \
-	    " %d | %.2f | %.2f | median %.3f, worst %.3f |\n", n, s[2], s[3],
-	    s[4], s[5], s[6], s[7], s[8], s[9], s[10], s[11], s[12], med, r[n]
+	    " %d | %.2f | %.2f | median %.3f, worst %.3f | %.2f |" \
+	    " median %.3f, worst %.3f |\n", n, s[2], s[3], s[4], s[5], s[6],
+	    s[7], s[8], s[9], s[10], s[11], s[12], med, r[n], s[13], cmed, c[n]
 }' "$T/rows"

@@ -12,11 +12,13 @@
  *  - momentum 0.1 (a PyTorch momentum copied without 1 - m) becomes 0.9;
  *    momentum has no effect at inference.
  *  - Training mode (training_mode=1 at opset >= 14, statistics outputs at
- *    opsets 7-13, is_test=0 below 7) becomes inference mode when the
- *    statistics outputs are unused: they are dropped and training_mode is
- *    removed (is_test=1 below opset 7).  Inference runtimes already
- *    normalise with the running statistics; the specification's training
- *    mode would use the batch's.
+ *    opsets 7-13, is_test=0 below 7) becomes inference mode with
+ *    --inference when the statistics outputs are unused: they are dropped
+ *    and training_mode is removed (is_test=1 below opset 7).  That
+ *    changes outputs (the specification's training mode, and ONNX
+ *    Runtime, normalise with the batch's statistics, inference mode with
+ *    the running ones), so without the option the node stays, with a
+ *    warning.
  *  - Attributes the node's opset no longer defines are removed:
  *    consumed_inputs from opset 6, is_test from opset 7, spatial=1 (the
  *    default wherever it exists) at any opset.  Below opset 6
@@ -107,6 +109,13 @@ to_inference(struct pass_ctx *ctx, struct ir_node *n,
 		pass_report_node(ctx, DIAG_F_BN_TRAINING_KEPT, n,
 		    "%zu of %zu statistics outputs are used", a->extra_used,
 		    a->extra_outputs);
+		return false;
+	}
+	if (ctx->o == NULL || !ctx->o->inference) {
+		pass_report_node(ctx, DIAG_F_BN_TRAINING_KEPT, n,
+		    "inference mode would change its outputs where a runtime "
+		    "honours training mode (ONNX Runtime normalises with the "
+		    "batch's statistics); --inference makes that change");
 		return false;
 	}
 	drop_extra_outputs(n);

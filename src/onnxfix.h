@@ -115,6 +115,9 @@ struct onnxfix_options {
 	enum onnxfix_convention expect;	/* check --expect */
 	enum onnxfix_convention bn_convention;	/* fix --bn-convention */
 	bool explicit_defaults;		/* fix --explicit-defaults */
+	bool inference;			/* fix --inference: training-mode
+					 * BatchNormalization to inference
+					 * mode (changes its outputs) */
 	bool pads_split;		/* fix --pads split */
 	enum onnxfix_layout inputs_layout;	/* fix --inputs-layout */
 	enum onnxfix_layout outputs_layout;	/* fix --outputs-layout */

@@ -198,8 +198,13 @@ CASES["bn_normalize"] = {
         epsilon=1e-5, momentum=0.1), "--bn-convention keras"),
     "momentum-torch": bn_only("F342: momentum 0.1 becomes 0.9",
                               epsilon=1e-5, momentum=0.1),
-    "training-unused": model(
-        "F343: training_mode=1, statistics outputs unused",
+    "training-unused": (model(
+        "F343: training_mode=1, statistics outputs unused, --inference",
+        [bn("X", "Y", "p", outs=["Y", "rm", "rv"], epsilon=1e-5,
+            training_mode=1)],
+        bn_params("p"), [X4], [Y4]), "--inference"),
+    "training-unused-kept": model(
+        "F344: training_mode=1, statistics outputs unused, no --inference",
         [bn("X", "Y", "p", outs=["Y", "rm", "rv"], epsilon=1e-5,
             training_mode=1)],
         bn_params("p"), [X4], [Y4]),
@@ -208,8 +213,13 @@ CASES["bn_normalize"] = {
         [bn("X", "Y", "p", outs=["Y", "rm", "rv"], epsilon=1e-5,
             training_mode=1)],
         bn_params("p"), [X4], [Y4, ("rm", [2])]),
-    "opset9-outputs": model(
-        "F343: opset 9, statistics outputs unused",
+    "opset9-outputs": (model(
+        "F343: opset 9, statistics outputs unused, --inference",
+        [bn("X", "Y", "p", outs=["Y", "rm", "rv", "sm", "sv"],
+            epsilon=1e-5)],
+        bn_params("p"), [X4], [Y4], opset=9), "--inference"),
+    "opset9-outputs-kept": model(
+        "F344: opset 9, statistics outputs unused, no --inference",
         [bn("X", "Y", "p", outs=["Y", "rm", "rv", "sm", "sv"],
             epsilon=1e-5)],
         bn_params("p"), [X4], [Y4], opset=9),
@@ -217,9 +227,9 @@ CASES["bn_normalize"] = {
         "F345: consumed_inputs and spatial=1 go at opset 6, is_test stays",
         opset=6, epsilon=1e-5, is_test=1, spatial=1,
         consumed_inputs=[0, 0, 0, 1, 1]),
-    "legacy-opset6-training": bn_only(
-        "F343: is_test absent at opset 6, one output: is_test=1 is set",
-        opset=6, epsilon=1e-5),
+    "legacy-opset6-training": (bn_only(
+        "F343: is_test absent at opset 6, one output, --inference: "
+        "is_test=1 is set", opset=6, epsilon=1e-5), "--inference"),
     "legacy-opset5": bn_only(
         "F347: opset 5 requires consumed_inputs", opset=5, epsilon=1e-5,
         is_test=1, consumed_inputs=[0, 0, 0, 1, 1]),

@@ -1324,7 +1324,7 @@ static const struct command_opt fix_opts[] = {
 	  "none: only write the model back" },
 	{ OPT_SKIP, "leave out these rewrite passes" },
 	{ OPT_BN_CONVENTION, NULL }, { OPT_EXPLICIT_DEFAULTS, NULL },
-	{ OPT_PADS, NULL }, { OPT_INPUTS_LAYOUT, NULL },
+	{ OPT_INFERENCE, NULL }, { OPT_PADS, NULL }, { OPT_INPUTS_LAYOUT, NULL },
 	{ OPT_OUTPUTS_LAYOUT, NULL }, { OPT_MAP, NULL }, { OPT_MAP_FILE, NULL },
 	{ OPT_INPUT_SHAPE, NULL }, { OPT_DIM_PARAM, NULL },
 	{ OPT_OPSET, NULL }, { OPT_IR_VERSION, NULL },

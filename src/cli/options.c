@@ -80,6 +80,8 @@ static const struct opt opts[] = {
 	  "BatchNormalization to onnx, pytorch, keras or tf", 0 },
 	{ OPT_EXPLICIT_DEFAULTS, 0, "explicit-defaults", NULL, "write the "
 	  "schema defaults nodes rely on", 0 },
+	{ OPT_INFERENCE, 0, "inference", NULL, "turn training-mode "
+	  "BatchNormalization into inference mode (changes its outputs)", 0 },
 	{ OPT_PADS, 0, "pads", "HOW", "split: asymmetric Conv pads as a Pad "
 	  "and symmetric pads", 0 },
 	{ OPT_INPUTS_LAYOUT, 0, "inputs-layout", "LAYOUT", "make the image "
@@ -629,6 +631,9 @@ apply(const struct command *cmd, struct cli *c, int key, const char *v)
 		break;
 	case OPT_EXPLICIT_DEFAULTS:
 		c->o.explicit_defaults = true;
+		break;
+	case OPT_INFERENCE:
+		c->o.inference = true;
 		break;
 	case OPT_PADS:
 		if (strcmp(v, "split") != 0)
