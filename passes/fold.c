@@ -20,7 +20,10 @@
  * whose product does not fit, and a node whose result would have such
  * dims (or a wrapped, negative one) is not folded.  A result larger
  * than 1 MiB, or any input larger, is left alone (the former with a
- * warning, checked before any of it is computed), as are nodes whose
+ * warning, checked before any of it is computed), except for data
+ * movement (Transpose, Reshape, Flatten, Squeeze, Unsqueeze) of a raw
+ * in-memory constant nothing else reads, whose bytes are moved into the
+ * result that replaces it (fold_move); as are nodes whose
  * outputs are graph outputs, nodes in function bodies (which hold no
  * initializers) and models below IR version 4 (whose initializers must
  * be graph inputs).
@@ -949,13 +952,15 @@ fmt_dims(char *buf, size_t size, const int64_t *dims, int rank)
 /*
  * A result larger than the limit is not folded, with a warning (once a
  * node: run() sweeps the graph again after changes).  OUT's dims are
- * known unless DIMS is false.
+ * known unless DIMS is false.  KEPT, when not NULL, is the large input
+ * that other nodes read too (so the result would add to the file).
  */
 static int
-too_large(struct pass_ctx *ctx, struct fold_state *st,
-    const struct ir_node *n, const struct cval *out, bool dims)
+too_large_beside(struct pass_ctx *ctx, struct fold_state *st,
+    const struct ir_node *n, const struct cval *out, bool dims,
+    const struct ir_value *kept)
 {
-	char b1[DIAG_ESCAPE_SIZE], d[128];
+	char b1[DIAG_ESCAPE_SIZE], b2[DIAG_ESCAPE_SIZE], d[128];
 	const char *key = arena_printf(&ctx->scratch, "%p", (const void *)n);
 	int rc;
 
@@ -965,7 +970,14 @@ too_large(struct pass_ctx *ctx, struct fold_state *st,
 	if (rc == 0)
 		return 0;
 	diag_escape_str(b1, sizeof(b1), n->outputs[0]->name);
-	if (dims)
+	if (kept != NULL)
+		pass_report_node(ctx, DIAG_F_FOLD_TOO_LARGE, n,
+		    "'%s' = %s[%s] would take more than %u bytes beside "
+		    "its input '%s', which other nodes read too", b1,
+		    ir_elem_name(out->elem), fmt_dims(d, sizeof(d),
+		    out->dims, out->rank), MAX_BYTES,
+		    diag_escape_str(b2, sizeof(b2), kept->name));
+	else if (dims)
 		pass_report_node(ctx, DIAG_F_FOLD_TOO_LARGE, n,
 		    "'%s' = %s[%s] would take more than %u bytes", b1,
 		    ir_elem_name(out->elem), fmt_dims(d, sizeof(d),
@@ -975,6 +987,14 @@ too_large(struct pass_ctx *ctx, struct fold_state *st,
 		    "'%s' (%s) would take more than %u bytes", b1,
 		    ir_elem_name(out->elem), MAX_BYTES);
 	return 0;
+}
+
+/* too_large_beside without a shared input. */
+static int
+too_large(struct pass_ctx *ctx, struct fold_state *st,
+    const struct ir_node *n, const struct cval *out, bool dims)
+{
+	return too_large_beside(ctx, st, n, out, dims, NULL);
 }
 
 /*
@@ -1023,6 +1043,264 @@ shape_of(const struct ir_node *n)
 	return p;
 }
 
+/*
+ * N's output 0 becomes an initializer under its own name: OUT's element
+ * type and dims, the BYTES at DATA (kept, not copied), and N goes.
+ * 1, or -1 out of budget.
+ */
+static int
+install(struct pass_ctx *ctx, struct fold_state *st, struct ir_node *n,
+    const struct cval *out, const uint8_t *data, size_t bytes)
+{
+	struct ir_graph *g = n->graph;
+	struct ir_value *y = n->outputs[0];
+	struct ir_tensor *t;
+	char b1[DIAG_ESCAPE_SIZE], dims[128];
+
+	t = arena_alloc(&g->model->arena, sizeof(*t));
+	if (t == NULL || (out->rank > 0 &&
+	    (t->dims = arena_array(&g->model->arena, (size_t)out->rank,
+	    sizeof(*t->dims))) == NULL))
+		return -1;
+	/* The list grows geometrically: a copy per fold would make a long
+	 * chain of folds quadratic in time and memory. */
+	if (st->cap < g->ninits + 1) {
+		void *v = g->inits;
+		size_t cap = g->ninits;
+
+		if (arena_grow(&g->model->arena, &v, &cap, g->ninits + 1,
+		    sizeof(*g->inits)) < 0)
+			return -1;
+		g->inits = v;
+		st->cap = cap;
+	}
+	t->name = y->name;
+	t->elem = out->elem;
+	t->rank = out->rank;
+	if (out->rank > 0)
+		memcpy(t->dims, out->dims, (size_t)out->rank *
+		    sizeof(*t->dims));
+	t->storage = IR_DATA_RAW;
+	t->data = data;
+	t->size = bytes;
+	t->nfields = 1;
+	t->dirty = true;
+	pass_report_node(ctx, DIAG_F_FOLDED, n, "'%s' = %s[%s]",
+	    diag_escape_str(b1, sizeof(b1), y->name), ir_elem_name(out->elem),
+	    fmt_dims(dims, sizeof(dims), out->dims, out->rank));
+	ir_node_kill(n);
+	g->inits[g->ninits++] = t;
+	y->kind = IR_VALUE_INITIALIZER;
+	y->producer = NULL;
+	y->init = t;
+	return 1;
+}
+
+/* Data movement a large constant may go through: the result holds the
+ * same bytes, in the same or a permuted order. */
+static bool
+move_op(const struct ir_node *n)
+{
+	static const char *const ops[] = { "Transpose", "Reshape", "Flatten",
+	    "Squeeze", "Unsqueeze" };
+	size_t i;
+
+	if (!ir_domain_is_onnx(n->domain))
+		return false;
+	for (i = 0; i < sizeof(ops) / sizeof(ops[0]); i++)
+		if (strcmp(n->op_type, ops[i]) == 0)
+			return true;
+	return false;
+}
+
+/* Y's dims from X's by Transpose N's perm into PERM; 0 when it is not a
+ * permutation of X's rank. */
+static int
+transpose_dims(const struct ir_node *n, const struct cval *x,
+    struct cval *y, int64_t *perm)
+{
+	const struct ir_attr *a = ir_node_attr(n, "perm");
+	bool seen[MAX_RANK] = { false };
+	int r = x->rank, k;
+
+	for (k = 0; k < r; k++)
+		perm[k] = r - 1 - k;
+	if (a != NULL) {
+		if (a->type != IR_ATTR_INTS || a->n != (size_t)r)
+			return 0;
+		for (k = 0; k < r; k++)
+			perm[k] = a->ints[k];
+	}
+	for (k = 0; k < r; k++) {
+		if (perm[k] < 0 || perm[k] >= r || seen[perm[k]])
+			return 0;
+		seen[perm[k]] = true;
+	}
+	*y = *x;
+	for (k = 0; k < r; k++)
+		y->dims[k] = x->dims[perm[k]];
+	return 1;
+}
+
+/* COUNT elements of SIZE bytes from SRC, STEP bytes apart, to DST one
+ * after another. */
+static void
+strided_copy(uint8_t *dst, const uint8_t *src, int64_t step, size_t count,
+    size_t size)
+{
+	size_t j;
+
+	switch (size) {
+	case 1:
+		for (j = 0; j < count; j++)
+			dst[j] = src[(int64_t)j * step];
+		break;
+	case 2:
+		for (j = 0; j < count; j++)
+			memcpy(dst + j * 2, src + (int64_t)j * step, 2);
+		break;
+	case 4:
+		for (j = 0; j < count; j++)
+			memcpy(dst + j * 4, src + (int64_t)j * step, 4);
+		break;
+	case 8:
+		for (j = 0; j < count; j++)
+			memcpy(dst + j * 8, src + (int64_t)j * step, 8);
+		break;
+	default:
+		for (j = 0; j < count; j++)
+			memcpy(dst + j * size, src + (int64_t)j * step, size);
+	}
+}
+
+/*
+ * Transpose the SIZE-byte elements of SRC (dims X) into DST (dims Y,
+ * Y's axis k is X's axis PERM[k]).  Trailing axes that stay in place
+ * move as one block; the last moved axis is a strided copy.
+ */
+static void
+transpose_bytes(const uint8_t *src, uint8_t *dst, const struct cval *x,
+    const struct cval *y, const int64_t *perm, size_t size)
+{
+	int64_t st[MAX_RANK], stride[MAX_RANK], idx[MAX_RANK] = { 0 };
+	size_t block = size, pos = 0, total = y->n * size, inner;
+	int r = y->rank, k;
+
+	if (total == 0)
+		return;
+	(void)fold_strides(x, st);	/* the count fits: no overflow */
+	while (r > 0 && perm[r - 1] == r - 1) {
+		block *= (size_t)y->dims[r - 1];
+		r--;
+	}
+	if (r == 0) {
+		memcpy(dst, src, total);
+		return;
+	}
+	for (k = 0; k < r; k++)
+		stride[k] = st[perm[k]] * (int64_t)size;
+	inner = (size_t)y->dims[r - 1];
+	while (pos < total) {
+		int64_t off = 0;
+
+		for (k = 0; k < r - 1; k++)
+			off += idx[k] * stride[k];
+		if (block == size) {
+			strided_copy(dst + pos, src + off, stride[r - 1], inner,
+			    size);
+			pos += inner * size;
+		} else {
+			size_t j;
+
+			for (j = 0; j < inner; j++, pos += block)
+				memcpy(dst + pos, src + off +
+				    (int64_t)j * stride[r - 1], block);
+		}
+		for (k = r - 2; k >= 0; k--) {
+			if (++idx[k] < y->dims[k])
+				break;
+			idx[k] = 0;
+		}
+	}
+}
+
+/*
+ * A Transpose, Reshape, Flatten, Squeeze or Unsqueeze of a constant
+ * larger than MAX_BYTES (stored raw, in memory) that nothing else reads:
+ * the result replaces it in the file, so folding does not grow the file.
+ * Its bytes are moved, not read as numbers: a reshape keeps the input's
+ * bytes as they are, a Transpose permutes whole elements.  1 folded, 0
+ * not (a read by other nodes too: the warning of too_large), -1 out of
+ * budget.
+ */
+static int
+fold_move(struct pass_ctx *ctx, struct fold_state *st, struct ir_node *n,
+    size_t nin, int64_t opset)
+{
+	const struct ir_value *x = n->inputs[0];
+	const struct ir_tensor *t = fold_const(x);
+	struct arena *ar = &st->tmp;
+	struct cval *in, out;
+	int64_t perm[MAX_RANK];
+	uint64_t count, bytes;
+	unsigned bits;
+	uint8_t *buf;
+	size_t i;
+	int rc;
+
+	if (t == NULL || t->storage != IR_DATA_RAW || t->rank < 0 ||
+	    t->rank > MAX_RANK || (bits = ir_elem_bits(t->elem)) == 0 ||
+	    bits % 8 != 0 || ir_tensor_count(t, &count, NULL) < 0 ||
+	    ir_elem_bytes(t->elem, count, &bytes) < 0 ||
+	    bytes <= MAX_BYTES || t->size != bytes)
+		return 0;
+	in = arena_array(ar, nin, sizeof(*in));
+	if (in == NULL)
+		return -1;
+	/* X's header: dims without a payload. */
+	memset(&in[0], 0, sizeof(in[0]));
+	in[0].elem = t->elem;
+	in[0].rank = t->rank;
+	if (t->rank > 0)
+		memcpy(in[0].dims, t->dims, (size_t)t->rank *
+		    sizeof(*t->dims));
+	in[0].n = (size_t)count;
+	in[0].isint = fold_elem_int(t->elem);
+	for (i = 1; i < nin; i++) {
+		const struct ir_tensor *c = n->inputs[i] == NULL ? NULL :
+		    fold_const(n->inputs[i]);
+
+		if (c == NULL)
+			return 0;
+		if ((rc = fold_read(ar, c, &in[i])) <= 0)
+			return rc;
+	}
+	memset(&out, 0, sizeof(out));
+	if (strcmp(n->op_type, "Transpose") == 0)
+		rc = transpose_dims(n, &in[0], &out, perm);
+	else if (strcmp(n->op_type, "Reshape") == 0)
+		rc = do_reshape(n, in, nin, &out);
+	else if (strcmp(n->op_type, "Flatten") == 0)
+		rc = do_flatten(n, &in[0], &out);
+	else
+		rc = do_squeeze(n, in, nin, &out,
+		    strcmp(n->op_type, "Unsqueeze") == 0, opset);
+	if (rc <= 0 || !fold_dims_count(out.dims, out.rank, &i) ||
+	    i != out.n)
+		return 0;
+	/* Read by other nodes or a graph output too: folding would add a
+	 * second copy of its bytes. */
+	if (x->nuses != 1 || x->noutputs > 0)
+		return too_large_beside(ctx, st, n, &out, true, x);
+	if (strcmp(n->op_type, "Transpose") != 0)
+		return install(ctx, st, n, &out, t->data, (size_t)bytes);
+	buf = arena_alloc(&n->graph->model->arena, (size_t)bytes);
+	if (buf == NULL)
+		return -1;
+	transpose_bytes(t->data, buf, &in[0], &out, perm, bits / 8);
+	return install(ctx, st, n, &out, buf, (size_t)bytes);
+}
+
 static int
 fold_node(struct pass_ctx *ctx, struct fold_state *st, struct ir_node *n,
     int64_t opset)
@@ -1030,10 +1308,7 @@ fold_node(struct pass_ctx *ctx, struct fold_state *st, struct ir_node *n,
 	const struct ir_node *p;
 	struct arena *ar = &st->tmp;
 	struct ir_graph *g = n->graph;
-	struct ir_value *y;
 	struct cval *in, out;
-	struct ir_tensor *t;
-	char b1[DIAG_ESCAPE_SIZE], dims[128];
 	uint64_t bytes;
 	uint8_t *data;
 	size_t nin = n->ninputs, i, count;
@@ -1042,12 +1317,13 @@ fold_node(struct pass_ctx *ctx, struct fold_state *st, struct ir_node *n,
 	/* A malformed node may have no output at all. */
 	if (!foldable_op(n) || n->noutputs == 0 || n->outputs[0] == NULL)
 		return 0;
-	y = n->outputs[0];
 	/* Absent trailing optionals only. */
 	while (nin > 0 && n->inputs[nin - 1] == NULL)
 		nin--;
 	if (nin == 0)
 		return 0;
+	if (move_op(n) && (rc = fold_move(ctx, st, n, nin, opset)) != 0)
+		return rc;
 	memset(&out, 0, sizeof(out));
 	if (inputs_too_large(n, nin, &out.elem))
 		return too_large(ctx, st, n, &out, false);
@@ -1101,46 +1377,12 @@ fold_node(struct pass_ctx *ctx, struct fold_state *st, struct ir_node *n,
 		return 0;
 	if (ir_elem_bytes(out.elem, out.n, &bytes) < 0 || bytes > MAX_BYTES)
 		return too_large(ctx, st, n, &out, true);
-	/* The value becomes an initializer under its own name. */
-	t = arena_alloc(&g->model->arena, sizeof(*t));
 	data = arena_alloc(&g->model->arena, bytes ? bytes : 1);
-	if (t == NULL || data == NULL || (out.rank > 0 &&
-	    (t->dims = arena_array(&g->model->arena, (size_t)out.rank,
-	    sizeof(*t->dims))) == NULL))
+	if (data == NULL)
 		return -1;
-	/* The list grows geometrically: a copy per fold would make a long
-	 * chain of folds quadratic in time and memory. */
-	if (st->cap < g->ninits + 1) {
-		void *v = g->inits;
-		size_t cap = g->ninits;
-
-		if (arena_grow(&g->model->arena, &v, &cap, g->ninits + 1,
-		    sizeof(*g->inits)) < 0)
-			return -1;
-		g->inits = v;
-		st->cap = cap;
-	}
 	if (write_out(&out, data) < 0)
 		return 0;
-	t->name = y->name;
-	t->elem = out.elem;
-	t->rank = out.rank;
-	if (out.rank > 0)
-		memcpy(t->dims, out.dims, (size_t)out.rank * sizeof(*t->dims));
-	t->storage = IR_DATA_RAW;
-	t->data = data;
-	t->size = (size_t)bytes;
-	t->nfields = 1;
-	t->dirty = true;
-	pass_report_node(ctx, DIAG_F_FOLDED, n, "'%s' = %s[%s]",
-	    diag_escape_str(b1, sizeof(b1), y->name), ir_elem_name(out.elem),
-	    fmt_dims(dims, sizeof(dims), out.dims, out.rank));
-	ir_node_kill(n);
-	g->inits[g->ninits++] = t;
-	y->kind = IR_VALUE_INITIALIZER;
-	y->producer = NULL;
-	y->init = t;
-	return 1;
+	return install(ctx, st, n, &out, data, (size_t)bytes);
 }
 
 static const char *

@@ -45,6 +45,7 @@ for s in tests/run-golden.sh tests/cli.sh tests/check-docs.sh \
     tests/hostile/run.sh tests/regress/run.sh tests/fuzz/replay.sh \
     tests/verify.sh tests/verify-testdata.sh tests/profile.sh \
     tests/input-shape.sh tests/pinned/run.sh tests/opset/cases.sh \
+    tests/fold-large.sh \
     tests/explicit-defaults.sh tests/zoo/run.sh; do
 	sh "$s" >"$out" 2>&1
 	cat "$out"
