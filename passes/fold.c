@@ -48,6 +48,20 @@ write_out(struct cval *c, uint8_t *out)
 	unsigned bytes = ir_elem_bits(c->elem) / 8;
 	size_t i;
 
+	/* The two common types in one pass each, as the loop below writes
+	 * them. */
+	if (c->isint && c->elem == IR_ELEM_INT64) {
+		memcpy(out, c->i, c->n * 8);
+		return 0;
+	}
+	if (!c->isint && c->elem == IR_ELEM_FLOAT) {
+		for (i = 0; i < c->n; i++) {
+			float f = (float)c->f[i];
+
+			memcpy(out + i * 4, &f, 4);
+		}
+		return 0;
+	}
 	for (i = 0; i < c->n; i++) {
 		double v = c->isint ? (double)c->i[i] : c->f[i];
 

@@ -191,6 +191,20 @@ fold_read(struct arena *a, const struct ir_tensor *t, struct cval *c)
 	c->isint = fold_elem_int(t->elem);
 	if ((rc = fold_alloc(a, c)) <= 0)
 		return rc;
+	/* The two common types in one pass each, as get_elem reads them. */
+	if (t->storage == IR_DATA_RAW && t->elem == IR_ELEM_INT64) {
+		memcpy(c->i, t->data, c->n * 8);
+		return 1;
+	}
+	if (t->storage == IR_DATA_RAW && t->elem == IR_ELEM_FLOAT) {
+		for (i = 0; i < c->n; i++) {
+			float v;
+
+			memcpy(&v, t->data + i * 4, 4);
+			c->f[i] = v;
+		}
+		return 1;
+	}
 	for (i = 0; i < c->n; i++)
 		if (get_elem(t, i, c->isint, c->f ? &c->f[i] : NULL,
 		    c->i ? &c->i[i] : NULL) < 0)

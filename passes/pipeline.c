@@ -392,7 +392,9 @@ run_passes(struct ir_model *m, const struct onnxfix_options *o,
 					changed[nchanged++] = p->name;
 				}
 			}
-			if (kind == PASS_REWRITE && o->verify &&
+			/* an unchanged model was verified when it last
+			 * changed */
+			if (kind == PASS_REWRITE && o->verify && ctx.changed &&
 			    ir_verify(m, why, sizeof(why)) < 0) {
 				char esc[DIAG_ESCAPE_SIZE];
 

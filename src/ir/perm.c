@@ -334,10 +334,12 @@ pshape_scan(struct arena *a, struct ir_graph *g, struct pshape **out)
 		const struct pshape *in;
 		struct pshape s;
 		int p[PERM_MAX], r, k;
+		enum perm_push kind;
 
 		if (n->dead || n->noutputs == 0 || n->outputs[0] == NULL ||
 		    n->outputs[0]->graph != g)
 			continue;
+		kind = perm_push_kind(n);
 		s.rank = -1;
 		in = shape_at(g, sh, n->ninputs ? n->inputs[0] : NULL, &tmp);
 		if (perm_op(n, "Transpose")) {
@@ -353,13 +355,13 @@ pshape_scan(struct arena *a, struct ir_graph *g, struct pshape **out)
 
 			if (at != NULL && at->type == IR_ATTR_TENSOR && at->t)
 				pshape_of_tensor(at->t, &s);
-		} else if (perm_push_kind(n) == PUSH_UNARY ||
+		} else if (kind == PUSH_UNARY ||
 		    perm_op(n, "BatchNormalization") ||
 		    perm_op(n, "InstanceNormalization") ||
-		    perm_op(n, "LRN") || perm_push_kind(n) == PUSH_SOFTMAX ||
-		    perm_push_kind(n) == PUSH_QDQ) {
+		    perm_op(n, "LRN") || kind == PUSH_SOFTMAX ||
+		    kind == PUSH_QDQ) {
 			s = *in;
-		} else if (perm_push_kind(n) == PUSH_BROADCAST) {
+		} else if (kind == PUSH_BROADCAST) {
 			s = *in;
 			for (j = 1; j < n->ninputs && s.rank >= 0; j++) {
 				const struct pshape *b = shape_at(g, sh,
@@ -384,7 +386,7 @@ pshape_scan(struct arena *a, struct ir_graph *g, struct pshape **out)
 			if (v == NULL || v->graph != g || v->id >= g->nvalues ||
 			    sh[v->id].rank >= 0)
 				continue;
-			if (j == 0 || perm_push_kind(n) == PUSH_UNARY)
+			if (j == 0 || kind == PUSH_UNARY)
 				sh[v->id] = s;
 		}
 	}
