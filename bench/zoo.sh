@@ -15,8 +15,9 @@
 # and ORT's optimise-and-save took (the fastest of $RUNS runs, default
 # 3: the whole process for fix, session creation for ORT) and their
 # ratio; and, as the floor any tool that writes the model pays, the
-# seconds `cp` takes to copy the model file over an existing copy (the
-# fastest of as many runs) and its ratio to ORT's time.  A last row sums
+# seconds `cp` takes to copy the model file to a new file (the fastest
+# of as many runs; an earlier copy is removed first, untimed, so that cp
+# does not truncate it) and its ratio to ORT's time.  A last row sums
 # the counts and gives the median and worst of both ratios.  Rows marked "*" have more non-Constant nodes, Transposes or
 # BatchNormalization after fix than after ORT.
 set -u
@@ -59,6 +60,7 @@ for m in "$@"; do
 		    2>/dev/null) || break
 		to=$(echo "$t ${to:-$t}" |
 		    awk '{ print ($1 < $2 ? $1 : $2) }')
+		rm -f "$T/cp.onnx"
 		s=$(date +%s.%N)
 		cp "$m" "$T/cp.onnx" || break
 		e=$(date +%s.%N)

@@ -26,6 +26,7 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <xxhash.h>
 
 #include "pass.h"
 
@@ -146,45 +147,110 @@ add_attr(struct key *k, const struct ir_attr *a)
 }
 
 /*
- * V by its value when it is a small inline initializer that is not a
- * graph input: passes make one such constant per node they rewrite
- * (the shape of a Reshape, say), so equal nodes read equal constants
- * under different names.  False when V is to be keyed by identity.
+ * Small inline initializers by value: the first one seen with a given
+ * element type, storage, dims and bytes stands for all that equal it, so
+ * a node's key holds that one's address rather than the bytes (read once
+ * a run, not once a node a round).  XXH3 of the bytes only picks where
+ * to look; equality is always checked in full.
  */
-static bool
-add_const(struct key *k, const struct ir_value *v)
+struct consts {
+	struct hmap by_value;	/* "%p" of a value -> its representative */
+	struct hmap by_digest;	/* "digest/j" -> a representative */
+};
+
+/* V's bytes and their count when V is a small inline initializer that
+ * is not a graph input; NULL else. */
+static const void *
+const_bytes(const struct ir_value *v, size_t *bytes)
 {
 	const struct ir_tensor *t;
-	size_t bytes;
 
 	if (v == NULL || v->kind != IR_VALUE_INITIALIZER || v->is_input ||
 	    v->sparse_init || v->duplicate || v->graph == NULL ||
 	    (t = v->init) == NULL || t->rank < 0 || t->nfields != 1)
-		return false;
+		return NULL;
 	if (t->storage == IR_DATA_RAW) {
-		bytes = t->size;
+		*bytes = t->size;
 	} else if (t->storage == IR_DATA_TYPED && t->typed != NULL) {
 		switch (t->typed_field) {
-		case 4: case 5: bytes = t->ntyped * 4; break;
-		case 7: case 10: case 11: bytes = t->ntyped * 8; break;
-		default: return false;
+		case 4: case 5: *bytes = t->ntyped * 4; break;
+		case 7: case 10: case 11: *bytes = t->ntyped * 8; break;
+		default: return NULL;
 		}
 	} else {
-		return false;
+		return NULL;
 	}
-	if (bytes > MAX_TENSOR_BYTES)
-		return false;
-	add(k, "c", 1);
-	add_hex(k, &t->elem, sizeof(t->elem));
-	add_hex(k, &t->storage, sizeof(t->storage));
-	add_hex(k, &t->typed_field, sizeof(t->typed_field));
+	if (*bytes > MAX_TENSOR_BYTES)
+		return NULL;
+	return t->storage == IR_DATA_RAW ? (const void *)t->data : t->typed;
+}
+
+static bool
+same_const(const struct ir_value *a, const struct ir_value *b)
+{
+	const struct ir_tensor *s = a->init, *t = b->init;
+	const void *p, *q;
+	size_t m, n;
+
+	p = const_bytes(a, &m);
+	q = const_bytes(b, &n);
+	return m == n && s->elem == t->elem && s->storage == t->storage &&
+	    s->typed_field == t->typed_field && s->rank == t->rank &&
+	    (s->rank == 0 || memcmp(s->dims, t->dims, (size_t)s->rank *
+	    sizeof(*s->dims)) == 0) && (m == 0 || memcmp(p, q, m) == 0);
+}
+
+/* The value standing for V (V itself when first), NULL when V is not a
+ * small inline initializer; *FAILED on running out of memory. */
+static const struct ir_value *
+represent(struct consts *c, struct arena *a, const struct ir_value *v,
+    bool *failed)
+{
+	const struct ir_tensor *t;
+	const struct ir_value *r;
+	const void *data;
+	char kb[48];
+	const char *key;
+	uint64_t h;
+	size_t bytes, j;
+	int32_t head[3];
+
+	if ((data = const_bytes(v, &bytes)) == NULL)
+		return NULL;
+	snprintf(kb, sizeof(kb), "%p", (const void *)v);
+	if ((r = hmap_get(&c->by_value, kb)) != NULL)
+		return r;
+	t = v->init;
+	head[0] = t->elem;
+	head[1] = (int32_t)t->storage;
+	head[2] = t->typed_field;
+	h = XXH3_64bits_withSeed(head, sizeof(head), (uint64_t)t->rank);
 	if (t->rank > 0)
-		add_hex(k, t->dims, (size_t)t->rank * sizeof(*t->dims));
-	else
-		add(k, ";", 1);
-	add_hex(k, t->storage == IR_DATA_RAW ? (const void *)t->data :
-	    t->typed, bytes);
-	return true;
+		h = XXH3_64bits_withSeed(t->dims, (size_t)t->rank *
+		    sizeof(*t->dims), h);
+	h = XXH3_64bits_withSeed(data, bytes, h);
+	for (j = 0;; j++) {
+		char db[48];
+
+		snprintf(db, sizeof(db), "%016llx/%zu", (unsigned long long)h,
+		    j);
+		if ((r = hmap_get(&c->by_digest, db)) == NULL) {
+			if ((key = arena_strdup(a, db)) == NULL ||
+			    hmap_put(&c->by_digest, key, (void *)v, NULL) < 0)
+				goto oom;
+			r = v;
+			break;
+		}
+		if (same_const(r, v))
+			break;
+	}
+	if ((key = arena_strdup(a, kb)) == NULL ||
+	    hmap_put(&c->by_value, key, (void *)r, NULL) < 0)
+		goto oom;
+	return r;
+oom:
+	*failed = true;
+	return NULL;
 }
 
 /*
@@ -192,7 +258,7 @@ add_const(struct key *k, const struct ir_value *v)
  * of memory.
  */
 static int
-node_key(struct key *k, const struct ir_node *n)
+node_key(struct key *k, struct consts *c, const struct ir_node *n)
 {
 	size_t i;
 
@@ -209,9 +275,16 @@ node_key(struct key *k, const struct ir_node *n)
 	add_hex(k, &n->noutputs, sizeof(n->noutputs));
 	for (i = 0; i < n->ninputs; i++) {
 		const struct ir_value *v = n->inputs[i];
+		const struct ir_value *r = represent(c, k->a, v, &k->failed);
 
-		if (!add_const(k, v))
+		/* equal small constants under one address, marked apart
+		 * from the values keyed by their own */
+		if (r != NULL) {
+			add(k, "c", 1);
+			add_hex(k, &r, sizeof(r));
+		} else {
 			add_hex(k, &v, sizeof(v));
+		}
 	}
 	for (i = 0; i < n->noutputs; i++)
 		add(k, n->outputs[i] != NULL ? "o" : "-", 1);
@@ -244,12 +317,15 @@ static int
 run(struct pass_ctx *ctx)
 {
 	struct ir_graph **graphs;
+	struct consts c;
 	struct key k;
 	size_t ng, i, j;
 	bool any = false, again = true;
 
 	memset(&k, 0, sizeof(k));
 	k.a = &ctx->scratch;
+	hmap_init(&c.by_value, &ctx->scratch);
+	hmap_init(&c.by_digest, &ctx->scratch);
 	while (again) {
 		again = false;
 		ng = ir_model_graphs(ctx->m, &graphs);
@@ -270,7 +346,7 @@ run(struct pass_ctx *ctx)
 				void *old = NULL;
 				int rc;
 
-				if ((rc = node_key(&k, n)) < 0)
+				if ((rc = node_key(&k, &c, n)) < 0)
 					return -1;
 				if (rc == 0)
 					continue;

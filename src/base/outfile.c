@@ -118,6 +118,18 @@ flush(struct outfile *f)
 }
 
 int
+outfile_reserve(struct outfile *f, uint64_t size)
+{
+	if (f->tmp == NULL || f->fd < 0 || size == 0 || size > INT64_MAX)
+		return 0;
+	if (fallocate(f->fd, 0, 0, (off_t)size) == 0)
+		return 0;
+	if (errno == ENOSPC)
+		return failed(f);
+	return 0;
+}
+
+int
 outfile_write(struct outfile *f, const void *buf, size_t n)
 {
 	if (f->err != 0 || f->fd < 0 || flush(f) < 0)

@@ -19,6 +19,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <sys/types.h>
 
@@ -37,6 +38,11 @@ int outfile_open(struct outfile *f, const char *path);
 /* A stdio stream over F (made on the first call); NULL when out of
  * memory.  Its errors are found by outfile_commit(). */
 FILE *outfile_stream(struct outfile *f);
+/* Reserve SIZE bytes for what is written next (fallocate(2) on the
+ * temporary file): the file system allocates the blocks in one go
+ * rather than as each page is written.  0, or -1 (ENOSPC: they will not
+ * fit); a file system or target that cannot reserve is not an error. */
+int outfile_reserve(struct outfile *f, uint64_t size);
 /* Append N bytes.  0, or -1. */
 int outfile_write(struct outfile *f, const void *buf, size_t n);
 /* Append LEN bytes of the file IN from offset OFF: by the kernel

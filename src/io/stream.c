@@ -306,7 +306,9 @@ stream_save(struct ir_model *m, const char *path,
 	s->o = o;
 	s->fd = of.fd;
 	s->total = size;
-	if (m->skel != NULL && same_as_input(mp, m->skel, x, size))
+	if (outfile_reserve(&of, size) < 0)
+		s->err = errno;
+	else if (m->skel != NULL && same_as_input(mp, m->skel, x, size))
 		copy_span(s, m->skel->file, size);
 	else
 		protobuf_c_message_pack_to_buffer(mp, &s->base);
