@@ -257,7 +257,18 @@ fill_direct(const struct fold *f, const struct ir_tensor *raw, int64_t per,
 		uint8_t *dst = out + 4 * per * c;
 		double sc = f->s[c];
 
-		for (i = 0; i < per; i++) {
+		/* Blocks of 8 the compiler turns into vector instructions
+		 * (the same conversions and product, element by element). */
+		for (i = 0; i + 8 <= per; i += 8) {
+			float x[8];
+			int k;
+
+			memcpy(x, src + 4 * i, sizeof(x));
+			for (k = 0; k < 8; k++)
+				x[k] = (float)((double)x[k] * sc);
+			memcpy(dst + 4 * i, x, sizeof(x));
+		}
+		for (; i < per; i++) {
 			float x;
 
 			memcpy(&x, src + 4 * i, 4);
