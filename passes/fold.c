@@ -1187,18 +1187,47 @@ strided_copy(uint8_t *dst, const uint8_t *src, int64_t step, size_t count,
 	}
 }
 
+/* Square tiles of a 2-D transpose: both sides stay in cache. */
+#define TILE 64
+
+/*
+ * One 2-D slice of a transpose: NQ x NO elements of SIZE bytes, the Q
+ * index running along SRC (SIZE apart) and ODST bytes apart in DST, the
+ * O index ISRC bytes apart in SRC and along DST; tile by tile.
+ */
+static void
+tiled(uint8_t *dst, const uint8_t *src, size_t nq, size_t no, int64_t odst,
+    int64_t isrc, size_t size)
+{
+	size_t a0, b0, a;
+
+	for (a0 = 0; a0 < nq; a0 += TILE)
+		for (b0 = 0; b0 < no; b0 += TILE) {
+			size_t ae = nq - a0 < TILE ? nq : a0 + TILE;
+			size_t nb = no - b0 < TILE ? no - b0 : TILE;
+
+			for (a = a0; a < ae; a++)
+				strided_copy(dst + (int64_t)a * odst +
+				    (int64_t)(b0 * size), src + a * size +
+				    (int64_t)b0 * isrc, isrc, nb, size);
+		}
+}
+
 /*
  * Transpose the SIZE-byte elements of SRC (dims X) into DST (dims Y,
  * Y's axis k is X's axis PERM[k]).  Trailing axes that stay in place
- * move as one block; the last moved axis is a strided copy.
+ * move as one block.  Otherwise X's last axis moves to Y's axis Q: the
+ * plane of Y's axes Q and last is a 2-D transpose, done in tiles, for
+ * each index of the other axes.
  */
 static void
 transpose_bytes(const uint8_t *src, uint8_t *dst, const struct cval *x,
     const struct cval *y, const int64_t *perm, size_t size)
 {
-	int64_t st[MAX_RANK], stride[MAX_RANK], idx[MAX_RANK] = { 0 };
-	size_t block = size, pos = 0, total = y->n * size, inner;
-	int r = y->rank, k;
+	int64_t st[MAX_RANK], stride[MAX_RANK], ost[MAX_RANK];
+	int64_t idx[MAX_RANK] = { 0 };
+	size_t block = size, pos = 0, total = y->n * size, inner, rest, i;
+	int r = y->rank, k, q = 0;
 
 	if (total == 0)
 		return;
@@ -1214,23 +1243,49 @@ transpose_bytes(const uint8_t *src, uint8_t *dst, const struct cval *x,
 	for (k = 0; k < r; k++)
 		stride[k] = st[perm[k]] * (int64_t)size;
 	inner = (size_t)y->dims[r - 1];
-	while (pos < total) {
-		int64_t off = 0;
-
-		for (k = 0; k < r - 1; k++)
-			off += idx[k] * stride[k];
-		if (block == size) {
-			strided_copy(dst + pos, src + off, stride[r - 1], inner,
-			    size);
-			pos += inner * size;
-		} else {
+	if (block != size) {
+		/* Rows of BLOCK bytes, each from its own place. */
+		while (pos < total) {
+			int64_t off = 0;
 			size_t j;
 
+			for (k = 0; k < r - 1; k++)
+				off += idx[k] * stride[k];
 			for (j = 0; j < inner; j++, pos += block)
 				memcpy(dst + pos, src + off +
 				    (int64_t)j * stride[r - 1], block);
+			for (k = r - 2; k >= 0; k--) {
+				if (++idx[k] < y->dims[k])
+					break;
+				idx[k] = 0;
+			}
 		}
+		return;
+	}
+	/* X's last axis is Y's axis Q (not Y's last: that one stayed). */
+	for (k = 0; k < r; k++)
+		if (perm[k] == r - 1)
+			q = k;
+	ost[r - 1] = (int64_t)size;
+	for (k = r - 2; k >= 0; k--)
+		ost[k] = ost[k + 1] * y->dims[k + 1];
+	rest = 1;
+	for (k = 0; k < r - 1; k++)
+		if (k != q)
+			rest *= (size_t)y->dims[k];
+	for (i = 0; i < rest; i++) {
+		int64_t in = 0, out = 0;
+
+		for (k = 0; k < r - 1; k++)
+			if (k != q) {
+				in += idx[k] * stride[k];
+				out += idx[k] * ost[k];
+			}
+		tiled(dst + out, src + in, (size_t)y->dims[q], inner, ost[q],
+		    stride[r - 1], size);
 		for (k = r - 2; k >= 0; k--) {
+			if (k == q)
+				continue;
 			if (++idx[k] < y->dims[k])
 				break;
 			idx[k] = 0;

@@ -42,6 +42,7 @@ F, U8 = TensorProto.FLOAT, TensorProto.UINT8
 W2 = f32(500, 600)
 W4 = rng.integers(0, 256, (8, 16, 80, 110)).astype(np.uint8)
 WD = rng.standard_normal((50, 40, 70))
+W3 = f32(5, 300, 210)
 WS = f32(1000, 300)
 WC = f32(300, 1000)
 
@@ -69,6 +70,14 @@ CASES = {
         [("W", WD)], [("x", TensorProto.DOUBLE, [40, 50, 70])],
         [("y", TensorProto.DOUBLE, [40, 50, 70])]),
         {"Wt": WD.transpose(1, 0, 2)}, []),
+    # X's last axis becomes Y's first: 2-D tiles of 210 x 300 (not a
+    # multiple of the tile size) for each of the 5 indices of axis 0.
+    "transpose3d-tiles": (model(
+        [helper.make_node("Transpose", ["W"], ["Wt"], perm=[2, 0, 1]),
+         helper.make_node("Add", ["x", "Wt"], ["y"])],
+        [("W", W3)], [("x", F, [210, 5, 300])],
+        [("y", F, [210, 5, 300])]),
+        {"Wt": W3.transpose(2, 0, 1)}, []),
     # A chain of reshapes: each result is the next one's constant.
     "reshape-chain": (model(
         [helper.make_node("Unsqueeze", ["W", "ax0"], ["W1"]),

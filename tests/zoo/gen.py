@@ -6,16 +6,18 @@
 
 Every model is built with random weights from a fixed seed (nothing is
 downloaded), put in eval mode and exported with torch.onnx.export.  The
-variants cover what real exports look like: opsets 11, 13 and 17,
-BatchNormalization kept (do_constant_folding=False) or folded by the
-exporter, a dynamic batch dimension, and a channels-last wrapper (the
-input is NHWC and permuted inside the model, as TensorFlow conversions
-do).  A model already in OUTDIR is not exported again.  One line per
+variants cover what real exports look like: opsets 9 to 17,
+BatchNormalization kept (training=PRESERVE) or folded by the exporter,
+the exporter's constant folding off (weights then reach MatMul through
+Transpose nodes), a training-mode export (BatchNormalization computing
+its statistics outputs), a dynamic batch dimension, and a channels-last
+wrapper (the input is NHWC and permuted inside the model, as TensorFlow
+conversions do).  A model already in OUTDIR is not exported again.  One line per
 model: "zoo: NAME nodes=N seconds=S".  Exits 0 with a message when torch
 is not installed (sh tools/setup.sh --test installs it).
 
 The sets: "small" (make check: a few seconds each) and "full" (bench/:
-39 exports, detection models with If/Loop/NMS included).
+53 exports, detection models with If/Loop/NMS included).
 """
 import os
 import sys
@@ -65,7 +67,8 @@ class SegOut(torch.nn.Module):
 
 # name: (constructor, input size, opset, options)
 #   options: "bn" keeps BatchNormalization, "dyn" makes the batch dynamic,
-#   "nhwc" wraps in ChannelsLast.
+#   "nhwc" wraps in ChannelsLast, "nofold" turns the exporter's constant
+#   folding off, "train" exports in training mode.
 FULL = {
     "resnet18_op13_bn": (M.resnet18, 224, 13, "bn"),
     "resnet18_op17": (M.resnet18, 224, 17, ""),
@@ -107,12 +110,28 @@ FULL = {
     "deeplabv3_mobilenet_v3_op11": (S.deeplabv3_mobilenet_v3_large, 224,
                                     11, "seg"),
     "ssdlite320_op13": (D.ssdlite320_mobilenet_v3_large, 320, 13, "det"),
+    "retinanet_resnet50_op11": (D.retinanet_resnet50_fpn, 320, 11, "det"),
+    "fcos_resnet50_op12": (D.fcos_resnet50_fpn, 320, 12, "det"),
+    "deeplabv3_resnet50_op12": (S.deeplabv3_resnet50, 224, 12, "seg"),
+    "convnext_tiny_op14_nofold": (M.convnext_tiny, 224, 14, "nofold"),
+    "vit_b_32_op14_nofold": (M.vit_b_32, 224, 14, "nofold"),
+    "swin_t_op16_nofold": (M.swin_t, 224, 16, "nofold"),
+    "mobilenet_v3_small_op12_nofold": (M.mobilenet_v3_small, 224, 12,
+                                       "nofold"),
+    "googlenet_op10_nofold": (M.googlenet, 224, 10, "nofold"),
+    "regnet_x_400mf_op12_train": (M.regnet_x_400mf, 224, 12, "train"),
+    "resnet34_op9": (M.resnet34, 224, 9, ""),
+    "shufflenet_v2_x0_5_op9": (M.shufflenet_v2_x0_5, 224, 9, ""),
+    "wide_resnet50_2_op12_dyn": (M.wide_resnet50_2, 224, 12, "dyn"),
+    "efficientnet_b1_op15_dyn": (M.efficientnet_b1, 240, 15, "dyn"),
+    "mnasnet0_5_op15_bn": (M.mnasnet0_5, 224, 15, "bn"),
     "fasterrcnn_mobilenet_320_op11": (
         D.fasterrcnn_mobilenet_v3_large_320_fpn, 320, 11, "det"),
 }
 SMALL = ["resnet18_op13_bn", "mobilenet_v3_small_op17",
          "shufflenet_v2_op11", "squeezenet1_0_op13_nhwc",
-         "mobilenet_v2_op11_dyn", "efficientnet_b0_op13"]
+         "mobilenet_v2_op11_dyn", "efficientnet_b0_op13",
+         "mobilenet_v3_small_op12_nofold"]
 
 
 def build(ctor, opts):
@@ -159,6 +178,10 @@ def export(name, out):
         # The exporter folds BatchNormalization into Conv in EVAL mode;
         # PRESERVE keeps the eval-mode model's BatchNormalization nodes.
         kw["training"] = torch.onnx.TrainingMode.PRESERVE
+    if "train" in opts:
+        kw["training"] = torch.onnx.TrainingMode.TRAINING
+    if "nofold" in opts:
+        kw["do_constant_folding"] = False
     # Not under no_grad: with gradients enabled nn.MultiheadAttention
     # takes its exportable path instead of the fused kernel.
     torch.onnx.export(net, x, out, opset_version=opset,

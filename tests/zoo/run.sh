@@ -47,7 +47,7 @@ for m in "$Z"/*.onnx; do
 	"$ONNXFIX" check -q "$m" >/dev/null 2>&1
 	rc=$?
 	if [ $rc -le 1 ]; then ok; else bad "$n: check exit $rc"; fi
-	if ! "$ONNXFIX" fix -q -o "$T/$n.fix.onnx" "$m" 2>"$T/err"; then
+	if ! "$ONNXFIX" fix -q -o "$T/$n.fix.onnx" "$m" >"$T/err" 2>&1; then
 		bad "$n: fix failed: $(head -n 1 "$T/err")"
 		continue
 	fi
@@ -58,7 +58,7 @@ for m in "$Z"/*.onnx; do
 	else
 		bad "$n: check of fix's output: $(head -n 2 "$T/chk")"
 	fi
-	"$ONNXFIX" fix -q -o "$T/$n.fix2.onnx" "$T/$n.fix.onnx" 2>/dev/null
+	"$ONNXFIX" fix -q -o "$T/$n.fix2.onnx" "$T/$n.fix.onnx" >/dev/null 2>&1
 	if cmp -s "$T/$n.fix.onnx" "$T/$n.fix2.onnx"; then
 		ok
 	else
