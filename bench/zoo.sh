@@ -51,7 +51,7 @@ for m in "$@"; do
 	while [ $i -lt "$RUNS" ]; do
 		i=$((i + 1))
 		s=$(date +%s.%N)
-		"$ONNXFIX" fix -q -o "$T/fix.onnx" "$m" 2>/dev/null || break
+		"$ONNXFIX" fix -q -o "$T/fix.onnx" "$m" >/dev/null 2>&1 || break
 		e=$(date +%s.%N)
 		t=$(echo "$s $e" | awk '{ printf "%.3f", $2 - $1 }')
 		tf=$(echo "$t ${tf:-$t}" |
