@@ -381,7 +381,7 @@ fold_one(struct pass_ctx *ctx, struct state *st, struct fold *f)
 	const char *why;
 	double *w = NULL, *b = NULL;
 	int64_t count, bdims[2], per = 0;
-	int brank, rc;
+	int brank, rc = 0;
 	bool big = false, direct;
 	struct ir_tensor view;
 	const struct ir_tensor *raw = NULL;
