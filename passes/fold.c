@@ -51,7 +51,8 @@ write_out(struct cval *c, uint8_t *out)
 	/* The two common types in one pass each, as the loop below writes
 	 * them. */
 	if (c->isint && c->elem == IR_ELEM_INT64) {
-		memcpy(out, c->i, c->n * 8);
+		if (c->n > 0)
+			memcpy(out, c->i, c->n * 8);
 		return 0;
 	}
 	if (!c->isint && c->elem == IR_ELEM_FLOAT) {

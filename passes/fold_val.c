@@ -193,7 +193,8 @@ fold_read(struct arena *a, const struct ir_tensor *t, struct cval *c)
 		return rc;
 	/* The two common types in one pass each, as get_elem reads them. */
 	if (t->storage == IR_DATA_RAW && t->elem == IR_ELEM_INT64) {
-		memcpy(c->i, t->data, c->n * 8);
+		if (c->n > 0)	/* an empty tensor may have no data */
+			memcpy(c->i, t->data, c->n * 8);
 		return 1;
 	}
 	if (t->storage == IR_DATA_RAW && t->elem == IR_ELEM_FLOAT) {
