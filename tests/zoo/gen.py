@@ -17,7 +17,7 @@ model: "zoo: NAME nodes=N seconds=S".  Exits 0 with a message when torch
 is not installed (sh tools/setup.sh --test installs it).
 
 The sets: "small" (make check: a few seconds each) and "full" (bench/:
-53 exports, detection models with If/Loop/NMS included).
+56 exports, detection models with If/Loop/NMS included).
 """
 import os
 import sys
@@ -65,10 +65,43 @@ class SegOut(torch.nn.Module):
         return self.net(x)["out"]
 
 
+class Encoder(torch.nn.Module):
+    """A Transformer encoder over a float sequence (batch, seq, 64)."""
+
+    def __init__(self, weights=None):
+        super().__init__()
+        layer = torch.nn.TransformerEncoderLayer(64, 4, 128,
+                                                 batch_first=True)
+        self.enc = torch.nn.TransformerEncoder(layer, 2)
+        self.head = torch.nn.Linear(64, 10)
+
+    def forward(self, x):
+        return self.head(self.enc(x))
+
+
+class Recurrent(torch.nn.Module):
+    """Two bidirectional LSTM (or GRU) layers over (batch, seq, 64)."""
+
+    def __init__(self, gru=False, weights=None):
+        super().__init__()
+        rnn = torch.nn.GRU if gru else torch.nn.LSTM
+        self.rnn = rnn(64, 48, num_layers=2, bidirectional=True,
+                       batch_first=True)
+        self.head = torch.nn.Linear(96, 10)
+
+    def forward(self, x):
+        return self.head(self.rnn(x)[0])
+
+
+def gru(weights=None):
+    return Recurrent(gru=True)
+
+
 # name: (constructor, input size, opset, options)
 #   options: "bn" keeps BatchNormalization, "dyn" makes the batch dynamic,
 #   "nhwc" wraps in ChannelsLast, "nofold" turns the exporter's constant
-#   folding off, "train" exports in training mode.
+#   folding off, "train" exports in training mode, "seq" takes a float
+#   sequence (batch, SIZE, 64) instead of an image.
 FULL = {
     "resnet18_op13_bn": (M.resnet18, 224, 13, "bn"),
     "resnet18_op17": (M.resnet18, 224, 17, ""),
@@ -125,13 +158,17 @@ FULL = {
     "wide_resnet50_2_op12_dyn": (M.wide_resnet50_2, 224, 12, "dyn"),
     "efficientnet_b1_op15_dyn": (M.efficientnet_b1, 240, 15, "dyn"),
     "mnasnet0_5_op15_bn": (M.mnasnet0_5, 224, 15, "bn"),
+    "encoder_op14_dyn": (Encoder, 16, 14, "seq dyn"),
+    "lstm_op13": (Recurrent, 16, 13, "seq"),
+    "gru_op11_nofold": (gru, 16, 11, "seq nofold"),
     "fasterrcnn_mobilenet_320_op11": (
         D.fasterrcnn_mobilenet_v3_large_320_fpn, 320, 11, "det"),
 }
 SMALL = ["resnet18_op13_bn", "mobilenet_v3_small_op17",
          "shufflenet_v2_op11", "squeezenet1_0_op13_nhwc",
          "mobilenet_v2_op11_dyn", "efficientnet_b0_op13",
-         "mobilenet_v3_small_op12_nofold"]
+         "mobilenet_v3_small_op12_nofold", "encoder_op14_dyn",
+         "lstm_op13", "gru_op11_nofold"]
 
 
 def build(ctor, opts):
@@ -141,6 +178,8 @@ def build(ctor, opts):
     if "seg" in opts:
         kw["weights_backbone"] = None
         kw["aux_loss"] = None
+    if "seq" in opts:
+        return ctor().eval()
     if ctor in (M.googlenet, M.inception_v3):
         kw["aux_logits"] = False
         kw["init_weights"] = True
@@ -159,6 +198,8 @@ def export(name, out):
     torch.manual_seed(0)
     net = build(ctor, opts.split())
     shape = (1, size, size, 3) if "nhwc" in opts else (1, 3, size, size)
+    if "seq" in opts:
+        shape = (1, size, 64)
     # BatchNormalization statistics as training leaves them (measured on
     # random batches, not the identity), so that a wrong fold shows in the
     # numbers and activations keep a trained network's scale.
@@ -173,6 +214,8 @@ def export(name, out):
         net.eval()
     x = torch.rand(*shape)
     dyn = {"input": {0: "batch"}} if "dyn" in opts else None
+    if "dyn" in opts and "seq" in opts:
+        dyn = {"input": {0: "batch", 1: "seq"}}
     kw = {}
     if "bn" in opts:
         # The exporter folds BatchNormalization into Conv in EVAL mode;
