@@ -73,6 +73,8 @@ struct pass {
 /* The table, in pipeline order, NULL-terminated. */
 extern const struct pass *const pass_table[];
 const struct pass *pass_lookup(const char *name);
+/* Does fix or check with O's --passes and --skip run the pass NAME? */
+bool pass_selected(const struct onnxfix_options *o, const char *name);
 
 /* Index the model's local functions by "domain\x1fname" into LOCALS
  * (scratch memory): 0, or -1 when out of budget. */

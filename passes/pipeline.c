@@ -50,12 +50,18 @@ listed(const char *list, const char *name)
 	return false;
 }
 
+bool
+pass_selected(const struct onnxfix_options *o, const char *name)
+{
+	if (o->passes != NULL && !listed(o->passes, name))
+		return false;
+	return o->skip == NULL || !listed(o->skip, name);
+}
+
 static bool
 selected(const struct onnxfix_options *o, const struct pass *p)
 {
-	if (o->passes != NULL && !listed(o->passes, p->name))
-		return false;
-	return o->skip == NULL || !listed(o->skip, p->name);
+	return pass_selected(o, p->name);
 }
 
 #ifndef ONNXFIX_VERSION

@@ -494,6 +494,15 @@ done <<'EOF_CASES'
 64	give --dot-diff FILE too	fix --collapse -o @T/fc.onnx @M
 64	give --focus NAME too	dot --radius 2 @M
 64	give --external-data FILE too	fix --size-threshold 4K -o @T/fc.onnx @M
+# an option whose pass --passes or --skip leaves out would do nothing
+64	--opset is carried out by the pass opset, which --skip leaves out	fix --skip opset --opset 11 -o @T/fc.onnx @M
+64	--ir-version is carried out by the pass opset, which --passes leaves out	fix --passes fold --ir-version 8 -o @T/fc.onnx @M
+64	--inference is carried out by the pass bn-normalize, which --passes leaves out	fix --passes fold,dce --inference -o @T/fc.onnx @M
+64	--bn-convention is carried out by the pass bn-normalize, which --skip leaves out	fix --skip bn-normalize --bn-convention onnx -o @T/fc.onnx @M
+64	--explicit-defaults is carried out by the pass explicit-defaults, which --passes leaves out	fix --passes none --explicit-defaults -o @T/fc.onnx @M
+64	--pads split is carried out by the pass pads-split, which --skip leaves out	fix --skip pads-split --pads split -o @T/fc.onnx @M
+64	--inputs-layout is carried out by the pass transpose, which --skip leaves out	fix --skip transpose --inputs-layout nchw -o @T/fc.onnx @M
+64	--map is carried out by the pass custom-ops, which --passes leaves out	fix --passes fold --map a::B=Relu -o @T/fc.onnx @M
 64	give -o FILE or --in-place, not both	fix --in-place -o @T/fc.onnx @T/copy.onnx
 64	--dry-run writes nothing	fix --dry-run -o @T/fc.onnx @M
 64	cannot both go to standard output	fix -o - --dot - @M
