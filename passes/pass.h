@@ -47,6 +47,9 @@ struct pass_ctx {
 	bool refused;		/* a rewrite pass sets it when a rewrite the
 				 * user asked for cannot be done exactly: fix
 				 * stops and writes nothing (ONNXFIX_EREFUSED) */
+	bool interface_done;	/* fix: transpose has acted on
+				 * --inputs-layout/--outputs-layout (once, in
+				 * its first round) */
 	/* check: what that inference found, for the shapes pass to report
 	 * in its turn (inference gives the same result when run again, so
 	 * it runs once); shapes_recorded false: run it again */

@@ -1284,11 +1284,13 @@ change_interface(struct tp *t)
 			    perm_str(back, r, pb, sizeof(pb)));
 			changed++;
 		}
-	if (o->inputs_layout != ONNXFIX_LAYOUT_KEEP && changed == 0)
+	if (o->inputs_layout != ONNXFIX_LAYOUT_KEEP && changed == 0) {
 		diag_report(t->ctx->d, DIAG_F_TP_NO_INTERFACE, "graph",
 		    "--inputs-layout: no input feeds a [%s] Transpose",
 		    o->inputs_layout == ONNXFIX_LAYOUT_NCHW ? "0,r-1,1,..." :
 		    "0,2,...,1");
+		t->ctx->refused = true;
+	}
 	nin = changed;
 	if (o->outputs_layout != ONNXFIX_LAYOUT_KEEP)
 		for (i = 0; i < g->noutputs; i++) {
@@ -1341,11 +1343,13 @@ change_interface(struct tp *t)
 			    "nhwc");
 			changed++;
 		}
-	if (o->outputs_layout != ONNXFIX_LAYOUT_KEEP && changed == nin)
+	if (o->outputs_layout != ONNXFIX_LAYOUT_KEEP && changed == nin) {
 		diag_report(t->ctx->d, DIAG_F_TP_NO_INTERFACE, "graph",
 		    "--outputs-layout: no output made by a [%s] Transpose",
 		    o->outputs_layout == ONNXFIX_LAYOUT_NCHW ? "0,2,...,1" :
 		    "0,r-1,1,...");
+		t->ctx->refused = true;
+	}
 	if (changed)
 		t->changed = true;
 	return changed;
@@ -1700,8 +1704,16 @@ run_graph(struct pass_ctx *ctx, struct ir_graph *g)
 			return -1;
 		t.items[k].perm = perm_text(&t, g->nodes[i]);
 	}
-	if (g->kind == IR_GRAPH_MAIN && change_interface(&t) < 0)
-		return -1;
+	/* The interface changes once: a later round finds the converters
+	 * gone because the first round used them. */
+	if (g->kind == IR_GRAPH_MAIN && !ctx->interface_done) {
+		ctx->interface_done = true;
+		if (change_interface(&t) < 0)
+			return -1;
+		/* refused: fix writes nothing, so nothing more to do */
+		if (ctx->refused)
+			return 0;
+	}
 	if (t.before == 0 && !t.changed)
 		return 0;
 	any = t.changed;

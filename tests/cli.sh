@@ -238,9 +238,10 @@ grep -q 'Transpose' "$T/out" && bad "nchw: Transposes left" || ok
 grep -q 'x_nhwc: float\[1,3,16,16\]' "$T/out" &&
     grep -q 'y_nhwc: float\[1,8,16,16\]' "$T/out" && ok ||
     bad "nchw: interface shapes"
-run "transpose no interface" 0 fix --dry-run --inputs-layout nhwc \
+run "transpose no interface" 1 fix --inputs-layout nhwc -o "$T/noif.onnx" \
     "$CORPUS/bn_small.onnx"
-grep -q 'warning F318' "$T/out" && ok || bad "no F318 warning"
+grep -q 'error F318' "$T/out" && ok || bad "no F318 error"
+[ ! -e "$T/noif.onnx" ] && ok || bad "F318: an output was written"
 run "bad layout" 64 fix --inputs-layout nwhc -o "$T/x.onnx" "$NT"
 # --- many models: directories, -j, one report, the worst status ----------
 mkdir -p "$T/many/sub/deeper" "$T/many/.hidden" "$T/empty"
