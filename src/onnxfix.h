@@ -43,8 +43,10 @@
 /* Status of a library call; the CLI maps them to exit statuses. */
 enum onnxfix_status {
 	ONNXFIX_OK = 0,
-	ONNXFIX_EREFUSED = 1,	/* a rewrite asked for (fix --opset) cannot
-				 * be done exactly: nothing to write */
+	ONNXFIX_EREFUSED = 1,	/* a rewrite asked for (fix --opset, a
+				 * layout with no converter at the
+				 * interface) cannot be done exactly:
+				 * nothing to write */
 	ONNXFIX_EINPUT = 2,	/* input malformed or over a safety limit */
 	ONNXFIX_EBUDGET = 3,	/* memory budget exceeded */
 	ONNXFIX_EIO = 4,	/* input unreadable or output not written */
