@@ -22,8 +22,8 @@
  * than 1 MiB, or any input larger, is left alone (the former with a
  * warning, checked before any of it is computed), except for data
  * movement (Transpose, Reshape, Flatten, Squeeze, Unsqueeze) of a raw
- * in-memory constant nothing else reads, whose bytes are moved into the
- * result that replaces it (fold_move); as are nodes whose
+ * in-memory constant nothing else reads: its bytes are moved, at any
+ * size, into the result that replaces it (fold_move); as are nodes whose
  * outputs are graph outputs, nodes in function bodies (which hold no
  * initializers) and models below IR version 4 (whose initializers must
  * be graph inputs).
@@ -151,14 +151,15 @@ gather(const struct cval *x, struct cval *y, int64_t base,
 	}
 }
 
+/* Y's dims from X's by Transpose N's perm into PERM; 0 when it is not a
+ * permutation of X's rank. */
 static int
-do_transpose(const struct ir_node *n, const struct cval *x, struct cval *y,
-    struct arena *ar)
+transpose_dims(const struct ir_node *n, const struct cval *x,
+    struct cval *y, int64_t *perm)
 {
 	const struct ir_attr *a = ir_node_attr(n, "perm");
-	int64_t perm[MAX_RANK], st[MAX_RANK], stride[MAX_RANK];
 	bool seen[MAX_RANK] = { false };
-	int r = x->rank, k, rc;
+	int r = x->rank, k;
 
 	for (k = 0; k < r; k++)
 		perm[k] = r - 1 - k;
@@ -176,6 +177,18 @@ do_transpose(const struct ir_node *n, const struct cval *x, struct cval *y,
 	*y = *x;
 	for (k = 0; k < r; k++)
 		y->dims[k] = x->dims[perm[k]];
+	return 1;
+}
+
+static int
+do_transpose(const struct ir_node *n, const struct cval *x, struct cval *y,
+    struct arena *ar)
+{
+	int64_t perm[MAX_RANK], st[MAX_RANK], stride[MAX_RANK];
+	int r = x->rank, k, rc;
+
+	if (!transpose_dims(n, x, y, perm))
+		return 0;
 	if ((rc = fold_alloc(ar, y)) <= 0)
 		return rc;
 	if (y->n == 0)
@@ -1128,35 +1141,6 @@ move_op(const struct ir_node *n)
 	return false;
 }
 
-/* Y's dims from X's by Transpose N's perm into PERM; 0 when it is not a
- * permutation of X's rank. */
-static int
-transpose_dims(const struct ir_node *n, const struct cval *x,
-    struct cval *y, int64_t *perm)
-{
-	const struct ir_attr *a = ir_node_attr(n, "perm");
-	bool seen[MAX_RANK] = { false };
-	int r = x->rank, k;
-
-	for (k = 0; k < r; k++)
-		perm[k] = r - 1 - k;
-	if (a != NULL) {
-		if (a->type != IR_ATTR_INTS || a->n != (size_t)r)
-			return 0;
-		for (k = 0; k < r; k++)
-			perm[k] = a->ints[k];
-	}
-	for (k = 0; k < r; k++) {
-		if (perm[k] < 0 || perm[k] >= r || seen[perm[k]])
-			return 0;
-		seen[perm[k]] = true;
-	}
-	*y = *x;
-	for (k = 0; k < r; k++)
-		y->dims[k] = x->dims[perm[k]];
-	return 1;
-}
-
 /* COUNT elements of SIZE bytes from SRC, STEP bytes apart, to DST one
  * after another. */
 static void
@@ -1296,12 +1280,14 @@ transpose_bytes(const uint8_t *src, uint8_t *dst, const struct cval *x,
 
 /*
  * A Transpose, Reshape, Flatten, Squeeze or Unsqueeze of a constant
- * larger than MAX_BYTES (stored raw, in memory) that nothing else reads:
- * the result replaces it in the file, so folding does not grow the file.
- * Its bytes are moved, not read as numbers: a reshape keeps the input's
- * bytes as they are, a Transpose permutes whole elements.  1 folded, 0
- * not (a read by other nodes too: the warning of too_large), -1 out of
- * budget.
+ * stored raw, in memory, with whole-byte elements: its bytes are moved,
+ * not read as numbers (a reshape keeps them as they are, a Transpose
+ * permutes whole elements), which is exact for every element type.
+ * When nothing else reads the constant, the result replaces it in the
+ * file, so folding does not grow the file whatever its size.  When
+ * other nodes read it too, the result is a second copy: made by the
+ * generic fold within MAX_BYTES, past it left with the warning of
+ * too_large.  1 folded, 0 not, -1 out of budget.
  */
 static int
 fold_move(struct pass_ctx *ctx, struct fold_state *st, struct ir_node *n,
@@ -1316,13 +1302,16 @@ fold_move(struct pass_ctx *ctx, struct fold_state *st, struct ir_node *n,
 	unsigned bits;
 	uint8_t *buf;
 	size_t i;
+	bool shared;
 	int rc;
 
 	if (t == NULL || t->storage != IR_DATA_RAW || t->rank < 0 ||
 	    t->rank > MAX_RANK || (bits = ir_elem_bits(t->elem)) == 0 ||
 	    bits % 8 != 0 || ir_tensor_count(t, &count, NULL) < 0 ||
-	    ir_elem_bytes(t->elem, count, &bytes) < 0 ||
-	    bytes <= MAX_BYTES || t->size != bytes)
+	    ir_elem_bytes(t->elem, count, &bytes) < 0 || t->size != bytes)
+		return 0;
+	shared = x->nuses != 1 || x->noutputs > 0;
+	if (shared && bytes <= MAX_BYTES)
 		return 0;
 	in = arena_array(ar, nin, sizeof(*in));
 	if (in == NULL)
@@ -1358,13 +1347,11 @@ fold_move(struct pass_ctx *ctx, struct fold_state *st, struct ir_node *n,
 	if (rc <= 0 || !fold_dims_count(out.dims, out.rank, &i) ||
 	    i != out.n)
 		return 0;
-	/* Read by other nodes or a graph output too: folding would add a
-	 * second copy of its bytes. */
-	if (x->nuses != 1 || x->noutputs > 0)
+	if (shared)
 		return too_large_beside(ctx, st, n, &out, true, x);
 	if (strcmp(n->op_type, "Transpose") != 0)
 		return install(ctx, st, n, &out, t->data, (size_t)bytes);
-	buf = arena_alloc(&n->graph->model->arena, (size_t)bytes);
+	buf = arena_alloc(&n->graph->model->arena, bytes ? (size_t)bytes : 1);
 	if (buf == NULL)
 		return -1;
 	transpose_bytes(t->data, buf, &in[0], &out, perm, bits / 8);
