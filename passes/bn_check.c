@@ -345,5 +345,5 @@ run(struct pass_ctx *ctx)
 const struct pass pass_bn_check = {
 	"bn-check", PASS_ANALYSIS,
 	"BatchNormalization epsilon/momentum conventions, training mode",
-	run,
+	run, NULL,
 };

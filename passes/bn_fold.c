@@ -554,5 +554,5 @@ run(struct pass_ctx *ctx)
 const struct pass pass_bn_fold = {
 	"bn-fold", PASS_REWRITE,
 	"fold inference BatchNormalization into Conv, ConvTranspose, Gemm",
-	run,
+	run, NULL,
 };

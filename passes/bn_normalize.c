@@ -310,8 +310,15 @@ run(struct pass_ctx *ctx)
 	    ir_rebuild_implicit(ctx->m) : 0;
 }
 
+static const char *
+asked(const struct onnxfix_options *o)
+{
+	return o->bn_convention != ONNXFIX_CONV_NONE ? "--bn-convention" :
+	    o->inference ? "--inference" : NULL;
+}
+
 const struct pass pass_bn_normalize = {
 	"bn-normalize", PASS_REWRITE,
 	"BatchNormalization: inference form, legacy attributes, conventions",
-	run,
+	run, asked,
 };

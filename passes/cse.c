@@ -377,5 +377,5 @@ run(struct pass_ctx *ctx)
 const struct pass pass_cse = {
 	"cse", PASS_REWRITE,
 	"merge nodes that compute the same thing",
-	run,
+	run, NULL,
 };

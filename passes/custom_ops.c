@@ -1937,8 +1937,15 @@ run(struct pass_ctx *ctx)
 	return drop_imports(ctx);
 }
 
+static const char *
+asked(const struct onnxfix_options *o)
+{
+	return o->nmaps > 0 ? "--map" : o->map_file != NULL ? "--map-file" :
+	    NULL;
+}
+
 const struct pass pass_custom_ops = {
 	"custom-ops", PASS_REWRITE,
 	"replace custom operators by standard ONNX ones",
-	run,
+	run, asked,
 };

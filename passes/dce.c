@@ -266,5 +266,5 @@ const struct pass pass_dce = {
 	"dce", PASS_REWRITE,
 	"remove dead nodes, unused initializers and stale value_info; "
 	    "clear negative dims",
-	run,
+	run, NULL,
 };

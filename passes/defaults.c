@@ -1273,5 +1273,5 @@ run(struct pass_ctx *ctx)
 const struct pass pass_defaults = {
 	"defaults", PASS_ANALYSIS,
 	"framework-dependent defaults: epsilons, GELU, Resize, pooling, ...",
-	run,
+	run, NULL,
 };

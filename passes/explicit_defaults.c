@@ -186,8 +186,14 @@ run(struct pass_ctx *ctx)
 	return 0;
 }
 
+static const char *
+asked(const struct onnxfix_options *o)
+{
+	return o->explicit_defaults ? "--explicit-defaults" : NULL;
+}
+
 const struct pass pass_explicit_defaults = {
 	"explicit-defaults", PASS_REWRITE,
 	"fix --explicit-defaults: write the schema defaults nodes rely on",
-	run,
+	run, asked,
 };

@@ -1652,5 +1652,5 @@ run(struct pass_ctx *ctx)
 const struct pass pass_fold = {
 	"fold", PASS_REWRITE,
 	"fold constant subexpressions into initializers",
-	run,
+	run, NULL,
 };

@@ -537,5 +537,5 @@ run(struct pass_ctx *ctx)
 const struct pass pass_identity = {
 	"identity", PASS_REWRITE,
 	"remove Identity nodes and no-ops, keeping graph output names",
-	run,
+	run, NULL,
 };

@@ -694,5 +694,5 @@ const struct pass pass_layout = {
 	"layout", PASS_ANALYSIS,
 	"classify Transposes: interface, cancelling, mergeable, identity, "
 	"size-1, sandwich, required",
-	run,
+	run, NULL,
 };

@@ -785,9 +785,16 @@ out:
 	return rc;
 }
 
+static const char *
+asked(const struct onnxfix_options *o)
+{
+	return o->opset != 0 ? "--opset" : o->ir_version != 0 ?
+	    "--ir-version" : NULL;
+}
+
 const struct pass pass_opset = {
 	"opset", PASS_REWRITE,
 	"convert the default domain to the opset of --opset, exactly or not "
 	"at all",
-	run,
+	run, asked,
 };

@@ -134,8 +134,14 @@ run(struct pass_ctx *ctx)
 	return 0;
 }
 
+static const char *
+asked(const struct onnxfix_options *o)
+{
+	return o->pads_split ? "--pads split" : NULL;
+}
+
 const struct pass pass_pads_split = {
 	"pads-split", PASS_REWRITE,
 	"fix --pads split: asymmetric Conv pads as a Pad and symmetric pads",
-	run,
+	run, asked,
 };

@@ -67,6 +67,11 @@ struct pass {
 	const char *summary;	/* one line for `onnxfix passes` */
 	/* 0 on success, -1 when out of budget (a diagnostic says so). */
 	int (*run)(struct pass_ctx *ctx);
+	/* The option of O that only this pass carries out, as the user
+	 * wrote it ("--opset"), when O asks for it; NULL when none is
+	 * asked (or the pass takes none).  An option asked for while
+	 * --passes or --skip leaves its pass out would do nothing. */
+	const char *(*asked)(const struct onnxfix_options *o);
 };
 
 #define PASS(name) extern const struct pass pass_##name;

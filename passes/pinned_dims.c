@@ -686,5 +686,5 @@ run(struct pass_ctx *ctx)
 const struct pass pass_pinned_dims = {
 	"pinned-dims", PASS_ANALYSIS,
 	"dims the interface declares symbolic that a constant pins",
-	run,
+	run, NULL,
 };

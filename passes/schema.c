@@ -582,5 +582,5 @@ run(struct pass_ctx *ctx)
 const struct pass pass_schema = {
 	"schema", PASS_ANALYSIS,
 	"nodes against their operator schema: op, arity, attributes",
-	run,
+	run, NULL,
 };

@@ -451,5 +451,5 @@ run(struct pass_ctx *ctx)
 const struct pass pass_shapes = {
 	"shapes", PASS_ANALYSIS,
 	"contradictions between declared and inferred types, shape errors",
-	run,
+	run, NULL,
 };

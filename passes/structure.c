@@ -807,5 +807,5 @@ run(struct pass_ctx *ctx)
 const struct pass pass_structure = {
 	"structure", PASS_ANALYSIS,
 	"IR rules: versions, opsets, SSA, order, references, tensor data",
-	run,
+	run, NULL,
 };

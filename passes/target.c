@@ -1409,5 +1409,5 @@ run(struct pass_ctx *ctx)
 const struct pass pass_target = {
 	"target", PASS_ANALYSIS,
 	"custom operators; what each --target runtime can run",
-	run,
+	run, NULL,
 };

@@ -69,5 +69,5 @@ run(struct pass_ctx *ctx)
 const struct pass pass_toposort = {
 	"toposort", PASS_REWRITE,
 	"sort nodes into topological order (stable)",
-	run,
+	run, NULL,
 };

@@ -1776,9 +1776,17 @@ run(struct pass_ctx *ctx)
 	return 0;
 }
 
+static const char *
+asked(const struct onnxfix_options *o)
+{
+	return o->inputs_layout != ONNXFIX_LAYOUT_KEEP ? "--inputs-layout" :
+	    o->outputs_layout != ONNXFIX_LAYOUT_KEEP ? "--outputs-layout" :
+	    NULL;
+}
+
 const struct pass pass_transpose = {
 	"transpose", PASS_REWRITE,
 	"cancel, merge and push layout Transposes; change the interface "
 	"layout on request",
-	run,
+	run, asked,
 };

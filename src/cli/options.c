@@ -855,41 +855,26 @@ short_opts(const struct command *cmd, struct cli *c, int *i, int argc,
 	return -1;
 }
 
-/* fix's options that only their pass carries out: one asked for while
- * --passes or --skip leaves that pass out would do nothing.  -1, or
- * EXIT_USAGE naming the option and the pass. */
+/* fix's options that only their pass carries out (struct pass: asked):
+ * one asked for while --passes or --skip leaves that pass out would do
+ * nothing.  -1, or EXIT_USAGE naming the option and the pass. */
 static int
 check_option_passes(const struct command *cmd, const struct cli *c)
 {
-	const struct onnxfix_options *o = &c->o;
-	const struct {
-		bool given;
-		const char *opt, *pass;
-	} need[] = {
-		{ o->opset != 0, "--opset", "opset" },
-		{ o->ir_version != 0, "--ir-version", "opset" },
-		{ o->bn_convention != ONNXFIX_CONV_NONE, "--bn-convention",
-		  "bn-normalize" },
-		{ o->inference, "--inference", "bn-normalize" },
-		{ o->explicit_defaults, "--explicit-defaults",
-		  "explicit-defaults" },
-		{ o->pads_split, "--pads split", "pads-split" },
-		{ o->inputs_layout != ONNXFIX_LAYOUT_KEEP, "--inputs-layout",
-		  "transpose" },
-		{ o->outputs_layout != ONNXFIX_LAYOUT_KEEP, "--outputs-layout",
-		  "transpose" },
-		{ o->nmaps > 0, "--map", "custom-ops" },
-		{ o->map_file != NULL, "--map-file", "custom-ops" },
-	};
+	const struct onnxfix_options listed = { .passes = c->o.passes };
+	const char *opt;
 	size_t i;
 
-	for (i = 0; i < sizeof(need) / sizeof(need[0]); i++)
-		if (need[i].given && !pass_selected(o, need[i].pass))
-			return fail(cmd, "%s is carried out by the pass %s, "
-			    "which %s leaves out", need[i].opt, need[i].pass,
-			    o->skip != NULL && pass_selected(&(const struct
-			    onnxfix_options){ .passes = o->passes },
-			    need[i].pass) ? "--skip" : "--passes");
+	for (i = 0; pass_table[i] != NULL; i++) {
+		const struct pass *p = pass_table[i];
+
+		if (p->asked == NULL || (opt = p->asked(&c->o)) == NULL ||
+		    pass_selected(&c->o, p->name))
+			continue;
+		return fail(cmd, "%s is carried out by the pass %s, which %s "
+		    "leaves out", opt, p->name, pass_selected(&listed,
+		    p->name) ? "--skip" : "--passes");
+	}
 	return -1;
 }
 
