@@ -68,7 +68,7 @@ class SegOut(torch.nn.Module):
 class Encoder(torch.nn.Module):
     """A Transformer encoder over a float sequence (batch, seq, 64)."""
 
-    def __init__(self, weights=None):
+    def __init__(self):
         super().__init__()
         layer = torch.nn.TransformerEncoderLayer(64, 4, 128,
                                                  batch_first=True)
@@ -82,7 +82,7 @@ class Encoder(torch.nn.Module):
 class Recurrent(torch.nn.Module):
     """Two bidirectional LSTM (or GRU) layers over (batch, seq, 64)."""
 
-    def __init__(self, gru=False, weights=None):
+    def __init__(self, gru=False):
         super().__init__()
         rnn = torch.nn.GRU if gru else torch.nn.LSTM
         self.rnn = rnn(64, 48, num_layers=2, bidirectional=True,
@@ -93,7 +93,7 @@ class Recurrent(torch.nn.Module):
         return self.head(self.rnn(x)[0])
 
 
-def gru(weights=None):
+def gru():
     return Recurrent(gru=True)
 
 
