@@ -439,6 +439,7 @@ onnxfix_input_shapes(struct ir_model *m, const struct onnxfix_options *o,
 		t.rank = ranks[i];
 		t.dims = dims[i];
 		set_type(vis[i], &t);
+		m->changed = true;
 		diag_report(d, DIAG_F_SHAPE_SET, "", "input '%s': %s -> %s",
 		    diag_esc(e, vis[i]->name), b1,
 		    shapes_type_str(&t, b2, sizeof(b2)));
@@ -458,14 +459,17 @@ onnxfix_input_shapes(struct ir_model *m, const struct onnxfix_options *o,
 				shapes_type_str(&vi->type, b1, sizeof(b1));
 				if ((r = apply_pins(&s, vi)) < 0)
 					goto oom;
+				if (r > 0)
+					m->changed = true;
 				if (r > 0 && g == m->graph && j == 0 &&
 				    (vi->value == NULL ||
-				    vi->value->init == NULL))
+				    vi->value->init == NULL)) {
 					diag_report(d, DIAG_F_SHAPE_SET, "",
 					    "input '%s': %s -> %s",
 					    diag_esc(f, vi->name), b1,
 					    shapes_type_str(&vi->type, b2,
 					    sizeof(b2)));
+				}
 			}
 	}
 	/* the declarations downstream say what inference now proves */

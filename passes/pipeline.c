@@ -449,11 +449,19 @@ run_passes(struct ir_model *m, const struct onnxfix_options *o,
 		if (kind != PASS_REWRITE)
 			break;
 	}
+	if (nchanged > 0)
+		m->changed = true;
 	if (nchanged > 0 && audit(m, changed, nchanged) < 0) {
 		diag_report(d, DIAG_LOAD_BUDGET, "", "recording the audit entry");
 		return ONNXFIX_EBUDGET;
 	}
 	return ONNXFIX_OK;
+}
+
+bool
+onnxfix_model_changed(const struct ir_model *m)
+{
+	return m->changed;
 }
 
 enum onnxfix_status

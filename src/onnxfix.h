@@ -186,6 +186,9 @@ enum onnxfix_status onnxfix_load_buffer(const uint8_t *buf, size_t len,
     const char *name, const struct onnxfix_options *o, struct diag_list *d,
     struct ir_model **out);
 void onnxfix_model_free(struct ir_model *m);
+/* Did onnxfix_input_shapes() or onnxfix_fix() change M?  (A note that
+ * something was left as it was is not a change.) */
+bool onnxfix_model_changed(const struct ir_model *m);
 
 /* Run every analysis pass (onnxfix check).  Findings go to D. */
 enum onnxfix_status onnxfix_check(struct ir_model *m,

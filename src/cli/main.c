@@ -544,19 +544,6 @@ fix_summary(FILE *fp, const char *file, struct census *c, size_t after,
 	fprintf(fp, "\n");
 }
 
-/* Did a rewrite pass report a change (an F code other than a warning)? */
-static bool
-fix_changed(const struct diag_list *d)
-{
-	size_t i;
-
-	for (i = 0; i < d->n; i++)
-		if (diag_is_rewrite(d->v[i].id) &&
-		    diag_table[d->v[i].id].level == DIAG_NOTE)
-			return true;
-	return false;
-}
-
 static int
 cmd_fix(struct cli *c, int argc, char **argv)
 {
@@ -637,7 +624,7 @@ cmd_fix(struct cli *c, int argc, char **argv)
 			rc = exit_of(onnxfix_input_shapes(m, &c->o, &d));
 		if (rc == EXIT_CLEAN)
 			rc = exit_of(onnxfix_fix(m, &c->o, &d));
-		changed = fix_changed(&d);
+		changed = onnxfix_model_changed(m);
 		after = cs.nodes;
 		if (rc == EXIT_CLEAN && census_add(&cs, m, -1) == 0) {
 			struct census tmp = { 0 };

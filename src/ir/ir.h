@@ -362,6 +362,8 @@ struct ir_model {
 	struct ir_meta *meta;	/* metadata_props */
 	size_t nmeta;
 	bool meta_dirty;
+	bool changed;		/* onnxfix_input_shapes or onnxfix_fix
+				 * changed the model */
 	struct ir_graph *graph;
 	struct ir_function **functions;
 	size_t nfunctions;
