@@ -85,7 +85,7 @@ async function optimize(model, out) {
 		logSeverityLevel: 3,
 	});
 	const t1 = process.hrtime.bigint();
-	console.log((Number(t1 - t0) / 1e9).toFixed(3));
+	console.log((Number(t1 - t0) / 1e9).toFixed(4));
 }
 
 const argv = process.argv.slice(2);

@@ -13,11 +13,16 @@
 # graph's non-Constant nodes originally, after fix and after ORT basic;
 # the Transposes and BatchNormalization nodes of each; the seconds fix
 # and ORT's optimise-and-save took (the fastest of $RUNS runs, default
-# 3: the whole process for fix, session creation for ORT) and their
-# ratio; and, as the floor any tool that writes the model pays, the
-# seconds `cp` takes to copy the model file to a new file (the fastest
-# of as many runs; an earlier copy is removed first, untimed, so that cp
-# does not truncate it) and its ratio to ORT's time.  A last row sums
+# 3: the whole process for fix, from spawn to exit as bench/timeit.c
+# measures it, session creation for ORT) and their ratio; and, as the
+# floor any tool that writes the model pays, the seconds `cp` takes to
+# copy the model file (timed like fix, the fastest of as many runs) and
+# its ratio to ORT's time.  Every tool writes a new file: the output of
+# the run before is removed first, untimed (replacing a file costs the
+# kernel the freeing of its blocks, about a third of cp's time on the
+# smaller models, and ORT would pay it in its truncation, fix in its
+# rename), and `sync` runs before each timed run so that no write-back
+# of the run before overlaps it.  A last row sums
 # the counts and gives the median and worst of both ratios.  Rows marked "*" have more non-Constant nodes, Transposes or
 # BatchNormalization after fix than after ORT.
 set -u
@@ -45,26 +50,27 @@ echo "| model | nodes orig | fix | ORT | Transpose orig | fix | ORT |" \
     "BN orig | fix | ORT | fix s | ORT s | ratio | cp s | cp/ORT |"
 echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 RUNS=${RUNS:-3}
+# timeit (bench/timeit.c): a run's wall time from spawn to exit
+${CC:-cc} -O2 -o "$T/timeit" bench/timeit.c || exit 1
 for m in "$@"; do
 	n=$(basename "$m" .onnx)
 	tf= to= tc= i=0
 	while [ $i -lt "$RUNS" ]; do
 		i=$((i + 1))
-		s=$(date +%s.%N)
-		"$ONNXFIX" fix -q -o "$T/fix.onnx" "$m" >/dev/null 2>&1 || break
-		e=$(date +%s.%N)
-		t=$(echo "$s $e" | awk '{ printf "%.3f", $2 - $1 }')
+		sync
+		t=$("$T/timeit" 1 "$T/fix.onnx" "$ONNXFIX" fix -q \
+		    -o "$T/fix.onnx" "$m") || break
 		tf=$(echo "$t ${tf:-$t}" |
 		    awk '{ print ($1 < $2 ? $1 : $2) }')
+		rm -f "$T/ort.onnx"
+		sync
 		t=$(node bench/ort_basic.js optimize "$m" "$T/ort.onnx" \
 		    2>/dev/null) || break
 		to=$(echo "$t ${to:-$t}" |
 		    awk '{ print ($1 < $2 ? $1 : $2) }')
-		rm -f "$T/cp.onnx"
-		s=$(date +%s.%N)
-		cp "$m" "$T/cp.onnx" || break
-		e=$(date +%s.%N)
-		t=$(echo "$s $e" | awk '{ printf "%.3f", $2 - $1 }')
+		sync
+		t=$("$T/timeit" 1 "$T/cp.onnx" cp "$m" "$T/cp.onnx") ||
+		    break
 		tc=$(echo "$t ${tc:-$t}" |
 		    awk '{ print ($1 < $2 ? $1 : $2) }')
 	done

@@ -36,8 +36,10 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <stdint.h>
 
 #include "bn.h"
+#include "ir/irbuild.h"
 
 struct state {
 	size_t cap;	/* initializer list capacity of the current graph */
@@ -505,6 +507,43 @@ fold(struct pass_ctx *ctx, struct state *st, struct fold *f)
 	return r;
 }
 
+/*
+ * Room in the model's arena for the new weights and biases of every
+ * BatchNormalization of G that follows a Conv, ConvTranspose or Gemm
+ * with constant weights: what the folds are about to write, in one
+ * block rather than page by page.  An upper bound (a fold may not
+ * happen); -1 out of budget.
+ */
+static int
+reserve(struct ir_graph *g)
+{
+	uint64_t total = 0, count, bytes;
+	size_t i;
+
+	for (i = 0; i < g->nnodes; i++) {
+		const struct ir_node *n = g->nodes[i], *p;
+		const struct ir_value *x, *w;
+
+		if (!bn_is_bn(n) || n->ninputs < 1 ||
+		    (x = n->inputs[0]) == NULL ||
+		    x->kind != IR_VALUE_NODE || (p = x->producer) == NULL ||
+		    p->dead || p->ninputs < 2 || (w = p->inputs[1]) == NULL ||
+		    !irbuild_is_const(w) ||
+		    ir_tensor_count(w->init, &count, NULL) < 0 ||
+		    ir_elem_bytes(w->init->elem, count, &bytes) < 0)
+			continue;
+		/* the weights, a bias as long as one of their dims, and
+		 * the alignment of each */
+		if (__builtin_add_overflow(total, bytes + (uint64_t)(
+		    w->init->rank > 0 && w->init->dims[0] > 0 ?
+		    w->init->dims[0] : 1) * 8 + 256, &total))
+			return 0;
+	}
+	if (total > SIZE_MAX / 2)
+		return 0;
+	return arena_reserve(&g->model->arena, (size_t)total);
+}
+
 static int
 run(struct pass_ctx *ctx)
 {
@@ -519,6 +558,8 @@ run(struct pass_ctx *ctx)
 		if (g->kind == IR_GRAPH_TRAINING)
 			continue;
 		st.cap = 0;
+		if (reserve(g) < 0)
+			return -1;
 		for (i = 0; i < g->nnodes; i++) {
 			struct ir_node *n = g->nodes[i], *p;
 			struct ir_value *x;

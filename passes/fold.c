@@ -48,7 +48,7 @@ write_out(struct cval *c, uint8_t *out)
 	unsigned bytes = ir_elem_bits(c->elem) / 8;
 	size_t i;
 
-	/* The two common types in one pass each, as the loop below writes
+	/* The common types in one pass each, as the loop below writes
 	 * them. */
 	if (c->isint && c->elem == IR_ELEM_INT64) {
 		if (c->n > 0)
@@ -61,6 +61,11 @@ write_out(struct cval *c, uint8_t *out)
 
 			memcpy(out + i * 4, &f, 4);
 		}
+		return 0;
+	}
+	if (c->isint && c->elem == IR_ELEM_BOOL) {
+		for (i = 0; i < c->n; i++)
+			out[i] = c->i[i] != 0;
 		return 0;
 	}
 	for (i = 0; i < c->n; i++) {
@@ -483,13 +488,11 @@ do_binary(enum arith op, const struct cval *a, const struct cval *b,
 				s *= (size_t)b->dims[kb];
 		}
 	}
+	/* The operands' offsets follow IDX one step at a time (a dim that
+	 * wraps takes back what it added; unsigned, so exact). */
 	memset(idx, 0, sizeof(idx));
+	ia = ib = 0;
 	for (i = 0; i < y->n; i++) {
-		ia = ib = 0;
-		for (k = 0; k < r; k++) {
-			ia += (size_t)(idx[k] * sa[k]);
-			ib += (size_t)(idx[k] * sb[k]);
-		}
 		if (y->isint) {
 			int64_t p = a->i[ia], q = b->i[ib], v;
 
@@ -543,8 +546,12 @@ do_binary(enum arith op, const struct cval *a, const struct cval *b,
 			y->f[i] = fold_round_to(y->elem, v);
 		}
 		for (k = r - 1; k >= 0; k--) {
+			ia += (size_t)sa[k];
+			ib += (size_t)sb[k];
 			if (++idx[k] < y->dims[k])
 				break;
+			ia -= (size_t)sa[k] * (size_t)y->dims[k];
+			ib -= (size_t)sb[k] * (size_t)y->dims[k];
 			idx[k] = 0;
 		}
 	}
@@ -1586,10 +1593,11 @@ merge_chains(struct pass_ctx *ctx, size_t n0)
 
 #undef NONE
 
-/* Constants of the nodes folded since the last release: kept up to this
- * size, so that a long chain of small folds does not allocate per node
- * and large ones do not pile up. */
-#define TMP_KEEP (1u << 20)
+/* The scratch memory of one node's fold, emptied after each node: its
+ * largest block, up to this size, is kept for the next node, so that
+ * folds of large masks (a Swin block's Equal, Not and Where of 150,000
+ * elements each) do not each fault in fresh pages. */
+#define TMP_KEEP (32u << 20)
 
 static int
 run(struct pass_ctx *ctx)
@@ -1625,8 +1633,7 @@ run(struct pass_ctx *ctx)
 				if (g->nodes[j]->dead)
 					continue;
 				rc = fold_node(ctx, &st, g->nodes[j], opset);
-				if (st.tmp.total > TMP_KEEP)
-					arena_release(&st.tmp);
+				arena_reset(&st.tmp, TMP_KEEP);
 				if (rc < 0)
 					break;
 				if (rc > 0)

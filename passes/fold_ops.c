@@ -95,28 +95,26 @@ bcast(const struct cval *const *in, int nin, struct cval *y,
 	return 1;
 }
 
-/* Offsets into each operand of Y's element at index IDX. */
+/*
+ * Move IDX to Y's next element and the offsets OFF of the NIN operands
+ * (strides ST, from bcast) with it: the innermost dim steps each offset
+ * by its stride, a dim that wraps takes back what it added.  The
+ * offsets start at 0 with IDX; unsigned arithmetic, so the wrap of a
+ * dim's last step is exact.
+ */
 static void
-offsets(int nin, int r, int64_t st[][MAX_RANK], const int64_t *idx,
+step(const struct cval *y, int nin, int64_t st[][MAX_RANK], int64_t *idx,
     size_t *off)
 {
 	int j, k;
 
-	for (j = 0; j < nin; j++) {
-		off[j] = 0;
-		for (k = 0; k < r; k++)
-			off[j] += (size_t)(idx[k] * st[j][k]);
-	}
-}
-
-static void
-advance(const struct cval *y, int64_t *idx)
-{
-	int k;
-
 	for (k = y->rank - 1; k >= 0; k--) {
+		for (j = 0; j < nin; j++)
+			off[j] += (size_t)st[j][k];
 		if (++idx[k] < y->dims[k])
-			break;
+			return;
+		for (j = 0; j < nin; j++)
+			off[j] -= (size_t)st[j][k] * (size_t)y->dims[k];
 		idx[k] = 0;
 	}
 }
@@ -129,7 +127,7 @@ do_compare(enum cmp op, const struct cval *a, const struct cval *b,
 {
 	const struct cval *in[2] = { a, b };
 	int64_t st[2][MAX_RANK], idx[MAX_RANK] = { 0 };
-	size_t i, off[2];
+	size_t i, off[2] = { 0 };
 	int rc = 0;
 
 	if (a->elem != b->elem || a->isint != b->isint)
@@ -144,7 +142,6 @@ do_compare(enum cmp op, const struct cval *a, const struct cval *b,
 	for (i = 0; i < y->n; i++) {
 		bool v;
 
-		offsets(2, y->rank, st, idx, off);
 		if (a->isint) {
 			int64_t p = a->i[off[0]], q = b->i[off[1]];
 
@@ -172,7 +169,7 @@ do_compare(enum cmp op, const struct cval *a, const struct cval *b,
 			}
 		}
 		y->i[i] = v;
-		advance(y, idx);
+		step(y, 2, st, idx, off);
 	}
 	return 1;
 }
@@ -186,7 +183,7 @@ do_mod(const struct ir_node *n, const struct cval *a, const struct cval *b,
 	const struct cval *in[2] = { a, b };
 	int64_t st[2][MAX_RANK], idx[MAX_RANK] = { 0 };
 	int64_t fm = ir_attr_int(n, "fmod", 0);
-	size_t i, off[2];
+	size_t i, off[2] = { 0 };
 	int rc = 0;
 
 	if (a->elem != b->elem || a->isint != b->isint ||
@@ -199,7 +196,6 @@ do_mod(const struct ir_node *n, const struct cval *a, const struct cval *b,
 	if (!bcast(in, 2, y, st) || (rc = fold_alloc(ar, y)) <= 0)
 		return rc;
 	for (i = 0; i < y->n; i++) {
-		offsets(2, y->rank, st, idx, off);
 		if (a->isint) {
 			int64_t p = a->i[off[0]], q = b->i[off[1]], v;
 
@@ -213,7 +209,7 @@ do_mod(const struct ir_node *n, const struct cval *a, const struct cval *b,
 			y->f[i] = fold_round_to(y->elem,
 			    fmod(a->f[off[0]], b->f[off[1]]));
 		}
-		advance(y, idx);
+		step(y, 2, st, idx, off);
 	}
 	return 1;
 }
@@ -232,7 +228,7 @@ do_pow(const struct cval *a, const struct cval *b, struct cval *y,
 {
 	const struct cval *in[2] = { a, b };
 	int64_t st[2][MAX_RANK], idx[MAX_RANK] = { 0 };
-	size_t i, off[2];
+	size_t i, off[2] = { 0 };
 	int rc = 0;
 
 	if (a->elem == IR_ELEM_BOOL || b->elem == IR_ELEM_BOOL ||
@@ -244,7 +240,6 @@ do_pow(const struct cval *a, const struct cval *b, struct cval *y,
 	if (!bcast(in, 2, y, st) || (rc = fold_alloc(ar, y)) <= 0)
 		return rc;
 	for (i = 0; i < y->n; i++) {
-		offsets(2, y->rank, st, idx, off);
 		if (a->isint) {
 			int64_t p = a->i[off[0]], q = b->i[off[1]], v = 1;
 
@@ -283,7 +278,7 @@ do_pow(const struct cval *a, const struct cval *b, struct cval *y,
 			    y->elem == IR_ELEM_BFLOAT16 ?
 			    (double)(float)v : v);
 		}
-		advance(y, idx);
+		step(y, 2, st, idx, off);
 	}
 	return 1;
 }
@@ -310,7 +305,7 @@ do_where(const struct cval *c, const struct cval *a, const struct cval *b,
 {
 	const struct cval *in[3] = { c, a, b };
 	int64_t st[3][MAX_RANK], idx[MAX_RANK] = { 0 };
-	size_t i, off[3];
+	size_t i, off[3] = { 0 };
 	int rc = 0;
 
 	if (c->elem != IR_ELEM_BOOL || a->elem != b->elem ||
@@ -322,12 +317,11 @@ do_where(const struct cval *c, const struct cval *a, const struct cval *b,
 	if (!bcast(in, 3, y, st) || (rc = fold_alloc(ar, y)) <= 0)
 		return rc;
 	for (i = 0; i < y->n; i++) {
-		offsets(3, y->rank, st, idx, off);
 		if (y->isint)
 			y->i[i] = c->i[off[0]] ? a->i[off[1]] : b->i[off[2]];
 		else
 			y->f[i] = c->i[off[0]] ? a->f[off[1]] : b->f[off[2]];
-		advance(y, idx);
+		step(y, 3, st, idx, off);
 	}
 	return 1;
 }
@@ -356,7 +350,7 @@ do_expand(const struct cval *x, const struct cval *s, struct cval *y,
 	struct cval shape;
 	const struct cval *in[2] = { x, &shape };
 	int64_t st[2][MAX_RANK], idx[MAX_RANK] = { 0 };
-	size_t i, off[2];
+	size_t i, off[2] = { 0 };
 	int rc = 0, k;
 
 	memset(&shape, 0, sizeof(shape));
@@ -371,12 +365,11 @@ do_expand(const struct cval *x, const struct cval *s, struct cval *y,
 	if (!bcast(in, 2, y, st) || (rc = fold_alloc(ar, y)) <= 0)
 		return rc;
 	for (i = 0; i < y->n; i++) {
-		offsets(1, y->rank, st, idx, off);
 		if (y->isint)
 			y->i[i] = x->i[off[0]];
 		else
 			y->f[i] = x->f[off[0]];
-		advance(y, idx);
+		step(y, 1, st, idx, off);
 	}
 	return 1;
 }
@@ -386,7 +379,8 @@ do_tile(const struct cval *x, const struct cval *r, struct cval *y,
     struct arena *ar)
 {
 	int64_t rep[MAX_RANK], idx[MAX_RANK] = { 0 }, st[MAX_RANK];
-	size_t i;
+	int64_t xi[MAX_RANK] = { 0 };
+	size_t i, src = 0;
 	int rank, k, rc = 0;
 
 	if (!shape_operand(r, rep, &rank) || rank != x->rank || rank == 0)
@@ -406,16 +400,22 @@ do_tile(const struct cval *x, const struct cval *r, struct cval *y,
 		return 1;
 	if (!fold_strides(x, st))
 		return 0;
+	/* SRC follows IDX modulo X's dims, one step at a time. */
 	for (i = 0; i < y->n; i++) {
-		size_t src = 0;
-
-		for (k = 0; k < rank; k++)
-			src += (size_t)((idx[k] % x->dims[k]) * st[k]);
 		if (y->isint)
 			y->i[i] = x->i[src];
 		else
 			y->f[i] = x->f[src];
-		advance(y, idx);
+		for (k = rank - 1; k >= 0; k--) {
+			src += (size_t)st[k];
+			if (++xi[k] == x->dims[k]) {
+				xi[k] = 0;
+				src -= (size_t)st[k] * (size_t)x->dims[k];
+			}
+			if (++idx[k] < y->dims[k])
+				break;
+			idx[k] = 0;
+		}
 	}
 	return 1;
 }

@@ -191,7 +191,7 @@ fold_read(struct arena *a, const struct ir_tensor *t, struct cval *c)
 	c->isint = fold_elem_int(t->elem);
 	if ((rc = fold_alloc(a, c)) <= 0)
 		return rc;
-	/* The two common types in one pass each, as get_elem reads them. */
+	/* The common types in one pass each, as get_elem reads them. */
 	if (t->storage == IR_DATA_RAW && t->elem == IR_ELEM_INT64) {
 		if (c->n > 0)	/* an empty tensor may have no data */
 			memcpy(c->i, t->data, c->n * 8);
@@ -204,6 +204,11 @@ fold_read(struct arena *a, const struct ir_tensor *t, struct cval *c)
 			memcpy(&v, t->data + i * 4, 4);
 			c->f[i] = v;
 		}
+		return 1;
+	}
+	if (t->storage == IR_DATA_RAW && t->elem == IR_ELEM_BOOL) {
+		for (i = 0; i < c->n; i++)
+			c->i[i] = t->data[i] != 0;
 		return 1;
 	}
 	for (i = 0; i < c->n; i++)

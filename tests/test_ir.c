@@ -365,10 +365,61 @@ test_budget(void **state)
 	assert_int_equal(b.used, 0);
 }
 
+/* arena_reset keeps one block and hands it out zeroed again; arena_reserve
+ * makes the next allocations share one block; the budget sees both. */
+static void
+test_arena_reuse(void **state)
+{
+	struct budget b;
+	struct arena a;
+	unsigned char *p, *q, *r;
+	size_t i, held;
+
+	(void)state;
+	budget_init(&b, 0);
+	arena_init(&a, &b);
+	p = arena_alloc(&a, 200000);
+	assert_non_null(p);
+	memset(p, 0xab, 200000);
+	arena_reset(&a, 1u << 20);
+	assert_non_null(a.head);
+	held = b.used;
+	assert_true(held > 0);
+	q = arena_alloc(&a, 200000);
+	/* the same memory, cleared */
+	assert_ptr_equal(q, p);
+	for (i = 0; i < 200000; i++)
+		if (q[i] != 0)
+			fail_msg("byte %zu not cleared", i);
+	assert_int_equal(b.used, held);
+	/* a block over KEEP goes back */
+	arena_reset(&a, 1000);
+	assert_null(a.head);
+	assert_int_equal(b.used, 0);
+	/* reserve: both allocations from one new block, in order */
+	assert_non_null(arena_alloc(&a, 100));
+	assert_int_equal(arena_reserve(&a, 6u << 20), 0);
+	q = arena_alloc(&a, 3u << 20);
+	r = arena_alloc(&a, 3u << 20);
+	assert_non_null(q);
+	assert_non_null(r);
+	assert_true(r >= q + (3u << 20) && r < q + (3u << 20) + 64);
+	assert_true(q[0] == 0 && r[(3u << 20) - 1] == 0);
+	arena_release(&a);
+	assert_int_equal(b.used, 0);
+	/* out of budget: -1, nothing charged */
+	budget_init(&b, 1u << 20);
+	arena_init(&a, &b);
+	assert_int_equal(arena_reserve(&a, 8u << 20), -1);
+	assert_int_equal(b.used, 0);
+	arena_release(&a);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_arena_reuse),
 		cmocka_unit_test(test_use_lists),
 		cmocka_unit_test(test_verify_catches_stale_use),
 		cmocka_unit_test(test_use_remove_order),

@@ -41,6 +41,34 @@ arena_release(struct arena *a)
 	a->total = 0;
 }
 
+void
+arena_reset(struct arena *a, size_t keep)
+{
+	struct arena_block *b, *next, *best = NULL;
+
+	for (b = a->head; b != NULL; b = b->next)
+		if (b->own != 1 && b->size <= keep &&
+		    (best == NULL || b->size > best->size))
+			best = b;
+	for (b = a->head; b != NULL; b = next) {
+		next = b->next;
+		if (b == best)
+			continue;
+		if (b->own == MAPPED)
+			budget_unmap(a->budget, b, HDR + b->size);
+		else
+			budget_free(a->budget, b);
+	}
+	a->head = best;
+	a->total = 0;
+	if (best != NULL) {
+		memset((unsigned char *)best + HDR, 0, best->used);
+		best->used = 0;
+		best->next = NULL;
+		a->total = best->size;
+	}
+}
+
 void *
 arena_alloc_block(struct arena *a, size_t n, size_t align)
 {
@@ -86,6 +114,21 @@ arena_alloc_block(struct arena *a, size_t n, size_t align)
 	}
 	b->used = off + n;
 	return (unsigned char *)b + HDR + off;
+}
+
+int
+arena_reserve(struct arena *a, size_t n)
+{
+	struct arena_block *b = a->head;
+
+	if (n == 0 || (b != NULL && b->used <= b->size &&
+	    b->size - b->used >= n + ALIGN))
+		return 0;
+	/* a block with room for N, of which nothing is used yet */
+	if (arena_alloc_block(a, n, ALIGN) == NULL)
+		return -1;
+	a->head->used -= n;
+	return 0;
 }
 
 void *

@@ -30,6 +30,20 @@ struct arena {
 void arena_init(struct arena *a, struct budget *budget);
 /* Free every block; the arena is empty and reusable afterwards. */
 void arena_release(struct arena *a);
+/*
+ * Empty the arena but keep its largest block when that block holds at
+ * most KEEP bytes (cleared again, so allocations stay zeroed): a loop
+ * that needs the same scratch memory for each item does not fault in
+ * fresh pages each time.
+ */
+void arena_reset(struct arena *a, size_t keep);
+/*
+ * Make the next N bytes of allocations come from one block: a pass that
+ * is about to write that much new data asks for it at once (a block of 4
+ * MiB or more is mapped in 2 MiB pages, a few faults instead of one per
+ * 4 KiB).  0, or -1 out of budget.
+ */
+int arena_reserve(struct arena *a, size_t n);
 /* N zeroed bytes aligned for any type, or NULL when out of budget. */
 void *arena_alloc(struct arena *a, size_t n);
 /* arena_alloc_align() when the current block has no room: a new one. */
