@@ -769,5 +769,25 @@ n_err=$(echo "$err_t" | tr ',' '\n' | grep -vc '@OPSET')
 [ "$n_def" = "$n_err" ] && ok ||
     bad "targets.def has $n_def rows, the usage error lists $n_err"
 
+# fix groups the notes and warnings of one code past three a model: -q
+# keeps the warnings' group line, -v lists each, check lists each
+protoc --proto_path=proto --encode=onnx.ModelProto onnx.proto \
+    <testdata/bn_normalize/training-many.textproto >"$T/train5.onnx"
+for mode in "" -q -v; do
+	run "fix $mode, five F344" 0 fix $mode --dry-run "$T/train5.onnx"
+	n=$(grep -c 'warning F344:' "$T/out")
+	g=$(grep -c 'warning F344: .*: and 2 more like these' "$T/out")
+	case $mode in
+	-v) want="5 0" ;;
+	*) want="4 1" ;;
+	esac
+	[ "$n $g" = "$want" ] && ok ||
+	    bad "fix $mode: $n F344 lines, $g grouped; want $want"
+done
+run "check, five B607" 0 check "$T/train5.onnx"
+[ "$(grep -c 'warning B607:' "$T/out")" -eq 5 ] &&
+    ! grep -q 'more like these' "$T/out" && ok ||
+    bad "check did not list each of its five B607 findings"
+
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

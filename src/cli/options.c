@@ -35,8 +35,9 @@ static const struct opt opts[] = {
 	{ OPT_OUTPUT, 'o', "output", "FILE", "write the output to FILE", 0 },
 	{ OPT_QUIET, 'q', "quiet", NULL, "print warnings and errors only",
 	  0 },
-	{ OPT_VERBOSE, 'v', "verbose", NULL, "list every note; notes of one "
-	  "kind on more than 3 nodes are otherwise one line", 0 },
+	{ OPT_VERBOSE, 'v', "verbose", NULL, "list every note and warning; "
+	  "those of one kind on more than 3 nodes are otherwise one line",
+	  0 },
 	{ OPT_TYPE, 'T', "type", "FMT", "dot, svg, png or html (default: "
 	  "from -o's .svg/.png/.html, else dot)", 0 },
 	{ OPT_JOBS, 'j', "jobs", "N", "check N models at once", 0 },

@@ -374,18 +374,22 @@ print_github(FILE *fp, const char *file, const struct diag *d)
 	fputc('\n', fp);
 }
 
-/* fix notes of one code beyond this many a model are one line */
+/* fix notes and warnings of one code beyond this many a model are one
+ * line */
 #define GROUP_SHOWN 3
 
-/* Does the text report group the notes of this model (fix, not -v)? */
+/* Does the text report group the notes and warnings of this model (fix,
+ * not -v)?  check lists every finding: a CI log or a baseline needs each
+ * one. */
 static bool
 grouping(const struct report *r)
 {
 	return !r->verbose && strcmp(r->command, "fix") == 0;
 }
 
-/* One line per grouped code: how many more notes it had (TOTAL: the
- * notes of each code in the model). */
+/* One line per grouped code: how many more it had (TOTAL: the findings
+ * of each code in the model), at the code's level; with -q only the
+ * warnings' lines, as only warnings were shown. */
 static void
 print_groups(const struct report *r, const size_t *total, const char *file)
 {
@@ -393,11 +397,14 @@ print_groups(const struct report *r, const size_t *total, const char *file)
 	size_t id;
 
 	for (id = 0; id < DIAG__COUNT; id++)
-		if (total[id] > GROUP_SHOWN)
-			fprintf(r->out, "onnxfix: %s: note %s: %s: and %zu more "
+		if (total[id] > GROUP_SHOWN && (!r->quiet ||
+		    diag_table[id].level >= DIAG_WARNING))
+			fprintf(r->out, "onnxfix: %s: %s %s: %s: and %zu more "
 			    "like these (-v lists each)\n", diag_escape_str(esc,
-			    sizeof(esc), file), diag_table[id].code,
-			    diag_table[id].text, total[id] - GROUP_SHOWN);
+			    sizeof(esc), file),
+			    diag_level_name(diag_table[id].level),
+			    diag_table[id].code, diag_table[id].text,
+			    total[id] - GROUP_SHOWN);
 }
 
 int
@@ -478,15 +485,15 @@ report_add(struct report *r, const char *file, struct diag_list *d,
 			continue;
 		if (r->fmt == REPORT_TEXT && (!r->quiet ||
 		    l >= DIAG_WARNING)) {
-			if (l == DIAG_NOTE && grouping(r) &&
-			    ++seen[id] > GROUP_SHOWN)
+			if ((l == DIAG_NOTE || l == DIAG_WARNING) &&
+			    grouping(r) && ++seen[id] > GROUP_SHOWN)
 				continue;
 			diag_print(r->out, file, &rm->d.v[i]);
 		} else if (r->fmt == REPORT_GITHUB) {
 			print_github(r->out, file, &rm->d.v[i]);
 		}
 	}
-	if (r->fmt == REPORT_TEXT && !r->quiet && grouping(r))
+	if (r->fmt == REPORT_TEXT && grouping(r))
 		print_groups(r, seen, file);
 	if (rm->d.oom)
 		fprintf(r->err, "onnxfix: out of memory: some diagnostics "
