@@ -132,6 +132,11 @@ build/tests/die_on_open.so: tests/shim/die_on_open.c
 	@mkdir -p build/tests
 	$(CC) -std=c11 -D_GNU_SOURCE $(WARN) -O2 -Werror -shared -fPIC -o $@ $< -ldl
 
+# tests/cli.sh: LD_PRELOAD'd to cut every write short.
+build/tests/short_io.so: tests/shim/short_io.c
+	@mkdir -p build/tests
+	$(CC) -std=c11 -D_GNU_SOURCE $(WARN) -O2 -Werror -shared -fPIC -o $@ $< -ldl
+
 build/tests/%: tests/%.c tests/builder.h build/libonnxfix.a
 	@mkdir -p build/tests
 	$(CC) $(ALL_CFLAGS) -Itests $(shell $(PKG_CONFIG) --cflags cmocka) \
@@ -229,7 +234,7 @@ fuzz-run: fuzz
 
 # LeakSanitizer: Graphviz's and the font stack's own leaks are not ours.
 check: all $(TEST_BIN) $(FUZZ_REPLAY) build/tests/die_on_open.so \
-    build/asan/onnxfix
+    build/tests/short_io.so build/asan/onnxfix
 	LSAN_OPTIONS="suppressions=$(CURDIR)/testdata/dot/lsan.supp:print_suppressions=0" \
 	ONNXFIX_RUNNER="$(RUNNER)" CI_FUZZ_SECONDS="$(CI_FUZZ_SECONDS)" \
 		sh tests/run-all.sh $(TEST_BIN)

@@ -6,7 +6,8 @@
  *
  * Runs COMMAND RUNS times and prints the fastest run's seconds (4
  * decimals).  Before each run OUT is removed, untimed, so that every run
- * writes a new file as the first one does (pass "-" for none).  The
+ * writes a new file as the first one does (pass "-" for none), and
+ * sync(2) runs, so that no write-back of the run before overlaps it.  The
  * clock starts before posix_spawn and stops when waitpid returns: what
  * the command costs, exec and exit included, without the shell's own
  * forks that timing with date(1) adds (about 1.5 ms a run here).  The
@@ -62,6 +63,7 @@ main(int argc, char **argv)
 			    strerror(errno));
 			return 1;
 		}
+		sync();
 		t0 = now();
 		rc = posix_spawnp(&pid, argv[3], &fa, NULL, argv + 3,
 		    environ);

@@ -21,8 +21,8 @@
 # the run before is removed first, untimed (replacing a file costs the
 # kernel the freeing of its blocks, about a third of cp's time on the
 # smaller models, and ORT would pay it in its truncation, fix in its
-# rename), and `sync` runs before each timed run so that no write-back
-# of the run before overlaps it.  A last row sums
+# rename), and sync(2) runs before each timed run (in timeit, and
+# before ORT's) so that no write-back of the run before overlaps it.  A last row sums
 # the counts and gives the median and worst of both ratios.  Rows marked "*" have more non-Constant nodes, Transposes or
 # BatchNormalization after fix than after ORT.
 set -u
@@ -57,7 +57,6 @@ for m in "$@"; do
 	tf= to= tc= i=0
 	while [ $i -lt "$RUNS" ]; do
 		i=$((i + 1))
-		sync
 		t=$("$T/timeit" 1 "$T/fix.onnx" "$ONNXFIX" fix -q \
 		    -o "$T/fix.onnx" "$m") || break
 		tf=$(echo "$t ${tf:-$t}" |
@@ -68,7 +67,6 @@ for m in "$@"; do
 		    2>/dev/null) || break
 		to=$(echo "$t ${to:-$t}" |
 		    awk '{ print ($1 < $2 ? $1 : $2) }')
-		sync
 		t=$("$T/timeit" 1 "$T/cp.onnx" cp "$m" "$T/cp.onnx") ||
 		    break
 		tc=$(echo "$t ${tc:-$t}" |

@@ -57,5 +57,9 @@ void outfile_abort(struct outfile *f);
 
 /* write(2) until all of BUF is written (EINTR retried).  0, or -1. */
 int outfile_write_all(int fd, const void *buf, size_t n);
+/* The same for the N pieces of IOV, in one writev(2) when the kernel
+ * takes them at once (IOV is consumed).  0, or -1 with errno set. */
+struct iovec;
+int outfile_writev_all(int fd, struct iovec *iov, int n);
 
 #endif

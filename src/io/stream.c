@@ -5,7 +5,10 @@
  * real payload lengths, and hands each bytes field to the sink as one
  * append of the payload pointer: so the sink sees a span as a pointer
  * into the input mapping and copies it from the input file instead.
- * Everything else is gathered in a 1 MiB buffer.  The output is written
+ * Everything else is gathered in a 1 MiB buffer.  Spans under 64 KiB
+ * are written from the mapping with the buffered bytes around them, in
+ * one writev(2): a kernel copy costs a system call, and an export has
+ * dozens of small weights between its messages.  The output is written
  * to a temporary file beside PATH, re-read through the skeleton path (so
  * no payload is decoded or copied), synced and renamed.
  */
@@ -14,11 +17,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include <protobuf-c/protobuf-c.h>
@@ -29,6 +34,8 @@
 #include "io/skel.h"
 
 #define SINK_BUF (1u << 20)
+#define SINK_IOV 1024		/* pieces a writev(2) takes (IOV_MAX) */
+#define SMALL_SPAN ((size_t)64 << 10)	/* spans written, not copied */
 #define CHUNK ((size_t)64 << 20)	/* span copy step, for progress */
 
 struct sink {
@@ -41,18 +48,46 @@ struct sink {
 	const struct ext_span *failed;	/* a span whose file failed */
 	char why[160];		/* how */
 	uint64_t written, total;
-	size_t n;
+	size_t n;		/* bytes of buf in use */
+	size_t pending;		/* bytes the pieces of iov hold */
+	int niov;
+	struct iovec iov[SINK_IOV];	/* into buf or the mapping */
 	uint8_t buf[SINK_BUF];
 };
+
+static void progress(struct sink *s);
 
 static void
 sink_flush(struct sink *s)
 {
-	if (s->n > 0 && s->err == 0 &&
-	    outfile_write_all(s->fd, s->buf, s->n) < 0)
+	if (s->niov == 0)
+		return;
+	if (s->err == 0 && outfile_writev_all(s->fd, s->iov, s->niov) < 0)
 		s->err = errno;
-	s->written += s->n;
+	s->written += s->pending;
+	s->pending = 0;
+	s->niov = 0;
 	s->n = 0;
+	progress(s);
+}
+
+/* LEN bytes at DATA (in buf or the mapping, unchanged until the next
+ * flush) as the next piece of the output; the caller made room for one
+ * more piece. */
+static void
+sink_piece(struct sink *s, const uint8_t *data, size_t len)
+{
+	struct iovec *last = s->niov > 0 ? &s->iov[s->niov - 1] : NULL;
+
+	if (last != NULL && (const uint8_t *)last->iov_base +
+	    last->iov_len == data) {
+		last->iov_len += len;
+	} else {
+		s->iov[s->niov].iov_base = (void *)(uintptr_t)data;
+		s->iov[s->niov].iov_len = len;
+		s->niov++;
+	}
+	s->pending += len;
 }
 
 static void
@@ -60,7 +95,7 @@ progress(struct sink *s)
 {
 	if (s->o != NULL && s->o->progress != NULL)
 		s->o->progress(s->o->progress_arg, "writing",
-		    s->written + s->n, s->total);
+		    s->written + s->pending, s->total);
 }
 
 /* Copy LEN bytes at input offset OFF to the output, by the kernel when
@@ -166,11 +201,17 @@ sink_append(ProtobufCBuffer *b, size_t len, const uint8_t *data)
 	}
 	if (len >= SKEL_MIN_SPAN && s->skel != NULL &&
 	    skel_contains(s->skel, data, len)) {
+		if (len < SMALL_SPAN) {
+			if (s->niov == SINK_IOV)
+				sink_flush(s);
+			sink_piece(s, data, len);
+			return;
+		}
 		sink_flush(s);
 		copy_span(s, data, len);
 		return;
 	}
-	if (len > SINK_BUF - s->n) {
+	if (len > SINK_BUF - s->n || s->niov == SINK_IOV) {
 		sink_flush(s);
 		if (len >= SINK_BUF) {
 			if (s->err == 0 &&
@@ -181,6 +222,7 @@ sink_append(ProtobufCBuffer *b, size_t len, const uint8_t *data)
 		}
 	}
 	memcpy(s->buf + s->n, data, len);
+	sink_piece(s, s->buf + s->n, len);
 	s->n += len;
 }
 
