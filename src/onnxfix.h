@@ -234,6 +234,14 @@ enum onnxfix_dot_format {
 	ONNXFIX_HTML,		/* one page: the SVG, pan, zoom, search */
 };
 
+/*
+ * Can pictures be drawn?  Graphviz is loaded when first needed (not at
+ * program start): ONNXFIX_OK once it is, else O104 in D saying why and
+ * ONNXFIX_EIO.  A caller that writes other files before it draws asks
+ * first, so that a missing Graphviz fails before anything is written.
+ */
+enum onnxfix_status onnxfix_dot_ready(struct diag_list *d);
+
 /* Draw M with Graphviz into PATH ("-" for stdout), atomically. */
 enum onnxfix_status onnxfix_dot(struct ir_model *m, const char *path,
     enum onnxfix_dot_format fmt, struct diag_list *d);

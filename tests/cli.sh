@@ -364,6 +364,31 @@ if [ -f "$SHORT" ] && [ -z "${ONNXFIX_RUNNER:-}" ]; then
 elif [ -z "${ONNXFIX_RUNNER:-}" ]; then
 	bad "build/tests/short_io.so not built"
 fi
+# Graphviz is loaded when a picture is drawn: without it
+# (build/tests/no_graphviz.so) check, fix and info work, and every
+# picture fails with one O104 line, status 4 and no file, fix --dot
+# before it writes the model.
+NOGV=$(pwd)/build/tests/no_graphviz.so
+if [ -f "$NOGV" ] && [ -z "${ONNXFIX_RUNNER:-}" ]; then
+	m="$CORPUS/bn_small.onnx"
+	for a in check info "fix -q -o $T/ngv/fixed.onnx"; do
+		rm -rf "$T/ngv" && mkdir "$T/ngv"
+		LD_PRELOAD=$NOGV run "no Graphviz: $a" 0 $a "$m"
+	done
+	for a in "dot -o $T/ngv/p.svg" "dot -o $T/ngv/p.dot" \
+	    "dot -o $T/ngv/p.html" "diff -T svg -o $T/ngv/p.svg $m" \
+	    "fix -q -o $T/ngv/fixed.onnx --dot $T/ngv/p.dot" \
+	    "fix -q -o $T/ngv/fixed.onnx --dot-diff $T/ngv/p.svg"; do
+		rm -rf "$T/ngv" && mkdir "$T/ngv"
+		LD_PRELOAD=$NOGV run "no Graphviz: $a" 4 $a "$m"
+		one_line "no Graphviz: $a" \
+		    "fatal O104: cannot render graph: Graphviz (libgvc[.a-z0-9]*) could not be loaded: "
+		[ -z "$(ls "$T/ngv")" ] && ok ||
+		    bad "no Graphviz: $a wrote $(ls "$T/ngv")"
+	done
+elif [ -z "${ONNXFIX_RUNNER:-}" ]; then
+	bad "build/tests/no_graphviz.so not built"
+fi
 # A model named - is read from standard input: the same findings and the
 # same fixed bytes as from the file; empty or oversized input is fatal;
 # --in-place needs a file.

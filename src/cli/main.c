@@ -592,11 +592,14 @@ cmd_fix(struct cli *c, int argc, char **argv)
 		diag_list_release(&d);
 		return report_close(c, &r, rc);
 	}
-	/* an output that cannot be written fails before any pass runs */
+	/* an output that cannot be written fails before any pass runs,
+	 * and so does a picture without Graphviz */
 	if ((out != NULL && !c->o.dry_run && output_unwritable(out, &d)) ||
 	    (c->dot != NULL && !c->o.dry_run &&
 	    output_unwritable(c->dot, &d)) ||
-	    (c->dot_diff != NULL && output_unwritable(c->dot_diff, &d))) {
+	    (c->dot_diff != NULL && output_unwritable(c->dot_diff, &d)) ||
+	    (((c->dot != NULL && !c->o.dry_run) || c->dot_diff != NULL) &&
+	    onnxfix_dot_ready(&d) != ONNXFIX_OK)) {
 		rc = report_model(c, &r, argv[0], &d, EXIT_IO);
 		diag_list_release(&d);
 		return report_close(c, &r, rc);

@@ -24,7 +24,6 @@
 #include <time.h>
 #include <strings.h>
 
-#include <cgraph.h>
 
 #include "view/dot_int.h"
 
@@ -173,7 +172,7 @@ page_opener(struct dot *D, Agnode_t *an, const char *name, size_t len)
 		R->nopens++;
 	}
 	if (D->n_id == NULL &&
-	    (D->n_id = agattr(D->root, AGNODE, "id", "")) == NULL)
+	    (D->n_id = gvf.agattr(D->root, AGNODE, "id", "")) == NULL)
 		return dot_fail(D, ONNXFIX_EIO, "cannot declare id");
 	snprintf(id, sizeof(id), "x-%zu", k);
 	return dot_set(D, an, D->n_id, id);
@@ -663,7 +662,7 @@ ancestors(struct dot *D, struct dgraph *vg, size_t pi, Agnode_t *head)
 			if (D->status != ONNXFIX_OK)
 				return -1;
 			if (tail == NULL ||
-			    agedge(D->root, tail, head, NULL, 0) != NULL)
+			    gvf.agedge(D->root, tail, head, NULL, 0) != NULL)
 				continue;
 			if ((e = dot_mkedge(D, tail, head)) == NULL) {
 				if (D->status != ONNXFIX_OK)
@@ -771,7 +770,7 @@ edge_in(struct dot *D, struct dgraph *hg, struct ir_value *v, Agnode_t *head,
 	if (D->status != ONNXFIX_OK)
 		return -1;
 	if (tail == NULL || tail == head ||
-	    (remap && agedge(D->root, tail, head, NULL, 0) != NULL))
+	    (remap && gvf.agedge(D->root, tail, head, NULL, 0) != NULL))
 		return 0;
 	if (D->span > 0 && vg == hg && vg->rank != NULL && hpos != SIZE_MAX &&
 	    (v->kind == IR_VALUE_INPUT || v->kind == IR_VALUE_NODE) &&
@@ -995,7 +994,7 @@ ghost_edges(struct dot *D, struct dgraph *dg)
 			continue;
 		if ((tail = drawn_node(D, p)) == NULL ||
 		    (head = drawn_node(D, c)) == NULL || tail == head ||
-		    agedge(D->root, tail, head, NULL, 0) != NULL)
+		    gvf.agedge(D->root, tail, head, NULL, 0) != NULL)
 			continue;
 		if ((e = dot_mkedge(D, tail, head)) == NULL)
 			return D->status == ONNXFIX_OK ? 0 : -1;
@@ -1039,7 +1038,7 @@ other_ghost_edges(struct dot *D, struct dgraph *dg, const struct ir_node *n,
 
 			if (c == NULL || c->dead || c->graph != dg->g ||
 			    (head = dot_op_of(dg, c)) == NULL ||
-			    agedge(D->root, ghost, head, NULL, 0) != NULL)
+			    gvf.agedge(D->root, ghost, head, NULL, 0) != NULL)
 				continue;
 			if ((e = dot_mkedge(D, ghost, head)) == NULL) {
 				if (D->status != ONNXFIX_OK)
@@ -1178,7 +1177,7 @@ build(struct dot *D)
 	struct label l = { .n = 0 };
 	size_t i, j, ninits = 0;
 
-	D->root = agopen("onnx", Agdirected, &D->ids.disc);
+	D->root = gvf.agopen("onnx", *gvf.Agdirected, &D->ids.disc);
 	if (D->root == NULL)
 		return dot_fail(D, ONNXFIX_EIO, "cannot create the graph");
 	if (dot_declare_all(D) < 0)
@@ -1326,7 +1325,7 @@ render_part(struct dot *D, const char *name, char **svg, size_t *len)
 	if (build(&P) == 0 && dot_render(&P, "svg", svg, len) == 0)
 		rc = 0;
 	if (P.root != NULL)
-		agclose(P.root);
+		gvf.agclose(P.root);
 	arena_release(&P.ids.arena);
 	diag_list_release(&dl);
 	return rc;
@@ -1380,6 +1379,18 @@ draw_parts(struct dot *D)
 }
 
 enum onnxfix_status
+onnxfix_dot_ready(struct diag_list *d)
+{
+	char why[200], esc[DIAG_ESCAPE_SIZE];
+
+	if (gv_load(why, sizeof(why)) == 0)
+		return ONNXFIX_OK;
+	diag_report(d, DIAG_OUT_RENDER, "", "%s",
+	    diag_escape_str(esc, sizeof(esc), why));
+	return ONNXFIX_EIO;
+}
+
+enum onnxfix_status
 onnxfix_dot_opts(struct ir_model *m, const char *out,
     enum onnxfix_dot_format fmt, const struct onnxfix_dot_options *opt,
     struct diag_list *d)
@@ -1388,6 +1399,8 @@ onnxfix_dot_opts(struct ir_model *m, const char *out,
 	struct dot D;
 	agusererrf old;
 
+	if ((st = onnxfix_dot_ready(d)) != ONNXFIX_OK)
+		return st;
 	memset(&D, 0, sizeof(D));
 	D.m = m;
 	D.d = d;
@@ -1434,8 +1447,8 @@ onnxfix_dot_opts(struct ir_model *m, const char *out,
 		free(D.parts[k].buf);
 	free(D.parts);
 	if (D.root != NULL)
-		agclose(D.root);
-	agseterrf(old);
+		gvf.agclose(D.root);
+	gvf.agseterrf(old);
 	arena_release(&D.ids.arena);
 	return st;
 }

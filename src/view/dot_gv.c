@@ -21,8 +21,6 @@
 #include <sys/resource.h>
 #include <sys/wait.h>
 
-#include <cgraph.h>
-#include <gvc.h>
 
 #include "view/dot_int.h"
 
@@ -45,7 +43,7 @@ agusererrf
 dot_gv_catch(void)
 {
 	gv_msg[0] = '\0';
-	return agseterrf(gv_err);
+	return gvf.agseterrf(gv_err);
 }
 
 /* ---- the id discipline ---- */
@@ -80,7 +78,7 @@ ids_map(void *state, int objtype, char *str, IDTYPE *id, int createflag)
 		return 0;
 	/* cgraph reads flags stored in front of a name (is it HTML?), so
 	 * names must come from its own string pool. */
-	copy = agstrdup(ids->g, str);
+	copy = gvf.agstrdup(ids->g, str);
 	if (copy == NULL || arena_grow(&ids->arena, (void **)&ids->names,
 	    &ids->capnames, ids->nnames + 1, sizeof(*ids->names)) < 0)
 		goto oom;
@@ -112,7 +110,7 @@ ids_free(void *state, int objtype, IDTYPE id)
 	(void)objtype;
 	if (id % 2 == 0 && id != 0 && id / 2 <= ids->nnames &&
 	    ids->names[id / 2 - 1] != NULL) {
-		agstrfree(ids->g, ids->names[id / 2 - 1]);
+		gvf.agstrfree(ids->g, ids->names[id / 2 - 1]);
 		ids->names[id / 2 - 1] = NULL;
 	}
 }
@@ -153,9 +151,9 @@ dot_ids_init(struct dot_ids *ids, struct budget *budget)
 	ids->iddisc.print = ids_print;
 	ids->iddisc.close = ids_close;
 	ids->iddisc.idregister = ids_register;
-	ids->disc.mem = &AgMemDisc;
+	ids->disc.mem = gvf.AgMemDisc;
 	ids->disc.id = &ids->iddisc;
-	ids->disc.io = &AgIoDisc;
+	ids->disc.io = gvf.AgIoDisc;
 	arena_init(&ids->arena, budget);
 	hmap_init(&ids->map, &ids->arena);
 	ids->anon = 1;
@@ -190,7 +188,7 @@ dot_fail(struct dot *D, enum onnxfix_status st, const char *what)
 int
 dot_set(struct dot *D, void *obj, Agsym_t *sym, const char *v)
 {
-	if (agxset(obj, sym, (char *)v) != 0)
+	if (gvf.agxset(obj, sym, (char *)v) != 0)
 		return dot_fail(D, ONNXFIX_EIO, "cannot set an attribute");
 	return 0;
 }
@@ -198,7 +196,7 @@ dot_set(struct dot *D, void *obj, Agsym_t *sym, const char *v)
 Agsym_t *
 dot_declare(struct dot *D, int kind, const char *name, const char *def)
 {
-	Agsym_t *s = agattr(D->root, kind, (char *)name, (char *)def);
+	Agsym_t *s = gvf.agattr(D->root, kind, (char *)name, (char *)def);
 
 	if (s == NULL)
 		dot_fail(D, ONNXFIX_EIO, "cannot declare an attribute");
@@ -254,7 +252,7 @@ dot_mknode_in(struct dot *D, struct dgraph *dg, Agraph_t *ag,
 	Agnode_t *n;
 
 	snprintf(id, sizeof(id), "%s%u", prefix, k);
-	n = agnode(ag, id, 1);
+	n = gvf.agnode(ag, id, 1);
 	if (n == NULL) {
 		dot_fail(D, ONNXFIX_EIO, "cannot add a node");
 		return NULL;
@@ -279,7 +277,7 @@ dot_mkcluster(struct dot *D, Agraph_t *parent, unsigned *k)
 	if (k != NULL)
 		*k = D->ncluster;
 	snprintf(id, sizeof(id), "cluster_%u", D->ncluster++);
-	if ((sg = agsubg(parent, id, 1)) == NULL)
+	if ((sg = gvf.agsubg(parent, id, 1)) == NULL)
 		dot_fail(D, ONNXFIX_EIO, "cannot add a cluster");
 	return sg;
 }
@@ -293,7 +291,7 @@ dot_mkedge(struct dot *D, Agnode_t *t, Agnode_t *h)
 		D->skip_edges++;
 		return NULL;
 	}
-	e = agedge(D->root, t, h, NULL, 1);
+	e = gvf.agedge(D->root, t, h, NULL, 1);
 	if (e == NULL) {
 		dot_fail(D, ONNXFIX_EIO, "cannot add an edge");
 		return NULL;
@@ -406,7 +404,7 @@ dot_write_dot(struct dot *D, const char *out)
 		dot_fail(D, ONNXFIX_EBUDGET, "output buffer");
 		return D->status;
 	}
-	rc = agwrite(D->root, fp);
+	rc = gvf.agwrite(D->root, fp);
 	if (fflush(fp) != 0 || ferror(fp))
 		rc = -1;
 	if (fclose(fp) != 0 || buf == NULL) {
@@ -437,7 +435,7 @@ gv_context(void)
 	static GVC_t *gvc;
 
 	if (gvc == NULL)
-		gvc = gvContext();
+		gvc = gvf.gvContext();
 	return gvc;
 }
 
@@ -480,7 +478,7 @@ static int
 bound_bitmap(GVC_t *gvc, Agraph_t *g)
 {
 	double llx, lly, urx, ury, px, s;
-	char size[64], *bb = agget(g, "bb");
+	char size[64], *bb = gvf.agget(g, "bb");
 
 	/* gvLayout() writes it with spaces, DOT files with commas */
 	if (bb == NULL || sscanf(bb, "%lf%*[, ]%lf%*[, ]%lf%*[, ]%lf", &llx,
@@ -493,10 +491,10 @@ bound_bitmap(GVC_t *gvc, Agraph_t *g)
 	s = sqrt(DOT_PNG_PIXELS / px);
 	snprintf(size, sizeof(size), "%.2f,%.2f", (urx - llx) / 72 * s,
 	    (ury - lly) / 72 * s);
-	if (agattr(g, AGRAPH, "size", size) == NULL ||
-	    gvFreeLayout(gvc, g) != 0)
+	if (gvf.agattr(g, AGRAPH, "size", size) == NULL ||
+	    gvf.gvFreeLayout(gvc, g) != 0)
 		return -1;
-	return gvLayout(gvc, g, "dot");
+	return gvf.gvLayout(gvc, g, "dot");
 }
 
 static void __attribute__((noreturn))
@@ -528,9 +526,9 @@ layout_child(struct dot *D, int fd, const char *format)
 	/* the wall clock: three times the CPU bound, for a loaded machine */
 	alarm(3 * DOT_LAYOUT_SECONDS);
 	if ((gvc = gv_context()) == NULL ||
-	    gvLayout(gvc, D->root, "dot") != 0 ||
+	    gvf.gvLayout(gvc, D->root, "dot") != 0 ||
 	    (format[0] == 'p' && bound_bitmap(gvc, D->root) != 0) ||
-	    gvRenderData(gvc, D->root, format, &buf, &len) != 0 ||
+	    gvf.gvRenderData(gvc, D->root, format, &buf, &len) != 0 ||
 	    buf == NULL) {
 		size_t n = strlen(gv_msg);
 
@@ -610,7 +608,7 @@ dot_render(struct dot *D, const char *format, char **out, size_t *outlen)
 	/* cairo refuses bitmaps over 32767 pixels a side and says so on
 	 * stderr: shrink a picture larger than 330 inches (at 96 dpi). */
 	if (format[0] == 'p' &&
-	    agattr(D->root, AGRAPH, "size", "330,330") == NULL)
+	    gvf.agattr(D->root, AGRAPH, "size", "330,330") == NULL)
 		return dot_fail(D, ONNXFIX_EIO, "cannot set the size");
 	if (pipe(fds) != 0)
 		return dot_fail(D, ONNXFIX_EIO,

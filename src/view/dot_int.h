@@ -6,6 +6,7 @@
  * and the functions one file of the drawing calls in another.  The files,
  * lowest first (none calls into a file listed after it):
  *
+ *	gv.c		Graphviz, loaded with dlopen on the first drawing
  *	dot_label.c	label text: model bytes escaped and cut, types
  *	dot_attr.c	what a node says: operator category, key
  *			attributes, tooltip, slot names, constants
@@ -26,7 +27,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include <cgraph.h>
+#include "view/gv.h"
 
 #include "onnxfix.h"
 

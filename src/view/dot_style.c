@@ -17,7 +17,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <cgraph.h>
 
 #include "view/dot_int.h"
 
@@ -368,7 +367,7 @@ category_key(struct dot *D)
 		return 0;
 	if ((rank = dot_declare(D, AGRAPH, "rank", "")) == NULL)
 		return -1;
-	if ((sg = agsubg(D->root, "keys", 1)) == NULL)
+	if ((sg = gvf.agsubg(D->root, "keys", 1)) == NULL)
 		return dot_fail(D, ONNXFIX_EIO, "cannot add the key");
 	if (dot_set(D, sg, rank, "same") < 0)
 		return -1;
