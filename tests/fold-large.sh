@@ -12,7 +12,9 @@
 #  - ONNX Runtime gives the original's outputs (when the oracle is
 #    installed: sh tools/setup.sh --test).
 # A weight other nodes read too stays, with the one warning F392 that
-# says so.  Last line: "fold-large: N passed, M failed".
+# says so.  Then fold's elementwise kernels on operands that broadcast
+# every way (tests/fold_kernels/gen.py), checked the same way.  Last
+# line: "fold-large: N passed, M failed".
 set -u
 cd "$(dirname "$0")/.." || exit 1
 ONNXFIX=${ONNXFIX:-$(pwd)/onnxfix}
@@ -61,6 +63,31 @@ want="onnxfix: $T/shared.onnx: node 0 (Reshape): warning F392: constant expressi
 if [ "$(cat "$T/shared.err")" = "$want" ]; then ok; else
 	bad "shared: the warning is not the one expected"
 	sed 's/^/  got | /' "$T/shared.err" | head -n 3
+fi
+
+# fold's elementwise kernels on operands that broadcast every way
+# (tests/fold_kernels/gen.py): each result equal to numpy's byte for
+# byte, fix idempotent, ORT's outputs unchanged.
+k="$T/kernels"
+if ! "$PY" tests/fold_kernels/gen.py "$k.onnx" >"$T/gen.log" 2>&1; then
+	bad "tests/fold_kernels/gen.py failed: $(head -n 1 "$T/gen.log")"
+elif ! "$ONNXFIX" fix -q -o "$k.fix" "$k.onnx" >"$k.err" 2>&1; then
+	bad "kernels: fix failed: $(head -n 1 "$k.err")"
+else
+	ok
+	if "$PY" tests/fold_kernels/gen.py --verify "$k.onnx" "$k.fix" \
+	    >"$T/v" 2>&1; then ok; else
+		bad "kernels: $(wc -l <"$T/v") failures"
+		sed 's/^/  | /' "$T/v" | head -n 5
+	fi
+	"$ONNXFIX" fix -q -o "$k.fix2" "$k.fix" >/dev/null 2>&1
+	cmp -s "$k.fix" "$k.fix2" && ok || bad "kernels: fix is not idempotent"
+	if [ $oracle -eq 1 ]; then
+		if node tests/ort/oracle.js compare --plain "$k.onnx" "$k.fix" \
+		    >"$T/cmp" 2>&1; then ok; else
+			bad "kernels: ORT outputs differ: $(head -n 1 "$T/cmp")"
+		fi
+	fi
 fi
 echo "fold-large: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
