@@ -38,6 +38,7 @@
 #include <string.h>
 #include <stdint.h>
 
+#include "base/budget.h"
 #include "bn.h"
 #include "ir/irbuild.h"
 
@@ -510,13 +511,16 @@ fold(struct pass_ctx *ctx, struct state *st, struct fold *f)
 /*
  * Room in the model's arena for the new weights and biases of every
  * BatchNormalization of G that follows a Conv, ConvTranspose or Gemm
- * with constant weights: what the folds are about to write, in one
- * block rather than page by page.  An upper bound (a fold may not
- * happen); -1 out of budget.
+ * with constant weights in memory: what the folds are about to write,
+ * in one block rather than page by page.  An upper bound (a fold may
+ * not happen), so only taken when it leaves at least as much of the
+ * budget free: else the folds allocate as they go, and one that does
+ * not fit says so itself.  -1 out of memory.
  */
 static int
 reserve(struct ir_graph *g)
 {
+	const struct budget *b = g->model->budget;
 	uint64_t total = 0, count, bytes;
 	size_t i;
 
@@ -529,6 +533,7 @@ reserve(struct ir_graph *g)
 		    x->kind != IR_VALUE_NODE || (p = x->producer) == NULL ||
 		    p->dead || p->ninputs < 2 || (w = p->inputs[1]) == NULL ||
 		    !irbuild_is_const(w) ||
+		    w->init->storage != IR_DATA_RAW ||
 		    ir_tensor_count(w->init, &count, NULL) < 0 ||
 		    ir_elem_bytes(w->init->elem, count, &bytes) < 0)
 			continue;
@@ -539,7 +544,8 @@ reserve(struct ir_graph *g)
 		    w->init->dims[0] : 1) * 8 + 256, &total))
 			return 0;
 	}
-	if (total > SIZE_MAX / 2)
+	if (total > SIZE_MAX / 2 || (b != NULL && b->limit > 0 &&
+	    (b->used >= b->limit || total > (b->limit - b->used) / 2)))
 		return 0;
 	return arena_reserve(&g->model->arena, (size_t)total);
 }

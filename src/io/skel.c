@@ -523,6 +523,8 @@ skel_contains(const struct skel *s, const void *p, size_t n)
  * no-ops (the memory goes with the arena).
  */
 #define PB_OWN_MIN (64 * 1024)
+/* skel_reread's scratch memory kept between the nodes it decodes */
+#define SKEL_REREAD_KEEP ((size_t)4 << 20)
 static void *
 pb_alloc(void *data, size_t size)
 {
@@ -564,9 +566,15 @@ skel_reread(const uint8_t *buf, size_t len, char *why, size_t size)
 	struct prescan_stats st;
 	struct prescan_error err;
 	Onnx__ModelProto *mp;
+	ProtobufCAllocator al;
 	struct skel *s = NULL;
+	struct arena a;
 	size_t i;
 
+	/* decoded into scratch memory, dropped at once: no malloc and free
+	 * per field */
+	arena_init(&a, NULL);
+	skel_allocator(&al, &a);
 	prescan_limits_default(&lim);
 	if (prescan(buf, len, &onnx__model_proto__descriptor, &lim, &st,
 	    &err) != PRESCAN_OK) {
@@ -578,29 +586,34 @@ skel_reread(const uint8_t *buf, size_t len, char *why, size_t size)
 		snprintf(why, size, "out of memory");
 		return -1;
 	}
-	mp = s != NULL ? onnx__model_proto__unpack(NULL, s->len, s->bytes) :
-	    onnx__model_proto__unpack(NULL, len, buf);
+	mp = s != NULL ? onnx__model_proto__unpack(&al, s->len, s->bytes) :
+	    onnx__model_proto__unpack(&al, len, buf);
 	if (mp == NULL) {
 		skel_free(s);
+		arena_release(&a);
 		snprintf(why, size, "decoder rejected it");
 		return -1;
 	}
-	onnx__model_proto__free_unpacked(mp, NULL);
+	arena_reset(&a, SKEL_REREAD_KEEP);
 	/* the nodes the skeleton left out decode too */
 	for (i = 0; s != NULL && i < s->nnodes; i++) {
 		Onnx__NodeProto *np;
 
 		if (!s->nodes[i].light)
 			continue;
-		np = onnx__node_proto__unpack(NULL, s->nodes[i].len,
+		np = onnx__node_proto__unpack(&al, s->nodes[i].len,
 		    buf + s->nodes[i].off);
 		if (np == NULL) {
 			snprintf(why, size, "decoder rejected node %zu", i);
 			skel_free(s);
+			arena_release(&a);
 			return -1;
 		}
-		onnx__node_proto__free_unpacked(np, NULL);
+		/* a node's memory is small: emptied now and then */
+		if (a.total > SKEL_REREAD_KEEP)
+			arena_reset(&a, SKEL_REREAD_KEEP);
 	}
 	skel_free(s);
+	arena_release(&a);
 	return 0;
 }
