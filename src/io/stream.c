@@ -5,10 +5,19 @@
  * real payload lengths, and hands each bytes field to the sink as one
  * append of the payload pointer: so the sink sees a span as a pointer
  * into the input mapping and copies it from the input file instead.
- * Everything else is gathered in a 1 MiB buffer.  Spans under 64 KiB
- * are written from the mapping with the buffered bytes around them, in
- * one writev(2): a kernel copy costs a system call, and an export has
- * dozens of small weights between its messages.  The output is written
+ * Everything else is gathered in a 1 MiB buffer.  A span is written
+ * from the mapping with the buffered bytes around it, in one writev(2)
+ * of up to 1,024 pieces and 8 MiB, its pages mapped in first with one
+ * madvise(MADV_POPULATE_READ): the kernel's copy_file_range(2) does the
+ * same work slower when the span's offsets in the input and the output
+ * differ within a page, as they do past the first changed message
+ * (mobilenet_v2's 22 spans: 3.3-4.1 ms by copy_file_range, 2.4 ms
+ * written), and takes a system call each.  Of an input over 256 MiB the
+ * pages written are let go again (MADV_DONTNEED), so that the process
+ * does not map the whole file at once.  Where the kernel cannot populate
+ * (before Linux 5.14), spans of 64 KiB or more are copied by
+ * copy_file_range, smaller ones written as they fault in.  The output is
+ * written
  * to a temporary file beside PATH, re-read through the skeleton path (so
  * no payload is decoded or copied), synced and renamed.
  */
@@ -35,8 +44,13 @@
 
 #define SINK_BUF (1u << 20)
 #define SINK_IOV 1024		/* pieces a writev(2) takes (IOV_MAX) */
-#define SMALL_SPAN ((size_t)64 << 10)	/* spans written, not copied */
+#define SINK_WINDOW ((size_t)8 << 20)	/* bytes a writev(2) takes */
+#define SMALL_SPAN ((size_t)64 << 10)	/* without populate: written */
+#define DROP_MIN ((size_t)256 << 20)	/* inputs whose pages are let go */
 #define CHUNK ((size_t)64 << 20)	/* span copy step, for progress */
+#ifndef MADV_POPULATE_READ
+#define MADV_POPULATE_READ 22	/* Linux 5.14 */
+#endif
 
 struct sink {
 	ProtobufCBuffer base;
@@ -50,25 +64,94 @@ struct sink {
 	uint64_t written, total;
 	size_t n;		/* bytes of buf in use */
 	size_t pending;		/* bytes the pieces of iov hold */
-	int niov;
+	int populate;		/* MADV_POPULATE_READ: 0 untried, 1, -1 no */
+	bool drop;		/* let written pages of the input go */
+	int niov, nspan;
 	struct iovec iov[SINK_IOV];	/* into buf or the mapping */
+	struct {
+		const uint8_t *p;
+		size_t len;
+	} span[SINK_IOV];	/* with drop: the pieces of the input */
 	uint8_t buf[SINK_BUF];
 };
 
 static void progress(struct sink *s);
 
+/* The whole pages of LEN bytes at P (rounded out when OUT, else in). */
+static void
+pages(const uint8_t *p, size_t len, bool out, uintptr_t *a, uintptr_t *e)
+{
+	uintptr_t pg = (uintptr_t)sysconf(_SC_PAGESIZE);
+
+	*a = (uintptr_t)p;
+	*e = (uintptr_t)p + len;
+	if (out) {
+		*a &= ~(pg - 1);
+		*e = (*e + pg - 1) & ~(pg - 1);
+	} else {
+		*a = (*a + pg - 1) & ~(pg - 1);
+		*e &= ~(pg - 1);
+	}
+}
+
 static void
 sink_flush(struct sink *s)
 {
+	int i;
+
 	if (s->niov == 0)
 		return;
 	if (s->err == 0 && outfile_writev_all(s->fd, s->iov, s->niov) < 0)
-		s->err = errno;
+		/* a write from a mapping the input no longer covers (it
+		 * was cut short under us) */
+		s->err = errno == EFAULT ? EIO : errno;
+	/* Start writing back what is written, so that the fsync at the
+	 * end waits for the tail only. */
+	if (s->err == 0 && s->o != NULL && s->o->sync)
+		sync_file_range(s->fd, (off_t)s->written, (off_t)s->pending,
+		    SYNC_FILE_RANGE_WRITE);
+	/* outfile_writev_all consumed the list: the pieces of the input
+	 * are found again through the pending count */
+	for (i = 0; s->drop && i < s->nspan; i++) {
+		uintptr_t a, e;
+
+		pages(s->span[i].p, s->span[i].len, false, &a, &e);
+		if (e > a)
+			(void)madvise((void *)a, e - a, MADV_DONTNEED);
+	}
+	s->nspan = 0;
 	s->written += s->pending;
 	s->pending = 0;
 	s->niov = 0;
 	s->n = 0;
 	progress(s);
+}
+
+/*
+ * Map in the pages of the LEN bytes of the input at P with one system
+ * call, so that writing them does not fault them in 64 KiB at a time.
+ * false when this kernel cannot (then, and only then, nothing is tried
+ * again); another failure is left to the write to report.
+ */
+static bool
+populate(struct sink *s, const uint8_t *p, size_t len)
+{
+	uintptr_t a, e;
+
+	if (s->skel->fd < 0)	/* read into memory, not mapped */
+		return true;
+	if (s->populate < 0)
+		return false;
+	pages(p, len, true, &a, &e);
+	if (madvise((void *)a, e - a, MADV_POPULATE_READ) == 0) {
+		s->populate = 1;
+		return true;
+	}
+	if (s->populate == 0 && (errno == EINVAL || errno == ENOSYS)) {
+		s->populate = -1;
+		return false;
+	}
+	return true;
 }
 
 /* LEN bytes at DATA (in buf or the mapping, unchanged until the next
@@ -185,6 +268,37 @@ copy_ext(struct sink *s, const struct ext_span *sp)
 	close(fd);
 }
 
+/*
+ * The LEN bytes of the input at DATA as pieces of the output, a window
+ * at a time (each window's pages populated, the first by the caller):
+ * a flush writes at most SINK_WINDOW bytes and then lets the pages of
+ * a large input go.
+ */
+static void
+span_pieces(struct sink *s, const uint8_t *data, size_t len)
+{
+	bool first = true;
+
+	while (len > 0 && s->err == 0) {
+		size_t step = len < SINK_WINDOW ? len : SINK_WINDOW;
+
+		if (s->niov == SINK_IOV || s->nspan == SINK_IOV ||
+		    s->pending + step > SINK_WINDOW)
+			sink_flush(s);
+		if (!first)
+			(void)populate(s, data, step);
+		first = false;
+		sink_piece(s, data, step);
+		if (s->drop) {
+			s->span[s->nspan].p = data;
+			s->span[s->nspan].len = step;
+			s->nspan++;
+		}
+		data += step;
+		len -= step;
+	}
+}
+
 static void
 sink_append(ProtobufCBuffer *b, size_t len, const uint8_t *data)
 {
@@ -201,14 +315,14 @@ sink_append(ProtobufCBuffer *b, size_t len, const uint8_t *data)
 	}
 	if (len >= SKEL_MIN_SPAN && s->skel != NULL &&
 	    skel_contains(s->skel, data, len)) {
-		if (len < SMALL_SPAN) {
-			if (s->niov == SINK_IOV)
-				sink_flush(s);
-			sink_piece(s, data, len);
-			return;
+		if (populate(s, data, SINK_WINDOW < len ? SINK_WINDOW : len))
+			span_pieces(s, data, len);
+		else if (len < SMALL_SPAN)
+			span_pieces(s, data, len);
+		else {
+			sink_flush(s);
+			copy_span(s, data, len);
 		}
-		sink_flush(s);
-		copy_span(s, data, len);
 		return;
 	}
 	if (len > SINK_BUF - s->n || s->niov == SINK_IOV) {
@@ -348,6 +462,8 @@ stream_save(struct ir_model *m, const char *path,
 	s->o = o;
 	s->fd = of.fd;
 	s->total = size;
+	s->drop = m->skel != NULL && m->skel->fd >= 0 &&
+	    m->skel->file_len > DROP_MIN;
 	if (outfile_reserve(&of, size) < 0)
 		s->err = errno;
 	else if (m->skel != NULL && same_as_input(mp, m->skel, x, size))

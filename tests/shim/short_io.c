@@ -5,13 +5,16 @@
  * moves at most N bytes (writev: of its first piece only), as a kernel
  * may under signals or on some file systems.  The writer must loop until
  * everything is out; a model written under the shim must equal one
- * written without it.
+ * written without it.  With NO_POPULATE set, madvise(2) refuses
+ * MADV_POPULATE_READ as a kernel before 5.14 does (EINVAL).
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
 #endif
 #include <dlfcn.h>
 #include <stdlib.h>
+#include <errno.h>
+#include <sys/mman.h>
 #include <sys/types.h>
 #include <sys/uio.h>
 #include <unistd.h>
@@ -61,4 +64,18 @@ copy_file_range(int in, off_t *inoff, int out, off_t *outoff, size_t n,
 	if (real == NULL)
 		*(void **)&real = dlsym(RTLD_NEXT, "copy_file_range");
 	return real(in, inoff, out, outoff, cap(out, n), flags);
+}
+
+int
+madvise(void *addr, size_t len, int advice)
+{
+	static int (*real)(void *, size_t, int);
+
+	if (real == NULL)
+		*(void **)&real = dlsym(RTLD_NEXT, "madvise");
+	if (advice == 22 && getenv("NO_POPULATE") != NULL) {
+		errno = EINVAL;
+		return -1;
+	}
+	return real(addr, len, advice);
 }

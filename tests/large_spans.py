@@ -1,0 +1,89 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: MIT
+"""fix of a model over 256 MiB whose weight is written from the input's
+mapping a window at a time: the output equals the in-memory encoder's
+(fix -o -) byte for byte, and fix's peak RSS stays well under the
+input's size (the written windows are let go).
+
+    /usr/bin/python3 tests/large_spans.py gen DIR
+    /usr/bin/python3 tests/large_spans.py check ONNXFIX DIR
+
+gen writes DIR/big.onnx; check runs fix on it from a process that has
+allocated nothing large (a child's peak RSS counts its parent's before
+the exec), prints one line per failure, removes the files and exits 1 if
+any failed.
+"""
+import os
+import resource
+import subprocess
+import sys
+
+import numpy as np
+import onnx
+from onnx import TensorProto, helper, numpy_helper
+
+N = 72 * 1024 * 1024  # floats: 288 MiB of weight
+
+
+def gen(d):
+    w = np.zeros(N, np.float32)
+    w[::4099] = 1.5  # not all zero, at no page-aligned stride
+    g = helper.make_graph(
+        [helper.make_node("Identity", ["x"], ["xi"]),
+         helper.make_node("Add", ["xi", "W"], ["y"])],
+        "g", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [N])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [N])],
+        [numpy_helper.from_array(w, "W")])
+    m = helper.make_model(g, opset_imports=[helper.make_opsetid("", 13)])
+    m.ir_version = 8
+    onnx.save(m, os.path.join(d, "big.onnx"))
+    return 0
+
+
+def check(onnxfix, d):
+    src = os.path.join(d, "big.onnx")
+    out = os.path.join(d, "big.fix.onnx")
+    mem = os.path.join(d, "big.stdout.onnx")
+    bad = []
+    r = subprocess.run([onnxfix, "fix", "-q", "-o", out, src],
+                       stderr=subprocess.PIPE)
+    rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    if r.returncode != 0:
+        bad.append("fix exited %d: %s" % (r.returncode,
+                                            r.stderr.decode()[:200]))
+    elif rss > 160 * 1024:
+        bad.append("fix's peak RSS %d MiB for a %d MiB input" % (
+            rss // 1024, os.path.getsize(src) >> 20))
+    with open(mem, "wb") as f:
+        r2 = subprocess.run([onnxfix, "fix", "-q", "-o", "-", src],
+                            stdout=f)
+    if r2.returncode != 0:
+        bad.append("fix -o - exited %d" % r2.returncode)
+    elif r.returncode == 0:
+        with open(out, "rb") as a, open(mem, "rb") as b:
+            while True:
+                x, y = a.read(1 << 24), b.read(1 << 24)
+                if x != y:
+                    bad.append("the file output differs from fix -o -")
+                    break
+                if not x:
+                    break
+    for p in (src, out, mem):
+        if os.path.exists(p):
+            os.unlink(p)
+    for line in bad:
+        print("large-spans: " + line)
+    return 1 if bad else 0
+
+
+def main(argv):
+    if len(argv) == 3 and argv[1] == "gen":
+        return gen(argv[2])
+    if len(argv) == 4 and argv[1] == "check":
+        return check(argv[2], argv[3])
+    print(__doc__, file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
