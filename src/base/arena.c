@@ -28,17 +28,7 @@ arena_init(struct arena *a, struct budget *budget)
 void
 arena_release(struct arena *a)
 {
-	struct arena_block *b, *next;
-
-	for (b = a->head; b != NULL; b = next) {
-		next = b->next;
-		if (b->own == MAPPED)
-			budget_unmap(a->budget, b, HDR + b->size);
-		else
-			budget_free(a->budget, b);
-	}
-	a->head = NULL;
-	a->total = 0;
+	arena_reset(a, 0);	/* no block is that small */
 }
 
 void

@@ -23,24 +23,9 @@
 int
 outfile_write_all(int fd, const void *buf, size_t n)
 {
-	const uint8_t *p = buf;
+	struct iovec one = { (void *)(uintptr_t)buf, n };
 
-	while (n > 0) {
-		ssize_t k = write(fd, p, n > (1u << 30) ? (1u << 30) : n);
-
-		if (k < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		if (k == 0) {
-			errno = EIO;
-			return -1;
-		}
-		p += k;
-		n -= (size_t)k;
-	}
-	return 0;
+	return outfile_writev_all(fd, &one, 1);
 }
 
 int

@@ -110,8 +110,8 @@ sink_flush(struct sink *s)
 	if (s->err == 0 && s->o != NULL && s->o->sync)
 		sync_file_range(s->fd, (off_t)s->written, (off_t)s->pending,
 		    SYNC_FILE_RANGE_WRITE);
-	/* outfile_writev_all consumed the list: the pieces of the input
-	 * are found again through the pending count */
+	/* the pieces of the input were noted apart (outfile_writev_all
+	 * consumes the iovec list): their whole pages go */
 	for (i = 0; s->drop && i < s->nspan; i++) {
 		uintptr_t a, e;
 
