@@ -6,8 +6,11 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/uio.h>
+#include <unistd.h>
 
 #include "builder.h"
+#include "base/outfile.h"
 
 static void
 test_use_lists(void **state)
@@ -415,10 +418,41 @@ test_arena_reuse(void **state)
 	arena_release(&a);
 }
 
+/* outfile_write_all and outfile_writev_all: nothing to write is no error,
+ * empty pieces among others are skipped, every byte arrives in order. */
+static void
+test_write_all(void **state)
+{
+	char path[] = "/tmp/onnxfix-test-XXXXXX", back[16];
+	struct iovec v[4];
+	int fd;
+
+	(void)state;
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	unlink(path);
+	assert_int_equal(outfile_write_all(fd, "", 0), 0);
+	assert_int_equal(outfile_write_all(fd, NULL, 0), 0);
+	v[0].iov_base = (void *)"ab";
+	v[0].iov_len = 2;
+	v[1].iov_base = NULL;
+	v[1].iov_len = 0;
+	v[2].iov_base = (void *)"cde";
+	v[2].iov_len = 3;
+	v[3].iov_base = (void *)"";
+	v[3].iov_len = 0;
+	assert_int_equal(outfile_writev_all(fd, v, 4), 0);
+	assert_int_equal(outfile_writev_all(fd, v, 0), 0);
+	assert_int_equal(pread(fd, back, sizeof(back), 0), 5);
+	assert_memory_equal(back, "abcde", 5);
+	close(fd);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_write_all),
 		cmocka_unit_test(test_arena_reuse),
 		cmocka_unit_test(test_use_lists),
 		cmocka_unit_test(test_verify_catches_stale_use),

@@ -31,10 +31,19 @@ outfile_write_all(int fd, const void *buf, size_t n)
 int
 outfile_writev_all(int fd, struct iovec *iov, int n)
 {
-	while (n > 0) {
-		ssize_t k = writev(fd, iov, n > IOV_MAX ? IOV_MAX : n);
+	for (;;) {
+		ssize_t k;
 		size_t left;
 
+		/* an empty piece writes nothing (and a writev of nothing
+		 * returns 0, which is no error) */
+		while (n > 0 && iov->iov_len == 0) {
+			iov++;
+			n--;
+		}
+		if (n == 0)
+			return 0;
+		k = writev(fd, iov, n > IOV_MAX ? IOV_MAX : n);
 		if (k < 0) {
 			if (errno == EINTR)
 				continue;
@@ -56,7 +65,6 @@ outfile_writev_all(int fd, struct iovec *iov, int n)
 			iov->iov_len -= left;
 		}
 	}
-	return 0;
 }
 
 /* Record the first error and return -1. */
