@@ -65,6 +65,7 @@ struct sink {
 	size_t n;		/* bytes of buf in use */
 	size_t pending;		/* bytes the pieces of iov hold */
 	int populate;		/* MADV_POPULATE_READ: 0 untried, 1, -1 no */
+	uintptr_t page;		/* the page size */
 	bool drop;		/* let written pages of the input go */
 	int niov, nspan;
 	struct iovec iov[SINK_IOV];	/* into buf or the mapping */
@@ -77,12 +78,12 @@ struct sink {
 
 static void progress(struct sink *s);
 
-/* The whole pages of LEN bytes at P (rounded out when OUT, else in). */
+/* The whole pages (of PG bytes) of LEN bytes at P, rounded out when OUT,
+ * else in. */
 static void
-pages(const uint8_t *p, size_t len, bool out, uintptr_t *a, uintptr_t *e)
+pages(const uint8_t *p, size_t len, uintptr_t pg, bool out, uintptr_t *a,
+    uintptr_t *e)
 {
-	uintptr_t pg = (uintptr_t)sysconf(_SC_PAGESIZE);
-
 	*a = (uintptr_t)p;
 	*e = (uintptr_t)p + len;
 	if (out) {
@@ -115,7 +116,8 @@ sink_flush(struct sink *s)
 	for (i = 0; s->drop && i < s->nspan; i++) {
 		uintptr_t a, e;
 
-		pages(s->span[i].p, s->span[i].len, false, &a, &e);
+		pages(s->span[i].p, s->span[i].len, s->page, false, &a,
+		    &e);
 		if (e > a)
 			(void)madvise((void *)a, e - a, MADV_DONTNEED);
 	}
@@ -142,7 +144,7 @@ populate(struct sink *s, const uint8_t *p, size_t len)
 		return true;
 	if (s->populate < 0)
 		return false;
-	pages(p, len, true, &a, &e);
+	pages(p, len, s->page, true, &a, &e);
 	if (madvise((void *)a, e - a, MADV_POPULATE_READ) == 0) {
 		s->populate = 1;
 		return true;
@@ -464,6 +466,8 @@ stream_save(struct ir_model *m, const char *path,
 	s->total = size;
 	s->drop = m->skel != NULL && m->skel->fd >= 0 &&
 	    m->skel->file_len > DROP_MIN;
+	s->page = sysconf(_SC_PAGESIZE) > 0 ?
+	    (uintptr_t)sysconf(_SC_PAGESIZE) : 4096;
 	if (outfile_reserve(&of, size) < 0)
 		s->err = errno;
 	else if (m->skel != NULL && same_as_input(mp, m->skel, x, size))
