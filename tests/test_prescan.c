@@ -564,6 +564,41 @@ test_count(void **state)
 	assert_string_equal(err.path, "ir_version");
 }
 
+/* A singular message of a type with a oneof, given twice: protobuf-c
+ * merges the two, and cannot when neither sets a member of the oneof;
+ * the scan refuses exactly those (graph.input[0].type twice here). */
+static void
+test_merge_oneof(void **state)
+{
+	static const uint8_t bad[] = { 0x3a, 0x06, 0x5a, 0x04,
+	    0x12, 0x00, 0x12, 0x00 };
+	static const uint8_t bad_denotation[] = { 0x3a, 0x0a, 0x5a, 0x08,
+	    0x12, 0x02, 0x32, 0x00, 0x12, 0x02, 0x32, 0x00 };
+
+	(void)state;
+	FAIL(PRESCAN_MERGE, 6, "graph.input[0].type", 0x3a, 0x06, 0x5a, 0x04,
+	     0x12, 0x00, 0x12, 0x00);
+	FAIL(PRESCAN_MERGE, 8, "graph.input[0].type", 0x3a, 0x0a, 0x5a,
+	     0x08, 0x12, 0x02, 0x32, 0x00, 0x12, 0x02, 0x32, 0x00);
+	/* protobuf-c refuses them indeed */
+	assert_null(onnx__model_proto__unpack(NULL, sizeof(bad), bad));
+	assert_null(onnx__model_proto__unpack(NULL, sizeof(bad_denotation),
+	    bad_denotation));
+	/* either occurrence with a member: merged */
+	OK(0x3a, 0x08, 0x5a, 0x06, 0x12, 0x02, 0x0a, 0x00, 0x12, 0x00);
+	OK(0x3a, 0x08, 0x5a, 0x06, 0x12, 0x00, 0x12, 0x02, 0x0a, 0x00);
+	OK(0x3a, 0x0a, 0x5a, 0x08, 0x12, 0x02, 0x22, 0x00, 0x12, 0x02, 0x22,
+	   0x00);
+	/* the first with a member: a third without one merges too */
+	OK(0x3a, 0x0a, 0x5a, 0x08, 0x12, 0x02, 0x0a, 0x00, 0x12, 0x00, 0x12,
+	   0x00);
+	/* a oneof member given twice is replaced, not merged */
+	OK(0x3a, 0x0a, 0x5a, 0x08, 0x12, 0x06, 0x22, 0x00, 0x22, 0x02, 0x0a,
+	   0x00);
+	/* a type without a oneof (the graph) merges whatever it holds */
+	OK(0x3a, 0x00, 0x3a, 0x00);
+}
+
 /* ModelProto.graph given N times, each an empty GraphProto. */
 static void
 repeated_graph(unsigned n, enum prescan_status want)
@@ -887,6 +922,7 @@ main(void)
 		cmocka_unit_test(test_paddleocr),
 		cmocka_unit_test(test_silero),
 		cmocka_unit_test(test_prefixes),
+		cmocka_unit_test(test_merge_oneof),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -973,6 +973,7 @@ static const enum diag_id prescan_diag[] = {
 	[PRESCAN_REPEATED] = DIAG_LOAD_REPEATED,
 	[PRESCAN_NUL] = DIAG_LOAD_NUL,
 	[PRESCAN_COUNT] = DIAG_LOAD_COUNT,
+	[PRESCAN_MERGE] = DIAG_LOAD_UNPACK,
 };
 
 /* A hint for inputs that are plainly not protobuf at all. */

@@ -58,6 +58,11 @@ struct frame {
 	uint64_t child_peak;	/* largest transient of one child */
 	uint32_t index;		/* occurrence of VIA in the parent */
 	enum kind kind;
+	bool oneof_set;		/* a member of one of its oneofs was seen */
+	uint64_t tag_off;	/* where its tag is in the input */
+	/* bit I: the first occurrence of field I, a singular message of a
+	 * type with a oneof, set no member of it (see merge_check) */
+	uint64_t first_unset;
 };
 
 /* The field an error is about, below the innermost frame. */
@@ -553,6 +558,9 @@ push(struct scan *s, const ProtobufCMessageDescriptor *desc,
 	f->child_peak = 0;
 	f->index = index;
 	f->kind = kind;
+	f->oneof_set = false;
+	f->first_unset = 0;
+	f->tag_off = tag_off;
 	if (kind == KIND_GRAPH && ++s->graph_depth >
 	    s->st->max_graph_depth_seen)
 		s->st->max_graph_depth_seen = s->graph_depth;
@@ -579,6 +587,59 @@ pop(struct scan *s)
 	s->top--;
 	if (t > s->fr[s->top].child_peak)
 		s->fr[s->top].child_peak = t;
+}
+
+/* Does DESC have a oneof? */
+static bool
+has_oneof(const ProtobufCMessageDescriptor *desc)
+{
+	unsigned i;
+
+	for (i = 0; i < desc->n_fields; i++)
+		if (desc->fields[i].flags & PROTOBUF_C_FIELD_FLAG_ONEOF)
+			return true;
+	return false;
+}
+
+/*
+ * Before the innermost frame closes: protobuf-c merges a singular
+ * message field that occurs again into the earlier one, and refuses the
+ * merge of two messages of a type with a oneof when neither sets a
+ * member of it (merge_messages looks up the latter's member by the
+ * earlier's case, and case 0 names none; when either sets one, the merge
+ * takes it).  Only the first two occurrences can both be unset: past
+ * them the merged message has a member whenever either had.  The merge
+ * recurses into singular message fields both occurrences hold; in
+ * onnx.proto no type with a oneof is reached that way (TypeProto's
+ * message fields are all oneof members, which the latter replaces).
+ */
+static enum prescan_status
+merge_check(struct scan *s)
+{
+	const struct frame *f = &s->fr[s->top];
+	struct frame *parent = &s->fr[s->top - 1];
+	const ProtobufCFieldDescriptor *via = f->via;
+	struct leaf lf = { via, 0, f->index };
+	uint64_t bit;
+	size_t fi;
+
+	if (via == NULL || via->label == PROTOBUF_C_LABEL_REPEATED ||
+	    (via->flags & PROTOBUF_C_FIELD_FLAG_ONEOF) || f->oneof_set ||
+	    f->index > 1 || !has_oneof(f->desc))
+		return PRESCAN_OK;
+	fi = (size_t)(via - parent->desc->fields);
+	bit = fi < 64 ? (uint64_t)1 << fi : 0;
+	if (f->index == 0) {
+		parent->first_unset |= bit;
+		return PRESCAN_OK;
+	}
+	/* past 64 fields: the first occurrence is not known, refused */
+	if (bit != 0 && (parent->first_unset & bit) == 0)
+		return PRESCAN_OK;
+	s->top--;	/* the error names the field, not inside it */
+	return fail(s, &lf, PRESCAN_MERGE, f->tag_off, "occurrence 2 and "
+		    "the first set no member of its oneof: protobuf-c cannot "
+		    "merge them");
 }
 
 /* The scan proper; S is set up with the root frame. */
@@ -630,6 +691,8 @@ next_frame:
 			idx = cnt[fi];
 			if (idx != UINT32_MAX)
 				cnt[fi] = idx + 1;
+			if (fd->flags & PROTOBUF_C_FIELD_FLAG_ONEOF)
+				f->oneof_set = true;
 		}
 		lf = (struct leaf){ fd, number, idx };
 		if (++st->fields > s->lim.max_elements)
@@ -785,6 +848,9 @@ wrong_type:
 			    want == WT_32BIT ? "32-bit" : "64-bit");
 	}
 	if (s->top > 0) {
+		rc = merge_check(s);
+		if (rc != PRESCAN_OK)
+			return rc;
 		pop(s);
 		goto next_frame;
 	}

@@ -83,13 +83,16 @@ enum prescan_status {
 	PRESCAN_TYPE_NESTING,	/* TypeProto depth > max_type_depth */
 	PRESCAN_REPEATED,	/* singular sub-message > max_repeat times */
 	PRESCAN_NUL,		/* NUL byte inside a string field */
-	PRESCAN_COUNT		/* more than max_elements fields */
+	PRESCAN_COUNT,		/* more than max_elements fields */
+	PRESCAN_MERGE		/* a singular sub-message repeated in a way
+				 * protobuf-c cannot merge (its oneof unset
+				 * in the first two occurrences) */
 };
 
 struct prescan_error {
 	enum prescan_status status;
 	/* Byte offset in the input: of the tag for field-level problems
-	 * (bad number, wire type, nesting, repeats, count), of the varint or
+	 * (bad number, wire type, nesting, repeats, count, merges), of the varint or
 	 * the value for VARINT and TRUNCATED, of the NUL byte for NUL. */
 	uint64_t offset;
 	/* Field path from the root, protobuf-c field names joined by ".",
