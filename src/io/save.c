@@ -90,10 +90,8 @@ encode(struct ir_model *m, struct ext_pending *x, struct diag_list *d,
     uint8_t **buf, size_t *len)
 {
 	struct arena a;
-	Onnx__ModelProto *mp, *back;
-	struct prescan_limits lim;
-	struct prescan_stats st;
-	struct prescan_error err;
+	Onnx__ModelProto *mp;
+	char why[256];
 	size_t size;
 	uint8_t *out;
 
@@ -145,22 +143,13 @@ encode(struct ir_model *m, struct ext_pending *x, struct diag_list *d,
 		return ONNXFIX_EINTERNAL;
 	}
 	arena_release(&a);
-	/* protobuf-c can write bytes it cannot read back: re-read. */
-	prescan_limits_default(&lim);
-	if (prescan(out, size, &onnx__model_proto__descriptor, &lim, &st,
-	    &err) != PRESCAN_OK) {
+	/* protobuf-c can write bytes it cannot read back: re-read, as the
+	 * loader would and as stream_save re-reads its file */
+	if (skel_reread(out, size, why, sizeof(why)) < 0) {
 		free(out);
-		diag_report(d, DIAG_OUT_REREAD, "", "byte %" PRIu64 ": %s",
-		    err.offset, err.detail);
+		diag_report(d, DIAG_OUT_REREAD, "", "%s", why);
 		return ONNXFIX_EINTERNAL;
 	}
-	back = onnx__model_proto__unpack(NULL, size, out);
-	if (back == NULL) {
-		free(out);
-		diag_report(d, DIAG_OUT_REREAD, "", "decoder rejected it");
-		return ONNXFIX_EINTERNAL;
-	}
-	onnx__model_proto__free_unpacked(back, NULL);
 	*buf = out;
 	*len = size;
 	return ONNXFIX_OK;
