@@ -33,57 +33,19 @@
 /* Tensor attributes compared by their bytes up to this size. */
 #define MAX_TENSOR_BYTES 4096
 
-/* A growing key string in scratch memory. */
-struct key {
-	struct arena *a;
-	char *s;
-	size_t len, cap;
-	bool failed;
-};
-
-static void
-add(struct key *k, const void *p, size_t n)
+/* The fold of X into the hash H (keys are compared in full where two
+ * hashes meet: the hash only picks where to look). */
+static uint64_t
+mix(uint64_t h, uint64_t x)
 {
-	void *v = k->s;
-
-	if (k->failed)
-		return;
-	if (arena_grow(k->a, &v, &k->cap, k->len + n + 1, 1) < 0) {
-		k->failed = true;
-		return;
-	}
-	k->s = v;
-	memcpy(k->s + k->len, p, n);
-	k->len += n;
-	k->s[k->len] = '\0';
+	h = (h ^ x) * 0x9e3779b97f4a7c15u;
+	return h ^ (h >> 29);
 }
 
-/* Bytes as hex: keys are C strings (hmap), and model bytes may hold
- * NUL. */
-static void
-add_hex(struct key *k, const void *p, size_t n)
+static uint64_t
+mix_bytes(uint64_t h, const void *p, size_t n)
 {
-	static const char hex[] = "0123456789abcdef";
-	const unsigned char *b = p;
-	char buf[64];
-	size_t i, j = 0;
-
-	for (i = 0; i < n; i++) {
-		buf[j++] = hex[b[i] >> 4];
-		buf[j++] = hex[b[i] & 15];
-		if (j == sizeof(buf)) {
-			add(k, buf, j);
-			j = 0;
-		}
-	}
-	add(k, buf, j);
-	add(k, ";", 1);
-}
-
-static void
-add_str(struct key *k, const char *s)
-{
-	add_hex(k, s, strlen(s));
+	return n > 0 ? XXH3_64bits_withSeed(p, n, h) : mix(h, 0);
 }
 
 static bool
@@ -101,46 +63,88 @@ random_op(const char *op)
 	return false;
 }
 
-/* Attribute A into K: false when it cannot be compared (a graph, a large
- * or non-inline tensor, a function's attribute reference). */
+/* Whether attribute A can be compared (not a graph, a large or
+ * non-inline tensor, a function's attribute reference), and its hash
+ * into *H. */
 static bool
-add_attr(struct key *k, const struct ir_attr *a)
+attr_hash(const struct ir_attr *a, uint64_t *h)
 {
 	const struct ir_tensor *t = a->t;
-	int32_t ty = (int32_t)a->type;
+	uint64_t x;
 
 	if (a->ref_attr_name != NULL)
 		return false;
-	add_str(k, a->name);
-	add_hex(k, &ty, sizeof(ty));
+	x = mix_bytes(*h, a->name, strlen(a->name));
+	x = mix(x, (uint64_t)a->type);
 	switch (a->type) {
-	case IR_ATTR_FLOAT:
-		add_hex(k, &a->f, sizeof(a->f));
-		return true;
+	case IR_ATTR_FLOAT: {
+		uint32_t b;
+
+		memcpy(&b, &a->f, sizeof(b));
+		x = mix(x, b);
+		break;
+	}
 	case IR_ATTR_INT:
-		add_hex(k, &a->i, sizeof(a->i));
-		return true;
+		x = mix(x, (uint64_t)a->i);
+		break;
 	case IR_ATTR_STRING:
-		add_hex(k, a->s, a->slen);
-		return true;
+		x = mix(mix_bytes(x, a->s, a->slen), a->slen);
+		break;
 	case IR_ATTR_FLOATS:
-		add_hex(k, a->floats, a->n * sizeof(*a->floats));
-		return true;
+		x = mix(mix_bytes(x, a->floats, a->n * sizeof(*a->floats)),
+		    a->n);
+		break;
 	case IR_ATTR_INTS:
-		add_hex(k, a->ints, a->n * sizeof(*a->ints));
-		return true;
+		x = mix(mix_bytes(x, a->ints, a->n * sizeof(*a->ints)), a->n);
+		break;
 	case IR_ATTR_TENSOR:
 		if (t == NULL || t->storage != IR_DATA_RAW ||
 		    t->size > MAX_TENSOR_BYTES || t->nfields != 1 ||
 		    t->rank < 0)
 			return false;
-		add_hex(k, &t->elem, sizeof(t->elem));
-		add_hex(k, &t->rank, sizeof(t->rank));
+		x = mix(mix(x, (uint64_t)t->elem), (uint64_t)t->rank);
 		if (t->rank > 0)
-			add_hex(k, t->dims, (size_t)t->rank *
+			x = mix_bytes(x, t->dims, (size_t)t->rank *
 			    sizeof(*t->dims));
-		add_hex(k, t->data, t->size);
-		return true;
+		x = mix(mix_bytes(x, t->data, t->size), t->size);
+		break;
+	default:
+		return false;
+	}
+	*h = x;
+	return true;
+}
+
+/* Attributes that attr_hash took: the same name, type and value, bit for
+ * bit. */
+static bool
+attr_same(const struct ir_attr *a, const struct ir_attr *b)
+{
+	const struct ir_tensor *s = a->t, *t = b->t;
+
+	if (a->type != b->type || strcmp(a->name, b->name) != 0)
+		return false;
+	switch (a->type) {
+	case IR_ATTR_FLOAT:
+		return memcmp(&a->f, &b->f, sizeof(a->f)) == 0;
+	case IR_ATTR_INT:
+		return a->i == b->i;
+	case IR_ATTR_STRING:
+		return a->slen == b->slen && (a->slen == 0 ||
+		    memcmp(a->s, b->s, a->slen) == 0);
+	case IR_ATTR_FLOATS:
+		return a->n == b->n && (a->n == 0 ||
+		    memcmp(a->floats, b->floats, a->n * sizeof(*a->floats)) ==
+		    0);
+	case IR_ATTR_INTS:
+		return a->n == b->n && (a->n == 0 ||
+		    memcmp(a->ints, b->ints, a->n * sizeof(*a->ints)) == 0);
+	case IR_ATTR_TENSOR:
+		return s->elem == t->elem && s->rank == t->rank &&
+		    s->size == t->size && (s->rank == 0 ||
+		    memcmp(s->dims, t->dims, (size_t)s->rank *
+		    sizeof(*s->dims)) == 0) && (s->size == 0 ||
+		    memcmp(s->data, t->data, s->size) == 0);
 	default:
 		return false;
 	}
@@ -153,9 +157,77 @@ add_attr(struct key *k, const struct ir_attr *a)
  * a run, not once a node a round).  XXH3 of the bytes only picks where
  * to look; equality is always checked in full.
  */
+/* An open-addressed table of pointers P (with a second pointer Q) by
+ * their hash H, in scratch memory; a slot is free when P is NULL.  The
+ * same hash may be stored many times: equality is the caller's. */
+struct slot {
+	const void *p, *q;
+	uint64_t h;
+};
+
+struct ptab {
+	struct slot *v;
+	size_t n, cap;		/* cap is 0 or a power of two */
+	struct arena *a;
+};
+
+static void
+ptab_init(struct ptab *t, struct arena *a)
+{
+	memset(t, 0, sizeof(*t));
+	t->a = a;
+}
+
+/* The first slot from H's on, in probe order: the caller steps on with
+ * ptab_next until a free slot. */
+static struct slot *
+ptab_first(const struct ptab *t, uint64_t h)
+{
+	return t->cap == 0 ? NULL : &t->v[h & (t->cap - 1)];
+}
+
+static struct slot *
+ptab_next(const struct ptab *t, struct slot *s)
+{
+	return s + 1 == t->v + t->cap ? t->v : s + 1;
+}
+
+/* Store P (and Q) under H: 0, -1 out of memory. */
+static int
+ptab_add(struct ptab *t, uint64_t h, const void *p, const void *q)
+{
+	struct slot *s;
+
+	if (2 * (t->n + 1) > t->cap) {
+		size_t cap = t->cap ? 2 * t->cap : 64, i;
+		struct slot *old = t->v, *v;
+
+		if ((v = arena_array(t->a, cap, sizeof(*v))) == NULL)
+			return -1;
+		memset(v, 0, cap * sizeof(*v));
+		t->v = v;
+		i = t->cap;
+		t->cap = cap;
+		while (i-- > 0)
+			if (old[i].p != NULL) {
+				for (s = ptab_first(t, old[i].h); s->p != NULL;
+				    s = ptab_next(t, s))
+					;
+				*s = old[i];
+			}
+	}
+	for (s = ptab_first(t, h); s->p != NULL; s = ptab_next(t, s))
+		;
+	s->p = p;
+	s->q = q;
+	s->h = h;
+	t->n++;
+	return 0;
+}
+
 struct consts {
-	struct hmap by_value;	/* "%p" of a value -> its representative */
-	struct hmap by_digest;	/* "digest/j" -> a representative */
+	struct ptab by_value;	/* a value -> its representative */
+	struct ptab by_digest;	/* the representatives by their bytes */
 };
 
 /* V's bytes and their count when V is a small inline initializer that
@@ -203,49 +275,40 @@ same_const(const struct ir_value *a, const struct ir_value *b)
 /* The value standing for V (V itself when first), NULL when V is not a
  * small inline initializer; *FAILED on running out of memory. */
 static const struct ir_value *
-represent(struct consts *c, struct arena *a, const struct ir_value *v,
-    bool *failed)
+represent(struct consts *c, const struct ir_value *v, bool *failed)
 {
 	const struct ir_tensor *t;
-	const struct ir_value *r;
+	const struct ir_value *r = NULL;
 	const void *data;
-	char kb[48];
-	const char *key;
-	uint64_t h;
-	size_t bytes, j;
-	int32_t head[3];
+	struct slot *sl;
+	uint64_t h, hv;
+	size_t bytes;
 
 	if ((data = const_bytes(v, &bytes)) == NULL)
 		return NULL;
-	snprintf(kb, sizeof(kb), "%p", (const void *)v);
-	if ((r = hmap_get(&c->by_value, kb)) != NULL)
-		return r;
+	hv = mix(0, (uint64_t)(uintptr_t)v);
+	for (sl = ptab_first(&c->by_value, hv); sl != NULL && sl->p != NULL;
+	    sl = ptab_next(&c->by_value, sl))
+		if (sl->p == v)
+			return sl->q;
 	t = v->init;
-	head[0] = t->elem;
-	head[1] = (int32_t)t->storage;
-	head[2] = t->typed_field;
-	h = XXH3_64bits_withSeed(head, sizeof(head), (uint64_t)t->rank);
+	h = mix(mix(mix(mix(0, (uint64_t)t->elem), (uint64_t)t->storage),
+	    (uint64_t)t->typed_field), (uint64_t)t->rank);
 	if (t->rank > 0)
-		h = XXH3_64bits_withSeed(t->dims, (size_t)t->rank *
-		    sizeof(*t->dims), h);
-	h = XXH3_64bits_withSeed(data, bytes, h);
-	for (j = 0;; j++) {
-		char db[48];
-
-		snprintf(db, sizeof(db), "%016llx/%zu", (unsigned long long)h,
-		    j);
-		if ((r = hmap_get(&c->by_digest, db)) == NULL) {
-			if ((key = arena_strdup(a, db)) == NULL ||
-			    hmap_put(&c->by_digest, key, (void *)v, NULL) < 0)
-				goto oom;
-			r = v;
+		h = mix_bytes(h, t->dims, (size_t)t->rank * sizeof(*t->dims));
+	h = mix(mix_bytes(h, data, bytes), bytes);
+	for (sl = ptab_first(&c->by_digest, h); sl != NULL && sl->p != NULL;
+	    sl = ptab_next(&c->by_digest, sl))
+		if (sl->h == h && same_const(sl->p, v)) {
+			r = sl->p;
 			break;
 		}
-		if (same_const(r, v))
-			break;
+	if (r == NULL) {
+		r = v;
+		if (ptab_add(&c->by_digest, h, v, NULL) < 0)
+			goto oom;
 	}
-	if ((key = arena_strdup(a, kb)) == NULL ||
-	    hmap_put(&c->by_value, key, (void *)r, NULL) < 0)
+	if (ptab_add(&c->by_value, hv, v, r) < 0)
 		goto oom;
 	return r;
 oom:
@@ -254,13 +317,18 @@ oom:
 }
 
 /*
- * The key of N into K: 1, 0 when N is not merged with anything, -1 out
- * of memory.
+ * N's hash into *H: 1, 0 when N is not merged with anything, -1 out of
+ * memory.  What two nodes must share to be merged (node_same): the
+ * operator, the inputs (the same values, or equal small constants) in
+ * the same slots, the same outputs present, and the same attributes in
+ * the same order.
  */
 static int
-node_key(struct key *k, struct consts *c, const struct ir_node *n)
+node_hash(struct consts *c, const struct ir_node *n, uint64_t *h)
 {
+	uint64_t x;
 	size_t i;
+	bool failed = false;
 
 	if (n->dead || !ir_domain_is_onnx(n->domain) || n->noutputs == 0 ||
 	    n->nimplicit > 0 || random_op(n->op_type))
@@ -269,30 +337,54 @@ node_key(struct key *k, struct consts *c, const struct ir_node *n)
 		if (n->outputs[i] != NULL && (n->outputs[i]->noutputs > 0 ||
 		    n->outputs[i]->duplicate))
 			return 0;
-	k->len = 0;
-	add_str(k, n->op_type);
-	add_hex(k, &n->ninputs, sizeof(n->ninputs));
-	add_hex(k, &n->noutputs, sizeof(n->noutputs));
+	x = mix_bytes(0, n->op_type, strlen(n->op_type));
+	x = mix(mix(x, n->ninputs), n->noutputs);
 	for (i = 0; i < n->ninputs; i++) {
 		const struct ir_value *v = n->inputs[i];
-		const struct ir_value *r = represent(c, k->a, v, &k->failed);
+		const struct ir_value *r = represent(c, v, &failed);
 
 		/* equal small constants under one address, marked apart
 		 * from the values keyed by their own */
-		if (r != NULL) {
-			add(k, "c", 1);
-			add_hex(k, &r, sizeof(r));
-		} else {
-			add_hex(k, &v, sizeof(v));
-		}
+		x = r != NULL ? mix(mix(x, 1), (uint64_t)(uintptr_t)r) :
+		    mix(mix(x, 2), (uint64_t)(uintptr_t)v);
+	}
+	if (failed)
+		return -1;
+	for (i = 0; i < n->noutputs; i++)
+		x = mix(x, n->outputs[i] != NULL);
+	x = mix(x, n->nattrs);
+	for (i = 0; i < n->nattrs; i++)
+		if (!attr_hash(&n->attrs[i], &x))
+			return 0;
+	*h = x;
+	return 1;
+}
+
+/* Whether N computes what M does (both hashed by node_hash). */
+static bool
+node_same(struct consts *c, const struct ir_node *n, const struct ir_node *m)
+{
+	bool failed = false;
+	size_t i;
+
+	if (n->ninputs != m->ninputs || n->noutputs != m->noutputs ||
+	    n->nattrs != m->nattrs || strcmp(n->op_type, m->op_type) != 0)
+		return false;
+	for (i = 0; i < n->ninputs; i++) {
+		const struct ir_value *u = n->inputs[i], *v = m->inputs[i];
+		const struct ir_value *r = represent(c, u, &failed);
+		const struct ir_value *s = represent(c, v, &failed);
+
+		if (r != NULL || s != NULL ? r != s : u != v)
+			return false;
 	}
 	for (i = 0; i < n->noutputs; i++)
-		add(k, n->outputs[i] != NULL ? "o" : "-", 1);
-	add(k, ";", 1);
+		if ((n->outputs[i] != NULL) != (m->outputs[i] != NULL))
+			return false;
 	for (i = 0; i < n->nattrs; i++)
-		if (!add_attr(k, &n->attrs[i]))
-			return 0;
-	return k->failed ? -1 : 1;
+		if (!attr_same(&n->attrs[i], &m->attrs[i]))
+			return false;
+	return true;
 }
 
 /* Merge N into the earlier M: N's users read M's outputs. */
@@ -318,45 +410,47 @@ run(struct pass_ctx *ctx)
 {
 	struct ir_graph **graphs;
 	struct consts c;
-	struct key k;
 	size_t ng, i, j;
 	bool any = false, again = true;
 
-	memset(&k, 0, sizeof(k));
-	k.a = &ctx->scratch;
-	hmap_init(&c.by_value, &ctx->scratch);
-	hmap_init(&c.by_digest, &ctx->scratch);
+	ptab_init(&c.by_value, &ctx->scratch);
+	ptab_init(&c.by_digest, &ctx->scratch);
 	while (again) {
 		again = false;
 		ng = ir_model_graphs(ctx->m, &graphs);
 		for (i = 0; i < ng; i++) {
 			struct ir_graph *g = graphs[i];
 			const struct ir_graph *top = g;
-			struct hmap seen;
+			struct ptab seen;
 			bool changed = false;
 
 			while (top->parent != NULL)
 				top = top->parent;
 			if (top->kind == IR_GRAPH_FUNCTION)
 				continue;
-			hmap_init(&seen, &ctx->scratch);
+			ptab_init(&seen, &ctx->scratch);
 			for (j = 0; j < g->nnodes; j++) {
 				struct ir_node *n = g->nodes[j];
-				const char *key;
-				void *old = NULL;
+				struct slot *sl;
+				uint64_t h;
 				int rc;
 
-				if ((rc = node_key(&k, &c, n)) < 0)
+				if ((rc = node_hash(&c, n, &h)) < 0)
 					return -1;
 				if (rc == 0)
 					continue;
-				if ((key = arena_strdup(&ctx->scratch,
-				    k.s)) == NULL || (rc = hmap_put(&seen, key,
-				    n, &old)) < 0)
-					return -1;
-				if (rc > 0)
+				for (sl = ptab_first(&seen, h); sl != NULL &&
+				    sl->p != NULL; sl = ptab_next(&seen, sl))
+					if (sl->h == h &&
+					    node_same(&c, n, sl->p))
+						break;
+				if (sl == NULL || sl->p == NULL) {
+					if (ptab_add(&seen, h, n, NULL) < 0)
+						return -1;
 					continue;
-				if (merge(ctx, n, old) < 0)
+				}
+				if (merge(ctx, n, (struct ir_node *)(uintptr_t)
+				    sl->p) < 0)
 					return -1;
 				changed = true;
 			}
