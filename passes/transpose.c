@@ -10,7 +10,7 @@
  * turns a Transpose that moves only size-1 dims into a Reshape, and pushes
  * Transposes down through layout-agnostic operators (elementwise, Concat,
  * Split, Reduce*, ArgMax/ArgMin, Softmax, Squeeze/Unsqueeze, Slice, Pad,
- * Tile, Q/DQ) until they meet their inverse (facts file §3.5, after ONNX
+ * Tile, Gather, Q/DQ) until they meet their inverse (facts file §3.5, after ONNX
  * Runtime's transpose optimizer).  Constant operands are permuted in
  * place, or copied when other nodes share them; one whose data cannot be
  * read and permuted (perm_const_movable: strings, 4-bit, typed complex,

@@ -331,6 +331,35 @@ tp_plan(const struct ir_node *c, struct plan *pl, const struct pshape *s1)
 		all_outputs(pl, c, p, r);
 		return true;
 	}
+	case PUSH_GATHER: {
+		/*
+		 * Gather(Transpose(x, P), axis a, indices of rank Q) is
+		 * Gather(x, axis P[a]) with its output transposed: the
+		 * indices' dims stand where axis P[a] stood, and the other
+		 * axes of x keep P's order around them.
+		 */
+		int b, qn = s1->rank, pos[PERM_MAX], o = 0;
+
+		if (qn < 0 || r - 1 + qn > PERM_MAX ||
+		    !norm_axis(ir_attr_int(c, "axis", 0), r, &a))
+			return false;
+		b = p[a];
+		for (i = 0; i < r; i++)
+			if (i != b)
+				pos[i] = i < b ? i : i - 1 + qn;
+		for (i = 0; i < a; i++)
+			pl->q[0][o++] = pos[p[i]];
+		for (i = 0; i < qn; i++)
+			pl->q[0][o++] = b + i;
+		for (i = a + 1; i < r; i++)
+			pl->q[0][o++] = pos[p[i]];
+		pl->qr[0] = o;
+		pl->attr = "axis";
+		pl->vals[0] = b;
+		pl->nvals = 1;
+		pl->list = false;
+		return true;
+	}
 	case PUSH_NONE:
 		break;
 	}

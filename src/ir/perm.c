@@ -238,6 +238,8 @@ perm_push_kind(const struct ir_node *n)
 		return PUSH_PAD;
 	if (strcmp(op, "Tile") == 0)
 		return PUSH_TILE;
+	if (strcmp(op, "Gather") == 0)
+		return PUSH_GATHER;
 	if (strcmp(op, "QuantizeLinear") == 0 ||
 	    strcmp(op, "DequantizeLinear") == 0)
 		return PUSH_QDQ;

@@ -45,6 +45,7 @@ enum perm_push {
 	PUSH_PAD,
 	PUSH_TILE,
 	PUSH_QDQ,		/* QuantizeLinear/DequantizeLinear */
+	PUSH_GATHER,		/* Gather: axis, the indices' dims in place */
 };
 
 /* Static shape knowledge: RANK -1 unknown; a dim -1 unknown. */
