@@ -9,7 +9,8 @@
  * every run.  Constants are initializers that are not graph inputs (an
  * initializer listed as an input can be overridden when the model runs)
  * and the outputs of Constant nodes.  Folded: Transpose, Reshape,
- * Unsqueeze, Squeeze, Flatten, Concat, Cast, Identity, the broadcasting
+ * Unsqueeze, Squeeze, Flatten, Concat, Split (every part: fold_split),
+ * Cast, Identity, the broadcasting
  * Add, Sub, Mul, Div, Min, Max and the unary Neg, Abs, Sqrt, Reciprocal,
  * Exp, Log, Relu, Floor, Ceil; Shape and Size of a value whose dims are
  * sure, and Gather and Slice of a Shape that pick only sure dims; the
@@ -950,6 +951,14 @@ foldable_op(const struct ir_node *n)
 	};
 	size_t i;
 
+	if (ir_domain_is_onnx(n->domain) && strcmp(n->op_type, "Split") == 0 &&
+	    n->nimplicit == 0 && n->noutputs > 0) {
+		for (i = 0; i < n->noutputs; i++)
+			if (n->outputs[i] != NULL &&
+			    n->outputs[i]->noutputs > 0)
+				return false;
+		return true;
+	}
 	if (!ir_domain_is_onnx(n->domain) || n->noutputs != 1 ||
 	    n->outputs[0] == NULL || n->outputs[0]->noutputs > 0 ||
 	    n->nimplicit > 0)
@@ -1079,18 +1088,17 @@ shape_of(const struct ir_node *n)
 }
 
 /*
- * N's output 0 becomes an initializer under its own name: OUT's element
- * type and dims, the BYTES at DATA (kept, not copied), and N goes.
- * 1, or -1 out of budget.
+ * A new initializer named after Y, an output of N: OUT's element type
+ * and dims, the BYTES at DATA (kept, not copied), into *TP (install_done
+ * gives it to Y).  0, or -1 out of budget.
  */
 static int
-install(struct pass_ctx *ctx, struct fold_state *st, struct ir_node *n,
-    const struct cval *out, const uint8_t *data, size_t bytes)
+install_value(struct fold_state *st, struct ir_node *n, struct ir_value *y,
+    const struct cval *out, const uint8_t *data, size_t bytes,
+    struct ir_tensor **tp)
 {
 	struct ir_graph *g = n->graph;
-	struct ir_value *y = n->outputs[0];
 	struct ir_tensor *t;
-	char b1[DIAG_ESCAPE_SIZE], dims[128];
 
 	t = arena_alloc(&g->model->arena, sizeof(*t));
 	if (t == NULL || (out->rank > 0 &&
@@ -1120,14 +1128,43 @@ install(struct pass_ctx *ctx, struct fold_state *st, struct ir_node *n,
 	t->size = bytes;
 	t->nfields = 1;
 	t->dirty = true;
+	g->inits[g->ninits++] = t;
+	*tp = t;
+	return 0;
+}
+
+/* N goes, and each value YS[k] that install_value gave tensor TS[k]
+ * becomes that initializer (after the kill, which detaches N's
+ * outputs). */
+static void
+install_done(struct ir_node *n, struct ir_value **ys, struct ir_tensor **ts,
+    size_t ny)
+{
+	size_t k;
+
+	ir_node_kill(n);
+	for (k = 0; k < ny; k++) {
+		ys[k]->kind = IR_VALUE_INITIALIZER;
+		ys[k]->producer = NULL;
+		ys[k]->init = ts[k];
+	}
+}
+
+/* N's one output, OUT, as an initializer holding DATA; N goes. */
+static int
+install(struct pass_ctx *ctx, struct fold_state *st, struct ir_node *n,
+    const struct cval *out, const uint8_t *data, size_t bytes)
+{
+	struct ir_value *y = n->outputs[0];
+	struct ir_tensor *t;
+	char b1[DIAG_ESCAPE_SIZE], dims[128];
+
+	if (install_value(st, n, y, out, data, bytes, &t) < 0)
+		return -1;
 	pass_report_node(ctx, DIAG_F_FOLDED, n, "'%s' = %s[%s]",
 	    diag_escape_str(b1, sizeof(b1), y->name), ir_elem_name(out->elem),
 	    fmt_dims(dims, sizeof(dims), out->dims, out->rank));
-	ir_node_kill(n);
-	g->inits[g->ninits++] = t;
-	y->kind = IR_VALUE_INITIALIZER;
-	y->producer = NULL;
-	y->init = t;
+	install_done(n, &y, &t, 1);
 	return 1;
 }
 
@@ -1365,6 +1402,162 @@ fold_move(struct pass_ctx *ctx, struct fold_state *st, struct ir_node *n,
 	return install(ctx, st, n, &out, buf, (size_t)bytes);
 }
 
+static int buf_add(struct arena *a, char **b, size_t *len, size_t *cap,
+    const char *s);
+
+/*
+ * The sizes of Split N's NOUT parts of a dim of D (opset OPSET) into SZ:
+ * the split attribute (below 13) or input (from 13), else num_outputs
+ * (from 18: parts of ceil(D / num_outputs), the last what is left),
+ * else equal parts.  1 known, 0 not (a wrong split is not folded), -1
+ * out of budget.
+ */
+static int
+split_sizes(const struct ir_node *n, size_t nin, int64_t opset, int64_t d,
+    size_t nout, int64_t *sz, struct arena *ar)
+{
+	const int64_t *v = NULL;
+	struct cval c;
+	size_t cnt = 0, k;
+	int64_t sum = 0;
+	int rc;
+
+	if (opset < 13) {
+		v = ir_attr_ints(n, "split", &cnt);
+		if (v == NULL && ir_node_attr(n, "split") != NULL)
+			return 0;
+	} else if (nin > 1) {
+		if ((rc = fold_read(ar, fold_const(n->inputs[1]), &c)) <= 0)
+			return rc;
+		if (!c.isint || c.rank != 1)
+			return 0;
+		v = c.i;
+		cnt = c.n;
+	}
+	if (v != NULL) {
+		if (cnt != nout)
+			return 0;
+		for (k = 0; k < nout; k++) {
+			if (v[k] < 0 || __builtin_add_overflow(sum, v[k], &sum))
+				return 0;
+			sz[k] = v[k];
+		}
+		return sum == d;
+	}
+	if (opset >= 18 && ir_node_attr(n, "num_outputs") != NULL) {
+		int64_t num = ir_attr_int(n, "num_outputs", 0), chunk;
+
+		if (num < 1 || (uint64_t)num != nout || d < 0)
+			return 0;
+		chunk = d / num + (d % num != 0);
+		for (k = 0; k < nout; k++) {
+			sz[k] = d - sum < chunk ? d - sum : chunk;
+			sum += sz[k];
+		}
+		return sum == d;
+	}
+	if (d % (int64_t)nout != 0)
+		return 0;
+	for (k = 0; k < nout; k++)
+		sz[k] = d / (int64_t)nout;
+	return 1;
+}
+
+/*
+ * Split of a constant: each part a slice along the axis, copied as the
+ * elements are (exact for every type fold reads).  One note names every
+ * part.  1 folded, 0 not, -1 out of budget.
+ */
+static int
+fold_split(struct pass_ctx *ctx, struct fold_state *st, struct ir_node *n,
+    size_t nin, int64_t opset)
+{
+	struct arena *ar = &st->tmp;
+	const struct ir_tensor *t;
+	struct ir_value **ys;
+	struct ir_tensor **ts;
+	struct cval x, y;
+	int64_t axis, *sz, off = 0, outer = 1, inner = 1;
+	size_t nout = n->noutputs, ny = 0, k, o, len = 0, cap = 0;
+	char b[DIAG_ESCAPE_SIZE], dims[128], *note = NULL;
+	int rc, a, i;
+
+	if (nin < 1 || nin > 2 || (t = fold_const(n->inputs[0])) == NULL ||
+	    (nin == 2 && fold_const(n->inputs[1]) == NULL))
+		return 0;
+	if ((rc = fold_read(ar, t, &x)) <= 0)
+		return rc;
+	axis = ir_attr_int(n, "axis", 0);
+	if (x.rank < 1 || axis < -x.rank || axis >= x.rank)
+		return 0;
+	a = (int)(axis < 0 ? axis + x.rank : axis);
+	sz = arena_array(ar, nout, sizeof(*sz));
+	ys = arena_array(ar, nout, sizeof(*ys));
+	ts = arena_array(ar, nout, sizeof(*ts));
+	if (sz == NULL || ys == NULL || ts == NULL)
+		return -1;
+	if ((rc = split_sizes(n, nin, opset, x.dims[a], nout, sz, ar)) <= 0)
+		return rc;
+	for (i = 0; i < a; i++)
+		outer *= x.dims[i];
+	for (i = a + 1; i < x.rank; i++)
+		inner *= x.dims[i];
+	for (k = 0; k < nout; k++) {
+		struct ir_value *v = n->outputs[k];
+		int64_t at = off;
+		uint64_t bytes;
+		uint8_t *data;
+
+		off += sz[k];
+		if (v == NULL)
+			continue;
+		y = x;
+		y.dims[a] = sz[k];
+		y.n = (size_t)(outer * sz[k] * inner);
+		if ((rc = fold_alloc(ar, &y)) <= 0)
+			return rc;
+		for (o = 0; o < (size_t)outer; o++) {
+			size_t from = ((size_t)o * (size_t)x.dims[a] +
+			    (size_t)at) * (size_t)inner;
+			size_t to = (size_t)o * (size_t)sz[k] * (size_t)inner;
+			size_t cnt = (size_t)sz[k] * (size_t)inner;
+
+			if (cnt == 0)
+				continue;
+			if (x.isint)
+				memcpy(y.i + to, x.i + from, cnt * sizeof(*y.i));
+			else
+				memcpy(y.f + to, x.f + from, cnt * sizeof(*y.f));
+		}
+		if (ir_elem_bytes(y.elem, y.n, &bytes) < 0)
+			return 0;
+		data = arena_alloc(&n->graph->model->arena, bytes ? bytes : 1);
+		if (data == NULL)
+			return -1;
+		if (write_out(&y, data) < 0)
+			return 0;
+		if (install_value(st, n, v, &y, data, (size_t)bytes,
+		    &ts[ny]) < 0)
+			return -1;
+		ys[ny++] = v;
+		if (buf_add(&ctx->scratch, &note, &len, &cap, len ? ", '" :
+		    "'") < 0 || buf_add(&ctx->scratch, &note, &len, &cap,
+		    diag_escape_str(b, sizeof(b), v->name)) < 0 ||
+		    buf_add(&ctx->scratch, &note, &len, &cap, "' = ") < 0 ||
+		    buf_add(&ctx->scratch, &note, &len, &cap,
+		    ir_elem_name(y.elem)) < 0 ||
+		    buf_add(&ctx->scratch, &note, &len, &cap, "[") < 0 ||
+		    buf_add(&ctx->scratch, &note, &len, &cap, fmt_dims(dims,
+		    sizeof(dims), y.dims, y.rank)) < 0 ||
+		    buf_add(&ctx->scratch, &note, &len, &cap, "]") < 0)
+			return -1;
+	}
+	pass_report_node(ctx, DIAG_F_FOLDED, n, "%s", note != NULL ? note :
+	    "no part used");
+	install_done(n, ys, ts, ny);
+	return 1;
+}
+
 static int
 fold_node(struct pass_ctx *ctx, struct fold_state *st, struct ir_node *n,
     int64_t opset)
@@ -1388,6 +1581,8 @@ fold_node(struct pass_ctx *ctx, struct fold_state *st, struct ir_node *n,
 		return 0;
 	if (move_op(n) && (rc = fold_move(ctx, st, n, nin, opset)) != 0)
 		return rc;
+	if (strcmp(n->op_type, "Split") == 0)
+		return fold_split(ctx, st, n, nin, opset);
 	memset(&out, 0, sizeof(out));
 	if (inputs_too_large(n, nin, &out.elem))
 		return too_large(ctx, st, n, &out, false);
@@ -1519,18 +1714,26 @@ merge_chains(struct pass_ctx *ctx, size_t n0)
 	/* The folded values nothing else reads, to their notes. */
 	for (i = 0; i < cnt; i++) {
 		const struct ir_node *n = l->v[n0 + i].subject;
-		const struct ir_value *y;
+		bool unread = true;
 
 		parent[i] = first[i] = last[i] = next[i] = NONE;
 		if (l->v[n0 + i].id != DIAG_F_FOLDED || n == NULL ||
-		    !n->dead || n->noutputs == 0 ||
-		    (y = n->outputs[0]) == NULL || y->nuses > 0 ||
-		    y->noutputs > 0)
+		    !n->dead || n->noutputs == 0)
 			continue;
-		key = arena_strdup(a, ptr_key(kb, sizeof(kb), y));
-		if (key == NULL || hmap_put(&notes, key,
-		    (void *)(uintptr_t)(i + 1), NULL) < 0)
-			return -1;
+		/* every part of a folded Split */
+		for (k = 0; k < n->noutputs; k++)
+			if (n->outputs[k] != NULL && (n->outputs[k]->nuses >
+			    0 || n->outputs[k]->noutputs > 0))
+				unread = false;
+		for (k = 0; unread && k < n->noutputs; k++) {
+			if (n->outputs[k] == NULL)
+				continue;
+			key = arena_strdup(a, ptr_key(kb, sizeof(kb),
+			    n->outputs[k]));
+			if (key == NULL || hmap_put(&notes, key,
+			    (void *)(uintptr_t)(i + 1), NULL) < 0)
+				return -1;
+		}
 	}
 	/* Each joins the first later folded node that read it. */
 	for (j = 0; j < cnt; j++) {
