@@ -12,11 +12,14 @@
  * Unsqueeze, Squeeze, Flatten, Concat, Split (every part: fold_split),
  * Cast, Identity, the broadcasting
  * Add, Sub, Mul, Div, Min, Max and the unary Neg, Abs, Sqrt, Reciprocal,
- * Exp, Log, Relu, Floor, Ceil; Shape and Size of a value whose dims are
- * sure, and Gather and Slice of a Shape that pick only sure dims; the
- * shape arithmetic of passes/fold_ops.c.  Float arithmetic is done in double and
- * rounded once, which for these operations gives exactly the float
- * result; integer arithmetic is done in 64 bits, and so is the shape
+ * Relu, Floor, Ceil; Shape and Size of a value whose dims are sure, and
+ * Gather and Slice of a Shape that pick only sure dims; the shape
+ * arithmetic of passes/fold_ops.c; the sums of products, reductions and
+ * functions of passes/fold_num.c (within its work limit: F399).  Float
+ * arithmetic is done in double and rounded once, which for these
+ * elementwise operations gives exactly the float result (for
+ * fold_num.c's, the exact result correctly rounded); integer arithmetic
+ * is done in 64 bits, and so is the shape
  * arithmetic, overflow-checked: zero-element constants may have dims
  * whose product does not fit, and a node whose result would have such
  * dims (or a wrapped, negative one) is not folded.  A result larger
@@ -610,20 +613,8 @@ do_unary(const char *op, const struct cval *x, struct cval *y,
 				v = floor(v);
 			else if (strcmp(op, "Ceil") == 0)
 				v = ceil(v);
-			else if (strcmp(op, "Exp") == 0 ||
-			    strcmp(op, "Log") == 0) {
-				/* Not correctly rounded in every libm:
-				 * fold only exactly representable cases. */
-				double e = strcmp(op, "Exp") == 0 ? exp(v) :
-				    log(v);
-
-				if (v != 0 && !(strcmp(op, "Log") == 0 &&
-				    v == 1))
-					return 0;
-				v = e;
-			} else {
+			else
 				return 0;
-			}
 			y->f[i] = fold_round_to(y->elem, v);
 		}
 	}
@@ -889,7 +880,7 @@ do_slice(const struct ir_node *n, const struct cval *in, size_t nin,
  * foldable, -1 out of budget. */
 static int
 eval(const struct ir_node *n, const struct cval *in, size_t nin,
-    struct cval *y, struct arena *ar, int64_t opset)
+    struct cval *y, struct arena *ar, int64_t opset, struct fold_work *w)
 {
 	static const struct {
 		const char *op;
@@ -899,8 +890,7 @@ eval(const struct ir_node *n, const struct cval *in, size_t nin,
 		{ "Div", A_DIV }, { "Min", A_MIN }, { "Max", A_MAX },
 	};
 	static const char *const un[] = {
-		"Neg", "Abs", "Sqrt", "Reciprocal", "Exp", "Log", "Relu",
-		"Floor", "Ceil",
+		"Neg", "Abs", "Sqrt", "Reciprocal", "Relu", "Floor", "Ceil",
 	};
 	const char *op = n->op_type;
 	size_t i;
@@ -936,6 +926,11 @@ eval(const struct ir_node *n, const struct cval *in, size_t nin,
 	for (i = 0; i < sizeof(un) / sizeof(un[0]); i++)
 		if (strcmp(op, un[i]) == 0 && nin == 1)
 			return do_unary(op, &in[0], y, ar);
+	/* ReduceSum and ReduceProd: of integers exactly, of floats by
+	 * fold_num.c */
+	if (fold_num_has(op) && !(fold_ops_has(op) && nin > 0 &&
+	    in[0].isint))
+		return fold_num_eval(n, in, nin, y, ar, opset, w);
 	return fold_ops_eval(n, in, nin, y, ar, opset);
 }
 
@@ -943,8 +938,8 @@ static bool
 foldable_op(const struct ir_node *n)
 {
 	static const char *const ops[] = {
-		"Abs", "Add", "Cast", "Ceil", "Concat", "Div", "Exp",
-		"Flatten", "Floor", "Gather", "Identity", "Log", "Max", "Min",
+		"Abs", "Add", "Cast", "Ceil", "Concat", "Div",
+		"Flatten", "Floor", "Gather", "Identity", "Max", "Min",
 		"Mul", "Neg", "Reciprocal", "Relu", "Reshape", "Shape",
 		"Size", "Slice", "Sqrt", "Squeeze", "Sub", "Transpose",
 		"Unsqueeze",
@@ -967,12 +962,13 @@ foldable_op(const struct ir_node *n)
 		if (n->op_type[0] == ops[i][0] &&
 		    strcmp(n->op_type, ops[i]) == 0)
 			return true;
-	return fold_ops_has(n->op_type);
+	return fold_ops_has(n->op_type) || fold_num_has(n->op_type);
 }
 
 /* The pass's state while it runs. */
 struct fold_state {
 	struct arena tmp;	/* the constants of the latest nodes */
+	struct fold_work work;	/* arithmetic left for this run */
 	struct hmap warned;	/* "%p" of the nodes reported too large */
 	size_t cap;		/* room in the current graph's inits */
 };
@@ -1030,6 +1026,29 @@ too_large_beside(struct pass_ctx *ctx, struct fold_state *st,
 		pass_report_node(ctx, DIAG_F_FOLD_TOO_LARGE, n,
 		    "'%s' (%s) would take more than %u bytes", b1,
 		    ir_elem_name(out->elem), MAX_BYTES);
+	return 0;
+}
+
+/* N's arithmetic is past what one node, or the rest of the run, may
+ * take: not folded, with a warning (once a node). */
+static int
+too_much(struct pass_ctx *ctx, struct fold_state *st, const struct ir_node *n)
+{
+	const char *key = arena_printf(&ctx->scratch, "%p", (const void *)n);
+	char b[DIAG_ESCAPE_SIZE];
+	int rc;
+
+	st->work.over = false;
+	if (key == NULL || (rc = hmap_put(&st->warned, key, (void *)n,
+	    NULL)) < 0)
+		return -1;
+	if (rc == 0)
+		return 0;
+	pass_report_node(ctx, DIAG_F_FOLD_WORK, n, "'%s': more than %llu "
+	    "multiply-adds for one node, or past the %llu of the whole fix",
+	    diag_escape_str(b, sizeof(b), n->outputs[0]->name),
+	    (unsigned long long)FOLD_NODE_WORK,
+	    (unsigned long long)FOLD_RUN_WORK);
 	return 0;
 }
 
@@ -1498,9 +1517,9 @@ fold_split(struct pass_ctx *ctx, struct fold_state *st, struct ir_node *n,
 		return -1;
 	if ((rc = split_sizes(n, nin, opset, x.dims[a], nout, sz, ar)) <= 0)
 		return rc;
-	for (i = 0; i < a; i++)
+	for (i = 0; x.n > 0 && i < a; i++)
 		outer *= x.dims[i];
-	for (i = a + 1; i < x.rank; i++)
+	for (i = a + 1; x.n > 0 && i < x.rank; i++)
 		inner *= x.dims[i];
 	for (k = 0; k < nout; k++) {
 		struct ir_value *v = n->outputs[k];
@@ -1513,10 +1532,11 @@ fold_split(struct pass_ctx *ctx, struct fold_state *st, struct ir_node *n,
 			continue;
 		y = x;
 		y.dims[a] = sz[k];
-		y.n = (size_t)(outer * sz[k] * inner);
+		/* an empty X may have dims whose product overflows */
+		y.n = x.n == 0 ? 0 : (size_t)(outer * sz[k] * inner);
 		if ((rc = fold_alloc(ar, &y)) <= 0)
 			return rc;
-		for (o = 0; o < (size_t)outer; o++) {
+		for (o = 0; x.n > 0 && o < (size_t)outer; o++) {
 			size_t from = ((size_t)o * (size_t)x.dims[a] +
 			    (size_t)at) * (size_t)inner;
 			size_t to = (size_t)o * (size_t)sz[k] * (size_t)inner;
@@ -1606,7 +1626,7 @@ fold_node(struct pass_ctx *ctx, struct fold_state *st, struct ir_node *n,
 			if ((rc = fold_read(ar, fold_const(n->inputs[i]),
 			    &in[i])) <= 0)
 				return rc;
-		if ((rc = eval(n, in, nin, &out, ar, opset)) <= 0)
+		if ((rc = eval(n, in, nin, &out, ar, opset, &st->work)) <= 0)
 			return rc;
 		for (i = 0; i < out.n; i++)
 			if (out.i[i] == UNKNOWN_DIM)
@@ -1621,9 +1641,11 @@ fold_node(struct pass_ctx *ctx, struct fold_state *st, struct ir_node *n,
 			if ((rc = fold_read(ar, fold_const(n->inputs[i]),
 			    &in[i])) <= 0)
 				return rc;
-		rc = eval(n, in, nin, &out, ar, opset);
+		rc = eval(n, in, nin, &out, ar, opset, &st->work);
 		if (rc == 0 && out.big)
 			return too_large(ctx, st, n, &out, true);
+		if (rc == 0 && st->work.over)
+			return too_much(ctx, st, n);
 		if (rc <= 0)
 			return rc;
 	}
@@ -1818,6 +1840,9 @@ run(struct pass_ctx *ctx)
 		return 0;
 	arena_init(&st.tmp, ctx->m->budget);
 	hmap_init(&st.warned, &ctx->scratch);
+	st.work.left = ctx->fold_work < FOLD_RUN_WORK ?
+	    FOLD_RUN_WORK - ctx->fold_work : 0;
+	st.work.over = false;
 	while (again && rc == 0) {
 		again = false;
 		ng = ir_model_graphs(ctx->m, &graphs);
@@ -1851,6 +1876,7 @@ run(struct pass_ctx *ctx)
 		}
 	}
 	arena_release(&st.tmp);
+	ctx->fold_work = FOLD_RUN_WORK - st.work.left;
 	if (rc < 0 || merge_chains(ctx, n0) < 0)
 		return -1;
 	/* Initializers are typed by their data; refresh what follows. */

@@ -45,11 +45,48 @@ bool fold_strides(const struct cval *x, int64_t *st);
 double fold_round_to(int32_t elem, double v);
 
 /*
+ * The arithmetic a fold may still spend, in multiply-adds (and elements
+ * for the elementwise kernels of passes/fold_num.c): a kernel takes its
+ * share before computing, or declines and sets OVER, and the node stays
+ * with a warning.  Bounds the time a model of constant Convs or MatMuls
+ * can cost.
+ */
+struct fold_work {
+	uint64_t left;
+	bool over;
+};
+
+/* Multiply-adds one node may take, and all of one fix (every round). */
+#define FOLD_NODE_WORK ((uint64_t)1 << 24)
+#define FOLD_RUN_WORK ((uint64_t)1 << 26)
+
+/* Take COST from W: false (OVER set) when it is not there. */
+bool fold_work_take(struct fold_work *w, uint64_t cost);
+
+/*
+ * The axes a Reduce node N reduces (from its axes attribute, or from
+ * input 1 when AXES_INPUT), marked in RED (MAX_RANK entries): 1, 2 when
+ * noop_with_empty_axes makes it the identity, 0 when they are wrong.
+ */
+int fold_reduce_axes(const struct ir_node *n, const struct cval *in,
+    size_t nin, bool axes_input, bool *red);
+
+/*
  * The kernels of passes/fold_ops.c: does it fold OP, and N's result on
  * the constants IN into Y (1; 0 not foldable; -1 out of budget).
  */
 bool fold_ops_has(const char *op);
 int fold_ops_eval(const struct ir_node *n, const struct cval *in,
     size_t nin, struct cval *y, struct arena *ar, int64_t opset);
+
+/*
+ * The kernels of passes/fold_num.c, for float arithmetic whose exact
+ * result a float kernel only approaches (sums of products, reductions,
+ * transcendental functions): the same contract.
+ */
+bool fold_num_has(const char *op);
+int fold_num_eval(const struct ir_node *n, const struct cval *in,
+    size_t nin, struct cval *y, struct arena *ar, int64_t opset,
+    struct fold_work *w);
 
 #endif

@@ -608,53 +608,23 @@ do_reduce(const struct ir_node *n, const struct cval *in, size_t nin,
     struct cval *y, struct arena *ar, enum red op, bool axes_input)
 {
 	const struct cval *x = &in[0];
-	const struct ir_attr *aa = ir_node_attr(n, "axes");
 	int64_t keep = ir_attr_int(n, "keepdims", 1),
 	    idx[MAX_RANK] = { 0 }, ys[MAX_RANK];
-	bool red[MAX_RANK] = { false }, any = false, *seen;
-	size_t i, k, na = 0;
+	bool red[MAX_RANK], *seen;
+	size_t i;
 	int r = x->rank, j, out = 0, rc = 0;
 
 	if ((op == R_SUM || op == R_PROD) && !x->isint)
 		return 0;
 	if (x->elem == IR_ELEM_BOOL)
 		return 0;
-	if (axes_input) {
-		if (aa != NULL)
-			return 0;
-		if (nin > 1 && in[1].n > 0) {
-			if (!in[1].isint || in[1].rank != 1)
-				return 0;
-			na = in[1].n;
-		}
-	} else {
-		if (nin > 1)
-			return 0;
-		if (aa != NULL) {
-			if (aa->type != IR_ATTR_INTS)
-				return 0;
-			na = aa->n;
-		}
-	}
-	if (na > (size_t)r)
+	if ((rc = fold_reduce_axes(n, in, nin, axes_input, red)) <= 0)
 		return 0;
-	for (k = 0; k < na; k++) {
-		int64_t a = axes_input ? in[1].i[k] : aa->ints[k];
-
-		if (a < 0)
-			a += r;
-		if (a < 0 || a >= r || red[a])
-			return 0;
-		red[a] = any = true;
+	if (rc == 2) {
+		*y = *x;
+		return 1;
 	}
-	if (!any) {
-		if (ir_attr_int(n, "noop_with_empty_axes", 0) != 0) {
-			*y = *x;
-			return 1;
-		}
-		for (j = 0; j < r; j++)
-			red[j] = true;
-	}
+	rc = 0;
 	memset(y, 0, sizeof(*y));
 	y->elem = x->elem;
 	y->isint = x->isint;
@@ -798,9 +768,9 @@ fold_ops_eval(const struct ir_node *n, const struct cval *in, size_t nin,
 	if (strcmp(op, "ReduceMin") == 0 || strcmp(op, "ReduceMax") == 0)
 		return do_reduce(n, in, nin, y, ar, op[6] == 'M' && op[7] == 'i' ?
 		    R_MIN : R_MAX, opset >= 18);
-	if (strcmp(op, "ReduceSum") == 0)
+	if (strcmp(op, "ReduceSum") == 0 && nin > 0 && in[0].isint)
 		return do_reduce(n, in, nin, y, ar, R_SUM, opset >= 13);
-	if (strcmp(op, "ReduceProd") == 0)
+	if (strcmp(op, "ReduceProd") == 0 && nin > 0 && in[0].isint)
 		return do_reduce(n, in, nin, y, ar, R_PROD, opset >= 18);
 	if (strcmp(op, "ScatterND") == 0)
 		return nin == 3 && opset >= 11 ? do_scatter_nd(n, in, y, ar) : 0;

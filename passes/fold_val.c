@@ -280,3 +280,51 @@ fold_round_to(int32_t elem, double v)
 		return v;
 	return out;
 }
+
+int
+fold_reduce_axes(const struct ir_node *n, const struct cval *in, size_t nin,
+    bool axes_input, bool *red)
+{
+	const struct ir_attr *aa = ir_node_attr(n, "axes");
+	size_t k, na = 0;
+	int r = in[0].rank, j;
+	bool any = false;
+
+	for (j = 0; j < MAX_RANK; j++)
+		red[j] = false;
+	if (axes_input) {
+		if (aa != NULL)
+			return 0;
+		if (nin > 1 && in[1].n > 0) {
+			if (!in[1].isint || in[1].rank != 1)
+				return 0;
+			na = in[1].n;
+		}
+	} else {
+		if (nin > 1)
+			return 0;
+		if (aa != NULL) {
+			if (aa->type != IR_ATTR_INTS)
+				return 0;
+			na = aa->n;
+		}
+	}
+	if (na > (size_t)r)
+		return 0;
+	for (k = 0; k < na; k++) {
+		int64_t a = axes_input ? in[1].i[k] : aa->ints[k];
+
+		if (a < 0)
+			a += r;
+		if (a < 0 || a >= r || red[a])
+			return 0;
+		red[a] = any = true;
+	}
+	if (!any) {
+		if (ir_attr_int(n, "noop_with_empty_axes", 0) != 0)
+			return 2;
+		for (j = 0; j < r; j++)
+			red[j] = true;
+	}
+	return 1;
+}

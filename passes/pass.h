@@ -59,6 +59,9 @@ struct pass_ctx {
 	/* check: the operators the nodes use, made on first use
 	 * (pass_uses_op); NULL: not known */
 	struct pass_census *census;
+	/* fix: the multiply-adds fold has spent over every round, against
+	 * its limit for the whole run (passes/fold.h) */
+	uint64_t fold_work;
 };
 
 struct pass {

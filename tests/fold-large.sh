@@ -89,5 +89,38 @@ else
 		fi
 	fi
 fi
+
+# fold's numeric kernels (tests/fold_kernels/num.py: MatMul, Gemm, Conv,
+# the float reductions, Softmax, CumSum, the elementwise functions, at
+# the opsets their forms need): each result within one float32 spacing
+# of numpy's float64 one (the exact operators equal), fix idempotent,
+# ORT's outputs unchanged within the oracle's tolerance.
+if ! "$PY" tests/fold_kernels/num.py "$T/num" >"$T/gen.log" 2>&1; then
+	bad "tests/fold_kernels/num.py failed: $(head -n 1 "$T/gen.log")"
+else
+	for k in "$T"/num/num*.onnx; do
+		n=$(basename "$k" .onnx)
+		if ! "$ONNXFIX" fix -q -o "$k.fix" "$k" >"$k.err" 2>&1; then
+			bad "$n: fix failed: $(head -n 1 "$k.err")"
+			continue
+		fi
+		ok
+		if "$PY" tests/fold_kernels/num.py --verify "$k" "$k.fix" \
+		    >"$T/v" 2>&1; then ok; else
+			bad "$n: $(wc -l <"$T/v") failures"
+			sed 's/^/  | /' "$T/v" | head -n 5
+		fi
+		"$ONNXFIX" fix -q -o "$k.fix2" "$k.fix" >/dev/null 2>&1
+		cmp -s "$k.fix" "$k.fix2" && ok ||
+		    bad "$n: fix is not idempotent"
+		if [ $oracle -eq 1 ]; then
+			if node tests/ort/oracle.js compare --plain "$k" \
+			    "$k.fix" >"$T/cmp" 2>&1; then ok; else
+				bad "$n: ORT outputs differ: $(grep -v ' equal' \
+				    "$T/cmp" | head -n 1)"
+			fi
+		fi
+	done
+fi
 echo "fold-large: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

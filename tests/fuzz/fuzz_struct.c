@@ -3091,6 +3091,9 @@ check_one(const uint8_t *data, size_t size)
 	fuzz_assert(frc == ONNXFIX_OK || frc == ONNXFIX_EBUDGET);
 	if (frc != ONNXFIX_OK)
 		goto out;
+	/* fold stopped at its work limit: a second fix has a fresh one */
+	if (has_id(&d1, DIAG_F_FOLD_WORK))
+		invalid = true;
 	memset(&dopt, 0, sizeof(dopt));
 	dopt.diff = true;
 	dopt.before = before;
