@@ -378,7 +378,8 @@ same_append(ProtobufCBuffer *b, size_t len, const uint8_t *data)
  * common case for fix (no pass changed anything in a canonically encoded
  * model); then the whole file is copied from offset 0, page-aligned,
  * exactly as cp does.  Spans are compared by position, so this reads
- * only the small messages.
+ * only the small messages.  Not asked when a pass changed the model
+ * (its encoding is then walked once, to be written).
  */
 static bool
 same_as_input(ProtobufCMessage *mp, const struct skel *k,
@@ -470,7 +471,8 @@ stream_save(struct ir_model *m, const char *path,
 	    (uintptr_t)sysconf(_SC_PAGESIZE) : 4096;
 	if (outfile_reserve(&of, size) < 0)
 		s->err = errno;
-	else if (m->skel != NULL && same_as_input(mp, m->skel, x, size))
+	else if (m->skel != NULL && !m->changed &&
+	    same_as_input(mp, m->skel, x, size))
 		copy_span(s, m->skel->file, size);
 	else
 		protobuf_c_message_pack_to_buffer(mp, &s->base);
