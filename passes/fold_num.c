@@ -276,6 +276,15 @@ do_clip(const struct ir_node *n, const struct cval *in, size_t nin,
 		if (nin > 3)
 			return 0;
 	}
+	/*
+	 * A runtime clips to its type's limits where a bound is absent,
+	 * and NaN meets its min and max in an order of its own: such
+	 * values are left to it.
+	 */
+	for (i = 0; !x->isint && i < x->n; i++)
+		if (isnan(x->f[i]) || (isinf(x->f[i]) && (isinf(lo) ||
+		    isinf(hi))))
+			return 0;
 	*y = *x;
 	if ((rc = fold_alloc(ar, y)) <= 0)
 		return rc;
@@ -288,7 +297,6 @@ do_clip(const struct ir_node *n, const struct cval *in, size_t nin,
 		} else {
 			double v = x->f[i];
 
-			/* NaN stays NaN */
 			if (v < lo)
 				v = lo;
 			if (v > hi)
@@ -532,8 +540,7 @@ do_cumsum(const struct ir_node *n, const struct cval *in, size_t nin,
 	    x->elem == IR_ELEM_BOOL || x->n == 0 || !fold_work_take(w, x->n) ||
 	    !around(x, in[1].i[0], false, &outer, &len, &inner))
 		return 0;
-	if (x->isint && x->elem != IR_ELEM_INT64 && x->elem != IR_ELEM_INT32 &&
-	    x->elem != IR_ELEM_UINT64 && x->elem != IR_ELEM_UINT32)
+	if (x->isint && x->elem != IR_ELEM_INT64 && x->elem != IR_ELEM_INT32)
 		return 0;
 	*y = *x;
 	if ((rc = fold_alloc(ar, y)) <= 0)
