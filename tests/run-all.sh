@@ -43,10 +43,10 @@ for s in tests/run-golden.sh tests/cli.sh tests/check-docs.sh \
     tests/shapes-onnx.sh tests/target.sh tests/dot.sh tests/diff.sh \
     tests/html.sh \
     tests/hostile/run.sh tests/regress/run.sh tests/fuzz/replay.sh \
-    tests/verify.sh tests/verify-testdata.sh tests/profile.sh \
+    tests/verify.sh tests/verify-testdata.sh \
     tests/input-shape.sh tests/pinned/run.sh tests/opset/cases.sh \
     tests/fold-large.sh \
-    tests/explicit-defaults.sh tests/zoo/run.sh; do
+    tests/explicit-defaults.sh tests/zoo/run.sh tests/profile.sh; do
 	sh "$s" >"$out" 2>&1
 	cat "$out"
 	tally "$out" "$s"

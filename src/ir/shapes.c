@@ -21,6 +21,8 @@
 
 struct frame {
 	struct ir_graph *g;
+	const struct ir_node *call;	/* shapes_walk_calls: the outermost
+					 * call this body instance is for */
 	struct ir_node **order;
 	size_t pos;
 	bool entered;		/* subgraphs of order[pos] are done */
@@ -489,9 +491,10 @@ find_calls(struct sh *s)
 					continue;
 				if (pass == 0 &&
 				    shapes_pmap_get(&s->calls, fn) != NULL) {
-					/* a second call site */
-					if (hmap_set(&count, k,
-					    (void *)&count) < 0)
+					/* a second call site: walking, each
+					 * call enters the body anyway */
+					if (s->walk == NULL && hmap_set(&count,
+					    k, (void *)&count) < 0)
 						return -1;
 					continue;
 				}
@@ -649,6 +652,19 @@ push(struct sh *s, struct frame **stack, size_t *n, size_t *cap,
 	return 0;
 }
 
+/* Is G the graph of one of the N frames of STACK (a body on the way
+ * to a call of itself)? */
+static bool
+on_stack(const struct frame *stack, size_t n, const struct ir_graph *g)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (stack[i].g == g)
+			return true;
+	return false;
+}
+
 static int
 run_graph(struct sh *s, struct ir_graph *root)
 {
@@ -677,15 +693,24 @@ run_graph(struct sh *s, struct ir_graph *root)
 		}
 		k = ir_node_subgraphs(nd, NULL, 0);
 		body = shapes_pmap_get(&s->calls, nd);
-		if (body != NULL && !f->entered &&
-		    shapes_pmap_get(&s->entered, body) == NULL) {
+		if (body != NULL && !f->entered && (s->walk != NULL ?
+		    !on_stack(stack, n, body) :
+		    shapes_pmap_get(&s->entered, body) == NULL)) {
+			const struct ir_node *call = f->call ? f->call : nd;
+
 			f->entered = true;
-			if (enter_call(s, nd, body) < 0 ||
-			    push(s, &stack, &n, &cap, body) < 0)
-				return -1;
-			continue;
+			if (s->walk != NULL && s->walk_left == 0) {
+				s->walk(s->walk_arg, nd, call, true);
+			} else {
+				if (enter_call(s, nd, body) < 0 ||
+				    push(s, &stack, &n, &cap, body) < 0)
+					return -1;
+				stack[n - 1].call = call;
+				continue;
+			}
 		}
 		if (k > 0 && !f->entered) {
+			const struct ir_node *call = f->call;
 			struct ir_graph **gs = subs;
 
 			f->entered = true;
@@ -701,13 +726,20 @@ run_graph(struct sh *s, struct ir_graph *root)
 			    strcmp(nd->op_type, "Scan") == 0 &&
 			    enter_scan(s, nd) < 0)
 				return -1;
-			for (i = k; i > 0; i--)
+			for (i = k; i > 0; i--) {
 				if (push(s, &stack, &n, &cap, gs[i - 1]) < 0)
 					return -1;
+				stack[n - 1].call = call;
+			}
 			continue;
 		}
 		if (infer_node(s, f, nd) < 0)
 			return -1;
+		if (s->walk != NULL && f->call != NULL) {
+			if (s->walk_left > 0)
+				s->walk_left--;
+			s->walk(s->walk_arg, nd, f->call, false);
+		}
 		f->pos++;
 		f->entered = false;
 	}
@@ -716,13 +748,17 @@ run_graph(struct sh *s, struct ir_graph *root)
 
 static int
 infer(struct ir_model *m, shapes_report_fn *fn, void *arg,
-    shapes_const_fn *cfn, void *carg, bool consts_only)
+    shapes_const_fn *cfn, void *carg, bool consts_only,
+    shapes_call_fn *walk, void *walk_arg, size_t walk_budget)
 {
 	struct sh s;
 	size_t i;
 	int rc = 0;
 
 	memset(&s, 0, sizeof(s));
+	s.walk = walk;
+	s.walk_arg = walk_arg;
+	s.walk_left = walk_budget;
 	s.consts_only = consts_only;
 	s.m = m;
 	s.fn = fn;
@@ -751,7 +787,8 @@ infer(struct ir_model *m, shapes_report_fn *fn, void *arg,
 		rc = -1;
 		goto out;
 	}
-	for (i = 0; i < m->nfunctions; i++)
+	/* bodies no call entered (walking, their nodes belong to no call) */
+	for (i = 0; walk == NULL && i < m->nfunctions; i++)
 		if (m->functions[i]->body != NULL &&
 		    shapes_pmap_get(&s.entered,
 		    m->functions[i]->body) == NULL &&
@@ -774,23 +811,32 @@ out:
 int
 shapes_infer_report(struct ir_model *m, shapes_report_fn *fn, void *arg)
 {
-	return infer(m, fn, arg, NULL, NULL, false);
+	return infer(m, fn, arg, NULL, NULL, false, NULL, NULL, 0);
 }
 
 int
 shapes_infer_plain(struct ir_model *m, shapes_report_fn *fn, void *arg)
 {
-	return infer(m, fn, arg, NULL, NULL, true);
+	return infer(m, fn, arg, NULL, NULL, true, NULL, NULL, 0);
 }
 
 int
 shapes_infer_consts(struct ir_model *m, shapes_const_fn *fn, void *arg)
 {
-	return infer(m, NULL, NULL, fn, arg, false);
+	return infer(m, NULL, NULL, fn, arg, false, NULL, NULL, 0);
 }
 
 int
 shapes_infer(struct ir_model *m)
 {
 	return shapes_infer_report(m, NULL, NULL);
+}
+
+int
+shapes_walk_calls(struct ir_model *m, shapes_call_fn *fn, void *arg,
+    size_t budget)
+{
+	if (infer(m, NULL, NULL, NULL, NULL, false, fn, arg, budget) < 0)
+		return -1;
+	return shapes_infer(m);
 }

@@ -72,6 +72,23 @@ int shapes_infer_report(struct ir_model *m, shapes_report_fn *fn, void *arg);
 int shapes_infer_plain(struct ir_model *m, shapes_report_fn *fn, void *arg);
 
 /*
+ * Every call of a local function, at any depth, with the types of that
+ * call: the body is inferred again from the call's input types and FN
+ * gets each body node once inferred (its values hold that call's
+ * types until the next call enters the body), with CALL, the call in
+ * the main graph or a subgraph the instantiation belongs to, and
+ * SKIPPED false; after BUDGET body nodes in all, further calls are not
+ * entered and FN gets each of them with SKIPPED true.  A function that
+ * is on the way to a call of itself is not entered again.  Afterwards
+ * the model's types are those of a plain shapes_infer.  0, or -1 out of
+ * budget.
+ */
+typedef void shapes_call_fn(void *arg, const struct ir_node *n,
+    const struct ir_node *call, bool skipped);
+int shapes_walk_calls(struct ir_model *m, shapes_call_fn *fn, void *arg,
+    size_t budget);
+
+/*
  * Called once per value V that holds a propagated constant (a small
  * integer tensor of rank 0 or 1: its N elements E, each a dim_value, a
  * dim_param or unknown), with memory that lasts only for the call.

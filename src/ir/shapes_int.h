@@ -109,6 +109,12 @@ struct sh {
 	/* output types of the node being inferred, reused node to node */
 	struct ir_type *out;
 	size_t capout;
+	/* shapes_walk_calls: every call enters its body with its own input
+	 * types, and each body node is reported once inferred; walk_left
+	 * counts the body nodes still allowed */
+	shapes_call_fn *walk;
+	void *walk_arg;
+	size_t walk_left;
 };
 
 /* Dims and inputs. */

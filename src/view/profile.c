@@ -357,7 +357,8 @@ struct pstate {
 	struct arena *a;
 	struct profile *p;
 	struct hmap seen;
-	size_t capelems;
+	size_t capelems, capops, capscopes;
+	bool failed;		/* out of memory in count_call */
 };
 
 static int
@@ -458,12 +459,84 @@ poly_sort(struct profile_poly *poly)
 		qsort(poly->t, poly->n, sizeof(*poly->t), term_cmp);
 }
 
+/* N's multiply-accumulates into the totals, its operator's row and the
+ * row of AT's scope (N itself, or the call a function body's node
+ * computes for).  0, or -1 out of memory. */
+static int
+count_node(struct pstate *s, const struct ir_node *n, const struct ir_node *at)
+{
+	struct profile *p = s->p;
+	struct profile_row *r, *sr;
+	struct prod pr[2];
+	int np, k;
+
+	if ((np = node_macs(n, pr)) == 0)
+		return 0;
+	if (pr[0].bad || (np > 1 && pr[1].bad)) {
+		if (p->uncounted++ == 0)
+			p->uncounted_first = n->name != NULL && n->name[0] ?
+			    n->name : n->op_type;
+		return 0;
+	}
+	r = row_find(s->a, &p->ops, &p->nops, &s->capops, n->op_type,
+	    n->domain);
+	sr = row_find(s->a, &p->scopes, &p->nscopes, &s->capscopes,
+	    scope_of(s->a, at), "");
+	if (r == NULL || sr == NULL)
+		return -1;
+	r->nodes++;
+	sr->nodes++;
+	for (k = 0; k < np; k++)
+		if (poly_add(s->a, &r->macs, &pr[k].t, pr[k].big) < 0 ||
+		    poly_add(s->a, &sr->macs, &pr[k].t, pr[k].big) < 0 ||
+		    poly_add(s->a, &p->macs, &pr[k].t, pr[k].big) < 0)
+			return -1;
+	return 0;
+}
+
+/* A node of a function body, inferred for one call (shapes_walk_calls);
+ * a call past the walk's budget is a node not counted. */
+static void
+count_call(void *arg, const struct ir_node *n, const struct ir_node *call,
+    bool skipped)
+{
+	struct pstate *s = arg;
+
+	if (s->failed)
+		return;
+	if (skipped) {
+		if (s->p->uncounted++ == 0)
+			s->p->uncounted_first = n->name != NULL &&
+			    n->name[0] ? n->name : n->op_type;
+		return;
+	}
+	if (count_node(s, n, call) < 0)
+		s->failed = true;
+}
+
+/*
+ * Local functions are priced per call: PyTorch's
+ * export_modules_as_functions makes every module one function, called
+ * wherever the module is used, with other shapes each time.  At most
+ * PROFILE_CALL_NODES body nodes are inferred over all calls (nested
+ * calls multiply); the calls past it are counted as not known.
+ */
+#define PROFILE_CALL_NODES ((size_t)4 << 20)
+
+static int
+count_calls(struct pstate *s, struct ir_model *m)
+{
+	if (shapes_walk_calls(m, count_call, s, PROFILE_CALL_NODES) < 0)
+		return -1;
+	return s->failed ? -1 : 0;
+}
+
 int
 profile_model(struct ir_model *m, struct profile *p)
 {
 	struct pstate s;
 	struct ir_graph **graphs;
-	size_t ng, i, j, k, capops = 0, capscopes = 0;
+	size_t ng, i, j, k;
 
 	memset(p, 0, sizeof(*p));
 	memset(&s, 0, sizeof(s));
@@ -482,9 +555,6 @@ profile_model(struct ir_model *m, struct profile *p)
 				return -1;
 		for (j = 0; j < g->nnodes; j++) {
 			struct ir_node *n = g->nodes[j];
-			struct profile_row *r, *sr;
-			struct prod pr[2];
-			int np;
 
 			if (n->dead)
 				continue;
@@ -494,36 +564,16 @@ profile_model(struct ir_model *m, struct profile *p)
 					    count_tensor(&s,
 					    n->attrs[k].t) < 0)
 						return -1;
-			/* a function body's cost belongs to its calls,
-			 * whose shapes it does not know */
+			/* a function body's cost belongs to its calls
+			 * (count_calls) */
 			if (g->kind == IR_GRAPH_FUNCTION)
 				continue;
-			if ((np = node_macs(n, pr)) == 0)
-				continue;
-			if (pr[0].bad || (np > 1 && pr[1].bad)) {
-				if (p->uncounted++ == 0)
-					p->uncounted_first = n->name != NULL &&
-					    n->name[0] ? n->name : n->op_type;
-				continue;
-			}
-			r = row_find(s.a, &p->ops, &p->nops, &capops,
-			    n->op_type, n->domain);
-			sr = row_find(s.a, &p->scopes, &p->nscopes,
-			    &capscopes, scope_of(s.a, n), "");
-			if (r == NULL || sr == NULL)
+			if (count_node(&s, n, n) < 0)
 				return -1;
-			r->nodes++;
-			sr->nodes++;
-			for (k = 0; k < (size_t)np; k++)
-				if (poly_add(s.a, &r->macs, &pr[k].t,
-				    pr[k].big) < 0 ||
-				    poly_add(s.a, &sr->macs, &pr[k].t,
-				    pr[k].big) < 0 ||
-				    poly_add(s.a, &p->macs, &pr[k].t,
-				    pr[k].big) < 0)
-					return -1;
 		}
 	}
+	if (m->nfunctions > 0 && count_calls(&s, m) < 0)
+		return -1;
 	poly_sort(&p->macs);
 	for (i = 0; i < p->nops; i++)
 		poly_sort(&p->ops[i].macs);
