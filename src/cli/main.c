@@ -1125,9 +1125,14 @@ cmd_info(struct cli *c, int argc, char **argv)
 				json_t *o = info_json(argv[i], m, &I);
 
 				if (o != NULL && c->profile &&
-				    (profile_model(m, &P) < 0 ||
+				    profile_model(m, &P) < 0) {
+					/* out of its memory budget */
+					diag_report(&d, DIAG_LOAD_BUDGET, "",
+					    "while profiling");
+					r = EXIT_BUDGET;
+				} else if (o != NULL && c->profile &&
 				    json_object_set_new(o, "profile",
-				    profile_json(&P)) < 0)) {
+				    profile_json(&P)) < 0) {
 					json_decref(o);
 					o = NULL;
 				}
@@ -1141,10 +1146,14 @@ cmd_info(struct cli *c, int argc, char **argv)
 					    argv[i]));
 				print_info(m, &I);
 				if (c->profile) {
-					if (profile_model(m, &P) < 0)
-						r = EXIT_INTERNAL;
-					else
+					if (profile_model(m, &P) < 0) {
+						diag_report(&d,
+						    DIAG_LOAD_BUDGET, "",
+						    "while profiling");
+						r = EXIT_BUDGET;
+					} else {
 						profile_print(stdout, &P);
+					}
 				}
 			}
 			free(I.h);

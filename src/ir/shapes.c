@@ -23,6 +23,11 @@ struct frame {
 	struct ir_graph *g;
 	const struct ir_node *call;	/* shapes_walk_calls: the outermost
 					 * call this body instance is for */
+	/* walking: the attributes of the call the body runs for, their
+	 * own references resolved (has_env false outside bodies) */
+	const struct ir_attr *env;
+	size_t nenv;
+	bool has_env;
 	struct ir_node **order;
 	size_t pos;
 	bool entered;		/* subgraphs of order[pos] are done */
@@ -652,6 +657,66 @@ push(struct sh *s, struct frame **stack, size_t *n, size_t *cap,
 	return 0;
 }
 
+/*
+ * N's attributes with each function attribute reference replaced by
+ * the attribute of ENV (NENV of them) it names, under N's name; one ENV
+ * lacks is left out, as a call that does not give it leaves it unset.
+ * Into *OUT (NULL: N has no reference, nothing to do), from *BUF (*CAP
+ * entries, grown in the run's memory) when REUSE, else fresh.  0, -1
+ * out of budget.
+ */
+static int
+resolve_attrs(struct sh *s, const struct ir_node *n, const struct ir_attr *env,
+    size_t nenv, struct ir_attr **buf, size_t *cap, bool reuse,
+    struct ir_attr **out, size_t *nout)
+{
+	struct ir_attr *v;
+	size_t i, j, k = 0;
+	bool any = false;
+
+	*out = NULL;
+	*nout = 0;
+	for (i = 0; i < n->nattrs && !any; i++)
+		any = n->attrs[i].ref_attr_name != NULL;
+	if (!any)
+		return 0;
+	if (reuse) {
+		void *p = *buf;
+
+		if (arena_grow(&s->tmp, &p, cap, n->nattrs + 1,
+		    sizeof(**buf)) < 0)
+			return -1;
+		*buf = p;
+		v = *buf;
+	} else if ((v = arena_array(&s->tmp, n->nattrs + 1,
+	    sizeof(*v))) == NULL) {
+		return -1;
+	}
+	for (i = 0; i < n->nattrs; i++) {
+		const struct ir_attr *a = &n->attrs[i];
+
+		if (a->ref_attr_name == NULL) {
+			v[k++] = *a;
+			continue;
+		}
+		for (j = 0; j < nenv; j++)
+			if (env[j].name != NULL &&
+			    strcmp(env[j].name, a->ref_attr_name) == 0)
+				break;
+		if (j == nenv || env[j].ref_attr_name != NULL)
+			continue;
+		v[k] = env[j];
+		v[k++].name = a->name;
+	}
+	*out = v;
+	*nout = k;
+	return 0;
+}
+
+/* What shapes_walk_calls may add to the memory of the run and of the
+ * model, for the types and constants of its instances. */
+#define WALK_MEMORY ((size_t)32 << 20)
+
 /* Is G the graph of one of the N frames of STACK (a body on the way
  * to a call of itself)? */
 static bool
@@ -697,20 +762,47 @@ run_graph(struct sh *s, struct ir_graph *root)
 		    !on_stack(stack, n, body) :
 		    shapes_pmap_get(&s->entered, body) == NULL)) {
 			const struct ir_node *call = f->call ? f->call : nd;
+			struct ir_attr *env = nd->attrs;
+			size_t nenv = nd->nattrs;
 
 			f->entered = true;
-			if (s->walk != NULL && s->walk_left == 0) {
+			/* each instance takes memory for its types: past
+			 * WALK_MEMORY of it, no call is entered either */
+			if (s->walk != NULL && (s->walk_left == 0 ||
+			    s->tmp.total + s->m->arena.total > s->walk_mem)) {
+				s->walk_left = 0;
 				s->walk(s->walk_arg, nd, call, true);
 			} else {
+				/* the call's own references, resolved
+				 * against the body it is in */
+				if (s->walk != NULL && f->has_env) {
+					struct ir_attr *r;
+					size_t nr;
+
+					if (resolve_attrs(s, nd, f->env,
+					    f->nenv, NULL, NULL, false, &r,
+					    &nr) < 0)
+						return -1;
+					if (r != NULL) {
+						env = r;
+						nenv = nr;
+					}
+				}
 				if (enter_call(s, nd, body) < 0 ||
 				    push(s, &stack, &n, &cap, body) < 0)
 					return -1;
 				stack[n - 1].call = call;
+				stack[n - 1].env = env;
+				stack[n - 1].nenv = nenv;
+				stack[n - 1].has_env = s->walk != NULL;
 				continue;
 			}
 		}
 		if (k > 0 && !f->entered) {
 			const struct ir_node *call = f->call;
+			const struct ir_attr *env = f->env;
+			size_t nenv = f->nenv;
+			bool has_env = f->has_env;
 			struct ir_graph **gs = subs;
 
 			f->entered = true;
@@ -730,15 +822,37 @@ run_graph(struct sh *s, struct ir_graph *root)
 				if (push(s, &stack, &n, &cap, gs[i - 1]) < 0)
 					return -1;
 				stack[n - 1].call = call;
+				stack[n - 1].env = env;
+				stack[n - 1].nenv = nenv;
+				stack[n - 1].has_env = has_env;
 			}
 			continue;
 		}
-		if (infer_node(s, f, nd) < 0)
-			return -1;
-		if (s->walk != NULL && f->call != NULL) {
-			if (s->walk_left > 0)
-				s->walk_left--;
-			s->walk(s->walk_arg, nd, f->call, false);
+		{
+			/* walking a body: the node as this call gives its
+			 * attributes, while it is inferred and reported */
+			struct ir_attr *saved = nd->attrs, *r = NULL;
+			size_t nsaved = nd->nattrs, nr = 0;
+
+			if (f->has_env && resolve_attrs(s, nd, f->env, f->nenv,
+			    &s->rattr, &s->caprattr, true, &r, &nr) < 0)
+				return -1;
+			if (r != NULL) {
+				nd->attrs = r;
+				nd->nattrs = nr;
+			}
+			if (infer_node(s, f, nd) < 0) {
+				nd->attrs = saved;
+				nd->nattrs = nsaved;
+				return -1;
+			}
+			if (s->walk != NULL && f->call != NULL) {
+				if (s->walk_left > 0)
+					s->walk_left--;
+				s->walk(s->walk_arg, nd, f->call, false);
+			}
+			nd->attrs = saved;
+			nd->nattrs = nsaved;
 		}
 		f->pos++;
 		f->entered = false;
@@ -759,6 +873,17 @@ infer(struct ir_model *m, shapes_report_fn *fn, void *arg,
 	s.walk = walk;
 	s.walk_arg = walk_arg;
 	s.walk_left = walk_budget;
+	/* at most WALK_MEMORY, and half of what the budget has left */
+	{
+		size_t more = WALK_MEMORY;
+		const struct budget *b = m->budget;
+
+		if (b != NULL && b->limit > 0)
+			more = b->used >= b->limit ? 0 :
+			    (b->limit - b->used) / 2 < more ?
+			    (b->limit - b->used) / 2 : more;
+		s.walk_mem = m->arena.total + more;
+	}
 	s.consts_only = consts_only;
 	s.m = m;
 	s.fn = fn;

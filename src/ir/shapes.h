@@ -77,8 +77,9 @@ int shapes_infer_plain(struct ir_model *m, shapes_report_fn *fn, void *arg);
  * gets each body node once inferred (its values hold that call's
  * types until the next call enters the body), with CALL, the call in
  * the main graph or a subgraph the instantiation belongs to, and
- * SKIPPED false; after BUDGET body nodes in all, further calls are not
- * entered and FN gets each of them with SKIPPED true.  A function that
+ * SKIPPED false; after BUDGET body nodes in all, or 32 MiB of memory
+ * for the instances' types, further calls are not entered and FN gets
+ * each of them with SKIPPED true.  A function that
  * is on the way to a call of itself is not entered again.  Afterwards
  * the model's types are those of a plain shapes_infer.  0, or -1 out of
  * budget.

@@ -115,6 +115,10 @@ struct sh {
 	shapes_call_fn *walk;
 	void *walk_arg;
 	size_t walk_left;
+	size_t walk_mem;	/* the run's and the model's memory past
+				 * which no call is entered */
+	struct ir_attr *rattr;	/* a body node's resolved attributes */
+	size_t caprattr;
 };
 
 /* Dims and inputs. */

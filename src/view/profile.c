@@ -518,10 +518,10 @@ count_call(void *arg, const struct ir_node *n, const struct ir_node *call,
  * Local functions are priced per call: PyTorch's
  * export_modules_as_functions makes every module one function, called
  * wherever the module is used, with other shapes each time.  At most
- * PROFILE_CALL_NODES body nodes are inferred over all calls (nested
+ * PROFILE_CALL_NODES (1M) body nodes are inferred over all calls (nested
  * calls multiply); the calls past it are counted as not known.
  */
-#define PROFILE_CALL_NODES ((size_t)4 << 20)
+#define PROFILE_CALL_NODES ((size_t)1 << 20)
 
 static int
 count_calls(struct pstate *s, struct ir_model *m)
