@@ -17,7 +17,7 @@ model: "zoo: NAME nodes=N seconds=S".  Exits 0 with a message when torch
 is not installed (sh tools/setup.sh --test installs it).
 
 The sets: "small" (make check: a few seconds each) and "full" (bench/:
-56 exports, detection models with If/Loop/NMS included).
+57 exports, detection models with If/Loop/NMS included).
 """
 import os
 import sys
@@ -97,6 +97,45 @@ def gru():
     return Recurrent(gru=True)
 
 
+class ConstNet(torch.nn.Module):
+    """Constants a network computes at run time, which an export with
+    constant folding off keeps as nodes: a sinusoidal position table
+    (Sin, Cos of Range), a position bias from an MLP over constant
+    coordinates (as Swin V2 has: MatMul, Relu, Sigmoid, ReduceSum), a
+    standardised weight (ReduceMean, Pow, Sqrt, Div), a flow encoder on a
+    zero first flow (as RAFT has: Conv, Relu) and a causal mask (Trilu)
+    over (batch, SIZE, 64)."""
+
+    def __init__(self):
+        super().__init__()
+        nn = torch.nn
+        self.mlp = nn.Sequential(nn.Linear(2, 32), nn.ReLU(),
+                                 nn.Linear(32, 4, bias=False))
+        self.w = nn.Parameter(torch.randn(64, 64))
+        self.flow = nn.Sequential(nn.Conv2d(2, 8, 3, padding=1), nn.ReLU(),
+                                  nn.Conv2d(8, 4, 1))
+        self.head = nn.Linear(64, 10)
+
+    def forward(self, x):
+        n = x.shape[1]
+        pos = torch.arange(n, dtype=torch.float32).unsqueeze(1)
+        div = torch.exp(torch.arange(0, 64, 2, dtype=torch.float32) *
+                        (-9.210340371976184 / 64))
+        x = x + torch.cat([torch.sin(pos * div), torch.cos(pos * div)], 1)
+        r = torch.arange(-3, 4, dtype=torch.float32)
+        t = torch.stack(torch.meshgrid(r, r, indexing="ij"))
+        t = t.permute(1, 2, 0).reshape(-1, 2) / 3
+        t = torch.sign(t) * torch.log2(t.abs() + 1)
+        bias = 16 * torch.sigmoid(self.mlp(t)).sum()
+        m = self.w.mean(1, keepdim=True)
+        w = (self.w - m) / torch.sqrt(((self.w - m) ** 2).mean(
+            1, keepdim=True) + 1e-5)
+        f = self.flow(torch.zeros(1, 2, 4, 4)).mean()
+        mask = torch.triu(torch.full((n, n), float("-inf")), 1)
+        a = torch.softmax(x @ x.transpose(1, 2) / 8 + mask, -1)
+        return self.head((a @ x) @ w.t() + bias + f)
+
+
 # name: (constructor, input size, opset, options)
 #   options: "bn" keeps BatchNormalization, "dyn" makes the batch dynamic,
 #   "nhwc" wraps in ChannelsLast, "nofold" turns the exporter's constant
@@ -161,6 +200,7 @@ FULL = {
     "encoder_op14_dyn": (Encoder, 16, 14, "seq dyn"),
     "lstm_op13": (Recurrent, 16, 13, "seq"),
     "gru_op11_nofold": (gru, 16, 11, "seq nofold"),
+    "constnet_op14_nofold": (ConstNet, 16, 14, "seq nofold"),
     "fasterrcnn_mobilenet_320_op11": (
         D.fasterrcnn_mobilenet_v3_large_320_fpn, 320, 11, "det"),
 }
@@ -168,7 +208,7 @@ SMALL = ["resnet18_op13_bn", "mobilenet_v3_small_op17",
          "shufflenet_v2_op11", "squeezenet1_0_op13_nhwc",
          "mobilenet_v2_op11_dyn", "efficientnet_b0_op13",
          "mobilenet_v3_small_op12_nofold", "encoder_op14_dyn",
-         "lstm_op13", "gru_op11_nofold"]
+         "lstm_op13", "gru_op11_nofold", "constnet_op14_nofold"]
 
 
 def build(ctor, opts):
