@@ -7,7 +7,8 @@
  * Dropouts, control-flow plumbing) and rewrites can too; they cost a copy
  * each in some runtimes and clutter the graph.  So do nodes that pass
  * their input through unchanged at inference: Dropout (ratio 0, or
- * training_mode absent or constant false, its mask unused), Cast to the
+ * training_mode absent or constant false, its mask unused; in training
+ * mode only with --inference, else with warning F306), Cast to the
  * type its input has, Concat of one input, Reshape and Expand to the
  * shape their input has, Slice of the whole (positive steps, the shape
  * unchanged), Pad by constant zeros and Tile by constant ones, Mul and
@@ -234,6 +235,7 @@ noop(struct pass_ctx *ctx, const struct ir_node *n, int64_t opset,
 	const char *op = n->op_type;
 	const struct ir_value *x = n->inputs[0], *y = n->outputs[0];
 	struct cval c;
+	double ratio;
 	size_t k;
 	int rc = 0;
 
@@ -257,13 +259,31 @@ noop(struct pass_ctx *ctx, const struct ir_node *n, int64_t opset,
 			*why = "Dropout, training_mode false";
 			return 1;
 		}
-		if (n->ninputs < 2 || n->inputs[1] == NULL ||
-		    (rc = read_const(ctx, n->inputs[1], &c)) <= 0)
-			return rc;
-		if (c.n == 1 && !c.isint && c.f[0] == 0) {
+		if (c.n != 1 || !c.isint)
+			return 0;
+		/* training_mode constant true: a ratio of 0 still passes the
+		 * input through; any other drops a random part of it at
+		 * every run, which --inference asks to undo */
+		ratio = 0.5;
+		if (n->ninputs >= 2 && n->inputs[1] != NULL) {
+			if ((rc = read_const(ctx, n->inputs[1], &c)) <= 0)
+				return rc;
+			if (c.n != 1 || c.isint)
+				return 0;
+			ratio = c.f[0];
+		}
+		if (ratio == 0) {
 			*why = "Dropout, ratio 0";
 			return 1;
 		}
+		if (ctx->o != NULL && ctx->o->inference) {
+			*why = "Dropout in training mode, --inference";
+			return 1;
+		}
+		pass_report_node(ctx, DIAG_F_DROPOUT_TRAINING_KEPT, n,
+		    "it drops a random %g of its input at every run; "
+		    "--inference removes it, as ONNX Runtime's optimiser does",
+		    ratio);
 		return 0;
 	}
 	if (n->noutputs != 1)
@@ -534,8 +554,14 @@ run(struct pass_ctx *ctx)
 	return 0;
 }
 
+static const char *
+asked(const struct onnxfix_options *o)
+{
+	return o->inference ? "--inference" : NULL;
+}
+
 const struct pass pass_identity = {
 	"identity", PASS_REWRITE,
 	"remove Identity nodes and no-ops, keeping graph output names",
-	run, NULL,
+	run, asked,
 };

@@ -856,9 +856,28 @@ short_opts(const struct command *cmd, struct cli *c, int *i, int argc,
 	return -1;
 }
 
-/* fix's options that only their pass carries out (struct pass: asked):
- * one asked for while --passes or --skip leaves that pass out would do
- * nothing.  -1, or EXIT_USAGE naming the option and the pass. */
+/* Does a pass other than P that --passes and --skip keep carry out OPT
+ * too (--inference: bn-normalize and identity each do their part)? */
+static bool
+another_carries(const struct cli *c, const struct pass *p, const char *opt)
+{
+	const char *o2;
+	size_t j;
+
+	for (j = 0; pass_table[j] != NULL; j++) {
+		const struct pass *q = pass_table[j];
+
+		if (q != p && q->asked != NULL &&
+		    (o2 = q->asked(&c->o)) != NULL && strcmp(o2, opt) == 0 &&
+		    pass_selected(&c->o, q->name))
+			return true;
+	}
+	return false;
+}
+
+/* fix's options that only their passes carry out (struct pass: asked):
+ * one asked for while --passes or --skip leaves every such pass out
+ * would do nothing.  -1, or EXIT_USAGE naming the option and the pass. */
 static int
 check_option_passes(const struct command *cmd, const struct cli *c)
 {
@@ -870,7 +889,8 @@ check_option_passes(const struct command *cmd, const struct cli *c)
 		const struct pass *p = pass_table[i];
 
 		if (p->asked == NULL || (opt = p->asked(&c->o)) == NULL ||
-		    pass_selected(&c->o, p->name))
+		    pass_selected(&c->o, p->name) ||
+		    another_carries(c, p, opt))
 			continue;
 		return fail(cmd, "%s is carried out by the pass %s, which %s "
 		    "leaves out", opt, p->name, pass_selected(&listed,
