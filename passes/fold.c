@@ -1594,6 +1594,7 @@ fold_node(struct pass_ctx *ctx, struct fold_state *st, struct ir_node *n,
 	/* A malformed node may have no output at all. */
 	if (!foldable_op(n) || n->noutputs == 0 || n->outputs[0] == NULL)
 		return 0;
+	st->work.over = false;	/* set by this node's kernel alone */
 	/* Absent trailing optionals only. */
 	while (nin > 0 && n->inputs[nin - 1] == NULL)
 		nin--;
