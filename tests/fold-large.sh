@@ -39,55 +39,47 @@ fi
 oracle=0
 [ -d tests/ort/node_modules/onnxruntime-node ] && oracle=1
 
-for m in "$T"/*.onnx; do
-	n=$(basename "$m" .onnx)
-	if ! "$ONNXFIX" fix -q -o "$T/$n.fix" "$m" >"$T/$n.err" 2>&1; then
-		bad "$n: fix failed: $(head -n 1 "$T/$n.err")"
-		continue
+# check NAME MODEL GENERATOR: fix exits 0; GENERATOR --verify MODEL
+# MODEL.fix passes; fix of fix's output is byte-identical; ORT's
+# outputs are unchanged (MODEL.err holds fix's messages).
+check() {
+	if ! "$ONNXFIX" fix -q -o "$2.fix" "$2" >"$2.err" 2>&1; then
+		bad "$1: fix failed: $(head -n 1 "$2.err")"
+		return
 	fi
 	ok
-	if "$PY" tests/fold_large/gen.py --verify "$m" "$T/$n.fix" \
-	    >"$T/v" 2>&1; then ok; else bad "$(head -n 1 "$T/v")"; fi
-	"$ONNXFIX" fix -q -o "$T/$n.fix2" "$T/$n.fix" >/dev/null 2>&1
-	if cmp -s "$T/$n.fix" "$T/$n.fix2"; then ok; else
-		bad "$n: fix is not idempotent"
+	if "$PY" "$3" --verify "$2" "$2.fix" >"$T/v" 2>&1; then ok; else
+		bad "$1: $(wc -l <"$T/v") failures"
+		sed 's/^/  | /' "$T/v" | head -n 5
 	fi
+	"$ONNXFIX" fix -q -o "$2.fix2" "$2.fix" >/dev/null 2>&1
+	cmp -s "$2.fix" "$2.fix2" && ok || bad "$1: fix is not idempotent"
 	if [ $oracle -eq 1 ]; then
-		if node tests/ort/oracle.js compare --plain "$m" "$T/$n.fix" \
+		if node tests/ort/oracle.js compare --plain "$2" "$2.fix" \
 		    >"$T/cmp" 2>&1; then ok; else
-			bad "$n: ORT outputs differ: $(head -n 1 "$T/cmp")"
+			bad "$1: ORT outputs differ: $(grep -v ' equal' \
+			    "$T/cmp" | head -n 1)"
 		fi
 	fi
+}
+
+for m in "$T"/*.onnx; do
+	check "$(basename "$m" .onnx)" "$m" tests/fold_large/gen.py
 done
 want="onnxfix: $T/shared.onnx: node 0 (Reshape): warning F392: constant expression not folded: the result would exceed the size limit: 'Wr' = float[300,1000] would take more than 1048576 bytes beside its input 'W', which other nodes read too"
-if [ "$(cat "$T/shared.err")" = "$want" ]; then ok; else
+if [ "$(cat "$T/shared.onnx.err")" = "$want" ]; then ok; else
 	bad "shared: the warning is not the one expected"
-	sed 's/^/  got | /' "$T/shared.err" | head -n 3
+	sed 's/^/  got | /' "$T/shared.onnx.err" | head -n 3
 fi
 
 # fold's elementwise kernels on operands that broadcast every way
 # (tests/fold_kernels/gen.py): each result equal to numpy's byte for
 # byte, fix idempotent, ORT's outputs unchanged.
-k="$T/kernels"
-if ! "$PY" tests/fold_kernels/gen.py "$k.onnx" >"$T/gen.log" 2>&1; then
-	bad "tests/fold_kernels/gen.py failed: $(head -n 1 "$T/gen.log")"
-elif ! "$ONNXFIX" fix -q -o "$k.fix" "$k.onnx" >"$k.err" 2>&1; then
-	bad "kernels: fix failed: $(head -n 1 "$k.err")"
+if "$PY" tests/fold_kernels/gen.py "$T/kernels.onnx" >"$T/gen.log" 2>&1
+then
+	check kernels "$T/kernels.onnx" tests/fold_kernels/gen.py
 else
-	ok
-	if "$PY" tests/fold_kernels/gen.py --verify "$k.onnx" "$k.fix" \
-	    >"$T/v" 2>&1; then ok; else
-		bad "kernels: $(wc -l <"$T/v") failures"
-		sed 's/^/  | /' "$T/v" | head -n 5
-	fi
-	"$ONNXFIX" fix -q -o "$k.fix2" "$k.fix" >/dev/null 2>&1
-	cmp -s "$k.fix" "$k.fix2" && ok || bad "kernels: fix is not idempotent"
-	if [ $oracle -eq 1 ]; then
-		if node tests/ort/oracle.js compare --plain "$k.onnx" "$k.fix" \
-		    >"$T/cmp" 2>&1; then ok; else
-			bad "kernels: ORT outputs differ: $(head -n 1 "$T/cmp")"
-		fi
-	fi
+	bad "tests/fold_kernels/gen.py failed: $(head -n 1 "$T/gen.log")"
 fi
 
 # fold's numeric kernels (tests/fold_kernels/num.py: MatMul, Gemm, Conv,
@@ -99,27 +91,7 @@ if ! "$PY" tests/fold_kernels/num.py "$T/num" >"$T/gen.log" 2>&1; then
 	bad "tests/fold_kernels/num.py failed: $(head -n 1 "$T/gen.log")"
 else
 	for k in "$T"/num/num*.onnx; do
-		n=$(basename "$k" .onnx)
-		if ! "$ONNXFIX" fix -q -o "$k.fix" "$k" >"$k.err" 2>&1; then
-			bad "$n: fix failed: $(head -n 1 "$k.err")"
-			continue
-		fi
-		ok
-		if "$PY" tests/fold_kernels/num.py --verify "$k" "$k.fix" \
-		    >"$T/v" 2>&1; then ok; else
-			bad "$n: $(wc -l <"$T/v") failures"
-			sed 's/^/  | /' "$T/v" | head -n 5
-		fi
-		"$ONNXFIX" fix -q -o "$k.fix2" "$k.fix" >/dev/null 2>&1
-		cmp -s "$k.fix" "$k.fix2" && ok ||
-		    bad "$n: fix is not idempotent"
-		if [ $oracle -eq 1 ]; then
-			if node tests/ort/oracle.js compare --plain "$k" \
-			    "$k.fix" >"$T/cmp" 2>&1; then ok; else
-				bad "$n: ORT outputs differ: $(grep -v ' equal' \
-				    "$T/cmp" | head -n 1)"
-			fi
-		fi
+		check "$(basename "$k" .onnx)" "$k" tests/fold_kernels/num.py
 	done
 fi
 echo "fold-large: $pass passed, $fail failed"
