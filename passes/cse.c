@@ -124,30 +124,13 @@ attr_same(const struct ir_attr *a, const struct ir_attr *b)
 
 	if (a->type != b->type || strcmp(a->name, b->name) != 0)
 		return false;
-	switch (a->type) {
-	case IR_ATTR_FLOAT:
-		return memcmp(&a->f, &b->f, sizeof(a->f)) == 0;
-	case IR_ATTR_INT:
-		return a->i == b->i;
-	case IR_ATTR_STRING:
-		return a->slen == b->slen && (a->slen == 0 ||
-		    memcmp(a->s, b->s, a->slen) == 0);
-	case IR_ATTR_FLOATS:
-		return a->n == b->n && (a->n == 0 ||
-		    memcmp(a->floats, b->floats, a->n * sizeof(*a->floats)) ==
-		    0);
-	case IR_ATTR_INTS:
-		return a->n == b->n && (a->n == 0 ||
-		    memcmp(a->ints, b->ints, a->n * sizeof(*a->ints)) == 0);
-	case IR_ATTR_TENSOR:
-		return s->elem == t->elem && s->rank == t->rank &&
-		    s->size == t->size && (s->rank == 0 ||
-		    memcmp(s->dims, t->dims, (size_t)s->rank *
-		    sizeof(*s->dims)) == 0) && (s->size == 0 ||
-		    memcmp(s->data, t->data, s->size) == 0);
-	default:
-		return false;
-	}
+	if (a->type != IR_ATTR_TENSOR)
+		return ir_attr_plain_eq(a, b);
+	/* raw and small, as attr_hash took it */
+	return s->elem == t->elem && s->rank == t->rank &&
+	    s->size == t->size && (s->rank == 0 || memcmp(s->dims, t->dims,
+	    (size_t)s->rank * sizeof(*s->dims)) == 0) && (s->size == 0 ||
+	    memcmp(s->data, t->data, s->size) == 0);
 }
 
 /*

@@ -784,6 +784,31 @@ typed(const struct ir_node *n, const char *name, enum ir_attr_type t)
 	return a;
 }
 
+bool
+ir_attr_plain_eq(const struct ir_attr *a, const struct ir_attr *b)
+{
+	if (a->type != b->type)
+		return false;
+	switch (a->type) {
+	case IR_ATTR_FLOAT:
+		return memcmp(&a->f, &b->f, sizeof(a->f)) == 0;
+	case IR_ATTR_INT:
+		return a->i == b->i;
+	case IR_ATTR_STRING:
+		return a->slen == b->slen && (a->slen == 0 ||
+		    memcmp(a->s, b->s, a->slen) == 0);
+	case IR_ATTR_FLOATS:
+		return a->n == b->n && (a->n == 0 ||
+		    memcmp(a->floats, b->floats, a->n * sizeof(*a->floats)) ==
+		    0);
+	case IR_ATTR_INTS:
+		return a->n == b->n && (a->n == 0 ||
+		    memcmp(a->ints, b->ints, a->n * sizeof(*a->ints)) == 0);
+	default:
+		return false;
+	}
+}
+
 int64_t
 ir_attr_int(const struct ir_node *n, const char *name, int64_t dflt)
 {

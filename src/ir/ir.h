@@ -494,6 +494,10 @@ const int64_t *ir_attr_ints(const struct ir_node *n, const char *name,
     size_t *count);
 bool ir_attr_str_is(const struct ir_node *n, const char *name,
     const char *want, bool absent);
+/* Do A and B, of one plain type (FLOAT, INT, STRING, FLOATS, INTS),
+ * hold the same value, bit for bit (-0.0 is not 0.0, a NaN equals the
+ * same NaN)?  False for any other type or when the types differ. */
+bool ir_attr_plain_eq(const struct ir_attr *a, const struct ir_attr *b);
 /* True when N's domain is the default ONNX domain ("" or "ai.onnx"). */
 bool ir_domain_is_onnx(const char *domain);
 /*

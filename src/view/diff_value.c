@@ -204,28 +204,15 @@ diff_attr_str(struct diff *D, const struct ir_attr *a)
 bool
 diff_attr_eq(const struct ir_attr *x, const struct ir_attr *y)
 {
-	size_t i;
-
 	if (x->type != y->type)
 		return false;
 	switch (x->type) {
 	case IR_ATTR_FLOAT:
-		return memcmp(&x->f, &y->f, sizeof(x->f)) == 0;
 	case IR_ATTR_INT:
-		return x->i == y->i;
 	case IR_ATTR_STRING:
-		return x->slen == y->slen &&
-		    (x->slen == 0 || memcmp(x->s, y->s, x->slen) == 0);
 	case IR_ATTR_INTS:
-		if (x->n != y->n)
-			return false;
-		for (i = 0; i < x->n; i++)
-			if (x->ints[i] != y->ints[i])
-				return false;
-		return true;
 	case IR_ATTR_FLOATS:
-		return x->n == y->n && (x->n == 0 ||
-		    memcmp(x->floats, y->floats, x->n * sizeof(float)) == 0);
+		return ir_attr_plain_eq(x, y);
 	case IR_ATTR_TENSOR:
 		return diff_tensor_eq(x->t, y->t);
 	case IR_ATTR_GRAPH:
