@@ -60,9 +60,6 @@ struct fold_work {
 #define FOLD_NODE_WORK ((uint64_t)1 << 24)
 #define FOLD_RUN_WORK ((uint64_t)1 << 26)
 
-/* Take COST from W: false (OVER set) when it is not there. */
-bool fold_work_take(struct fold_work *w, uint64_t cost);
-
 /*
  * The axes a Reduce node N reduces (from its axes attribute, or from
  * input 1 when AXES_INPUT), marked in RED (MAX_RANK entries): 1, 2 when

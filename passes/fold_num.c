@@ -27,11 +27,10 @@
 
 #include "fold.h"
 
-bool
+/* Take COST from W: false (OVER set) when it is not there. */
+static bool
 fold_work_take(struct fold_work *w, uint64_t cost)
 {
-	if (w == NULL)
-		return cost <= FOLD_NODE_WORK;
 	if (cost > FOLD_NODE_WORK || cost > w->left) {
 		w->over = true;
 		return false;
@@ -160,9 +159,9 @@ unary(const struct ir_node *n, const char *op, double v)
 
 static const char *const unary_ops[] = {
 	"Acos", "Acosh", "Asin", "Asinh", "Atan", "Atanh", "Celu", "Cos",
-	"Cosh", "Elu", "Erf", "Gelu", "HardSigmoid", "HardSwish",
-	"LeakyRelu", "Mish", "Round", "Selu", "Sigmoid", "Sin", "Sinh",
-	"Softplus", "Softsign", "Tan", "Tanh", "ThresholdedRelu",
+	"Cosh", "Elu", "Erf", "Exp", "Gelu", "HardSigmoid", "HardSwish",
+	"LeakyRelu", "Log", "Mish", "Round", "Selu", "Sigmoid", "Sin",
+	"Sinh", "Softplus", "Softsign", "Tan", "Tanh", "ThresholdedRelu",
 };
 
 static bool
@@ -193,14 +192,6 @@ do_unary(const struct ir_node *n, const struct cval *x, struct cval *y,
 	for (i = 0; i < x->n; i++)
 		y->f[i] = fold_round_to(y->elem, unary(n, op, x->f[i]));
 	return 1;
-}
-
-/* Exp and Log of any value (fold.c folds the exact cases itself). */
-static int
-do_exp_log(const struct ir_node *n, const struct cval *x, struct cval *y,
-    struct arena *ar, struct fold_work *w)
-{
-	return do_unary(n, x, y, ar, 0, w);
 }
 
 /* Sign of any number type; IsNaN and IsInf of floats (bool). */
@@ -904,8 +895,8 @@ do_conv(const struct ir_node *n, const struct cval *in, size_t nin,
 /* ---- dispatch ---- */
 
 static const char *const other_ops[] = {
-	"Clip", "Conv", "CumSum", "Exp", "Gemm", "IsInf", "IsNaN", "Log",
-	"LogSoftmax", "MatMul", "Sign", "Softmax", "Trilu",
+	"Clip", "Conv", "CumSum", "Gemm", "IsInf", "IsNaN", "LogSoftmax",
+	"MatMul", "Sign", "Softmax", "Trilu",
 };
 
 bool
@@ -913,7 +904,8 @@ fold_num_has(const char *op)
 {
 	size_t i;
 
-	for (i = 0; i < sizeof(freds) / sizeof(freds[0]); i++)
+	for (i = 0; op[0] == 'R' && i < sizeof(freds) / sizeof(freds[0]);
+	    i++)
 		if (strcmp(op, freds[i].op) == 0)
 			return true;
 	return in_list(op, unary_ops, sizeof(unary_ops) /
@@ -936,8 +928,6 @@ fold_num_eval(const struct ir_node *n, const struct cval *in, size_t nin,
 			    w);
 	if (in_list(op, unary_ops, sizeof(unary_ops) / sizeof(unary_ops[0])))
 		return nin == 1 ? do_unary(n, &in[0], y, ar, opset, w) : 0;
-	if (strcmp(op, "Exp") == 0 || strcmp(op, "Log") == 0)
-		return nin == 1 ? do_exp_log(n, &in[0], y, ar, w) : 0;
 	if (strcmp(op, "Sign") == 0 || strcmp(op, "IsNaN") == 0 ||
 	    strcmp(op, "IsInf") == 0)
 		return nin == 1 ? do_sign_isx(n, &in[0], y, ar, w) : 0;
