@@ -10,6 +10,7 @@
 #include <jansson.h>
 
 #include "diag/diag.h"
+#include "io/external.h"
 #include "ir/shapes.h"
 #include "view/profile.h"
 
@@ -331,26 +332,20 @@ row_find(struct arena *a, struct profile_row **rows, size_t *n,
 }
 
 /* What a tensor is when deciding whether it was counted already: its
- * external (location, offset, length), else the tensor itself. */
+ * external (location, offset, length), else the tensor itself (also
+ * when its external entries do not parse: keys or values missing,
+ * numbers that are not). */
 static const char *
 tensor_key(struct arena *a, const struct ir_tensor *t)
 {
-	const char *loc = NULL, *off = "0", *len = "";
-	size_t i;
+	struct ext_ref r;
+	char why[128];
 
-	if (t->storage != IR_DATA_EXTERNAL)
+	if (t->storage != IR_DATA_EXTERNAL || ext_parse(t->ext, t->next, &r,
+	    why, sizeof(why)) != EXT_OK || !r.has_length)
 		return arena_printf(a, "%p", (const void *)t);
-	for (i = 0; i < t->next; i++) {
-		if (strcmp(t->ext[i].key, "location") == 0)
-			loc = t->ext[i].value;
-		else if (strcmp(t->ext[i].key, "offset") == 0)
-			off = t->ext[i].value;
-		else if (strcmp(t->ext[i].key, "length") == 0)
-			len = t->ext[i].value;
-	}
-	if (loc == NULL || len[0] == '\0')
-		return arena_printf(a, "%p", (const void *)t);
-	return arena_printf(a, "x:%s:%s:%s", loc, off, len);
+	return arena_printf(a, "x:%s:%" PRIu64 ":%" PRIu64, r.location,
+	    r.offset, r.length);
 }
 
 struct pstate {

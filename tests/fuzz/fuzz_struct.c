@@ -11,8 +11,10 @@
  * The property checker (LLVMFuzzerTestOneInput) runs what the command
  * line runs, from a file in a temporary directory (so that external data
  * beside it resolves): load; check with --target ort-cpu; dot -T dot;
- * fix --passes opset to an opset from 7 to 21 (exact, refused or over
- * the budget; its output checks); fix with every pass; save; the saved model loads again and its check
+ * info --profile (every call of a local function priced); fix --passes
+ * opset to an opset from 7 to 21 (exact, refused or over the budget;
+ * its output checks); fix with every pass; save; the saved model loads
+ * again and its check
  * adds no fatal finding; diff of the model against the fixed one; fix of
  * the fixed model encodes to the same bytes (idempotence).  Status 70
  * (ONNXFIX_EINTERNAL) anywhere is a bug, and so is a step that allocates
@@ -46,6 +48,7 @@
 #include "onnxfix.h"
 #include "io/xdata.h"
 #include "opdb/opdb.h"
+#include "view/profile.h"
 #include "onnx.pb-c.h"
 
 size_t LLVMFuzzerMutate(uint8_t *data, size_t size, size_t max_size)
@@ -3028,6 +3031,19 @@ check_one(const uint8_t *data, size_t size)
 		rc = onnxfix_dot_opts(m, dot_path, ONNXFIX_DOT, &dopt, &d0);
 		step_end("dot");
 		is_ok(rc, &d0);
+	}
+	/* info --profile: every call of every local function priced with
+	 * its own shapes, within the walk's bounds; it fails only when the
+	 * memory budget runs out */
+	if (rc == ONNXFIX_OK) {
+		struct profile P;
+		int prc;
+
+		step_begin();
+		prc = profile_model(m, &P);
+		step_end("profile");
+		fuzz_assert(prc == 0 || (m->budget != NULL &&
+		    m->budget->exceeded));
 	}
 
 	/* convert a fresh copy to another opset (fix --passes opset): the
