@@ -246,12 +246,16 @@ nll_body(struct conv *c, struct ir_value *input, struct ir_value *target,
 	const char *red = attr_str(n, "reduction", "mean", rb, sizeof(rb));
 	int64_t one = 1;
 
+	/* an ignore_index int32 targets cannot hold matches none of them */
+	if (ii != NULL && te == IR_ELEM_INT32 && (ii->i < INT32_MIN ||
+	    ii->i > INT32_MAX))
+		ii = NULL;
 	if (ii != NULL) {
 		struct ir_value *iic, *zero, *eq, *ne;
 
-		if ((iic = irbuild_scalar(g, "opset_ignore", te, (double)ii->i,
-		    0)) == NULL || (zero = irbuild_scalar(g, "opset_zero", te,
-		    0, 0)) == NULL)
+		if ((iic = irbuild_scalar_int(g, "opset_ignore", te,
+		    ii->i)) == NULL || (zero = irbuild_scalar_int(g,
+		    "opset_zero", te, 0)) == NULL)
 			return -1;
 		if ((eq = emit2(g, "Equal", target, iic, NULL)) == NULL)
 			return -1;

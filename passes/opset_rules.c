@@ -504,12 +504,15 @@ fn_gather(struct conv *c, const struct rule *r)
 		    "not known", axis);
 	if (e != IR_ELEM_INT32 && e != IR_ELEM_INT64)
 		return refuse(c, "indices not known to be int32 or int64");
+	if (e == IR_ELEM_INT32 && data->type.dims[axis].value > INT32_MAX)
+		return refuse(c, "axis %" PRId64 " is longer than int32 "
+		    "indices count", axis);
 	if (g->kind == IR_GRAPH_FUNCTION)
 		return refuse(c, "constants inside a function body");
 	if ((ins[1] = irbuild_scalar(g, "opset_zero", e, 0, 0)) == NULL ||
 	    (ins[0] = emit2(g, "Less", idx, ins[1], NULL)) == NULL ||
-	    (ins[2] = irbuild_scalar(g, "opset_size", e,
-	    (double)data->type.dims[axis].value, 0)) == NULL ||
+	    (ins[2] = irbuild_scalar_int(g, "opset_size", e,
+	    data->type.dims[axis].value)) == NULL ||
 	    (ins[1] = emit2(g, "Add", idx, ins[2], NULL)) == NULL)
 		return -1;
 	ins[2] = idx;
@@ -704,13 +707,13 @@ fn_arg12(struct conv *c, const struct rule *r)
 	/* size - 1 */
 	if (x->type.dims[axis].kind == IR_DIM_VALUE &&
 	    x->type.dims[axis].value > 0) {
-		if ((last = irbuild_scalar(g, "opset_last", IR_ELEM_INT64,
-		    (double)(x->type.dims[axis].value - 1), 0)) == NULL)
+		if ((last = irbuild_scalar_int(g, "opset_last",
+		    IR_ELEM_INT64, x->type.dims[axis].value - 1)) == NULL)
 			return -1;
 	} else {
 		if ((ins[0] = emit2(g, "Shape", x, NULL, NULL)) == NULL ||
-		    (ins[1] = irbuild_scalar(g, "opset_axis", IR_ELEM_INT64,
-		    (double)axis, 0)) == NULL ||
+		    (ins[1] = irbuild_scalar_int(g, "opset_axis",
+		    IR_ELEM_INT64, axis)) == NULL ||
 		    (ins[0] = emit2(g, "Gather", ins[0], ins[1], NULL)) ==
 		    NULL || (one = irbuild_scalar(g, "opset_one",
 		    IR_ELEM_INT64, 1, 0)) == NULL ||

@@ -207,6 +207,12 @@ irbuild_half(float f)
 int
 irbuild_encode(int32_t elem, double v, unsigned char *out)
 {
+	/* an integer from a double outside int64's range (or NaN) has no
+	 * defined conversion */
+	if (elem != IR_ELEM_FLOAT && elem != IR_ELEM_DOUBLE &&
+	    elem != IR_ELEM_FLOAT16 && elem != IR_ELEM_BFLOAT16 &&
+	    !(v >= -9223372036854775808.0 && v < 9223372036854775808.0))
+		return -1;
 	switch (elem) {
 	case IR_ELEM_FLOAT: {
 		float f = (float)v;
@@ -331,6 +337,28 @@ irbuild_scalar(struct ir_graph *g, const char *base, int32_t elem,
 		return NULL;
 	return irbuild_init(g, base, elem, rank, ones, buf,
 	    ir_elem_bits(elem) / 8);
+}
+
+struct ir_value *
+irbuild_scalar_int(struct ir_graph *g, const char *base, int32_t elem,
+    int64_t v)
+{
+	static const int64_t one = 1;
+	unsigned char buf[8];
+	unsigned bits = ir_elem_bits(elem), i;
+
+	switch (elem) {
+	case IR_ELEM_INT8: case IR_ELEM_UINT8: case IR_ELEM_INT16:
+	case IR_ELEM_UINT16: case IR_ELEM_INT32: case IR_ELEM_UINT32:
+	case IR_ELEM_INT64: case IR_ELEM_UINT64:
+		break;
+	default:
+		return NULL;
+	}
+	/* little-endian two's complement, cut to the type's width */
+	for (i = 0; i < bits / 8; i++)
+		buf[i] = (unsigned char)((uint64_t)v >> (8 * i));
+	return irbuild_init(g, base, elem, 0, &one, buf, bits / 8);
 }
 
 struct ir_value *

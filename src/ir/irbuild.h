@@ -50,12 +50,18 @@ struct ir_value *irbuild_init(struct ir_graph *g, const char *base,
  */
 struct ir_value *irbuild_scalar(struct ir_graph *g, const char *base,
     int32_t elem, double v, int rank);
+/* A scalar initializer of the integer type ELEM holding V exactly, cut
+ * to ELEM's width (the caller checks that V fits); NULL for other
+ * types.  irbuild_scalar's double holds integers exactly only to 2^53. */
+struct ir_value *irbuild_scalar_int(struct ir_graph *g, const char *base,
+    int32_t elem, int64_t v);
 /* A 1-D int64 initializer holding V (COUNT entries). */
 struct ir_value *irbuild_ints(struct ir_graph *g, const char *base,
     const int64_t *v, size_t count);
 
 /* Encode V as ELEM into OUT (8 bytes at most); -1 when ELEM is none of
- * the types irbuild_scalar() takes. */
+ * the types irbuild_scalar() takes, or an integer type and V is outside
+ * int64's range or NaN. */
 int irbuild_encode(int32_t elem, double v, unsigned char *out);
 /* IEEE binary16 bits of F, rounded to nearest even (overflow to
  * infinity, NaN kept quiet). */
