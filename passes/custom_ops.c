@@ -1617,11 +1617,13 @@ apply_map(struct rw *r, const struct cmap *m)
 			    diag_esc(b, m->target), s->since,
 			    ir_attr_type_name(m->attrs[i].type),
 			    m->attrs[i].name);
-	for (i = 0; i < s->nattrs; i++)
-		if (s->attrs[i].required && map_get(m, s->attrs[i].name) ==
-		    NULL)
+	for (i = 0; i < s->nattrs; i++) {
+		const struct opdb_attr *sa = &opdb_attrs(s)[i];
+
+		if (sa->required && map_get(m, opdb_s(sa->name)) == NULL)
 			return refuse(r, "the mapping does not give the "
-			    "required attribute '%s'", s->attrs[i].name);
+			    "required attribute '%s'", opdb_s(sa->name));
+	}
 	n = emit(r, m->target, r->n->inputs, nin, nout);
 	if (n == NULL)
 		return -1;

@@ -576,7 +576,7 @@ resize_targets(struct pass_ctx *ctx, const struct ir_node *n,
 
 		if (f == OPDB_FAM_TRT) {
 			const struct opdb_trt *r = opdb_tensorrt("", "Resize");
-			const char *t = r ? r->restrictions : NULL;
+			const char *t = r ? opdb_s(r->restrictions) : NULL;
 
 			if (sentence_lists(t, "Supported resize modes:",
 			    mode) == 0)
@@ -598,7 +598,7 @@ resize_targets(struct pass_ctx *ctx, const struct ir_node *n,
 				    "tensorrt: antialias=1");
 		} else if (f == OPDB_FAM_ONNX2TF) {
 			const struct opdb_tf *r = opdb_onnx2tf("", "Resize");
-			const char *t = r ? r->constraints : NULL;
+			const char *t = r ? opdb_s(r->constraints) : NULL;
 
 			if (t != NULL && strstr(t, "Rank-4 only") != NULL &&
 			    x != NULL && x->type.kind == IR_TYPE_TENSOR &&
@@ -736,7 +736,8 @@ check_pad(struct pass_ctx *ctx, const struct ir_node *n)
 		    OPDB_FAM_ONNX2TF)
 			continue;
 		r = opdb_onnx2tf("", "Pad");
-		if (r != NULL && set_lists(r->constraints, "mode", mode) == 0)
+		if (r != NULL && set_lists(opdb_s(r->constraints), "mode",
+		    mode) == 0)
 			pass_report_node(ctx, DIAG_H_PAD_TARGET, n, "tflite: "
 			    "mode '%s'; onnx2tf converts constant and reflect",
 			    diag_esc(b, mode));
@@ -880,8 +881,9 @@ check_pads(struct pass_ctx *ctx, const struct ir_node *n)
 		    ir_streq(n->op_type, "MaxPool"))) {
 			const struct opdb_tf *r = opdb_onnx2tf("", n->op_type);
 
-			if (r != NULL && r->constraints != NULL &&
-			    strstr(r->constraints, "zero pads or `auto_pad="
+			if (r != NULL && opdb_s(r->constraints) != NULL &&
+			    strstr(opdb_s(r->constraints),
+			    "zero pads or `auto_pad="
 			    "SAME_*`") != NULL)
 				why = "tflite: onnx2tf maps zero pads or "
 				    "auto_pad SAME onto TFLite's VALID and SAME";
@@ -890,8 +892,9 @@ check_pads(struct pass_ctx *ctx, const struct ir_node *n)
 			const struct opdb_trt *r = opdb_tensorrt("",
 			    n->op_type);
 
-			if (r != NULL && r->restrictions != NULL &&
-			    strstr(r->restrictions, "must be the same") != NULL)
+			if (r != NULL && opdb_s(r->restrictions) != NULL &&
+			    strstr(opdb_s(r->restrictions),
+			    "must be the same") != NULL)
 				why = "tensorrt: its DeformConv needs the same "
 				    "pads at the beginning and the end";
 		}

@@ -50,9 +50,9 @@ static bool
 left_out(const struct ir_node *n, const struct opdb_attr *a)
 {
 	if (ir_streq(n->domain, "ai.onnx.preview.training") &&
-	    strcmp(a->name, "epsilon") == 0)
+	    strcmp(opdb_s(a->name), "epsilon") == 0)
 		return true;
-	return a->type == 3 && strcmp(a->dflt, "foward") == 0;
+	return a->type == 3 && strcmp(opdb_s(a->dflt), "foward") == 0;
 }
 
 /* Parse a JSON list of numbers "[1, 2]" into V: its length, or -1. */
@@ -100,24 +100,26 @@ write_default(struct ir_node *n, const struct opdb_attr *a)
 
 	switch (a->type) {
 	case 1:	/* FLOAT */
-		if (!exact_float(n->op_type, a->name, &f)) {
+		if (!exact_float(n->op_type, opdb_s(a->name), &f)) {
 			errno = 0;
-			f = strtof(a->dflt, &end);
-			if (errno != 0 || end == a->dflt || *end != '\0')
+			f = strtof(opdb_s(a->dflt), &end);
+			if (errno != 0 || end == opdb_s(a->dflt) ||
+			    *end != '\0')
 				return 0;
 		}
-		return irbuild_attr_f(n, a->name, f) < 0 ? -1 : 1;
+		return irbuild_attr_f(n, opdb_s(a->name), f) < 0 ? -1 : 1;
 	case 2:	/* INT */
 		errno = 0;
-		iv[0] = strtoll(a->dflt, &end, 10);
-		if (errno != 0 || end == a->dflt || *end != '\0')
+		iv[0] = strtoll(opdb_s(a->dflt), &end, 10);
+		if (errno != 0 || end == opdb_s(a->dflt) || *end != '\0')
 			return 0;
-		return irbuild_attr_i(n, a->name, iv[0]) < 0 ? -1 : 1;
+		return irbuild_attr_i(n, opdb_s(a->name), iv[0]) < 0 ? -1 : 1;
 	case 3:	/* STRING */
-		return irbuild_attr_s(n, a->name, a->dflt) < 0 ? -1 : 1;
+		return irbuild_attr_s(n, opdb_s(a->name),
+		    opdb_s(a->dflt)) < 0 ? -1 : 1;
 	case 6:	/* FLOATS */
 	case 7:	/* INTS */
-		if ((k = parse_list(a->dflt, v, LIST_MAX)) < 0)
+		if ((k = parse_list(opdb_s(a->dflt), v, LIST_MAX)) < 0)
 			return 0;
 		for (i = 0; i < k; i++) {
 			fv[i] = (float)v[i];
@@ -126,9 +128,11 @@ write_default(struct ir_node *n, const struct opdb_attr *a)
 				return 0;
 		}
 		if (a->type == 6)
-			return irbuild_attr_floats(n, a->name, fv, (size_t)k) <
+			return irbuild_attr_floats(n, opdb_s(a->name), fv,
+			    (size_t)k) <
 			    0 ? -1 : 1;
-		return irbuild_attr_ints(n, a->name, iv, (size_t)k) < 0 ? -1 :
+		return irbuild_attr_ints(n, opdb_s(a->name), iv,
+		    (size_t)k) < 0 ? -1 :
 		    1;
 	default:
 		return 0;
@@ -160,11 +164,11 @@ run(struct pass_ctx *ctx)
 			    opset)) == NULL || s->deprecated)
 				continue;
 			for (k = 0; k < s->nattrs; k++) {
-				const struct opdb_attr *a = &s->attrs[k];
+				const struct opdb_attr *a = &opdb_attrs(s)[k];
 				int r;
 
-				if (a->dflt == NULL || a->required ||
-				    ir_node_attr(n, a->name) != NULL ||
+				if (opdb_s(a->dflt) == NULL || a->required ||
+				    ir_node_attr(n, opdb_s(a->name)) != NULL ||
 				    left_out(n, a))
 					continue;
 				if ((r = write_default(n, a)) < 0)

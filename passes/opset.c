@@ -55,7 +55,7 @@
 static const struct opdb_io *
 formal(const struct opdb_schema *s, size_t i, bool input)
 {
-	const struct opdb_io *io = input ? s->inputs : s->outputs;
+	const struct opdb_io *io = input ? opdb_inputs(s) : opdb_outputs(s);
 	size_t n = input ? s->ninputs : s->noutputs;
 
 	if (n == 0)
@@ -82,13 +82,14 @@ check_io(struct conv *c, const struct opdb_schema *src,
 		const struct opdb_io *fd = formal(dst, i, input);
 		const struct opdb_io *fs = formal(src, i, input);
 
-		if (strcmp(fs->name, fd->name) != 0 ||
+		if (strcmp(opdb_s(fs->name), opdb_s(fd->name)) != 0 ||
 		    (fs->option == OPDB_VARIADIC) !=
 		    (fd->option == OPDB_VARIADIC))
 			return refuse(c, "%s %zu is '%s' in %s-%d and '%s' in "
 			    "%s-%d: no conversion rule", input ? "input" :
-			    "output", i, fs->name, n->op_type, src->since,
-			    fd->name, n->op_type, dst->since);
+			    "output", i, opdb_s(fs->name), n->op_type,
+			    src->since, opdb_s(fd->name), n->op_type,
+			    dst->since);
 	}
 	for (i = 0; i < cnt || i < nd; i++) {
 		const struct ir_value *v = i < cnt ? (input ? n->inputs[i] :
@@ -101,7 +102,7 @@ check_io(struct conv *c, const struct opdb_schema *src,
 			    i < nd)
 				return refuse(c, "required %s %zu '%s' of "
 				    "%s-%d is missing", input ? "input" :
-				    "output", i, fd->name, n->op_type,
+				    "output", i, opdb_s(fd->name), n->op_type,
 				    dst->since);
 			continue;
 		}
@@ -110,13 +111,13 @@ check_io(struct conv *c, const struct opdb_schema *src,
 			    "%s-%d", input ? "input" : "output", i,
 			    diag_esc(b, v->name), n->op_type, dst->since);
 		/* an option that changed is judged by presence above */
-		if (!c->handled && (fs == NULL || strcmp(fs->name,
-		    fd->name) != 0))
+		if (!c->handled && (fs == NULL || strcmp(opdb_s(fs->name),
+		    opdb_s(fd->name)) != 0))
 			return refuse(c, "%s %zu is '%s' in %s-%d and '%s' in "
 			    "%s-%d: no conversion rule", input ? "input" :
-			    "output", i, fs ? fs->name : "(none)",
-			    n->op_type, src->since, fd->name, n->op_type,
-			    dst->since);
+			    "output", i, fs ? opdb_s(fs->name) : "(none)",
+			    n->op_type, src->since, opdb_s(fd->name),
+			    n->op_type, dst->since);
 	}
 	return 0;
 }
@@ -138,7 +139,7 @@ check_attrs(struct conv *c, const struct opdb_schema *src,
 		if (d == NULL) {
 			/* removed or added: its default is what the other
 			 * version does anyway */
-			if ((s != NULL && attr_equals(a, s->dflt)) ||
+			if ((s != NULL && attr_equals(a, opdb_s(s->dflt))) ||
 			    (!c->down && (strcmp(a->name,
 			    "consumed_inputs") == 0))) {
 				attr_del(n, a->name);
@@ -155,34 +156,36 @@ check_attrs(struct conv *c, const struct opdb_schema *src,
 		i++;
 	}
 	for (k = 0; k < dst->nattrs; k++) {
-		const struct opdb_attr *d = &dst->attrs[k];
-		const struct opdb_attr *s = opdb_schema_attr(src, d->name);
+		const struct opdb_attr *d = &opdb_attrs(dst)[k];
+		const struct opdb_attr *s = opdb_schema_attr(src,
+		    opdb_s(d->name));
 
-		if (ir_node_attr(n, d->name) != NULL)
+		if (ir_node_attr(n, opdb_s(d->name)) != NULL)
 			continue;
 		if (s == NULL) {
 			/* new in DST: its default keeps the old behaviour */
 			if (d->required)
 				return refuse(c, "attribute '%s' is required "
-				    "by %s-%d", d->name, n->op_type,
+				    "by %s-%d", opdb_s(d->name), n->op_type,
 				    dst->since);
 			continue;
 		}
-		if (s->dflt == NULL && d->dflt == NULL) {
+		if (opdb_s(s->dflt) == NULL && opdb_s(d->dflt) == NULL) {
 			if (d->required)
 				return refuse(c, "attribute '%s' is required "
-				    "by %s-%d", d->name, n->op_type,
+				    "by %s-%d", opdb_s(d->name), n->op_type,
 				    dst->since);
 			continue;
 		}
-		if (s->dflt != NULL && d->dflt != NULL &&
-		    strcmp(s->dflt, d->dflt) == 0)
+		if (opdb_s(s->dflt) != NULL && opdb_s(d->dflt) != NULL &&
+		    strcmp(opdb_s(s->dflt), opdb_s(d->dflt)) == 0)
 			continue;
-		if (s->dflt == NULL)
+		if (opdb_s(s->dflt) == NULL)
 			return refuse(c, "attribute '%s' has no default in "
-			    "%s-%d and one in %s-%d", d->name, n->op_type,
+			    "%s-%d and one in %s-%d", opdb_s(d->name),
+			    n->op_type,
 			    src->since, n->op_type, dst->since);
-		if ((rc = set_default(c, d, s->dflt)) != 0)
+		if ((rc = set_default(c, d, opdb_s(s->dflt))) != 0)
 			return rc;
 	}
 	return 0;
@@ -251,7 +254,7 @@ tc_covers(const struct opdb_tc *d, const struct opdb_tc *s)
 	if (s == NULL)
 		return false;
 	for (i = 0; i < s->ntypes; i++)
-		if (!opdb_tc_allows(d, s->types[i]))
+		if (!opdb_tc_allows(d, opdb_tc_type(s, i)))
 			return false;
 	return true;
 }
@@ -281,11 +284,13 @@ check_types(struct conv *c, const struct opdb_schema *from,
 				/* unknown: fine when the target takes
 				 * whatever the source took */
 				const struct opdb_tc *ts = fs != NULL ?
-				    opdb_schema_tc(from, fs->type) : NULL;
+				    opdb_schema_tc(from, opdb_s(fs->type)) :
+				    NULL;
 
-				tc = opdb_schema_tc(to, f->type);
+				tc = opdb_schema_tc(to, opdb_s(f->type));
 				if (tc == NULL && fs != NULL &&
-				    strcmp(f->type, fs->type) == 0)
+				    strcmp(opdb_s(f->type),
+				    opdb_s(fs->type)) == 0)
 					continue;
 				if (tc != NULL && tc_covers(tc, ts))
 					continue;
@@ -294,14 +299,15 @@ check_types(struct conv *c, const struct opdb_schema *from,
 				    input ? "input" : "output", i,
 				    diag_esc(b, v->name), n->op_type, to->since);
 			}
-			tc = opdb_schema_tc(to, f->type);
+			tc = opdb_schema_tc(to, opdb_s(f->type));
 			if (tc == NULL) {
-				if (strchr(f->type, '(') != NULL &&
-				    strcmp(f->type, t) != 0)
+				if (strchr(opdb_s(f->type), '(') != NULL &&
+				    strcmp(opdb_s(f->type), t) != 0)
 					return refuse(c, "%s %zu '%s' is %s; "
 					    "%s-%d takes %s", input ? "input" :
 					    "output", i, diag_esc(b, v->name), t,
-					    n->op_type, to->since, f->type);
+					    n->op_type, to->since,
+					    opdb_s(f->type));
 				continue;
 			}
 			if (!opdb_tc_allows(tc, t))
@@ -346,8 +352,8 @@ check_ort(struct conv *c, const char *op, const struct opdb_schema *from,
 		if (n->inputs[i] == NULL || fo == NULL || fn == NULL ||
 		    !type_string(n->inputs[i], t, sizeof(t)))
 			continue;
-		to_ = opdb_kernel_tc(ko, fo->type);
-		tn = opdb_kernel_tc(kn, fn->type);
+		to_ = opdb_kernel_tc(ko, opdb_s(fo->type));
+		tn = opdb_kernel_tc(kn, opdb_s(fn->type));
 		if ((to_ == NULL || opdb_tc_allows(to_, t)) && tn != NULL &&
 		    !opdb_tc_allows(tn, t))
 			return refuse(c, "ONNX Runtime's %s-%d kernel does not "
@@ -478,17 +484,17 @@ check_target_types(struct state *st, struct ir_node *n)
 	if (s == NULL || !s->io_documented || s->ninputs == 0)
 		return;
 	for (i = 0; i < n->ninputs; i++) {
-		const struct opdb_io *io = &s->inputs[i < s->ninputs ? i :
+		const struct opdb_io *io = &opdb_inputs(s)[i < s->ninputs ? i :
 		    (size_t)s->ninputs - 1];
 		const struct opdb_tc *tc;
 
 		if (!type_string(n->inputs[i], t, sizeof(t)) ||
 		    (i >= s->ninputs && io->option != OPDB_VARIADIC))
 			continue;
-		tc = opdb_schema_tc(s, io->type);
+		tc = opdb_schema_tc(s, opdb_s(io->type));
 		if (tc != NULL ? opdb_tc_allows(tc, t) :
-		    strncmp(io->type, "tensor(", 7) != 0 ||
-		    strcmp(io->type, t) == 0)
+		    strncmp(opdb_s(io->type), "tensor(", 7) != 0 ||
+		    strcmp(opdb_s(io->type), t) == 0)
 			continue;
 		pass_report_node(st->ctx, DIAG_F_OPSET_REFUSED, n,
 		    "%s-%d (opset %d) takes no %s as input %zu",

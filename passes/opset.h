@@ -185,22 +185,22 @@ set_default(struct conv *c, const struct opdb_attr *d, const char *dflt)
 
 		if (*end != '\0' || end == dflt)
 			break;
-		return irbuild_attr_i(c->n, d->name, v);
+		return irbuild_attr_i(c->n, opdb_s(d->name), v);
 	}
 	case IR_ATTR_FLOAT: {
 		double v = strtod(dflt, &end);
 
 		if (*end != '\0' || end == dflt)
 			break;
-		return irbuild_attr_f(c->n, d->name, (float)v);
+		return irbuild_attr_f(c->n, opdb_s(d->name), (float)v);
 	}
 	case IR_ATTR_STRING:
-		return irbuild_attr_s(c->n, d->name, dflt);
+		return irbuild_attr_s(c->n, opdb_s(d->name), dflt);
 	default:
 		break;
 	}
 	return refuse(c, "the default of attribute '%s' changed and cannot "
-	    "be spelled out", d->name);
+	    "be spelled out", opdb_s(d->name));
 }
 
 /* --- values ------------------------------------------------------------ */

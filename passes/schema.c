@@ -313,10 +313,10 @@ check_attrs(struct pass_ctx *ctx, const struct ir_node *n,
 	if (s == NULL || !s->io_documented)
 		return;
 	for (i = 0; i < s->nattrs; i++)
-		if (s->attrs[i].required &&
-		    ir_node_attr(n, s->attrs[i].name) == NULL)
+		if (opdb_attrs(s)[i].required &&
+		    ir_node_attr(n, opdb_s(opdb_attrs(s)[i].name)) == NULL)
 			pass_report_node(ctx, DIAG_S_ATTR_REQUIRED, n, "'%s'",
-			    s->attrs[i].name);
+			    opdb_s(opdb_attrs(s)[i].name));
 }
 
 static void
@@ -339,9 +339,10 @@ check_arity(struct pass_ctx *ctx, const struct ir_node *n,
 		    s->max_out);
 	for (i = 0; i < n->ninputs && i < s->ninputs; i++)
 		if (n->inputs[i] == NULL &&
-		    s->inputs[i].option == OPDB_SINGLE)
+		    opdb_inputs(s)[i].option == OPDB_SINGLE)
 			pass_report_node(ctx, DIAG_S_REQUIRED_INPUT, n,
-			    "input %zu '%s'", i, s->inputs[i].name);
+			    "input %zu '%s'", i,
+			    opdb_s(opdb_inputs(s)[i].name));
 }
 
 /* The ONNX type string of V ("tensor(float)") in BUF; NULL when
@@ -375,7 +376,7 @@ check_types(struct pass_ctx *ctx, const struct ir_node *n,
 	if (!s->io_documented || s->ninputs == 0 || s->contrib)
 		return;
 	for (i = 0; i < n->ninputs; i++) {
-		const struct opdb_io *io = &s->inputs[i < s->ninputs ? i :
+		const struct opdb_io *io = &opdb_inputs(s)[i < s->ninputs ? i :
 		    (size_t)s->ninputs - 1];
 		const struct opdb_tc *tc;
 		const char *t = type_str(n->inputs[i], tb[np < 8 ? np : 8],
@@ -384,34 +385,36 @@ check_types(struct pass_ctx *ctx, const struct ir_node *n,
 		if (t == NULL || (i >= s->ninputs &&
 		    io->option != OPDB_VARIADIC))
 			continue;
-		if (strncmp(io->type, "tensor(", 7) == 0) {
-			if (strcmp(io->type, t) != 0)
+		if (strncmp(opdb_s(io->type), "tensor(", 7) == 0) {
+			if (strcmp(opdb_s(io->type), t) != 0)
 				pass_report_node(ctx, DIAG_S_TYPE_CONSTRAINT, n,
 				    "input %zu '%s' is %s; '%s' takes %s", i,
-				    diag_esc(b, n->inputs[i]->name), t, io->name,
-				    io->type);
+				    diag_esc(b, n->inputs[i]->name), t,
+				    opdb_s(io->name), opdb_s(io->type));
 			continue;
 		}
-		if ((tc = opdb_schema_tc(s, io->type)) == NULL)
+		if ((tc = opdb_schema_tc(s, opdb_s(io->type))) == NULL)
 			continue;
 		if (!opdb_tc_allows(tc, t)) {
 			pass_report_node(ctx, DIAG_S_TYPE_CONSTRAINT, n,
 			    "input %zu '%s' is %s, not a type of %s", i,
-			    diag_esc(b, n->inputs[i]->name), t, io->type);
+			    diag_esc(b, n->inputs[i]->name), t,
+			    opdb_s(io->type));
 			continue;
 		}
 		if (io->heterogeneous)
 			continue;
-		for (k = 0; k < np && strcmp(param[k], io->type) != 0; k++)
+		for (k = 0; k < np &&
+		    strcmp(param[k], opdb_s(io->type)) != 0; k++)
 			continue;
 		if (k == np && np < 8) {
-			param[np] = io->type;
+			param[np] = opdb_s(io->type);
 			bound[np++] = t;
 		} else if (k < np && strcmp(bound[k], t) != 0) {
 			pass_report_node(ctx, DIAG_S_TYPE_CONSTRAINT, n,
 			    "input %zu '%s' is %s, but %s is %s by an earlier "
 			    "input", i, diag_esc(b, n->inputs[i]->name), t,
-			    io->type, bound[k]);
+			    opdb_s(io->type), bound[k]);
 		}
 	}
 }
@@ -545,12 +548,12 @@ check_node(struct pass_ctx *ctx, const struct hmap *locals,
 	}
 	if (s->deprecated) {
 		pass_report_node(ctx, DIAG_S_OP_DEPRECATED, n,
-		    "'%s' since opset %d", s->op, s->since);
+		    "'%s' since opset %d", opdb_s(s->op), s->since);
 		return;
 	}
 	if (s->experimental)
 		pass_report_node(ctx, DIAG_S_OP_EXPERIMENTAL, n, "'%s'",
-		    s->op);
+		    opdb_s(s->op));
 	check_arity(ctx, n, s);
 	check_types(ctx, n, s);
 	check_attrs(ctx, n, s);

@@ -404,7 +404,7 @@ type_list(char *buf, size_t size, const struct opdb_tc *tc)
 
 	buf[0] = '\0';
 	for (i = 0; i < tc->ntypes && len + 1 < size; i++) {
-		const char *t = tc->types[i];
+		const char *t = opdb_tc_type(tc, i);
 		size_t tl = strlen(t);
 		int w;
 
@@ -427,7 +427,7 @@ type_list(char *buf, size_t size, const struct opdb_tc *tc)
 static const char *
 slot_param(const struct opdb_schema *s, size_t i, bool is_input)
 {
-	const struct opdb_io *io = is_input ? s->inputs : s->outputs;
+	const struct opdb_io *io = is_input ? opdb_inputs(s) : opdb_outputs(s);
 	size_t nio = is_input ? s->ninputs : s->noutputs;
 
 	if (!s->io_documented || nio == 0)
@@ -437,10 +437,11 @@ slot_param(const struct opdb_schema *s, size_t i, bool is_input)
 			return NULL;
 		i = nio - 1;
 	}
-	if (io[i].heterogeneous || strncmp(io[i].type, "tensor(", 7) == 0 ||
-	    strchr(io[i].type, '(') != NULL)
+	if (io[i].heterogeneous ||
+	    strncmp(opdb_s(io[i].type), "tensor(", 7) == 0 ||
+	    strchr(opdb_s(io[i].type), '(') != NULL)
 		return NULL;
-	return io[i].type;
+	return opdb_s(io[i].type);
 }
 
 /*
@@ -832,7 +833,8 @@ judge_trt(const struct opdb_target *rt, const struct ninfo *ni,
 	 * down to FLOAT by the parser, so it is not refused.
 	 */
 	v = n->ninputs > 0 ? n->inputs[0] : NULL;
-	if (r->types != NULL && v != NULL && v->type.kind == IR_TYPE_TENSOR &&
+	if (opdb_s(r->types) != NULL && v != NULL &&
+	    v->type.kind == IR_TYPE_TENSOR &&
 	    v->type.elem != 0 && v->type.elem != IR_ELEM_DOUBLE &&
 	    ni->s != NULL && slot_param(ni->s, 0, true) != NULL &&
 	    slot_param(ni->s, 0, false) != NULL &&
@@ -840,12 +842,13 @@ judge_trt(const struct opdb_target *rt, const struct ninfo *ni,
 	    slot_param(ni->s, 0, false)) == 0) {
 		tn = trt_type(v->type.elem);
 		/* The source spells INT64 "INF64" once. */
-		if (tn == NULL || !(in_csv(r->types, tn) ||
-		    (strcmp(tn, "INT64") == 0 && in_csv(r->types, "INF64")))) {
+		if (tn == NULL || !(in_csv(opdb_s(r->types), tn) ||
+		    (strcmp(tn, "INT64") == 0 && in_csv(opdb_s(r->types),
+		    "INF64")))) {
 			*id = DIAG_C_TYPE;
 			snprintf(why, size, "input 0 '%s' is %s; TensorRT "
 			    "accepts %s", diag_esc(b, v->name),
-			    ir_elem_name(v->type.elem), r->types);
+			    ir_elem_name(v->type.elem), opdb_s(r->types));
 			return V_NO;
 		}
 	}
@@ -919,14 +922,16 @@ soft(struct pass_ctx *ctx, const struct tstate *ts, const struct ninfo *ni)
 	case OPDB_FAM_ONNX2TF: {
 		const struct opdb_tf *r = opdb_onnx2tf(n->domain, n->op_type);
 
-		if (r != NULL && r->tf_converter != NULL &&
-		    strcmp(r->tf_converter, "partial") == 0)
+		if (r != NULL && opdb_s(r->tf_converter) != NULL &&
+		    strcmp(opdb_s(r->tf_converter), "partial") == 0)
 			pass_report_node(ctx, DIAG_C_PARTIAL, n,
 			    "%s: onnx2tf converts '%s' only partly%s%.160s%s",
 			    ts->label, qname(q, n),
 			    r->constraints ? ": " : "",
-			    r->constraints ? r->constraints : "",
-			    r->constraints && strlen(r->constraints) > 160 ?
+			    opdb_s(r->constraints) ?
+			    opdb_s(r->constraints) : "",
+			    opdb_s(r->constraints) &&
+			    strlen(opdb_s(r->constraints)) > 160 ?
 			    "..." : "");
 		break;
 	}

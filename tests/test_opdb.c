@@ -24,7 +24,7 @@ schema_at(const char *domain, const char *op, long long opset, int since)
 	const struct opdb_schema *s = opdb_schema(domain, op, opset);
 
 	assert_non_null(s);
-	assert_string_equal(s->op, op);
+	assert_string_equal(opdb_s(s->op), op);
 	assert_int_equal(s->since, since);
 	assert_true(s->since <= opset && opset <= s->last);
 	return s;
@@ -86,7 +86,7 @@ test_default_domain(void **state)
 	b = opdb_schema("ai.onnx", "Relu", 14);
 	assert_non_null(a);
 	assert_ptr_equal(a, b);
-	assert_string_equal(a->domain, "ai.onnx");
+	assert_string_equal(opdb_s(a->domain), "ai.onnx");
 	assert_true(opdb_op_known("ai.onnx", "Relu"));
 	assert_true(opdb_op_known("", "Relu"));
 }
@@ -104,20 +104,23 @@ test_attributes(void **state)
 	assert_non_null(a);
 	assert_int_equal(a->type, 2);	/* INT */
 	assert_false(a->required);
-	assert_string_equal(a->dflt, "1");
+	assert_string_equal(opdb_s(a->dflt), "1");
 	a = opdb_schema_attr(s, "epsilon");
 	assert_non_null(a);
 	assert_int_equal(a->type, 1);	/* FLOAT */
-	assert_string_equal(a->dflt, "1e-05");
-	assert_string_equal(opdb_schema_attr(s, "momentum")->dflt, "0.9");
+	assert_string_equal(opdb_s(a->dflt), "1e-05");
+	assert_string_equal(opdb_s(opdb_schema_attr(s, "momentum")->dflt),
+	    "0.9");
 	assert_null(opdb_schema_attr(s, "training_mode"));
 	assert_null(opdb_schema_attr(s, "is_test"));
 
 	/* spatial is gone from BatchNormalization-9 on */
 	s = schema_at("", "BatchNormalization", 14, 14);
 	assert_null(opdb_schema_attr(s, "spatial"));
-	assert_string_equal(opdb_schema_attr(s, "training_mode")->dflt, "0");
-	assert_string_equal(opdb_schema_attr(s, "epsilon")->dflt, "1e-05");
+	assert_string_equal(opdb_s(opdb_schema_attr(s, "training_mode")->dflt),
+	    "0");
+	assert_string_equal(opdb_s(opdb_schema_attr(s, "epsilon")->dflt),
+	    "1e-05");
 
 	/* BatchNormalization-1: consumed_inputs is a required INTS */
 	s = schema_at("", "BatchNormalization", 1, 1);
@@ -125,29 +128,31 @@ test_attributes(void **state)
 	assert_non_null(a);
 	assert_int_equal(a->type, 7);	/* INTS */
 	assert_true(a->required);
-	assert_null(a->dflt);
+	assert_null(opdb_s(a->dflt));
 
 	s = schema_at("", "Conv", 14, 11);
 	assert_int_equal(s->nattrs, 6);
-	assert_string_equal(opdb_schema_attr(s, "auto_pad")->dflt, "NOTSET");
+	assert_string_equal(opdb_s(opdb_schema_attr(s, "auto_pad")->dflt),
+	    "NOTSET");
 	assert_int_equal(opdb_schema_attr(s, "auto_pad")->type, 3);
-	assert_null(opdb_schema_attr(s, "pads")->dflt);
+	assert_null(opdb_s(opdb_schema_attr(s, "pads")->dflt));
 	assert_int_equal(opdb_schema_attr(s, "pads")->type, 7);
-	assert_string_equal(opdb_schema_attr(s, "group")->dflt, "1");
+	assert_string_equal(opdb_s(opdb_schema_attr(s, "group")->dflt), "1");
 
 	/* list defaults are JSON arrays */
 	s = schema_at("", "RNN", 14, 14);
 	assert_int_equal(opdb_schema_attr(s, "activations")->type, 8);
-	assert_string_equal(opdb_schema_attr(s, "activations")->dflt,
+	assert_string_equal(opdb_s(opdb_schema_attr(s, "activations")->dflt),
 			    "[\"Tanh\",\"Tanh\"]");
 	s = schema_at("", "MeanVarianceNormalization", 13, 13);
-	assert_string_equal(opdb_schema_attr(s, "axes")->dflt, "[0,2,3]");
+	assert_string_equal(opdb_s(opdb_schema_attr(s, "axes")->dflt),
+	    "[0,2,3]");
 
 	s = schema_at("", "Concat", 13, 13);
 	a = opdb_schema_attr(s, "axis");
 	assert_non_null(a);
 	assert_true(a->required);
-	assert_null(a->dflt);
+	assert_null(opdb_s(a->dflt));
 }
 
 static void
@@ -163,23 +168,23 @@ test_io_and_arity(void **state)
 	assert_int_equal(s->max_out, 1);
 	assert_true(s->io_documented);
 	assert_int_equal(s->ninputs, 1);
-	assert_string_equal(s->inputs[0].name, "inputs");
-	assert_string_equal(s->inputs[0].type, "T");
-	assert_int_equal(s->inputs[0].option, OPDB_VARIADIC);
-	assert_false(s->inputs[0].heterogeneous);
+	assert_string_equal(opdb_s(opdb_inputs(s)[0].name), "inputs");
+	assert_string_equal(opdb_s(opdb_inputs(s)[0].type), "T");
+	assert_int_equal(opdb_inputs(s)[0].option, OPDB_VARIADIC);
+	assert_false(opdb_inputs(s)[0].heterogeneous);
 	assert_int_equal(s->noutputs, 1);
-	assert_string_equal(s->outputs[0].name, "concat_result");
-	assert_int_equal(s->outputs[0].option, OPDB_SINGLE);
+	assert_string_equal(opdb_s(opdb_outputs(s)[0].name), "concat_result");
+	assert_int_equal(opdb_outputs(s)[0].option, OPDB_SINGLE);
 
 	s = schema_at("", "Conv", 14, 11);
 	assert_int_equal(s->min_in, 2);
 	assert_int_equal(s->max_in, 3);
 	assert_int_equal(s->ninputs, 3);
-	assert_string_equal(s->inputs[0].name, "X");
-	assert_string_equal(s->inputs[1].name, "W");
-	assert_string_equal(s->inputs[2].name, "B");
-	assert_int_equal(s->inputs[1].option, OPDB_SINGLE);
-	assert_int_equal(s->inputs[2].option, OPDB_OPTIONAL);
+	assert_string_equal(opdb_s(opdb_inputs(s)[0].name), "X");
+	assert_string_equal(opdb_s(opdb_inputs(s)[1].name), "W");
+	assert_string_equal(opdb_s(opdb_inputs(s)[2].name), "B");
+	assert_int_equal(opdb_inputs(s)[1].option, OPDB_SINGLE);
+	assert_int_equal(opdb_inputs(s)[2].option, OPDB_OPTIONAL);
 
 	/* BatchNormalization dropped to 3 outputs at 14 */
 	assert_int_equal(schema_at("", "BatchNormalization", 9, 9)->max_out,
@@ -200,8 +205,8 @@ test_type_constraints(void **state)
 	tc = opdb_schema_tc(s, "T");
 	assert_non_null(tc);
 	assert_int_equal(tc->ntypes, 12);
-	assert_string_equal(tc->types[0], "tensor(uint8)");
-	assert_string_equal(tc->types[11], "tensor(bfloat16)");
+	assert_string_equal(opdb_tc_type(tc, 0), "tensor(uint8)");
+	assert_string_equal(opdb_tc_type(tc, 11), "tensor(bfloat16)");
 	assert_true(opdb_tc_allows(tc, "tensor(float16)"));
 	assert_false(opdb_tc_allows(tc, "tensor(bool)"));
 	assert_null(opdb_schema_tc(s, "T1"));
@@ -260,10 +265,10 @@ test_contrib(void **state)
 	assert_int_equal(s->min_in, 2);
 	assert_int_equal(s->max_in, 4);
 	assert_int_equal(s->ninputs, 4);
-	assert_string_equal(s->inputs[3].name, "Z");
-	assert_int_equal(s->inputs[3].option, OPDB_OPTIONAL);
+	assert_string_equal(opdb_s(opdb_inputs(s)[3].name), "Z");
+	assert_int_equal(opdb_inputs(s)[3].option, OPDB_OPTIONAL);
 	/* contrib docs give no defaults */
-	assert_null(opdb_schema_attr(s, "group")->dflt);
+	assert_null(opdb_s(opdb_schema_attr(s, "group")->dflt));
 	assert_int_equal(opdb_schema_attr(s, "activation")->type, 3);
 	assert_true(opdb_tc_allows(opdb_schema_tc(s, "T"), "tensor(float16)"));
 	assert_null(opdb_schema("com.microsoft", "FusedConv", 2));
@@ -401,8 +406,8 @@ test_tensorrt(void **state)
 	assert_non_null(t);
 	assert_true(t->supported);
 	assert_false(t->experimental);
-	assert_string_equal(t->types, "FP32,FP16,BF16");
-	assert_null(t->restrictions);
+	assert_string_equal(opdb_s(t->types), "FP32,FP16,BF16");
+	assert_null(opdb_s(t->restrictions));
 	assert_ptr_equal(opdb_tensorrt("ai.onnx", "Conv"), t);
 	/* in the matrix but not supported */
 	t = opdb_tensorrt("", "Bernoulli");
@@ -420,18 +425,18 @@ test_onnx2tf(void **state)
 	(void)state;
 	t = opdb_onnx2tf("", "Conv");
 	assert_non_null(t);
-	assert_string_equal(t->tf_converter, "supported");
-	assert_string_equal(t->flatbuffer_direct, "builtin");
-	assert_string_equal(t->tflite_ops,
+	assert_string_equal(opdb_s(t->tf_converter), "supported");
+	assert_string_equal(opdb_s(t->flatbuffer_direct), "builtin");
+	assert_string_equal(opdb_s(t->tflite_ops),
 			    "CONV_2D / DEPTHWISE_CONV_2D / CONV_3D");
-	assert_null(t->custom_op_policy);
+	assert_null(opdb_s(t->custom_op_policy));
 	assert_null(opdb_onnx2tf("", "NoSuchOp"));
 	/* rows without a domain are reached with a NULL domain only */
 	t = opdb_onnx2tf(NULL, "Input");
 	assert_non_null(t);
-	assert_string_equal(t->domain, "");
-	assert_string_equal(t->tf_converter, "supported");
-	assert_null(t->flatbuffer_direct);
+	assert_string_equal(opdb_s(t->domain), "");
+	assert_string_equal(opdb_s(t->tf_converter), "supported");
+	assert_null(opdb_s(t->flatbuffer_direct));
 	assert_null(opdb_onnx2tf("", "Input"));
 }
 
@@ -460,15 +465,18 @@ test_tables_sorted(void **state)
 	n = opdb_schemas(&all);
 	assert_int_equal(n, 642 + 113);
 	for (i = 1; i < n; i++)
-		assert_true(key_cmp(all[i - 1].domain, all[i - 1].op,
-				    all[i - 1].since, all[i].domain,
-				    all[i].op, all[i].since) < 0);
+		assert_true(key_cmp(opdb_s(all[i - 1].domain),
+				    opdb_s(all[i - 1].op),
+				    all[i - 1].since, opdb_s(all[i].domain),
+				    opdb_s(all[i].op), all[i].since) < 0);
 	for (i = 0; i < n; i++) {
 		assert_true(all[i].since <= all[i].last);
 		assert_int_equal(all[i].contrib,
-				 strcmp(all[i].domain, "com.microsoft") == 0);
+				 strcmp(opdb_s(all[i].domain),
+					"com.microsoft") == 0);
 		/* every schema is found by its own since */
-		assert_ptr_equal(opdb_schema(all[i].domain, all[i].op,
+		assert_ptr_equal(opdb_schema(opdb_s(all[i].domain),
+		    opdb_s(all[i].op),
 					     all[i].since), &all[i]);
 	}
 	for (r = 0; r < opdb_kernel_tables(); r++) {
@@ -477,9 +485,10 @@ test_tables_sorted(void **state)
 		assert_non_null(k);
 		/* sorted; a key repeats for rows of type combinations */
 		for (i = 1; i < opdb_tab_nkernels[r]; i++)
-			assert_true(key_cmp(k[i - 1].domain, k[i - 1].op,
-					    k[i - 1].since, k[i].domain,
-					    k[i].op, k[i].since) <= 0);
+			assert_true(key_cmp(opdb_s(k[i - 1].domain),
+					    opdb_s(k[i - 1].op),
+					    k[i - 1].since, opdb_s(k[i].domain),
+					    opdb_s(k[i].op), k[i].since) <= 0);
 	}
 	assert_int_equal(opdb_tab_nkernels[OPDB_ORT_CPU], 783);
 	assert_int_equal(opdb_tab_nkernels[opdb_kernel_table("ort-cuda")],
@@ -487,16 +496,16 @@ test_tables_sorted(void **state)
 	assert_int_equal(opdb_tab_nkernels[opdb_kernel_table("ort-dml")], 423);
 	assert_int_equal(opdb_tab_ntrt, 196);
 	for (i = 1; i < opdb_tab_ntrt; i++)
-		assert_true(key_cmp(opdb_tab_trt[i - 1].domain,
-				    opdb_tab_trt[i - 1].op, 0,
-				    opdb_tab_trt[i].domain,
-				    opdb_tab_trt[i].op, 0) < 0);
+		assert_true(key_cmp(opdb_s(opdb_tab_trt[i - 1].domain),
+				    opdb_s(opdb_tab_trt[i - 1].op), 0,
+				    opdb_s(opdb_tab_trt[i].domain),
+				    opdb_s(opdb_tab_trt[i].op), 0) < 0);
 	assert_int_equal(opdb_tab_ntf, 211);
 	for (i = 1; i < opdb_tab_ntf; i++)
-		assert_true(key_cmp(opdb_tab_tf[i - 1].domain,
-				    opdb_tab_tf[i - 1].op, 0,
-				    opdb_tab_tf[i].domain,
-				    opdb_tab_tf[i].op, 0) < 0);
+		assert_true(key_cmp(opdb_s(opdb_tab_tf[i - 1].domain),
+				    opdb_s(opdb_tab_tf[i - 1].op), 0,
+				    opdb_s(opdb_tab_tf[i].domain),
+				    opdb_s(opdb_tab_tf[i].op), 0) < 0);
 }
 
 int

@@ -76,8 +76,8 @@ attr_type(const char *op, const char *name)
 	for (i = 0; i < n; i++) {
 		const struct opdb_attr *at;
 
-		if (strcmp(all[i].domain, "ai.onnx") != 0 ||
-		    strcmp(all[i].op, op) != 0)
+		if (strcmp(opdb_s(all[i].domain), "ai.onnx") != 0 ||
+		    strcmp(opdb_s(all[i].op), op) != 0)
 			continue;
 		if ((at = opdb_schema_attr(&all[i], name)) != NULL)
 			return at->type;

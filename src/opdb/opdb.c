@@ -19,11 +19,15 @@ norm_domain(const char *domain)
 	return domain == NULL || domain[0] == '\0' ? "ai.onnx" : domain;
 }
 
-/* The const char * member at byte offset OFF of the element at P. */
+/* The text of the opdb_str member at byte offset OFF of the element at
+ * P. */
 static const char *
 key_at(const char *p, size_t off)
 {
-	return *(const char *const *)(const void *)(p + off);
+	opdb_str s;
+
+	memcpy(&s, p + off, sizeof(s));
+	return opdb_tab_pool + s;
 }
 
 /*
@@ -119,7 +123,7 @@ opdb_domain_range(const char *domain, int *min, int *max, int *last_release)
 	for (i = 0; i < opdb_tab_ndomains; i++) {
 		const struct opdb_domain *e = &opdb_tab_domains[i];
 
-		if (strcmp(e->domain, d) != 0)
+		if (strcmp(opdb_s(e->domain), d) != 0)
 			continue;
 		if (min != NULL)
 			*min = e->min;
@@ -139,19 +143,56 @@ opdb_domain_is_onnx(const char *domain)
 	size_t i;
 
 	for (i = 0; i < opdb_tab_ndomains; i++)
-		if (strcmp(opdb_tab_domains[i].domain, d) == 0)
+		if (strcmp(opdb_s(opdb_tab_domains[i].domain), d) == 0)
 			return opdb_tab_domains[i].onnx != 0;
 	return false;
 }
 
 const struct opdb_attr *
+opdb_attrs(const struct opdb_schema *s)
+{
+	return &opdb_tab_attrs[s->attr0];
+}
+
+const struct opdb_io *
+opdb_inputs(const struct opdb_schema *s)
+{
+	return &opdb_tab_io[s->input0];
+}
+
+const struct opdb_io *
+opdb_outputs(const struct opdb_schema *s)
+{
+	return &opdb_tab_io[s->output0];
+}
+
+const struct opdb_tc *
+opdb_schema_tcs(const struct opdb_schema *s)
+{
+	return &opdb_tab_tcs[s->tc0];
+}
+
+const struct opdb_tc *
+opdb_kernel_tcs(const struct opdb_kernel *k)
+{
+	return &opdb_tab_tcs[k->tc0];
+}
+
+const char *
+opdb_tc_type(const struct opdb_tc *tc, unsigned i)
+{
+	return opdb_tab_pool + opdb_tab_tyl[tc->type0 + i];
+}
+
+const struct opdb_attr *
 opdb_schema_attr(const struct opdb_schema *s, const char *name)
 {
+	const struct opdb_attr *a = opdb_attrs(s);
 	unsigned i;
 
 	for (i = 0; i < s->nattrs; i++)
-		if (strcmp(s->attrs[i].name, name) == 0)
-			return &s->attrs[i];
+		if (strcmp(opdb_s(a[i].name), name) == 0)
+			return &a[i];
 	return NULL;
 }
 
@@ -162,7 +203,7 @@ find_tc(const struct opdb_tc *tcs, unsigned n, const char *param)
 	unsigned i;
 
 	for (i = 0; i < n; i++)
-		if (strcmp(tcs[i].param, param) == 0)
+		if (strcmp(opdb_s(tcs[i].param), param) == 0)
 			return &tcs[i];
 	return NULL;
 }
@@ -170,7 +211,7 @@ find_tc(const struct opdb_tc *tcs, unsigned n, const char *param)
 const struct opdb_tc *
 opdb_schema_tc(const struct opdb_schema *s, const char *param)
 {
-	return find_tc(s->tcs, s->ntcs, param);
+	return find_tc(opdb_schema_tcs(s), s->ntcs, param);
 }
 
 bool
@@ -179,7 +220,7 @@ opdb_tc_allows(const struct opdb_tc *tc, const char *type)
 	unsigned i;
 
 	for (i = 0; i < tc->ntypes; i++)
-		if (strcmp(tc->types[i], type) == 0)
+		if (strcmp(opdb_tc_type(tc, i), type) == 0)
 			return true;
 	return false;
 }
@@ -222,7 +263,7 @@ opdb_kernel_find(int rt, const char *domain, const char *op,
 const struct opdb_tc *
 opdb_kernel_tc(const struct opdb_kernel *k, const char *param)
 {
-	return find_tc(k->tcs, k->ntcs, param);
+	return find_tc(opdb_kernel_tcs(k), k->ntcs, param);
 }
 
 const char *

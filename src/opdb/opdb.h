@@ -8,6 +8,12 @@
  * is static, read-only data: no function here allocates, and every
  * returned pointer stays valid for the life of the program.
  *
+ * The tables hold no pointers, so that the program needs no relocation
+ * of them when it starts: a string is an opdb_str, its offset in one pool
+ * (opdb_s() gives the text, NULL for OPDB_NONE), and the attributes,
+ * inputs, outputs and type constraints of a row are reached through the
+ * functions below (opdb_attrs(), opdb_inputs(), ...).
+ *
  * Domains: "" and "ai.onnx" name the same domain everywhere in this API.
  * Unless a function says otherwise, DOMAIN and OP must not be NULL.
  * Every lookup by (domain, op) is a binary search.
@@ -18,12 +24,25 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+/* A string of the tables: its offset in opdb_tab_pool. */
+typedef unsigned opdb_str;
+#define OPDB_NONE 0u		/* no string: opdb_s() gives NULL */
+
+extern const char opdb_tab_pool[];
+
+/* The text of S, or NULL for OPDB_NONE. */
+static inline const char *
+opdb_s(opdb_str s)
+{
+	return s == OPDB_NONE ? NULL : opdb_tab_pool + s;
+}
+
 /* How often an input or output may appear. */
 enum opdb_option { OPDB_SINGLE, OPDB_OPTIONAL, OPDB_VARIADIC };
 
 /* One attribute of a schema. */
 struct opdb_attr {
-	const char *name;
+	opdb_str name;
 	/*
 	 * ONNX AttributeProto.AttributeType number: FLOAT 1, INT 2,
 	 * STRING 3, TENSOR 4, GRAPH 5, FLOATS 6, INTS 7, STRINGS 8,
@@ -33,27 +52,30 @@ struct opdb_attr {
 	unsigned char type;
 	unsigned char required;
 	/*
-	 * Default as text, NULL when none: ints in decimal, floats as the
-	 * ONNX docs print them ("1e-05"), strings raw, lists as a JSON
-	 * array.  Contrib schemas document no defaults at all.
+	 * Default as text, OPDB_NONE when none: ints in decimal, floats
+	 * as the ONNX docs print them ("1e-05"), strings raw, lists as a
+	 * JSON array.  Contrib schemas document no defaults at all.
 	 */
-	const char *dflt;
+	opdb_str dflt;
 };
 
 /* One formal input or output of a schema. */
 struct opdb_io {
-	const char *name;
-	const char *type;	/* a type parameter ("T") or "tensor(int64)" */
+	opdb_str name;
+	opdb_str type;		/* a type parameter ("T"), "tensor(int64)" */
 	unsigned char option;	/* enum opdb_option */
 	unsigned char heterogeneous;	/* only ever 1 on variadic ones */
 };
 
 /* A type constraint: the types a type parameter may take. */
 struct opdb_tc {
-	const char *param;
-	const char *const *types;	/* "tensor(float)", "seq(...)", ... */
+	opdb_str param;
+	unsigned type0;		/* its types: opdb_tc_type() */
 	unsigned short ntypes;
 };
+
+/* Type I (< TC->ntypes) of TC: "tensor(float)", "seq(...)", ... */
+const char *opdb_tc_type(const struct opdb_tc *tc, unsigned i);
 
 /*
  * One schema version of an operator: it applies to models importing its
@@ -65,18 +87,25 @@ struct opdb_tc {
  * are 2147483647 for an unbounded (variadic) arity.
  */
 struct opdb_schema {
-	const char *domain;	/* never "": the default domain is "ai.onnx" */
-	const char *op;
+	opdb_str domain;	/* never "": the default domain is "ai.onnx" */
+	opdb_str op;
 	int since, last;
 	unsigned char deprecated, experimental, io_documented, contrib;
 	int min_in, max_in, min_out, max_out;
-	const struct opdb_attr *attrs;
+	unsigned attr0;		/* opdb_attrs() */
 	unsigned short nattrs;
-	const struct opdb_io *inputs, *outputs;
+	unsigned input0, output0;	/* opdb_inputs(), opdb_outputs() */
 	unsigned short ninputs, noutputs;
-	const struct opdb_tc *tcs;
+	unsigned tc0;		/* opdb_schema_tcs() */
 	unsigned short ntcs;
 };
+
+/* The nattrs attributes, ninputs inputs, noutputs outputs and ntcs type
+ * constraints of S, as arrays. */
+const struct opdb_attr *opdb_attrs(const struct opdb_schema *s);
+const struct opdb_io *opdb_inputs(const struct opdb_schema *s);
+const struct opdb_io *opdb_outputs(const struct opdb_schema *s);
+const struct opdb_tc *opdb_schema_tcs(const struct opdb_schema *s);
 
 /*
  * The schema of OP in DOMAIN for a model importing DOMAIN at version
@@ -139,11 +168,14 @@ int opdb_kernel_table(const char *name);
  * open-ended), for the types in tcs.
  */
 struct opdb_kernel {
-	const char *domain, *op;
+	opdb_str domain, op;
 	int since, end;
-	const struct opdb_tc *tcs;
+	unsigned tc0;		/* opdb_kernel_tcs() */
 	unsigned short ntcs;
 };
+
+/* The ntcs type constraints of K, as an array. */
+const struct opdb_tc *opdb_kernel_tcs(const struct opdb_kernel *k);
 
 /*
  * All kernels runtime RT registers for (DOMAIN, OP), sorted by since:
@@ -202,12 +234,13 @@ int opdb_target_named(const char *name, size_t len);
 /*
  * A row of the onnx-tensorrt support matrix (TensorRT 10.1, opsets
  * 9..20, no per-opset detail).  types uses TensorRT's names ("FP32,FP16");
- * types and restrictions are NULL when the document leaves them empty.
+ * types and restrictions are OPDB_NONE when the document leaves them
+ * empty.
  */
 struct opdb_trt {
-	const char *domain, *op;
+	opdb_str domain, op;
 	unsigned char supported, experimental;
-	const char *types, *restrictions;
+	opdb_str types, restrictions;
 };
 
 /* The TensorRT row for (DOMAIN, OP), or NULL when the matrix omits it. */
@@ -216,12 +249,12 @@ const struct opdb_trt *opdb_tensorrt(const char *domain, const char *op);
 /*
  * A row of onnx2tf's support tables.  tf_converter is "supported" or
  * "partial"; flatbuffer_direct is "builtin", "custom_candidate" or
- * "builtin+custom_candidate".  Empty cells are NULL.  domain is "" for
- * the rows whose op the source names without a domain.
+ * "builtin+custom_candidate".  Empty cells are OPDB_NONE.  domain is ""
+ * for the rows whose op the source names without a domain.
  */
 struct opdb_tf {
-	const char *domain, *op, *tf_converter, *flatbuffer_direct,
-		*tflite_ops, *constraints, *custom_op_policy;
+	opdb_str domain, op, tf_converter, flatbuffer_direct, tflite_ops,
+		constraints, custom_op_policy;
 };
 
 /*
@@ -243,11 +276,15 @@ size_t opdb_schemas(const struct opdb_schema **all);
  * table keeps the order of opsets.tsv.
  */
 struct opdb_domain {
-	const char *domain;
+	opdb_str domain;
 	int min, max, last_release;
 	unsigned char onnx;	/* a source=onnx row of opsets.tsv */
 };
 
+extern const unsigned opdb_tab_tyl[];
+extern const struct opdb_tc opdb_tab_tcs[];
+extern const struct opdb_attr opdb_tab_attrs[];
+extern const struct opdb_io opdb_tab_io[];
 extern const struct opdb_schema opdb_tab_schemas[];
 extern const size_t opdb_tab_nschemas;
 extern const struct opdb_kernel *const opdb_tab_kernels[];

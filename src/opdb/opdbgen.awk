@@ -36,6 +36,8 @@ BEGIN {
 	CTL[sprintf("%c", 127)] = 127
 	WHERE = ""
 	nref = 0
+	# offset 0 of the string pool stands for no string (NULL)
+	poolsize = 1
 	for (i = 1; i <= length(keychars); i++)
 		KEYCH[substr(keychars, i, 1)] = 1
 	ATYPE["FLOAT"] = 1; ATYPE["INT"] = 2; ATYPE["STRING"] = 3
@@ -117,9 +119,9 @@ function cstr(s,   out, i, c) {
 	return "\"" out "\""
 }
 
-# cstr(S), or NULL when S is empty
-function cstr_or_null(s) {
-	return s == "" ? "NULL" : cstr(s)
+# str(S), or 0 (no string) when S is empty
+function str_or_none(s) {
+	return s == "" ? 0 : str(s)
 }
 
 # -1, 0, 1 as A sorts before, with, after B in strcmp (byte) order;
@@ -196,17 +198,18 @@ function check_unique_rows(A, n, what,   i) {
 		}
 }
 
-# name of a static char array holding S (domains, ops, type strings)
+# offset of S in the string pool opdb_tab_pool, where it is kept once
+# (byte lengths: the Makefile runs this under LC_ALL=C)
 function str(s) {
 	if (!(s in STRID)) {
-		STRID[s] = "s" nstr
-		STRDEF[nstr] = "static const char s" nstr "[] = " cstr(s) ";"
-		nstr++
+		STRID[s] = poolsize
+		POOL[npool++] = cstr(s)
+		poolsize += length(s) + 1
 	}
 	return STRID[s]
 }
 
-# offset in tyl[] of the list of type strings L (";"-separated)
+# index in opdb_tab_tyl[] of the list of type strings L (";"-separated)
 function tylist(l,   n, t, i) {
 	if (!(l in TYLOFF)) {
 		TYLOFF[l] = ntyl
@@ -227,8 +230,8 @@ function tcgroup(g, n,   e, i, f) {
 		split(g, e, "\035")
 		for (i = 1; i <= n; i++) {
 			split(e[i], f, "\034")
-			TCS[ntc++] = "{ " cstr(f[1]) ", " \
-			    (f[2] == "" ? "NULL" : "tyl + " tylist(f[2])) \
+			TCS[ntc++] = "{ " str(f[1]) ", " \
+			    (f[2] == "" ? 0 : tylist(f[2])) \
 			    ", " tcount(f[2]) " }"
 		}
 	}
@@ -265,8 +268,9 @@ function iogroup(g, n,   e, i) {
 	return IOOFF[g]
 }
 
+# index OFF of a group, 0 for none (its count is then 0)
 function ref(arr, off) {
-	return off < 0 ? "NULL" : arr " + " off
+	return off < 0 ? 0 : off
 }
 
 # remember where the flattened rows of schema key K start
@@ -319,7 +323,7 @@ base == "opsets.tsv" {
 		fail("duplicate domain " $2)
 	DOMSEEN[$2] = 1
 	mx = int_or($4, "2147483647", "max_version")
-	DOMS[ndom++] = "{ " cstr($2) ", " need_int($3, "min_version") ", " \
+	DOMS[ndom++] = "{ " str($2) ", " need_int($3, "min_version") ", " \
 	    mx ", " int_or($5, mx, "last_release_version") ", " \
 	    ($1 == "onnx") " }"
 	next
@@ -351,9 +355,9 @@ base == "attributes.tsv" {
 	if (!($6 in ATYPE))
 		fail("unknown attribute type " $6)
 	k = $2 SUBSEP $3 SUBSEP need_int($4, "since_version")
-	append(ATTR, k, "{ " cstr($5) ", " ATYPE[$6] ", " \
+	append(ATTR, k, "{ " str($5) ", " ATYPE[$6] ", " \
 	    need_bool($7, "required") ", " \
-	    (need_bool($8, "has_default") == "1" ? cstr($9) : "NULL") " }")
+	    (need_bool($8, "has_default") == "1" ? str($9) : 0) " }")
 	NATTR[k]++
 	note_ref(k)
 	next
@@ -371,7 +375,7 @@ base == "io.tsv" {
 	d = $5 == "input" ? "I" : "O"
 	if ($6 != NIO[d, k] + 0)
 		fail($5 " index " $6 " out of order")
-	append(IO, d SUBSEP k, "{ " cstr($7) ", " cstr($11) ", " \
+	append(IO, d SUBSEP k, "{ " str($7) ", " str($11) ", " \
 	    OPTION[$8] ", " ($9 == "1") " }")
 	NIO[d, k]++
 	note_ref(k)
@@ -449,7 +453,7 @@ base == "runtime-tensorrt.tsv" {
 	if ($3 != "Y" && $3 != "N")
 		fail("bad supported " $3)
 	ROW[id] = ($3 == "Y") ", " need_bool($4, "experimental") ", " \
-	    cstr_or_null($5) ", " cstr_or_null($6)
+	    str_or_none($5) ", " str_or_none($6)
 	next
 }
 
@@ -460,8 +464,8 @@ base == "runtime-onnx2tf.tsv" {
 	KD[id] = need_key($1, "domain")
 	KO[id] = need_key($2, "op_type")
 	KV[id] = 0
-	ROW[id] = cstr_or_null($3) ", " cstr_or_null($4) ", " \
-	    cstr_or_null($5) ", " cstr_or_null($6) ", " cstr_or_null($7)
+	ROW[id] = str_or_none($3) ", " str_or_none($4) ", " \
+	    str_or_none($5) ", " str_or_none($6) ", " str_or_none($7)
 	next
 }
 
@@ -546,44 +550,45 @@ END {
 	print ""
 	print "#include \"opdb/opdb.h\""
 	print ""
-	for (i = 0; i < nstr; i++)
-		print STRDEF[i]
-	if (ntyl) {
-		print ""
-		print "static const char *const tyl[] = {"
-		for (i = 0; i < ntyl; i++)
-			print "\t" TYL[i] ","
-		print "};"
-	}
-	if (ntc) {
-		print ""
-		print "static const struct opdb_tc tcs[] = {"
-		for (i = 0; i < ntc; i++)
-			print "\t" TCS[i] ","
-		print "};"
-	}
-	if (nattr) {
-		print ""
-		print "static const struct opdb_attr attrs[] = {"
-		for (i = 0; i < nattr; i++)
-			print "\t" ATTRS[i] ","
-		print "};"
-	}
-	if (nio) {
-		print ""
-		print "static const struct opdb_io io[] = {"
-		for (i = 0; i < nio; i++)
-			print "\t" IOS[i] ","
-		print "};"
-	}
+	# Pointer-free tables: strings are offsets into one pool and
+	# groups are indices, so the tables need no relocation at start-up.
+	print "const char opdb_tab_pool[] ="
+	print "\t\"\\0\""
+	for (i = 0; i < npool; i++)
+		print "\t" POOL[i] " \"\\0\""
+	print "\t;"
+	print ""
+	print "const unsigned opdb_tab_tyl[] = {"
+	for (i = 0; i < ntyl; i++)
+		print "\t" TYL[i] ","
+	print "\t0,"
+	print "};"
+	print ""
+	print "const struct opdb_tc opdb_tab_tcs[] = {"
+	for (i = 0; i < ntc; i++)
+		print "\t" TCS[i] ","
+	print "\t{ 0, 0, 0 },"
+	print "};"
+	print ""
+	print "const struct opdb_attr opdb_tab_attrs[] = {"
+	for (i = 0; i < nattr; i++)
+		print "\t" ATTRS[i] ","
+	print "\t{ 0, 0, 0, 0 },"
+	print "};"
+	print ""
+	print "const struct opdb_io opdb_tab_io[] = {"
+	for (i = 0; i < nio; i++)
+		print "\t" IOS[i] ","
+	print "\t{ 0, 0, 0, 0 },"
+	print "};"
 
 	print ""
 	print "const struct opdb_schema opdb_tab_schemas[] = {"
 	for (i = 1; i <= nschema; i++)
 		print "\t" SLINE[i]
 	if (!nschema)
-		print "\t{ NULL, NULL, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, " \
-		    "NULL, 0, NULL, NULL, 0, 0, NULL, 0 },"
+		print "\t{ 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, " \
+		    "0, 0, 0, 0, 0, 0, 0, 0 },"
 	print "};"
 	print "const size_t opdb_tab_nschemas = " nschema ";"
 
@@ -620,7 +625,7 @@ END {
 	for (i = 1; i <= ntrt; i++)
 		print "\t" TRTLINE[i]
 	if (!ntrt)
-		print "\t{ NULL, NULL, 0, 0, NULL, NULL },"
+		print "\t{ 0, 0, 0, 0, 0, 0 },"
 	print "};"
 	print "const size_t opdb_tab_ntrt = " ntrt ";"
 
@@ -629,7 +634,7 @@ END {
 	for (i = 1; i <= ntf; i++)
 		print "\t" TFLINE[i]
 	if (!ntf)
-		print "\t{ NULL, NULL, NULL, NULL, NULL, NULL, NULL },"
+		print "\t{ 0, 0, 0, 0, 0, 0, 0 },"
 	print "};"
 	print "const size_t opdb_tab_ntf = " ntf ";"
 
@@ -638,7 +643,7 @@ END {
 	for (i = 0; i < ndom; i++)
 		print "\t" DOMS[i] ","
 	if (!ndom)
-		print "\t{ NULL, 0, 0, 0, 0 },"
+		print "\t{ 0, 0, 0, 0, 0 },"
 	print "};"
 	print "const size_t opdb_tab_ndomains = " ndom ";"
 }

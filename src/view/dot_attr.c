@@ -181,8 +181,8 @@ dot_slot_name(const struct ir_node *n, size_t i)
 
 	if (s == NULL || !s->io_documented || s->ninputs == 0)
 		return NULL;
-	if (i < s->ninputs && s->inputs[i].option != OPDB_VARIADIC)
-		return s->inputs[i].name;
+	if (i < s->ninputs && opdb_inputs(s)[i].option != OPDB_VARIADIC)
+		return opdb_s(opdb_inputs(s)[i].name);
 	return NULL;
 }
 

@@ -284,8 +284,9 @@ pick_str(void)
 		size_t k;
 
 		for (k = 0; k < s->nattrs; k++)
-			if (s->attrs[k].type == 3 && s->attrs[k].dflt != NULL)
-				return s->attrs[k].dflt;
+			if (opdb_attrs(s)[k].type == 3 &&
+			    opdb_attrs(s)[k].dflt != OPDB_NONE)
+				return opdb_s(opdb_attrs(s)[k].dflt);
 	}
 	return PICK(str_pool);
 }
@@ -925,7 +926,7 @@ rand_schema(void)
 	const struct opdb_schema *s = &all[rn(n)];
 
 	/* mostly the standard domain, not deprecated */
-	if (!coin(4) && (strcmp(s->domain, "ai.onnx") != 0 ||
+	if (!coin(4) && (strcmp(opdb_s(s->domain), "ai.onnx") != 0 ||
 	    s->deprecated))
 		s = &all[rn(n)];
 	return s;
@@ -967,8 +968,8 @@ schema_of(const Onnx__NodeProto *n)
 	v = opset_of(M->opset_import, M->n_opset_import, d);
 	nall = opdb_schemas(&all);
 	for (i = 0; i < nall; i++) {
-		if (strcmp(all[i].op, n->op_type) != 0 ||
-		    strcmp(all[i].domain, d) != 0)
+		if (strcmp(opdb_s(all[i].op), n->op_type) != 0 ||
+		    strcmp(opdb_s(all[i].domain), d) != 0)
 			continue;
 		if (v >= all[i].since && v <= all[i].last)
 			return &all[i];
@@ -1015,14 +1016,14 @@ set_opset(Onnx__OperatorSetIdProto ***v, size_t *n, const char *domain,
 static void
 use_schema(struct nref *r, const struct opdb_schema *s)
 {
-	r->n->op_type = (char *)s->op;
-	r->n->domain = (char *)(strcmp(s->domain, "ai.onnx") == 0 ?
-	    (coin(5) ? "ai.onnx" : "") : s->domain);
+	r->n->op_type = (char *)opdb_s(s->op);
+	r->n->domain = (char *)(strcmp(opdb_s(s->domain), "ai.onnx") == 0 ?
+	    (coin(5) ? "ai.onnx" : "") : opdb_s(s->domain));
 	if (r->f != NULL)
 		set_opset(&r->f->opset_import, &r->f->n_opset_import,
-		    s->domain, s->since, s->last);
-	set_opset(&M->opset_import, &M->n_opset_import, s->domain, s->since,
-	    s->last);
+		    opdb_s(s->domain), s->since, s->last);
+	set_opset(&M->opset_import, &M->n_opset_import, opdb_s(s->domain),
+	    s->since, s->last);
 }
 
 static Onnx__GraphProto *gen_branch(size_t nout, struct vec *vis,
@@ -1238,17 +1239,18 @@ add_req_attrs(Onnx__NodeProto *n, const struct opdb_schema *s,
 	size_t i, k;
 
 	for (i = 0; i < s->nattrs; i++) {
-		if (!s->attrs[i].required && !coin(6))
+		if (!opdb_attrs(s)[i].required && !coin(6))
 			continue;
 		for (k = 0; k < n->n_attribute; k++)
 			if (n->attribute[k]->name != NULL &&
 			    strcmp(n->attribute[k]->name,
-			    s->attrs[i].name) == 0)
+			    opdb_s(opdb_attrs(s)[i].name)) == 0)
 				break;
 		if (k < n->n_attribute)
 			continue;
-		PUSH(n->attribute, n->n_attribute, gen_attr(s->attrs[i].name,
-		    s->attrs[i].type, vis, depth));
+		PUSH(n->attribute, n->n_attribute,
+		    gen_attr(opdb_s(opdb_attrs(s)[i].name),
+		    opdb_attrs(s)[i].type, vis, depth));
 	}
 }
 
@@ -1270,14 +1272,14 @@ schema_node(const struct opdb_schema *s, struct vec *vis, int depth)
 		nout = hi_out < lo_out ? (size_t)lo_out : (size_t)lo_out +
 		    rn((size_t)(hi_out - lo_out) + 1);
 	}
-	n = new_node(s->op, nin, nout);
-	n->domain = (char *)(strcmp(s->domain, "ai.onnx") == 0 ? "" :
-	    s->domain);
+	n = new_node(opdb_s(s->op), nin, nout);
+	n->domain = (char *)(strcmp(opdb_s(s->domain), "ai.onnx") == 0 ? "" :
+	    opdb_s(s->domain));
 	for (i = 0; i < nin; i++)
 		n->input[i] = coin(12) ? (char *)"" : pick_name(vis);
 	add_req_attrs(n, s, vis, depth);
-	set_opset(&M->opset_import, &M->n_opset_import, s->domain, s->since,
-	    s->last);
+	set_opset(&M->opset_import, &M->n_opset_import, opdb_s(s->domain),
+	    s->since, s->last);
 	return n;
 }
 
@@ -1615,7 +1617,7 @@ m_attr(void)
 	n = r->n;
 	s = schema_of(n);
 	if (s != NULL && s->nattrs > 0)
-		sa = &s->attrs[rn(s->nattrs)];
+		sa = &opdb_attrs(s)[rn(s->nattrs)];
 	names_for(r, &vis);
 	switch (rn(8)) {
 	case 0:
@@ -1623,10 +1625,11 @@ m_attr(void)
 	case 2:		/* the right type, replacing one of that name */
 		if (sa == NULL)
 			break;
-		a = gen_attr(sa->name, sa->type, &vis, 0);
+		a = gen_attr(opdb_s(sa->name), sa->type, &vis, 0);
 		for (i = 0; i < n->n_attribute; i++)
 			if (n->attribute[i]->name != NULL &&
-			    strcmp(n->attribute[i]->name, sa->name) == 0 &&
+			    strcmp(n->attribute[i]->name,
+			    opdb_s(sa->name)) == 0 &&
 			    !coin(6)) {
 				n->attribute[i] = a;
 				return;
@@ -1634,14 +1637,15 @@ m_attr(void)
 		PUSH(n->attribute, n->n_attribute, a);
 		break;
 	case 3:		/* the wrong type */
-		a = gen_attr(sa != NULL ? sa->name : pick_str(),
+		a = gen_attr(sa != NULL ? opdb_s(sa->name) : pick_str(),
 		    1 + (int)rn(14), &vis, 0);
 		if (coin(8))
 			a->type = coin(2) ? 0 : 15 + (int)rn(100);
 		PUSH(n->attribute, n->n_attribute, a);
 		break;
 	case 4:		/* the type right, the value in another field */
-		a = gen_attr(sa != NULL ? sa->name : "axis", 1 + (int)rn(14),
+		a = gen_attr(sa != NULL ? opdb_s(sa->name) : "axis",
+		    1 + (int)rn(14),
 		    &vis, 0);
 		a->type = sa != NULL ? sa->type : 2;
 		if (coin(3))
@@ -1660,11 +1664,11 @@ m_attr(void)
 			tweak_attr(n->attribute[rn(n->n_attribute)], &vis);
 		break;
 	default:	/* a reference to a function attribute, or no name */
-		a = gen_attr(sa != NULL ? sa->name : "alpha",
+		a = gen_attr(sa != NULL ? opdb_s(sa->name) : "alpha",
 		    sa != NULL ? sa->type : 1, &vis, 0);
 		if (coin(2))
 			a->ref_attr_name = (char *)(coin(2) ? "alpha" :
-			    sa != NULL ? sa->name : "x");
+			    sa != NULL ? opdb_s(sa->name) : "x");
 		else
 			a->name = coin(2) ? NULL : (char *)"";
 		PUSH(n->attribute, n->n_attribute, a);
