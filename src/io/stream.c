@@ -4,22 +4,24 @@
  * every length prefix from the field lengths, which for a span are the
  * real payload lengths, and hands each bytes field to the sink as one
  * append of the payload pointer: so the sink sees a span as a pointer
- * into the input mapping and copies it from the input file instead.
- * Everything else is gathered in a 1 MiB buffer.  A span is written
- * from the mapping with the buffered bytes around it, in one writev(2)
- * of up to 1,024 pieces and 8 MiB, its pages mapped in first with one
- * madvise(MADV_POPULATE_READ): the kernel's copy_file_range(2) does the
- * same work slower when the span's offsets in the input and the output
- * differ within a page, as they do past the first changed message
- * (mobilenet_v2's 22 spans: 3.3-4.1 ms by copy_file_range, 2.4 ms
- * written), and takes a system call each.  Of an input over 256 MiB the
- * pages written are let go again (MADV_DONTNEED), so that the process
- * does not map the whole file at once.  Where the kernel cannot populate
- * (before Linux 5.14), spans of 64 KiB or more are copied by
- * copy_file_range, smaller ones written as they fault in.  The output is
- * written
- * to a temporary file beside PATH, re-read through the skeleton path (so
- * no payload is decoded or copied), synced and renamed.
+ * into the input mapping and copies it from the input file instead, by
+ * the kernel (copy_file_range(2)), as cp does: the payload is never
+ * mapped into the process.  Mapping it costs a page-table entry per 4 KiB
+ * page, which on a virtual machine that traps page-table updates costs
+ * more than the copy itself (efficientnet_b0, 21 MB: 24 -> 18 ms; vgg11,
+ * 507 MB: 273 -> 114 ms, cp 94 ms).  The rest is written with writev(2):
+ * data of 4 KiB or more from where it is, the small fields gathered in a
+ * 64 KiB buffer (every page of a buffer costs a fault when first
+ * written: a 1 MiB one cost mobilenet_v2 2 ms).  Where the kernel cannot copy
+ * between the two files (EXDEV, EINVAL, ...: noted once), spans are
+ * written from the mapping instead, their pages mapped in first with one
+ * madvise(MADV_POPULATE_READ) a window of 8 MiB at a time, and of an
+ * input over 256 MiB the pages written are let go again (MADV_DONTNEED),
+ * so that the process does not map the whole file at once; before Linux
+ * 5.14, which cannot populate, spans are written as they fault in.  The
+ * output is written to a temporary file beside PATH, re-read through the
+ * skeleton path (so no payload is decoded or copied), synced and
+ * renamed.
  */
 #include "io/stream.h"
 
@@ -42,7 +44,8 @@
 #include "io/rebuild.h"
 #include "io/skel.h"
 
-#define SINK_BUF (1u << 20)
+#define SINK_BUF (64u << 10)	/* gathers the small fields */
+#define PIECE_MIN 4096		/* larger data is a piece of its own */
 #define SINK_IOV 1024		/* pieces a writev(2) takes (IOV_MAX) */
 #define SINK_WINDOW ((size_t)8 << 20)	/* bytes a writev(2) takes */
 #define SMALL_SPAN ((size_t)64 << 10)	/* without populate: written */
@@ -65,6 +68,7 @@ struct sink {
 	size_t n;		/* bytes of buf in use */
 	size_t pending;		/* bytes the pieces of iov hold */
 	int populate;		/* MADV_POPULATE_READ: 0 untried, 1, -1 no */
+	int kernel;		/* copy_file_range: 0 works, -1 not here */
 	uintptr_t page;		/* the page size */
 	bool drop;		/* let written pages of the input go */
 	int niov, nspan;
@@ -191,7 +195,7 @@ copy_span(struct sink *s, const uint8_t *data, size_t len)
 	loff_t off = (loff_t)(data - s->skel->file);
 	size_t left = len, step;
 	ssize_t k;
-	bool kernel = s->skel->fd >= 0;
+	bool kernel = s->skel->fd >= 0 && s->kernel >= 0;
 
 	while (left > 0 && s->err == 0) {
 		step = left < CHUNK ? left : CHUNK;
@@ -214,6 +218,7 @@ copy_span(struct sink *s, const uint8_t *data, size_t len)
 		}
 		if (k < 0) {
 			kernel = false;
+			s->kernel = -1;
 			if (outfile_write_all(s->fd, s->skel->file + off,
 			    step) < 0) {
 				s->err = errno;
@@ -317,7 +322,11 @@ sink_append(ProtobufCBuffer *b, size_t len, const uint8_t *data)
 	}
 	if (len >= SKEL_MIN_SPAN && s->skel != NULL &&
 	    skel_contains(s->skel, data, len)) {
-		if (populate(s, data, SINK_WINDOW < len ? SINK_WINDOW : len))
+		if (s->skel->fd >= 0 && s->kernel >= 0) {
+			sink_flush(s);
+			copy_span(s, data, len);
+		} else if (populate(s, data, SINK_WINDOW < len ? SINK_WINDOW :
+		    len))
 			span_pieces(s, data, len);
 		else if (len < SMALL_SPAN)
 			span_pieces(s, data, len);
@@ -327,16 +336,16 @@ sink_append(ProtobufCBuffer *b, size_t len, const uint8_t *data)
 		}
 		return;
 	}
-	if (len > SINK_BUF - s->n || s->niov == SINK_IOV) {
-		sink_flush(s);
-		if (len >= SINK_BUF) {
-			if (s->err == 0 &&
-			    outfile_write_all(s->fd, data, len) < 0)
-				s->err = errno;
-			s->written += len;
-			return;
-		}
+	/* Larger data (a weight a pass made) is written from where it
+	 * is: it stays put until the encoding is done. */
+	if (len >= PIECE_MIN) {
+		if (s->niov == SINK_IOV || s->pending + len > SINK_WINDOW)
+			sink_flush(s);
+		sink_piece(s, data, len);
+		return;
 	}
+	if (len > SINK_BUF - s->n || s->niov == SINK_IOV)
+		sink_flush(s);
 	memcpy(s->buf + s->n, data, len);
 	sink_piece(s, s->buf + s->n, len);
 	s->n += len;
@@ -376,10 +385,8 @@ same_append(ProtobufCBuffer *b, size_t len, const uint8_t *data)
 /*
  * Would M's encoding be the input file itself, byte for byte?  The
  * common case for fix (no pass changed anything in a canonically encoded
- * model); then the whole file is written from the mapping as one span
- * (faster than copy_file_range even at equal offsets: resnet18 18.8 ->
- * 17.4 ms, cp 19.2 ms), or copied by the kernel where it cannot
- * populate.  Spans are compared by position, so this reads
+ * model); then the whole file is copied as one span, by the kernel as
+ * cp copies it.  Spans are compared by position, so this reads
  * only the small messages.  Not asked when a pass changed the model
  * (its encoding is then walked once, to be written).
  */
@@ -475,10 +482,9 @@ stream_save(struct ir_model *m, const char *path,
 		s->err = errno;
 	else if (m->skel != NULL && !m->changed &&
 	    same_as_input(mp, m->skel, x, size)) {
-		/* written from the populated mapping, as spans are: faster
-		 * than the kernel's copy even at equal offsets */
-		if (populate(s, m->skel->file, SINK_WINDOW < size ?
-		    SINK_WINDOW : size))
+		/* one span, copied as cp copies it (an input read into
+		 * memory, not mapped, is written from there) */
+		if (m->skel->fd < 0)
 			span_pieces(s, m->skel->file, size);
 		else
 			copy_span(s, m->skel->file, size);
