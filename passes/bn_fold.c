@@ -40,6 +40,7 @@
 
 #include "base/budget.h"
 #include "bn.h"
+#include "io/skel.h"
 #include "ir/irbuild.h"
 
 struct state {
@@ -247,16 +248,15 @@ direct_weights(const struct fold *f, struct ir_tensor *view,
 	return true;
 }
 
-/* W' into the new initializer WV: each element rounded from the double
- * product, as scale_weights and bn_new_init give it. */
+/* W' in place of the copy of W at OUT: each element rounded from the
+ * double product, as scale_weights and bn_new_init give it. */
 static void
-fill_direct(const struct fold *f, const struct ir_tensor *raw, int64_t per,
-    uint8_t *out)
+fill_direct(const struct fold *f, int64_t per, uint8_t *out)
 {
 	int64_t c, i;
 
 	for (c = 0; c < f->m; c++) {
-		const uint8_t *src = raw->data + 4 * per * c;
+		const uint8_t *src = out + 4 * per * c;
 		uint8_t *dst = out + 4 * per * c;
 		double sc = f->s[c];
 
@@ -428,8 +428,11 @@ fold_one(struct pass_ctx *ctx, struct state *st, struct fold *f)
 
 		if ((wv = bn_new_init_raw(g, &st->cap, base_name(g,
 		    p->inputs[1], ""), f->elem, f->w->rank, f->w->dims, &data,
-		    &nv)) != NULL)
-			fill_direct(f, raw, per, data);
+		    &nv)) != NULL) {
+			/* W read from the file, not through its mapping */
+			skel_copy(g->model->skel, raw->data, raw->size, data);
+			fill_direct(f, per, data);
+		}
 	} else {
 		wv = bn_new_init(g, &st->cap, base_name(g, p->inputs[1], ""),
 		    f->elem, f->w->rank, f->w->dims, w);

@@ -13,6 +13,7 @@
  */
 #include "io/skel.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -512,6 +513,30 @@ skel_contains(const struct skel *s, const void *p, size_t n)
 
 	return s != NULL && q >= s->file && n <= s->file_len &&
 	    (size_t)(q - s->file) <= s->file_len - n;
+}
+
+void
+skel_copy(const struct skel *s, const void *p, size_t n, void *dst)
+{
+	size_t done = 0;
+	ssize_t k;
+
+	if (s != NULL && s->fd >= 0 && skel_contains(s, p, n)) {
+		off_t off = (off_t)((const uint8_t *)p - s->file);
+
+		while (done < n) {
+			k = pread(s->fd, (uint8_t *)dst + done, n - done,
+			    off + (off_t)done);
+			if (k < 0 && errno == EINTR)
+				continue;
+			if (k <= 0)
+				break;
+			done += (size_t)k;
+		}
+	}
+	if (done < n)
+		memcpy((uint8_t *)dst + done, (const uint8_t *)p + done,
+		    n - done);
 }
 
 /*

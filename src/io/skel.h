@@ -103,6 +103,15 @@ void skel_drop_nodes(struct skel *s);
  * or a placeholder names no span (then the message is left as decoded).
  */
 int skel_attach(struct skel *s, ProtobufCMessage *root);
+/*
+ * Copy the N bytes at P to DST.  When they lie in S's input file (S may
+ * be NULL) they are read from the file with pread(2), so that the pages
+ * of the input are not mapped into the process (a page-table entry per
+ * 4 KiB page, which costs more than the copy on some virtual machines);
+ * otherwise, or when the read falls short, they are copied from P.
+ */
+void skel_copy(const struct skel *s, const void *p, size_t n, void *dst);
+
 /* One field of a protobuf message (skel_field). */
 struct skel_field {
 	uint32_t number;
