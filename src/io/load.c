@@ -23,6 +23,11 @@
 #include "io/xdata.h"
 #include "io/xread.h"
 
+/* The decodes the loader reserves memory for up front: from 256 KiB
+ * (the arena's huge-page blocks) to 64 MiB (its largest block). */
+#define RESERVE_MIN ((size_t)256 << 10)
+#define RESERVE_MAX ((size_t)64 << 20)
+
 void
 onnxfix_options_default(struct onnxfix_options *o)
 {
@@ -1092,6 +1097,17 @@ onnxfix_load_buffer(const uint8_t *buf, size_t len, const char *name,
 		return ONNXFIX_EBUDGET;
 	}
 	L.m->release = release;
+	/* What a large decode will take, in one block of whole 2 MiB
+	 * pages from the start (arena.c) rather than in blocks grown from
+	 * 64 KiB: each 4 KiB page of those costs a fault. */
+	if (st.alloc_estimate >= RESERVE_MIN) {
+		bool was = budget->exceeded;
+
+		if (arena_reserve(&L.m->arena,
+		    st.alloc_estimate < RESERVE_MAX ?
+		    (size_t)st.alloc_estimate : RESERVE_MAX) < 0)
+			budget->exceeded = was;
+	}
 	skel_allocator(&L.alloc, &L.m->arena);
 	hmap_init(&L.words, &L.m->arena);
 	L.m->file = buf;
