@@ -11,14 +11,14 @@
  * more than the copy itself (efficientnet_b0, 21 MB: 24 -> 18 ms; vgg11,
  * 507 MB: 273 -> 114 ms, cp 94 ms).  The rest is written with writev(2):
  * data of 4 KiB or more from where it is, the small fields gathered in a
- * 64 KiB buffer (every page of a buffer costs a fault when first
- * written: a 1 MiB one cost mobilenet_v2 2 ms).  Where the kernel cannot copy
- * between the two files (EXDEV, EINVAL, ...: noted once), spans are
- * written from the mapping instead, their pages mapped in first with one
- * madvise(MADV_POPULATE_READ) a window of 8 MiB at a time, and of an
- * input over 256 MiB the pages written are let go again (MADV_DONTNEED),
- * so that the process does not map the whole file at once; before Linux
- * 5.14, which cannot populate, spans are written as they fault in.  The
+ * 64 KiB buffer (each page of a buffer costs a fault when it is first
+ * written).  Where the kernel cannot copy between the two files (EXDEV,
+ * EINVAL, ...: noted once), spans are written from the mapping instead,
+ * their pages mapped in first with one madvise(MADV_POPULATE_READ) a
+ * window of 8 MiB at a time, and of an input over 256 MiB the pages
+ * written are let go again (MADV_DONTNEED), so that the process does not
+ * map the whole file at once; before Linux 5.14, which cannot populate,
+ * spans are written as they fault in.  The
  * output is written to a temporary file beside PATH, re-read through the
  * skeleton path (so no payload is decoded or copied), synced and
  * renamed.
