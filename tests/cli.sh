@@ -104,6 +104,24 @@ run "fix --sync over an existing file" 0 fix --sync -o "$T/over/x.onnx" "$T/over
 run "fix to a new file" 0 fix -o "$T/over/new.onnx" "$T/over/old.onnx"
 cmp -s "$T/over/x.onnx" "$T/over/new.onnx" && ok || bad "--sync overwrite"
 ls -a "$T" | grep -q '^\.onnxfix\.' && bad "temporary file left behind" || ok
+# Spans are copied by the kernel (copy_file_range); to another kind of
+# file system it refuses (EXDEV) and the writer writes them from the
+# mapping instead: the same bytes, a changed model and an unchanged one.
+S=/dev/shm
+if [ -d "$S" ] && [ -w "$S" ] &&
+    [ "$(stat -f -c %T "$S")" != "$(stat -f -c %T "$T")" ]; then
+	run "fix, spans by the kernel" 0 fix -o "$T/xd1.onnx" \
+	    "$CORPUS/paddleocr_cls.onnx"
+	run "fix to another file system" 0 fix -o "$S/onnxfix-xd.$$.onnx" \
+	    "$CORPUS/paddleocr_cls.onnx"
+	cmp -s "$T/xd1.onnx" "$S/onnxfix-xd.$$.onnx" && ok ||
+	    bad "another file system: not the same bytes"
+	run "fix unchanged, to another file system" 0 fix \
+	    -o "$S/onnxfix-xd.$$.onnx" "$T/xd1.onnx"
+	cmp -s "$T/xd1.onnx" "$S/onnxfix-xd.$$.onnx" && ok ||
+	    bad "another file system, unchanged: not the same bytes"
+	rm -f "$S/onnxfix-xd.$$.onnx"
+fi
 
 # A finding fix's later rounds make again is reported once, although
 # the node it is about has another index by then (custom_op: the
