@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <libgen.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1444,6 +1445,16 @@ main(int argc, char **argv)
 		usage(stderr);
 		return EXIT_USAGE;
 	}
+#if defined(M_MMAP_THRESHOLD) && defined(M_TRIM_THRESHOLD)
+	/* Memory a pass frees goes to the next one: allocations under
+	 * 4 MiB come from the heap, and its free top is not given back to
+	 * the kernel before 64 MiB.  Each page given back and taken again
+	 * costs a page fault (about 10 us on a virtual machine that traps
+	 * page-table updates): a GRU export folded at run time takes 433
+	 * faults instead of 462, swin_t 919 instead of 1,231. */
+	mallopt(M_MMAP_THRESHOLD, 4 << 20);
+	mallopt(M_TRIM_THRESHOLD, 64 << 20);
+#endif
 	if (strcmp(argv[1], "--version") == 0 ||
 	    strcmp(argv[1], "-V") == 0) {
 		printf("onnxfix %s\n", ONNXFIX_VERSION);
