@@ -120,8 +120,11 @@ perm_op(const struct ir_node *n, const char *op)
 bool
 perm_is_transpose(const struct ir_node *n)
 {
+	/* exactly one input and one output, as the schema has: a
+	 * malformed one with more is left alone (removing it would take
+	 * the values of its other outputs with it) */
 	return n != NULL && !n->dead && perm_op(n, "Transpose") &&
-	    n->ninputs >= 1 && n->inputs[0] != NULL && n->noutputs >= 1 &&
+	    n->ninputs == 1 && n->inputs[0] != NULL && n->noutputs == 1 &&
 	    n->outputs[0] != NULL;
 }
 

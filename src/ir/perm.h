@@ -74,8 +74,9 @@ bool perm_of_node(const struct ir_node *n, int rank, int *p, int *r);
 
 /* Is N a default-domain operator OP? */
 bool perm_op(const struct ir_node *n, const char *op);
-/* Is N a live, well-formed Transpose (an input and an output)?  A
- * malformed one (S225/S226) is left alone by the layout passes. */
+/* Is N a live, well-formed Transpose (exactly one input and one
+ * output)?  A malformed one (S225/S226) is left alone by the layout
+ * passes. */
 bool perm_is_transpose(const struct ir_node *n);
 /* Layout-sensitive operators (ORT's list): spatial ops, channel axis 1. */
 bool perm_layout_sensitive(const struct ir_node *n);
