@@ -149,42 +149,6 @@ opdb_domain_is_onnx(const char *domain)
 }
 
 const struct opdb_attr *
-opdb_attrs(const struct opdb_schema *s)
-{
-	return &opdb_tab_attrs[s->attr0];
-}
-
-const struct opdb_io *
-opdb_inputs(const struct opdb_schema *s)
-{
-	return &opdb_tab_io[s->input0];
-}
-
-const struct opdb_io *
-opdb_outputs(const struct opdb_schema *s)
-{
-	return &opdb_tab_io[s->output0];
-}
-
-const struct opdb_tc *
-opdb_schema_tcs(const struct opdb_schema *s)
-{
-	return &opdb_tab_tcs[s->tc0];
-}
-
-const struct opdb_tc *
-opdb_kernel_tcs(const struct opdb_kernel *k)
-{
-	return &opdb_tab_tcs[k->tc0];
-}
-
-const char *
-opdb_tc_type(const struct opdb_tc *tc, unsigned i)
-{
-	return opdb_tab_pool + opdb_tab_tyl[tc->type0 + i];
-}
-
-const struct opdb_attr *
 opdb_schema_attr(const struct opdb_schema *s, const char *name)
 {
 	const struct opdb_attr *a = opdb_attrs(s);

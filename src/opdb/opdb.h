@@ -74,8 +74,6 @@ struct opdb_tc {
 	unsigned short ntypes;
 };
 
-/* Type I (< TC->ntypes) of TC: "tensor(float)", "seq(...)", ... */
-const char *opdb_tc_type(const struct opdb_tc *tc, unsigned i);
 
 /*
  * One schema version of an operator: it applies to models importing its
@@ -100,12 +98,6 @@ struct opdb_schema {
 	unsigned short ntcs;
 };
 
-/* The nattrs attributes, ninputs inputs, noutputs outputs and ntcs type
- * constraints of S, as arrays. */
-const struct opdb_attr *opdb_attrs(const struct opdb_schema *s);
-const struct opdb_io *opdb_inputs(const struct opdb_schema *s);
-const struct opdb_io *opdb_outputs(const struct opdb_schema *s);
-const struct opdb_tc *opdb_schema_tcs(const struct opdb_schema *s);
 
 /*
  * The schema of OP in DOMAIN for a model importing DOMAIN at version
@@ -174,8 +166,52 @@ struct opdb_kernel {
 	unsigned short ntcs;
 };
 
+/* The groups the rows index (generated; reached through the functions
+ * below). */
+extern const unsigned opdb_tab_tyl[];
+extern const struct opdb_tc opdb_tab_tcs[];
+extern const struct opdb_attr opdb_tab_attrs[];
+extern const struct opdb_io opdb_tab_io[];
+
+/* The nattrs attributes, ninputs inputs, noutputs outputs and ntcs type
+ * constraints of S, as arrays. */
+static inline const struct opdb_attr *
+opdb_attrs(const struct opdb_schema *s)
+{
+	return &opdb_tab_attrs[s->attr0];
+}
+
+static inline const struct opdb_io *
+opdb_inputs(const struct opdb_schema *s)
+{
+	return &opdb_tab_io[s->input0];
+}
+
+static inline const struct opdb_io *
+opdb_outputs(const struct opdb_schema *s)
+{
+	return &opdb_tab_io[s->output0];
+}
+
+static inline const struct opdb_tc *
+opdb_schema_tcs(const struct opdb_schema *s)
+{
+	return &opdb_tab_tcs[s->tc0];
+}
+
 /* The ntcs type constraints of K, as an array. */
-const struct opdb_tc *opdb_kernel_tcs(const struct opdb_kernel *k);
+static inline const struct opdb_tc *
+opdb_kernel_tcs(const struct opdb_kernel *k)
+{
+	return &opdb_tab_tcs[k->tc0];
+}
+
+/* Type I (< TC->ntypes) of TC: "tensor(float)", "seq(...)", ... */
+static inline const char *
+opdb_tc_type(const struct opdb_tc *tc, unsigned i)
+{
+	return opdb_tab_pool + opdb_tab_tyl[tc->type0 + i];
+}
 
 /*
  * All kernels runtime RT registers for (DOMAIN, OP), sorted by since:
@@ -281,10 +317,6 @@ struct opdb_domain {
 	unsigned char onnx;	/* a source=onnx row of opsets.tsv */
 };
 
-extern const unsigned opdb_tab_tyl[];
-extern const struct opdb_tc opdb_tab_tcs[];
-extern const struct opdb_attr opdb_tab_attrs[];
-extern const struct opdb_io opdb_tab_io[];
 extern const struct opdb_schema opdb_tab_schemas[];
 extern const size_t opdb_tab_nschemas;
 extern const struct opdb_kernel *const opdb_tab_kernels[];
